@@ -1,0 +1,1 @@
+"""Adapters: the database, password hashing, and (later) PDF rendering."""

@@ -1,0 +1,306 @@
+"""The schema, as typed SQLAlchemy 2 declarative rows. Alembic migrations create it; nothing else.
+
+Money columns are BIGINT fen (``*_fen``); quantities BIGINT thousandths (``*_milli``). Posted
+vouchers and their lines are guarded by database triggers (see the first migration): they can be
+inserted only as drafts and, once posted, never updated or deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite autoincrements only INTEGER PRIMARY KEY, so BIGINT ids become INTEGER there.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are aware UTC in Python on both backends (SQLite keeps no zone: stored as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must carry a time zone")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        int: BigInteger,
+        datetime: UTCDateTime(),
+    }
+
+
+class OrganizationRow(Base):
+    __tablename__ = "organization"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    region: Mapped[str] = mapped_column(String(400), default="")
+    chart: Mapped[str] = mapped_column(String(40))
+    allow_single_accountant: Mapped[bool] = mapped_column(Boolean, default=False)
+    # head of the per-organization hash chain; updated in the transaction that posts
+    chain_seq: Mapped[int] = mapped_column(default=0)
+    chain_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    __table_args__ = (
+        CheckConstraint("kind IN ('cooperative', 'village_collective')", name="kind"),
+    )
+
+
+class AccountRow(Base):
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    code: Mapped[str] = mapped_column(String(12))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(20))
+    normal_side: Mapped[str] = mapped_column(String(10))
+    subledger: Mapped[str] = mapped_column(String(10))
+    contra: Mapped[bool] = mapped_column(Boolean, default=False)
+    standard: Mapped[bool] = mapped_column(Boolean, default=True)
+    postable: Mapped[bool] = mapped_column(Boolean, default=True)
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+
+class MemberRow(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    member_no: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    bank_account: Mapped[str | None] = mapped_column(String(40))
+    poverty_status: Mapped[str] = mapped_column(String(20), default="none")
+    joined_on: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    __table_args__ = (UniqueConstraint("org_id", "member_no"),)
+
+
+class MemberStatusRow(Base):
+    """Poverty status as a dated history: the status on any day can be asked."""
+
+    __tablename__ = "member_status"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class FundRow(Base):
+    __tablename__ = "fund"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(40))
+    grantor: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(String(400), default="")
+    granted_fen: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+
+class UserRow(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class UserOrgRow(Base):
+    __tablename__ = "user_org"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True)
+
+
+class TokenRow(Base):
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class PeriodRow(Base):
+    """One month of one organization: open or closed, and its voucher-number counter.
+
+    Posting bumps ``last_number`` with an UPDATE in the same transaction as the voucher, which
+    locks the row: numbers are gapless, and a close waits for the posting (and vice versa).
+    """
+
+    __tablename__ = "period"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    __table_args__ = (
+        UniqueConstraint("org_id", "year", "month"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month"),
+    )
+
+
+class FiscalYearRow(Base):
+    """A closed year: when, by whom, and the surplus its closing carried into 本年盈余."""
+
+    __tablename__ = "fiscal_year"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    surplus_fen: Mapped[int] = mapped_column()
+    closing_voucher_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
+    closed_at: Mapped[datetime] = mapped_column()
+    closed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    __table_args__ = (UniqueConstraint("org_id", "year"),)
+
+
+class VoucherRow(Base):
+    __tablename__ = "voucher"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    kind: Mapped[str] = mapped_column(String(10), default="normal")
+    booked_on: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    attachments: Mapped[int] = mapped_column(Integer, default=0)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"), unique=True)
+    prepared_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    posted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    posted_at: Mapped[datetime | None] = mapped_column()
+    chain_seq: Mapped[int | None] = mapped_column()
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        UniqueConstraint("org_id", "year", "month", "number"),
+        UniqueConstraint("org_id", "chain_seq"),
+        Index("ix_voucher_org_status_date", "org_id", "status", "booked_on"),
+        CheckConstraint("status IN ('draft', 'reviewed', 'posted')", name="status"),
+        CheckConstraint("kind IN ('normal', 'reversal', 'closing')", name="kind"),
+        CheckConstraint("attachments >= 0", name="attachments"),
+    )
+
+
+class VoucherLineRow(Base):
+    __tablename__ = "voucher_line"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("fund.id", ondelete="RESTRICT"))
+    side: Mapped[str] = mapped_column(String(1))
+    amount_fen: Mapped[int] = mapped_column()
+    quantity_milli: Mapped[int | None] = mapped_column()
+    unit: Mapped[str | None] = mapped_column(String(20))
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    __table_args__ = (
+        UniqueConstraint("voucher_id", "line_no"),
+        Index("ix_voucher_line_account", "account_id", "voucher_id"),
+        Index("ix_voucher_line_member", "member_id", "voucher_id"),
+        CheckConstraint("side IN ('D', 'C')", name="side"),
+        CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
+    )
+
+
+class PeriodBalanceRow(Base):
+    """Posted turnover per account and month, written with each posting (upsert, same transaction).
+
+    A trial balance reads these instead of scanning every line; ``audit verify`` recomputes them.
+    """
+
+    __tablename__ = "period_balance"
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), index=True)
+    debit_fen: Mapped[int] = mapped_column(default=0)
+    credit_fen: Mapped[int] = mapped_column(default=0)
+
+
+class IdempotencyKeyRow(Base):
+    __tablename__ = "idempotency_key"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    # null while the request that claimed the key is still in flight (same transaction)
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (UniqueConstraint("org_id", "key"),)
+
+
+class AuditEventRow(Base):
+    """Who did what, when: period closes and reopens, user changes, failed authorizations."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_key: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[datetime] = mapped_column()

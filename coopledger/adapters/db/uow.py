@@ -1,0 +1,44 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from coopledger.adapters.db.engine import READONLY
+from coopledger.adapters.db.store import SqlStore
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session], *, readonly: bool = False) -> None:
+        self._factory = session_factory
+        self._readonly = readonly
+        self._session: Session | None = None
+        self._store: SqlStore | None = None
+
+    @property
+    def store(self) -> SqlStore:
+        if self._store is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._store
+
+    def __enter__(self) -> Self:
+        self._session = self._factory()
+        if self._readonly:
+            self._session.connection(execution_options={READONLY: True})
+        self._store = SqlStore(self._session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._session is not None
+        try:
+            self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+            self._store = None
+
+    def commit(self) -> None:
+        assert self._session is not None
+        self._session.commit()

@@ -1,0 +1,54 @@
+"""Settings, read once from ``COOPLEDGER_*`` environment variables — in ``create_app`` and the CLI,
+never at import.
+
+``COOPLEDGER_DATABASE_URL`` defaults to a SQLite file in the instance folder
+(``COOPLEDGER_INSTANCE_PATH``, default ``./instance``). ``COOPLEDGER_SECRET_KEY`` signs sessions;
+when unset, a random key is generated once into the instance folder (mode 0600), never a
+hard-coded fallback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    instance_path: Path
+    secret_key: str = field(repr=False)
+    token_ttl_hours: int = 12
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        instance = Path(env.get("COOPLEDGER_INSTANCE_PATH", "instance")).absolute()
+        url = env.get("COOPLEDGER_DATABASE_URL") or f"sqlite:///{instance / 'coopledger.db'}"
+        return cls(
+            database_url=url,
+            instance_path=instance,
+            secret_key=env.get("COOPLEDGER_SECRET_KEY") or "",
+            token_ttl_hours=int(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
+        )
+
+    def with_secret(self) -> Settings:
+        """These settings with a secret key: the configured one, or the instance folder's own."""
+        if self.secret_key:
+            return self
+        self.instance_path.mkdir(parents=True, exist_ok=True)
+        key_file = self.instance_path / "secret_key"
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        return Settings(self.database_url, self.instance_path, key_file.read_text().strip(),
+                        self.token_ttl_hours, self.testing)
+
+    def ensure_instance(self) -> None:
+        """Create the instance folder when the database is the default SQLite file in it."""
+        if self.database_url.startswith("sqlite:///"):
+            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

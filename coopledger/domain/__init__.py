@@ -1,0 +1,1 @@
+"""The pure core: money, charts, vouchers, periods, members, reports. Standard library only."""

@@ -1,0 +1,247 @@
+"""Organizations, their charts of accounts, members (basic register) and funds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+
+from coopledger.domain.accounts import CHARTS, DEFAULT_CHART, Account, load_chart, sub_account
+from coopledger.domain.errors import Conflict, Duplicate, NotFound, ValidationFailed, field_error
+from coopledger.domain.members import (
+    MEMBER_NO_RE,
+    MemberKind,
+    PovertyStatus,
+    id_number_problem,
+)
+from coopledger.domain.roles import Action, Actor, Role
+from coopledger.services.access import org_for, require
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import Fund, Member, Org, UnitOfWork
+
+Clock = Callable[[], datetime]
+ORG_CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}", re.ASCII)
+FUND_SOURCES = ("municipal_pro_poor", "county_fiscal", "one_matter_one_discussion", "help_unit",
+                "donation", "self_raised", "other")
+
+
+# -- organizations -------------------------------------------------------------------------------
+
+def create_org(uow: UnitOfWork, actor: Actor | None, code: str, name: str, kind: str, region: str = "",
+               chart: str | None = None, allow_single_accountant: bool = False,
+               *, clock: Clock = utcnow) -> Org:
+    """Create an organization with the accounts of its statutory chart (``actor`` None: the
+    operator at the command line).
+
+    :raise Forbidden: not an admin. :raise Duplicate: the code is taken.
+    :raise ValidationFailed: bad code, kind or chart, or a chart of the other kind.
+    """
+    if actor is not None:
+        require(actor, Action.MANAGE_ORGS)
+    errors: dict[str, list[str]] = {}
+    if not ORG_CODE_RE.fullmatch(code):
+        errors["code"] = ["2 to 40 lower-case letters, digits or hyphens"]
+    if kind not in DEFAULT_CHART:
+        errors["kind"] = ["must be cooperative or village_collective"]
+    if not name.strip():
+        errors["name"] = ["must not be empty"]
+    chart_id = chart or DEFAULT_CHART.get(kind, "")
+    if chart is not None and chart not in CHARTS:
+        errors["chart"] = [f"must be one of {', '.join(CHARTS)}"]
+    if errors:
+        raise ValidationFailed("the organization is invalid", errors=errors)
+    loaded = load_chart(chart_id)
+    if loaded.kind != kind:
+        raise field_error("chart", f"{chart_id} is a chart for a {loaded.kind.replace('_', ' ')}")
+    with uow:
+        store = uow.store
+        if store.org_by_code(code) is not None:
+            raise Duplicate(f"an organization with code {code!r} exists")
+        org = store.add_org(code, name.strip(), kind, region.strip(), chart_id,
+                            allow_single_accountant, loaded.accounts)
+        store.audit(org.id, actor.user_id if actor else None, "org.create", "organization", code,
+                    {"kind": kind, "chart": chart_id}, clock())
+        uow.commit()
+    return org
+
+
+def list_orgs(uow: UnitOfWork, actor: Actor) -> list[Org]:
+    with uow:
+        return uow.store.orgs(None if actor.role is Role.ADMIN else actor.org_ids)
+
+
+def get_org(uow: UnitOfWork, actor: Actor, org_code: str) -> Org:
+    with uow:
+        store = uow.store
+        org = store.org_by_code(org_code)
+        if org is None or not actor.sees(org.id):
+            raise NotFound(f"organization {org_code!r} not found")
+        return org
+
+
+def list_accounts(uow: UnitOfWork, actor: Actor, org_code: str) -> list[Account]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return sorted(uow.store.accounts(org.id).values(), key=lambda a: a.code)
+
+
+def add_account(uow: UnitOfWork, actor: Actor, org_code: str, code: str, name: str,
+                parent: str, name_en: str | None = None) -> Account:
+    """Add a sub-account (明细科目) under ``parent``; the parent stops being postable.
+
+    :raise ValidationFailed: unknown parent, bad code. :raise Duplicate: the code exists.
+    :raise Conflict: the parent already has lines: its balance would have no sub-account.
+    """
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        accounts = store.accounts(org.id)
+        parent_account = accounts.get(parent)
+        if parent_account is None:
+            raise field_error("parent", f"unknown account {parent!r}")
+        account = sub_account(parent_account, code, name, name_en)
+        if code in accounts:
+            raise Duplicate(f"account {code} exists")
+        if store.account_has_lines(org.id, parent):
+            raise Conflict(f"account {parent} already has vouchers; a sub-account cannot be added under it",
+                           code="account_in_use")
+        store.add_account(org.id, account)
+        uow.commit()
+    return account
+
+
+# -- members -------------------------------------------------------------------------------------
+
+def _member_errors(fields: Mapping[str, object], *, partial: bool) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not partial or "member_no" in fields:
+        if not MEMBER_NO_RE.fullmatch(str(fields.get("member_no", ""))):
+            errors["member_no"] = ["1 to 20 letters, digits or hyphens"]
+    if (not partial or "name" in fields) and not str(fields.get("name", "")).strip():
+        errors["name"] = ["must not be empty"]
+    if "kind" in fields and fields["kind"] not in set(MemberKind):
+        errors["kind"] = [f"must be one of {', '.join(MemberKind)}"]
+    if "poverty_status" in fields and fields["poverty_status"] not in set(PovertyStatus):
+        errors["poverty_status"] = [f"must be one of {', '.join(PovertyStatus)}"]
+    id_number = fields.get("id_number")
+    if isinstance(id_number, str):
+        problem = id_number_problem(id_number)
+        if problem:
+            errors["id_number"] = [problem]
+    size = fields.get("household_size")
+    if size is not None and (not isinstance(size, int) or not 1 <= size <= 99):
+        errors["household_size"] = ["must be a whole number from 1 to 99"]
+    return errors
+
+
+def create_member(uow: UnitOfWork, actor: Actor, org_code: str, fields: Mapping[str, object],
+                  *, clock: Clock = utcnow) -> Member:
+    """Admit a member. ``fields``: member_no, name, kind, household_size, id_number, bank_account,
+    poverty_status, joined_on.
+
+    :raise ValidationFailed: a field is invalid (the ID check digit included).
+    :raise Duplicate: the member number is taken in this organization.
+    """
+    errors = _member_errors(fields, partial=False)
+    if errors:
+        raise ValidationFailed("the member is invalid", errors=errors)
+    values = {"kind": "household", "poverty_status": "none", **fields}
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        if store.member(org.id, str(values["member_no"])) is not None:
+            raise Duplicate(f"member {values['member_no']} exists")
+        member = store.add_member(org.id, values)
+        joined = values.get("joined_on")
+        store.add_member_status(member.id, str(values["poverty_status"]),
+                                joined if isinstance(joined, date) else clock().date())
+        uow.commit()
+    return member
+
+
+def update_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str,
+                  fields: Mapping[str, object], *, clock: Clock = utcnow) -> Member:
+    """Change a member's record; a poverty-status change is kept as dated history
+    (``status_effective_on``, default today)."""
+    errors = _member_errors(fields, partial=True)
+    if errors:
+        raise ValidationFailed("the member is invalid", errors=errors)
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        member = store.member(org.id, member_no)
+        if member is None:
+            raise NotFound(f"member {member_no!r} not found")
+        changes = {k: v for k, v in fields.items() if k != "status_effective_on"}
+        updated = store.update_member(member.id, changes)
+        if "poverty_status" in fields and fields["poverty_status"] != member.poverty_status:
+            effective = fields.get("status_effective_on")
+            store.add_member_status(member.id, str(fields["poverty_status"]),
+                                    effective if isinstance(effective, date) else clock().date())
+        uow.commit()
+    return updated
+
+
+def get_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> Member:
+    """One member. A household user sees its own record only; any other is 404 to it."""
+    with uow:
+        store = uow.store
+        org = store.org_by_code(org_code)
+        if org is None or not actor.sees(org.id):
+            raise NotFound(f"organization {org_code!r} not found")
+        member = store.member(org.id, member_no)
+        if actor.role is Role.HOUSEHOLD:
+            if member is None or member.id != actor.member_id:
+                raise NotFound(f"member {member_no!r} not found")
+        else:
+            require(actor, Action.READ_BOOKS)
+        if member is None:
+            raise NotFound(f"member {member_no!r} not found")
+        return member
+
+
+def list_members(uow: UnitOfWork, actor: Actor, org_code: str, limit: int, after_id: int) -> list[Member]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return uow.store.members(org.id, limit, after_id)
+
+
+# -- funds ---------------------------------------------------------------------------------------
+
+def create_fund(uow: UnitOfWork, actor: Actor, org_code: str, fields: Mapping[str, object]) -> Fund:
+    """Register a fund (资金来源): code, name, source, grantor, purpose, granted_fen.
+
+    :raise ValidationFailed: bad code or source. :raise Duplicate: the code is taken.
+    """
+    errors: dict[str, list[str]] = {}
+    if not ORG_CODE_RE.fullmatch(str(fields.get("code", ""))):
+        errors["code"] = ["2 to 40 lower-case letters, digits or hyphens"]
+    if not str(fields.get("name", "")).strip():
+        errors["name"] = ["must not be empty"]
+    if fields.get("source") not in FUND_SOURCES:
+        errors["source"] = [f"must be one of {', '.join(FUND_SOURCES)}"]
+    if errors:
+        raise ValidationFailed("the fund is invalid", errors=errors)
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        if store.fund(org.id, str(fields["code"])) is not None:
+            raise Duplicate(f"fund {fields['code']} exists")
+        fund = store.add_fund(org.id, fields)
+        uow.commit()
+    return fund
+
+
+def list_funds(uow: UnitOfWork, actor: Actor, org_code: str) -> list[Fund]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return uow.store.funds(org.id)
+
+
+def get_fund(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> Fund:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        fund = uow.store.fund(org.id, code)
+        if fund is None:
+            raise NotFound(f"fund {code!r} not found")
+        return fund

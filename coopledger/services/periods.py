@@ -1,0 +1,146 @@
+"""Months and years: close, reopen (admin only, logged), and the year-end close.
+
+The year-end close posts one closing voucher dated 31 December that carries every income and
+expense balance into 本年盈余 (village: 本年收益), then closes every month of the year and
+records the surplus it carried — the S from which a distribution plan starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from coopledger.domain.accounts import load_chart
+from coopledger.domain.errors import InvalidState, PeriodClosed
+from coopledger.domain.ledger import Status, closing_draft, validate_draft
+from coopledger.domain.periods import Period
+from coopledger.domain.roles import Action, Actor
+from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import PeriodState, UnitOfWork
+from coopledger.services.vouchers import post_reviewed
+
+Clock = Callable[[], datetime]
+
+
+def list_periods(uow: UnitOfWork, actor: Actor, org_code: str) -> list[PeriodState]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return uow.store.periods(org.id)
+
+
+def close_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
+                 *, clock: Clock = utcnow) -> PeriodState:
+    """Close a month (结账): nothing more can be posted into it.
+
+    :raise InvalidState: already closed; drafts or reviewed vouchers still dated in it
+        (``vouchers_pending``); an earlier month with activity still open (``earlier_period_open``).
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.CLOSE_PERIOD)
+        states = {(p.year, p.month): p for p in store.periods(org.id)}
+        current = states.get((period.year, period.month))
+        if current is not None and current.status == "closed":
+            raise InvalidState(f"{period} is already closed", code="period_closed")
+        pending = store.count_pending(org.id, period.year, period.month)
+        if pending:
+            raise InvalidState(f"{pending} voucher(s) dated in {period} are not posted yet; post or delete them first",
+                               code="vouchers_pending")
+        earlier = sorted(p for p in states.values()
+                         if (p.year, p.month) < (period.year, period.month) and p.status == "open")
+        if earlier:
+            raise InvalidState(f"close {earlier[0].year:04d}-{earlier[0].month:02d} first",
+                               code="earlier_period_open")
+        store.set_period_status(org.id, period.year, period.month, "closed", actor.user_id, now)
+        store.audit(org.id, actor.user_id, "period.close", "period", str(period), {}, now)
+        state = _state(uow, org.id, period)
+        uow.commit()
+    return state
+
+
+def reopen_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
+                  *, clock: Clock = utcnow) -> PeriodState:
+    """Reopen a closed month (admin only; logged).
+
+    :raise InvalidState: the month is open; a later month is closed (reopen that first).
+    :raise PeriodClosed: its year has been closed.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.REOPEN_PERIOD)
+        if store.year_closed(org.id, period.year):
+            raise PeriodClosed(f"the year {period.year} is closed; its months stay closed")
+        if store.period_status(org.id, period.year, period.month) != "closed":
+            raise InvalidState(f"{period} is open", code="period_open")
+        later = [p for p in store.periods(org.id)
+                 if (p.year, p.month) > (period.year, period.month) and p.status == "closed"]
+        if later:
+            raise InvalidState(f"reopen {later[-1].year:04d}-{later[-1].month:02d} first",
+                               code="later_period_closed")
+        store.set_period_status(org.id, period.year, period.month, "open", None, None)
+        store.audit(org.id, actor.user_id, "period.reopen", "period", str(period), {}, now)
+        state = _state(uow, org.id, period)
+        uow.commit()
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class YearClose:
+    year: int
+    surplus_fen: int
+    closing_voucher_id: int | None
+
+
+def close_year(uow: UnitOfWork, actor: Actor, org_code: str, year: int,
+               *, clock: Clock = utcnow) -> YearClose:
+    """Year-end close (年终结账): carry income and expense into 本年盈余, close all twelve months.
+
+    The closing voucher is system-made and posted at once, with the closer as preparer,
+    reviewer and poster (closing vouchers need no source documents: 会计基础工作规范 art. 51(4)).
+
+    :raise InvalidState: the year is closed already; vouchers in it are not posted yet.
+    :raise PeriodClosed: December is closed, so the closing voucher cannot be posted.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.CLOSE_PERIOD)
+        if store.year_closed(org.id, year):
+            raise InvalidState(f"{year} is already closed", code="year_closed")
+        pending = store.count_pending(org.id, year, None)
+        if pending:
+            raise InvalidState(f"{pending} voucher(s) dated in {year} are not posted yet; post or delete them first",
+                               code="vouchers_pending")
+        chart = load_chart(org.chart)
+        year_end = date(year, 12, 31)
+        draft, surplus = closing_draft(store.pnl_balances(org.id, year_end), chart.surplus_account,
+                                       year_end, f"{year}年度损益结转")
+        voucher_id = None
+        if draft is not None:
+            if store.period_status(org.id, year, 12) == "closed":
+                raise PeriodClosed(f"{year}-12 is closed; reopen it to post the closing voucher")
+            validate_draft(draft, store.accounts(org.id), {}, {})
+            voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
+            store.set_reviewed(voucher_id, actor.user_id, now)
+            voucher = store.voucher(org.id, voucher_id)
+            assert voucher is not None and voucher.status is Status.REVIEWED
+            post_reviewed(store, org, voucher, actor, now)
+        for month in range(1, 13):
+            if store.period_status(org.id, year, month) != "closed":
+                store.set_period_status(org.id, year, month, "closed", actor.user_id, now)
+        store.add_fiscal_year(org.id, year, surplus, voucher_id, actor.user_id, now)
+        store.audit(org.id, actor.user_id, "year.close", "fiscal_year", str(year),
+                    {"surplus_fen": surplus, "closing_voucher": voucher_id}, now)
+        uow.commit()
+    return YearClose(year, surplus, voucher_id)
+
+
+def _state(uow: UnitOfWork, org_id: int, period: Period) -> PeriodState:
+    for state in uow.store.periods(org_id):
+        if (state.year, state.month) == (period.year, period.month):
+            return state
+    return PeriodState(period.year, period.month, "open", 0, None)  # pragma: no cover

@@ -1,0 +1,189 @@
+"""The ports the services need: a unit of work and the store it opens.
+
+The store speaks in domain values and primitive ids. Its SQL implementation lives in
+``coopledger.adapters.db.store``; it flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol, Self
+
+from coopledger.domain.accounts import Account
+from coopledger.domain.ledger import Balance, Line, Voucher, VoucherDraft
+from coopledger.domain.reporting import LedgerEntry, Turnover
+from coopledger.domain.roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Org:
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str
+    chart: str
+    allow_single_accountant: bool
+    chain_seq: int
+    chain_head: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    org_id: int
+    member_no: str
+    name: str
+    kind: str
+    household_size: int | None
+    id_number: str | None
+    bank_account: str | None
+    poverty_status: str
+    joined_on: date | None
+    left_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Fund:
+    id: int
+    org_id: int
+    code: str
+    name: str
+    source: str
+    grantor: str
+    purpose: str
+    granted_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    username: str
+    password_hash: str
+    role: Role
+    org_ids: frozenset[int]
+    member_id: int | None
+    failed_logins: int
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodState:
+    year: int
+    month: int
+    status: str
+    last_number: int
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherFilter:
+    status: str | None = None
+    year: int | None = None
+    month: int | None = None
+    account: str | None = None
+    member_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostingStamp:
+    """What posting writes onto a voucher (the database re-checks it: see the guards)."""
+
+    number: int
+    chain_seq: int
+    prev_hash: str
+    hash: str
+    posted_by: int
+    posted_at: datetime
+
+
+class Store(Protocol):
+    # organizations and charts
+    def org_by_code(self, code: str) -> Org | None: ...
+    def orgs(self, ids: frozenset[int] | None) -> list[Org]: ...
+    def add_org(self, code: str, name: str, kind: str, region: str, chart: str,
+                allow_single_accountant: bool, accounts: Sequence[Account]) -> Org: ...
+    def accounts(self, org_id: int) -> dict[str, Account]: ...
+    def add_account(self, org_id: int, account: Account) -> None: ...
+    def account_has_lines(self, org_id: int, code: str) -> bool: ...
+
+    # members and funds
+    def members_by_no(self, org_id: int, member_nos: set[str]) -> dict[str, int]: ...
+    def member(self, org_id: int, member_no: str) -> Member | None: ...
+    def member_by_id(self, member_id: int) -> Member | None: ...
+    def members(self, org_id: int, limit: int, after_id: int) -> list[Member]: ...
+    def add_member(self, org_id: int, fields: Mapping[str, object]) -> Member: ...
+    def update_member(self, member_id: int, fields: Mapping[str, object]) -> Member: ...
+    def add_member_status(self, member_id: int, status: str, effective_on: date) -> None: ...
+    def funds_by_code(self, org_id: int, codes: set[str]) -> dict[str, int]: ...
+    def fund(self, org_id: int, code: str) -> Fund | None: ...
+    def funds(self, org_id: int) -> list[Fund]: ...
+    def add_fund(self, org_id: int, fields: Mapping[str, object]) -> Fund: ...
+
+    # vouchers
+    def add_voucher(self, org_id: int, draft: VoucherDraft, prepared_by: int, at: datetime,
+                    reverses: int | None = None) -> int: ...
+    def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None: ...
+    def delete_draft(self, voucher_id: int) -> None: ...
+    def voucher(self, org_id: int, voucher_id: int, *, lock: bool = False) -> Voucher | None: ...
+    def vouchers(self, org_id: int, flt: VoucherFilter, limit: int, after_id: int) -> list[Voucher]: ...
+    def set_reviewed(self, voucher_id: int, reviewer: int | None, at: datetime | None) -> None: ...
+    def next_number(self, org_id: int, year: int, month: int) -> int | None: ...
+    def advance_chain(self, org_id: int) -> tuple[int, str]: ...
+    def set_chain_head(self, org_id: int, seq: int, head: str) -> None: ...
+    def mark_posted(self, voucher_id: int, stamp: PostingStamp) -> None: ...
+    def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None: ...
+    def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]: ...
+    def count_pending(self, org_id: int, year: int, month: int | None) -> int: ...
+
+    # periods and years
+    def periods(self, org_id: int) -> list[PeriodState]: ...
+    def period_status(self, org_id: int, year: int, month: int) -> str: ...
+    def set_period_status(self, org_id: int, year: int, month: int, status: str,
+                          by: int | None, at: datetime | None) -> None: ...
+    def year_closed(self, org_id: int, year: int) -> bool: ...
+    def add_fiscal_year(self, org_id: int, year: int, surplus_fen: int,
+                        closing_voucher_id: int | None, by: int, at: datetime) -> None: ...
+    def pnl_balances(self, org_id: int, through: date) -> list[Balance]: ...
+
+    # reports
+    def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]: ...
+    def ledger_entries(self, org_id: int, codes: Sequence[str], member_id: int | None,
+                       start: date, end: date) -> tuple[int, list[LedgerEntry]]: ...
+    def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
+    def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
+
+    # users and tokens
+    def user_by_name(self, username: str) -> User | None: ...
+    def user_by_token(self, token_sha256: str, now: datetime) -> User | None: ...
+    def users(self) -> list[User]: ...
+    def add_user(self, username: str, password_hash: str, role: Role, org_ids: Sequence[int],
+                 member_id: int | None) -> User: ...
+    def record_login(self, user_id: int, failed: int, locked_until: datetime | None,
+                     password_hash: str | None = None) -> None: ...
+    def add_token(self, user_id: int, token_sha256: str, at: datetime, expires_at: datetime) -> None: ...
+
+    # idempotency and audit
+    def claim_idempotency(self, org_id: int, key: str, request_sha256: str, at: datetime) -> bool:
+        """Insert the key, or wait for a concurrent holder to finish; False when it exists."""
+        ...
+    def idempotency(self, org_id: int, key: str) -> tuple[str, int | None] | None: ...
+    def bind_idempotency(self, org_id: int, key: str, voucher_id: int) -> None: ...
+    def audit(self, org_id: int | None, actor_id: int | None, action: str, object_type: str,
+              object_key: str, detail: Mapping[str, object], at: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One use case, one transaction. Leaving the block without ``commit()`` rolls back."""
+
+    @property
+    def store(self) -> Store: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...

@@ -1,0 +1,70 @@
+"""Reports as data (JSON on the API, tables in the CLI): trial balance and ledgers.
+
+Every figure is a fold over posted lines: the trial balance reads the per-month turnover kept
+with each posting, plus the lines of any month the range only partly covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from coopledger.domain.accounts import Account
+from coopledger.domain.errors import field_error
+from coopledger.domain.reporting import LedgerRow, TrialBalance, running_balance, trial_balance
+from coopledger.domain.roles import Action, Actor
+from coopledger.services.access import org_for
+from coopledger.services.ports import UnitOfWork
+
+
+def trial_balance_report(uow: UnitOfWork, actor: Actor, org_code: str, start: date,
+                         end: date) -> TrialBalance:
+    """科目余额表 for ``start``..``end`` inclusive. :raise ValidationFailed: ``from`` after ``to``."""
+    if start > end:
+        raise field_error("from", "must not be after 'to'")
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        accounts = store.accounts(org.id)
+        turnovers = store.turnovers(org.id, start, end)
+    return trial_balance(list(accounts.values()), turnovers)
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    account: Account
+    member: str | None
+    start: date
+    end: date
+    opening_net: int
+    rows: list[LedgerRow]
+
+    @property
+    def closing_net(self) -> int:
+        return self.rows[-1].balance_net if self.rows else self.opening_net
+
+
+def ledger_report(uow: UnitOfWork, actor: Actor, org_code: str, account_code: str,
+                  member_no: str | None, start: date, end: date) -> Ledger:
+    """The ledger of one account (its sub-accounts included), optionally one member's subledger.
+
+    :raise ValidationFailed: unknown account or member; ``from`` after ``to``.
+    """
+    if start > end:
+        raise field_error("from", "must not be after 'to'")
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        accounts = store.accounts(org.id)
+        account = accounts.get(account_code)
+        if account is None:
+            raise field_error("account", f"unknown account {account_code!r}")
+        member_id = None
+        if member_no is not None:
+            ids = store.members_by_no(org.id, {member_no})
+            if member_no not in ids:
+                raise field_error("member", f"unknown member {member_no!r}")
+            member_id = ids[member_no]
+        codes = [code for code in accounts if code.startswith(account_code)]
+        opening, entries = store.ledger_entries(org.id, codes, member_id, start, end)
+    return Ledger(account, member_no, start, end, opening, running_balance(opening, entries))

@@ -1,0 +1,297 @@
+"""The voucher workflow: draft → reviewed → posted, and the red reversal.
+
+Posting takes, in this order and in one transaction, the voucher row, the month's counter row
+(gapless number; refused when the month is closed) and the organization's chain head — always
+the same order, so concurrent postings queue instead of deadlocking. The database guards re-check
+what matters (balanced, numbered, chained, open month) when the status flips to posted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from coopledger.domain.errors import (
+    AlreadyReversed,
+    Forbidden,
+    InvalidState,
+    NotFound,
+    PeriodClosed,
+    ValidationFailed,
+    field_error,
+)
+from coopledger.domain.ledger import (
+    Status,
+    Voucher,
+    VoucherDraft,
+    VoucherKind,
+    canonical_payload,
+    chain_hash,
+    reversal_draft,
+    validate_draft,
+)
+from coopledger.domain.periods import Period, voucher_number
+from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES, Action, Actor, Role
+from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import Org, PostingStamp, Store, UnitOfWork, VoucherFilter
+
+Clock = Callable[[], datetime]
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def create_voucher(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    draft: VoucherDraft,
+    *,
+    idempotency_key: str | None = None,
+    request_sha256: str | None = None,
+    clock: Clock = utcnow,
+) -> tuple[Voucher, bool]:
+    """Record a draft voucher; returns (voucher, replayed).
+
+    With an ``idempotency_key``, the same key and the same request return the voucher the first
+    request created (``replayed`` True) and create nothing.
+
+    :raise NotFound: unknown organization, or one the actor is not assigned to.
+    :raise Forbidden: the role may not prepare vouchers; a cashier's voucher touches no cash or bank account.
+    :raise ValidationFailed: invalid lines (every problem at once); the key reused with another request.
+    :raise Unbalanced: Σ debit ≠ Σ credit.
+    :raise PeriodClosed: the date lies in a closed month.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        if idempotency_key is not None:
+            digest = request_sha256 or ""
+            if not store.claim_idempotency(org.id, idempotency_key, digest, now):
+                return _replay(store, org, idempotency_key, digest), True
+        _check_draft(store, org, actor, draft, now)
+        voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
+        if idempotency_key is not None:
+            store.bind_idempotency(org.id, idempotency_key, voucher_id)
+        voucher = _load(store, org, voucher_id)
+        uow.commit()
+    return voucher, False
+
+
+def update_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
+                   draft: VoucherDraft, *, clock: Clock = utcnow) -> Voucher:
+    """Replace a draft's date, memo, attachments and lines.
+
+    :raise InvalidState: the voucher is reviewed or posted (only drafts can be edited).
+    Other errors as :func:`create_voucher`.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        current = _load(store, org, voucher_id, lock=True)
+        if current.status is not Status.DRAFT:
+            raise InvalidState(f"voucher {voucher_id} is {current.status}; only a draft can be edited")
+        if current.kind is not VoucherKind.NORMAL:
+            raise InvalidState("a reversal or closing voucher cannot be edited; delete it instead")
+        _check_draft(store, org, actor, draft, now)
+        store.replace_draft(voucher_id, draft)
+        voucher = _load(store, org, voucher_id)
+        uow.commit()
+    return voucher
+
+
+def delete_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int) -> None:
+    """Delete a draft. :raise InvalidState: reviewed or posted vouchers are never deleted."""
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        current = _load(store, org, voucher_id, lock=True)
+        if current.status is not Status.DRAFT:
+            raise InvalidState(f"voucher {voucher_id} is {current.status}; only a draft can be deleted")
+        store.delete_draft(voucher_id)
+        uow.commit()
+
+
+def review_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
+                   *, clock: Clock = utcnow) -> Voucher:
+    """Mark a draft reviewed (稽核).
+
+    :raise Forbidden: code ``segregation_of_duties`` when the reviewer prepared it, unless the
+        organization allows a single accountant; a cashier never reviews.
+    :raise InvalidState: the voucher is not a draft.
+    """
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.REVIEW)
+        voucher = _load(store, org, voucher_id, lock=True)
+        if voucher.status is not Status.DRAFT:
+            raise InvalidState(f"voucher {voucher_id} is {voucher.status}; only a draft can be reviewed")
+        if voucher.prepared_by == actor.username and not org.allow_single_accountant:
+            raise Forbidden("the preparer may not review their own voucher",
+                            code="segregation_of_duties")
+        store.set_reviewed(voucher_id, actor.user_id, clock())
+        voucher = _load(store, org, voucher_id)
+        uow.commit()
+    return voucher
+
+
+def unreview_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int) -> Voucher:
+    """Send a reviewed voucher back to draft (取消审核) so that it can be corrected."""
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.REVIEW)
+        voucher = _load(store, org, voucher_id, lock=True)
+        if voucher.status is not Status.REVIEWED:
+            raise InvalidState(f"voucher {voucher_id} is {voucher.status}; only a reviewed voucher goes back to draft")
+        store.set_reviewed(voucher_id, None, None)
+        voucher = _load(store, org, voucher_id)
+        uow.commit()
+    return voucher
+
+
+def post_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
+                 *, clock: Clock = utcnow) -> Voucher:
+    """Post (记账) a reviewed voucher: number it, chain it, add it to the period balances.
+
+    :raise InvalidState: code ``not_reviewed`` for a draft; ``already_posted`` when posted.
+    :raise PeriodClosed: its month has been closed since it was prepared.
+    """
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.POST)
+        voucher = _load(store, org, voucher_id, lock=True)
+        if voucher.status is Status.POSTED:
+            raise InvalidState(f"voucher {voucher_id} is already posted", code="already_posted")
+        if voucher.status is Status.DRAFT:
+            raise InvalidState(f"voucher {voucher_id} has not been reviewed", code="not_reviewed")
+        posted = post_reviewed(store, org, voucher, actor, clock())
+        uow.commit()
+    return posted
+
+
+def reverse_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
+                    booked_on: date, memo: str | None, *, clock: Clock = utcnow) -> Voucher:
+    """Prepare the red reversal (红字冲销) of a posted voucher, as a draft linked to it.
+
+    It copies the original's lines with negated amounts on the same sides and then goes through
+    review and posting like any voucher. A mistake in a closed year is corrected with a blue
+    voucher in the current period instead (prospective method): no reversal reaches into it.
+
+    :raise InvalidState: the voucher is not posted, or is itself a reversal.
+    :raise AlreadyReversed: a reversal of it exists already.
+    :raise PeriodClosed: its year is closed, or ``booked_on`` lies in a closed month.
+    :raise ValidationFailed: ``booked_on`` is before the original or in another year.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.REVERSE)
+        original = _load(store, org, voucher_id, lock=True)
+        if original.status is not Status.POSTED:
+            raise InvalidState(f"voucher {voucher_id} is {original.status}; only a posted voucher is reversed")
+        if original.kind is VoucherKind.REVERSAL:
+            raise InvalidState("a reversal is not reversed again; post a blue voucher instead")
+        if original.reversed_by is not None:
+            raise AlreadyReversed(f"voucher {voucher_id} has already been reversed by voucher {original.reversed_by}")
+        if store.year_closed(org.id, original.booked_on.year):
+            raise PeriodClosed(f"{original.booked_on.year} is closed: correct it with a blue voucher in the current period")
+        if booked_on.year != original.booked_on.year or booked_on < original.booked_on:
+            raise field_error("date", f"a reversal is dated in {original.booked_on.year}, on or after the original")
+        _check_open(store, org, booked_on)
+        number = voucher_number(Period.of(original.booked_on), original.number or 0)
+        draft = reversal_draft(original, number, booked_on, memo)
+        new_id = store.add_voucher(org.id, draft, actor.user_id, now, reverses=original.id)
+        reversal = _load(store, org, new_id)
+        uow.commit()
+    return reversal
+
+
+def get_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int) -> Voucher:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return _load(uow.store, org, voucher_id)
+
+
+def list_vouchers(uow: UnitOfWork, actor: Actor, org_code: str, flt: VoucherFilter,
+                  limit: int, after_id: int) -> list[Voucher]:
+    """Vouchers in id order after ``after_id`` (keyset paging)."""
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        return store.vouchers(org.id, flt, limit, after_id)
+
+
+def member_id_for(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> int:
+    """The id of a member, for filters. :raise ValidationFailed: unknown member."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        ids = uow.store.members_by_no(org.id, {member_no})
+    if member_no not in ids:
+        raise field_error("member", f"unknown member {member_no!r}")
+    return ids[member_no]
+
+
+# -- shared with other services (year-end close, later distribution and depreciation) ------------
+
+def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: datetime) -> Voucher:
+    """Number, chain and post a voucher inside the caller's transaction."""
+    period = Period.of(voucher.booked_on)
+    number = store.next_number(org.id, period.year, period.month)
+    if number is None:
+        raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
+    seq, prev_hash = store.advance_chain(org.id)
+    stamped = replace(voucher, status=Status.POSTED, number=number, chain_seq=seq,
+                      prev_hash=prev_hash, posted_by=actor.username)
+    digest = chain_hash(prev_hash, canonical_payload(stamped, voucher_number(period, number)))
+    store.mark_posted(voucher.id, PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
+    store.set_chain_head(org.id, seq, digest)
+    store.add_turnover(org.id, period.year, period.month, voucher.lines)
+    return _load(store, org, voucher.id)
+
+
+def check_open(store: Store, org: Org, booked_on: date) -> None:
+    """:raise PeriodClosed: ``booked_on`` lies in a closed month or year."""
+    _check_open(store, org, booked_on)
+
+
+def _replay(store: Store, org: Org, key: str, digest: str) -> Voucher:
+    found = store.idempotency(org.id, key)
+    if found is None or found[1] is None:  # pragma: no cover - the claim failed, so the row exists
+        raise InvalidState("the request with this Idempotency-Key is still in flight",
+                           code="idempotency_in_flight")
+    if found[0] != digest:
+        raise ValidationFailed(
+            "this Idempotency-Key was used with a different request",
+            code="idempotency_key_reused",
+            errors={"Idempotency-Key": ["was used with a different request body"]},
+        )
+    return _load(store, org, found[1])
+
+
+def _load(store: Store, org: Org, voucher_id: int, *, lock: bool = False) -> Voucher:
+    voucher = store.voucher(org.id, voucher_id, lock=lock)
+    if voucher is None:
+        raise NotFound(f"voucher {voucher_id} not found")
+    return voucher
+
+
+def _check_draft(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: datetime) -> None:
+    if draft.booked_on < EARLIEST_DATE or draft.booked_on > (now + timedelta(days=366)).date():
+        raise field_error("date", "must lie between 2000-01-01 and a year from today")
+    accounts = store.accounts(org.id)
+    members = store.members_by_no(org.id, {line.member for line in draft.lines if line.member})
+    funds = store.funds_by_code(org.id, {line.fund for line in draft.lines if line.fund})
+    validate_draft(draft, accounts, members, funds)
+    if actor.role is Role.CASHIER and not any(
+        line.account.startswith(CASH_ACCOUNT_PREFIXES) for line in draft.lines
+    ):
+        raise Forbidden("a cashier prepares cash and bank vouchers only")
+    _check_open(store, org, draft.booked_on)
+
+
+def _check_open(store: Store, org: Org, booked_on: date) -> None:
+    period = Period.of(booked_on)
+    if store.period_status(org.id, period.year, period.month) == "closed":
+        raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
