@@ -11,14 +11,15 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from coopledger.domain.errors import DomainError, Duplicate, Unauthenticated, ValidationFailed
+from coopledger.domain.errors import DomainError, Duplicate, NotFound, Unauthenticated, ValidationFailed
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import UnitOfWork, User
+from coopledger.services.ports import Store, UnitOfWork, User
 
 Clock = Callable[[], datetime]
 MAX_FAILURES = 10
@@ -36,6 +37,24 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
     def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    username: str
+    role: Role
+    orgs: tuple[str, ...]
+    member: str | None  # ORG/MEMBER_NO for a household user
+
+
+def _summary(store: Store, user: User) -> UserSummary:
+    codes = {o.id: o.code for o in store.orgs(user.org_ids)}
+    member = None
+    if user.member_id is not None:
+        found = store.member_by_id(user.member_id)
+        if found is not None:
+            member = f"{codes.get(found.org_id, '?')}/{found.member_no}"
+    return UserSummary(user.username, user.role, tuple(sorted(codes.values())), member)
 
 
 def token_digest(token: str) -> str:
@@ -89,7 +108,7 @@ def authenticate(uow: UnitOfWork, token: str, *, clock: Clock = utcnow) -> Actor
 
 def create_user(uow: UnitOfWork, actor: Actor | None, hasher: PasswordHasher, username: str,
                 password: str, role: str, org_codes: Sequence[str], member: str | None = None,
-                *, clock: Clock = utcnow) -> User:
+                *, clock: Clock = utcnow) -> UserSummary:
     """Create a user with one role over some organizations (admin only; ``actor`` None is the
     machine's operator at the command line).
 
@@ -137,14 +156,27 @@ def create_user(uow: UnitOfWork, actor: Actor | None, hasher: PasswordHasher, us
         user = store.add_user(username, hasher.hash(password), Role(role), org_ids, member_id)
         store.audit(None, actor.user_id if actor else None, "user.create", "user", username,
                     {"role": role, "orgs": list(org_codes)}, clock())
+        summary = _summary(store, user)
         uow.commit()
-    return user
+    return summary
 
 
-def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
+def list_users(uow: UnitOfWork, actor: Actor) -> list[UserSummary]:
     require(actor, Action.MANAGE_USERS)
     with uow:
-        return uow.store.users()
+        return [_summary(uow.store, u) for u in uow.store.users()]
+
+
+def actor_named(uow: UnitOfWork, username: str) -> Actor:
+    """The actor for a username: the CLI and the demonstration act as named users.
+
+    :raise NotFound: no such user.
+    """
+    with uow:
+        user = uow.store.user_by_name(username)
+    if user is None:
+        raise NotFound(f"user {username!r} not found")
+    return actor_of(user)
 
 
 class _DummyHashes:

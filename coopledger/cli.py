@@ -1,0 +1,248 @@
+"""The ``coopledger`` command: database, users, serving, verification, demonstration, benchmarks.
+
+Every command calls the same services as the API. A rule the books refuse is printed as
+``error: …`` with the fields it names, and the command exits with status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from coopledger.adapters.db import migrate
+from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.config import Settings
+from coopledger.domain.errors import DomainError
+from coopledger.services import audit, auth, orgs
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Books:
+    """The database the command works on, from ``COOPLEDGER_*`` settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.ensure_instance()
+        self.engine: Engine = make_engine(settings.database_url)
+        self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+
+def domain_errors(fn: F) -> F:
+    """Print a refused rule as a message naming the fields, and exit 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            for field, messages in exc.errors.items():
+                click.echo(f"  {field}: {'; '.join(messages)}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def books() -> Iterator[Books]:
+    opened = Books(Settings.from_env())
+    try:
+        yield opened
+    finally:
+        opened.engine.dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="coopledger")
+def main() -> None:
+    """coopledger: the books of rural cooperatives and village collectives."""
+
+
+# -- database ------------------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Create and upgrade the schema (Alembic migrations only)."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations up to REVISION (default: head)."""
+    with books() as b:
+        migrate.upgrade(b.engine, revision)
+        click.echo(f"database at {revision}: {b.engine.url.render_as_string(hide_password=True)}")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations differ."""
+    with books() as b:
+        migrate.check(b.engine)
+        click.echo("the schema matches the migrations")
+
+
+# -- organizations and users ---------------------------------------------------------------------
+
+@main.group("orgs")
+def orgs_group() -> None:
+    """Organizations."""
+
+
+@orgs_group.command("create")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(["cooperative", "village_collective"]), required=True)
+@click.option("--region", default="")
+@click.option("--chart", default=None)
+@click.option("--single-accountant", is_flag=True, help="Let one accountant prepare and review.")
+@domain_errors
+def orgs_create(code: str, name: str, kind: str, region: str, chart: str | None,
+                single_accountant: bool) -> None:
+    """Create an organization from its statutory chart of accounts."""
+    with books() as b:
+        org = orgs.create_org(b.uow(), None, code, name, kind, region, chart, single_accountant)
+        click.echo(f"created {org.code} ({org.name}), chart {org.chart}")
+
+
+@main.group()
+def users() -> None:
+    """Users and their roles."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "accountant", "cashier", "reviewer", "auditor", "household"]))
+@click.option("--org", "org_codes", multiple=True, help="An organization the user works on (repeat).")
+@click.option("--member", default=None, help="ORG/MEMBER_NO, for a household user.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@domain_errors
+def users_create(username: str, role: str, org_codes: tuple[str, ...], member: str | None,
+                 password_stdin: bool) -> None:
+    """Create a user. The password is read from standard input or asked for."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    with books() as b:
+        user = auth.create_user(b.uow(), None, Argon2Hasher(), username, password, role,
+                                list(org_codes), member)
+        orgs_text = ", ".join(user.orgs) or "all organizations" if user.role == "admin" else ", ".join(user.orgs)
+        click.echo(f"created {user.username} ({user.role}) on {orgs_text or '-'}")
+
+
+# -- serving -------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application and API with gunicorn (a production WSGI server)."""
+    from coopledger.wsgi_server import run
+
+    run(host, port, workers)
+
+
+# -- audit ---------------------------------------------------------------------------------------
+
+@main.group("audit")
+def audit_group() -> None:
+    """Tamper evidence and audit checks."""
+
+
+@audit_group.command("verify")
+@click.argument("org")
+@domain_errors
+def audit_verify(org: str) -> None:
+    """Recompute ORG's hash chain and period balances; exit 1 naming the first bad voucher."""
+    with books() as b:
+        report = audit.verify_org(b.uow(), org)
+    if report.ok:
+        click.echo(f"{report.org}: {report.vouchers} posted vouchers, chain intact, head {report.head}")
+        return
+    where = (f"voucher {report.first_bad_number} (id {report.first_bad_voucher})"
+             if report.first_bad_voucher else "the chain head")
+    click.echo(f"{report.org}: BROKEN at {where}: {report.reason}", err=True)
+    for line in report.balance_mismatches:
+        click.echo(f"  {line}", err=True)
+    sys.exit(1)
+
+
+# -- demonstration -------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite file to create (default: demo.db in the instance folder).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Build the books and stop.")
+def demo(db_path: Path | None, host: str, port: int, no_serve: bool) -> None:
+    """Build demonstration books in a fresh SQLite database, then serve them."""
+    from coopledger.demo import build_demo
+
+    settings = Settings.from_env()
+    path = (db_path or settings.instance_path / "demo.db").absolute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    summary = build_demo(lambda: SqlUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
+                         Argon2Hasher(), progress=lambda text: click.echo(text))
+    engine.dispose()
+    click.echo(f"\ndemonstration books in {path}")
+    for org in summary.orgs:
+        click.echo(f"  {org}")
+    click.echo("logins (username / password):")
+    for username, password, role in summary.logins:
+        click.echo(f"  {username:<14} {password:<16} {role}")
+    if no_serve:
+        return
+    import os
+
+    os.environ["COOPLEDGER_DATABASE_URL"] = url
+    from coopledger.wsgi_server import run
+
+    click.echo(f"\nserving on http://{host}:{port}/  (Ctrl-C stops)")
+    run(host, port, 2)
+
+
+# -- benchmarks ----------------------------------------------------------------------------------
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print figures (slow; not part of the test suite)."""
+
+
+@bench.command("ledger")
+@click.option("--vouchers", default=100_000, show_default=True, type=int)
+@click.option("--tb-lines", default=1_000_000, show_default=True, type=int,
+              help="Lines in the organization whose trial balance is timed.")
+@click.option("--http-requests", default=200, show_default=True, type=int)
+@click.option("--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder.")
+def bench_ledger(vouchers: int, tb_lines: int, http_requests: int, database_url: str | None) -> None:
+    """Bulk posting, trial balance at scale, and voucher creation over HTTP."""
+    from coopledger.bench import run_ledger_bench
+
+    run_ledger_bench(vouchers=vouchers, tb_lines=tb_lines, http_requests=http_requests,
+                     database_url=database_url, echo=click.echo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

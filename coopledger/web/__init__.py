@@ -1,0 +1,1 @@
+"""The Flask application: the HTTP API under /api/v1 (and, as the product grows, the web pages)."""

@@ -1,0 +1,209 @@
+"""Periods, year-end close, reports (trial balance, ledger) and the audit chain of one organization."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from coopledger.domain.errors import field_error
+from coopledger.domain.money import format_amount
+from coopledger.domain.periods import Period
+from coopledger.domain.reporting import TrialBalanceRow, direction
+from coopledger.services import audit, periods, reports
+from coopledger.services.ports import PeriodState
+from coopledger.services.clock import utcnow
+from coopledger.web.api.common import Blueprint, actor, uow
+
+blp = Blueprint("books", __name__, url_prefix="/api/v1/orgs/<org>",
+                description="Periods, year-end close, reports and the audit chain.")
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise field_error("period", str(exc)) from exc
+
+
+class PeriodOut(ma.Schema):
+    period = ma.fields.String()
+    status = ma.fields.String()
+    vouchers_posted = ma.fields.Integer()
+    closed_at = ma.fields.String(allow_none=True)
+
+
+class PeriodList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PeriodOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+class YearCloseOut(ma.Schema):
+    year = ma.fields.Integer()
+    surplus = ma.fields.String()
+    closing_voucher = ma.fields.Integer(allow_none=True)
+
+
+def present_period(state: PeriodState) -> dict[str, Any]:
+    return {"period": f"{state.year:04d}-{state.month:02d}", "status": state.status,
+            "vouchers_posted": state.last_number,
+            "closed_at": state.closed_at.isoformat() if state.closed_at else None}
+
+
+@blp.route("/periods")
+@blp.response(200, PeriodList)
+def list_periods(org: str) -> dict[str, Any]:
+    """Months that have been posted into or closed."""
+    return {"items": [present_period(p) for p in periods.list_periods(uow(), actor(), org)],
+            "next_cursor": None}
+
+
+@blp.route("/periods/<period>/close", methods=["POST"])
+@blp.response(200, PeriodOut)
+def close_period(org: str, period: str) -> dict[str, Any]:
+    """Close a month (every voucher in it posted, earlier months closed)."""
+    return present_period(periods.close_period(uow(), actor(), org, _period(period)))
+
+
+@blp.route("/periods/<period>/reopen", methods=["POST"])
+@blp.response(200, PeriodOut)
+def reopen_period(org: str, period: str) -> dict[str, Any]:
+    """Reopen a closed month (admin only; logged)."""
+    return present_period(periods.reopen_period(uow(), actor(), org, _period(period)))
+
+
+@blp.route("/years/<int:year>/close", methods=["POST"])
+@blp.response(200, YearCloseOut)
+def close_year(org: str, year: int) -> dict[str, Any]:
+    """Year-end close: carry income and expense into 本年盈余, close every month of the year."""
+    if not 2000 <= year <= 2999:
+        raise field_error("year", "must be a year such as 2026")
+    result = periods.close_year(uow(), actor(), org, year)
+    return {"year": result.year, "surplus": format_amount(result.surplus_fen),
+            "closing_voucher": result.closing_voucher_id}
+
+
+class RangeArgs(ma.Schema):
+    from_ = ma.fields.Date(data_key="from", load_default=None)
+    to = ma.fields.Date(load_default=None)
+
+
+class TrialBalanceRowOut(ma.Schema):
+    account = ma.fields.String()
+    name = ma.fields.String()
+    name_en = ma.fields.String()
+    level = ma.fields.Integer()
+    opening_debit = ma.fields.String()
+    opening_credit = ma.fields.String()
+    debit = ma.fields.String()
+    credit = ma.fields.String()
+    closing_debit = ma.fields.String()
+    closing_credit = ma.fields.String()
+
+
+class TrialBalanceOut(ma.Schema):
+    org = ma.fields.String()
+    from_ = ma.fields.String(data_key="from")
+    to = ma.fields.String()
+    rows = ma.fields.List(ma.fields.Nested(TrialBalanceRowOut))
+    totals = ma.fields.Nested(TrialBalanceRowOut)
+    balanced = ma.fields.Boolean()
+
+
+def _range(args: dict[str, Any]) -> tuple[date, date]:
+    end = args["to"] or utcnow().date()
+    start = args["from_"] or date(end.year, 1, 1)
+    return start, end
+
+
+def _tb_row(row: TrialBalanceRow) -> dict[str, Any]:
+    return {"account": row.account, "name": row.name_zh, "name_en": row.name_en, "level": row.level,
+            "opening_debit": format_amount(row.opening_debit),
+            "opening_credit": format_amount(row.opening_credit),
+            "debit": format_amount(row.debit), "credit": format_amount(row.credit),
+            "closing_debit": format_amount(row.closing_debit),
+            "closing_credit": format_amount(row.closing_credit)}
+
+
+@blp.route("/reports/trial-balance")
+@blp.arguments(RangeArgs, location="query")
+@blp.response(200, TrialBalanceOut)
+def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any]:
+    """科目余额表: opening, debit and credit turnover, closing per account; totals that tie."""
+    start, end = _range(args)
+    tb = reports.trial_balance_report(uow(), actor(), org, start, end)
+    return {"org": org, "from_": start.isoformat(), "to": end.isoformat(),
+            "rows": [_tb_row(r) for r in tb.rows], "totals": _tb_row(tb.totals), "balanced": tb.ties}
+
+
+class LedgerArgs(RangeArgs):
+    account = ma.fields.String(required=True)
+    member = ma.fields.String(load_default=None)
+
+
+class LedgerRowOut(ma.Schema):
+    voucher = ma.fields.Integer()
+    number = ma.fields.String()
+    date = ma.fields.String()
+    memo = ma.fields.String()
+    account = ma.fields.String()
+    member = ma.fields.String(allow_none=True)
+    debit = ma.fields.String()
+    credit = ma.fields.String()
+    balance = ma.fields.String()
+    direction = ma.fields.String()
+
+
+class LedgerOut(ma.Schema):
+    account = ma.fields.String()
+    name = ma.fields.String()
+    member = ma.fields.String(allow_none=True)
+    from_ = ma.fields.String(data_key="from")
+    to = ma.fields.String()
+    opening = ma.fields.String()
+    closing = ma.fields.String()
+    rows = ma.fields.List(ma.fields.Nested(LedgerRowOut))
+
+
+@blp.route("/ledger")
+@blp.arguments(LedgerArgs, location="query")
+@blp.response(200, LedgerOut)
+def ledger(args: dict[str, Any], org: str) -> dict[str, Any]:
+    """Account ledger with running balance (debit minus credit); ``member`` gives its subledger."""
+    start, end = _range(args)
+    result = reports.ledger_report(uow(), actor(), org, args["account"], args["member"], start, end)
+    return {
+        "account": result.account.code, "name": result.account.name_zh, "member": result.member,
+        "from_": start.isoformat(), "to": end.isoformat(),
+        "opening": format_amount(result.opening_net), "closing": format_amount(result.closing_net),
+        "rows": [
+            {"voucher": r.entry.voucher_id, "number": r.entry.number, "date": r.entry.booked_on,
+             "memo": r.entry.memo, "account": r.entry.account, "member": r.entry.member,
+             "debit": format_amount(r.entry.debit), "credit": format_amount(r.entry.credit),
+             "balance": format_amount(r.balance_net), "direction": direction(r.balance_net)}
+            for r in result.rows
+        ],
+    }
+
+
+class ChainOut(ma.Schema):
+    org = ma.fields.String()
+    vouchers = ma.fields.Integer()
+    head = ma.fields.String()
+    ok = ma.fields.Boolean()
+    first_bad_voucher = ma.fields.Integer(allow_none=True)
+    first_bad_number = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+@blp.route("/audit/chain")
+class Chain(MethodView):
+    @blp.response(200, ChainOut)
+    def get(self, org: str) -> dict[str, Any]:
+        """Recompute the hash chain; names the first voucher that no longer matches."""
+        report = audit.verify_org(uow(), org, actor())
+        return {"org": report.org, "vouchers": report.vouchers, "head": report.head, "ok": report.ok,
+                "first_bad_voucher": report.first_bad_voucher,
+                "first_bad_number": report.first_bad_number, "reason": report.reason}

@@ -1,0 +1,54 @@
+"""What every API view shares: the actor, a unit of work, paging, the Blueprint class."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app, g, request
+from flask_smorest import Blueprint as _Blueprint
+
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.errors import field_error
+from coopledger.domain.roles import Actor
+
+MAX_LIMIT = 500
+
+
+class Blueprint(_Blueprint):
+    """flask-smorest's Blueprint; a place for project-wide defaults."""
+
+
+def actor() -> Actor:
+    return g.actor  # type: ignore[no-any-return]
+
+
+def uow() -> SqlUnitOfWork:
+    ext = current_app.extensions["coopledger"]
+    return SqlUnitOfWork(ext.session_factory, readonly=request.method in ("GET", "HEAD"))
+
+
+class PageArgs(ma.Schema):
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_LIMIT))
+    cursor = ma.fields.String(load_default=None)
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The opaque cursor is the last id seen, base64url-encoded."""
+    if not cursor:
+        return 0
+    try:
+        value = int(base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii"))
+    except (ValueError, binascii.Error, UnicodeError) as exc:
+        raise field_error("cursor", "is not a cursor this API gave out") from exc
+    return value
+
+
+def page(items: Sequence[Any], ids: Sequence[int], limit: int) -> dict[str, Any]:
+    next_cursor = None
+    if len(items) == limit and ids:
+        next_cursor = base64.urlsafe_b64encode(str(ids[-1]).encode("ascii")).decode("ascii").rstrip("=")
+    return {"items": list(items), "next_cursor": next_cursor}

@@ -1,0 +1,177 @@
+"""The composition root: ``create_app`` wires settings, the database, the hasher and the API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, g, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from flask_smorest import Api as _Api
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import HTTPException
+
+from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.config import Settings
+from coopledger.domain.errors import DomainError
+from coopledger.resources import resource_dir
+from coopledger.services.auth import PasswordHasher, authenticate
+from coopledger.web import strict_json
+from coopledger.web.api import auth, books, orgs, vouchers
+from coopledger.web.api.common import uow
+from coopledger.web.errors import domain_problem, flatten_messages, problem
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+PUBLIC_API = {"/api/v1/auth/tokens", "/api/v1/openapi.json"}
+
+
+@dataclass
+class Extension:
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    hasher: PasswordHasher
+    engine: Engine | None
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    ensure_ascii = False
+    sort_keys = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return strict_json.loads(s)
+
+
+class Api(_Api):  # type: ignore[misc]
+    """flask-smorest's Api, with every HTTP error answered as problem+json."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return http_problem(error)
+
+
+def http_problem(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    if status == 422 and messages:
+        errors: dict[str, list[str]] = {}
+        for location, by_field in messages.items():
+            flat = flatten_messages(by_field)
+            errors.update(flat if location in ("json", "query", "querystring") else
+                          {f"{location}.{k}": v for k, v in flat.items()})
+        detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+        code = "unknown_field" if any("Unknown field." in m for ms in errors.values() for m in ms) \
+            else "validation_failed"
+        return problem(422, code, detail, errors)
+    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+    return problem(status, codes.get(status, "http_error"), error.description or "")
+
+
+def create_app(settings: Settings | None = None,
+               session_factory: sessionmaker[Session] | None = None,
+               hasher: PasswordHasher | None = None) -> Flask:
+    """Build the application. Tests pass their own settings, sessions and a fast hasher."""
+    settings = (settings or Settings.from_env()).with_secret()
+    app = Flask(__name__, template_folder=str(resource_dir("templates")),
+                instance_path=str(settings.instance_path))
+    app.json_provider_class = StrictJSONProvider
+    app.json = StrictJSONProvider(app)
+    engine = None
+    if session_factory is None:
+        settings.ensure_instance()
+        engine = make_engine(settings.database_url)
+        session_factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions["coopledger"] = Extension(settings, session_factory, hasher or Argon2Hasher(), engine)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        API_TITLE="coopledger",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+            "info": {"description": "The books of rural cooperatives and village collectives. "
+                                    "Amounts are decimal strings in yuan with at most two decimals."},
+        },
+    )
+    api = Api(app)
+    for blueprint in (auth.blp, orgs.blp, vouchers.blp, books.blp):
+        api.register_blueprint(blueprint)
+
+    app.before_request(_check_body)
+    app.before_request(_authenticate)
+    app.register_error_handler(DomainError, domain_problem)
+    app.register_error_handler(OperationalError, _database_busy)
+    app.register_error_handler(IntegrityError, _integrity)
+    app.register_error_handler(Exception, _unexpected)
+    app.after_request(_security_headers)
+
+    @app.get("/")
+    def index() -> str:
+        return render_template("index.html")
+
+    return app
+
+
+def _check_body() -> Response | None:
+    """Reject unreadable bodies before any view sees them (400, 413, 415, 422)."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
+        return None
+    data = request.get_data(cache=True)
+    if not data:
+        return None
+    if request.mimetype != "application/json":
+        return problem(415, "unsupported_media_type", "send the body as application/json (UTF-8)")
+    try:
+        strict_json.loads(data)
+    except strict_json.BodyError as exc:
+        return problem(400, exc.code, str(exc))
+    except strict_json.TextError as exc:
+        return problem(422, "invalid_text", f"{exc.path}: {exc}", {exc.path: [str(exc)]})
+    return None
+
+
+def _authenticate() -> Response | None:
+    if not request.path.startswith("/api/") or request.path in PUBLIC_API:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return problem(401, "unauthenticated", "send a bearer token: POST /api/v1/auth/tokens",
+                       headers={"WWW-Authenticate": "Bearer"})
+    g.actor = authenticate(uow(), token.strip())
+    return None
+
+
+def _database_busy(error: OperationalError) -> Response:
+    log.warning("database unavailable: %s", error.orig)
+    return problem(503, "database_busy", "the database is busy; try again in a moment",
+                   headers={"Retry-After": "1"})
+
+
+def _integrity(error: IntegrityError) -> Response:
+    log.warning("integrity error: %s", error.orig)
+    return problem(409, "conflict", "the change conflicts with the current state of the books; reload and try again")
+
+
+def _unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return http_problem(error)
+    log.exception("unexpected error")
+    return problem(500, "internal_error", "something went wrong; nothing was saved")
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
