@@ -59,6 +59,11 @@ def domain_errors(fn: F) -> F:
 
 @contextmanager
 def books() -> Iterator[Books]:
+    """The books named by the settings, or the ones a caller passed as ``obj`` (tests do)."""
+    injected = click.get_current_context().find_object(Books)
+    if injected is not None:
+        yield injected
+        return
     opened = Books(Settings.from_env())
     try:
         yield opened
