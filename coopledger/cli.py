@@ -79,6 +79,7 @@ def main() -> None:
 
 # -- database ------------------------------------------------------------------------------------
 
+
 @main.group()
 def db() -> None:
     """Create and upgrade the schema (Alembic migrations only)."""
@@ -103,6 +104,7 @@ def db_check() -> None:
 
 # -- organizations and users ---------------------------------------------------------------------
 
+
 @main.group("orgs")
 def orgs_group() -> None:
     """Organizations."""
@@ -116,8 +118,9 @@ def orgs_group() -> None:
 @click.option("--chart", default=None)
 @click.option("--single-accountant", is_flag=True, help="Let one accountant prepare and review.")
 @domain_errors
-def orgs_create(code: str, name: str, kind: str, region: str, chart: str | None,
-                single_accountant: bool) -> None:
+def orgs_create(
+    code: str, name: str, kind: str, region: str, chart: str | None, single_accountant: bool
+) -> None:
     """Create an organization from its statutory chart of accounts."""
     with books() as b:
         org = orgs.create_org(b.uow(), None, code, name, kind, region, chart, single_accountant)
@@ -131,26 +134,35 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "accountant", "cashier", "reviewer", "auditor", "household"]))
-@click.option("--org", "org_codes", multiple=True, help="An organization the user works on (repeat).")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "accountant", "cashier", "reviewer", "auditor", "household"]),
+)
+@click.option(
+    "--org", "org_codes", multiple=True, help="An organization the user works on (repeat)."
+)
 @click.option("--member", default=None, help="ORG/MEMBER_NO, for a household user.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @domain_errors
-def users_create(username: str, role: str, org_codes: tuple[str, ...], member: str | None,
-                 password_stdin: bool) -> None:
+def users_create(
+    username: str, role: str, org_codes: tuple[str, ...], member: str | None, password_stdin: bool
+) -> None:
     """Create a user. The password is read from standard input or asked for."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     with books() as b:
-        user = auth.create_user(b.uow(), None, Argon2Hasher(), username, password, role,
-                                list(org_codes), member)
-        orgs_text = ", ".join(user.orgs) or "all organizations" if user.role == "admin" else ", ".join(user.orgs)
-        click.echo(f"created {user.username} ({user.role}) on {orgs_text or '-'}")
+        user = auth.create_user(
+            b.uow(), None, Argon2Hasher(), username, password, role, list(org_codes), member
+        )
+        scope = ", ".join(user.orgs) or ("all organizations" if user.role == "admin" else "-")
+        click.echo(f"created {user.username} ({user.role}) on {scope}")
 
 
 # -- serving -------------------------------------------------------------------------------------
+
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -165,6 +177,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
 # -- audit ---------------------------------------------------------------------------------------
 
+
 @main.group("audit")
 def audit_group() -> None:
     """Tamper evidence and audit checks."""
@@ -178,10 +191,15 @@ def audit_verify(org: str) -> None:
     with books() as b:
         report = audit.verify_org(b.uow(), org)
     if report.ok:
-        click.echo(f"{report.org}: {report.vouchers} posted vouchers, chain intact, head {report.head}")
+        click.echo(
+            f"{report.org}: {report.vouchers} posted vouchers, chain intact, head {report.head}"
+        )
         return
-    where = (f"voucher {report.first_bad_number} (id {report.first_bad_voucher})"
-             if report.first_bad_voucher else "the chain head")
+    where = (
+        f"voucher {report.first_bad_number} (id {report.first_bad_voucher})"
+        if report.first_bad_voucher
+        else "the chain head"
+    )
     click.echo(f"{report.org}: BROKEN at {where}: {report.reason}", err=True)
     for line in report.balance_mismatches:
         click.echo(f"  {line}", err=True)
@@ -190,9 +208,15 @@ def audit_verify(org: str) -> None:
 
 # -- demonstration -------------------------------------------------------------------------------
 
+
 @main.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="SQLite file to create (default: demo.db in the instance folder).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite file to create (default: demo.db in the instance folder).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Build the books and stop.")
@@ -208,8 +232,11 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool) -> None:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     migrate.upgrade(engine)
-    summary = build_demo(lambda: SqlUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
-                         Argon2Hasher(), progress=lambda text: click.echo(text))
+    summary = build_demo(
+        lambda: SqlUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
+        Argon2Hasher(),
+        progress=lambda text: click.echo(text),
+    )
     engine.dispose()
     click.echo(f"\ndemonstration books in {path}")
     for org in summary.orgs:
@@ -230,6 +257,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool) -> None:
 
 # -- benchmarks ----------------------------------------------------------------------------------
 
+
 @main.group()
 def bench() -> None:
     """Benchmarks that print figures (slow; not part of the test suite)."""
@@ -237,16 +265,30 @@ def bench() -> None:
 
 @bench.command("ledger")
 @click.option("--vouchers", default=100_000, show_default=True, type=int)
-@click.option("--tb-lines", default=1_000_000, show_default=True, type=int,
-              help="Lines in the organization whose trial balance is timed.")
+@click.option(
+    "--tb-lines",
+    default=1_000_000,
+    show_default=True,
+    type=int,
+    help="Lines in the organization whose trial balance is timed.",
+)
 @click.option("--http-requests", default=200, show_default=True, type=int)
-@click.option("--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder.")
-def bench_ledger(vouchers: int, tb_lines: int, http_requests: int, database_url: str | None) -> None:
+@click.option(
+    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
+)
+def bench_ledger(
+    vouchers: int, tb_lines: int, http_requests: int, database_url: str | None
+) -> None:
     """Bulk posting, trial balance at scale, and voucher creation over HTTP."""
     from coopledger.bench import run_ledger_bench
 
-    run_ledger_bench(vouchers=vouchers, tb_lines=tb_lines, http_requests=http_requests,
-                     database_url=database_url, echo=click.echo)
+    run_ledger_bench(
+        vouchers=vouchers,
+        tb_lines=tb_lines,
+        http_requests=http_requests,
+        database_url=database_url,
+        echo=click.echo,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

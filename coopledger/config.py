@@ -45,10 +45,17 @@ class Settings:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
-        return Settings(self.database_url, self.instance_path, key_file.read_text().strip(),
-                        self.token_ttl_hours, self.testing)
+        return Settings(
+            self.database_url,
+            self.instance_path,
+            key_file.read_text().strip(),
+            self.token_ttl_hours,
+            self.testing,
+        )
 
     def ensure_instance(self) -> None:
         """Create the instance folder when the database is the default SQLite file in it."""
         if self.database_url.startswith("sqlite:///"):
-            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )

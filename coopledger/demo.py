@@ -19,7 +19,7 @@ its months open, and one draft left waiting for review. Everything is determinis
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
@@ -90,7 +90,7 @@ class _Plan:
     collective: tuple[str, str, str] | None  # the village collective as a member: no, name, capital
     funds: tuple[_FundSpec, ...]
     sub_accounts: tuple[tuple[str, str, str, str], ...]  # parent, code, name_zh, name_en
-    books: Callable[[_Plan, int, date], list[_Entry]]  # (plan, previous year, today) → entries
+    books: Callable[[_Plan, int], list[_Entry]]  # (plan, year y) → y's entries and early y + 1's
 
 
 def _households(table: str) -> tuple[_Household, ...]:
@@ -218,18 +218,18 @@ def _consigned(day: date, product: str, deliveries: Mapping[str, int], price: st
 
 
 def _sale(day: date, memo: str, account: str, qty: int, unit: str, price: str, cost: int = 0,
-          cash: str = "102", by: str | None = None) -> _Entry:
+          cash: str = "102") -> _Entry:
     """A sale at ``price`` per unit; with ``cost``, the consigned goods' cost goes to 经营支出."""
     amount = qty * _fen(price)
     lines = [dr(cash, amount), cr(account, amount, qty=qty, unit=unit, memo=f"{qty}{unit}×{price}")]
     if cost:
         lines += [dr("521", cost, memo="结转受托代销商品成本"), cr("128", cost)]
-    return _entry(day, memo, *lines, attachments=2, by=by)
+    return _entry(day, memo, *lines, attachments=2)
 
 
-def _pay_members(day: date, memo: str, owed: Mapping[str, int], account: str = "114") -> _Entry:
-    """Pay what members are owed, by bank transfer to their accounts."""
-    return _entry(day, memo, *(dr(account, fen, member=no) for no, fen in owed.items()),
+def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> _Entry:
+    """Pay what members are owed (成员往来, per member), by bank transfer to their accounts."""
+    return _entry(day, memo, *(dr("114", fen, member=no) for no, fen in owed.items()),
                   cr("102", sum(owed.values())), attachments=len(owed))
 
 
@@ -252,14 +252,9 @@ def _depreciation(year: int, first_month: int, last_month: int,
     return entries
 
 
-def _this_year(today: date, month: int, day: int) -> date:
-    """A day early in the current year, never after ``today``."""
-    return min(date(today.year, month, day), today)
-
-
 # -- the four organizations' books --------------------------------------------------------------
 
-def _garlic_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
+def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
     base = "gwm-garlic-base"
     facilities, seed = parse_amount("260000.00"), parse_amount("140000.00")
     monthly = _straight_line(facilities, 5, 120)  # 10 years, 5 % salvage
@@ -270,8 +265,8 @@ def _garlic_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
     bulbs, owed_bulbs = _consigned(date(y, 6, 10), "大蒜", bulb_kg, "3.20", "kg")
     depreciation = _depreciation(y, 4, 12, ((4, "401", monthly, "示范基地喷灌及冷库设施"),))
     return [
-        _simple(date(y, 1, 12), "提取备用金", "101", "102", "5000.00"),
         _capital(plan, date(y, 1, 15)),
+        _simple(date(y, 1, 16), "提取备用金", "101", "102", "5000.00"),
         _entry(date(y, 2, 20), "收到市级财政专项扶贫资金（优质大蒜示范基地）",
                dr("102", "400000.00"), cr("235", "400000.00", fund=base), attachments=2),
         _entry(date(y, 3, 18), "示范基地喷灌及冷库设施竣工付款",
@@ -300,14 +295,14 @@ def _garlic_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
         *depreciation,
         _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", monthly * len(depreciation)),
         # the current year: months open, one voucher waiting for review
-        _simple(_this_year(today, 1, 8), "支付冷库电费", "521", "102", "2360.50"),
-        *_depreciation(today.year, 1, 1, ((1, "401", monthly, "示范基地喷灌及冷库设施"),)),
-        _simple(_this_year(today, 1, 20), "采购示范田春季追肥", "521", "102", "9800.00",
+        _simple(date(y + 1, 1, 8), "支付冷库电费", "521", "102", "2360.50"),
+        *_depreciation(y + 1, 1, 1, ((1, "401", monthly, "示范基地喷灌及冷库设施"),)),
+        _simple(date(y + 1, 1, 20), "采购示范田春季追肥", "521", "102", "9800.00",
                 attachments=2, draft=True),
     ]
 
 
-def _cattle_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
+def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
     shed = "nancun-cattle-shed"
     monthly = _straight_line("300000.00", 5, 240)  # 20 years, 5 % salvage
     # three rounds a year: members bring fattened cattle, the cooperative sells them, pays members
@@ -348,12 +343,12 @@ def _cattle_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
         _simple(date(y, 12, 28), "支付管理人员下半年报酬", "523", "102", "9000.00"),
         *depreciation,
         _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", monthly * len(depreciation)),
-        _simple(_this_year(today, 1, 12), "冬季饲草料补充", "521", "102", "8750.00", attachments=2),
-        *_depreciation(today.year, 1, 1, ((1, "401", monthly, "标准化肉牛棚（扶贫项目资产）"),)),
+        _simple(date(y + 1, 1, 12), "冬季饲草料补充", "521", "102", "8750.00", attachments=2),
+        *_depreciation(y + 1, 1, 1, ((1, "401", monthly, "标准化肉牛棚（扶贫项目资产）"),)),
     ]
 
 
-def _tourism_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
+def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
     centre, kitchens = "dz-visitor-centre", "dz-toilet-kitchen"
     upgraded = ("001", "002", "003", "004", "006", "007", "009")  # 16,000 yuan each
     kitchen_total = len(upgraded) * parse_amount("16000.00")
@@ -416,13 +411,13 @@ def _tourism_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
         _simple(date(y, 11, 18), "民宿冬季检修", "521", "102", "3400.00", attachments=2),
         _simple(date(y, 12, 26), "支付管理人员下半年报酬", "523", "102", "10000.00"),
         *_depreciation(y, 4, 12, ((4, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
-        _simple(_this_year(today, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00",
+        _simple(date(y + 1, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00",
                 by="cashier"),
-        *_depreciation(today.year, 1, 1, ((1, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
+        *_depreciation(y + 1, 1, 1, ((1, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
     ]
 
 
-def _village_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
+def _village_books(plan: _Plan, y: int) -> list[_Entry]:
     road, lights = "gwm-road-help", "gwm-streetlights"
     contracts = {"005": 18, "006": 22, "008": 26, "012": 10, "014": 8}  # 机动地, mu at 650 yuan
     fees = {no: mu * parse_amount("650.00") for no, mu in contracts.items()}
@@ -440,7 +435,7 @@ def _village_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
                *(cr("113", fen, member=no) for no, fen in fees.items()), attachments=len(fees)),
         _simple(date(y, 1, 15), "村集体入股官王庙大蒜种植专业合作社", "141", "102", "50000.00",
                 attachments=2),
-        _simple(date(y, 2, 3), "提取备用金", "101", "102", "5000.00"),
+        _simple(date(y, 2, 3), "提取备用金", "101", "102", "4000.00"),
         _simple(date(y, 2, 8), "春节走访慰问困难户", "514", "101", "3000.00", attachments=2),
         _entry(date(y, 3, 3), "收到济南市中心医院帮扶资金（村内道路及排水沟）",
                dr("102", "400000.00"), cr("241", "400000.00", fund=road), attachments=2),
@@ -477,8 +472,8 @@ def _village_books(plan: _Plan, y: int, today: date) -> list[_Entry]:
         *_depreciation(y, 7, 12, ((7, "515", road_monthly, "村内水泥路"),
                                   (7, "515", ditch_monthly, "排水沟"),
                                   (11, "515", lamp_monthly, "村内路灯"))),
-        _simple(_this_year(today, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
-        *_depreciation(today.year, 1, 1, ((1, "515", road_monthly, "村内水泥路"),
+        _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
+        *_depreciation(y + 1, 1, 1, ((1, "515", road_monthly, "村内水泥路"),
                                           (1, "515", ditch_monthly, "排水沟"),
                                           (1, "515", lamp_monthly, "村内路灯"))),
     ]
@@ -631,15 +626,18 @@ def build_demo(uow_factory: Callable[[], UnitOfWork], hasher: PasswordHasher,
         auth.create_user(uow_factory(), None, hasher, username, PASSWORD, role, list(org_codes))
         logins.append((username, PASSWORD, description))
     actors = {username: auth.actor_named(uow_factory(), username) for username, *_rest in logins}
+    progress(f"{len(logins)} users created")
 
-    lines = []
+    summaries = []
     for plan in _PLANS:
         accountant = actors[plan.accountant]
         _registers(uow_factory, accountant, plan, year)
         members = len(plan.households) + (plan.collective is not None)
         progress(f"{plan.code}: {members} members, {_count(len(plan.funds), 'fund')}, "
                  f"{_count(len(plan.sub_accounts), 'sub-account')}")
-        entries = sorted(plan.books(plan, year, today), key=lambda e: e.day)
+        # early in January, the current year's vouchers are dated today rather than ahead of it
+        entries = sorted((replace(e, day=min(e.day, today)) for e in plan.books(plan, year)),
+                         key=lambda e: e.day)
         posted = sum(_book(uow_factory, actors, plan, e, now) for e in entries if e.day.year == year)
         closed = _close_year(uow_factory, accountant, plan.code, year, now)
         posted += closed.closing_voucher_id is not None
@@ -652,12 +650,12 @@ def build_demo(uow_factory: Callable[[], UnitOfWork], hasher: PasswordHasher,
         progress(f"{plan.code}: {posted_now} vouchers posted in {today.year}"
                  + (f", {drafts} draft waiting for review" if drafts else ""))
         total = posted + posted_now
-        lines.append(f"{plan.code:<13} {plan.name}  ({plan.kind}, {members} members, "
+        summaries.append(f"{plan.code:<13} {plan.name}  ({plan.kind}, {members} members, "
                      f"{total} posted vouchers{f', {drafts} draft' if drafts else ''})")
 
     for username, role, _codes, member, description in _USERS:
         if member is not None:
             auth.create_user(uow_factory(), None, hasher, username, PASSWORD, role, [], member)
             logins.append((username, PASSWORD, description))
-    progress(f"{len(logins)} users created")
-    return DemoSummary(orgs=lines, logins=logins)
+            progress(f"household user {username} created for {member}")
+    return DemoSummary(orgs=summaries, logins=logins)

@@ -23,5 +23,12 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
 
 def run(host: str, port: int, workers: int) -> None:
-    _Server({"bind": f"{host}:{port}", "workers": workers, "accesslog": "-",
-             "timeout": 60, "graceful_timeout": 10}).run()
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "accesslog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
+        }
+    ).run()

@@ -57,8 +57,10 @@ def fresh_database(tag: str, tmp: Path) -> str:
         return f"sqlite:///{tmp / f'{tag}.db'}"
     url = make_url(base)
     name = f"{url.database}_{tag}"
-    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        url.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -93,8 +95,9 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def sessions(connection: Connection) -> sessionmaker[Session]:
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                        expire_on_commit=False)
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture
@@ -105,8 +108,9 @@ def uow(sessions: sessionmaker[Session]) -> Any:
 
 @pytest.fixture
 def app(sessions: sessionmaker[Session], tmp_path: Path) -> Flask:
-    settings = Settings(database_url="unused", instance_path=tmp_path, secret_key="test-secret",
-                        testing=True)
+    settings = Settings(
+        database_url="unused", instance_path=tmp_path, secret_key="test-secret", testing=True
+    )
     return create_app(settings, session_factory=sessions, hasher=FastHasher())
 
 
@@ -139,11 +143,25 @@ class Books:
     def delete(self, user: str, path: str) -> Any:
         return self.client.delete(path, headers=self.headers(user))
 
-    def voucher(self, user: str = "acc", org: str = "coop", *, date: str = "2026-03-10",
-                lines: list[dict[str, Any]] | None = None, memo: str = "收到股金") -> dict[str, Any]:
-        body = {"date": date, "memo": memo, "attachments": 1,
-                "lines": lines or [{"account": "102", "debit": "1000.00"},
-                                   {"account": "301", "member": "1", "credit": "1000.00"}]}
+    def voucher(
+        self,
+        user: str = "acc",
+        org: str = "coop",
+        *,
+        date: str = "2026-03-10",
+        lines: list[dict[str, Any]] | None = None,
+        memo: str = "收到股金",
+    ) -> dict[str, Any]:
+        body = {
+            "date": date,
+            "memo": memo,
+            "attachments": 1,
+            "lines": lines
+            or [
+                {"account": "102", "debit": "1000.00"},
+                {"account": "301", "member": "1", "credit": "1000.00"},
+            ],
+        }
         response = self.post(user, f"/api/v1/orgs/{org}/vouchers", body)
         assert response.status_code == 201, response.json
         return response.json  # type: ignore[no-any-return]
@@ -180,23 +198,54 @@ def world(engine: Engine) -> dict[str, str]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     uow = lambda: SqlUnitOfWork(sessions)  # noqa: E731
     hasher = FastHasher()
-    orgs.create_org(uow(), None, "coop", "绿源大蒜种植专业合作社", "cooperative", "济南市/商河县/白桥镇")
-    orgs.create_org(uow(), None, "village", "官王庙村股份经济合作社", "village_collective", "济南市/商河县/白桥镇/官王庙村")
+    orgs.create_org(
+        uow(), None, "coop", "绿源大蒜种植专业合作社", "cooperative", "济南市/商河县/白桥镇"
+    )
+    orgs.create_org(
+        uow(),
+        None,
+        "village",
+        "官王庙村股份经济合作社",
+        "village_collective",
+        "济南市/商河县/白桥镇/官王庙村",
+    )
     orgs.create_org(uow(), None, "other", "别处养牛专业合作社", "cooperative", "济南市/平阴县")
     for name, role, codes, member in WORLD_USERS:
         if role != "household":
             auth.create_user(uow(), None, hasher, name, PASSWORD, role, codes, member)
     for org, clerk in (("coop", "acc"), ("village", "acc"), ("other", "other-acc")):
         actor = auth.actor_named(uow(), clerk)
-        orgs.create_member(uow(), actor, org, {"member_no": "1", "name": "王秀英", "poverty_status": "poor",
-                                               "id_number": "11010519491231002X", "household_size": 4})
-        orgs.create_member(uow(), actor, org, {"member_no": "2", "name": "李建国", "household_size": 3})
-    orgs.create_fund(uow(), auth.actor_named(uow(), "acc"), "coop", {
-        "code": "muni-2026", "name": "市级扶贫资金（大蒜示范基地）", "source": "municipal_pro_poor",
-        "granted_fen": 40_000_000})
+        orgs.create_member(
+            uow(),
+            actor,
+            org,
+            {
+                "member_no": "1",
+                "name": "王秀英",
+                "poverty_status": "poor",
+                "id_number": "11010519491231002X",
+                "household_size": 4,
+            },
+        )
+        orgs.create_member(
+            uow(), actor, org, {"member_no": "2", "name": "李建国", "household_size": 3}
+        )
+    orgs.create_fund(
+        uow(),
+        auth.actor_named(uow(), "acc"),
+        "coop",
+        {
+            "code": "muni-2026",
+            "name": "市级扶贫资金（大蒜示范基地）",
+            "source": "municipal_pro_poor",
+            "granted_fen": 40_000_000,
+        },
+    )
     auth.create_user(uow(), None, hasher, "hh1", PASSWORD, "household", [], "coop/1")
-    return {name: auth.issue_token(uow(), hasher, name, PASSWORD, timedelta(hours=12))[0]
-            for name, *_ in WORLD_USERS}
+    return {
+        name: auth.issue_token(uow(), hasher, name, PASSWORD, timedelta(hours=12))[0]
+        for name, *_ in WORLD_USERS
+    }
 
 
 @pytest.fixture
@@ -206,6 +255,16 @@ def books(client: FlaskClient, uow: Any, world: dict[str, str]) -> Books:
 
 def count_rows(connection: Connection) -> dict[str, int]:
     """Row counts of the tables a rejected request must leave alone."""
-    tables = ["voucher", "voucher_line", "period", "period_balance", "idempotency_key", "member",
-              "account", "organization", "fund", "app_user"]
+    tables = [
+        "voucher",
+        "voucher_line",
+        "period",
+        "period_balance",
+        "idempotency_key",
+        "member",
+        "account",
+        "organization",
+        "fund",
+        "app_user",
+    ]
     return {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}

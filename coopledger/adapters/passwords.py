@@ -7,8 +7,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 
 class Argon2Hasher:
-    def __init__(self, *, time_cost: int = 3, memory_cost: int = 65536, parallelism: int = 4) -> None:
-        self._hasher = _Argon2(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    def __init__(
+        self, *, time_cost: int = 3, memory_cost: int = 65536, parallelism: int = 4
+    ) -> None:
+        self._hasher = _Argon2(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

@@ -169,20 +169,30 @@ def validate_draft(
     if debit != credit or debit == 0:
         raise Unbalanced(
             f"debits {format_amount(debit)} and credits {format_amount(credit)} differ by "
-            f"{format_amount(debit - credit)}" if debit != credit else "the voucher totals zero",
-            errors={"lines": [f"Σ debit {format_amount(debit)} ≠ Σ credit {format_amount(credit)}"
-                              if debit != credit else "total must not be zero"]},
+            f"{format_amount(debit - credit)}"
+            if debit != credit
+            else "the voucher totals zero",
+            errors={
+                "lines": [
+                    f"Σ debit {format_amount(debit)} ≠ Σ credit {format_amount(credit)}"
+                    if debit != credit
+                    else "total must not be zero"
+                ]
+            },
         )
 
 
-def reversal_draft(original: Voucher, number: str, booked_on: date, memo: str | None) -> VoucherDraft:
+def reversal_draft(
+    original: Voucher, number: str, booked_on: date, memo: str | None
+) -> VoucherDraft:
     """The red voucher that cancels ``original`` (printed ``number``): same lines and sides,
     amounts negated. The memo follows 会计基础工作规范 art. 51(5): 注销某月某日某号凭证.
     """
     text = memo or f"注销{original.booked_on.month}月{original.booked_on.day}日{number}号凭证"
     lines = tuple(replace(line, amount_fen=-line.amount_fen) for line in original.lines)
-    return VoucherDraft(booked_on=booked_on, memo=text, lines=lines, attachments=0,
-                        kind=VoucherKind.REVERSAL)
+    return VoucherDraft(
+        booked_on=booked_on, memo=text, lines=lines, attachments=0, kind=VoucherKind.REVERSAL
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,16 +218,25 @@ def closing_draft(
         if b.net_fen == 0:
             continue
         side = Dr.CREDIT if b.net_fen > 0 else Dr.DEBIT
-        lines.append(Line(account=b.account, side=side, amount_fen=abs(b.net_fen),
-                          member=b.member, fund=b.fund, memo=memo))
+        lines.append(
+            Line(
+                account=b.account,
+                side=side,
+                amount_fen=abs(b.net_fen),
+                member=b.member,
+                fund=b.fund,
+                memo=memo,
+            )
+        )
     surplus = -sum(b.net_fen for b in balances)
     if not lines:
         return None, 0
     if surplus != 0:
         side = Dr.CREDIT if surplus > 0 else Dr.DEBIT
         lines.append(Line(account=surplus_account, side=side, amount_fen=abs(surplus), memo=memo))
-    return VoucherDraft(booked_on=booked_on, memo=memo, lines=tuple(lines),
-                        kind=VoucherKind.CLOSING), surplus
+    return VoucherDraft(
+        booked_on=booked_on, memo=memo, lines=tuple(lines), kind=VoucherKind.CLOSING
+    ), surplus
 
 
 def canonical_payload(voucher: Voucher, number_text: str) -> bytes:
@@ -235,8 +254,16 @@ def canonical_payload(voucher: Voucher, number_text: str) -> bytes:
         "reviewed_by": voucher.reviewed_by,
         "posted_by": voucher.posted_by,
         "lines": [
-            [line.account, line.member, line.fund, line.side.value, line.amount_fen,
-             line.quantity_milli, line.unit, line.memo]
+            [
+                line.account,
+                line.member,
+                line.fund,
+                line.side.value,
+                line.amount_fen,
+                line.quantity_milli,
+                line.unit,
+                line.memo,
+            ]
             for line in voucher.lines
         ],
     }

@@ -28,13 +28,15 @@ def parse_amount(text: object) -> int:
     :raise AmountError: not a string, not plain ASCII decimal, more than two decimals, too large.
     """
     if not isinstance(text, str):
-        raise AmountError("must be a string such as \"1234.50\", not a JSON number")
+        raise AmountError('must be a string such as "1234.50", not a JSON number')
     if not _AMOUNT_RE.fullmatch(text):
         if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text, re.ASCII):
             raise AmountError("at most two decimals (fen); amounts are never rounded")
         if re.fullmatch(r"[0-9]{14,}(\.[0-9]*)?", text, re.ASCII):
             raise AmountError("is out of range")
-        raise AmountError("must be a plain decimal such as \"1234.50\" (ASCII digits, no sign, separator or exponent)")
+        raise AmountError(
+            'must be a plain decimal such as "1234.50" (ASCII digits, no sign, separator or exponent)'
+        )
     whole, _, frac = text.partition(".")
     return int(whole) * 100 + int(frac.ljust(2, "0") or "0")
 
@@ -52,7 +54,9 @@ def parse_quantity(text: object) -> int:
     :raise AmountError: as for amounts.
     """
     if not isinstance(text, str) or not _QUANTITY_RE.fullmatch(text):
-        raise AmountError("must be a plain decimal string with at most three decimals, such as \"12.5\"")
+        raise AmountError(
+            'must be a plain decimal string with at most three decimals, such as "12.5"'
+        )
     whole, _, frac = text.partition(".")
     return int(whole) * 1000 + int(frac.ljust(3, "0") or "0")
 

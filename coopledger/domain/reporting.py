@@ -45,8 +45,11 @@ class TrialBalance:
     @property
     def ties(self) -> bool:
         t = self.totals
-        return (t.opening_debit == t.opening_credit and t.debit == t.credit
-                and t.closing_debit == t.closing_credit)
+        return (
+            t.opening_debit == t.opening_credit
+            and t.debit == t.credit
+            and t.closing_debit == t.closing_credit
+        )
 
 
 def _split(net: int) -> tuple[int, int]:
@@ -81,8 +84,9 @@ def trial_balance(accounts: Sequence[Account], turnovers: Iterable[Turnover]) ->
         account = by_code[code]
         od, oc = _split(opening)
         cd, cc = _split(opening + debit - credit)
-        row = TrialBalanceRow(code, account.name_zh, account.name_en, level(code),
-                              od, oc, debit, credit, cd, cc)
+        row = TrialBalanceRow(
+            code, account.name_zh, account.name_en, level(code), od, oc, debit, credit, cd, cc
+        )
         rows.append(row)
         if account.parent is None:
             for i, v in enumerate((od, oc, debit, credit, cd, cc)):

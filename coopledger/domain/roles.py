@@ -34,7 +34,8 @@ class Action(enum.StrEnum):
 
 _GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ACCOUNTANT: frozenset(Action) - {Action.REOPEN_PERIOD, Action.MANAGE_ORGS, Action.MANAGE_USERS},
+    Role.ACCOUNTANT: frozenset(Action)
+    - {Action.REOPEN_PERIOD, Action.MANAGE_ORGS, Action.MANAGE_USERS},
     Role.CASHIER: frozenset({Action.READ_BOOKS, Action.PREPARE}),
     Role.REVIEWER: frozenset({Action.READ_BOOKS, Action.REVIEW}),
     Role.AUDITOR: frozenset({Action.READ_BOOKS}),

@@ -63,8 +63,15 @@ def _verify(uow: UnitOfWork, org: Org) -> ChainReport:
             return ChainReport(org.code, count, org.chain_head, False, voucher.id, number, problem)
         expected_prev = voucher.hash
     if org.chain_seq != count or org.chain_head != expected_prev:
-        return ChainReport(org.code, count, org.chain_head, False, None, None,
-                           f"the stored head (position {org.chain_seq}) does not match the last voucher (position {count})")
+        return ChainReport(
+            org.code,
+            count,
+            org.chain_head,
+            False,
+            None,
+            None,
+            f"the stored head (position {org.chain_seq}) does not match the last voucher (position {count})",
+        )
     stored = store.stored_turnover(org.id)
     recomputed = store.recomputed_turnover(org.id)
     mismatches = [
@@ -73,6 +80,14 @@ def _verify(uow: UnitOfWork, org: Org) -> ChainReport:
         if stored.get((code, year, month), (0, 0)) != recomputed.get((code, year, month), (0, 0))
     ]
     if mismatches:
-        return ChainReport(org.code, count, expected_prev, False, None, None,
-                           "period balances differ from the posted lines", mismatches)
+        return ChainReport(
+            org.code,
+            count,
+            expected_prev,
+            False,
+            None,
+            None,
+            "period balances differ from the posted lines",
+            mismatches,
+        )
     return ChainReport(org.code, count, expected_prev, True)

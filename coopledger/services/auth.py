@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from coopledger.domain.errors import DomainError, Duplicate, NotFound, Unauthenticated, ValidationFailed
+from coopledger.domain.errors import (
+    DomainError,
+    Duplicate,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import require
 from coopledger.services.clock import utcnow
@@ -65,8 +71,15 @@ def actor_of(user: User) -> Actor:
     return Actor(user.id, user.username, user.role, user.org_ids, user.member_id)
 
 
-def issue_token(uow: UnitOfWork, hasher: PasswordHasher, username: str, password: str,
-                ttl: timedelta, *, clock: Clock = utcnow) -> tuple[str, datetime]:
+def issue_token(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    username: str,
+    password: str,
+    ttl: timedelta,
+    *,
+    clock: Clock = utcnow,
+) -> tuple[str, datetime]:
     """Check a username and password; returns (token, expires_at).
 
     :raise Unauthenticated: unknown user or wrong password (one message for both).
@@ -106,9 +119,18 @@ def authenticate(uow: UnitOfWork, token: str, *, clock: Clock = utcnow) -> Actor
     return actor_of(user)
 
 
-def create_user(uow: UnitOfWork, actor: Actor | None, hasher: PasswordHasher, username: str,
-                password: str, role: str, org_codes: Sequence[str], member: str | None = None,
-                *, clock: Clock = utcnow) -> UserSummary:
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    hasher: PasswordHasher,
+    username: str,
+    password: str,
+    role: str,
+    org_codes: Sequence[str],
+    member: str | None = None,
+    *,
+    clock: Clock = utcnow,
+) -> UserSummary:
     """Create a user with one role over some organizations (admin only; ``actor`` None is the
     machine's operator at the command line).
 
@@ -142,7 +164,10 @@ def create_user(uow: UnitOfWork, actor: Actor | None, hasher: PasswordHasher, us
         for code in org_codes:
             org = store.org_by_code(code)
             if org is None:
-                raise ValidationFailed(f"unknown organization {code!r}", errors={"orgs": [f"unknown organization {code!r}"]})
+                raise ValidationFailed(
+                    f"unknown organization {code!r}",
+                    errors={"orgs": [f"unknown organization {code!r}"]},
+                )
             org_ids.append(org.id)
         member_id = None
         if member:
@@ -150,12 +175,21 @@ def create_user(uow: UnitOfWork, actor: Actor | None, hasher: PasswordHasher, us
             org = store.org_by_code(org_code)
             found = store.member(org.id, member_no) if org else None
             if org is None or found is None:
-                raise ValidationFailed(f"unknown member {member!r}", errors={"member": [f"unknown member {member!r}"]})
+                raise ValidationFailed(
+                    f"unknown member {member!r}", errors={"member": [f"unknown member {member!r}"]}
+                )
             member_id = found.id
             org_ids = [org.id]
         user = store.add_user(username, hasher.hash(password), Role(role), org_ids, member_id)
-        store.audit(None, actor.user_id if actor else None, "user.create", "user", username,
-                    {"role": role, "orgs": list(org_codes)}, clock())
+        store.audit(
+            None,
+            actor.user_id if actor else None,
+            "user.create",
+            "user",
+            username,
+            {"role": role, "orgs": list(org_codes)},
+            clock(),
+        )
         summary = _summary(store, user)
         uow.commit()
     return summary

@@ -21,15 +21,32 @@ from coopledger.services.ports import Fund, Member, Org, UnitOfWork
 
 Clock = Callable[[], datetime]
 ORG_CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}", re.ASCII)
-FUND_SOURCES = ("municipal_pro_poor", "county_fiscal", "one_matter_one_discussion", "help_unit",
-                "donation", "self_raised", "other")
+FUND_SOURCES = (
+    "municipal_pro_poor",
+    "county_fiscal",
+    "one_matter_one_discussion",
+    "help_unit",
+    "donation",
+    "self_raised",
+    "other",
+)
 
 
 # -- organizations -------------------------------------------------------------------------------
 
-def create_org(uow: UnitOfWork, actor: Actor | None, code: str, name: str, kind: str, region: str = "",
-               chart: str | None = None, allow_single_accountant: bool = False,
-               *, clock: Clock = utcnow) -> Org:
+
+def create_org(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    code: str,
+    name: str,
+    kind: str,
+    region: str = "",
+    chart: str | None = None,
+    allow_single_accountant: bool = False,
+    *,
+    clock: Clock = utcnow,
+) -> Org:
     """Create an organization with the accounts of its statutory chart (``actor`` None: the
     operator at the command line).
 
@@ -57,10 +74,24 @@ def create_org(uow: UnitOfWork, actor: Actor | None, code: str, name: str, kind:
         store = uow.store
         if store.org_by_code(code) is not None:
             raise Duplicate(f"an organization with code {code!r} exists")
-        org = store.add_org(code, name.strip(), kind, region.strip(), chart_id,
-                            allow_single_accountant, loaded.accounts)
-        store.audit(org.id, actor.user_id if actor else None, "org.create", "organization", code,
-                    {"kind": kind, "chart": chart_id}, clock())
+        org = store.add_org(
+            code,
+            name.strip(),
+            kind,
+            region.strip(),
+            chart_id,
+            allow_single_accountant,
+            loaded.accounts,
+        )
+        store.audit(
+            org.id,
+            actor.user_id if actor else None,
+            "org.create",
+            "organization",
+            code,
+            {"kind": kind, "chart": chart_id},
+            clock(),
+        )
         uow.commit()
     return org
 
@@ -85,8 +116,15 @@ def list_accounts(uow: UnitOfWork, actor: Actor, org_code: str) -> list[Account]
         return sorted(uow.store.accounts(org.id).values(), key=lambda a: a.code)
 
 
-def add_account(uow: UnitOfWork, actor: Actor, org_code: str, code: str, name: str,
-                parent: str, name_en: str | None = None) -> Account:
+def add_account(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    code: str,
+    name: str,
+    parent: str,
+    name_en: str | None = None,
+) -> Account:
     """Add a sub-account (明细科目) under ``parent``; the parent stops being postable.
 
     :raise ValidationFailed: unknown parent, bad code. :raise Duplicate: the code exists.
@@ -103,8 +141,10 @@ def add_account(uow: UnitOfWork, actor: Actor, org_code: str, code: str, name: s
         if code in accounts:
             raise Duplicate(f"account {code} exists")
         if store.account_has_lines(org.id, parent):
-            raise Conflict(f"account {parent} already has vouchers; a sub-account cannot be added under it",
-                           code="account_in_use")
+            raise Conflict(
+                f"account {parent} already has vouchers; a sub-account cannot be added under it",
+                code="account_in_use",
+            )
         store.add_account(org.id, account)
         uow.commit()
     return account
@@ -112,11 +152,13 @@ def add_account(uow: UnitOfWork, actor: Actor, org_code: str, code: str, name: s
 
 # -- members -------------------------------------------------------------------------------------
 
+
 def _member_errors(fields: Mapping[str, object], *, partial: bool) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not partial or "member_no" in fields:
-        if not MEMBER_NO_RE.fullmatch(str(fields.get("member_no", ""))):
-            errors["member_no"] = ["1 to 20 letters, digits or hyphens"]
+    if (not partial or "member_no" in fields) and not MEMBER_NO_RE.fullmatch(
+        str(fields.get("member_no", ""))
+    ):
+        errors["member_no"] = ["1 to 20 letters, digits or hyphens"]
     if (not partial or "name" in fields) and not str(fields.get("name", "")).strip():
         errors["name"] = ["must not be empty"]
     if "kind" in fields and fields["kind"] not in set(MemberKind):
@@ -134,8 +176,14 @@ def _member_errors(fields: Mapping[str, object], *, partial: bool) -> dict[str, 
     return errors
 
 
-def create_member(uow: UnitOfWork, actor: Actor, org_code: str, fields: Mapping[str, object],
-                  *, clock: Clock = utcnow) -> Member:
+def create_member(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    fields: Mapping[str, object],
+    *,
+    clock: Clock = utcnow,
+) -> Member:
     """Admit a member. ``fields``: member_no, name, kind, household_size, id_number, bank_account,
     poverty_status, joined_on.
 
@@ -153,14 +201,24 @@ def create_member(uow: UnitOfWork, actor: Actor, org_code: str, fields: Mapping[
             raise Duplicate(f"member {values['member_no']} exists")
         member = store.add_member(org.id, values)
         joined = values.get("joined_on")
-        store.add_member_status(member.id, str(values["poverty_status"]),
-                                joined if isinstance(joined, date) else clock().date())
+        store.add_member_status(
+            member.id,
+            str(values["poverty_status"]),
+            joined if isinstance(joined, date) else clock().date(),
+        )
         uow.commit()
     return member
 
 
-def update_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str,
-                  fields: Mapping[str, object], *, clock: Clock = utcnow) -> Member:
+def update_member(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    member_no: str,
+    fields: Mapping[str, object],
+    *,
+    clock: Clock = utcnow,
+) -> Member:
     """Change a member's record; a poverty-status change is kept as dated history
     (``status_effective_on``, default today)."""
     errors = _member_errors(fields, partial=True)
@@ -176,8 +234,11 @@ def update_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str,
         updated = store.update_member(member.id, changes)
         if "poverty_status" in fields and fields["poverty_status"] != member.poverty_status:
             effective = fields.get("status_effective_on")
-            store.add_member_status(member.id, str(fields["poverty_status"]),
-                                    effective if isinstance(effective, date) else clock().date())
+            store.add_member_status(
+                member.id,
+                str(fields["poverty_status"]),
+                effective if isinstance(effective, date) else clock().date(),
+            )
         uow.commit()
     return updated
 
@@ -200,13 +261,16 @@ def get_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> 
         return member
 
 
-def list_members(uow: UnitOfWork, actor: Actor, org_code: str, limit: int, after_id: int) -> list[Member]:
+def list_members(
+    uow: UnitOfWork, actor: Actor, org_code: str, limit: int, after_id: int
+) -> list[Member]:
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         return uow.store.members(org.id, limit, after_id)
 
 
 # -- funds ---------------------------------------------------------------------------------------
+
 
 def create_fund(uow: UnitOfWork, actor: Actor, org_code: str, fields: Mapping[str, object]) -> Fund:
     """Register a fund (资金来源): code, name, source, grantor, purpose, granted_fen.

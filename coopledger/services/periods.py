@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from coopledger.domain.accounts import load_chart
 from coopledger.domain.errors import InvalidState, PeriodClosed
-from coopledger.domain.ledger import Status, closing_draft, validate_draft
+from coopledger.domain.ledger import closing_draft, validate_draft
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
@@ -30,8 +30,9 @@ def list_periods(uow: UnitOfWork, actor: Actor, org_code: str) -> list[PeriodSta
         return uow.store.periods(org.id)
 
 
-def close_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
-                 *, clock: Clock = utcnow) -> PeriodState:
+def close_period(
+    uow: UnitOfWork, actor: Actor, org_code: str, period: Period, *, clock: Clock = utcnow
+) -> PeriodState:
     """Close a month (结账): nothing more can be posted into it.
 
     :raise InvalidState: already closed; drafts or reviewed vouchers still dated in it
@@ -47,13 +48,20 @@ def close_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
             raise InvalidState(f"{period} is already closed", code="period_closed")
         pending = store.count_pending(org.id, period.year, period.month)
         if pending:
-            raise InvalidState(f"{pending} voucher(s) dated in {period} are not posted yet; post or delete them first",
-                               code="vouchers_pending")
-        earlier = sorted(p for p in states.values()
-                         if (p.year, p.month) < (period.year, period.month) and p.status == "open")
+            raise InvalidState(
+                f"{pending} voucher(s) dated in {period} are not posted yet; post or delete them first",
+                code="vouchers_pending",
+            )
+        earlier = sorted(
+            p
+            for p in states.values()
+            if (p.year, p.month) < (period.year, period.month) and p.status == "open"
+        )
         if earlier:
-            raise InvalidState(f"close {earlier[0].year:04d}-{earlier[0].month:02d} first",
-                               code="earlier_period_open")
+            raise InvalidState(
+                f"close {earlier[0].year:04d}-{earlier[0].month:02d} first",
+                code="earlier_period_open",
+            )
         store.set_period_status(org.id, period.year, period.month, "closed", actor.user_id, now)
         store.audit(org.id, actor.user_id, "period.close", "period", str(period), {}, now)
         state = _state(uow, org.id, period)
@@ -61,8 +69,9 @@ def close_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
     return state
 
 
-def reopen_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
-                  *, clock: Clock = utcnow) -> PeriodState:
+def reopen_period(
+    uow: UnitOfWork, actor: Actor, org_code: str, period: Period, *, clock: Clock = utcnow
+) -> PeriodState:
     """Reopen a closed month (admin only; logged).
 
     :raise InvalidState: the month is open; a later month is closed (reopen that first).
@@ -76,11 +85,16 @@ def reopen_period(uow: UnitOfWork, actor: Actor, org_code: str, period: Period,
             raise PeriodClosed(f"the year {period.year} is closed; its months stay closed")
         if store.period_status(org.id, period.year, period.month) != "closed":
             raise InvalidState(f"{period} is open", code="period_open")
-        later = [p for p in store.periods(org.id)
-                 if (p.year, p.month) > (period.year, period.month) and p.status == "closed"]
+        later = [
+            p
+            for p in store.periods(org.id)
+            if (p.year, p.month) > (period.year, period.month) and p.status == "closed"
+        ]
         if later:
-            raise InvalidState(f"reopen {later[-1].year:04d}-{later[-1].month:02d} first",
-                               code="later_period_closed")
+            raise InvalidState(
+                f"reopen {later[-1].year:04d}-{later[-1].month:02d} first",
+                code="later_period_closed",
+            )
         store.set_period_status(org.id, period.year, period.month, "open", None, None)
         store.audit(org.id, actor.user_id, "period.reopen", "period", str(period), {}, now)
         state = _state(uow, org.id, period)
@@ -95,8 +109,9 @@ class YearClose:
     closing_voucher_id: int | None
 
 
-def close_year(uow: UnitOfWork, actor: Actor, org_code: str, year: int,
-               *, clock: Clock = utcnow) -> YearClose:
+def close_year(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int, *, clock: Clock = utcnow
+) -> YearClose:
     """Year-end close (年终结账): carry income and expense into 本年盈余, close all twelve months.
 
     The closing voucher is system-made and posted at once, with the closer as preparer,
@@ -113,12 +128,18 @@ def close_year(uow: UnitOfWork, actor: Actor, org_code: str, year: int,
             raise InvalidState(f"{year} is already closed", code="year_closed")
         pending = store.count_pending(org.id, year, None)
         if pending:
-            raise InvalidState(f"{pending} voucher(s) dated in {year} are not posted yet; post or delete them first",
-                               code="vouchers_pending")
+            raise InvalidState(
+                f"{pending} voucher(s) dated in {year} are not posted yet; post or delete them first",
+                code="vouchers_pending",
+            )
         chart = load_chart(org.chart)
         year_end = date(year, 12, 31)
-        draft, surplus = closing_draft(store.pnl_balances(org.id, year_end), chart.surplus_account,
-                                       year_end, f"{year}年度损益结转")
+        draft, surplus = closing_draft(
+            store.pnl_balances(org.id, year_end),
+            chart.surplus_account,
+            year_end,
+            f"{year}年度损益结转",
+        )
         voucher_id = None
         if draft is not None:
             if store.period_status(org.id, year, 12) == "closed":
@@ -127,14 +148,22 @@ def close_year(uow: UnitOfWork, actor: Actor, org_code: str, year: int,
             voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
             store.set_reviewed(voucher_id, actor.user_id, now)
             voucher = store.voucher(org.id, voucher_id)
-            assert voucher is not None and voucher.status is Status.REVIEWED
+            if voucher is None:  # pragma: no cover - just written in this transaction
+                raise InvalidState("the closing voucher vanished")
             post_reviewed(store, org, voucher, actor, now)
         for month in range(1, 13):
             if store.period_status(org.id, year, month) != "closed":
                 store.set_period_status(org.id, year, month, "closed", actor.user_id, now)
         store.add_fiscal_year(org.id, year, surplus, voucher_id, actor.user_id, now)
-        store.audit(org.id, actor.user_id, "year.close", "fiscal_year", str(year),
-                    {"surplus_fen": surplus, "closing_voucher": voucher_id}, now)
+        store.audit(
+            org.id,
+            actor.user_id,
+            "year.close",
+            "fiscal_year",
+            str(year),
+            {"surplus_fen": surplus, "closing_voucher": voucher_id},
+            now,
+        )
         uow.commit()
     return YearClose(year, surplus, voucher_id)
 

@@ -17,8 +17,9 @@ from coopledger.services.access import org_for
 from coopledger.services.ports import UnitOfWork
 
 
-def trial_balance_report(uow: UnitOfWork, actor: Actor, org_code: str, start: date,
-                         end: date) -> TrialBalance:
+def trial_balance_report(
+    uow: UnitOfWork, actor: Actor, org_code: str, start: date, end: date
+) -> TrialBalance:
     """科目余额表 for ``start``..``end`` inclusive. :raise ValidationFailed: ``from`` after ``to``."""
     if start > end:
         raise field_error("from", "must not be after 'to'")
@@ -44,8 +45,15 @@ class Ledger:
         return self.rows[-1].balance_net if self.rows else self.opening_net
 
 
-def ledger_report(uow: UnitOfWork, actor: Actor, org_code: str, account_code: str,
-                  member_no: str | None, start: date, end: date) -> Ledger:
+def ledger_report(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    account_code: str,
+    member_no: str | None,
+    start: date,
+    end: date,
+) -> Ledger:
     """The ledger of one account (its sub-accounts included), optionally one member's subledger.
 
     :raise ValidationFailed: unknown account or member; ``from`` after ``to``.

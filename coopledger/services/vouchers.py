@@ -79,8 +79,15 @@ def create_voucher(
     return voucher, False
 
 
-def update_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
-                   draft: VoucherDraft, *, clock: Clock = utcnow) -> Voucher:
+def update_voucher(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    voucher_id: int,
+    draft: VoucherDraft,
+    *,
+    clock: Clock = utcnow,
+) -> Voucher:
     """Replace a draft's date, memo, attachments and lines.
 
     :raise InvalidState: the voucher is reviewed or posted (only drafts can be edited).
@@ -92,7 +99,9 @@ def update_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int
         org = org_for(store, actor, org_code, Action.PREPARE)
         current = _load(store, org, voucher_id, lock=True)
         if current.status is not Status.DRAFT:
-            raise InvalidState(f"voucher {voucher_id} is {current.status}; only a draft can be edited")
+            raise InvalidState(
+                f"voucher {voucher_id} is {current.status}; only a draft can be edited"
+            )
         if current.kind is not VoucherKind.NORMAL:
             raise InvalidState("a reversal or closing voucher cannot be edited; delete it instead")
         _check_draft(store, org, actor, draft, now)
@@ -109,13 +118,16 @@ def delete_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int
         org = org_for(store, actor, org_code, Action.PREPARE)
         current = _load(store, org, voucher_id, lock=True)
         if current.status is not Status.DRAFT:
-            raise InvalidState(f"voucher {voucher_id} is {current.status}; only a draft can be deleted")
+            raise InvalidState(
+                f"voucher {voucher_id} is {current.status}; only a draft can be deleted"
+            )
         store.delete_draft(voucher_id)
         uow.commit()
 
 
-def review_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
-                   *, clock: Clock = utcnow) -> Voucher:
+def review_voucher(
+    uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int, *, clock: Clock = utcnow
+) -> Voucher:
     """Mark a draft reviewed (稽核).
 
     :raise Forbidden: code ``segregation_of_duties`` when the reviewer prepared it, unless the
@@ -127,10 +139,13 @@ def review_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int
         org = org_for(store, actor, org_code, Action.REVIEW)
         voucher = _load(store, org, voucher_id, lock=True)
         if voucher.status is not Status.DRAFT:
-            raise InvalidState(f"voucher {voucher_id} is {voucher.status}; only a draft can be reviewed")
+            raise InvalidState(
+                f"voucher {voucher_id} is {voucher.status}; only a draft can be reviewed"
+            )
         if voucher.prepared_by == actor.username and not org.allow_single_accountant:
-            raise Forbidden("the preparer may not review their own voucher",
-                            code="segregation_of_duties")
+            raise Forbidden(
+                "the preparer may not review their own voucher", code="segregation_of_duties"
+            )
         store.set_reviewed(voucher_id, actor.user_id, clock())
         voucher = _load(store, org, voucher_id)
         uow.commit()
@@ -144,15 +159,18 @@ def unreview_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: i
         org = org_for(store, actor, org_code, Action.REVIEW)
         voucher = _load(store, org, voucher_id, lock=True)
         if voucher.status is not Status.REVIEWED:
-            raise InvalidState(f"voucher {voucher_id} is {voucher.status}; only a reviewed voucher goes back to draft")
+            raise InvalidState(
+                f"voucher {voucher_id} is {voucher.status}; only a reviewed voucher goes back to draft"
+            )
         store.set_reviewed(voucher_id, None, None)
         voucher = _load(store, org, voucher_id)
         uow.commit()
     return voucher
 
 
-def post_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
-                 *, clock: Clock = utcnow) -> Voucher:
+def post_voucher(
+    uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int, *, clock: Clock = utcnow
+) -> Voucher:
     """Post (记账) a reviewed voucher: number it, chain it, add it to the period balances.
 
     :raise InvalidState: code ``not_reviewed`` for a draft; ``already_posted`` when posted.
@@ -171,8 +189,16 @@ def post_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
     return posted
 
 
-def reverse_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int,
-                    booked_on: date, memo: str | None, *, clock: Clock = utcnow) -> Voucher:
+def reverse_voucher(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    voucher_id: int,
+    booked_on: date,
+    memo: str | None,
+    *,
+    clock: Clock = utcnow,
+) -> Voucher:
     """Prepare the red reversal (红字冲销) of a posted voucher, as a draft linked to it.
 
     It copies the original's lines with negated amounts on the same sides and then goes through
@@ -190,15 +216,24 @@ def reverse_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: in
         org = org_for(store, actor, org_code, Action.REVERSE)
         original = _load(store, org, voucher_id, lock=True)
         if original.status is not Status.POSTED:
-            raise InvalidState(f"voucher {voucher_id} is {original.status}; only a posted voucher is reversed")
+            raise InvalidState(
+                f"voucher {voucher_id} is {original.status}; only a posted voucher is reversed"
+            )
         if original.kind is VoucherKind.REVERSAL:
             raise InvalidState("a reversal is not reversed again; post a blue voucher instead")
         if original.reversed_by is not None:
-            raise AlreadyReversed(f"voucher {voucher_id} has already been reversed by voucher {original.reversed_by}")
+            raise AlreadyReversed(
+                f"voucher {voucher_id} has already been reversed by voucher {original.reversed_by}"
+            )
         if store.year_closed(org.id, original.booked_on.year):
-            raise PeriodClosed(f"{original.booked_on.year} is closed: correct it with a blue voucher in the current period")
+            raise PeriodClosed(
+                f"{original.booked_on.year} is closed: correct it with a blue voucher in the current period"
+            )
         if booked_on.year != original.booked_on.year or booked_on < original.booked_on:
-            raise field_error("date", f"a reversal is dated in {original.booked_on.year}, on or after the original")
+            raise field_error(
+                "date",
+                f"a reversal is dated in {original.booked_on.year}, on or after the original",
+            )
         _check_open(store, org, booked_on)
         number = voucher_number(Period.of(original.booked_on), original.number or 0)
         draft = reversal_draft(original, number, booked_on, memo)
@@ -214,8 +249,9 @@ def get_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int) -
         return _load(uow.store, org, voucher_id)
 
 
-def list_vouchers(uow: UnitOfWork, actor: Actor, org_code: str, flt: VoucherFilter,
-                  limit: int, after_id: int) -> list[Voucher]:
+def list_vouchers(
+    uow: UnitOfWork, actor: Actor, org_code: str, flt: VoucherFilter, limit: int, after_id: int
+) -> list[Voucher]:
     """Vouchers in id order after ``after_id`` (keyset paging)."""
     with uow:
         store = uow.store
@@ -235,6 +271,7 @@ def member_id_for(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) 
 
 # -- shared with other services (year-end close, later distribution and depreciation) ------------
 
+
 def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: datetime) -> Voucher:
     """Number, chain and post a voucher inside the caller's transaction."""
     period = Period.of(voucher.booked_on)
@@ -242,8 +279,14 @@ def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: d
     if number is None:
         raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
     seq, prev_hash = store.advance_chain(org.id)
-    stamped = replace(voucher, status=Status.POSTED, number=number, chain_seq=seq,
-                      prev_hash=prev_hash, posted_by=actor.username)
+    stamped = replace(
+        voucher,
+        status=Status.POSTED,
+        number=number,
+        chain_seq=seq,
+        prev_hash=prev_hash,
+        posted_by=actor.username,
+    )
     digest = chain_hash(prev_hash, canonical_payload(stamped, voucher_number(period, number)))
     store.mark_posted(voucher.id, PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
     store.set_chain_head(org.id, seq, digest)
@@ -259,8 +302,9 @@ def check_open(store: Store, org: Org, booked_on: date) -> None:
 def _replay(store: Store, org: Org, key: str, digest: str) -> Voucher:
     found = store.idempotency(org.id, key)
     if found is None or found[1] is None:  # pragma: no cover - the claim failed, so the row exists
-        raise InvalidState("the request with this Idempotency-Key is still in flight",
-                           code="idempotency_in_flight")
+        raise InvalidState(
+            "the request with this Idempotency-Key is still in flight", code="idempotency_in_flight"
+        )
     if found[0] != digest:
         raise ValidationFailed(
             "this Idempotency-Key was used with a different request",

@@ -61,24 +61,42 @@ def http_problem(error: HTTPException) -> Response:
         errors: dict[str, list[str]] = {}
         for location, by_field in messages.items():
             flat = flatten_messages(by_field)
-            errors.update(flat if location in ("json", "query", "querystring") else
-                          {f"{location}.{k}": v for k, v in flat.items()})
+            errors.update(
+                flat
+                if location in ("json", "query", "querystring")
+                else {f"{location}.{k}": v for k, v in flat.items()}
+            )
         detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
-        code = "unknown_field" if any("Unknown field." in m for ms in errors.values() for m in ms) \
+        code = (
+            "unknown_field"
+            if any("Unknown field." in m for ms in errors.values() for m in ms)
             else "validation_failed"
+        )
         return problem(422, code, detail, errors)
-    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+    codes = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        415: "unsupported_media_type",
+    }
     return problem(status, codes.get(status, "http_error"), error.description or "")
 
 
-def create_app(settings: Settings | None = None,
-               session_factory: sessionmaker[Session] | None = None,
-               hasher: PasswordHasher | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Flask:
     """Build the application. Tests pass their own settings, sessions and a fast hasher."""
     settings = (settings or Settings.from_env()).with_secret()
-    app = Flask(__name__, template_folder=str(resource_dir("templates")),
-                instance_path=str(settings.instance_path))
+    app = Flask(
+        __name__,
+        template_folder=str(resource_dir("templates")),
+        instance_path=str(settings.instance_path),
+    )
     app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
     engine = None
@@ -86,7 +104,9 @@ def create_app(settings: Settings | None = None,
         settings.ensure_instance()
         engine = make_engine(settings.database_url)
         session_factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions["coopledger"] = Extension(settings, session_factory, hasher or Argon2Hasher(), engine)
+    app.extensions["coopledger"] = Extension(
+        settings, session_factory, hasher or Argon2Hasher(), engine
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,
@@ -99,8 +119,10 @@ def create_app(settings: Settings | None = None,
         API_SPEC_OPTIONS={
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
-            "info": {"description": "The books of rural cooperatives and village collectives. "
-                                    "Amounts are decimal strings in yuan with at most two decimals."},
+            "info": {
+                "description": "The books of rural cooperatives and village collectives. "
+                "Amounts are decimal strings in yuan with at most two decimals."
+            },
         },
     )
     api = Api(app)
@@ -146,21 +168,33 @@ def _authenticate() -> Response | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return problem(401, "unauthenticated", "send a bearer token: POST /api/v1/auth/tokens",
-                       headers={"WWW-Authenticate": "Bearer"})
+        return problem(
+            401,
+            "unauthenticated",
+            "send a bearer token: POST /api/v1/auth/tokens",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     g.actor = authenticate(uow(), token.strip())
     return None
 
 
 def _database_busy(error: OperationalError) -> Response:
     log.warning("database unavailable: %s", error.orig)
-    return problem(503, "database_busy", "the database is busy; try again in a moment",
-                   headers={"Retry-After": "1"})
+    return problem(
+        503,
+        "database_busy",
+        "the database is busy; try again in a moment",
+        headers={"Retry-After": "1"},
+    )
 
 
 def _integrity(error: IntegrityError) -> Response:
     log.warning("integrity error: %s", error.orig)
-    return problem(409, "conflict", "the change conflicts with the current state of the books; reload and try again")
+    return problem(
+        409,
+        "conflict",
+        "the change conflicts with the current state of the books; reload and try again",
+    )
 
 
 def _unexpected(error: Exception) -> Response:
@@ -172,6 +206,8 @@ def _unexpected(error: Exception) -> Response:
 
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+    response.headers.setdefault(
+        "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
+    )
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response

@@ -22,8 +22,13 @@ STATUS_OF_KIND = {
 }
 
 
-def problem(status: int, code: str, detail: str, errors: Mapping[str, Any] | None = None,
-            headers: Mapping[str, str] | None = None) -> Response:
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    errors: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     body = {
         "type": f"/problems/{code}",
         "title": HTTPStatus(status).phrase,
@@ -32,8 +37,9 @@ def problem(status: int, code: str, detail: str, errors: Mapping[str, Any] | Non
         "code": code,
         "errors": dict(errors or {}),
     }
-    response = Response(json.dumps(body, ensure_ascii=False), status=status,
-                        mimetype="application/problem+json")
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json"
+    )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -55,9 +55,13 @@ def loads(data: str | bytes) -> Any:
     try:
         value = json.loads(data, object_pairs_hook=_pairs, parse_constant=_constant)
     except RecursionError as exc:
-        raise BodyError(f"the JSON body is nested deeper than {MAX_DEPTH} levels", "too_deep") from exc
+        raise BodyError(
+            f"the JSON body is nested deeper than {MAX_DEPTH} levels", "too_deep"
+        ) from exc
     except json.JSONDecodeError as exc:
-        raise BodyError(f"the body is not valid JSON: {exc.msg} at position {exc.pos}", "invalid_json") from exc
+        raise BodyError(
+            f"the body is not valid JSON: {exc.msg} at position {exc.pos}", "invalid_json"
+        ) from exc
     _check(value, "", 0)
     return value
 
@@ -71,7 +75,9 @@ def _check(value: Any, path: str, depth: int) -> None:
     elif isinstance(value, dict):
         for key, item in value.items():
             if _BAD_TEXT.search(key):
-                raise TextError(path or "body", "a key contains a NUL character or an unpaired surrogate")
+                raise TextError(
+                    path or "body", "a key contains a NUL character or an unpaired surrogate"
+                )
             _check(item, f"{path}.{key}" if path else key, depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):

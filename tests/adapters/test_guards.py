@@ -26,15 +26,18 @@ def refused(connection: Any, sql: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE voucher_line SET amount_fen = amount_fen + 1 WHERE voucher_id = {id}",
-    "DELETE FROM voucher_line WHERE voucher_id = {id}",
-    "INSERT INTO voucher_line (voucher_id, org_id, line_no, account_id, side, amount_fen, memo) "
-    "SELECT voucher_id, org_id, 99, account_id, side, amount_fen, memo FROM voucher_line WHERE voucher_id = {id} AND line_no = 1",
-    "UPDATE voucher SET memo = 'changed' WHERE id = {id}",
-    "UPDATE voucher SET status = 'draft' WHERE id = {id}",
-    "DELETE FROM voucher WHERE id = {id}",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE voucher_line SET amount_fen = amount_fen + 1 WHERE voucher_id = {id}",
+        "DELETE FROM voucher_line WHERE voucher_id = {id}",
+        "INSERT INTO voucher_line (voucher_id, org_id, line_no, account_id, side, amount_fen, memo) "
+        "SELECT voucher_id, org_id, 99, account_id, side, amount_fen, memo FROM voucher_line WHERE voucher_id = {id} AND line_no = 1",
+        "UPDATE voucher SET memo = 'changed' WHERE id = {id}",
+        "UPDATE voucher SET status = 'draft' WHERE id = {id}",
+        "DELETE FROM voucher WHERE id = {id}",
+    ],
+)
 def test_posted_rows_are_refused_by_the_database(books: Books, connection: Any, sql: str) -> None:
     v = books.posted()
     assert refused(connection, sql.format(id=v["id"]))
@@ -49,16 +52,28 @@ def test_truncate_is_refused(books: Books, connection: Any) -> None:
 
 def test_drafts_stay_editable_in_the_database(books: Books, connection: Any) -> None:
     v = books.voucher()
-    assert not refused(connection, f"UPDATE voucher_line SET memo = 'ok' WHERE voucher_id = {v['id']}")
+    assert not refused(
+        connection, f"UPDATE voucher_line SET memo = 'ok' WHERE voucher_id = {v['id']}"
+    )
 
 
 def test_an_unbalanced_voucher_cannot_be_posted_even_by_sql(books: Books, connection: Any) -> None:
     v = books.voucher()
-    connection.execute(text(f"UPDATE voucher_line SET amount_fen = 99999 WHERE voucher_id = {v['id']} AND line_no = 1"))
-    assert refused(connection, f"UPDATE voucher SET status = 'posted', number = 1, chain_seq = 1, hash = 'x' WHERE id = {v['id']}")
-    assert refused(connection, "INSERT INTO voucher (org_id, status, kind, booked_on, year, month, memo, attachments, "
-                               "prepared_by, created_at) SELECT org_id, 'posted', 'normal', booked_on, year, month, memo, "
-                               f"attachments, prepared_by, created_at FROM voucher WHERE id = {v['id']}")
+    connection.execute(
+        text(
+            f"UPDATE voucher_line SET amount_fen = 99999 WHERE voucher_id = {v['id']} AND line_no = 1"
+        )
+    )
+    assert refused(
+        connection,
+        f"UPDATE voucher SET status = 'posted', number = 1, chain_seq = 1, hash = 'x' WHERE id = {v['id']}",
+    )
+    assert refused(
+        connection,
+        "INSERT INTO voucher (org_id, status, kind, booked_on, year, month, memo, attachments, "
+        "prepared_by, created_at) SELECT org_id, 'posted', 'normal', booked_on, year, month, memo, "
+        f"attachments, prepared_by, created_at FROM voucher WHERE id = {v['id']}",
+    )
 
 
 def drop_guards(connection: Any) -> None:
@@ -66,7 +81,11 @@ def drop_guards(connection: Any) -> None:
         connection.execute(text("ALTER TABLE voucher_line DISABLE TRIGGER voucher_line_guard"))
         connection.execute(text("ALTER TABLE voucher DISABLE TRIGGER voucher_guard"))
     else:
-        for name in ("voucher_line_posted_update", "voucher_line_posted_delete", "voucher_posted_update"):
+        for name in (
+            "voucher_line_posted_update",
+            "voucher_line_posted_delete",
+            "voucher_posted_update",
+        ):
             connection.execute(text(f"DROP TRIGGER {name}"))
 
 
@@ -76,7 +95,9 @@ def test_a_tampered_line_is_named_by_verify(books: Books, connection: Any, uow: 
     books.posted(date="2026-03-03")
     assert audit.verify_org(uow(), "coop").ok
     drop_guards(connection)
-    connection.execute(text(f"UPDATE voucher_line SET amount_fen = 100001 WHERE voucher_id = {second['id']}"))
+    connection.execute(
+        text(f"UPDATE voucher_line SET amount_fen = 100001 WHERE voucher_id = {second['id']}")
+    )
     report = audit.verify_org(uow(), "coop")
     assert not report.ok and report.first_bad_voucher == second["id"]
     assert report.first_bad_number == "记-2026-03-0002" and "content" in (report.reason or "")
@@ -111,7 +132,9 @@ def test_verify_over_http_reports_the_break(books: Books, connection: Any) -> No
     assert chain["ok"] is False and chain["first_bad_voucher"] == v["id"]
 
 
-def test_cli_verify_exits_non_zero_naming_the_voucher(books: Books, connection: Any, sessions: Any) -> None:
+def test_cli_verify_exits_non_zero_naming_the_voucher(
+    books: Books, connection: Any, sessions: Any
+) -> None:
     from coopledger.adapters.db.uow import SqlUnitOfWork
     from coopledger.cli import Books as CliBooks
     from coopledger.cli import main

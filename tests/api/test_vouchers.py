@@ -14,9 +14,13 @@ URL = "/api/v1/orgs/coop/vouchers"
 
 def body(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "date": "2026-03-10", "memo": "收到股金", "attachments": 1,
-        "lines": [{"account": "102", "debit": "1000.00"},
-                  {"account": "301", "member": "1", "credit": "1000.00"}],
+        "date": "2026-03-10",
+        "memo": "收到股金",
+        "attachments": 1,
+        "lines": [
+            {"account": "102", "debit": "1000.00"},
+            {"account": "301", "member": "1", "credit": "1000.00"},
+        ],
     }
     data.update(overrides)
     return data
@@ -46,16 +50,31 @@ class TestWorkflow:
 
     def test_amounts_round_trip_exactly(self, books: Books) -> None:
         amount = "9999999999999.99"
-        v = books.posted(lines=[{"account": "102", "debit": amount},
-                                {"account": "301", "member": "1", "credit": amount}])
+        v = books.posted(
+            lines=[
+                {"account": "102", "debit": amount},
+                {"account": "301", "member": "1", "credit": amount},
+            ]
+        )
         assert books.get("aud", f"{URL}/{v['id']}").json["lines"][0]["debit"] == amount
-        tb = books.get("aud", "/api/v1/orgs/coop/reports/trial-balance?from=2026-01-01&to=2026-12-31").json
+        tb = books.get(
+            "aud", "/api/v1/orgs/coop/reports/trial-balance?from=2026-01-01&to=2026-12-31"
+        ).json
         assert tb["totals"]["debit"] == amount and tb["balanced"]
 
     def test_quantity_and_unit_are_kept(self, books: Books) -> None:
-        v = books.voucher(lines=[{"account": "102", "debit": "5200.00"},
-                                 {"account": "501", "credit": "5200.00", "quantity": "1300.5", "unit": "kg",
-                                  "memo": "大蒜 1300.5 公斤"}])
+        v = books.voucher(
+            lines=[
+                {"account": "102", "debit": "5200.00"},
+                {
+                    "account": "501",
+                    "credit": "5200.00",
+                    "quantity": "1300.5",
+                    "unit": "kg",
+                    "memo": "大蒜 1300.5 公斤",
+                },
+            ]
+        )
         assert v["lines"][1]["quantity"] == "1300.5" and v["lines"][1]["unit"] == "kg"
 
     def test_preparer_may_not_review_own_voucher(self, books: Books, connection: Any) -> None:
@@ -64,17 +83,27 @@ class TestWorkflow:
         assert response.status_code == 403 and response.json["code"] == "segregation_of_duties"
         assert books.get("acc", f"{URL}/{v['id']}").json["status"] == "draft"
 
-    def test_single_accountant_organization_may_review_own(self, books: Books, connection: Any) -> None:
+    def test_single_accountant_organization_may_review_own(
+        self, books: Books, connection: Any
+    ) -> None:
         from sqlalchemy import text
-        connection.execute(text("UPDATE organization SET allow_single_accountant = true WHERE code = 'coop'"))
+
+        connection.execute(
+            text("UPDATE organization SET allow_single_accountant = true WHERE code = 'coop'")
+        )
         v = books.voucher()
         assert books.post("acc", f"{URL}/{v['id']}/review").status_code == 200
 
     def test_cashier_prepares_cash_vouchers_only_and_never_reviews(self, books: Books) -> None:
         v = books.voucher(user="cash")
         assert books.post("cash", f"{URL}/{v['id']}/review").status_code == 403
-        response = books.post("cash", URL, body(lines=[{"account": "521", "debit": "10.00"},
-                                                       {"account": "211", "credit": "10.00"}]))
+        response = books.post(
+            "cash",
+            URL,
+            body(
+                lines=[{"account": "521", "debit": "10.00"}, {"account": "211", "credit": "10.00"}]
+            ),
+        )
         assert response.status_code == 403
 
     def test_posting_an_unreviewed_voucher_is_a_conflict(self, books: Books) -> None:
@@ -90,16 +119,25 @@ class TestWorkflow:
     def test_drafts_can_be_edited_and_deleted(self, books: Books) -> None:
         v = books.voucher()
         edited = books.put("acc", f"{URL}/{v['id']}", body(memo="改过", date="2026-03-12"))
-        assert edited.status_code == 200 and edited.json["memo"] == "改过" and edited.json["date"] == "2026-03-12"
+        assert (
+            edited.status_code == 200
+            and edited.json["memo"] == "改过"
+            and edited.json["date"] == "2026-03-12"
+        )
         assert books.delete("acc", f"{URL}/{v['id']}").status_code == 204
         assert books.get("acc", f"{URL}/{v['id']}").status_code == 404
 
     @pytest.mark.parametrize("method", ["put", "delete"])
-    def test_posted_vouchers_cannot_be_edited_or_deleted(self, books: Books, connection: Any, method: str) -> None:
+    def test_posted_vouchers_cannot_be_edited_or_deleted(
+        self, books: Books, connection: Any, method: str
+    ) -> None:
         v = books.posted()
         before = count_rows(connection)
-        response = books.put("acc", f"{URL}/{v['id']}", body(memo="x")) if method == "put" \
+        response = (
+            books.put("acc", f"{URL}/{v['id']}", body(memo="x"))
+            if method == "put"
             else books.delete("acc", f"{URL}/{v['id']}")
+        )
         assert response.status_code == 409
         assert count_rows(connection) == before
         assert books.get("acc", f"{URL}/{v['id']}").json == v
@@ -135,18 +173,24 @@ class TestReversal:
         books.post("rev", f"{URL}/{red['id']}/review")
         assert books.post("acc", f"{URL}/{red['id']}/post").status_code == 200
         assert books.get("acc", f"{URL}/{v['id']}").json["reversed_by"] == red["id"]
-        tb = books.get("acc", "/api/v1/orgs/coop/reports/trial-balance?from=2026-01-01&to=2026-12-31").json
+        tb = books.get(
+            "acc", "/api/v1/orgs/coop/reports/trial-balance?from=2026-01-01&to=2026-12-31"
+        ).json
         assert tb["rows"] == []
 
     def test_reversing_twice_is_a_conflict(self, books: Books) -> None:
         v = books.posted()
-        assert books.post("acc", f"{URL}/{v['id']}/reverse", {"date": "2026-03-20"}).status_code == 201
+        assert (
+            books.post("acc", f"{URL}/{v['id']}/reverse", {"date": "2026-03-20"}).status_code == 201
+        )
         again = books.post("acc", f"{URL}/{v['id']}/reverse", {"date": "2026-03-21"})
         assert again.status_code == 409 and again.json["code"] == "already_reversed"
 
     def test_a_draft_is_not_reversed(self, books: Books) -> None:
         v = books.voucher()
-        assert books.post("acc", f"{URL}/{v['id']}/reverse", {"date": "2026-03-20"}).status_code == 409
+        assert (
+            books.post("acc", f"{URL}/{v['id']}/reverse", {"date": "2026-03-20"}).status_code == 409
+        )
 
     def test_no_reversal_into_a_closed_year(self, books: Books) -> None:
         v = books.posted(date="2025-06-01")
@@ -177,7 +221,9 @@ BAD_AMOUNTS = [
 
 
 @pytest.mark.parametrize("amount", BAD_AMOUNTS)
-def test_bad_amounts_are_refused_naming_the_field(books: Books, connection: Any, amount: Any) -> None:
+def test_bad_amounts_are_refused_naming_the_field(
+    books: Books, connection: Any, amount: Any
+) -> None:
     before = count_rows(connection)
     response = books.post("acc", URL, with_line(0, debit=amount))
     assert response.status_code == 422, response.json
@@ -186,38 +232,93 @@ def test_bad_amounts_are_refused_naming_the_field(books: Books, connection: Any,
     assert count_rows(connection) == before
 
 
-@pytest.mark.parametrize(("payload", "field", "code"), [
-    pytest.param(with_line(1, credit="999.99"), "lines", "unbalanced", id="unbalanced"),
-    pytest.param(body(lines=[{"account": "102", "debit": "10.00"}]), "lines", "validation_failed", id="single-line"),
-    pytest.param(with_line(0, credit="1000.00"), "lines.0.credit", "validation_failed", id="both-sides"),
-    pytest.param(with_line(0, debit=None), "lines.0.debit", "validation_failed", id="no-side"),
-    pytest.param(body(lines=[{"account": "102", "debit": "0.00"}, {"account": "301", "member": "1", "credit": "0.00"}]),
-                 "lines.0.debit", "validation_failed", id="zero"),
-    pytest.param(with_line(0, account="999"), "lines.0.account", "validation_failed", id="unknown-account"),
-    pytest.param(with_line(1, member=None), "lines.1.member", "validation_failed", id="member-missing"),
-    pytest.param(with_line(1, member="77"), "lines.1.member", "validation_failed", id="unknown-member"),
-    pytest.param(with_line(0, fund="nope"), "lines.0.fund", "validation_failed", id="unknown-fund"),
-    pytest.param(body(lines=[{"account": "102", "debit": "10.00"}, {"account": "235", "credit": "10.00"}]),
-                 "lines.1.fund", "validation_failed", id="fund-missing"),
-    pytest.param(body(lines=[{"account": "102", "debit": "10.00"}, {"account": "332", "credit": "10.00"}]),
-                 "lines.1.account", "validation_failed", id="parent-account"),
-    pytest.param(with_line(0, quantity="12.5"), "lines.0.unit", "validation_failed", id="quantity-without-unit"),
-    pytest.param(with_line(0, quantity=12.5, unit="kg"), "lines.0.quantity", "validation_failed", id="quantity-number"),
-    pytest.param(body(date="2026-02-30"), "date", "validation_failed", id="impossible-date"),
-    pytest.param(body(date="2126-01-01"), "date", "validation_failed", id="century-ahead"),
-    pytest.param(body(date="10/03/2026"), "date", "validation_failed", id="date-format"),
-    pytest.param(body(attachments="1"), "attachments", "validation_failed", id="attachments-string"),
-    pytest.param(body(status="posted"), "status", "unknown_field", id="status"),
-    pytest.param(body(number=1), "number", "unknown_field", id="number"),
-    pytest.param(body(hash="0" * 64), "hash", "unknown_field", id="hash"),
-    pytest.param(body(org="other"), "org", "unknown_field", id="other-org"),
-    pytest.param(body(prepared_by="rev"), "prepared_by", "unknown_field", id="prepared-by"),
-    pytest.param(with_line(0, org_id=3), "lines.0.org_id", "unknown_field", id="line-org"),
-    pytest.param(body(memo="x" * 201), "memo", "validation_failed", id="memo-too-long"),
-    pytest.param(body(memo="a\u0000b"), "memo", "invalid_text", id="nul-in-memo"),
-])
-def test_invalid_vouchers_are_refused(books: Books, connection: Any, payload: dict[str, Any],
-                                      field: str, code: str) -> None:
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        pytest.param(with_line(1, credit="999.99"), "lines", "unbalanced", id="unbalanced"),
+        pytest.param(
+            body(lines=[{"account": "102", "debit": "10.00"}]),
+            "lines",
+            "validation_failed",
+            id="single-line",
+        ),
+        pytest.param(
+            with_line(0, credit="1000.00"), "lines.0.credit", "validation_failed", id="both-sides"
+        ),
+        pytest.param(with_line(0, debit=None), "lines.0.debit", "validation_failed", id="no-side"),
+        pytest.param(
+            body(
+                lines=[
+                    {"account": "102", "debit": "0.00"},
+                    {"account": "301", "member": "1", "credit": "0.00"},
+                ]
+            ),
+            "lines.0.debit",
+            "validation_failed",
+            id="zero",
+        ),
+        pytest.param(
+            with_line(0, account="999"),
+            "lines.0.account",
+            "validation_failed",
+            id="unknown-account",
+        ),
+        pytest.param(
+            with_line(1, member=None), "lines.1.member", "validation_failed", id="member-missing"
+        ),
+        pytest.param(
+            with_line(1, member="77"), "lines.1.member", "validation_failed", id="unknown-member"
+        ),
+        pytest.param(
+            with_line(0, fund="nope"), "lines.0.fund", "validation_failed", id="unknown-fund"
+        ),
+        pytest.param(
+            body(
+                lines=[{"account": "102", "debit": "10.00"}, {"account": "235", "credit": "10.00"}]
+            ),
+            "lines.1.fund",
+            "validation_failed",
+            id="fund-missing",
+        ),
+        pytest.param(
+            body(
+                lines=[{"account": "102", "debit": "10.00"}, {"account": "332", "credit": "10.00"}]
+            ),
+            "lines.1.account",
+            "validation_failed",
+            id="parent-account",
+        ),
+        pytest.param(
+            with_line(0, quantity="12.5"),
+            "lines.0.unit",
+            "validation_failed",
+            id="quantity-without-unit",
+        ),
+        pytest.param(
+            with_line(0, quantity=12.5, unit="kg"),
+            "lines.0.quantity",
+            "validation_failed",
+            id="quantity-number",
+        ),
+        pytest.param(body(date="2026-02-30"), "date", "validation_failed", id="impossible-date"),
+        pytest.param(body(date="2126-01-01"), "date", "validation_failed", id="century-ahead"),
+        pytest.param(body(date="10/03/2026"), "date", "validation_failed", id="date-format"),
+        pytest.param(
+            body(attachments="1"), "attachments", "validation_failed", id="attachments-string"
+        ),
+        pytest.param(body(status="posted"), "status", "unknown_field", id="status"),
+        pytest.param(body(number=1), "number", "unknown_field", id="number"),
+        pytest.param(body(hash="0" * 64), "hash", "unknown_field", id="hash"),
+        pytest.param(body(org="other"), "org", "unknown_field", id="other-org"),
+        pytest.param(body(prepared_by="rev"), "prepared_by", "unknown_field", id="prepared-by"),
+        pytest.param(with_line(0, org_id=3), "lines.0.org_id", "unknown_field", id="line-org"),
+        pytest.param(body(memo="x" * 201), "memo", "validation_failed", id="memo-too-long"),
+        pytest.param(body(memo="a\u0000b"), "memo", "invalid_text", id="nul-in-memo"),
+    ],
+)
+def test_invalid_vouchers_are_refused(
+    books: Books, connection: Any, payload: dict[str, Any], field: str, code: str
+) -> None:
     before = count_rows(connection)
     response = books.post("acc", URL, payload)
     assert response.status_code == 422, response.json
@@ -235,21 +336,37 @@ def test_a_closed_month_is_a_conflict(books: Books, connection: Any) -> None:
     assert count_rows(connection) == before
 
 
-@pytest.mark.parametrize(("raw", "status", "code"), [
-    pytest.param(b'{"date": "2026-03-10", "date": "2026-03-11", "lines": []}', 400, "duplicate_key", id="duplicate-keys"),
-    pytest.param(b'{"date": "2026-03-10", "attachments": NaN, "lines": []}', 400, "invalid_json", id="nan-literal"),
-    pytest.param(b'{"lines": Infinity}', 400, "invalid_json", id="infinity-literal"),
-    pytest.param(b"[" * 40 + b"]" * 40, 400, "too_deep", id="nesting-40"),
-    pytest.param(b"[" * 30000 + b"]" * 30000, 400, "too_deep", id="nesting-30000"),
-    pytest.param(b'{"memo": "\xff\xfe"}', 400, "invalid_encoding", id="invalid-utf8"),
-    pytest.param('{"memo": "x"}'.encode("utf-16"), 400, "invalid_encoding", id="utf16"),
-    pytest.param(b'{"memo": "\\ud800"}', 422, "invalid_text", id="lone-surrogate"),
-    pytest.param(b"{not json", 400, "invalid_json", id="garbage"),
-])
-def test_unreadable_bodies_never_reach_the_books(books: Books, connection: Any, raw: bytes,
-                                                 status: int, code: str) -> None:
+@pytest.mark.parametrize(
+    ("raw", "status", "code"),
+    [
+        pytest.param(
+            b'{"date": "2026-03-10", "date": "2026-03-11", "lines": []}',
+            400,
+            "duplicate_key",
+            id="duplicate-keys",
+        ),
+        pytest.param(
+            b'{"date": "2026-03-10", "attachments": NaN, "lines": []}',
+            400,
+            "invalid_json",
+            id="nan-literal",
+        ),
+        pytest.param(b'{"lines": Infinity}', 400, "invalid_json", id="infinity-literal"),
+        pytest.param(b"[" * 40 + b"]" * 40, 400, "too_deep", id="nesting-40"),
+        pytest.param(b"[" * 30000 + b"]" * 30000, 400, "too_deep", id="nesting-30000"),
+        pytest.param(b'{"memo": "\xff\xfe"}', 400, "invalid_encoding", id="invalid-utf8"),
+        pytest.param('{"memo": "x"}'.encode("utf-16"), 400, "invalid_encoding", id="utf16"),
+        pytest.param(b'{"memo": "\\ud800"}', 422, "invalid_text", id="lone-surrogate"),
+        pytest.param(b"{not json", 400, "invalid_json", id="garbage"),
+    ],
+)
+def test_unreadable_bodies_never_reach_the_books(
+    books: Books, connection: Any, raw: bytes, status: int, code: str
+) -> None:
     before = count_rows(connection)
-    response = books.client.post(URL, data=raw, headers=books.headers("acc", **{"Content-Type": "application/json"}))
+    response = books.client.post(
+        URL, data=raw, headers=books.headers("acc", **{"Content-Type": "application/json"})
+    )
     assert response.status_code == status, response.json
     assert response.json["code"] == code
     assert count_rows(connection) == before
@@ -258,13 +375,17 @@ def test_unreadable_bodies_never_reach_the_books(books: Books, connection: Any, 
 def test_a_body_over_one_mebibyte_is_413(books: Books, connection: Any) -> None:
     before = count_rows(connection)
     big = json.dumps(body(memo="x" * (1024 * 1024))).encode()
-    response = books.client.post(URL, data=big, headers=books.headers("acc", **{"Content-Type": "application/json"}))
+    response = books.client.post(
+        URL, data=big, headers=books.headers("acc", **{"Content-Type": "application/json"})
+    )
     assert response.status_code == 413 and response.json["code"] == "too_large"
     assert count_rows(connection) == before
 
 
 def test_a_body_that_is_not_json_is_415(books: Books) -> None:
-    response = books.client.post(URL, data=json.dumps(body()), headers=books.headers("acc", **{"Content-Type": "text/plain"}))
+    response = books.client.post(
+        URL, data=json.dumps(body()), headers=books.headers("acc", **{"Content-Type": "text/plain"})
+    )
     assert response.status_code == 415
 
 
@@ -288,11 +409,19 @@ class TestIdempotency:
 
     def test_keys_belong_to_one_organization(self, books: Books) -> None:
         a = books.post("acc", URL, body(), headers={"Idempotency-Key": "k-3"})
-        b = books.post("acc", "/api/v1/orgs/village/vouchers",
-                       body(lines=[{"account": "102", "debit": "5.00"}, {"account": "501", "credit": "5.00"}]),
-                       headers={"Idempotency-Key": "k-3"})
+        b = books.post(
+            "acc",
+            "/api/v1/orgs/village/vouchers",
+            body(lines=[{"account": "102", "debit": "5.00"}, {"account": "501", "credit": "5.00"}]),
+            headers={"Idempotency-Key": "k-3"},
+        )
         assert a.status_code == b.status_code == 201 and a.json["id"] != b.json["id"]
 
     def test_a_refused_request_does_not_burn_its_key(self, books: Books) -> None:
-        assert books.post("acc", URL, with_line(1, credit="1.00"), headers={"Idempotency-Key": "k-4"}).status_code == 422
+        assert (
+            books.post(
+                "acc", URL, with_line(1, credit="1.00"), headers={"Idempotency-Key": "k-4"}
+            ).status_code
+            == 422
+        )
         assert books.post("acc", URL, body(), headers={"Idempotency-Key": "k-4"}).status_code == 201

@@ -49,7 +49,9 @@ from coopledger.services.ports import (
     VoucherFilter,
 )
 
-_SIGNED = case((VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=-VoucherLineRow.amount_fen)
+_SIGNED = case(
+    (VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=-VoucherLineRow.amount_fen
+)
 _DEBIT = case((VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=0)
 _CREDIT = case((VoucherLineRow.side == "C", VoucherLineRow.amount_fen), else_=0)
 
@@ -78,8 +80,17 @@ class SqlStore:
 
     @staticmethod
     def _org(row: OrganizationRow) -> Org:
-        return Org(row.id, row.code, row.name, row.kind, row.region, row.chart,
-                   row.allow_single_accountant, row.chain_seq, row.chain_head)
+        return Org(
+            row.id,
+            row.code,
+            row.name,
+            row.kind,
+            row.region,
+            row.chart,
+            row.allow_single_accountant,
+            row.chain_seq,
+            row.chain_head,
+        )
 
     def org_by_code(self, code: str) -> Org | None:
         row = self.session.scalar(select(OrganizationRow).where(OrganizationRow.code == code))
@@ -91,11 +102,26 @@ class SqlStore:
             query = query.where(OrganizationRow.id.in_(ids))
         return [self._org(r) for r in self.session.scalars(query)]
 
-    def add_org(self, code: str, name: str, kind: str, region: str, chart: str,
-                allow_single_accountant: bool, accounts: Sequence[Account]) -> Org:
-        row = OrganizationRow(code=code, name=name, kind=kind, region=region, chart=chart,
-                              allow_single_accountant=allow_single_accountant,
-                              chain_seq=0, chain_head="0" * 64)
+    def add_org(
+        self,
+        code: str,
+        name: str,
+        kind: str,
+        region: str,
+        chart: str,
+        allow_single_accountant: bool,
+        accounts: Sequence[Account],
+    ) -> Org:
+        row = OrganizationRow(
+            code=code,
+            name=name,
+            kind=kind,
+            region=region,
+            chart=chart,
+            allow_single_accountant=allow_single_accountant,
+            chain_seq=0,
+            chain_head="0" * 64,
+        )
         self.session.add(row)
         self.session.flush()
         for account in sorted(accounts, key=lambda a: (len(a.code), a.code)):
@@ -108,11 +134,16 @@ class SqlStore:
             code_of = {r.id: r.code for r in rows}
             accounts = {
                 r.code: Account(
-                    code=r.code, name_zh=r.name_zh, name_en=r.name_en,
-                    category=Category(r.category), normal_side=Side(r.normal_side),
-                    subledger=Subledger(r.subledger), contra=r.contra,
+                    code=r.code,
+                    name_zh=r.name_zh,
+                    name_en=r.name_en,
+                    category=Category(r.category),
+                    normal_side=Side(r.normal_side),
+                    subledger=Subledger(r.subledger),
+                    contra=r.contra,
                     parent=code_of.get(r.parent_id) if r.parent_id else None,
-                    standard=r.standard, postable=r.postable,
+                    standard=r.standard,
+                    postable=r.postable,
                 )
                 for r in rows
             }
@@ -123,37 +154,65 @@ class SqlStore:
         parent_id = None
         if account.parent is not None:
             parent_id = self._account_ids(org_id)[account.parent]
-            self.session.execute(update(AccountRow).where(AccountRow.id == parent_id).values(postable=False))
-        self.session.add(AccountRow(
-            org_id=org_id, code=account.code, parent_id=parent_id, name_zh=account.name_zh,
-            name_en=account.name_en, category=account.category.value,
-            normal_side=account.normal_side.value, subledger=account.subledger.value,
-            contra=account.contra, standard=account.standard, postable=account.postable,
-        ))
+            self.session.execute(
+                update(AccountRow).where(AccountRow.id == parent_id).values(postable=False)
+            )
+        self.session.add(
+            AccountRow(
+                org_id=org_id,
+                code=account.code,
+                parent_id=parent_id,
+                name_zh=account.name_zh,
+                name_en=account.name_en,
+                category=account.category.value,
+                normal_side=account.normal_side.value,
+                subledger=account.subledger.value,
+                contra=account.contra,
+                standard=account.standard,
+                postable=account.postable,
+            )
+        )
         self.session.flush()
         self._account_cache.pop(org_id, None)
 
     def account_has_lines(self, org_id: int, code: str) -> bool:
         account_id = self._account_ids(org_id).get(code)
-        return bool(self.session.scalar(select(exists().where(VoucherLineRow.account_id == account_id))))
+        return bool(
+            self.session.scalar(select(exists().where(VoucherLineRow.account_id == account_id)))
+        )
 
     # -- members and funds -----------------------------------------------------------------------
 
     @staticmethod
     def _member(row: MemberRow) -> Member:
-        return Member(row.id, row.org_id, row.member_no, row.name, row.kind, row.household_size,
-                      row.id_number, row.bank_account, row.poverty_status, row.joined_on, row.left_on)
+        return Member(
+            row.id,
+            row.org_id,
+            row.member_no,
+            row.name,
+            row.kind,
+            row.household_size,
+            row.id_number,
+            row.bank_account,
+            row.poverty_status,
+            row.joined_on,
+            row.left_on,
+        )
 
     def members_by_no(self, org_id: int, member_nos: set[str]) -> dict[str, int]:
         if not member_nos:
             return {}
-        rows = self.session.execute(select(MemberRow.member_no, MemberRow.id).where(
-            MemberRow.org_id == org_id, MemberRow.member_no.in_(member_nos)))
-        return {no: id_ for no, id_ in rows}
+        rows = self.session.execute(
+            select(MemberRow.member_no, MemberRow.id).where(
+                MemberRow.org_id == org_id, MemberRow.member_no.in_(member_nos)
+            )
+        )
+        return dict(rows.tuples().all())
 
     def member(self, org_id: int, member_no: str) -> Member | None:
-        row = self.session.scalar(select(MemberRow).where(
-            MemberRow.org_id == org_id, MemberRow.member_no == member_no))
+        row = self.session.scalar(
+            select(MemberRow).where(MemberRow.org_id == org_id, MemberRow.member_no == member_no)
+        )
         return self._member(row) if row else None
 
     def member_by_id(self, member_id: int) -> Member | None:
@@ -161,15 +220,30 @@ class SqlStore:
         return self._member(row) if row else None
 
     def members(self, org_id: int, limit: int, after_id: int) -> list[Member]:
-        rows = self.session.scalars(select(MemberRow).where(
-            MemberRow.org_id == org_id, MemberRow.id > after_id).order_by(MemberRow.id).limit(limit))
+        rows = self.session.scalars(
+            select(MemberRow)
+            .where(MemberRow.org_id == org_id, MemberRow.id > after_id)
+            .order_by(MemberRow.id)
+            .limit(limit)
+        )
         return [self._member(r) for r in rows]
 
-    _MEMBER_FIELDS = ("member_no", "name", "kind", "household_size", "id_number", "bank_account",
-                      "poverty_status", "joined_on", "left_on")
+    _MEMBER_FIELDS = (
+        "member_no",
+        "name",
+        "kind",
+        "household_size",
+        "id_number",
+        "bank_account",
+        "poverty_status",
+        "joined_on",
+        "left_on",
+    )
 
     def add_member(self, org_id: int, fields: Mapping[str, object]) -> Member:
-        row = MemberRow(org_id=org_id, **{k: v for k, v in fields.items() if k in self._MEMBER_FIELDS})
+        row = MemberRow(
+            org_id=org_id, **{k: v for k, v in fields.items() if k in self._MEMBER_FIELDS}
+        )
         self.session.add(row)
         self.session.flush()
         return self._member(row)
@@ -183,27 +257,44 @@ class SqlStore:
         return self._member(row)
 
     def add_member_status(self, member_id: int, status: str, effective_on: date) -> None:
-        self.session.add(MemberStatusRow(member_id=member_id, status=status, effective_on=effective_on))
+        self.session.add(
+            MemberStatusRow(member_id=member_id, status=status, effective_on=effective_on)
+        )
         self.session.flush()
 
     @staticmethod
     def _fund(row: FundRow) -> Fund:
-        return Fund(row.id, row.org_id, row.code, row.name, row.source, row.grantor, row.purpose,
-                    row.granted_fen)
+        return Fund(
+            row.id,
+            row.org_id,
+            row.code,
+            row.name,
+            row.source,
+            row.grantor,
+            row.purpose,
+            row.granted_fen,
+        )
 
     def funds_by_code(self, org_id: int, codes: set[str]) -> dict[str, int]:
         if not codes:
             return {}
-        rows = self.session.execute(select(FundRow.code, FundRow.id).where(
-            FundRow.org_id == org_id, FundRow.code.in_(codes)))
-        return {code: id_ for code, id_ in rows}
+        rows = self.session.execute(
+            select(FundRow.code, FundRow.id).where(
+                FundRow.org_id == org_id, FundRow.code.in_(codes)
+            )
+        )
+        return dict(rows.tuples().all())
 
     def fund(self, org_id: int, code: str) -> Fund | None:
-        row = self.session.scalar(select(FundRow).where(FundRow.org_id == org_id, FundRow.code == code))
+        row = self.session.scalar(
+            select(FundRow).where(FundRow.org_id == org_id, FundRow.code == code)
+        )
         return self._fund(row) if row else None
 
     def funds(self, org_id: int) -> list[Fund]:
-        rows = self.session.scalars(select(FundRow).where(FundRow.org_id == org_id).order_by(FundRow.code))
+        rows = self.session.scalars(
+            select(FundRow).where(FundRow.org_id == org_id).order_by(FundRow.code)
+        )
         return [self._fund(r) for r in rows]
 
     def add_fund(self, org_id: int, fields: Mapping[str, object]) -> Fund:
@@ -215,54 +306,86 @@ class SqlStore:
 
     # -- vouchers --------------------------------------------------------------------------------
 
-    def _line_rows(self, org_id: int, voucher_id: int, lines: Sequence[Line]) -> list[dict[str, Any]]:
+    def _line_rows(
+        self, org_id: int, voucher_id: int, lines: Sequence[Line]
+    ) -> list[dict[str, Any]]:
         account_ids = self._account_ids(org_id)
         members = self.members_by_no(org_id, {ln.member for ln in lines if ln.member})
         funds = self.funds_by_code(org_id, {ln.fund for ln in lines if ln.fund})
         return [
             {
-                "voucher_id": voucher_id, "org_id": org_id, "line_no": i + 1,
+                "voucher_id": voucher_id,
+                "org_id": org_id,
+                "line_no": i + 1,
                 "account_id": account_ids[ln.account],
                 "member_id": members[ln.member] if ln.member else None,
                 "fund_id": funds[ln.fund] if ln.fund else None,
-                "side": ln.side.value, "amount_fen": ln.amount_fen,
-                "quantity_milli": ln.quantity_milli, "unit": ln.unit, "memo": ln.memo,
+                "side": ln.side.value,
+                "amount_fen": ln.amount_fen,
+                "quantity_milli": ln.quantity_milli,
+                "unit": ln.unit,
+                "memo": ln.memo,
             }
             for i, ln in enumerate(lines)
         ]
 
-    def add_voucher(self, org_id: int, draft: VoucherDraft, prepared_by: int, at: datetime,
-                    reverses: int | None = None) -> int:
+    def add_voucher(
+        self,
+        org_id: int,
+        draft: VoucherDraft,
+        prepared_by: int,
+        at: datetime,
+        reverses: int | None = None,
+    ) -> int:
         row = VoucherRow(
-            org_id=org_id, status=Status.DRAFT.value, kind=draft.kind.value,
-            booked_on=draft.booked_on, year=draft.booked_on.year, month=draft.booked_on.month,
-            memo=draft.memo, attachments=draft.attachments, reverses_id=reverses,
-            prepared_by=prepared_by, created_at=at,
+            org_id=org_id,
+            status=Status.DRAFT.value,
+            kind=draft.kind.value,
+            booked_on=draft.booked_on,
+            year=draft.booked_on.year,
+            month=draft.booked_on.month,
+            memo=draft.memo,
+            attachments=draft.attachments,
+            reverses_id=reverses,
+            prepared_by=prepared_by,
+            created_at=at,
         )
         self.session.add(row)
         self.session.flush()
-        self.session.execute(VoucherLineRow.__table__.insert(), self._line_rows(org_id, row.id, draft.lines))
+        self.session.execute(
+            VoucherLineRow.__table__.insert(), self._line_rows(org_id, row.id, draft.lines)
+        )
         return row.id
 
     def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None:
         row = self.session.get_one(VoucherRow, voucher_id)
-        self.session.execute(VoucherLineRow.__table__.delete().where(VoucherLineRow.voucher_id == voucher_id))
+        self.session.execute(
+            VoucherLineRow.__table__.delete().where(VoucherLineRow.voucher_id == voucher_id)
+        )
         row.booked_on = draft.booked_on
         row.year, row.month = draft.booked_on.year, draft.booked_on.month
         row.memo, row.attachments = draft.memo, draft.attachments
         self.session.flush()
-        self.session.execute(VoucherLineRow.__table__.insert(), self._line_rows(row.org_id, voucher_id, draft.lines))
+        self.session.execute(
+            VoucherLineRow.__table__.insert(), self._line_rows(row.org_id, voucher_id, draft.lines)
+        )
 
     def delete_draft(self, voucher_id: int) -> None:
-        self.session.execute(IdempotencyKeyRow.__table__.delete().where(IdempotencyKeyRow.voucher_id == voucher_id))
-        self.session.execute(VoucherLineRow.__table__.delete().where(VoucherLineRow.voucher_id == voucher_id))
+        self.session.execute(
+            IdempotencyKeyRow.__table__.delete().where(IdempotencyKeyRow.voucher_id == voucher_id)
+        )
+        self.session.execute(
+            VoucherLineRow.__table__.delete().where(VoucherLineRow.voucher_id == voucher_id)
+        )
         self.session.execute(VoucherRow.__table__.delete().where(VoucherRow.id == voucher_id))
 
     def voucher(self, org_id: int, voucher_id: int, *, lock: bool = False) -> Voucher | None:
         query = select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.id == voucher_id)
         if lock:
             query = query.with_for_update()
-        row = self.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+        row = self.session.execute(
+            query.execution_options(populate_existing=True)
+        ).scalar_one_or_none()
         if row is None:
             return None
         return self._vouchers([row])[0]
@@ -276,12 +399,21 @@ class SqlStore:
         if flt.month:
             query = query.where(VoucherRow.month == flt.month)
         if flt.account:
-            ids = [i for code, i in self._account_ids(org_id).items() if code.startswith(flt.account)]
-            query = query.where(exists().where(VoucherLineRow.voucher_id == VoucherRow.id,
-                                               VoucherLineRow.account_id.in_(ids)))
+            ids = [
+                i for code, i in self._account_ids(org_id).items() if code.startswith(flt.account)
+            ]
+            query = query.where(
+                exists().where(
+                    VoucherLineRow.voucher_id == VoucherRow.id, VoucherLineRow.account_id.in_(ids)
+                )
+            )
         if flt.member_id:
-            query = query.where(exists().where(VoucherLineRow.voucher_id == VoucherRow.id,
-                                               VoucherLineRow.member_id == flt.member_id))
+            query = query.where(
+                exists().where(
+                    VoucherLineRow.voucher_id == VoucherRow.id,
+                    VoucherLineRow.member_id == flt.member_id,
+                )
+            )
         rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()
         return self._vouchers(rows)
 
@@ -289,31 +421,61 @@ class SqlStore:
         if not rows:
             return []
         ids = [r.id for r in rows]
-        org_codes = dict(self.session.execute(select(OrganizationRow.id, OrganizationRow.code).where(
-            OrganizationRow.id.in_({r.org_id for r in rows}))).all())
+        org_codes = dict(
+            self.session.execute(
+                select(OrganizationRow.id, OrganizationRow.code).where(
+                    OrganizationRow.id.in_({r.org_id for r in rows})
+                )
+            ).all()
+        )
         user_ids = {u for r in rows for u in (r.prepared_by, r.reviewed_by, r.posted_by) if u}
-        names = dict(self.session.execute(select(UserRow.id, UserRow.username).where(UserRow.id.in_(user_ids))).all())
-        reversed_by = dict(self.session.execute(select(VoucherRow.reverses_id, VoucherRow.id).where(
-            VoucherRow.reverses_id.in_(ids))).all())
+        names = dict(
+            self.session.execute(
+                select(UserRow.id, UserRow.username).where(UserRow.id.in_(user_ids))
+            ).all()
+        )
+        reversed_by = dict(
+            self.session.execute(
+                select(VoucherRow.reverses_id, VoucherRow.id).where(VoucherRow.reverses_id.in_(ids))
+            ).all()
+        )
         lines = self._lines_of(ids)
         return [
             Voucher(
-                id=r.id, org_code=org_codes[r.org_id], status=Status(r.status), booked_on=r.booked_on,
-                memo=r.memo, attachments=r.attachments, kind=VoucherKind(r.kind),
-                lines=tuple(lines.get(r.id, ())), prepared_by=names[r.prepared_by],
+                id=r.id,
+                org_code=org_codes[r.org_id],
+                status=Status(r.status),
+                booked_on=r.booked_on,
+                memo=r.memo,
+                attachments=r.attachments,
+                kind=VoucherKind(r.kind),
+                lines=tuple(lines.get(r.id, ())),
+                prepared_by=names[r.prepared_by],
                 reviewed_by=names.get(r.reviewed_by) if r.reviewed_by else None,
                 posted_by=names.get(r.posted_by) if r.posted_by else None,
-                number=r.number, reverses=r.reverses_id, reversed_by=reversed_by.get(r.id),
-                chain_seq=r.chain_seq, prev_hash=r.prev_hash, hash=r.hash,
+                number=r.number,
+                reverses=r.reverses_id,
+                reversed_by=reversed_by.get(r.id),
+                chain_seq=r.chain_seq,
+                prev_hash=r.prev_hash,
+                hash=r.hash,
             )
             for r in rows
         ]
 
     def _lines_of(self, voucher_ids: Iterable[int]) -> dict[int, list[Line]]:
         query = (
-            select(VoucherLineRow.voucher_id, AccountRow.code, VoucherLineRow.side,
-                   VoucherLineRow.amount_fen, MemberRow.member_no, FundRow.code,
-                   VoucherLineRow.quantity_milli, VoucherLineRow.unit, VoucherLineRow.memo)
+            select(
+                VoucherLineRow.voucher_id,
+                AccountRow.code,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+                MemberRow.member_no,
+                FundRow.code,
+                VoucherLineRow.quantity_milli,
+                VoucherLineRow.unit,
+                VoucherLineRow.memo,
+            )
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
             .outerjoin(FundRow, FundRow.id == VoucherLineRow.fund_id)
@@ -321,48 +483,83 @@ class SqlStore:
             .order_by(VoucherLineRow.voucher_id, VoucherLineRow.line_no)
         )
         out: dict[int, list[Line]] = defaultdict(list)
-        for vid, code, side, amount, member_no, fund, qty, unit, memo in self.session.execute(query):
-            out[vid].append(Line(account=code, side=Dr(side), amount_fen=amount, member=member_no,
-                                 fund=fund, quantity_milli=qty, unit=unit, memo=memo))
+        for vid, code, side, amount, member_no, fund, qty, unit, memo in self.session.execute(
+            query
+        ):
+            out[vid].append(
+                Line(
+                    account=code,
+                    side=Dr(side),
+                    amount_fen=amount,
+                    member=member_no,
+                    fund=fund,
+                    quantity_milli=qty,
+                    unit=unit,
+                    memo=memo,
+                )
+            )
         return out
 
     def set_reviewed(self, voucher_id: int, reviewer: int | None, at: datetime | None) -> None:
         status = Status.REVIEWED if reviewer is not None else Status.DRAFT
-        self.session.execute(update(VoucherRow).where(VoucherRow.id == voucher_id).values(
-            status=status.value, reviewed_by=reviewer, reviewed_at=at))
+        self.session.execute(
+            update(VoucherRow)
+            .where(VoucherRow.id == voucher_id)
+            .values(status=status.value, reviewed_by=reviewer, reviewed_at=at)
+        )
 
     def _ensure_period(self, org_id: int, year: int, month: int) -> None:
-        stmt = self._insert(PeriodRow).values(org_id=org_id, year=year, month=month, status="open",
-                                              last_number=0)
-        self.session.execute(stmt.on_conflict_do_nothing(index_elements=["org_id", "year", "month"]))
+        stmt = self._insert(PeriodRow).values(
+            org_id=org_id, year=year, month=month, status="open", last_number=0
+        )
+        self.session.execute(
+            stmt.on_conflict_do_nothing(index_elements=["org_id", "year", "month"])
+        )
 
     def next_number(self, org_id: int, year: int, month: int) -> int | None:
         self._ensure_period(org_id, year, month)
         return self.session.scalar(
             update(PeriodRow)
-            .where(PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month,
-                   PeriodRow.status == "open")
+            .where(
+                PeriodRow.org_id == org_id,
+                PeriodRow.year == year,
+                PeriodRow.month == month,
+                PeriodRow.status == "open",
+            )
             .values(last_number=PeriodRow.last_number + 1)
             .returning(PeriodRow.last_number)
         )
 
     def advance_chain(self, org_id: int) -> tuple[int, str]:
         row = self.session.execute(
-            update(OrganizationRow).where(OrganizationRow.id == org_id)
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id)
             .values(chain_seq=OrganizationRow.chain_seq + 1)
             .returning(OrganizationRow.chain_seq, OrganizationRow.chain_head)
         ).one()
         return int(row[0]), str(row[1])
 
     def set_chain_head(self, org_id: int, seq: int, head: str) -> None:
-        self.session.execute(update(OrganizationRow).where(
-            OrganizationRow.id == org_id, OrganizationRow.chain_seq == seq).values(chain_head=head))
+        self.session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id, OrganizationRow.chain_seq == seq)
+            .values(chain_head=head)
+        )
 
     def mark_posted(self, voucher_id: int, stamp: PostingStamp) -> None:
-        self.session.execute(update(VoucherRow).where(VoucherRow.id == voucher_id).values(
-            status=Status.POSTED.value, number=stamp.number, chain_seq=stamp.chain_seq,
-            prev_hash=stamp.prev_hash, hash=stamp.hash, posted_by=stamp.posted_by,
-            posted_at=stamp.posted_at))
+        self.session.execute(
+            update(VoucherRow)
+            .where(VoucherRow.id == voucher_id)
+            .values(
+                status=Status.POSTED.value,
+                number=stamp.number,
+                chain_seq=stamp.chain_seq,
+                prev_hash=stamp.prev_hash,
+                hash=stamp.hash,
+                posted_by=stamp.posted_by,
+                posted_at=stamp.posted_at,
+            )
+        )
 
     def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None:
         account_ids = self._account_ids(org_id)
@@ -372,21 +569,38 @@ class SqlStore:
         table = PeriodBalanceRow.__table__
         for account_id in sorted(sums):
             debit, credit = sums[account_id]
-            stmt = self._insert(table).values(account_id=account_id, year=year, month=month,
-                                              org_id=org_id, debit_fen=debit, credit_fen=credit)
-            self.session.execute(stmt.on_conflict_do_update(
-                index_elements=["account_id", "year", "month"],
-                set_={"debit_fen": table.c.debit_fen + stmt.excluded.debit_fen,
-                      "credit_fen": table.c.credit_fen + stmt.excluded.credit_fen}))
+            stmt = self._insert(table).values(
+                account_id=account_id,
+                year=year,
+                month=month,
+                org_id=org_id,
+                debit_fen=debit,
+                credit_fen=credit,
+            )
+            self.session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["account_id", "year", "month"],
+                    set_={
+                        "debit_fen": table.c.debit_fen + stmt.excluded.debit_fen,
+                        "credit_fen": table.c.credit_fen + stmt.excluded.credit_fen,
+                    },
+                )
+            )
 
     def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]:
         after = 0
         while True:
             rows = self.session.scalars(
-                select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.status == "posted",
-                                         VoucherRow.chain_seq > after)
-                .order_by(VoucherRow.chain_seq).limit(1000)
-                .execution_options(populate_existing=True)).all()
+                select(VoucherRow)
+                .where(
+                    VoucherRow.org_id == org_id,
+                    VoucherRow.status == "posted",
+                    VoucherRow.chain_seq > after,
+                )
+                .order_by(VoucherRow.chain_seq)
+                .limit(1000)
+                .execution_options(populate_existing=True)
+            ).all()
             if not rows:
                 return
             yield from self._vouchers(rows)
@@ -394,8 +608,13 @@ class SqlStore:
             self.session.expunge_all()
 
     def count_pending(self, org_id: int, year: int, month: int | None) -> int:
-        query = select(func.count()).select_from(VoucherRow).where(
-            VoucherRow.org_id == org_id, VoucherRow.year == year, VoucherRow.status != "posted")
+        query = (
+            select(func.count())
+            .select_from(VoucherRow)
+            .where(
+                VoucherRow.org_id == org_id, VoucherRow.year == year, VoucherRow.status != "posted"
+            )
+        )
         if month is not None:
             query = query.where(VoucherRow.month == month)
         return int(self.session.scalar(query) or 0)
@@ -403,30 +622,57 @@ class SqlStore:
     # -- periods and years -----------------------------------------------------------------------
 
     def periods(self, org_id: int) -> list[PeriodState]:
-        rows = self.session.scalars(select(PeriodRow).where(PeriodRow.org_id == org_id)
-                                    .order_by(PeriodRow.year, PeriodRow.month))
+        rows = self.session.scalars(
+            select(PeriodRow)
+            .where(PeriodRow.org_id == org_id)
+            .order_by(PeriodRow.year, PeriodRow.month)
+        )
         return [PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at) for r in rows]
 
     def period_status(self, org_id: int, year: int, month: int) -> str:
-        status = self.session.scalar(select(PeriodRow.status).where(
-            PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month))
+        status = self.session.scalar(
+            select(PeriodRow.status).where(
+                PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month
+            )
+        )
         return status or "open"
 
-    def set_period_status(self, org_id: int, year: int, month: int, status: str,
-                          by: int | None, at: datetime | None) -> None:
+    def set_period_status(
+        self, org_id: int, year: int, month: int, status: str, by: int | None, at: datetime | None
+    ) -> None:
         self._ensure_period(org_id, year, month)
-        self.session.execute(update(PeriodRow).where(
-            PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month)
-            .values(status=status, closed_by=by, closed_at=at))
+        self.session.execute(
+            update(PeriodRow)
+            .where(PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month)
+            .values(status=status, closed_by=by, closed_at=at)
+        )
 
     def year_closed(self, org_id: int, year: int) -> bool:
-        return bool(self.session.scalar(select(exists().where(
-            FiscalYearRow.org_id == org_id, FiscalYearRow.year == year))))
+        return bool(
+            self.session.scalar(
+                select(exists().where(FiscalYearRow.org_id == org_id, FiscalYearRow.year == year))
+            )
+        )
 
-    def add_fiscal_year(self, org_id: int, year: int, surplus_fen: int,
-                        closing_voucher_id: int | None, by: int, at: datetime) -> None:
-        self.session.add(FiscalYearRow(org_id=org_id, year=year, surplus_fen=surplus_fen,
-                                       closing_voucher_id=closing_voucher_id, closed_by=by, closed_at=at))
+    def add_fiscal_year(
+        self,
+        org_id: int,
+        year: int,
+        surplus_fen: int,
+        closing_voucher_id: int | None,
+        by: int,
+        at: datetime,
+    ) -> None:
+        self.session.add(
+            FiscalYearRow(
+                org_id=org_id,
+                year=year,
+                surplus_fen=surplus_fen,
+                closing_voucher_id=closing_voucher_id,
+                closed_by=by,
+                closed_at=at,
+            )
+        )
         self.session.flush()
 
     def pnl_balances(self, org_id: int, through: date) -> list[Balance]:
@@ -437,20 +683,31 @@ class SqlStore:
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
             .outerjoin(FundRow, FundRow.id == VoucherLineRow.fund_id)
-            .where(VoucherLineRow.org_id == org_id, VoucherRow.status == "posted",
-                   VoucherRow.booked_on <= through,
-                   AccountRow.category.in_([Category.INCOME.value, Category.EXPENSE.value]))
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on <= through,
+                AccountRow.category.in_([Category.INCOME.value, Category.EXPENSE.value]),
+            )
             .group_by(AccountRow.code, MemberRow.member_no, FundRow.code)
         )
-        return [Balance(code, int(net), member, fund) for code, member, fund, net in self.session.execute(query)
-                if net]
+        return [
+            Balance(code, int(net), member, fund)
+            for code, member, fund, net in self.session.execute(query)
+            if net
+        ]
 
     # -- reports ---------------------------------------------------------------------------------
 
-    def _pb_sums(self, org_id: int, first: Period | None, last: Period | None) -> dict[int, tuple[int, int]]:
+    def _pb_sums(
+        self, org_id: int, first: Period | None, last: Period | None
+    ) -> dict[int, tuple[int, int]]:
         ym = _ym(PeriodBalanceRow.year, PeriodBalanceRow.month)
-        query = select(PeriodBalanceRow.account_id, func.sum(PeriodBalanceRow.debit_fen),
-                       func.sum(PeriodBalanceRow.credit_fen)).where(PeriodBalanceRow.org_id == org_id)
+        query = select(
+            PeriodBalanceRow.account_id,
+            func.sum(PeriodBalanceRow.debit_fen),
+            func.sum(PeriodBalanceRow.credit_fen),
+        ).where(PeriodBalanceRow.org_id == org_id)
         if first is not None:
             query = query.where(ym >= first.year * 100 + first.month)
         if last is not None:
@@ -464,16 +721,24 @@ class SqlStore:
         rows = self.session.execute(
             select(VoucherLineRow.account_id, func.sum(_DEBIT), func.sum(_CREDIT))
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .where(VoucherLineRow.org_id == org_id, VoucherRow.status == "posted",
-                   VoucherRow.booked_on >= start, VoucherRow.booked_on <= end)
-            .group_by(VoucherLineRow.account_id))
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on >= start,
+                VoucherRow.booked_on <= end,
+            )
+            .group_by(VoucherLineRow.account_id)
+        )
         return {a: (int(d), int(c)) for a, d, c in rows}
 
     def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]:
         first, last = Period.of(start), Period.of(end)
-        opening = _add(self._pb_sums(org_id, None, first.previous()),
-                       self._line_sums(org_id, first.first_day, date.fromordinal(start.toordinal() - 1))
-                       if start > first.first_day else {})
+        opening = _add(
+            self._pb_sums(org_id, None, first.previous()),
+            self._line_sums(org_id, first.first_day, date.fromordinal(start.toordinal() - 1))
+            if start > first.first_day
+            else {},
+        )
         if first == last:
             if start == first.first_day and end == last.last_day:
                 within = self._pb_sums(org_id, first, last)
@@ -482,89 +747,163 @@ class SqlStore:
         else:
             head_full = start == first.first_day
             tail_full = end == last.last_day
-            within = self._pb_sums(org_id, first if head_full else first.next(),
-                                   last if tail_full else last.previous())
+            within = self._pb_sums(
+                org_id, first if head_full else first.next(), last if tail_full else last.previous()
+            )
             if not head_full:
                 within = _add(within, self._line_sums(org_id, start, first.last_day))
             if not tail_full:
                 within = _add(within, self._line_sums(org_id, last.first_day, end))
         codes = {i: c for c, i in self._account_ids(org_id).items()}
         return [
-            Turnover(codes[a], opening.get(a, (0, 0))[0] - opening.get(a, (0, 0))[1],
-                     within.get(a, (0, 0))[0], within.get(a, (0, 0))[1])
+            Turnover(
+                codes[a],
+                opening.get(a, (0, 0))[0] - opening.get(a, (0, 0))[1],
+                within.get(a, (0, 0))[0],
+                within.get(a, (0, 0))[1],
+            )
             for a in sorted(set(opening) | set(within), key=lambda i: codes[i])
         ]
 
-    def ledger_entries(self, org_id: int, codes: Sequence[str], member_id: int | None,
-                       start: date, end: date) -> tuple[int, list[LedgerEntry]]:
+    def ledger_entries(
+        self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
+    ) -> tuple[int, list[LedgerEntry]]:
         ids = [self._account_ids(org_id)[c] for c in codes]
-        base = [VoucherLineRow.org_id == org_id, VoucherLineRow.account_id.in_(ids),
-                VoucherRow.status == "posted"]
+        base = [
+            VoucherLineRow.org_id == org_id,
+            VoucherLineRow.account_id.in_(ids),
+            VoucherRow.status == "posted",
+        ]
         if member_id is not None:
             base.append(VoucherLineRow.member_id == member_id)
         opening = self.session.scalar(
-            select(func.coalesce(func.sum(_SIGNED), 0)).select_from(VoucherLineRow)
+            select(func.coalesce(func.sum(_SIGNED), 0))
+            .select_from(VoucherLineRow)
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .where(*base, VoucherRow.booked_on < start))
+            .where(*base, VoucherRow.booked_on < start)
+        )
         rows = self.session.execute(
-            select(VoucherRow.id, VoucherRow.booked_on, VoucherRow.year, VoucherRow.month,
-                   VoucherRow.number, VoucherRow.memo, VoucherLineRow.memo, AccountRow.code,
-                   MemberRow.member_no, VoucherLineRow.side, VoucherLineRow.amount_fen)
+            select(
+                VoucherRow.id,
+                VoucherRow.booked_on,
+                VoucherRow.year,
+                VoucherRow.month,
+                VoucherRow.number,
+                VoucherRow.memo,
+                VoucherLineRow.memo,
+                AccountRow.code,
+                MemberRow.member_no,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+            )
             .select_from(VoucherLineRow)
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
             .where(*base, VoucherRow.booked_on >= start, VoucherRow.booked_on <= end)
-            .order_by(VoucherRow.booked_on, VoucherRow.year, VoucherRow.month, VoucherRow.number,
-                      VoucherLineRow.line_no))
+            .order_by(
+                VoucherRow.booked_on,
+                VoucherRow.year,
+                VoucherRow.month,
+                VoucherRow.number,
+                VoucherLineRow.line_no,
+            )
+        )
         entries = [
-            LedgerEntry(vid, booked.isoformat(), voucher_number(Period(y, m), n), line_memo or memo,
-                        code, member_no, amount if side == "D" else 0, amount if side == "C" else 0)
+            LedgerEntry(
+                vid,
+                booked.isoformat(),
+                voucher_number(Period(y, m), n),
+                line_memo or memo,
+                code,
+                member_no,
+                amount if side == "D" else 0,
+                amount if side == "C" else 0,
+            )
             for vid, booked, y, m, n, memo, line_memo, code, member_no, side, amount in rows
         ]
         return int(opening or 0), entries
 
     def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]:
         rows = self.session.execute(
-            select(AccountRow.code, VoucherRow.year, VoucherRow.month, func.sum(_DEBIT), func.sum(_CREDIT))
+            select(
+                AccountRow.code,
+                VoucherRow.year,
+                VoucherRow.month,
+                func.sum(_DEBIT),
+                func.sum(_CREDIT),
+            )
             .select_from(VoucherLineRow)
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .where(VoucherLineRow.org_id == org_id, VoucherRow.status == "posted")
-            .group_by(AccountRow.code, VoucherRow.year, VoucherRow.month))
+            .group_by(AccountRow.code, VoucherRow.year, VoucherRow.month)
+        )
         return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
 
     def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]:
         rows = self.session.execute(
-            select(AccountRow.code, PeriodBalanceRow.year, PeriodBalanceRow.month,
-                   PeriodBalanceRow.debit_fen, PeriodBalanceRow.credit_fen)
+            select(
+                AccountRow.code,
+                PeriodBalanceRow.year,
+                PeriodBalanceRow.month,
+                PeriodBalanceRow.debit_fen,
+                PeriodBalanceRow.credit_fen,
+            )
             .join(AccountRow, AccountRow.id == PeriodBalanceRow.account_id)
-            .where(PeriodBalanceRow.org_id == org_id))
+            .where(PeriodBalanceRow.org_id == org_id)
+        )
         return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
 
     # -- users and tokens ------------------------------------------------------------------------
 
     def _user(self, row: UserRow) -> User:
-        org_ids = frozenset(self.session.scalars(select(UserOrgRow.org_id).where(UserOrgRow.user_id == row.id)))
-        return User(row.id, row.username, row.password_hash, Role(row.role), org_ids, row.member_id,
-                    row.failed_logins, row.locked_until)
+        org_ids = frozenset(
+            self.session.scalars(select(UserOrgRow.org_id).where(UserOrgRow.user_id == row.id))
+        )
+        return User(
+            row.id,
+            row.username,
+            row.password_hash,
+            Role(row.role),
+            org_ids,
+            row.member_id,
+            row.failed_logins,
+            row.locked_until,
+        )
 
     def user_by_name(self, username: str) -> User | None:
         row = self.session.scalar(select(UserRow).where(UserRow.username == username))
         return self._user(row) if row else None
 
     def user_by_token(self, token_sha256: str, now: datetime) -> User | None:
-        row = self.session.scalar(select(UserRow).join(TokenRow, TokenRow.user_id == UserRow.id).where(
-            TokenRow.token_sha256 == token_sha256, TokenRow.expires_at > now))
+        row = self.session.scalar(
+            select(UserRow)
+            .join(TokenRow, TokenRow.user_id == UserRow.id)
+            .where(TokenRow.token_sha256 == token_sha256, TokenRow.expires_at > now)
+        )
         return self._user(row) if row else None
 
     def users(self) -> list[User]:
-        return [self._user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+        return [
+            self._user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))
+        ]
 
-    def add_user(self, username: str, password_hash: str, role: Role, org_ids: Sequence[int],
-                 member_id: int | None) -> User:
-        row = UserRow(username=username, password_hash=password_hash, role=role.value,
-                      member_id=member_id, failed_logins=0)
+    def add_user(
+        self,
+        username: str,
+        password_hash: str,
+        role: Role,
+        org_ids: Sequence[int],
+        member_id: int | None,
+    ) -> User:
+        row = UserRow(
+            username=username,
+            password_hash=password_hash,
+            role=role.value,
+            member_id=member_id,
+            failed_logins=0,
+        )
         self.session.add(row)
         self.session.flush()
         for org_id in sorted(set(org_ids)):
@@ -572,45 +911,81 @@ class SqlStore:
         self.session.flush()
         return self._user(row)
 
-    def record_login(self, user_id: int, failed: int, locked_until: datetime | None,
-                     password_hash: str | None = None) -> None:
+    def record_login(
+        self,
+        user_id: int,
+        failed: int,
+        locked_until: datetime | None,
+        password_hash: str | None = None,
+    ) -> None:
         values: dict[str, Any] = {"failed_logins": failed, "locked_until": locked_until}
         if password_hash:
             values["password_hash"] = password_hash
         self.session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
 
-    def add_token(self, user_id: int, token_sha256: str, at: datetime, expires_at: datetime) -> None:
-        self.session.add(TokenRow(user_id=user_id, token_sha256=token_sha256, created_at=at,
-                                  expires_at=expires_at))
+    def add_token(
+        self, user_id: int, token_sha256: str, at: datetime, expires_at: datetime
+    ) -> None:
+        self.session.add(
+            TokenRow(
+                user_id=user_id, token_sha256=token_sha256, created_at=at, expires_at=expires_at
+            )
+        )
         self.session.flush()
 
     # -- idempotency and audit -------------------------------------------------------------------
 
     def claim_idempotency(self, org_id: int, key: str, request_sha256: str, at: datetime) -> bool:
-        stmt = (self._insert(IdempotencyKeyRow).values(org_id=org_id, key=key,
-                                                       request_sha256=request_sha256, created_at=at)
-                .on_conflict_do_nothing(index_elements=["org_id", "key"])
-                .returning(IdempotencyKeyRow.id))
+        stmt = (
+            self._insert(IdempotencyKeyRow)
+            .values(org_id=org_id, key=key, request_sha256=request_sha256, created_at=at)
+            .on_conflict_do_nothing(index_elements=["org_id", "key"])
+            .returning(IdempotencyKeyRow.id)
+        )
         return self.session.execute(stmt).first() is not None
 
     def idempotency(self, org_id: int, key: str) -> tuple[str, int | None] | None:
-        row = self.session.execute(select(IdempotencyKeyRow.request_sha256, IdempotencyKeyRow.voucher_id)
-                                   .where(IdempotencyKeyRow.org_id == org_id, IdempotencyKeyRow.key == key)).first()
+        row = self.session.execute(
+            select(IdempotencyKeyRow.request_sha256, IdempotencyKeyRow.voucher_id).where(
+                IdempotencyKeyRow.org_id == org_id, IdempotencyKeyRow.key == key
+            )
+        ).first()
         return (row[0], row[1]) if row else None
 
     def bind_idempotency(self, org_id: int, key: str, voucher_id: int) -> None:
-        self.session.execute(update(IdempotencyKeyRow).where(
-            IdempotencyKeyRow.org_id == org_id, IdempotencyKeyRow.key == key).values(voucher_id=voucher_id))
+        self.session.execute(
+            update(IdempotencyKeyRow)
+            .where(IdempotencyKeyRow.org_id == org_id, IdempotencyKeyRow.key == key)
+            .values(voucher_id=voucher_id)
+        )
 
-    def audit(self, org_id: int | None, actor_id: int | None, action: str, object_type: str,
-              object_key: str, detail: Mapping[str, object], at: datetime) -> None:
-        self.session.add(AuditEventRow(org_id=org_id, actor_id=actor_id, action=action,
-                                       object_type=object_type, object_key=object_key,
-                                       detail=json.dumps(detail, ensure_ascii=False, default=str), at=at))
+    def audit(
+        self,
+        org_id: int | None,
+        actor_id: int | None,
+        action: str,
+        object_type: str,
+        object_key: str,
+        detail: Mapping[str, object],
+        at: datetime,
+    ) -> None:
+        self.session.add(
+            AuditEventRow(
+                org_id=org_id,
+                actor_id=actor_id,
+                action=action,
+                object_type=object_type,
+                object_key=object_key,
+                detail=json.dumps(detail, ensure_ascii=False, default=str),
+                at=at,
+            )
+        )
         self.session.flush()
 
 
-def _add(a: Mapping[int, tuple[int, int]], b: Mapping[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+def _add(
+    a: Mapping[int, tuple[int, int]], b: Mapping[int, tuple[int, int]]
+) -> dict[int, tuple[int, int]]:
     out = dict(a)
     for key, (d, c) in b.items():
         od, oc = out.get(key, (0, 0))

@@ -160,8 +160,12 @@ class UserRow(Base):
 
 class UserOrgRow(Base):
     __tablename__ = "user_org"
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True
+    )
 
 
 class TokenRow(Base):
@@ -204,7 +208,9 @@ class FiscalYearRow(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
     year: Mapped[int] = mapped_column(Integer)
     surplus_fen: Mapped[int] = mapped_column()
-    closing_voucher_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
+    closing_voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher.id", ondelete="RESTRICT")
+    )
     closed_at: Mapped[datetime] = mapped_column()
     closed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     __table_args__ = (UniqueConstraint("org_id", "year"),)
@@ -222,7 +228,9 @@ class VoucherRow(Base):
     number: Mapped[int | None] = mapped_column(Integer)
     memo: Mapped[str] = mapped_column(String(200), default="")
     attachments: Mapped[int] = mapped_column(Integer, default=0)
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"), unique=True)
+    reverses_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher.id", ondelete="RESTRICT"), unique=True
+    )
     prepared_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
@@ -272,10 +280,14 @@ class PeriodBalanceRow(Base):
     """
 
     __tablename__ = "period_balance"
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="RESTRICT"), primary_key=True
+    )
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[int] = mapped_column(Integer, primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), index=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), index=True
+    )
     debit_fen: Mapped[int] = mapped_column(default=0)
     credit_fen: Mapped[int] = mapped_column(default=0)
 
@@ -297,7 +309,9 @@ class AuditEventRow(Base):
 
     __tablename__ = "audit_event"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"), index=True)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40))

@@ -53,14 +53,23 @@ class UserList(ma.Schema):
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
     ext = current_app.extensions["coopledger"]
-    token, expires = svc.issue_token(uow(), ext.hasher, data["username"], data["password"],
-                                     timedelta(hours=ext.settings.token_ttl_hours))
+    token, expires = svc.issue_token(
+        uow(),
+        ext.hasher,
+        data["username"],
+        data["password"],
+        timedelta(hours=ext.settings.token_ttl_hours),
+    )
     return {"token": token, "expires_at": expires.isoformat()}
 
 
 def _present(user: UserSummary) -> dict[str, Any]:
-    return {"username": user.username, "role": user.role.value, "orgs": list(user.orgs),
-            "member": user.member}
+    return {
+        "username": user.username,
+        "role": user.role.value,
+        "orgs": list(user.orgs),
+        "member": user.member,
+    }
 
 
 @blp.route("/users")
@@ -75,5 +84,15 @@ class Users(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Create a user with a role over organizations (admin)."""
         ext = current_app.extensions["coopledger"]
-        return _present(svc.create_user(uow(), actor(), ext.hasher, data["username"],
-                                        data["password"], data["role"], data["orgs"], data["member"]))
+        return _present(
+            svc.create_user(
+                uow(),
+                actor(),
+                ext.hasher,
+                data["username"],
+                data["password"],
+                data["role"],
+                data["orgs"],
+                data["member"],
+            )
+        )

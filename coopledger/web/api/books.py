@@ -13,12 +13,16 @@ from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.reporting import TrialBalanceRow, direction
 from coopledger.services import audit, periods, reports
-from coopledger.services.ports import PeriodState
 from coopledger.services.clock import utcnow
+from coopledger.services.ports import PeriodState
 from coopledger.web.api.common import Blueprint, actor, uow
 
-blp = Blueprint("books", __name__, url_prefix="/api/v1/orgs/<org>",
-                description="Periods, year-end close, reports and the audit chain.")
+blp = Blueprint(
+    "books",
+    __name__,
+    url_prefix="/api/v1/orgs/<org>",
+    description="Periods, year-end close, reports and the audit chain.",
+)
 
 
 def _period(text: str) -> Period:
@@ -47,17 +51,22 @@ class YearCloseOut(ma.Schema):
 
 
 def present_period(state: PeriodState) -> dict[str, Any]:
-    return {"period": f"{state.year:04d}-{state.month:02d}", "status": state.status,
-            "vouchers_posted": state.last_number,
-            "closed_at": state.closed_at.isoformat() if state.closed_at else None}
+    return {
+        "period": f"{state.year:04d}-{state.month:02d}",
+        "status": state.status,
+        "vouchers_posted": state.last_number,
+        "closed_at": state.closed_at.isoformat() if state.closed_at else None,
+    }
 
 
 @blp.route("/periods")
 @blp.response(200, PeriodList)
 def list_periods(org: str) -> dict[str, Any]:
     """Months that have been posted into or closed."""
-    return {"items": [present_period(p) for p in periods.list_periods(uow(), actor(), org)],
-            "next_cursor": None}
+    return {
+        "items": [present_period(p) for p in periods.list_periods(uow(), actor(), org)],
+        "next_cursor": None,
+    }
 
 
 @blp.route("/periods/<period>/close", methods=["POST"])
@@ -81,8 +90,11 @@ def close_year(org: str, year: int) -> dict[str, Any]:
     if not 2000 <= year <= 2999:
         raise field_error("year", "must be a year such as 2026")
     result = periods.close_year(uow(), actor(), org, year)
-    return {"year": result.year, "surplus": format_amount(result.surplus_fen),
-            "closing_voucher": result.closing_voucher_id}
+    return {
+        "year": result.year,
+        "surplus": format_amount(result.surplus_fen),
+        "closing_voucher": result.closing_voucher_id,
+    }
 
 
 class RangeArgs(ma.Schema):
@@ -119,12 +131,18 @@ def _range(args: dict[str, Any]) -> tuple[date, date]:
 
 
 def _tb_row(row: TrialBalanceRow) -> dict[str, Any]:
-    return {"account": row.account, "name": row.name_zh, "name_en": row.name_en, "level": row.level,
-            "opening_debit": format_amount(row.opening_debit),
-            "opening_credit": format_amount(row.opening_credit),
-            "debit": format_amount(row.debit), "credit": format_amount(row.credit),
-            "closing_debit": format_amount(row.closing_debit),
-            "closing_credit": format_amount(row.closing_credit)}
+    return {
+        "account": row.account,
+        "name": row.name_zh,
+        "name_en": row.name_en,
+        "level": row.level,
+        "opening_debit": format_amount(row.opening_debit),
+        "opening_credit": format_amount(row.opening_credit),
+        "debit": format_amount(row.debit),
+        "credit": format_amount(row.credit),
+        "closing_debit": format_amount(row.closing_debit),
+        "closing_credit": format_amount(row.closing_credit),
+    }
 
 
 @blp.route("/reports/trial-balance")
@@ -134,8 +152,14 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any]:
     """科目余额表: opening, debit and credit turnover, closing per account; totals that tie."""
     start, end = _range(args)
     tb = reports.trial_balance_report(uow(), actor(), org, start, end)
-    return {"org": org, "from_": start.isoformat(), "to": end.isoformat(),
-            "rows": [_tb_row(r) for r in tb.rows], "totals": _tb_row(tb.totals), "balanced": tb.ties}
+    return {
+        "org": org,
+        "from_": start.isoformat(),
+        "to": end.isoformat(),
+        "rows": [_tb_row(r) for r in tb.rows],
+        "totals": _tb_row(tb.totals),
+        "balanced": tb.ties,
+    }
 
 
 class LedgerArgs(RangeArgs):
@@ -175,14 +199,26 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any]:
     start, end = _range(args)
     result = reports.ledger_report(uow(), actor(), org, args["account"], args["member"], start, end)
     return {
-        "account": result.account.code, "name": result.account.name_zh, "member": result.member,
-        "from_": start.isoformat(), "to": end.isoformat(),
-        "opening": format_amount(result.opening_net), "closing": format_amount(result.closing_net),
+        "account": result.account.code,
+        "name": result.account.name_zh,
+        "member": result.member,
+        "from_": start.isoformat(),
+        "to": end.isoformat(),
+        "opening": format_amount(result.opening_net),
+        "closing": format_amount(result.closing_net),
         "rows": [
-            {"voucher": r.entry.voucher_id, "number": r.entry.number, "date": r.entry.booked_on,
-             "memo": r.entry.memo, "account": r.entry.account, "member": r.entry.member,
-             "debit": format_amount(r.entry.debit), "credit": format_amount(r.entry.credit),
-             "balance": format_amount(r.balance_net), "direction": direction(r.balance_net)}
+            {
+                "voucher": r.entry.voucher_id,
+                "number": r.entry.number,
+                "date": r.entry.booked_on,
+                "memo": r.entry.memo,
+                "account": r.entry.account,
+                "member": r.entry.member,
+                "debit": format_amount(r.entry.debit),
+                "credit": format_amount(r.entry.credit),
+                "balance": format_amount(r.balance_net),
+                "direction": direction(r.balance_net),
+            }
             for r in result.rows
         ],
     }
@@ -204,6 +240,12 @@ class Chain(MethodView):
     def get(self, org: str) -> dict[str, Any]:
         """Recompute the hash chain; names the first voucher that no longer matches."""
         report = audit.verify_org(uow(), org, actor())
-        return {"org": report.org, "vouchers": report.vouchers, "head": report.head, "ok": report.ok,
-                "first_bad_voucher": report.first_bad_voucher,
-                "first_bad_number": report.first_bad_number, "reason": report.reason}
+        return {
+            "org": report.org,
+            "vouchers": report.vouchers,
+            "head": report.head,
+            "ok": report.ok,
+            "first_bad_voucher": report.first_bad_voucher,
+            "first_bad_number": report.first_bad_number,
+            "reason": report.reason,
+        }

@@ -50,5 +50,7 @@ def decode_cursor(cursor: str | None) -> int:
 def page(items: Sequence[Any], ids: Sequence[int], limit: int) -> dict[str, Any]:
     next_cursor = None
     if len(items) == limit and ids:
-        next_cursor = base64.urlsafe_b64encode(str(ids[-1]).encode("ascii")).decode("ascii").rstrip("=")
+        next_cursor = (
+            base64.urlsafe_b64encode(str(ids[-1]).encode("ascii")).decode("ascii").rstrip("=")
+        )
     return {"items": list(items), "next_cursor": next_cursor}

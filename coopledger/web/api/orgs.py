@@ -15,14 +15,20 @@ from coopledger.services.ports import Fund, Member, Org
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
 from coopledger.web.api.fields import Money, Text
 
-blp = Blueprint("orgs", __name__, url_prefix="/api/v1/orgs",
-                description="Organizations, charts of accounts, members and funds.")
+blp = Blueprint(
+    "orgs",
+    __name__,
+    url_prefix="/api/v1/orgs",
+    description="Organizations, charts of accounts, members and funds.",
+)
 
 
 class OrgIn(ma.Schema):
     code = ma.fields.String(required=True)
     name = Text(required=True, max_length=200, min_length=1)
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(["cooperative", "village_collective"]))
+    kind = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(["cooperative", "village_collective"])
+    )
     region = Text(load_default="", max_length=400)
     chart = ma.fields.String(load_default=None, validate=ma.validate.OneOf(CHARTS))
     allow_single_accountant = ma.fields.Boolean(load_default=False)
@@ -75,7 +81,9 @@ class MemberIn(ma.Schema):
     household_size = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
     id_number = ma.fields.String(load_default=None, allow_none=True)
     bank_account = Text(load_default=None, allow_none=True, max_length=40)
-    poverty_status = ma.fields.String(load_default="none", validate=ma.validate.OneOf(list(PovertyStatus)))
+    poverty_status = ma.fields.String(
+        load_default="none", validate=ma.validate.OneOf(list(PovertyStatus))
+    )
     joined_on = ma.fields.Date(load_default=None, allow_none=True)
 
 
@@ -131,22 +139,39 @@ class FundList(ma.Schema):
 
 
 def present_org(org: Org) -> dict[str, Any]:
-    return {"code": org.code, "name": org.name, "kind": org.kind, "region": org.region,
-            "chart": org.chart, "allow_single_accountant": org.allow_single_accountant,
-            "chain_head": org.chain_head, "vouchers_posted": org.chain_seq}
+    return {
+        "code": org.code,
+        "name": org.name,
+        "kind": org.kind,
+        "region": org.region,
+        "chart": org.chart,
+        "allow_single_accountant": org.allow_single_accountant,
+        "chain_head": org.chain_head,
+        "vouchers_posted": org.chain_seq,
+    }
 
 
 def present_account(account: Account) -> dict[str, Any]:
-    return {"code": account.code, "name": account.name_zh, "name_en": account.name_en,
-            "parent": account.parent, "category": account.category.value,
-            "normal_side": account.normal_side.value, "subledger": account.subledger.value,
-            "postable": account.postable, "standard": account.standard}
+    return {
+        "code": account.code,
+        "name": account.name_zh,
+        "name_en": account.name_en,
+        "parent": account.parent,
+        "category": account.category.value,
+        "normal_side": account.normal_side.value,
+        "subledger": account.subledger.value,
+        "postable": account.postable,
+        "standard": account.standard,
+    }
 
 
 def present_member(member: Member) -> dict[str, Any]:
     return {
-        "member_no": member.member_no, "name": member.name, "kind": member.kind,
-        "household_size": member.household_size, "id_number": mask(member.id_number),
+        "member_no": member.member_no,
+        "name": member.name,
+        "kind": member.kind,
+        "household_size": member.household_size,
+        "id_number": mask(member.id_number),
         "bank_account": mask(member.bank_account, head=0, tail=4),
         "poverty_status": member.poverty_status,
         "joined_on": member.joined_on.isoformat() if member.joined_on else None,
@@ -155,8 +180,14 @@ def present_member(member: Member) -> dict[str, Any]:
 
 
 def present_fund(fund: Fund) -> dict[str, Any]:
-    return {"code": fund.code, "name": fund.name, "source": fund.source, "grantor": fund.grantor,
-            "purpose": fund.purpose, "granted": format_amount(fund.granted_fen)}
+    return {
+        "code": fund.code,
+        "name": fund.name,
+        "source": fund.source,
+        "grantor": fund.grantor,
+        "purpose": fund.purpose,
+        "granted": format_amount(fund.granted_fen),
+    }
 
 
 @blp.route("")
@@ -164,7 +195,10 @@ class Orgs(MethodView):
     @blp.response(200, OrgList)
     def get(self) -> dict[str, Any]:
         """The organizations the caller can see."""
-        return {"items": [present_org(o) for o in svc.list_orgs(uow(), actor())], "next_cursor": None}
+        return {
+            "items": [present_org(o) for o in svc.list_orgs(uow(), actor())],
+            "next_cursor": None,
+        }
 
     @blp.arguments(OrgIn)
     @blp.response(201, OrgOut)
@@ -185,15 +219,20 @@ class Accounts(MethodView):
     @blp.response(200, AccountList)
     def get(self, org: str) -> dict[str, Any]:
         """The chart of accounts, sub-accounts included."""
-        return {"items": [present_account(a) for a in svc.list_accounts(uow(), actor(), org)],
-                "next_cursor": None}
+        return {
+            "items": [present_account(a) for a in svc.list_accounts(uow(), actor(), org)],
+            "next_cursor": None,
+        }
 
     @blp.arguments(AccountIn)
     @blp.response(201, AccountOut)
     def post(self, data: dict[str, Any], org: str) -> dict[str, Any]:
         """Add a sub-account (明细科目) under a standard or earlier sub-account."""
-        return present_account(svc.add_account(uow(), actor(), org, data["code"], data["name"],
-                                               data["parent"], data["name_en"]))
+        return present_account(
+            svc.add_account(
+                uow(), actor(), org, data["code"], data["name"], data["parent"], data["name_en"]
+            )
+        )
 
 
 @blp.route("/<org>/members")
@@ -231,7 +270,10 @@ class Funds(MethodView):
     @blp.response(200, FundList)
     def get(self, org: str) -> dict[str, Any]:
         """The fund register."""
-        return {"items": [present_fund(f) for f in svc.list_funds(uow(), actor(), org)], "next_cursor": None}
+        return {
+            "items": [present_fund(f) for f in svc.list_funds(uow(), actor(), org)],
+            "next_cursor": None,
+        }
 
     @blp.arguments(FundIn)
     @blp.response(201, FundOut)

@@ -19,24 +19,36 @@ from coopledger.services.ports import VoucherFilter
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
 from coopledger.web.api.fields import Money, Quantity, Text
 
-blp = Blueprint("vouchers", __name__, url_prefix="/api/v1/orgs/<org>/vouchers",
-                description="Vouchers (记账凭证): draft → reviewed → posted, and red reversals.")
+blp = Blueprint(
+    "vouchers",
+    __name__,
+    url_prefix="/api/v1/orgs/<org>/vouchers",
+    description="Vouchers (记账凭证): draft → reviewed → posted, and red reversals.",
+)
 
 
 class LineIn(ma.Schema):
     account = Text(required=True, max_length=12, min_length=1)
     member = Text(load_default=None, allow_none=True, max_length=20)
     fund = Text(load_default=None, allow_none=True, max_length=40)
-    debit = Money(load_default=None, allow_none=True, metadata={"type": "string", "example": "1234.50"})
-    credit = Money(load_default=None, allow_none=True, metadata={"type": "string", "example": "1234.50"})
-    quantity = Quantity(load_default=None, allow_none=True, metadata={"type": "string", "example": "12.5"})
+    debit = Money(
+        load_default=None, allow_none=True, metadata={"type": "string", "example": "1234.50"}
+    )
+    credit = Money(
+        load_default=None, allow_none=True, metadata={"type": "string", "example": "1234.50"}
+    )
+    quantity = Quantity(
+        load_default=None, allow_none=True, metadata={"type": "string", "example": "12.5"}
+    )
     unit = Text(load_default=None, allow_none=True, max_length=20)
     memo = Text(load_default="", max_length=200)
 
     @ma.validates_schema
     def one_side(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("debit") is not None and data.get("credit") is not None:
-            raise ma.ValidationError("a line carries either a debit or a credit, not both", "credit")
+            raise ma.ValidationError(
+                "a line carries either a debit or a credit, not both", "credit"
+            )
         if data.get("debit") is None and data.get("credit") is None:
             raise ma.ValidationError("a line needs a debit or a credit amount", "debit")
 
@@ -44,9 +56,12 @@ class LineIn(ma.Schema):
 class VoucherIn(ma.Schema):
     date = ma.fields.Date(required=True, format="iso")
     memo = Text(load_default="", max_length=200)
-    attachments = ma.fields.Integer(load_default=0, strict=True, validate=ma.validate.Range(min=0, max=9999))
-    lines = ma.fields.List(ma.fields.Nested(LineIn), required=True,
-                           validate=ma.validate.Length(max=500))
+    attachments = ma.fields.Integer(
+        load_default=0, strict=True, validate=ma.validate.Range(min=0, max=9999)
+    )
+    lines = ma.fields.List(
+        ma.fields.Nested(LineIn), required=True, validate=ma.validate.Length(max=500)
+    )
 
 
 class ReverseIn(ma.Schema):
@@ -56,7 +71,9 @@ class ReverseIn(ma.Schema):
 
 class VoucherQuery(PageArgs):
     period = ma.fields.String(load_default=None)
-    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["draft", "reviewed", "posted"]))
+    status = ma.fields.String(
+        load_default=None, validate=ma.validate.OneOf(["draft", "reviewed", "posted"])
+    )
     account = ma.fields.String(load_default=None)
     member = ma.fields.String(load_default=None)
 
@@ -97,23 +114,39 @@ class VoucherPage(ma.Schema):
 
 
 def present(voucher: Voucher) -> dict[str, Any]:
-    number = (voucher_number(Period.of(voucher.booked_on), voucher.number)
-              if voucher.number is not None else None)
+    number = (
+        voucher_number(Period.of(voucher.booked_on), voucher.number)
+        if voucher.number is not None
+        else None
+    )
     return {
-        "id": voucher.id, "number": number, "status": voucher.status.value,
-        "kind": voucher.kind.value, "date": voucher.booked_on.isoformat(), "memo": voucher.memo,
-        "attachments": voucher.attachments, "prepared_by": voucher.prepared_by,
-        "reviewed_by": voucher.reviewed_by, "posted_by": voucher.posted_by,
-        "reverses": voucher.reverses, "reversed_by": voucher.reversed_by,
-        "prev_hash": voucher.prev_hash, "hash": voucher.hash,
+        "id": voucher.id,
+        "number": number,
+        "status": voucher.status.value,
+        "kind": voucher.kind.value,
+        "date": voucher.booked_on.isoformat(),
+        "memo": voucher.memo,
+        "attachments": voucher.attachments,
+        "prepared_by": voucher.prepared_by,
+        "reviewed_by": voucher.reviewed_by,
+        "posted_by": voucher.posted_by,
+        "reverses": voucher.reverses,
+        "reversed_by": voucher.reversed_by,
+        "prev_hash": voucher.prev_hash,
+        "hash": voucher.hash,
         "total": format_amount(sum(ln.amount_fen for ln in voucher.lines if ln.side is Dr.DEBIT)),
         "lines": [
             {
-                "account": ln.account, "member": ln.member, "fund": ln.fund,
+                "account": ln.account,
+                "member": ln.member,
+                "fund": ln.fund,
                 "debit": format_amount(ln.amount_fen) if ln.side is Dr.DEBIT else None,
                 "credit": format_amount(ln.amount_fen) if ln.side is Dr.CREDIT else None,
-                "quantity": format_quantity(ln.quantity_milli) if ln.quantity_milli is not None else None,
-                "unit": ln.unit, "memo": ln.memo,
+                "quantity": format_quantity(ln.quantity_milli)
+                if ln.quantity_milli is not None
+                else None,
+                "unit": ln.unit,
+                "memo": ln.memo,
             }
             for ln in voucher.lines
         ],
@@ -126,13 +159,17 @@ def to_draft(data: dict[str, Any]) -> VoucherDraft:
             account=ln["account"],
             side=Dr.DEBIT if ln["debit"] is not None else Dr.CREDIT,
             amount_fen=ln["debit"] if ln["debit"] is not None else ln["credit"],
-            member=ln["member"] or None, fund=ln["fund"] or None,
-            quantity_milli=ln["quantity"], unit=ln["unit"] or None, memo=ln["memo"],
+            member=ln["member"] or None,
+            fund=ln["fund"] or None,
+            quantity_milli=ln["quantity"],
+            unit=ln["unit"] or None,
+            memo=ln["memo"],
         )
         for ln in data["lines"]
     )
-    return VoucherDraft(booked_on=data["date"], memo=data["memo"], lines=lines,
-                        attachments=data["attachments"])
+    return VoucherDraft(
+        booked_on=data["date"], memo=data["memo"], lines=lines, attachments=data["attachments"]
+    )
 
 
 def _request_digest() -> str:
@@ -157,9 +194,16 @@ class Vouchers(MethodView):
         member_id = None
         if args["member"]:
             member_id = svc.member_id_for(uow(), actor(), org, args["member"])
-        flt = VoucherFilter(status=args["status"], year=year, month=month,
-                            account=args["account"], member_id=member_id)
-        found = svc.list_vouchers(uow(), actor(), org, flt, args["limit"], decode_cursor(args["cursor"]))
+        flt = VoucherFilter(
+            status=args["status"],
+            year=year,
+            month=month,
+            account=args["account"],
+            member_id=member_id,
+        )
+        found = svc.list_vouchers(
+            uow(), actor(), org, flt, args["limit"], decode_cursor(args["cursor"])
+        )
         return page([present(v) for v in found], [v.id for v in found], args["limit"])
 
     @blp.arguments(VoucherIn)
@@ -170,8 +214,13 @@ class Vouchers(MethodView):
         if key is not None and not 1 <= len(key) <= 255:
             raise field_error("Idempotency-Key", "must be 1 to 255 characters")
         voucher, replayed = svc.create_voucher(
-            uow(), actor(), org, to_draft(data), idempotency_key=key,
-            request_sha256=_request_digest() if key is not None else None)
+            uow(),
+            actor(),
+            org,
+            to_draft(data),
+            idempotency_key=key,
+            request_sha256=_request_digest() if key is not None else None,
+        )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return present(voucher), 201, headers
 
