@@ -47,6 +47,7 @@ class DemoSummary:
 
 # -- the data ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _Household:
     no: str
@@ -98,8 +99,9 @@ def _households(table: str) -> tuple[_Household, ...]:
     rows = []
     for text in table.strip().splitlines():
         no, name, size, status, born, sex, capital = text.split()
-        rows.append(_Household(no, name, int(size), status, date.fromisoformat(born), sex == "F",
-                               capital))
+        rows.append(
+            _Household(no, name, int(size), status, date.fromisoformat(born), sex == "F", capital)
+        )
     return tuple(rows)
 
 
@@ -153,38 +155,93 @@ _BEIYU = _households("""
 
 # -- small builders ------------------------------------------------------------------------------
 
+
 def _fen(amount: Amount) -> int:
     return parse_amount(amount) if isinstance(amount, str) else amount
 
 
-def _line(side: Dr, account: str, amount: Amount, member: str | None, fund: str | None,
-          qty: int | None, unit: str | None, memo: str) -> Line:
-    return Line(account=account, side=side, amount_fen=_fen(amount), member=member, fund=fund,
-                quantity_milli=None if qty is None else qty * 1000, unit=unit, memo=memo)
+def _line(
+    side: Dr,
+    account: str,
+    amount: Amount,
+    member: str | None,
+    fund: str | None,
+    qty: int | None,
+    unit: str | None,
+    memo: str,
+) -> Line:
+    return Line(
+        account=account,
+        side=side,
+        amount_fen=_fen(amount),
+        member=member,
+        fund=fund,
+        quantity_milli=None if qty is None else qty * 1000,
+        unit=unit,
+        memo=memo,
+    )
 
 
-def dr(account: str, amount: Amount, *, member: str | None = None, fund: str | None = None,
-       qty: int | None = None, unit: str | None = None, memo: str = "") -> Line:
+def dr(
+    account: str,
+    amount: Amount,
+    *,
+    member: str | None = None,
+    fund: str | None = None,
+    qty: int | None = None,
+    unit: str | None = None,
+    memo: str = "",
+) -> Line:
     """A debit line; ``qty`` is in whole ``unit`` (kg, 头, 吨…)."""
     return _line(Dr.DEBIT, account, amount, member, fund, qty, unit, memo)
 
 
-def cr(account: str, amount: Amount, *, member: str | None = None, fund: str | None = None,
-       qty: int | None = None, unit: str | None = None, memo: str = "") -> Line:
+def cr(
+    account: str,
+    amount: Amount,
+    *,
+    member: str | None = None,
+    fund: str | None = None,
+    qty: int | None = None,
+    unit: str | None = None,
+    memo: str = "",
+) -> Line:
     """A credit line; ``qty`` is in whole ``unit``."""
     return _line(Dr.CREDIT, account, amount, member, fund, qty, unit, memo)
 
 
-def _entry(day: date, memo: str, *lines: Line, attachments: int = 1, by: str | None = None,
-           draft: bool = False) -> _Entry:
+def _entry(
+    day: date,
+    memo: str,
+    *lines: Line,
+    attachments: int = 1,
+    by: str | None = None,
+    draft: bool = False,
+) -> _Entry:
     return _Entry(day, memo, lines, attachments, by, draft)
 
 
-def _simple(day: date, memo: str, debit: str, credit: str, amount: Amount, *,
-            attachments: int = 1, by: str | None = None, draft: bool = False) -> _Entry:
+def _simple(
+    day: date,
+    memo: str,
+    debit: str,
+    credit: str,
+    amount: Amount,
+    *,
+    attachments: int = 1,
+    by: str | None = None,
+    draft: bool = False,
+) -> _Entry:
     """One debit, one credit: most of a small organization's vouchers."""
-    return _entry(day, memo, dr(debit, amount), cr(credit, amount), attachments=attachments,
-                  by=by, draft=draft)
+    return _entry(
+        day,
+        memo,
+        dr(debit, amount),
+        cr(credit, amount),
+        attachments=attachments,
+        by=by,
+        draft=draft,
+    )
 
 
 def _straight_line(cost: Amount, salvage_percent: int, months: int) -> int:
@@ -199,12 +256,18 @@ def _capital(plan: _Plan, day: date) -> _Entry:
     if plan.collective is not None:
         paid.append((plan.collective[0], _fen(plan.collective[2])))
     total = sum(fen for _no, fen in paid)
-    return _entry(day, "成员缴纳股金", dr("102", total),
-                  *(cr("301", fen, member=no) for no, fen in paid), attachments=len(paid))
+    return _entry(
+        day,
+        "成员缴纳股金",
+        dr("102", total),
+        *(cr("301", fen, member=no) for no, fen in paid),
+        attachments=len(paid),
+    )
 
 
-def _consigned(day: date, product: str, deliveries: Mapping[str, int], price: str,
-               unit: str) -> tuple[_Entry, dict[str, int]]:
+def _consigned(
+    day: date, product: str, deliveries: Mapping[str, int], price: str, unit: str
+) -> tuple[_Entry, dict[str, int]]:
     """Members deliver produce for the cooperative to sell (受托代销商品 / 成员往来 per member).
 
     Returns the voucher and what is owed to each member, in fen.
@@ -212,13 +275,23 @@ def _consigned(day: date, product: str, deliveries: Mapping[str, int], price: st
     owed = {no: qty * _fen(price) for no, qty in deliveries.items()}
     total_qty = sum(deliveries.values())
     lines = [dr("128", sum(owed.values()), qty=total_qty, unit=unit, memo=f"受托代销成员{product}")]
-    lines += [cr("114", owed[no], member=no, qty=qty, unit=unit, memo=f"{product}{qty}{unit}×{price}")
-              for no, qty in deliveries.items()]
+    lines += [
+        cr("114", owed[no], member=no, qty=qty, unit=unit, memo=f"{product}{qty}{unit}×{price}")
+        for no, qty in deliveries.items()
+    ]
     return _entry(day, f"收到成员交售{product}（受托代销）", *lines, attachments=len(owed)), owed
 
 
-def _sale(day: date, memo: str, account: str, qty: int, unit: str, price: str, cost: int = 0,
-          cash: str = "102") -> _Entry:
+def _sale(
+    day: date,
+    memo: str,
+    account: str,
+    qty: int,
+    unit: str,
+    price: str,
+    cost: int = 0,
+    cash: str = "102",
+) -> _Entry:
     """A sale at ``price`` per unit; with ``cost``, the consigned goods' cost goes to 经营支出."""
     amount = qty * _fen(price)
     lines = [dr(cash, amount), cr(account, amount, qty=qty, unit=unit, memo=f"{qty}{unit}×{price}")]
@@ -229,12 +302,18 @@ def _sale(day: date, memo: str, account: str, qty: int, unit: str, price: str, c
 
 def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> _Entry:
     """Pay what members are owed (成员往来, per member), by bank transfer to their accounts."""
-    return _entry(day, memo, *(dr("114", fen, member=no) for no, fen in owed.items()),
-                  cr("102", sum(owed.values())), attachments=len(owed))
+    return _entry(
+        day,
+        memo,
+        *(dr("114", fen, member=no) for no, fen in owed.items()),
+        cr("102", sum(owed.values())),
+        attachments=len(owed),
+    )
 
 
-def _depreciation(year: int, first_month: int, last_month: int,
-                  charges: tuple[tuple[int, str, int, str], ...]) -> list[_Entry]:
+def _depreciation(
+    year: int, first_month: int, last_month: int, charges: tuple[tuple[int, str, int, str], ...]
+) -> list[_Entry]:
     """Monthly depreciation by hand, one voucher a month on its last day.
 
     ``charges``: (first month charged, debit account, monthly fen, asset), charged from the
@@ -254,42 +333,84 @@ def _depreciation(year: int, first_month: int, last_month: int,
 
 # -- the four organizations' books --------------------------------------------------------------
 
+
 def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
     base = "gwm-garlic-base"
     facilities, seed = parse_amount("260000.00"), parse_amount("140000.00")
     monthly = _straight_line(facilities, 5, 120)  # 10 years, 5 % salvage
     scape_kg = {"001": 1800, "003": 2200, "005": 1500, "008": 2600, "010": 1900}
-    bulb_kg = {"001": 6200, "002": 3500, "003": 7400, "004": 5100, "006": 9800, "008": 8600,
-               "009": 2900, "012": 6600}
+    bulb_kg = {
+        "001": 6200,
+        "002": 3500,
+        "003": 7400,
+        "004": 5100,
+        "006": 9800,
+        "008": 8600,
+        "009": 2900,
+        "012": 6600,
+    }
     scapes, owed_scapes = _consigned(date(y, 5, 16), "蒜薹", scape_kg, "2.40", "kg")
     bulbs, owed_bulbs = _consigned(date(y, 6, 10), "大蒜", bulb_kg, "3.20", "kg")
     depreciation = _depreciation(y, 4, 12, ((4, "401", monthly, "示范基地喷灌及冷库设施"),))
     return [
         _capital(plan, date(y, 1, 15)),
         _simple(date(y, 1, 16), "提取备用金", "101", "102", "5000.00"),
-        _entry(date(y, 2, 20), "收到市级财政专项扶贫资金（优质大蒜示范基地）",
-               dr("102", "400000.00"), cr("235", "400000.00", fund=base), attachments=2),
-        _entry(date(y, 3, 18), "示范基地喷灌及冷库设施竣工付款",
-               dr("151", facilities, memo="示范基地喷灌及冷库设施（扶贫项目资产）"),
-               cr("102", facilities),
-               dr("235", facilities, fund=base), cr("311", facilities, memo="财政补助形成资产"),
-               attachments=4),
-        _simple(date(y, 4, 10), "示范田追施有机肥（购自南村肉牛养殖专业合作社）", "521", "102",
-                "18600.00", attachments=2),
+        _entry(
+            date(y, 2, 20),
+            "收到市级财政专项扶贫资金（优质大蒜示范基地）",
+            dr("102", "400000.00"),
+            cr("235", "400000.00", fund=base),
+            attachments=2,
+        ),
+        _entry(
+            date(y, 3, 18),
+            "示范基地喷灌及冷库设施竣工付款",
+            dr("151", facilities, memo="示范基地喷灌及冷库设施（扶贫项目资产）"),
+            cr("102", facilities),
+            dr("235", facilities, fund=base),
+            cr("311", facilities, memo="财政补助形成资产"),
+            attachments=4,
+        ),
+        _simple(
+            date(y, 4, 10),
+            "示范田追施有机肥（购自南村肉牛养殖专业合作社）",
+            "521",
+            "102",
+            "18600.00",
+            attachments=2,
+        ),
         scapes,
-        _sale(date(y, 5, 24), "销售蒜薹", "50102", sum(scape_kg.values()), "kg", "2.75",
-              cost=sum(owed_scapes.values())),
+        _sale(
+            date(y, 5, 24),
+            "销售蒜薹",
+            "50102",
+            sum(scape_kg.values()),
+            "kg",
+            "2.75",
+            cost=sum(owed_scapes.values()),
+        ),
         _pay_members(date(y, 5, 30), "支付成员蒜薹款", owed_scapes),
         bulbs,
-        _sale(date(y, 6, 26), "销售大蒜（金乡客商）", "50101", sum(bulb_kg.values()), "kg", "3.65",
-              cost=sum(owed_bulbs.values())),
+        _sale(
+            date(y, 6, 26),
+            "销售大蒜（金乡客商）",
+            "50101",
+            sum(bulb_kg.values()),
+            "kg",
+            "3.65",
+            cost=sum(owed_bulbs.values()),
+        ),
         _pay_members(date(y, 6, 30), "支付成员大蒜款", owed_bulbs),
         _simple(date(y, 6, 30), "支付管理人员上半年报酬", "523", "102", "12000.00"),
         _sale(date(y, 7, 15), "示范田大蒜经电商平台销售", "50101", 8000, "kg", "4.50"),
         _simple(date(y, 8, 20), "慰问村内五保老人", "529", "101", "1200.00"),
-        _entry(date(y, 9, 22), "采购苍山、金乡蒜种免费发放贫困户",
-               dr("235", seed, fund=base, qty=50000, unit="kg", memo="蒜种50000kg（到户类）"),
-               cr("102", seed), attachments=3),
+        _entry(
+            date(y, 9, 22),
+            "采购苍山、金乡蒜种免费发放贫困户",
+            dr("235", seed, fund=base, qty=50000, unit="kg", memo="蒜种50000kg（到户类）"),
+            cr("102", seed),
+            attachments=3,
+        ),
         _simple(date(y, 10, 30), "冷库出租收入（外地客商储存大蒜）", "102", "502", "15000.00"),
         _simple(date(y, 12, 26), "支付管理人员下半年报酬", "523", "102", "12000.00"),
         *depreciation,
@@ -297,8 +418,15 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
         # the current year: months open, one voucher waiting for review
         _simple(date(y + 1, 1, 8), "支付冷库电费", "521", "102", "2360.50"),
         *_depreciation(y + 1, 1, 1, ((1, "401", monthly, "示范基地喷灌及冷库设施"),)),
-        _simple(date(y + 1, 1, 20), "采购示范田春季追肥", "521", "102", "9800.00",
-                attachments=2, draft=True),
+        _simple(
+            date(y + 1, 1, 20),
+            "采购示范田春季追肥",
+            "521",
+            "102",
+            "9800.00",
+            attachments=2,
+            draft=True,
+        ),
     ]
 
 
@@ -313,29 +441,63 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
         (12, {"002": 3, "004": 4, "006": 3, "008": 2, "009": 3, "010": 3}, "15600.00", "16700.00"),
     ):
         received, owed = _consigned(date(y, month, 6), "育肥肉牛", herd, cost, "头")
-        rounds += [received,
-                   _sale(date(y, month, 18), "销售肉牛（清真肉食品公司）", "50101",
-                         sum(herd.values()), "头", price, cost=sum(owed.values())),
-                   _pay_members(date(y, month, 24), "支付成员肉牛款", owed)]
+        rounds += [
+            received,
+            _sale(
+                date(y, month, 18),
+                "销售肉牛（清真肉食品公司）",
+                "50101",
+                sum(herd.values()),
+                "头",
+                price,
+                cost=sum(owed.values()),
+            ),
+            _pay_members(date(y, month, 24), "支付成员肉牛款", owed),
+        ]
     depreciation = _depreciation(y, 6, 12, ((6, "401", monthly, "标准化肉牛棚（扶贫项目资产）"),))
     return [
         _capital(plan, date(y, 1, 6)),
         _simple(date(y, 1, 10), "提取备用金", "101", "102", "3000.00"),
-        _entry(date(y, 2, 25), "收到县级财政衔接资金（标准化肉牛棚）",
-               dr("102", "300000.00"), cr("235", "300000.00", fund=shed), attachments=2),
-        _entry(date(y, 4, 12), "支付肉牛棚建设进度款",
-               dr("153", "180000.00", memo="标准化肉牛棚"), cr("102", "180000.00"),
-               dr("235", "180000.00", fund=shed), cr("311", "180000.00", memo="财政补助形成资产"),
-               attachments=3),
-        _sale(date(y, 4, 10), "销售牛粪有机肥（官王庙大蒜种植专业合作社）", "50102", 62, "吨", "300.00"),
+        _entry(
+            date(y, 2, 25),
+            "收到县级财政衔接资金（标准化肉牛棚）",
+            dr("102", "300000.00"),
+            cr("235", "300000.00", fund=shed),
+            attachments=2,
+        ),
+        _entry(
+            date(y, 4, 12),
+            "支付肉牛棚建设进度款",
+            dr("153", "180000.00", memo="标准化肉牛棚"),
+            cr("102", "180000.00"),
+            dr("235", "180000.00", fund=shed),
+            cr("311", "180000.00", memo="财政补助形成资产"),
+            attachments=3,
+        ),
+        _sale(
+            date(y, 4, 10),
+            "销售牛粪有机肥（官王庙大蒜种植专业合作社）",
+            "50102",
+            62,
+            "吨",
+            "300.00",
+        ),
         _simple(date(y, 4, 28), "春季口蹄疫防疫及兽药", "521", "102", "4860.00", attachments=2),
-        _entry(date(y, 5, 20), "肉牛棚竣工结算并交付使用",
-               dr("153", "120000.00", memo="标准化肉牛棚"), cr("102", "120000.00"),
-               dr("235", "120000.00", fund=shed), cr("311", "120000.00", memo="财政补助形成资产"),
-               dr("151", "300000.00", memo="标准化肉牛棚（扶贫项目资产）"), cr("153", "300000.00"),
-               attachments=4),
+        _entry(
+            date(y, 5, 20),
+            "肉牛棚竣工结算并交付使用",
+            dr("153", "120000.00", memo="标准化肉牛棚"),
+            cr("102", "120000.00"),
+            dr("235", "120000.00", fund=shed),
+            cr("311", "120000.00", memo="财政补助形成资产"),
+            dr("151", "300000.00", memo="标准化肉牛棚（扶贫项目资产）"),
+            cr("153", "300000.00"),
+            attachments=4,
+        ),
         _simple(date(y, 6, 30), "支付管理人员上半年报酬", "523", "102", "9000.00"),
-        _simple(date(y, 7, 15), "采购青贮饲草（成员免费使用）", "521", "102", "26400.00", attachments=2),
+        _simple(
+            date(y, 7, 15), "采购青贮饲草（成员免费使用）", "521", "102", "26400.00", attachments=2
+        ),
         _simple(date(y, 8, 31), "养殖区水电费（成员免费使用）", "521", "102", "3150.80"),
         _sale(date(y, 10, 20), "销售牛粪有机肥", "50102", 30, "吨", "300.00", cash="101"),
         _simple(date(y, 11, 5), "秋季防疫", "521", "101", "3200.00"),
@@ -358,38 +520,76 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
     def takings(month: int, nights: int, rate: str, meals: str, picking: int = 0) -> _Entry:
         """The cashier books a month's guest-house and meal takings (bank) and picking (cash)."""
         lodging = nights * _fen(rate)
-        lines = [dr("102", lodging + _fen(meals)),
-                 cr("50101", lodging, qty=nights, unit="间夜", memo=f"{nights}间夜×{rate}"),
-                 cr("50102", meals)]
+        lines = [
+            dr("102", lodging + _fen(meals)),
+            cr("50101", lodging, qty=nights, unit="间夜", memo=f"{nights}间夜×{rate}"),
+            cr("50102", meals),
+        ]
         if picking:
-            lines += [dr("101", picking * 4000),
-                      cr("50103", picking * 4000, qty=picking, unit="人次", memo="每人次40元")]
-        return _entry(Period(y, month).last_day, f"{month}月住宿、餐饮、采摘收入", *lines,
-                      attachments=3, by="cashier")
+            lines += [
+                dr("101", picking * 4000),
+                cr("50103", picking * 4000, qty=picking, unit="人次", memo="每人次40元"),
+            ]
+        return _entry(
+            Period(y, month).last_day,
+            f"{month}月住宿、餐饮、采摘收入",
+            *lines,
+            attachments=3,
+            by="cashier",
+        )
 
     def hosting(month: int, fees: tuple[str, ...]) -> list[_Entry]:
         """The households' share of the lodging takings (服务费), accrued then paid."""
         owed = {no: _fen(fee) for no, fee in zip(hosts, fees, strict=True)}
         day = Period(y, month).last_day
-        return [_entry(day, "结算成员农家乐接待服务费", dr("521", sum(owed.values())),
-                       *(cr("114", fen, member=no) for no, fen in owed.items()), attachments=2),
-                _pay_members(date(y, month + 1, 5), "支付成员农家乐接待服务费", owed)]
+        return [
+            _entry(
+                day,
+                "结算成员农家乐接待服务费",
+                dr("521", sum(owed.values())),
+                *(cr("114", fen, member=no) for no, fen in owed.items()),
+                attachments=2,
+            ),
+            _pay_members(date(y, month + 1, 5), "支付成员农家乐接待服务费", owed),
+        ]
 
     return [
         _capital(plan, date(y, 1, 9)),
-        _entry(date(y, 2, 26), "收到乡村旅游合作社发展补助（游客服务中心）",
-               dr("102", "150000.00"), cr("235", "150000.00", fund=centre), attachments=2),
-        _entry(date(y, 3, 5), "收到改厕改厨补助资金（7户×16000元）",
-               dr("102", kitchen_total), cr("235", kitchen_total, fund=kitchens), attachments=2),
-        _entry(date(y, 3, 20), "游客服务中心竣工付款",
-               dr("151", "150000.00", memo="游客服务中心（扶贫项目资产）"), cr("102", "150000.00"),
-               dr("235", "150000.00", fund=centre), cr("311", "150000.00", memo="财政补助形成资产"),
-               attachments=4),
-        _entry(date(y, 3, 28), "核定成员户改厕改厨补助",
-               dr("235", kitchen_total, fund=kitchens),
-               *(cr("114", "16000.00", member=no) for no in upgraded), attachments=len(upgraded)),
-        _pay_members(date(y, 4, 2), "拨付成员户改厕改厨补助",
-                     dict.fromkeys(upgraded, parse_amount("16000.00"))),
+        _entry(
+            date(y, 2, 26),
+            "收到乡村旅游合作社发展补助（游客服务中心）",
+            dr("102", "150000.00"),
+            cr("235", "150000.00", fund=centre),
+            attachments=2,
+        ),
+        _entry(
+            date(y, 3, 5),
+            "收到改厕改厨补助资金（7户×16000元）",
+            dr("102", kitchen_total),
+            cr("235", kitchen_total, fund=kitchens),
+            attachments=2,
+        ),
+        _entry(
+            date(y, 3, 20),
+            "游客服务中心竣工付款",
+            dr("151", "150000.00", memo="游客服务中心（扶贫项目资产）"),
+            cr("102", "150000.00"),
+            dr("235", "150000.00", fund=centre),
+            cr("311", "150000.00", memo="财政补助形成资产"),
+            attachments=4,
+        ),
+        _entry(
+            date(y, 3, 28),
+            "核定成员户改厕改厨补助",
+            dr("235", kitchen_total, fund=kitchens),
+            *(cr("114", "16000.00", member=no) for no in upgraded),
+            attachments=len(upgraded),
+        ),
+        _pay_members(
+            date(y, 4, 2),
+            "拨付成员户改厕改厨补助",
+            dict.fromkeys(upgraded, parse_amount("16000.00")),
+        ),
         _simple(date(y, 4, 8), "网络平台宣传推广费", "523", "102", "6800.00", attachments=2),
         takings(4, 86, "180.00", "9320.00"),
         takings(5, 210, "220.00", "21650.00", picking=420),
@@ -401,9 +601,14 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
         _simple(date(y, 7, 31), "支付管理人员上半年报酬", "523", "102", "10000.00"),
         takings(8, 190, "200.00", "19840.00"),
         takings(9, 120, "180.00", "14650.00"),
-        _entry(date(y, 9, 28), "帮扶单位职工疗休养团队住宿餐饮",
-               dr("102", "23800.00"), cr("50101", "14400.00", qty=80, unit="间夜"),
-               cr("50102", "9400.00"), attachments=2),
+        _entry(
+            date(y, 9, 28),
+            "帮扶单位职工疗休养团队住宿餐饮",
+            dr("102", "23800.00"),
+            cr("50101", "14400.00", qty=80, unit="间夜"),
+            cr("50102", "9400.00"),
+            attachments=2,
+        ),
         _simple(date(y, 9, 30), "采购三季度餐饮食材", "521", "102", "28500.00", attachments=6),
         takings(10, 236, "240.00", "26530.00"),
         _simple(date(y, 10, 31), "采购10月餐饮食材", "521", "102", "19800.00", attachments=4),
@@ -411,8 +616,7 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
         _simple(date(y, 11, 18), "民宿冬季检修", "521", "102", "3400.00", attachments=2),
         _simple(date(y, 12, 26), "支付管理人员下半年报酬", "523", "102", "10000.00"),
         *_depreciation(y, 4, 12, ((4, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
-        _simple(date(y + 1, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00",
-                by="cashier"),
+        _simple(date(y + 1, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00", by="cashier"),
         *_depreciation(y + 1, 1, 1, ((1, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
     ]
 
@@ -421,114 +625,293 @@ def _village_books(plan: _Plan, y: int) -> list[_Entry]:
     road, lights = "gwm-road-help", "gwm-streetlights"
     contracts = {"005": 18, "006": 22, "008": 26, "012": 10, "014": 8}  # 机动地, mu at 650 yuan
     fees = {no: mu * parse_amount("650.00") for no, mu in contracts.items()}
-    levy = {h.no: h.size * parse_amount("20.00") for h in plan.households}  # 一事一议 20 yuan a person
+    levy = {
+        h.no: h.size * parse_amount("20.00") for h in plan.households
+    }  # 一事一议 20 yuan a person
     grant = parse_amount("60000.00")
     lamps = grant + sum(levy.values())
     road_monthly = _straight_line("300000.00", 0, 240)
     ditch_monthly = _straight_line("100000.00", 0, 240)
     lamp_monthly = _straight_line(lamps, 0, 120)
     return [
-        _entry(date(y, 1, 5), "应收集体机动地发包费",
-               *(dr("113", fen, member=no) for no, fen in fees.items()),
-               cr("50101", sum(fees.values()), qty=sum(contracts.values()), unit="亩")),
-        _entry(date(y, 1, 12), "收到农户机动地发包费", dr("102", sum(fees.values())),
-               *(cr("113", fen, member=no) for no, fen in fees.items()), attachments=len(fees)),
-        _simple(date(y, 1, 15), "村集体入股官王庙大蒜种植专业合作社", "141", "102", "50000.00",
-                attachments=2),
+        _entry(
+            date(y, 1, 5),
+            "应收集体机动地发包费",
+            *(dr("113", fen, member=no) for no, fen in fees.items()),
+            cr("50101", sum(fees.values()), qty=sum(contracts.values()), unit="亩"),
+        ),
+        _entry(
+            date(y, 1, 12),
+            "收到农户机动地发包费",
+            dr("102", sum(fees.values())),
+            *(cr("113", fen, member=no) for no, fen in fees.items()),
+            attachments=len(fees),
+        ),
+        _simple(
+            date(y, 1, 15),
+            "村集体入股官王庙大蒜种植专业合作社",
+            "141",
+            "102",
+            "50000.00",
+            attachments=2,
+        ),
         _simple(date(y, 2, 3), "提取备用金", "101", "102", "4000.00"),
         _simple(date(y, 2, 8), "春节走访慰问困难户", "514", "101", "3000.00", attachments=2),
-        _entry(date(y, 3, 3), "收到济南市中心医院帮扶资金（村内道路及排水沟）",
-               dr("102", "400000.00"), cr("241", "400000.00", fund=road), attachments=2),
+        _entry(
+            date(y, 3, 3),
+            "收到济南市中心医院帮扶资金（村内道路及排水沟）",
+            dr("102", "400000.00"),
+            cr("241", "400000.00", fund=road),
+            attachments=2,
+        ),
         _simple(date(y, 4, 10), "收到村级组织运转经费补助", "102", "503", "45000.00"),
-        _entry(date(y, 5, 15), "支付村内道路及排水沟工程进度款",
-               dr("153", "240000.00", memo="村内道路及排水沟"), cr("102", "240000.00"),
-               dr("241", "240000.00", fund=road), cr("311", "240000.00", memo="帮扶资金形成资产"),
-               attachments=3),
-        _entry(date(y, 6, 28), "道路及排水沟工程竣工结算并交付使用",
-               dr("153", "160000.00", memo="村内道路及排水沟"), cr("102", "160000.00"),
-               dr("241", "160000.00", fund=road), cr("311", "160000.00", memo="帮扶资金形成资产"),
-               dr("151", "300000.00", qty=10300, unit="米", memo="村内水泥路（公益性）"),
-               dr("151", "100000.00", qty=5650, unit="米", memo="排水沟（公益性）"),
-               cr("153", "400000.00"), attachments=5),
+        _entry(
+            date(y, 5, 15),
+            "支付村内道路及排水沟工程进度款",
+            dr("153", "240000.00", memo="村内道路及排水沟"),
+            cr("102", "240000.00"),
+            dr("241", "240000.00", fund=road),
+            cr("311", "240000.00", memo="帮扶资金形成资产"),
+            attachments=3,
+        ),
+        _entry(
+            date(y, 6, 28),
+            "道路及排水沟工程竣工结算并交付使用",
+            dr("153", "160000.00", memo="村内道路及排水沟"),
+            cr("102", "160000.00"),
+            dr("241", "160000.00", fund=road),
+            cr("311", "160000.00", memo="帮扶资金形成资产"),
+            dr("151", "300000.00", qty=10300, unit="米", memo="村内水泥路（公益性）"),
+            dr("151", "100000.00", qty=5650, unit="米", memo="排水沟（公益性）"),
+            cr("153", "400000.00"),
+            attachments=5,
+        ),
         _simple(date(y, 6, 30), "支付村干部上半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 6, 30), "支付上半年村庄保洁费", "514", "102", "9600.00"),
-        _simple(date(y, 7, 1), "出租集体闲置房屋（大蒜加工作坊）", "102", "50102", "24000.00",
-                attachments=2),
-        _entry(date(y, 8, 8), "收到一事一议财政奖补资金（村内路灯）",
-               dr("102", grant), cr("231", grant, fund=lights), attachments=2),
-        _entry(date(y, 8, 12), "村民一事一议筹资（每人20元）",
-               *(dr("113", fen, member=no) for no, fen in levy.items()),
-               cr("231", sum(levy.values()), fund=lights), attachments=1),
-        _entry(date(y, 8, 25), "收到村民一事一议筹资款", dr("101", sum(levy.values())),
-               *(cr("113", fen, member=no) for no, fen in levy.items()), attachments=len(levy)),
+        _simple(
+            date(y, 7, 1),
+            "出租集体闲置房屋（大蒜加工作坊）",
+            "102",
+            "50102",
+            "24000.00",
+            attachments=2,
+        ),
+        _entry(
+            date(y, 8, 8),
+            "收到一事一议财政奖补资金（村内路灯）",
+            dr("102", grant),
+            cr("231", grant, fund=lights),
+            attachments=2,
+        ),
+        _entry(
+            date(y, 8, 12),
+            "村民一事一议筹资（每人20元）",
+            *(dr("113", fen, member=no) for no, fen in levy.items()),
+            cr("231", sum(levy.values()), fund=lights),
+            attachments=1,
+        ),
+        _entry(
+            date(y, 8, 25),
+            "收到村民一事一议筹资款",
+            dr("101", sum(levy.values())),
+            *(cr("113", fen, member=no) for no, fen in levy.items()),
+            attachments=len(levy),
+        ),
         _simple(date(y, 8, 26), "库存现金存入银行", "102", "101", sum(levy.values())),
-        _entry(date(y, 10, 20), "村内路灯安装完工付款",
-               dr("151", lamps, qty=86, unit="盏", memo="村内路灯（公益性）"), cr("102", lamps),
-               dr("231", lamps, fund=lights), cr("311", lamps, memo="一事一议资金形成资产"),
-               attachments=3),
+        _entry(
+            date(y, 10, 20),
+            "村内路灯安装完工付款",
+            dr("151", lamps, qty=86, unit="盏", memo="村内路灯（公益性）"),
+            cr("102", lamps),
+            dr("231", lamps, fund=lights),
+            cr("311", lamps, memo="一事一议资金形成资产"),
+            attachments=3,
+        ),
         _simple(date(y, 11, 12), "出租房屋屋顶维修", "511", "102", "2850.00", attachments=2),
         _simple(date(y, 12, 28), "支付村干部下半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 12, 28), "支付下半年村庄保洁费", "514", "102", "9600.00"),
-        *_depreciation(y, 7, 12, ((7, "515", road_monthly, "村内水泥路"),
-                                  (7, "515", ditch_monthly, "排水沟"),
-                                  (11, "515", lamp_monthly, "村内路灯"))),
+        *_depreciation(
+            y,
+            7,
+            12,
+            (
+                (7, "515", road_monthly, "村内水泥路"),
+                (7, "515", ditch_monthly, "排水沟"),
+                (11, "515", lamp_monthly, "村内路灯"),
+            ),
+        ),
         _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
-        *_depreciation(y + 1, 1, 1, ((1, "515", road_monthly, "村内水泥路"),
-                                          (1, "515", ditch_monthly, "排水沟"),
-                                          (1, "515", lamp_monthly, "村内路灯"))),
+        *_depreciation(
+            y + 1,
+            1,
+            1,
+            (
+                (1, "515", road_monthly, "村内水泥路"),
+                (1, "515", ditch_monthly, "排水沟"),
+                (1, "515", lamp_monthly, "村内路灯"),
+            ),
+        ),
     ]
 
 
 _PLANS = (
-    _Plan("garlic-coop", "官王庙大蒜种植专业合作社", "cooperative", "济南市/商河县/白桥镇/官王庙村",
-          "371426", "zhang-kj", _GUANWANGMIAO, ("JT01", "官王庙村股份经济合作社", "50000.00"),
-          (_FundSpec("gwm-garlic-base", "优质大蒜示范基地", "municipal_pro_poor",
-                     "济南市扶贫开发领导小组办公室",
-                     "示范田200亩喷灌、冷库设施；苍山、金乡蒜种50000kg免费发放贫困户", "400000.00"),),
-          (("501", "50101", "大蒜销售", "Garlic sales"),
-           ("501", "50102", "蒜薹销售", "Garlic scape sales")),
-          _garlic_books),
-    _Plan("cattle-coop", "南村肉牛养殖专业合作社", "cooperative", "济南市/商河县/韩庙镇/南村",
-          "371426", "zhao-kj", _NANCUN, ("JT01", "南村股份经济合作社", "30000.00"),
-          (_FundSpec("nancun-cattle-shed", "标准化肉牛棚", "county_fiscal", "商河县财政局",
-                     "建设标准化肉牛棚，收益权量化到贫困户", "300000.00"),),
-          (("501", "50101", "肉牛销售", "Beef cattle sales"),
-           ("501", "50102", "有机肥销售", "Organic fertilizer sales")),
-          _cattle_books),
-    _Plan("tourism-coop", "垛庄北峪乡村旅游专业合作社", "cooperative", "济南市/章丘区/垛庄镇/北峪村",
-          "370181", "sun-kj", _BEIYU, ("JT01", "北峪村股份经济合作社", "20000.00"),
-          (_FundSpec("dz-visitor-centre", "乡村旅游合作社发展补助", "municipal_pro_poor",
-                     "济南市扶贫开发领导小组办公室", "建设游客服务中心", "150000.00"),
-           _FundSpec("dz-toilet-kitchen", "乡村旅游改厕改厨补助", "municipal_pro_poor",
-                     "济南市扶贫开发领导小组办公室", "7户经营户改厕改厨，每户16000元", "112000.00")),
-          (("501", "50101", "住宿收入", "Lodging"), ("501", "50102", "餐饮收入", "Meals"),
-           ("501", "50103", "采摘体验收入", "Fruit picking")),
-          _tourism_books),
-    _Plan("guanwangmiao", "官王庙村股份经济合作社", "village_collective", "济南市/商河县/白桥镇/官王庙村",
-          "371426", "zhang-kj", _GUANWANGMIAO_VILLAGE, None,
-          (_FundSpec("gwm-road-help", "村内道路及排水沟帮扶资金", "help_unit", "济南市中心医院",
-                     "新修水泥路10300米、排水沟5650米", "400000.00"),
-           _FundSpec("gwm-streetlights", "村内路灯一事一议", "one_matter_one_discussion",
-                     "商河县财政局（一事一议财政奖补）及村民筹资", "安装村内路灯86盏", "61060.00")),
-          (("501", "50101", "集体土地发包收入", "Land contracting"),
-           ("501", "50102", "集体资产出租收入", "Asset rentals")),
-          _village_books),
+    _Plan(
+        "garlic-coop",
+        "官王庙大蒜种植专业合作社",
+        "cooperative",
+        "济南市/商河县/白桥镇/官王庙村",
+        "371426",
+        "zhang-kj",
+        _GUANWANGMIAO,
+        ("JT01", "官王庙村股份经济合作社", "50000.00"),
+        (
+            _FundSpec(
+                "gwm-garlic-base",
+                "优质大蒜示范基地",
+                "municipal_pro_poor",
+                "济南市扶贫开发领导小组办公室",
+                "示范田200亩喷灌、冷库设施；苍山、金乡蒜种50000kg免费发放贫困户",
+                "400000.00",
+            ),
+        ),
+        (
+            ("501", "50101", "大蒜销售", "Garlic sales"),
+            ("501", "50102", "蒜薹销售", "Garlic scape sales"),
+        ),
+        _garlic_books,
+    ),
+    _Plan(
+        "cattle-coop",
+        "南村肉牛养殖专业合作社",
+        "cooperative",
+        "济南市/商河县/韩庙镇/南村",
+        "371426",
+        "zhao-kj",
+        _NANCUN,
+        ("JT01", "南村股份经济合作社", "30000.00"),
+        (
+            _FundSpec(
+                "nancun-cattle-shed",
+                "标准化肉牛棚",
+                "county_fiscal",
+                "商河县财政局",
+                "建设标准化肉牛棚，收益权量化到贫困户",
+                "300000.00",
+            ),
+        ),
+        (
+            ("501", "50101", "肉牛销售", "Beef cattle sales"),
+            ("501", "50102", "有机肥销售", "Organic fertilizer sales"),
+        ),
+        _cattle_books,
+    ),
+    _Plan(
+        "tourism-coop",
+        "垛庄北峪乡村旅游专业合作社",
+        "cooperative",
+        "济南市/章丘区/垛庄镇/北峪村",
+        "370181",
+        "sun-kj",
+        _BEIYU,
+        ("JT01", "北峪村股份经济合作社", "20000.00"),
+        (
+            _FundSpec(
+                "dz-visitor-centre",
+                "乡村旅游合作社发展补助",
+                "municipal_pro_poor",
+                "济南市扶贫开发领导小组办公室",
+                "建设游客服务中心",
+                "150000.00",
+            ),
+            _FundSpec(
+                "dz-toilet-kitchen",
+                "乡村旅游改厕改厨补助",
+                "municipal_pro_poor",
+                "济南市扶贫开发领导小组办公室",
+                "7户经营户改厕改厨，每户16000元",
+                "112000.00",
+            ),
+        ),
+        (
+            ("501", "50101", "住宿收入", "Lodging"),
+            ("501", "50102", "餐饮收入", "Meals"),
+            ("501", "50103", "采摘体验收入", "Fruit picking"),
+        ),
+        _tourism_books,
+    ),
+    _Plan(
+        "guanwangmiao",
+        "官王庙村股份经济合作社",
+        "village_collective",
+        "济南市/商河县/白桥镇/官王庙村",
+        "371426",
+        "zhang-kj",
+        _GUANWANGMIAO_VILLAGE,
+        None,
+        (
+            _FundSpec(
+                "gwm-road-help",
+                "村内道路及排水沟帮扶资金",
+                "help_unit",
+                "济南市中心医院",
+                "新修水泥路10300米、排水沟5650米",
+                "400000.00",
+            ),
+            _FundSpec(
+                "gwm-streetlights",
+                "村内路灯一事一议",
+                "one_matter_one_discussion",
+                "商河县财政局（一事一议财政奖补）及村民筹资",
+                "安装村内路灯86盏",
+                "61060.00",
+            ),
+        ),
+        (
+            ("501", "50101", "集体土地发包收入", "Land contracting"),
+            ("501", "50102", "集体资产出租收入", "Asset rentals"),
+        ),
+        _village_books,
+    ),
 )
 
 _USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
     ("admin", "admin", (), None, "administrator, every organization"),
-    ("zhang-kj", "accountant", ("garlic-coop", "guanwangmiao"), None,
-     "township accountant (村账乡代管): garlic-coop, guanwangmiao"),
+    (
+        "zhang-kj",
+        "accountant",
+        ("garlic-coop", "guanwangmiao"),
+        None,
+        "township accountant (村账乡代管): garlic-coop, guanwangmiao",
+    ),
     ("zhao-kj", "accountant", ("cattle-coop",), None, "accountant: cattle-coop"),
     ("sun-kj", "accountant", ("tourism-coop",), None, "accountant: tourism-coop"),
-    ("cashier", "cashier", ("tourism-coop",), None, "cashier: tourism-coop (cash and bank vouchers)"),
-    ("reviewer", "reviewer", tuple(p.code for p in _PLANS), None, "reviewer: all four organizations"),
+    (
+        "cashier",
+        "cashier",
+        ("tourism-coop",),
+        None,
+        "cashier: tourism-coop (cash and bank vouchers)",
+    ),
+    (
+        "reviewer",
+        "reviewer",
+        tuple(p.code for p in _PLANS),
+        None,
+        "reviewer: all four organizations",
+    ),
     ("auditor", "auditor", tuple(p.code for p in _PLANS), None, "auditor (read only): all four"),
-    ("household", "household", (), "garlic-coop/003", "household 宋德民 (poor), garlic-coop member 003"),
+    (
+        "household",
+        "household",
+        (),
+        "garlic-coop/003",
+        "household 宋德民 (poor), garlic-coop member 003",
+    ),
 )
 
 
 # -- booking -------------------------------------------------------------------------------------
+
 
 def _id_number(area: str, born: date, seq: int) -> str:
     """An ID number with its GB 11643 check digit; ``seq`` odd for a man, even for a woman."""
@@ -542,22 +925,48 @@ def _registers(uow_factory: UowFactory, accountant: Actor, plan: _Plan, year: in
     joined = date(year - 1, 11, 20)
     for i, h in enumerate(plan.households):
         seq = 10 * (i + 1) + (2 if h.female else 1)
-        orgs.create_member(uow_factory(), accountant, plan.code, {
-            "member_no": h.no, "name": h.name, "kind": "household", "household_size": h.size,
-            "id_number": _id_number(plan.area, h.born, seq),
-            "bank_account": f"623058{plan.area}{seq:03d}{h.born:%m%d}",
-            "poverty_status": h.status, "joined_on": joined,
-        })
+        orgs.create_member(
+            uow_factory(),
+            accountant,
+            plan.code,
+            {
+                "member_no": h.no,
+                "name": h.name,
+                "kind": "household",
+                "household_size": h.size,
+                "id_number": _id_number(plan.area, h.born, seq),
+                "bank_account": f"623058{plan.area}{seq:03d}{h.born:%m%d}",
+                "poverty_status": h.status,
+                "joined_on": joined,
+            },
+        )
     if plan.collective is not None:
         no, name, _capital_paid = plan.collective
-        orgs.create_member(uow_factory(), accountant, plan.code, {
-            "member_no": no, "name": name, "kind": "collective", "joined_on": joined,
-        })
+        orgs.create_member(
+            uow_factory(),
+            accountant,
+            plan.code,
+            {
+                "member_no": no,
+                "name": name,
+                "kind": "collective",
+                "joined_on": joined,
+            },
+        )
     for fund in plan.funds:
-        orgs.create_fund(uow_factory(), accountant, plan.code, {
-            "code": fund.code, "name": fund.name, "source": fund.source, "grantor": fund.grantor,
-            "purpose": fund.purpose, "granted_fen": parse_amount(fund.granted),
-        })
+        orgs.create_fund(
+            uow_factory(),
+            accountant,
+            plan.code,
+            {
+                "code": fund.code,
+                "name": fund.name,
+                "source": fund.source,
+                "grantor": fund.grantor,
+                "purpose": fund.purpose,
+                "granted_fen": parse_amount(fund.granted),
+            },
+        )
     for parent, code, name_zh, name_en in plan.sub_accounts:
         orgs.add_account(uow_factory(), accountant, plan.code, code, name_zh, parent, name_en)
 
@@ -569,42 +978,53 @@ def _at(day: date, hour: int, now: datetime) -> Callable[[], datetime]:
     return lambda: moment
 
 
-def _book(uow_factory: UowFactory, actors: Mapping[str, Actor], plan: _Plan, entry: _Entry,
-          now: datetime) -> bool:
+def _book(
+    uow_factory: UowFactory, actors: Mapping[str, Actor], plan: _Plan, entry: _Entry, now: datetime
+) -> bool:
     """Prepare one voucher; unless it stays a draft, review and post it. True when posted."""
     preparer = actors[entry.by or plan.accountant]
-    draft = VoucherDraft(booked_on=entry.day, memo=entry.memo, lines=entry.lines,
-                         attachments=entry.attachments)
-    voucher, _replayed = vouchers.create_voucher(uow_factory(), preparer, plan.code, draft,
-                                                 clock=_at(entry.day, 1, now))
+    draft = VoucherDraft(
+        booked_on=entry.day, memo=entry.memo, lines=entry.lines, attachments=entry.attachments
+    )
+    voucher, _replayed = vouchers.create_voucher(
+        uow_factory(), preparer, plan.code, draft, clock=_at(entry.day, 1, now)
+    )
     if entry.draft:
         return False
-    vouchers.review_voucher(uow_factory(), actors["reviewer"], plan.code, voucher.id,
-                            clock=_at(entry.day, 6, now))
-    vouchers.post_voucher(uow_factory(), actors[plan.accountant], plan.code, voucher.id,
-                          clock=_at(entry.day, 8, now))
+    vouchers.review_voucher(
+        uow_factory(), actors["reviewer"], plan.code, voucher.id, clock=_at(entry.day, 6, now)
+    )
+    vouchers.post_voucher(
+        uow_factory(), actors[plan.accountant], plan.code, voucher.id, clock=_at(entry.day, 8, now)
+    )
     return True
 
 
-def _close_year(uow_factory: UowFactory, accountant: Actor, code: str, year: int,
-                now: datetime) -> periods.YearClose:
+def _close_year(
+    uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
+) -> periods.YearClose:
     """Close January to November month by month, then the year: the year-end close posts its
     closing voucher on 31 December, so December must still be open; it closes December itself."""
     for month in range(1, 12):
         closing_day = Period(year, month).next().first_day.replace(day=3)
-        periods.close_period(uow_factory(), accountant, code, Period(year, month),
-                             clock=_at(closing_day, 7, now))
-    return periods.close_year(uow_factory(), accountant, code, year,
-                              clock=_at(date(year + 1, 1, 6), 7, now))
+        periods.close_period(
+            uow_factory(), accountant, code, Period(year, month), clock=_at(closing_day, 7, now)
+        )
+    return periods.close_year(
+        uow_factory(), accountant, code, year, clock=_at(date(year + 1, 1, 6), 7, now)
+    )
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def build_demo(uow_factory: Callable[[], UnitOfWork], hasher: PasswordHasher,
-               progress: Callable[[str], None] = lambda _text: None,
-               today: date | None = None) -> DemoSummary:
+def build_demo(
+    uow_factory: Callable[[], UnitOfWork],
+    hasher: PasswordHasher,
+    progress: Callable[[str], None] = lambda _text: None,
+    today: date | None = None,
+) -> DemoSummary:
     """Build the demonstration books in an empty, migrated database.
 
     ``today`` (default: today in UTC) decides the year: the previous calendar year is booked in
@@ -633,25 +1053,36 @@ def build_demo(uow_factory: Callable[[], UnitOfWork], hasher: PasswordHasher,
         accountant = actors[plan.accountant]
         _registers(uow_factory, accountant, plan, year)
         members = len(plan.households) + (plan.collective is not None)
-        progress(f"{plan.code}: {members} members, {_count(len(plan.funds), 'fund')}, "
-                 f"{_count(len(plan.sub_accounts), 'sub-account')}")
+        progress(
+            f"{plan.code}: {members} members, {_count(len(plan.funds), 'fund')}, "
+            f"{_count(len(plan.sub_accounts), 'sub-account')}"
+        )
         # early in January, the current year's vouchers are dated today rather than ahead of it
-        entries = sorted((replace(e, day=min(e.day, today)) for e in plan.books(plan, year)),
-                         key=lambda e: e.day)
-        posted = sum(_book(uow_factory, actors, plan, e, now) for e in entries if e.day.year == year)
+        entries = sorted(
+            (replace(e, day=min(e.day, today)) for e in plan.books(plan, year)), key=lambda e: e.day
+        )
+        posted = sum(
+            _book(uow_factory, actors, plan, e, now) for e in entries if e.day.year == year
+        )
         closed = _close_year(uow_factory, accountant, plan.code, year, now)
         posted += closed.closing_voucher_id is not None
-        progress(f"{plan.code}: {posted} vouchers posted in {year}, year closed, "
-                 f"surplus {format_amount(closed.surplus_fen)} carried into "
-                 f"{'本年收益' if plan.kind == 'village_collective' else '本年盈余'}")
+        progress(
+            f"{plan.code}: {posted} vouchers posted in {year}, year closed, "
+            f"surplus {format_amount(closed.surplus_fen)} carried into "
+            f"{'本年收益' if plan.kind == 'village_collective' else '本年盈余'}"
+        )
         current = [e for e in entries if e.day.year == today.year]
         posted_now = sum(_book(uow_factory, actors, plan, e, now) for e in current)
         drafts = len(current) - posted_now
-        progress(f"{plan.code}: {posted_now} vouchers posted in {today.year}"
-                 + (f", {drafts} draft waiting for review" if drafts else ""))
+        progress(
+            f"{plan.code}: {posted_now} vouchers posted in {today.year}"
+            + (f", {drafts} draft waiting for review" if drafts else "")
+        )
         total = posted + posted_now
-        summaries.append(f"{plan.code:<13} {plan.name}  ({plan.kind}, {members} members, "
-                     f"{total} posted vouchers{f', {drafts} draft' if drafts else ''})")
+        summaries.append(
+            f"{plan.code:<13} {plan.name}  ({plan.kind}, {members} members, "
+            f"{total} posted vouchers{f', {drafts} draft' if drafts else ''})"
+        )
 
     for username, role, _codes, member, description in _USERS:
         if member is not None:

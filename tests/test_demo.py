@@ -25,8 +25,12 @@ from coopledger.services.ports import UnitOfWork, VoucherFilter
 
 ORGS = ("garlic-coop", "cattle-coop", "tourism-coop", "guanwangmiao")
 LOGINS = ("admin", "zhang-kj", "zhao-kj", "sun-kj", "cashier", "reviewer", "auditor", "household")
-SURPLUS_ACCOUNT = {"garlic-coop": "331", "cattle-coop": "331", "tourism-coop": "331",
-                   "guanwangmiao": "321"}
+SURPLUS_ACCOUNT = {
+    "garlic-coop": "331",
+    "cattle-coop": "331",
+    "tourism-coop": "331",
+    "guanwangmiao": "321",
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +38,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The demo database, built by the command as a user runs it, and what the command printed."""
     folder = tmp_path_factory.mktemp("demo")
     db = folder / "demo.db"
-    result = CliRunner().invoke(main, ["demo", "--db", str(db), "--no-serve"],
-                                env={"COOPLEDGER_INSTANCE_PATH": str(folder)})
+    result = CliRunner().invoke(
+        main, ["demo", "--db", str(db), "--no-serve"], env={"COOPLEDGER_INSTANCE_PATH": str(folder)}
+    )
     assert result.exit_code == 0, result.output
     return db, result.output
 
@@ -62,9 +67,14 @@ def test_the_command_prints_every_login_and_organization(demo: tuple[Path, str])
 @pytest.mark.parametrize("org", ORGS)
 def test_every_hash_chain_is_intact(demo: tuple[Path, str], org: str) -> None:
     db, _output = demo
-    result = CliRunner().invoke(main, ["audit", "verify", org],
-                                env={"COOPLEDGER_DATABASE_URL": f"sqlite:///{db}",
-                                     "COOPLEDGER_INSTANCE_PATH": str(db.parent)})
+    result = CliRunner().invoke(
+        main,
+        ["audit", "verify", org],
+        env={
+            "COOPLEDGER_DATABASE_URL": f"sqlite:///{db}",
+            "COOPLEDGER_INSTANCE_PATH": str(db.parent),
+        },
+    )
     assert result.exit_code == 0, result.output
     assert "chain intact" in result.output
 
@@ -91,8 +101,9 @@ def test_last_year_ties_and_is_closed_into_surplus(uow: Callable[[], UnitOfWork]
 
 def test_a_draft_waits_for_review_in_the_current_year(uow: Callable[[], UnitOfWork]) -> None:
     reviewer = auth.actor_named(uow(), "reviewer")
-    drafts = vouchers.list_vouchers(uow(), reviewer, "garlic-coop",
-                                    VoucherFilter(status=Status.DRAFT.value), 10, 0)
+    drafts = vouchers.list_vouchers(
+        uow(), reviewer, "garlic-coop", VoucherFilter(status=Status.DRAFT.value), 10, 0
+    )
     assert len(drafts) == 1
     assert drafts[0].booked_on.year == utcnow().date().year
 

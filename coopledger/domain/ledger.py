@@ -240,34 +240,36 @@ def closing_draft(
 
 
 def canonical_payload(voucher: Voucher, number_text: str) -> bytes:
-    """The bytes the hash chain covers: every field of a posted voucher that carries meaning."""
-    payload = {
-        "org": voucher.org_code,
-        "seq": voucher.chain_seq,
-        "number": number_text,
-        "date": voucher.booked_on.isoformat(),
-        "memo": voucher.memo,
-        "attachments": voucher.attachments,
-        "kind": voucher.kind.value,
-        "reverses": voucher.reverses,
-        "prepared_by": voucher.prepared_by,
-        "reviewed_by": voucher.reviewed_by,
-        "posted_by": voucher.posted_by,
-        "lines": [
+    """The bytes the hash chain covers: every field of a posted voucher that carries meaning,
+    as a JSON array in a fixed order (version 1 of the layout, the first element)."""
+    payload = [
+        1,
+        voucher.org_code,
+        voucher.chain_seq,
+        number_text,
+        voucher.booked_on.isoformat(),
+        voucher.memo,
+        voucher.attachments,
+        voucher.kind.value,
+        voucher.reverses,
+        voucher.prepared_by,
+        voucher.reviewed_by,
+        voucher.posted_by,
+        [
             [
-                line.account,
-                line.member,
-                line.fund,
-                line.side.value,
-                line.amount_fen,
-                line.quantity_milli,
-                line.unit,
-                line.memo,
+                ln.account,
+                ln.member,
+                ln.fund,
+                ln.side.value,
+                ln.amount_fen,
+                ln.quantity_milli,
+                ln.unit,
+                ln.memo,
             ]
-            for line in voucher.lines
+            for ln in voucher.lines
         ],
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ]
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def chain_hash(prev_hash: str, payload: bytes) -> str:

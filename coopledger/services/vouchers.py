@@ -8,7 +8,8 @@ what matters (balanced, numbered, chained, open month) when the status flips to 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -33,7 +34,7 @@ from coopledger.domain.ledger import (
 )
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES, Action, Actor, Role
-from coopledger.services.access import org_for
+from coopledger.services.access import org_for, require
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, PostingStamp, Store, UnitOfWork, VoucherFilter
 
@@ -267,6 +268,94 @@ def member_id_for(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) 
     if member_no not in ids:
         raise field_error("member", f"unknown member {member_no!r}")
     return ids[member_no]
+
+
+def post_batch(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    drafts: Sequence[VoucherDraft],
+    *,
+    clock: Clock = utcnow,
+) -> list[int]:
+    """Record and post many vouchers in one transaction (opening books, imports of posted
+    history): every check of :func:`create_voucher`, gapless numbers and the hash chain, in
+    the order given. One person prepares, reviews and posts the batch, so it must be an admin,
+    or an accountant of an organization that allows a single accountant.
+
+    :raise Forbidden: anyone else (code ``segregation_of_duties``).
+    :raise ValidationFailed: any draft is invalid; every problem is keyed ``vouchers.<i>.…``.
+    :raise PeriodClosed: a draft lies in a closed month. Nothing is written on any error.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        require(actor, Action.REVIEW)
+        require(actor, Action.POST)
+        if actor.role is not Role.ADMIN and not org.allow_single_accountant:
+            raise Forbidden(
+                "a batch is prepared, reviewed and posted by one person: an admin, or the "
+                "accountant of a single-accountant organization",
+                code="segregation_of_duties",
+            )
+        accounts = store.accounts(org.id)
+        members = store.members_by_no(
+            org.id, {ln.member for d in drafts for ln in d.lines if ln.member}
+        )
+        funds = store.funds_by_code(org.id, {ln.fund for d in drafts for ln in d.lines if ln.fund})
+        errors: dict[str, list[str]] = {}
+        latest = (now + timedelta(days=366)).date()
+        for i, draft in enumerate(drafts):
+            if not EARLIEST_DATE <= draft.booked_on <= latest:
+                errors[f"vouchers.{i}.date"] = ["must lie between 2000-01-01 and a year from today"]
+            try:
+                validate_draft(draft, accounts, members, funds)
+            except ValidationFailed as exc:
+                for path, messages in (exc.errors or {"voucher": [exc.message]}).items():
+                    errors[f"vouchers.{i}.{path}"] = messages
+        if errors:
+            raise ValidationFailed(
+                f"{len({k.split('.')[1] for k in errors})} voucher(s) are invalid", errors=errors
+            )
+        months = Counter(Period.of(d.booked_on) for d in drafts)
+        next_number: dict[Period, int] = {}
+        for period, count in sorted(months.items()):
+            first = store.next_number(org.id, period.year, period.month, count)
+            if first is None:
+                raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
+            next_number[period] = first
+        seq, prev_hash = store.advance_chain(org.id, len(drafts))
+        stamps = []
+        for draft in drafts:
+            period = Period.of(draft.booked_on)
+            number = next_number[period]
+            next_number[period] += 1
+            voucher = Voucher(
+                id=0,
+                org_code=org.code,
+                status=Status.POSTED,
+                booked_on=draft.booked_on,
+                memo=draft.memo,
+                attachments=draft.attachments,
+                kind=draft.kind,
+                lines=draft.lines,
+                prepared_by=actor.username,
+                reviewed_by=actor.username,
+                posted_by=actor.username,
+                number=number,
+                chain_seq=seq,
+            )
+            digest = chain_hash(
+                prev_hash, canonical_payload(voucher, voucher_number(period, number))
+            )
+            stamps.append(PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
+            seq, prev_hash = seq + 1, digest
+        ids = store.add_posted_batch(org.id, drafts, stamps, actor.user_id, now)
+        if stamps:
+            store.set_chain_head(org.id, stamps[-1].chain_seq, stamps[-1].hash)
+        uow.commit()
+    return ids
 
 
 # -- shared with other services (year-end close, later distribution and depreciation) ------------

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import case, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -307,11 +307,18 @@ class SqlStore:
     # -- vouchers --------------------------------------------------------------------------------
 
     def _line_rows(
-        self, org_id: int, voucher_id: int, lines: Sequence[Line]
+        self,
+        org_id: int,
+        voucher_id: int,
+        lines: Sequence[Line],
+        members: Mapping[str, int] | None = None,
+        funds: Mapping[str, int] | None = None,
     ) -> list[dict[str, Any]]:
         account_ids = self._account_ids(org_id)
-        members = self.members_by_no(org_id, {ln.member for ln in lines if ln.member})
-        funds = self.funds_by_code(org_id, {ln.fund for ln in lines if ln.fund})
+        if members is None:
+            members = self.members_by_no(org_id, {ln.member for ln in lines if ln.member})
+        if funds is None:
+            funds = self.funds_by_code(org_id, {ln.fund for ln in lines if ln.fund})
         return [
             {
                 "voucher_id": voucher_id,
@@ -516,9 +523,9 @@ class SqlStore:
             stmt.on_conflict_do_nothing(index_elements=["org_id", "year", "month"])
         )
 
-    def next_number(self, org_id: int, year: int, month: int) -> int | None:
+    def next_number(self, org_id: int, year: int, month: int, count: int = 1) -> int | None:
         self._ensure_period(org_id, year, month)
-        return self.session.scalar(
+        last = self.session.scalar(
             update(PeriodRow)
             .where(
                 PeriodRow.org_id == org_id,
@@ -526,18 +533,104 @@ class SqlStore:
                 PeriodRow.month == month,
                 PeriodRow.status == "open",
             )
-            .values(last_number=PeriodRow.last_number + 1)
+            .values(last_number=PeriodRow.last_number + count)
             .returning(PeriodRow.last_number)
         )
+        return None if last is None else int(last) - count + 1
 
-    def advance_chain(self, org_id: int) -> tuple[int, str]:
+    def advance_chain(self, org_id: int, count: int = 1) -> tuple[int, str]:
         row = self.session.execute(
             update(OrganizationRow)
             .where(OrganizationRow.id == org_id)
-            .values(chain_seq=OrganizationRow.chain_seq + 1)
+            .values(chain_seq=OrganizationRow.chain_seq + count)
             .returning(OrganizationRow.chain_seq, OrganizationRow.chain_head)
         ).one()
-        return int(row[0]), str(row[1])
+        return int(row[0]) - count + 1, str(row[1])
+
+    def add_posted_batch(
+        self,
+        org_id: int,
+        drafts: Sequence[VoucherDraft],
+        stamps: Sequence[PostingStamp],
+        user_id: int,
+        at: datetime,
+    ) -> list[int]:
+        """Insert many vouchers with their numbers and hashes as drafts, then post them with
+        one UPDATE (the guards check each row). The stamps' chain positions are consecutive."""
+        if not drafts:
+            return []
+        vtable = VoucherRow.__table__
+        self.session.execute(
+            insert(vtable),
+            [
+                {
+                    "org_id": org_id,
+                    "status": Status.DRAFT.value,
+                    "kind": d.kind.value,
+                    "booked_on": d.booked_on,
+                    "year": d.booked_on.year,
+                    "month": d.booked_on.month,
+                    "number": st.number,
+                    "memo": d.memo,
+                    "attachments": d.attachments,
+                    "prepared_by": user_id,
+                    "reviewed_by": user_id,
+                    "reviewed_at": at,
+                    "created_at": at,
+                    "chain_seq": st.chain_seq,
+                    "prev_hash": st.prev_hash,
+                    "hash": st.hash,
+                }
+                for d, st in zip(drafts, stamps, strict=True)
+            ],
+        )
+        first, last = stamps[0].chain_seq, stamps[-1].chain_seq
+        in_batch = (vtable.c.org_id == org_id, vtable.c.chain_seq.between(first, last))
+        id_of = dict(
+            self.session.execute(select(vtable.c.chain_seq, vtable.c.id).where(*in_batch))
+            .tuples()
+            .all()
+        )
+        ids = [int(id_of[st.chain_seq]) for st in stamps]
+        account_ids = self._account_ids(org_id)
+        members = self.members_by_no(
+            org_id, {ln.member for d in drafts for ln in d.lines if ln.member}
+        )
+        funds = self.funds_by_code(org_id, {ln.fund for d in drafts for ln in d.lines if ln.fund})
+        rows = [
+            (
+                voucher_id,
+                org_id,
+                n + 1,
+                account_ids[ln.account],
+                members[ln.member] if ln.member else None,
+                funds[ln.fund] if ln.fund else None,
+                ln.side.value,
+                ln.amount_fen,
+                ln.quantity_milli,
+                ln.unit,
+                ln.memo,
+            )
+            for voucher_id, draft in zip(ids, drafts, strict=True)
+            for n, ln in enumerate(draft.lines)
+        ]
+        mark = "?" if self.session.get_bind().dialect.paramstyle == "qmark" else "%s"
+        # the one raw statement: lines are plain integers and text, and this is the hot path
+        self.session.connection().exec_driver_sql(
+            "INSERT INTO voucher_line (voucher_id, org_id, line_no, account_id, member_id, fund_id, "
+            f"side, amount_fen, quantity_milli, unit, memo) VALUES ({', '.join([mark] * 11)})",
+            rows,
+        )
+        self.session.execute(
+            update(vtable)
+            .where(*in_batch)
+            .values(status=Status.POSTED.value, posted_by=user_id, posted_at=at)
+        )
+        by_month: dict[tuple[int, int], list[Line]] = defaultdict(list)
+        for draft in drafts:
+            by_month[(draft.booked_on.year, draft.booked_on.month)].extend(draft.lines)
+        self._add_turnovers(org_id, by_month)
+        return ids
 
     def set_chain_head(self, org_id: int, seq: int, head: str) -> None:
         self.session.execute(
@@ -562,30 +655,44 @@ class SqlStore:
         )
 
     def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None:
+        self._add_turnovers(org_id, {(year, month): lines})
+
+    def _add_turnovers(
+        self, org_id: int, by_month: Mapping[tuple[int, int], Sequence[Line]]
+    ) -> None:
+        """Add posted lines to the per-account, per-month turnover: one upsert statement,
+        rows in (account, month) order so that concurrent postings lock them alike."""
         account_ids = self._account_ids(org_id)
-        sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for line in lines:
-            sums[account_ids[line.account]][0 if line.side is Dr.DEBIT else 1] += line.amount_fen
+        sums: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+        for (year, month), lines in by_month.items():
+            for line in lines:
+                key = (account_ids[line.account], year, month)
+                sums[key][0 if line.side is Dr.DEBIT else 1] += line.amount_fen
+        if not sums:
+            return
         table = PeriodBalanceRow.__table__
-        for account_id in sorted(sums):
-            debit, credit = sums[account_id]
-            stmt = self._insert(table).values(
-                account_id=account_id,
-                year=year,
-                month=month,
-                org_id=org_id,
-                debit_fen=debit,
-                credit_fen=credit,
-            )
-            self.session.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["account_id", "year", "month"],
-                    set_={
-                        "debit_fen": table.c.debit_fen + stmt.excluded.debit_fen,
-                        "credit_fen": table.c.credit_fen + stmt.excluded.credit_fen,
-                    },
-                )
-            )
+        stmt = self._insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["account_id", "year", "month"],
+            set_={
+                "debit_fen": table.c.debit_fen + stmt.excluded.debit_fen,
+                "credit_fen": table.c.credit_fen + stmt.excluded.credit_fen,
+            },
+        )
+        self.session.execute(
+            stmt,
+            [
+                {
+                    "account_id": a,
+                    "year": y,
+                    "month": m,
+                    "org_id": org_id,
+                    "debit_fen": d,
+                    "credit_fen": c,
+                }
+                for (a, y, m), (d, c) in sorted(sums.items())
+            ],
+        )
 
     def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]:
         after = 0
