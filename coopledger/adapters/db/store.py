@@ -825,15 +825,16 @@ class SqlStore:
     def _line_sums(self, org_id: int, start: date, end: date) -> dict[int, tuple[int, int]]:
         if start > end:
             return {}
+        # the vouchers of the range drive the query (their date index), then their lines
+        in_range = select(VoucherRow.id).where(
+            VoucherRow.org_id == org_id,
+            VoucherRow.status == "posted",
+            VoucherRow.booked_on >= start,
+            VoucherRow.booked_on <= end,
+        )
         rows = self.session.execute(
             select(VoucherLineRow.account_id, func.sum(_DEBIT), func.sum(_CREDIT))
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .where(
-                VoucherLineRow.org_id == org_id,
-                VoucherRow.status == "posted",
-                VoucherRow.booked_on >= start,
-                VoucherRow.booked_on <= end,
-            )
+            .where(VoucherLineRow.voucher_id.in_(in_range))
             .group_by(VoucherLineRow.account_id)
         )
         return {a: (int(d), int(c)) for a, d, c in rows}
