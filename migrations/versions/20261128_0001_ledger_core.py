@@ -315,13 +315,11 @@ _SQLITE_GUARDS = [
     """CREATE TRIGGER voucher_post_check BEFORE UPDATE OF status ON voucher
     WHEN NEW.status = 'posted' AND (
         NEW.number IS NULL OR NEW.hash IS NULL OR NEW.chain_seq IS NULL
-        OR (SELECT count(*) FROM voucher_line WHERE voucher_id = NEW.id) < 2
-        OR (SELECT coalesce(sum(CASE side WHEN 'D' THEN amount_fen ELSE -amount_fen END), 0)
-            FROM voucher_line WHERE voucher_id = NEW.id) <> 0
-        OR (SELECT coalesce(sum(amount_fen), 0) FROM voucher_line
-            WHERE voucher_id = NEW.id AND side = 'D') = 0
-        OR (NEW.kind <> 'reversal' AND EXISTS (SELECT 1 FROM voucher_line
-            WHERE voucher_id = NEW.id AND amount_fen < 0))
+        OR (SELECT count(*) < 2
+                OR coalesce(sum(CASE side WHEN 'D' THEN amount_fen ELSE -amount_fen END), 0) <> 0
+                OR coalesce(sum(CASE side WHEN 'D' THEN amount_fen ELSE 0 END), 0) = 0
+                OR (NEW.kind <> 'reversal' AND coalesce(min(amount_fen), 0) < 0)
+            FROM voucher_line WHERE voucher_id = NEW.id)
         OR EXISTS (SELECT 1 FROM period WHERE org_id = NEW.org_id AND year = NEW.year
             AND month = NEW.month AND status = 'closed'))
     BEGIN SELECT RAISE(ABORT, 'a voucher can be posted only balanced, numbered, chained and in an open month'); END""",
