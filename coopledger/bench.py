@@ -31,10 +31,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
+from coopledger.domain.roles import Actor
 from coopledger.services import auth, orgs, reports, vouchers
 
 Echo = Callable[[str], None]
@@ -52,6 +53,7 @@ def drafts(seed: int, count: int, year: int) -> Iterator[VoucherDraft]:
         amount = rnd.randint(100, 5_000_000)
         member = str(rnd.randint(1, MEMBERS))
         kind = rnd.random()
+        lines: tuple[Line, ...]
         if kind < 0.3:  # sale for cash and bank
             cash = rnd.randint(1, amount - 1) if amount > 1 else 0
             lines = (
@@ -83,16 +85,8 @@ def drafts(seed: int, count: int, year: int) -> Iterator[VoucherDraft]:
 def _fresh_url(database_url: str | None, tmp: Path) -> str:
     if not database_url:
         return f"sqlite:///{tmp / 'bench.db'}"
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        admin = make_engine(
-            url.set(database="postgres").render_as_string(hide_password=False),
-            isolation_level="AUTOCOMMIT",
-        )
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-        admin.dispose()
+    if make_url(database_url).get_backend_name() == "postgresql":
+        recreate_database(database_url)
     return database_url
 
 
@@ -115,7 +109,10 @@ def run_ledger_bench(
         backend = engine.dialect.name
         migrate.upgrade(engine)
         sessions = sessionmaker(bind=engine, expire_on_commit=False)
-        uow = lambda: SqlUnitOfWork(sessions)  # noqa: E731
+
+        def uow() -> SqlUnitOfWork:
+            return SqlUnitOfWork(sessions)
+
         hasher = Argon2Hasher()
         orgs.create_org(
             uow(), None, "bench", "基准测试合作社", "cooperative", allow_single_accountant=True
@@ -201,7 +198,7 @@ def run_ledger_bench(
 
 
 def vouchers_post(
-    uow: Callable[[], SqlUnitOfWork], admin: auth.Actor, batch: list[VoucherDraft]
+    uow: Callable[[], SqlUnitOfWork], admin: Actor, batch: list[VoucherDraft]
 ) -> None:
     vouchers.post_batch(uow(), admin, "bench", batch)
 
@@ -219,7 +216,7 @@ def _raw_insert(engine: object, rows: list[tuple[int, int, str, int]]) -> float:
         )
         started = time.perf_counter()
         if engine.dialect.name == "postgresql":
-            with cur.copy("COPY bench_raw_line FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cur.copy("COPY bench_raw_line FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:

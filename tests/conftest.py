@@ -14,19 +14,26 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.config import Settings
 from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
 
 PASSWORD = "correct horse battery"
+
+# Properties are checked on a fixed, reproducible set of examples; no per-example deadline, so a
+# busy machine cannot turn a slow example into a failure.
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 class FastHasher:
@@ -57,14 +64,7 @@ def fresh_database(tag: str, tmp: Path) -> str:
         return f"sqlite:///{tmp / f'{tag}.db'}"
     url = make_url(base)
     name = f"{url.database}_{tag}"
-    admin = make_engine(
-        url.set(database="postgres").render_as_string(hide_password=False),
-        isolation_level="AUTOCOMMIT",
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    recreate_database(url.set(database=name).render_as_string(hide_password=False))
     return url.set(database=name).render_as_string(hide_password=False)
 
 

@@ -61,7 +61,7 @@ def _verify(uow: UnitOfWork, org: Org) -> ChainReport:
             problem = "its content no longer matches its hash"
         if problem:
             return ChainReport(org.code, count, org.chain_head, False, voucher.id, number, problem)
-        expected_prev = voucher.hash
+        expected_prev = voucher.hash or ""
     if org.chain_seq != count or org.chain_head != expected_prev:
         return ChainReport(
             org.code,

@@ -53,9 +53,12 @@ def close_period(
                 code="vouchers_pending",
             )
         earlier = sorted(
-            p
-            for p in states.values()
-            if (p.year, p.month) < (period.year, period.month) and p.status == "open"
+            (
+                p
+                for p in states.values()
+                if (p.year, p.month) < (period.year, period.month) and p.status == "open"
+            ),
+            key=lambda p: (p.year, p.month),
         )
         if earlier:
             raise InvalidState(

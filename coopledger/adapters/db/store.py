@@ -10,9 +10,9 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, exists, func, insert, select, update
+from sqlalchemy import Table, case, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -49,6 +49,10 @@ from coopledger.services.ports import (
     VoucherFilter,
 )
 
+_LINES = cast(Table, VoucherLineRow.__table__)
+_VOUCHERS = cast(Table, VoucherRow.__table__)
+_IDEMPOTENCY = cast(Table, IdempotencyKeyRow.__table__)
+_PERIOD_BALANCES = cast(Table, PeriodBalanceRow.__table__)
 _SIGNED = case(
     (VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=-VoucherLineRow.amount_fen
 )
@@ -359,32 +363,24 @@ class SqlStore:
         )
         self.session.add(row)
         self.session.flush()
-        self.session.execute(
-            VoucherLineRow.__table__.insert(), self._line_rows(org_id, row.id, draft.lines)
-        )
+        self.session.execute(_LINES.insert(), self._line_rows(org_id, row.id, draft.lines))
         return row.id
 
     def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None:
         row = self.session.get_one(VoucherRow, voucher_id)
-        self.session.execute(
-            VoucherLineRow.__table__.delete().where(VoucherLineRow.voucher_id == voucher_id)
-        )
+        self.session.execute(_LINES.delete().where(VoucherLineRow.voucher_id == voucher_id))
         row.booked_on = draft.booked_on
         row.year, row.month = draft.booked_on.year, draft.booked_on.month
         row.memo, row.attachments = draft.memo, draft.attachments
         self.session.flush()
-        self.session.execute(
-            VoucherLineRow.__table__.insert(), self._line_rows(row.org_id, voucher_id, draft.lines)
-        )
+        self.session.execute(_LINES.insert(), self._line_rows(row.org_id, voucher_id, draft.lines))
 
     def delete_draft(self, voucher_id: int) -> None:
         self.session.execute(
-            IdempotencyKeyRow.__table__.delete().where(IdempotencyKeyRow.voucher_id == voucher_id)
+            _IDEMPOTENCY.delete().where(IdempotencyKeyRow.voucher_id == voucher_id)
         )
-        self.session.execute(
-            VoucherLineRow.__table__.delete().where(VoucherLineRow.voucher_id == voucher_id)
-        )
-        self.session.execute(VoucherRow.__table__.delete().where(VoucherRow.id == voucher_id))
+        self.session.execute(_LINES.delete().where(VoucherLineRow.voucher_id == voucher_id))
+        self.session.execute(_VOUCHERS.delete().where(VoucherRow.id == voucher_id))
 
     def voucher(self, org_id: int, voucher_id: int, *, lock: bool = False) -> Voucher | None:
         query = select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.id == voucher_id)
@@ -428,23 +424,29 @@ class SqlStore:
         if not rows:
             return []
         ids = [r.id for r in rows]
-        org_codes = dict(
+        org_codes: dict[int, str] = dict(
             self.session.execute(
                 select(OrganizationRow.id, OrganizationRow.code).where(
                     OrganizationRow.id.in_({r.org_id for r in rows})
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         user_ids = {u for r in rows for u in (r.prepared_by, r.reviewed_by, r.posted_by) if u}
-        names = dict(
+        names: dict[int, str] = dict(
             self.session.execute(
                 select(UserRow.id, UserRow.username).where(UserRow.id.in_(user_ids))
-            ).all()
+            )
+            .tuples()
+            .all()
         )
-        reversed_by = dict(
+        reversed_by: dict[int | None, int] = dict(
             self.session.execute(
                 select(VoucherRow.reverses_id, VoucherRow.id).where(VoucherRow.reverses_id.in_(ids))
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         lines = self._lines_of(ids)
         return [
@@ -559,7 +561,7 @@ class SqlStore:
         one UPDATE (the guards check each row). The stamps' chain positions are consecutive."""
         if not drafts:
             return []
-        vtable = VoucherRow.__table__
+        vtable = _VOUCHERS
         self.session.execute(
             insert(vtable),
             [
@@ -670,7 +672,7 @@ class SqlStore:
                 sums[key][0 if line.side is Dr.DEBIT else 1] += line.amount_fen
         if not sums:
             return
-        table = PeriodBalanceRow.__table__
+        table = _PERIOD_BALANCES
         stmt = self._insert(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=["account_id", "year", "month"],

@@ -18,7 +18,7 @@ from coopledger.domain.roles import Actor
 MAX_LIMIT = 500
 
 
-class Blueprint(_Blueprint):
+class Blueprint(_Blueprint):  # type: ignore[misc]
     """flask-smorest's Blueprint; a place for project-wide defaults."""
 
 

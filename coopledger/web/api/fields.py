@@ -10,7 +10,7 @@ import marshmallow as ma
 from coopledger.domain.money import AmountError, format_amount, parse_amount, parse_quantity
 
 
-class Money(ma.fields.Field):
+class Money(ma.fields.Field[int]):
     """``"1234.50"`` ↔ 123450 fen. Rejects numbers, exponents, signs, separators, sub-fen digits."""
 
     def _deserialize(
@@ -27,7 +27,7 @@ class Money(ma.fields.Field):
         return None if value is None else format_amount(value)
 
 
-class Quantity(ma.fields.Field):
+class Quantity(ma.fields.Field[int]):
     """``"1250.5"`` → 1250500 thousandths of the unit."""
 
     def _deserialize(
