@@ -78,8 +78,8 @@ def test_an_unbalanced_voucher_cannot_be_posted_even_by_sql(books: Books, connec
 
 def drop_guards(connection: Any) -> None:
     if is_pg():
-        connection.execute(text("ALTER TABLE voucher_line DISABLE TRIGGER voucher_line_guard"))
-        connection.execute(text("ALTER TABLE voucher DISABLE TRIGGER voucher_guard"))
+        connection.execute(text("ALTER TABLE voucher_line DISABLE TRIGGER USER"))
+        connection.execute(text("ALTER TABLE voucher DISABLE TRIGGER USER"))
     else:
         for name in (
             "voucher_line_posted_update",

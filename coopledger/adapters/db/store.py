@@ -76,6 +76,22 @@ class SqlStore:
             return pg_insert(table)
         return sqlite_insert(table)
 
+    @property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+        """PostgreSQL's COPY into ``table``, on the session's connection and transaction (the
+        guards still run: COPY fires INSERT triggers)."""
+        self.session.flush()
+        cursor = self.session.connection().connection.cursor()
+        try:
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+
     def _account_ids(self, org_id: int) -> dict[str, int]:
         self.accounts(org_id)
         return self._account_cache[org_id][1]
@@ -562,30 +578,31 @@ class SqlStore:
         if not drafts:
             return []
         vtable = _VOUCHERS
-        self.session.execute(
-            insert(vtable),
-            [
-                {
-                    "org_id": org_id,
-                    "status": Status.DRAFT.value,
-                    "kind": d.kind.value,
-                    "booked_on": d.booked_on,
-                    "year": d.booked_on.year,
-                    "month": d.booked_on.month,
-                    "number": st.number,
-                    "memo": d.memo,
-                    "attachments": d.attachments,
-                    "prepared_by": user_id,
-                    "reviewed_by": user_id,
-                    "reviewed_at": at,
-                    "created_at": at,
-                    "chain_seq": st.chain_seq,
-                    "prev_hash": st.prev_hash,
-                    "hash": st.hash,
-                }
-                for d, st in zip(drafts, stamps, strict=True)
-            ],
-        )
+        headers = [
+            {
+                "org_id": org_id,
+                "status": Status.DRAFT.value,
+                "kind": d.kind.value,
+                "booked_on": d.booked_on,
+                "year": d.booked_on.year,
+                "month": d.booked_on.month,
+                "number": st.number,
+                "memo": d.memo,
+                "attachments": d.attachments,
+                "prepared_by": user_id,
+                "reviewed_by": user_id,
+                "reviewed_at": at,
+                "created_at": at,
+                "chain_seq": st.chain_seq,
+                "prev_hash": st.prev_hash,
+                "hash": st.hash,
+            }
+            for d, st in zip(drafts, stamps, strict=True)
+        ]
+        if self._postgres:
+            self._copy("voucher", list(headers[0]), [tuple(h.values()) for h in headers])
+        else:
+            self.session.execute(insert(vtable), headers)
         first, last = stamps[0].chain_seq, stamps[-1].chain_seq
         in_batch = (vtable.c.org_id == org_id, vtable.c.chain_seq.between(first, last))
         id_of = dict(
@@ -616,13 +633,26 @@ class SqlStore:
             for voucher_id, draft in zip(ids, drafts, strict=True)
             for n, ln in enumerate(draft.lines)
         ]
-        mark = "?" if self.session.get_bind().dialect.paramstyle == "qmark" else "%s"
-        # the one raw statement: lines are plain integers and text, and this is the hot path
-        self.session.connection().exec_driver_sql(
-            "INSERT INTO voucher_line (voucher_id, org_id, line_no, account_id, member_id, fund_id, "
-            f"side, amount_fen, quantity_milli, unit, memo) VALUES ({', '.join([mark] * 11)})",
-            rows,
-        )
+        columns = [
+            "voucher_id",
+            "org_id",
+            "line_no",
+            "account_id",
+            "member_id",
+            "fund_id",
+            "side",
+            "amount_fen",
+            "quantity_milli",
+            "unit",
+            "memo",
+        ]
+        if self._postgres:
+            self._copy("voucher_line", columns, rows)
+        else:  # the hot path: plain integers and text straight to the driver
+            self.session.connection().exec_driver_sql(
+                f"INSERT INTO voucher_line ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                rows,
+            )
         self.session.execute(
             update(vtable)
             .where(*in_batch)
