@@ -8,12 +8,13 @@ the CLI do, so migrations run on *their* connection.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.tables import Base
+from coopledger.adapters.db.tables import Base, UTCDateTime
 from coopledger.config import Settings
 
 config = context.config
@@ -22,12 +23,20 @@ if not logging.getLogger().handlers:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Migrations name plain SQLAlchemy types, never the project's own decorators."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import enum
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 
 from coopledger.domain.errors import field_error
@@ -74,6 +75,19 @@ class Chart:
     undistributed_account: AccountCode
     appropriation_account: AccountCode
     accounts: tuple[Account, ...]
+    roles: Mapping[str, AccountCode] = field(default_factory=dict)
+
+    def role(self, name: str) -> AccountCode:
+        """The account a generated voucher uses for ``name`` (``bank``, ``special_fund``…).
+
+        :raise ValidationFailed: the chart has no account for that purpose.
+        """
+        code = self.roles.get(name)
+        if code is None:
+            raise field_error(
+                "chart", f"the {self.id} chart has no account for {name.replace('_', ' ')}"
+            )
+        return code
 
 
 def load_chart(chart_id: str) -> Chart:
@@ -110,6 +124,7 @@ def load_chart(chart_id: str) -> Chart:
         undistributed_account=head["undistributed_account"],
         appropriation_account=head["appropriation_account"],
         accounts=accounts,
+        roles=dict(head.get("roles", {})),
     )
 
 

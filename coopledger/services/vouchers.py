@@ -388,6 +388,13 @@ def check_open(store: Store, org: Org, booked_on: date) -> None:
     _check_open(store, org, booked_on)
 
 
+def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: datetime) -> Voucher:
+    """Check and record a draft inside the caller's transaction (generated vouchers: asset
+    acquisitions, depreciation, share events); it is then reviewed and posted like any other."""
+    _check_draft(store, org, actor, draft, now)
+    return _load(store, org, store.add_voucher(org.id, draft, actor.user_id, now))
+
+
 def _replay(store: Store, org: Org, key: str, digest: str) -> Voucher:
     found = store.idempotency(org.id, key)
     if found is None or found[1] is None:  # pragma: no cover - the claim failed, so the row exists

@@ -318,3 +318,142 @@ class AuditEventRow(Base):
     object_key: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text, default="{}")
     at: Mapped[datetime] = mapped_column()
+
+
+# -- registers: fixed assets, depreciation, shares, member transactions -------------------------
+
+
+class AssetRow(Base):
+    """A fixed-asset card (固定资产卡片)."""
+
+    __tablename__ = "asset"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    asset_no: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100), default="")
+    asset_class: Mapped[str] = mapped_column(String(20))
+    poverty_project: Mapped[bool] = mapped_column(Boolean, default=False)
+    use: Mapped[str] = mapped_column(String(20))
+    acquired_on: Mapped[date] = mapped_column(Date)
+    cost_fen: Mapped[int] = mapped_column()
+    salvage_fen: Mapped[int] = mapped_column(default=0)
+    useful_life_months: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(30))
+    total_units: Mapped[int | None] = mapped_column()
+    opening_accumulated_fen: Mapped[int] = mapped_column(default=0)
+    opening_months: Mapped[int] = mapped_column(Integer, default=0)
+    nominal: Mapped[bool] = mapped_column(Boolean, default=False)
+    disposed_on: Mapped[date | None] = mapped_column(Date)
+    # the acquisition voucher (none for assets migrated from older books)
+    acquisition_voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher.id", ondelete="RESTRICT")
+    )
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        UniqueConstraint("org_id", "asset_no"),
+        CheckConstraint("cost_fen > 0", name="cost_positive"),
+        CheckConstraint("salvage_fen >= 0 AND salvage_fen <= cost_fen", name="salvage"),
+        CheckConstraint("useful_life_months > 0", name="life_positive"),
+    )
+
+
+class AssetFundingRow(Base):
+    """The part of an asset's cost a fund financed (the rest is self-funded)."""
+
+    __tablename__ = "asset_funding"
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("asset.id", ondelete="CASCADE"), primary_key=True
+    )
+    fund_id: Mapped[int] = mapped_column(
+        ForeignKey("fund.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    amount_fen: Mapped[int] = mapped_column()
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+
+class DepreciationChargeRow(Base):
+    """One month's charge for one asset, and the voucher that carries it. Deleting the draft
+    voucher frees the month, so the next run prepares it again."""
+
+    __tablename__ = "depreciation_charge"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column()
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    __table_args__ = (
+        UniqueConstraint("asset_id", "year", "month"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+
+class AssetUsageRow(Base):
+    """Units an asset depreciated by units of production yielded in a month."""
+
+    __tablename__ = "asset_usage"
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("asset.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    units: Mapped[int] = mapped_column()
+
+
+class ShareEventRow(Base):
+    """A dated, reasoned event of the share register; its effect is in share_allocation."""
+
+    __tablename__ = "share_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(400))
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("fund.id", ondelete="RESTRICT"))
+    amount_fen: Mapped[int | None] = mapped_column()
+    basis: Mapped[str | None] = mapped_column(String(20))
+    statuses: Mapped[str] = mapped_column(String(200), default="")
+    share_class: Mapped[str | None] = mapped_column(String(40))
+    from_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    to_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (Index("ix_share_event_org_date", "org_id", "occurred_on"),)
+
+
+class ShareAllocationRow(Base):
+    """What an event did to one member's holding of one class (signed fen)."""
+
+    __tablename__ = "share_allocation"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("share_event.id", ondelete="RESTRICT"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    share_class: Mapped[str] = mapped_column(String(40))
+    amount_fen: Mapped[int] = mapped_column()
+    __table_args__ = (CheckConstraint("amount_fen <> 0", name="amount_nonzero"),)
+
+
+class MemberTransactionRow(Base):
+    """What a member sold to or bought through the cooperative (交易量 / 交易额)."""
+
+    __tablename__ = "member_transaction"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    product: Mapped[str] = mapped_column(String(100))
+    quantity_milli: Mapped[int] = mapped_column()
+    unit: Mapped[str] = mapped_column(String(20))
+    amount_fen: Mapped[int] = mapped_column()
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        Index("ix_member_transaction_org_member_date", "org_id", "member_id", "occurred_on"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )

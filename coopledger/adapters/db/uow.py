@@ -7,6 +7,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from coopledger.adapters.db.engine import READONLY
+from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
 
 
@@ -16,6 +17,7 @@ class SqlUnitOfWork:
         self._readonly = readonly
         self._session: Session | None = None
         self._store: SqlStore | None = None
+        self._registers: SqlRegisters | None = None
 
     @property
     def store(self) -> SqlStore:
@@ -23,11 +25,18 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return self._store
 
+    @property
+    def registers(self) -> SqlRegisters:
+        if self._registers is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._registers
+
     def __enter__(self) -> Self:
         self._session = self._factory()
         if self._readonly:
             self._session.connection(execution_options={READONLY: True})
         self._store = SqlStore(self._session)
+        self._registers = SqlRegisters(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -38,6 +47,7 @@ class SqlUnitOfWork:
             self._session.close()
             self._session = None
             self._store = None
+            self._registers = None
 
     def commit(self) -> None:
         assert self._session is not None

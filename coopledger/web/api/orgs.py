@@ -9,11 +9,10 @@ from flask.views import MethodView
 
 from coopledger.domain.accounts import CHARTS, Account
 from coopledger.domain.members import MemberKind, PovertyStatus, mask
-from coopledger.domain.money import format_amount
 from coopledger.services import orgs as svc
-from coopledger.services.ports import Fund, Member, Org
+from coopledger.services.ports import Member, Org
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
-from coopledger.web.api.fields import Money, Text
+from coopledger.web.api.fields import Text
 
 blp = Blueprint(
     "orgs",
@@ -115,29 +114,6 @@ class MemberList(ma.Schema):
     next_cursor = ma.fields.String(allow_none=True)
 
 
-class FundIn(ma.Schema):
-    code = ma.fields.String(required=True)
-    name = Text(required=True, max_length=200, min_length=1)
-    source = ma.fields.String(required=True, validate=ma.validate.OneOf(svc.FUND_SOURCES))
-    grantor = Text(load_default="", max_length=200)
-    purpose = Text(load_default="", max_length=400)
-    granted = Money(load_default=0, metadata={"type": "string", "example": "400000.00"})
-
-
-class FundOut(ma.Schema):
-    code = ma.fields.String()
-    name = ma.fields.String()
-    source = ma.fields.String()
-    grantor = ma.fields.String()
-    purpose = ma.fields.String()
-    granted = ma.fields.String()
-
-
-class FundList(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(FundOut))
-    next_cursor = ma.fields.String(allow_none=True)
-
-
 def present_org(org: Org) -> dict[str, Any]:
     return {
         "code": org.code,
@@ -176,17 +152,6 @@ def present_member(member: Member) -> dict[str, Any]:
         "poverty_status": member.poverty_status,
         "joined_on": member.joined_on.isoformat() if member.joined_on else None,
         "left_on": member.left_on.isoformat() if member.left_on else None,
-    }
-
-
-def present_fund(fund: Fund) -> dict[str, Any]:
-    return {
-        "code": fund.code,
-        "name": fund.name,
-        "source": fund.source,
-        "grantor": fund.grantor,
-        "purpose": fund.purpose,
-        "granted": format_amount(fund.granted_fen),
     }
 
 
@@ -263,28 +228,3 @@ class OneMember(MethodView):
     def patch(self, data: dict[str, Any], org: str, member_no: str) -> dict[str, Any]:
         """Change a member; a poverty-status change is kept as dated history."""
         return present_member(svc.update_member(uow(), actor(), org, member_no, data))
-
-
-@blp.route("/<org>/funds")
-class Funds(MethodView):
-    @blp.response(200, FundList)
-    def get(self, org: str) -> dict[str, Any]:
-        """The fund register."""
-        return {
-            "items": [present_fund(f) for f in svc.list_funds(uow(), actor(), org)],
-            "next_cursor": None,
-        }
-
-    @blp.arguments(FundIn)
-    @blp.response(201, FundOut)
-    def post(self, data: dict[str, Any], org: str) -> dict[str, Any]:
-        """Register a fund (资金来源)."""
-        fields = {**data, "granted_fen": data.pop("granted")}
-        return present_fund(svc.create_fund(uow(), actor(), org, fields))
-
-
-@blp.route("/<org>/funds/<code>")
-@blp.response(200, FundOut)
-def get_fund(org: str, code: str) -> dict[str, Any]:
-    """One fund."""
-    return present_fund(svc.get_fund(uow(), actor(), org, code))

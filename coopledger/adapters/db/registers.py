@@ -1,0 +1,488 @@
+"""The SQL implementation of :class:`coopledger.services.ports.Registers`: asset cards,
+depreciation charges, the share register and member transactions. Flushes, never commits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from coopledger.adapters.db.tables import (
+    AccountRow,
+    AssetFundingRow,
+    AssetRow,
+    AssetUsageRow,
+    DepreciationChargeRow,
+    FundRow,
+    MemberRow,
+    MemberStatusRow,
+    MemberTransactionRow,
+    ShareAllocationRow,
+    ShareEventRow,
+    VoucherLineRow,
+    VoucherRow,
+)
+from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method
+from coopledger.domain.periods import Period, voucher_number
+from coopledger.services.ports import (
+    AssetRecord,
+    Charge,
+    FundFigures,
+    FundLine,
+    HolderRow,
+    ShareEvent,
+)
+
+_SIGNED = case(
+    (VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=-VoucherLineRow.amount_fen
+)
+
+
+class SqlRegisters:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- fixed assets ----------------------------------------------------------------------------
+
+    def add_asset(
+        self,
+        org_id: int,
+        asset: FixedAsset,
+        fund_ids: Mapping[str, int],
+        voucher_id: int | None,
+        at: datetime,
+    ) -> int:
+        row = AssetRow(
+            org_id=org_id,
+            asset_no=asset.asset_no,
+            name=asset.name,
+            category=asset.category,
+            asset_class=asset.asset_class.value,
+            poverty_project=asset.poverty_project,
+            use=asset.use.value,
+            acquired_on=asset.acquired_on,
+            cost_fen=asset.cost_fen,
+            salvage_fen=asset.salvage_fen,
+            useful_life_months=asset.useful_life_months,
+            method=asset.method.value,
+            total_units=asset.total_units,
+            opening_accumulated_fen=asset.opening_accumulated_fen,
+            opening_months=asset.opening_months,
+            nominal=asset.nominal,
+            disposed_on=asset.disposed_on,
+            acquisition_voucher_id=voucher_id,
+            created_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        for code, amount in asset.funding.items():
+            self.session.add(
+                AssetFundingRow(asset_id=row.id, fund_id=fund_ids[code], amount_fen=amount)
+            )
+        self.session.flush()
+        return row.id
+
+    def _records(self, rows: Sequence[AssetRow]) -> list[AssetRecord]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        funding: dict[int, dict[str, int]] = defaultdict(dict)
+        for asset_id, code, amount in self.session.execute(
+            select(AssetFundingRow.asset_id, FundRow.code, AssetFundingRow.amount_fen)
+            .join(FundRow, FundRow.id == AssetFundingRow.fund_id)
+            .where(AssetFundingRow.asset_id.in_(ids))
+        ):
+            funding[asset_id][code] = amount
+        charges: dict[int, dict[Period, Charge]] = defaultdict(dict)
+        for asset_id, year, month, amount, voucher_id, status in self.session.execute(
+            select(
+                DepreciationChargeRow.asset_id,
+                DepreciationChargeRow.year,
+                DepreciationChargeRow.month,
+                DepreciationChargeRow.amount_fen,
+                DepreciationChargeRow.voucher_id,
+                VoucherRow.status,
+            )
+            .join(VoucherRow, VoucherRow.id == DepreciationChargeRow.voucher_id)
+            .where(DepreciationChargeRow.asset_id.in_(ids))
+        ):
+            charges[asset_id][Period(year, month)] = Charge(amount, voucher_id, status == "posted")
+        usage: dict[int, dict[Period, int]] = defaultdict(dict)
+        for asset_id, year, month, units in self.session.execute(
+            select(
+                AssetUsageRow.asset_id, AssetUsageRow.year, AssetUsageRow.month, AssetUsageRow.units
+            ).where(AssetUsageRow.asset_id.in_(ids))
+        ):
+            usage[asset_id][Period(year, month)] = units
+        return [
+            AssetRecord(
+                id=r.id,
+                asset=FixedAsset(
+                    asset_no=r.asset_no,
+                    name=r.name,
+                    asset_class=AssetClass(r.asset_class),
+                    use=AssetUse(r.use),
+                    acquired_on=r.acquired_on,
+                    cost_fen=r.cost_fen,
+                    salvage_fen=r.salvage_fen,
+                    useful_life_months=r.useful_life_months,
+                    method=Method(r.method),
+                    category=r.category,
+                    poverty_project=r.poverty_project,
+                    funding=funding.get(r.id, {}),
+                    opening_accumulated_fen=r.opening_accumulated_fen,
+                    opening_months=r.opening_months,
+                    nominal=r.nominal,
+                    total_units=r.total_units,
+                    disposed_on=r.disposed_on,
+                ),
+                acquisition_voucher_id=r.acquisition_voucher_id,
+                charges=charges.get(r.id, {}),
+                usage=usage.get(r.id, {}),
+            )
+            for r in rows
+        ]
+
+    def asset(self, org_id: int, asset_no: str) -> AssetRecord | None:
+        row = self.session.scalar(
+            select(AssetRow).where(AssetRow.org_id == org_id, AssetRow.asset_no == asset_no)
+        )
+        return self._records([row])[0] if row else None
+
+    def assets(self, org_id: int) -> list[AssetRecord]:
+        rows = self.session.scalars(
+            select(AssetRow).where(AssetRow.org_id == org_id).order_by(AssetRow.asset_no)
+        ).all()
+        return self._records(rows)
+
+    def add_charges(self, voucher_id: int, charges: Sequence[tuple[int, Period, int]]) -> None:
+        self.session.execute(
+            DepreciationChargeRow.__table__.insert(),  # type: ignore[attr-defined]
+            [
+                {
+                    "asset_id": a,
+                    "year": p.year,
+                    "month": p.month,
+                    "amount_fen": fen,
+                    "voucher_id": voucher_id,
+                }
+                for a, p, fen in charges
+            ],
+        )
+
+    def set_disposed(self, asset_id: int, on: date) -> None:
+        self.session.execute(update(AssetRow).where(AssetRow.id == asset_id).values(disposed_on=on))
+
+    def set_usage(self, asset_id: int, period: Period, units: int) -> None:
+        existing = self.session.get(AssetUsageRow, (asset_id, period.year, period.month))
+        if existing is None:
+            self.session.add(
+                AssetUsageRow(asset_id=asset_id, year=period.year, month=period.month, units=units)
+            )
+        else:
+            existing.units = units
+        self.session.flush()
+
+    # -- funds -----------------------------------------------------------------------------------
+
+    def fund_figures(self, org_id: int, fund_accounts: Sequence[str]) -> dict[str, FundFigures]:
+        codes = dict(
+            self.session.execute(select(FundRow.id, FundRow.code).where(FundRow.org_id == org_id))
+            .tuples()
+            .all()
+        )
+        account_ids = select(AccountRow.id).where(
+            AccountRow.org_id == org_id, AccountRow.code.in_(fund_accounts)
+        )
+        moved: dict[int, tuple[int, int]] = {}
+        for fund_id, credit, debit in self.session.execute(
+            select(
+                VoucherLineRow.fund_id,
+                func.sum(case((VoucherLineRow.side == "C", VoucherLineRow.amount_fen), else_=0)),
+                func.sum(case((VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=0)),
+            )
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherLineRow.fund_id.is_not(None),
+                VoucherLineRow.account_id.in_(account_ids),
+            )
+            .group_by(VoucherLineRow.fund_id)
+        ):
+            moved[fund_id] = (int(credit), int(debit))
+        special: dict[int, int] = defaultdict(int)
+        committed: dict[int, int] = defaultdict(int)
+        asset_nos: dict[int, list[str]] = defaultdict(list)
+        for fund_id, amount, asset_no, status in self.session.execute(
+            select(
+                AssetFundingRow.fund_id,
+                AssetFundingRow.amount_fen,
+                AssetRow.asset_no,
+                VoucherRow.status,
+            )
+            .join(AssetRow, AssetRow.id == AssetFundingRow.asset_id)
+            .outerjoin(VoucherRow, VoucherRow.id == AssetRow.acquisition_voucher_id)
+            .where(AssetRow.org_id == org_id)
+            .order_by(AssetRow.asset_no)
+        ):
+            special[fund_id] += amount
+            asset_nos[fund_id].append(asset_no)
+            if status is not None and status != "posted":
+                committed[fund_id] += amount
+        quantified = dict(
+            self.session.execute(
+                select(ShareEventRow.fund_id, func.sum(ShareAllocationRow.amount_fen))
+                .join(ShareAllocationRow, ShareAllocationRow.event_id == ShareEventRow.id)
+                .where(ShareEventRow.org_id == org_id, ShareEventRow.fund_id.is_not(None))
+                .group_by(ShareEventRow.fund_id)
+            )
+            .tuples()
+            .all()
+        )
+        return {
+            code: FundFigures(
+                received=moved.get(fund_id, (0, 0))[0],
+                spent=moved.get(fund_id, (0, 0))[1],
+                committed_to_assets=committed.get(fund_id, 0),
+                special_fund=special.get(fund_id, 0),
+                quantified=int(quantified.get(fund_id) or 0),
+                asset_nos=tuple(asset_nos.get(fund_id, [])),
+            )
+            for fund_id, code in codes.items()
+        }
+
+    def fund_lines(self, org_id: int, fund_id: int) -> list[FundLine]:
+        rows = self.session.execute(
+            select(
+                VoucherRow.id,
+                VoucherRow.year,
+                VoucherRow.month,
+                VoucherRow.number,
+                VoucherRow.status,
+                VoucherRow.booked_on,
+                VoucherRow.memo,
+                AccountRow.code,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+            )
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(VoucherLineRow.org_id == org_id, VoucherLineRow.fund_id == fund_id)
+            .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
+        )
+        return [
+            FundLine(
+                vid,
+                voucher_number(Period(y, m), n) if n else None,
+                status,
+                booked,
+                memo,
+                code,
+                amount if side == "D" else 0,
+                amount if side == "C" else 0,
+            )
+            for vid, y, m, n, status, booked, memo, code, side, amount in rows
+        ]
+
+    # -- members and shares ----------------------------------------------------------------------
+
+    def holders(self, org_id: int, on: date) -> list[HolderRow]:
+        latest = (
+            select(MemberStatusRow.member_id, func.max(MemberStatusRow.id).label("status_id"))
+            .join(MemberRow, MemberRow.id == MemberStatusRow.member_id)
+            .where(MemberRow.org_id == org_id, MemberStatusRow.effective_on <= on)
+            .group_by(MemberStatusRow.member_id)
+            .subquery()
+        )
+        status = aliased(MemberStatusRow)
+        rows = self.session.execute(
+            select(
+                MemberRow.id,
+                MemberRow.member_no,
+                MemberRow.name,
+                MemberRow.kind,
+                status.status,
+                MemberRow.joined_on,
+                MemberRow.left_on,
+            )
+            .outerjoin(latest, latest.c.member_id == MemberRow.id)
+            .outerjoin(status, status.id == latest.c.status_id)
+            .where(MemberRow.org_id == org_id)
+        )
+        return [
+            HolderRow(
+                mid,
+                no,
+                name,
+                kind,
+                st or "none",
+                (joined is None or joined <= on) and (left is None or left > on),
+            )
+            for mid, no, name, kind, st, joined, left in rows
+        ]
+
+    def add_share_event(
+        self, org_id: int, fields: Mapping[str, object], allocations: Sequence[tuple[int, str, int]]
+    ) -> int:
+        row = ShareEventRow(org_id=org_id, **dict(fields))
+        self.session.add(row)
+        self.session.flush()
+        if allocations:
+            self.session.execute(
+                ShareAllocationRow.__table__.insert(),  # type: ignore[attr-defined]
+                [
+                    {"event_id": row.id, "member_id": m, "share_class": c, "amount_fen": fen}
+                    for m, c, fen in allocations
+                ],
+            )
+        return row.id
+
+    def share_events(self, org_id: int) -> list[ShareEvent]:
+        numbers = dict(
+            self.session.execute(
+                select(MemberRow.id, MemberRow.member_no).where(MemberRow.org_id == org_id)
+            )
+            .tuples()
+            .all()
+        )
+        funds = dict(
+            self.session.execute(select(FundRow.id, FundRow.code).where(FundRow.org_id == org_id))
+            .tuples()
+            .all()
+        )
+        events = self.session.scalars(
+            select(ShareEventRow)
+            .where(ShareEventRow.org_id == org_id)
+            .order_by(ShareEventRow.occurred_on, ShareEventRow.id)
+        ).all()
+        allocations: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+        for event_id, member_id, share_class, amount in self.session.execute(
+            select(
+                ShareAllocationRow.event_id,
+                ShareAllocationRow.member_id,
+                ShareAllocationRow.share_class,
+                ShareAllocationRow.amount_fen,
+            )
+            .where(ShareAllocationRow.event_id.in_([e.id for e in events]))
+            .order_by(ShareAllocationRow.id)
+        ):
+            allocations[event_id].append((numbers[member_id], share_class, amount))
+        return [
+            ShareEvent(
+                e.id,
+                e.kind,
+                e.occurred_on,
+                e.reason,
+                funds.get(e.fund_id) if e.fund_id else None,
+                e.amount_fen,
+                e.basis,
+                tuple(s for s in e.statuses.split(",") if s),
+                e.share_class,
+                numbers.get(e.from_member_id) if e.from_member_id else None,
+                numbers.get(e.to_member_id) if e.to_member_id else None,
+                e.voucher_id,
+                tuple(allocations.get(e.id, [])),
+            )
+            for e in events
+        ]
+
+    def share_balances(self, org_id: int, through: date | None) -> dict[int, dict[str, int]]:
+        query = (
+            select(
+                ShareAllocationRow.member_id,
+                ShareAllocationRow.share_class,
+                func.sum(ShareAllocationRow.amount_fen),
+            )
+            .join(ShareEventRow, ShareEventRow.id == ShareAllocationRow.event_id)
+            .where(ShareEventRow.org_id == org_id)
+            .group_by(ShareAllocationRow.member_id, ShareAllocationRow.share_class)
+        )
+        if through is not None:
+            query = query.where(ShareEventRow.occurred_on <= through)
+        out: dict[int, dict[str, int]] = defaultdict(dict)
+        for member_id, share_class, amount in self.session.execute(query):
+            out[member_id][share_class] = int(amount)
+        return dict(out)
+
+    def account_balances_by_member(
+        self, org_id: int, code: str, through: date | None
+    ) -> dict[int, int]:
+        """Credit-minus-debit balance per member on ``code`` and its sub-accounts (posted lines)."""
+        account_ids = select(AccountRow.id).where(
+            AccountRow.org_id == org_id, AccountRow.code.startswith(code)
+        )
+        query = (
+            select(VoucherLineRow.member_id, func.sum(-_SIGNED))
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherLineRow.account_id.in_(account_ids),
+                VoucherLineRow.member_id.is_not(None),
+            )
+            .group_by(VoucherLineRow.member_id)
+        )
+        if through is not None:
+            query = query.where(VoucherRow.booked_on <= through)
+        return {int(m): int(b) for m, b in self.session.execute(query)}
+
+    def add_member_transaction(
+        self, org_id: int, member_id: int, fields: Mapping[str, object]
+    ) -> int:
+        row = MemberTransactionRow(org_id=org_id, member_id=member_id, **dict(fields))
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def member_transactions(
+        self, org_id: int, member_id: int | None, year: int
+    ) -> list[tuple[int, str, str, int, int]]:
+        """(member id, product, unit, quantity in thousandths, amount in fen) per member and product."""
+        query: Any = (
+            select(
+                MemberTransactionRow.member_id,
+                MemberTransactionRow.product,
+                MemberTransactionRow.unit,
+                func.sum(MemberTransactionRow.quantity_milli),
+                func.sum(MemberTransactionRow.amount_fen),
+            )
+            .where(
+                MemberTransactionRow.org_id == org_id,
+                MemberTransactionRow.occurred_on >= date(year, 1, 1),
+                MemberTransactionRow.occurred_on <= date(year, 12, 31),
+            )
+            .group_by(
+                MemberTransactionRow.member_id,
+                MemberTransactionRow.product,
+                MemberTransactionRow.unit,
+            )
+            .order_by(MemberTransactionRow.member_id, MemberTransactionRow.product)
+        )
+        if member_id is not None:
+            query = query.where(MemberTransactionRow.member_id == member_id)
+        return [(int(m), p, u, int(q), int(a)) for m, p, u, q, a in self.session.execute(query)]
+
+    def member_credits(self, org_id: int, member_id: int, code: str, year: int) -> int:
+        """Credits to ``code`` for a member in vouchers dated in ``year`` (refunds allotted)."""
+        account_ids = select(AccountRow.id).where(
+            AccountRow.org_id == org_id, AccountRow.code.startswith(code)
+        )
+        total = self.session.scalar(
+            select(func.coalesce(func.sum(VoucherLineRow.amount_fen), 0))
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherLineRow.member_id == member_id,
+                VoucherLineRow.side == "C",
+                VoucherLineRow.account_id.in_(account_ids),
+                VoucherRow.year == year,
+            )
+        )
+        return int(total or 0)

@@ -1,0 +1,186 @@
+"""Fixed assets (固定资产卡片) and their depreciation schedule (SPEC §2, domain.md §4.6).
+
+Depreciation is monthly, from the month after acquisition (for an asset migrated from older
+books, after the months already charged there), still charged in the month of disposal, never
+past fully depreciated and never for an asset at the nominal 1 yuan. The straight-line charge is
+fixed when depreciation starts: round-half-up((cost − salvage − opening accumulated) ÷ remaining
+months); the last month takes what remains, so the total is exact to the fen. Units of
+production charges each month's recorded units at the rate per unit, the last unit taking the
+remainder. The 专项基金 a fiscal fund formed is never released to income as the asset depreciates.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from coopledger.domain.errors import ValidationFailed
+from coopledger.domain.money import round_half_up
+from coopledger.domain.periods import Period
+
+NOMINAL_FEN = 100  # 名义金额: one yuan
+
+
+class AssetClass(enum.StrEnum):
+    OPERATING = "operating"  # 经营性
+    PUBLIC_WELFARE = "public_welfare"  # 公益性
+    HOUSEHOLD = "household"  # 到户类
+
+
+class AssetUse(enum.StrEnum):
+    PRODUCTION = "production"  # → 生产成本 / 经营支出
+    MANAGEMENT = "management"  # → 管理费用
+    PUBLIC_WELFARE = "public_welfare"  # → 其他支出
+
+
+class Method(enum.StrEnum):
+    STRAIGHT_LINE = "straight_line"
+    UNITS_OF_PRODUCTION = "units_of_production"
+
+
+@dataclass(frozen=True, slots=True)
+class FixedAsset:
+    """An asset card. Amounts in fen; ``funding`` maps a fund code to the part it financed."""
+
+    asset_no: str
+    name: str
+    asset_class: AssetClass
+    use: AssetUse
+    acquired_on: date
+    cost_fen: int
+    salvage_fen: int
+    useful_life_months: int
+    method: Method = Method.STRAIGHT_LINE
+    category: str = ""
+    poverty_project: bool = False
+    funding: Mapping[str, int] = field(default_factory=dict)
+    opening_accumulated_fen: int = 0
+    opening_months: int = 0
+    nominal: bool = False
+    total_units: int | None = None  # units of production: what the asset yields over its life
+    disposed_on: date | None = None
+
+    @property
+    def depreciable_fen(self) -> int:
+        """What this system still charges: cost − salvage − depreciation charged in older books."""
+        return self.cost_fen - self.salvage_fen - self.opening_accumulated_fen
+
+    @property
+    def first_period(self) -> Period:
+        """The first month this system charges."""
+        period = Period.of(self.acquired_on).next()
+        for _ in range(self.opening_months):
+            period = period.next()
+        return period
+
+    @property
+    def migrated(self) -> bool:
+        return self.opening_accumulated_fen > 0 or self.opening_months > 0
+
+
+def validate_asset(asset: FixedAsset) -> None:
+    """:raise ValidationFailed: every problem of the card at once, keyed by field."""
+    errors: dict[str, list[str]] = {}
+    if asset.cost_fen <= 0:
+        errors["cost"] = ["must be more than zero"]
+    if asset.useful_life_months <= 0:
+        errors["useful_life_months"] = ["must be at least one month"]
+    if asset.salvage_fen < 0 or asset.salvage_fen > asset.cost_fen:
+        errors["salvage"] = ["must lie between zero and the cost"]
+    if any(amount <= 0 for amount in asset.funding.values()):
+        errors["funding"] = ["each fund's part must be more than zero"]
+    elif sum(asset.funding.values()) > asset.cost_fen:
+        errors["funding"] = [
+            "the funds' parts add up to more than the cost (the rest is self-funded)"
+        ]
+    if asset.opening_accumulated_fen < 0 or (
+        asset.cost_fen > 0 and asset.opening_accumulated_fen > asset.cost_fen - asset.salvage_fen
+    ):
+        errors["opening_accumulated"] = ["must lie between zero and cost minus salvage"]
+    if asset.opening_months < 0 or (
+        asset.useful_life_months > 0
+        and asset.opening_months >= asset.useful_life_months
+        and asset.depreciable_fen > 0
+    ):
+        errors["opening_months"] = ["must be fewer than the useful life"]
+    if asset.nominal and asset.cost_fen != NOMINAL_FEN:
+        errors["cost"] = ["an asset at the nominal amount is recorded at 1.00 yuan"]
+    if asset.method is Method.UNITS_OF_PRODUCTION and not asset.total_units:
+        errors["total_units"] = [
+            "units of production needs the units the asset yields over its life"
+        ]
+    if asset.disposed_on is not None and asset.disposed_on < asset.acquired_on:
+        errors["disposed_on"] = ["must not be before the acquisition"]
+    if errors:
+        raise ValidationFailed(f"asset {asset.asset_no} is invalid", errors=errors)
+
+
+def monthly_charge(asset: FixedAsset) -> int:
+    """The fixed straight-line monthly charge in fen (0 when nothing is to be charged)."""
+    remaining = asset.useful_life_months - asset.opening_months
+    if asset.nominal or remaining <= 0 or asset.depreciable_fen <= 0:
+        return 0
+    return round_half_up(Decimal(asset.depreciable_fen) / Decimal(remaining))
+
+
+def schedule(
+    asset: FixedAsset, usage: Mapping[Period, int] | None = None
+) -> list[tuple[Period, int]]:
+    """Every month's charge over the asset's life (zero months left out), disposal honoured.
+
+    ``usage`` (units of production only) maps a month to the units recorded for it.
+    """
+    if asset.nominal or asset.depreciable_fen <= 0:
+        return []
+    last_allowed = Period.of(asset.disposed_on) if asset.disposed_on else None
+    out: list[tuple[Period, int]] = []
+    left = asset.depreciable_fen
+    if asset.method is Method.UNITS_OF_PRODUCTION:
+        assert asset.total_units
+        used = 0
+        for period in sorted(usage or {}):
+            if period < asset.first_period or (last_allowed and period > last_allowed) or left <= 0:
+                continue
+            used += (usage or {})[period]
+            target = (
+                asset.depreciable_fen
+                if used >= asset.total_units
+                else round_half_up(
+                    Decimal(asset.depreciable_fen) * Decimal(used) / Decimal(asset.total_units)
+                )
+            )
+            charge = min(left, target - (asset.depreciable_fen - left))
+            if charge > 0:
+                out.append((period, charge))
+                left -= charge
+        return out
+    monthly = monthly_charge(asset)
+    remaining = asset.useful_life_months - asset.opening_months
+    period = asset.first_period
+    for month in range(remaining):
+        if last_allowed is not None and period > last_allowed:
+            break
+        charge = left if month == remaining - 1 else min(monthly, left)
+        if charge > 0:
+            out.append((period, charge))
+            left -= charge
+        period = period.next()
+    return out
+
+
+def charges_due(
+    asset: FixedAsset,
+    through: Period,
+    charged: set[Period],
+    usage: Mapping[Period, int] | None = None,
+) -> list[tuple[Period, int]]:
+    """The months up to ``through`` that have not been charged yet, with their amounts."""
+    return [(p, fen) for p, fen in schedule(asset, usage) if p <= through and p not in charged]
+
+
+def accumulated(asset: FixedAsset, charged_fen: int) -> int:
+    """Accumulated depreciation: what older books charged plus what this system posted."""
+    return asset.opening_accumulated_fen + charged_fen

@@ -1,0 +1,114 @@
+"""The share register (成员账户 / 股权): who holds what, by class, and the events that move it.
+
+Capital (股金, account 301) lives in the ledger; the register adds what the ledger does not say —
+which part of a member's capital came from household-level poverty assets, and the quantified
+shares of 专项基金 formed by fiscal subsidies and donations (财政补助 / 捐赠量化), which are held,
+reassigned when a household exits poverty, but never transferred or paid out to a member who
+leaves. Quantification splits an amount to the fen by the largest-remainder method, extra fen
+to the lower member numbers.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from coopledger.domain.errors import ValidationFailed, field_error
+from coopledger.domain.members import member_sort_key
+from coopledger.domain.money import allocate
+
+
+class ShareClass(enum.StrEnum):
+    CAPITAL_FROM_POVERTY_ASSETS = "capital_from_poverty_assets"  # memo split of 301
+    RESERVE = "reserve_share"  # 公积金份额
+    FISCAL = "fiscal_share"  # 财政补助量化份额
+    DONATION = "donation_share"  # 捐赠量化份额
+
+
+class EventKind(enum.StrEnum):
+    QUANTIFY_FISCAL = "quantify_fiscal"
+    QUANTIFY_DONATION = "quantify_donation"
+    REASSIGN = "reassign"
+    TRANSFER = "transfer"
+    REDEEM = "redeem"
+    CONTRIBUTE = "contribute"
+    FORFEIT = "forfeit"  # a member who leaves gives its quantified shares back to the pool
+
+
+class Basis(enum.StrEnum):
+    ALL_MEMBERS = "all_members"
+    STATUSES = "statuses"
+    EXPLICIT = "explicit"
+
+
+DEFAULT_STATUSES = ("poor", "monitored")
+QUANTIFIED = (ShareClass.FISCAL, ShareClass.DONATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A member as quantification sees it: number, kind, and poverty status on the event's date."""
+
+    member_no: str
+    kind: str
+    status: str
+    active: bool = True
+
+
+def quantify(
+    amount_fen: int,
+    holders: Sequence[Holder],
+    basis: Basis,
+    statuses: Sequence[str] = DEFAULT_STATUSES,
+    explicit: Mapping[str, int] | None = None,
+) -> list[tuple[str, int]]:
+    """Spread ``amount_fen`` over members: evenly over all active members, evenly over the
+    households whose status is in ``statuses``, or as ``explicit`` amounts that add up to it.
+
+    :raise ValidationFailed: nobody qualifies; explicit amounts that do not add up or name
+        an unknown member; a non-positive amount.
+    """
+    if amount_fen <= 0:
+        raise field_error("amount", "must be more than zero")
+    by_no = {h.member_no: h for h in holders}
+    if basis is Basis.EXPLICIT:
+        allocations = dict(explicit or {})
+        unknown = sorted(no for no in allocations if no not in by_no or not by_no[no].active)
+        if unknown:
+            raise field_error("allocations", f"unknown or departed member(s): {', '.join(unknown)}")
+        if any(v <= 0 for v in allocations.values()):
+            raise field_error("allocations", "each amount must be more than zero")
+        if sum(allocations.values()) != amount_fen:
+            raise field_error("allocations", "the amounts must add up to the amount quantified")
+        return sorted(allocations.items(), key=lambda kv: member_sort_key(kv[0]))
+    if basis is Basis.ALL_MEMBERS:
+        chosen = [h for h in holders if h.active]
+    else:
+        chosen = [h for h in holders if h.active and h.kind == "household" and h.status in statuses]
+    if not chosen:
+        raise field_error("basis", "no member qualifies for this quantification")
+    chosen.sort(key=lambda h: member_sort_key(h.member_no))
+    parts = allocate(amount_fen, [1] * len(chosen))
+    return [(h.member_no, part) for h, part in zip(chosen, parts, strict=True)]
+
+
+def check_transfer(share_class: str) -> None:
+    """Only capital changes hands; a quantified subsidy or donation share is not transferable.
+
+    :raise ValidationFailed: any other class.
+    """
+    if share_class != "capital":
+        raise ValidationFailed(
+            "a quantified subsidy or donation share is not transferable; only capital is",
+            code="not_transferable",
+            errors={"class": ["only capital is transferable"]},
+        )
+
+
+def percent(part: int, total: int) -> str:
+    """A share of the total as a percentage with two decimals, rounded half up (for display)."""
+    if total == 0:
+        return "0.00"
+    hundredths = (part * 10000 * 2 + total) // (2 * total)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"

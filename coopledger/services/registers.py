@@ -1,0 +1,379 @@
+"""Funds, fixed assets and depreciation: where poverty-alleviation money becomes traceable.
+
+A fiscal grant is received into 专项应付款 (per fund); registering an asset it financed prepares
+the acquisition voucher — Dr 固定资产 / Cr 银行存款, and for the fund-financed part Dr 专项应付款 /
+Cr 专项基金 in the same voucher. Depreciation runs prepare one voucher per month not yet charged.
+Generated vouchers go through review and posting like any other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from coopledger.domain.accounts import Chart, Subledger, load_chart
+from coopledger.domain.assets import AssetUse, FixedAsset, charges_due, validate_asset
+from coopledger.domain.errors import (
+    Duplicate,
+    NotFound,
+    PeriodClosed,
+    ValidationFailed,
+    field_error,
+)
+from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.money import format_amount
+from coopledger.domain.periods import Period
+from coopledger.domain.roles import Action, Actor
+from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import (
+    AssetRecord,
+    Fund,
+    FundFigures,
+    FundLine,
+    Org,
+    Store,
+    UnitOfWork,
+)
+from coopledger.services.vouchers import prepare
+
+Clock = Callable[[], datetime]
+USE_ROLE = {
+    AssetUse.PRODUCTION: "depreciation_production",
+    AssetUse.MANAGEMENT: "depreciation_management",
+    AssetUse.PUBLIC_WELFARE: "depreciation_public_welfare",
+}
+
+
+# -- funds ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FundView:
+    fund: Fund
+    figures: FundFigures
+
+    @property
+    def balance(self) -> int:
+        """Received and not yet spent (专项应付款 still held)."""
+        return self.figures.received - self.figures.spent
+
+    @property
+    def unspent_for_assets(self) -> int:
+        """What a new asset may still draw: the balance less funding awaiting its voucher."""
+        return self.balance - self.figures.committed_to_assets
+
+
+def fund_accounts(chart: Chart, store: Store, org: Org) -> list[str]:
+    """The accounts that keep a fund subledger (专项应付款, 一事一议资金…) and their sub-accounts."""
+    return [a.code for a in store.accounts(org.id).values() if a.subledger is Subledger.FUND]
+
+
+def fund_views(uow: UnitOfWork, actor: Actor, org_code: str) -> list[FundView]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return _views(uow, org)
+
+
+def fund_view(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundView:
+    """:raise NotFound: no such fund in this organization."""
+    for view in fund_views(uow, actor, org_code):
+        if view.fund.code == code:
+            return view
+    raise NotFound(f"fund {code!r} not found")
+
+
+def _views(uow: UnitOfWork, org: Org) -> list[FundView]:
+    chart = load_chart(org.chart)
+    figures = uow.registers.fund_figures(org.id, fund_accounts(chart, uow.store, org))
+    empty = FundFigures(0, 0, 0, 0, 0, ())
+    return [FundView(f, figures.get(f.code, empty)) for f in uow.store.funds(org.id)]
+
+
+@dataclass(frozen=True, slots=True)
+class TracedAsset:
+    record: AssetRecord
+    funded_fen: int
+    accumulated_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class FundTrace:
+    view: FundView
+    receipts: list[FundLine]
+    spending: list[FundLine]
+    assets: list[TracedAsset]
+    quantified: list[tuple[str, str, int]]  # member number, name, fen
+
+    @property
+    def ties(self) -> bool:
+        """Each step adds up: lines to figures, assets to 专项基金, shares within it."""
+        received = sum(ln.credit_fen for ln in self.receipts if ln.status == "posted")
+        spent = sum(ln.debit_fen for ln in self.spending if ln.status == "posted")
+        to_assets = sum(a.funded_fen for a in self.assets)
+        shares = sum(q[2] for q in self.quantified)
+        f = self.view.figures
+        return (
+            received == f.received
+            and spent == f.spent
+            and to_assets == f.special_fund
+            and shares == f.quantified
+            and shares <= to_assets
+        )
+
+
+def fund_trace(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundTrace:
+    """A fund from grant to receipts, spending vouchers, assets (depreciated to date) and the
+    members' quantified shares. :raise NotFound: no such fund."""
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        view = next((v for v in _views(uow, org) if v.fund.code == code), None)
+        if view is None:
+            raise NotFound(f"fund {code!r} not found")
+        lines = registers.fund_lines(org.id, view.fund.id)
+        assets = [
+            TracedAsset(r, r.asset.funding[code], accumulated(r))
+            for r in registers.assets(org.id)
+            if code in r.asset.funding
+        ]
+        holders = {h.member_id: h for h in registers.holders(org.id, date.max)}
+        per_member: dict[str, int] = defaultdict(int)
+        names: dict[str, str] = {}
+        for event in registers.share_events(org.id):
+            if event.fund == code:
+                for member_no, _cls, fen in event.allocations:
+                    per_member[member_no] += fen
+        for h in holders.values():
+            names[h.member_no] = h.name
+    quantified = [(no, names.get(no, ""), fen) for no, fen in sorted(per_member.items()) if fen]
+    return FundTrace(
+        view,
+        [ln for ln in lines if ln.credit_fen],
+        [ln for ln in lines if ln.debit_fen],
+        assets,
+        quantified,
+    )
+
+
+# -- fixed assets --------------------------------------------------------------------------------
+
+
+def accumulated(record: AssetRecord) -> int:
+    """Accumulated depreciation: older books' plus the posted charges of this system."""
+    return record.asset.opening_accumulated_fen + sum(
+        c.amount_fen for c in record.charges.values() if c.posted
+    )
+
+
+def register_asset(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    asset: FixedAsset,
+    *,
+    pay_account: str | None = None,
+    clock: Clock = utcnow,
+) -> tuple[AssetRecord, Voucher | None]:
+    """Record an asset card and prepare its acquisition voucher (none for a migrated asset,
+    whose cost and depreciation come in with the opening balances).
+
+    :raise ValidationFailed: the card is invalid; an unknown fund; a fund asked for more than
+        its unspent balance. :raise Duplicate: the asset number is taken.
+    :raise PeriodClosed: the acquisition date lies in a closed month.
+    """
+    validate_asset(asset)
+    now = clock()
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        if registers.asset(org.id, asset.asset_no) is not None:
+            raise Duplicate(f"asset {asset.asset_no} exists")
+        fund_ids = store.funds_by_code(org.id, set(asset.funding))
+        unknown = sorted(set(asset.funding) - set(fund_ids))
+        if unknown:
+            raise field_error("funding", f"unknown fund(s): {', '.join(unknown)}")
+        views = {v.fund.code: v for v in _views(uow, org)}
+        errors = {
+            f"funding.{code}": [
+                f"more than the fund's unspent balance of {format_amount(views[code].unspent_for_assets)} yuan"
+            ]
+            for code, amount in asset.funding.items()
+            if amount > views[code].unspent_for_assets
+        }
+        if errors:
+            raise ValidationFailed("a fund cannot finance that much", errors=errors)
+        voucher = None
+        if not asset.migrated:
+            chart = load_chart(org.chart)
+            draft = _acquisition(chart, store, org, asset, views, pay_account or chart.role("bank"))
+            voucher = prepare(store, org, actor, draft, now)
+        registers.add_asset(org.id, asset, fund_ids, voucher.id if voucher else None, now)
+        record = registers.asset(org.id, asset.asset_no)
+        assert record is not None
+        uow.commit()
+    return record, voucher
+
+
+def _acquisition(
+    chart: Chart,
+    store: Store,
+    org: Org,
+    asset: FixedAsset,
+    views: dict[str, FundView],
+    pay_account: str,
+) -> VoucherDraft:
+    memo = f"购入固定资产 {asset.asset_no} {asset.name}"
+    fixed, special_fund = chart.role("fixed_assets"), chart.role("special_fund")
+    if asset.nominal:  # received in kind without documents: at 1 yuan, straight to 专项基金
+        lines = [
+            Line(fixed, Dr.DEBIT, asset.cost_fen, memo=memo),
+            Line(special_fund, Dr.CREDIT, asset.cost_fen, memo="名义金额入账"),
+        ]
+        return VoucherDraft(asset.acquired_on, memo, tuple(lines), attachments=1)
+    lines = [
+        Line(fixed, Dr.DEBIT, asset.cost_fen, memo=memo),
+        Line(pay_account, Dr.CREDIT, asset.cost_fen, memo=memo),
+    ]
+    for code, amount in sorted(asset.funding.items()):
+        payable = _payable_account(chart, store, org, views[code].fund)
+        lines.append(
+            Line(payable, Dr.DEBIT, amount, fund=code, memo=f"{views[code].fund.name}转专项基金")
+        )
+        lines.append(Line(special_fund, Dr.CREDIT, amount, memo=f"{views[code].fund.name}形成资产"))
+    return VoucherDraft(asset.acquired_on, memo, tuple(lines), attachments=1)
+
+
+def _payable_account(chart: Chart, store: Store, org: Org, fund: Fund) -> str:
+    """一事一议 money sits in 一事一议资金 where the chart has it; other grants in 专项应付款."""
+    accounts = store.accounts(org.id)
+    if (
+        fund.source == "one_matter_one_discussion"
+        and "231" in accounts
+        and accounts["231"].subledger is Subledger.FUND
+    ):
+        return "231"
+    return chart.role("special_payable")
+
+
+def list_assets(uow: UnitOfWork, actor: Actor, org_code: str) -> list[AssetRecord]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return uow.registers.assets(org.id)
+
+
+def get_asset(uow: UnitOfWork, actor: Actor, org_code: str, asset_no: str) -> AssetRecord:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        record = uow.registers.asset(org.id, asset_no)
+    if record is None:
+        raise NotFound(f"asset {asset_no!r} not found")
+    return record
+
+
+def dispose_asset(
+    uow: UnitOfWork, actor: Actor, org_code: str, asset_no: str, on: date
+) -> AssetRecord:
+    """Record the disposal date: the asset is still charged in that month, never after.
+
+    :raise ValidationFailed: before acquisition, or a month already charged after it.
+    """
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
+        record = uow.registers.asset(org.id, asset_no)
+        if record is None:
+            raise NotFound(f"asset {asset_no!r} not found")
+        if on < record.asset.acquired_on:
+            raise field_error("date", "must not be before the acquisition")
+        later = [p for p in record.charges if p > Period.of(on)]
+        if later:
+            raise field_error(
+                "date",
+                f"{max(later)} has been charged already; delete that depreciation draft first",
+            )
+        uow.registers.set_disposed(record.id, on)
+        updated = uow.registers.asset(org.id, asset_no)
+        assert updated is not None
+        uow.commit()
+    return updated
+
+
+def record_usage(
+    uow: UnitOfWork, actor: Actor, org_code: str, asset_no: str, period: Period, units: int
+) -> AssetRecord:
+    """Units an asset depreciated by units of production yielded in a month.
+
+    :raise ValidationFailed: not such an asset, units ≤ 0, or a month already charged.
+    """
+    if units <= 0:
+        raise field_error("units", "must be more than zero")
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
+        record = uow.registers.asset(org.id, asset_no)
+        if record is None:
+            raise NotFound(f"asset {asset_no!r} not found")
+        if record.asset.method.value != "units_of_production":
+            raise field_error("units", "the asset is depreciated by straight line")
+        if period in record.charges:
+            raise field_error("period", f"{period} has been charged already")
+        uow.registers.set_usage(record.id, period, units)
+        updated = uow.registers.asset(org.id, asset_no)
+        assert updated is not None
+        uow.commit()
+    return updated
+
+
+def run_depreciation(
+    uow: UnitOfWork, actor: Actor, org_code: str, through: Period, *, clock: Clock = utcnow
+) -> list[Voucher]:
+    """Prepare one depreciation voucher per month up to ``through`` that is not charged yet:
+    Dr 生产成本 / 管理费用 / 其他支出 by each asset's use, Cr 累计折旧. Running it twice prepares
+    nothing twice.
+
+    :raise PeriodClosed: a month with charges due is closed (named in the message).
+    """
+    now = clock()
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        chart = load_chart(org.chart)
+        due: dict[Period, list[tuple[AssetRecord, int]]] = defaultdict(list)
+        for record in registers.assets(org.id):
+            for period, fen in charges_due(
+                record.asset, through, set(record.charges), record.usage
+            ):
+                due[period].append((record, fen))
+        closed = [
+            p for p in sorted(due) if store.period_status(org.id, p.year, p.month) == "closed"
+        ]
+        if closed:
+            raise PeriodClosed(
+                f"{closed[0]} is closed; depreciation due in it cannot be charged there"
+            )
+        vouchers = []
+        for period in sorted(due):
+            draft = _depreciation_voucher(chart, period, due[period])
+            voucher = prepare(store, org, actor, draft, now)
+            registers.add_charges(voucher.id, [(r.id, period, fen) for r, fen in due[period]])
+            vouchers.append(voucher)
+        uow.commit()
+    return vouchers
+
+
+def _depreciation_voucher(
+    chart: Chart, period: Period, charges: list[tuple[AssetRecord, int]]
+) -> VoucherDraft:
+    memo = f"计提{period.year}年{period.month}月固定资产折旧"
+    by_account: dict[str, int] = defaultdict(int)
+    for record, fen in charges:
+        by_account[chart.role(USE_ROLE[record.asset.use])] += fen
+    lines = [
+        Line(code, Dr.DEBIT, fen, memo=f"{memo}（{len(charges)}项资产）")
+        for code, fen in sorted(by_account.items())
+    ]
+    lines.append(
+        Line(chart.role("accumulated_depreciation"), Dr.CREDIT, sum(by_account.values()), memo=memo)
+    )
+    return VoucherDraft(period.last_day, memo, tuple(lines), attachments=1)

@@ -1,0 +1,561 @@
+"""The share register, its events, member transactions and the member account (成员账户).
+
+Capital (股金) is the member's balance on account 301 in the ledger; the register adds the
+classes the ledger does not hold — capital from household-level poverty assets, reserve share,
+quantified fiscal and donation shares — from dated, reasoned events. Events that move money
+(contribute, transfer, redeem, leave) prepare their vouchers, reviewed and posted as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from coopledger.domain.accounts import load_chart
+from coopledger.domain.errors import NotFound, ValidationFailed, field_error
+from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.members import PovertyStatus, member_sort_key
+from coopledger.domain.money import format_amount
+from coopledger.domain.roles import Action, Actor, Role
+from coopledger.domain.shares import (
+    DEFAULT_STATUSES,
+    Basis,
+    EventKind,
+    Holder,
+    ShareClass,
+    check_transfer,
+    quantify,
+)
+from coopledger.services.access import org_for, require
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import HolderRow, Org, ShareEvent, UnitOfWork
+from coopledger.services.registers import _views
+from coopledger.services.vouchers import prepare
+
+Clock = Callable[[], datetime]
+CLASSES = (
+    "capital",
+    "capital_from_poverty_assets",
+    "reserve_share",
+    "fiscal_share",
+    "donation_share",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    member_no: str
+    name: str
+    kind: str
+    poverty_status: str
+    capital: int
+    capital_from_poverty_assets: int
+    reserve_share: int
+    fiscal_share: int
+    donation_share: int
+
+    @property
+    def total(self) -> int:
+        """The account share that residual surplus is split by: capital + reserve + quantified."""
+        return self.capital + self.reserve_share + self.fiscal_share + self.donation_share
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    holdings: list[Holding]
+    ledger_capital: int  # the 301 balance in the ledger, for the tie
+
+    @property
+    def totals(self) -> dict[str, int]:
+        out = {c: sum(getattr(h, c) for h in self.holdings) for c in CLASSES}
+        out["total"] = sum(h.total for h in self.holdings)
+        return out
+
+    @property
+    def ties(self) -> bool:
+        return self.totals["capital"] == self.ledger_capital
+
+
+def _holdings(uow: UnitOfWork, org: Org, as_of: date | None) -> Register:
+    chart = load_chart(org.chart)
+    registers = uow.registers
+    capital = registers.account_balances_by_member(org.id, chart.role("capital"), as_of)
+    shares = registers.share_balances(org.id, as_of)
+    holdings = []
+    for h in sorted(
+        registers.holders(org.id, as_of or date.max), key=lambda h: member_sort_key(h.member_no)
+    ):
+        held = shares.get(h.member_id, {})
+        cap = capital.get(h.member_id, 0)
+        if not h.active and cap == 0 and not any(held.values()):
+            continue
+        holdings.append(
+            Holding(
+                h.member_no,
+                h.name,
+                h.kind,
+                h.status,
+                cap,
+                min(cap, held.get(ShareClass.CAPITAL_FROM_POVERTY_ASSETS, 0)),
+                held.get(ShareClass.RESERVE, 0),
+                held.get(ShareClass.FISCAL, 0),
+                held.get(ShareClass.DONATION, 0),
+            )
+        )
+    return Register(holdings, sum(capital.values()))
+
+
+def share_register(
+    uow: UnitOfWork, actor: Actor, org_code: str, as_of: date | None = None
+) -> Register:
+    """Every member's holding by class, with totals that tie to the ledger's 301."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return _holdings(uow, org, as_of)
+
+
+def share_events(uow: UnitOfWork, actor: Actor, org_code: str) -> list[ShareEvent]:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return uow.registers.share_events(org.id)
+
+
+@dataclass(frozen=True)
+class EventInput:
+    kind: str
+    occurred_on: date
+    reason: str
+    fund: str | None = None
+    amount_fen: int | None = None
+    basis: str | None = None
+    statuses: Sequence[str] = DEFAULT_STATUSES
+    allocations: Mapping[str, int] = field(default_factory=dict)
+    from_member: str | None = None
+    to_member: str | None = None
+    share_class: str | None = None
+    from_poverty_assets: bool = False
+    pay_account: str | None = None
+
+
+def record_event(
+    uow: UnitOfWork, actor: Actor, org_code: str, event: EventInput, *, clock: Clock = utcnow
+) -> tuple[ShareEvent, Voucher | None]:
+    """Record a share event: ``quantify_fiscal`` / ``quantify_donation`` (a fund's 专项基金 spread
+    over members), ``reassign`` (a quantified share handed from one household to another),
+    ``transfer`` (capital only, with its voucher), ``redeem`` (capital paid back, with its
+    voucher), ``contribute`` (capital paid in, with its voucher).
+
+    :raise ValidationFailed: a field is missing or wrong; more quantified than the fund's
+        unquantified 专项基金; a transfer of a quantified share (``not_transferable``); more
+        than the member holds.
+    """
+    now = clock()
+    errors: dict[str, list[str]] = {}
+    if event.kind not in set(EventKind) - {EventKind.FORFEIT}:
+        errors["kind"] = [
+            "must be quantify_fiscal, quantify_donation, reassign, transfer, redeem or contribute"
+        ]
+    if not event.reason.strip():
+        errors["reason"] = ["every event says why"]
+    bad = [s for s in event.statuses if s not in set(PovertyStatus)]
+    if bad:
+        errors["statuses"] = [f"unknown poverty status(es): {', '.join(bad)}"]
+    if errors:
+        raise ValidationFailed("the share event is invalid", errors=errors)
+    kind = EventKind(event.kind)
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        holders = {h.member_no: h for h in registers.holders(org.id, event.occurred_on)}
+        chart = load_chart(org.chart)
+        fields: dict[str, Any] = {
+            "kind": kind.value,
+            "occurred_on": event.occurred_on,
+            "reason": event.reason.strip(),
+            "created_by": actor.user_id,
+            "created_at": now,
+            "amount_fen": event.amount_fen,
+        }
+        allocations: list[tuple[int, str, int]] = []
+        voucher = None
+        if kind in (EventKind.QUANTIFY_FISCAL, EventKind.QUANTIFY_DONATION):
+            allocations = _quantify(uow, org, event, holders, fields)
+        elif kind is EventKind.REASSIGN:
+            allocations = _reassign(uow, org, event, holders, fields)
+        else:
+            if kind is EventKind.TRANSFER:
+                check_transfer(event.share_class or "capital")
+            member_no = event.to_member if kind is EventKind.CONTRIBUTE else event.from_member
+            member = _holder(
+                holders, member_no, "to_member" if kind is EventKind.CONTRIBUTE else "from_member"
+            )
+            amount = _amount(event)
+            capital_code = chart.role("capital")
+            if kind is not EventKind.CONTRIBUTE:
+                held = registers.account_balances_by_member(org.id, capital_code, None).get(
+                    member.member_id, 0
+                )
+                if amount > held:
+                    raise field_error(
+                        "amount",
+                        f"more than member {member.member_no}'s capital of {format_amount(held)} yuan",
+                    )
+            pay = event.pay_account or chart.role("bank")
+            if kind is EventKind.TRANSFER:
+                target = _holder(holders, event.to_member, "to_member")
+                lines = (
+                    Line(
+                        capital_code, Dr.DEBIT, amount, member=member.member_no, memo=event.reason
+                    ),
+                    Line(
+                        capital_code, Dr.CREDIT, amount, member=target.member_no, memo=event.reason
+                    ),
+                )
+                fields.update(
+                    from_member_id=member.member_id,
+                    to_member_id=target.member_id,
+                    share_class="capital",
+                )
+            elif kind is EventKind.REDEEM:
+                lines = (
+                    Line(
+                        capital_code, Dr.DEBIT, amount, member=member.member_no, memo=event.reason
+                    ),
+                    Line(pay, Dr.CREDIT, amount, memo=event.reason),
+                )
+                fields.update(from_member_id=member.member_id, share_class="capital")
+            else:
+                lines = (
+                    Line(pay, Dr.DEBIT, amount, memo=event.reason),
+                    Line(
+                        capital_code, Dr.CREDIT, amount, member=member.member_no, memo=event.reason
+                    ),
+                )
+                fields.update(to_member_id=member.member_id, share_class="capital")
+                if event.from_poverty_assets:
+                    allocations = [
+                        (member.member_id, ShareClass.CAPITAL_FROM_POVERTY_ASSETS.value, amount)
+                    ]
+            voucher = prepare(
+                store,
+                org,
+                actor,
+                VoucherDraft(event.occurred_on, event.reason.strip()[:200], lines, 1),
+                now,
+            )
+            fields["voucher_id"] = voucher.id
+        event_id = registers.add_share_event(org.id, fields, allocations)
+        recorded = next(e for e in registers.share_events(org.id) if e.id == event_id)
+        uow.commit()
+    return recorded, voucher
+
+
+def _amount(event: EventInput) -> int:
+    if event.amount_fen is None or event.amount_fen <= 0:
+        raise field_error("amount", "must be more than zero")
+    return event.amount_fen
+
+
+def _holder(holders: Mapping[str, HolderRow], member_no: str | None, field_name: str) -> HolderRow:
+    if not member_no:
+        raise field_error(field_name, "name the member")
+    holder = holders.get(member_no)
+    if holder is None:
+        raise field_error(field_name, f"unknown member {member_no!r}")
+    if not holder.active:
+        raise field_error(field_name, f"member {member_no} is not a member on that date")
+    return holder
+
+
+def _quantify(
+    uow: UnitOfWork,
+    org: Org,
+    event: EventInput,
+    holders: Mapping[str, HolderRow],
+    fields: dict[str, Any],
+) -> list[tuple[int, str, int]]:
+    if not event.fund:
+        raise field_error("fund", "name the fund whose 专项基金 is quantified")
+    view = next((v for v in _views(uow, org) if v.fund.code == event.fund), None)
+    if view is None:
+        raise field_error("fund", f"unknown fund {event.fund!r}")
+    basis = Basis(event.basis) if event.basis in set(Basis) else None
+    if basis is None:
+        raise field_error("basis", "must be all_members, statuses or explicit")
+    amount = (
+        sum(event.allocations.values())
+        if basis is Basis.EXPLICIT and event.amount_fen is None
+        else _amount(event)
+    )
+    available = view.figures.special_fund - view.figures.quantified
+    if amount > available:
+        raise field_error(
+            "amount",
+            f"more than the fund's unquantified 专项基金 of {format_amount(available)} yuan",
+        )
+    parts = quantify(
+        amount,
+        [Holder(h.member_no, h.kind, h.status, h.active) for h in holders.values()],
+        basis,
+        tuple(event.statuses),
+        event.allocations,
+    )
+    share_class = (
+        ShareClass.FISCAL if event.kind == EventKind.QUANTIFY_FISCAL else ShareClass.DONATION
+    )
+    fields.update(
+        fund_id=view.fund.id,
+        amount_fen=amount,
+        basis=basis.value,
+        statuses=",".join(event.statuses) if basis is Basis.STATUSES else "",
+        share_class=share_class.value,
+    )
+    return [(holders[no].member_id, share_class.value, fen) for no, fen in parts if fen]
+
+
+def _reassign(
+    uow: UnitOfWork,
+    org: Org,
+    event: EventInput,
+    holders: Mapping[str, HolderRow],
+    fields: dict[str, Any],
+) -> list[tuple[int, str, int]]:
+    share_class = event.share_class or ShareClass.FISCAL.value
+    if share_class not in (ShareClass.FISCAL, ShareClass.DONATION):
+        raise field_error("class", "only a quantified fiscal or donation share is reassigned")
+    giver = holders.get(event.from_member or "")
+    if giver is None:
+        raise field_error("from_member", f"unknown member {event.from_member!r}")
+    receiver = _holder(holders, event.to_member, "to_member")
+    held = uow.registers.share_balances(org.id, None).get(giver.member_id, {}).get(share_class, 0)
+    amount = event.amount_fen if event.amount_fen is not None else held
+    if amount <= 0:
+        raise field_error(
+            "amount", f"member {giver.member_no} holds no {share_class.replace('_', ' ')}"
+        )
+    if amount > held:
+        raise field_error(
+            "amount",
+            f"more than member {giver.member_no}'s {share_class.replace('_', ' ')} of {format_amount(held)} yuan",
+        )
+    fields.update(
+        from_member_id=giver.member_id,
+        to_member_id=receiver.member_id,
+        share_class=share_class,
+        amount_fen=amount,
+    )
+    return [(giver.member_id, share_class, -amount), (receiver.member_id, share_class, amount)]
+
+
+# -- member transactions and the member account --------------------------------------------------
+
+
+def record_transaction(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    member_no: str,
+    occurred_on: date,
+    product: str,
+    quantity_milli: int,
+    unit: str | None,
+    amount_fen: int,
+    *,
+    clock: Clock = utcnow,
+) -> tuple[int, int, int]:
+    """A member's business with the cooperative (交易量 and 交易额). Returns the member's totals
+    for that product and year: (count of records, quantity in thousandths, amount in fen).
+
+    :raise ValidationFailed: no product, a product without a unit, amounts ≤ 0, unknown member.
+    """
+    errors: dict[str, list[str]] = {}
+    if not product.strip():
+        errors["product"] = ["name the product"]
+    if not unit or not unit.strip():
+        errors["unit"] = ["a product's quantity needs its unit (kg, 头, 吨…)"]
+    if quantity_milli <= 0:
+        errors["quantity"] = ["must be more than zero"]
+    if amount_fen <= 0:
+        errors["amount"] = ["must be more than zero"]
+    if errors:
+        raise ValidationFailed("the transaction is invalid", errors=errors)
+    assert unit is not None
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        member = uow.store.member(org.id, member_no)
+        if member is None:
+            raise NotFound(f"member {member_no!r} not found")
+        uow.registers.add_member_transaction(
+            org.id,
+            member.id,
+            {
+                "occurred_on": occurred_on,
+                "product": product.strip(),
+                "quantity_milli": quantity_milli,
+                "unit": unit.strip(),
+                "amount_fen": amount_fen,
+                "created_by": actor.user_id,
+                "created_at": clock(),
+            },
+        )
+        rows = [
+            r
+            for r in uow.registers.member_transactions(org.id, member.id, occurred_on.year)
+            if r[1] == product.strip() and r[2] == unit.strip()
+        ]
+        uow.commit()
+    return len(rows), rows[0][3], rows[0][4]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccount:
+    member_no: str
+    name: str
+    year: int
+    poverty_status: str
+    opening: Holding | None
+    closing: Holding | None
+    transactions: list[tuple[str, str, int, int]]  # product, unit, quantity (thousandths), fen
+    patronage_refund: int
+    residual_distribution: int
+
+
+def member_account(
+    uow: UnitOfWork, actor: Actor, org_code: str, member_no: str, year: int
+) -> MemberAccount:
+    """成员账户 of one member for one year: opening (= last year's closing) and closing holdings,
+    transactions per product, patronage refund and residual distribution allotted in the year.
+
+    A household user reads its own account only; any other is 404 to it.
+    """
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = store.org_by_code(org_code)
+        if org is None or not actor.sees(org.id):
+            raise NotFound(f"organization {org_code!r} not found")
+        member = store.member(org.id, member_no)
+        if actor.role is Role.HOUSEHOLD:
+            if member is None or member.id != actor.member_id:
+                raise NotFound(f"member {member_no!r} not found")
+        else:
+            require(actor, Action.READ_BOOKS)
+        if member is None:
+            raise NotFound(f"member {member_no!r} not found")
+        opening = _find(_holdings(uow, org, date(year - 1, 12, 31)), member_no)
+        closing = _find(_holdings(uow, org, date(year, 12, 31)), member_no)
+        transactions = [
+            (p, u, q, a)
+            for _m, p, u, q, a in registers.member_transactions(org.id, member.id, year)
+        ]
+        chart = load_chart(org.chart)
+        refund = residual = 0
+        if "patronage_payable" in chart.roles:
+            refund = registers.member_credits(
+                org.id, member.id, chart.role("patronage_payable"), year
+            )
+            residual = registers.member_credits(
+                org.id, member.id, chart.role("residual_payable"), year
+            )
+        status = next(
+            (
+                h.status
+                for h in registers.holders(org.id, date(year, 12, 31))
+                if h.member_id == member.id
+            ),
+            "none",
+        )
+    return MemberAccount(
+        member.member_no,
+        member.name,
+        year,
+        status,
+        opening,
+        closing,
+        transactions,
+        refund,
+        residual,
+    )
+
+
+def _find(register: Register, member_no: str) -> Holding | None:
+    return next((h for h in register.holdings if h.member_no == member_no), None)
+
+
+def status_on(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str, on: date) -> str:
+    """A member's poverty status on a date, from its dated history."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        for holder in uow.registers.holders(org.id, on):
+            if holder.member_no == member_no:
+                return holder.status
+    raise NotFound(f"member {member_no!r} not found")
+
+
+def leave(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    member_no: str,
+    on: date,
+    *,
+    pay_account: str | None = None,
+    clock: Clock = utcnow,
+) -> Voucher | None:
+    """A member leaves: it is paid back its capital and reserve share only (a draft voucher);
+    its quantified subsidy and donation shares go back to the pool, unpaid (SPEC §2).
+
+    :raise ValidationFailed: already left; a date before joining.
+    """
+    now = clock()
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        member = store.member(org.id, member_no)
+        if member is None:
+            raise NotFound(f"member {member_no!r} not found")
+        if member.left_on is not None:
+            raise field_error("date", f"member {member_no} left on {member.left_on}")
+        if member.joined_on is not None and on < member.joined_on:
+            raise field_error("date", "must not be before the member joined")
+        chart = load_chart(org.chart)
+        capital = registers.account_balances_by_member(org.id, chart.role("capital"), None).get(
+            member.id, 0
+        )
+        held = registers.share_balances(org.id, None).get(member.id, {})
+        reserve = held.get(ShareClass.RESERVE, 0)
+        pay = pay_account or chart.role("bank")
+        lines: list[Line] = []
+        memo = f"成员{member.member_no}{member.name}退社，退还出资及公积金份额"
+        if capital > 0:
+            lines.append(
+                Line(chart.role("capital"), Dr.DEBIT, capital, member=member.member_no, memo=memo)
+            )
+        if reserve > 0:
+            lines.append(Line(chart.role("surplus_reserve"), Dr.DEBIT, reserve, memo=memo))
+        voucher = None
+        if lines:
+            lines.append(Line(pay, Dr.CREDIT, capital + max(reserve, 0), memo=memo))
+            voucher = prepare(store, org, actor, VoucherDraft(on, memo[:200], tuple(lines), 1), now)
+        forfeit = [
+            (member.id, cls, -fen)
+            for cls, fen in held.items()
+            if cls in (ShareClass.FISCAL, ShareClass.DONATION, ShareClass.RESERVE) and fen
+        ]
+        registers.add_share_event(
+            org.id,
+            {
+                "kind": EventKind.FORFEIT.value,
+                "occurred_on": on,
+                "reason": memo,
+                "created_by": actor.user_id,
+                "created_at": now,
+                "from_member_id": member.id,
+                "voucher_id": voucher.id if voucher else None,
+            },
+            forfeit,
+        )
+        store.update_member(member.id, {"left_on": on})
+        uow.commit()
+    return voucher
