@@ -20,6 +20,7 @@ from coopledger.services.clock import utcnow
 from coopledger.services.ports import Fund, Member, Org, UnitOfWork
 
 Clock = Callable[[], datetime]
+BOOKS_BEGIN = date(2000, 1, 1)
 ORG_CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}", re.ASCII)
 FUND_SOURCES = (
     "municipal_pro_poor",
@@ -181,8 +182,6 @@ def create_member(
     actor: Actor,
     org_code: str,
     fields: Mapping[str, object],
-    *,
-    clock: Clock = utcnow,
 ) -> Member:
     """Admit a member. ``fields``: member_no, name, kind, household_size, id_number, bank_account,
     poverty_status, joined_on.
@@ -200,11 +199,13 @@ def create_member(
         if store.member(org.id, str(values["member_no"])) is not None:
             raise Duplicate(f"member {values['member_no']} exists")
         member = store.add_member(org.id, values)
+        # the status given at registration holds from the member's joining (or, when that is not
+        # known, from the start of the books) until a dated change says otherwise
         joined = values.get("joined_on")
         store.add_member_status(
             member.id,
             str(values["poverty_status"]),
-            joined if isinstance(joined, date) else clock().date(),
+            joined if isinstance(joined, date) else BOOKS_BEGIN,
         )
         uow.commit()
     return member
