@@ -9,6 +9,7 @@ leave a gap.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -52,19 +53,28 @@ def writer(url: str, tmp: str, tokens: dict[str, str], queue: Any) -> None:
     engine = make_engine(url)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     actor = auth.actor_named(SqlUnitOfWork(sessions), "acc")
+    def send(path: str, headers: dict[str, str], body: object = None) -> Any:
+        """As a client does: a 503 (database busy) is retried after its Retry-After."""
+        for _ in range(3):
+            response = client.post(path, json=body, headers=headers)
+            if response.status_code != 503:
+                return response
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+        return response
+
     for i in range(PER_WRITER):
-        created = client.post("/api/v1/orgs/conc/vouchers", json=BODY, headers=acc)
+        created = send("/api/v1/orgs/conc/vouchers", acc, BODY)
         statuses.append(created.status_code)
         if created.status_code != 201:
             continue
         base = f"/api/v1/orgs/conc/vouchers/{created.json['id']}"
-        statuses.append(client.post(f"{base}/review", headers=rev).status_code)
+        statuses.append(send(f"{base}/review", rev).status_code)
         if i % 10 == 3:
             try:
                 vouchers.post_voucher(FailingCommit(sessions), actor, "conc", created.json["id"])
             except RuntimeError:
                 injected += 1
-        statuses.append(client.post(f"{base}/post", headers=acc).status_code)
+        statuses.append(send(f"{base}/post", acc).status_code)
     engine.dispose()
     queue.put((statuses, injected))
 

@@ -20,7 +20,7 @@ from coopledger.domain.errors import Unbalanced, ValidationFailed
 from coopledger.domain.money import MAX_AMOUNT_FEN, format_amount
 
 GENESIS_HASH = "0" * 64
-MAX_LINES = 500
+MAX_LINES = 10_000  # generated vouchers (distribution, depreciation); the API takes at most 500
 MAX_MEMO = 200
 
 

@@ -245,6 +245,8 @@ class UnitOfWork(Protocol):
     def store(self) -> Store: ...
     @property
     def registers(self) -> Registers: ...
+    @property
+    def distributions(self) -> Distributions: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
@@ -358,3 +360,88 @@ class Registers(Protocol):
         self, org_id: int, member_id: int | None, year: int
     ) -> list[tuple[int, str, str, int, int]]: ...
     def member_credits(self, org_id: int, member_id: int, code: str, year: int) -> int: ...
+
+
+# -- surplus distribution ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaidSoFar:
+    patronage_fen: int = 0
+    residual_fen: int = 0
+    offset_fen: int = 0
+    converted_fen: int = 0
+
+    @property
+    def settled_fen(self) -> int:
+        return self.patronage_fen + self.residual_fen
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLineRecord:
+    member_id: int
+    member_no: str
+    name: str
+    kind: str
+    transaction_fen: int
+    account_share_fen: int
+    fiscal_share_fen: int
+    poverty_status: str
+    patronage_fen: int
+    residual_fen: int
+    topup_fen: int
+    minimum_fen: int | None
+    paid: PaidSoFar
+
+    @property
+    def total_fen(self) -> int:
+        return self.patronage_fen + self.residual_fen
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    id: int
+    org_code: str
+    year: int
+    status: str
+    inputs: Mapping[str, object]
+    S: int
+    L: int
+    R: int
+    others: int
+    D: int
+    P: int
+    Q: int
+    T: int
+    prepared_by: str
+    resolution: str | None
+    approved_on: date | None
+    approved_by: str | None
+    vouchers: tuple[int, ...]
+    lines: tuple[PlanLineRecord, ...]
+
+
+class Distributions(Protocol):
+    def fiscal_year_surplus(self, org_id: int, year: int, *, lock: bool = False) -> int | None: ...
+    def add_plan(
+        self,
+        org_id: int,
+        year: int,
+        pools: Mapping[str, int],
+        inputs: Mapping[str, object],
+        lines: Sequence[tuple[int, Mapping[str, object]]],
+        prepared_by: int,
+        at: datetime,
+    ) -> int: ...
+    def plan(self, org_id: int, plan_id: int, *, lock: bool = False) -> PlanRecord | None: ...
+    def plans(self, org_id: int, year: int | None) -> list[tuple[int, int, str]]: ...
+    def set_plan(self, plan_id: int, fields: Mapping[str, object]) -> None: ...
+    def delete_plan(self, plan_id: int) -> None: ...
+    def add_payments(
+        self,
+        plan_id: int,
+        voucher_id: int,
+        paid_on: date,
+        method: str,
+        rows: Sequence[tuple[int, int, int, int]],
+    ) -> None: ...

@@ -78,7 +78,8 @@ class Register:
         return self.totals["capital"] == self.ledger_capital
 
 
-def _holdings(uow: UnitOfWork, org: Org, as_of: date | None) -> Register:
+def holdings_as_of(uow: UnitOfWork, org: Org, as_of: date | None) -> Register:
+    """The register inside the caller's transaction (the distribution reads it at year end)."""
     chart = load_chart(org.chart)
     registers = uow.registers
     capital = registers.account_balances_by_member(org.id, chart.role("capital"), as_of)
@@ -113,7 +114,7 @@ def share_register(
     """Every member's holding by class, with totals that tie to the ledger's 301."""
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        return _holdings(uow, org, as_of)
+        return holdings_as_of(uow, org, as_of)
 
 
 def share_events(uow: UnitOfWork, actor: Actor, org_code: str) -> list[ShareEvent]:
@@ -443,8 +444,8 @@ def member_account(
             require(actor, Action.READ_BOOKS)
         if member is None:
             raise NotFound(f"member {member_no!r} not found")
-        opening = _find(_holdings(uow, org, date(year - 1, 12, 31)), member_no)
-        closing = _find(_holdings(uow, org, date(year, 12, 31)), member_no)
+        opening = _find(holdings_as_of(uow, org, date(year - 1, 12, 31)), member_no)
+        closing = _find(holdings_as_of(uow, org, date(year, 12, 31)), member_no)
         transactions = [
             (p, u, q, a)
             for _m, p, u, q, a in registers.member_transactions(org.id, member.id, year)

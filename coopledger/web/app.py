@@ -21,7 +21,7 @@ from coopledger.domain.errors import DomainError
 from coopledger.resources import resource_dir
 from coopledger.services.auth import PasswordHasher, authenticate
 from coopledger.web import strict_json
-from coopledger.web.api import auth, books, orgs, registers, vouchers
+from coopledger.web.api import auth, books, distributions, orgs, registers, vouchers
 from coopledger.web.api.common import uow
 from coopledger.web.errors import domain_problem, flatten_messages, problem
 
@@ -126,7 +126,14 @@ def create_app(
         },
     )
     api = Api(app)
-    for blueprint in (auth.blp, orgs.blp, vouchers.blp, books.blp, registers.blp):
+    for blueprint in (
+        auth.blp,
+        orgs.blp,
+        vouchers.blp,
+        books.blp,
+        registers.blp,
+        distributions.blp,
+    ):
         api.register_blueprint(blueprint)
 
     app.before_request(_check_body)

@@ -1,6 +1,6 @@
 """Engines for the embedded SQLite default and for PostgreSQL.
 
-SQLite: WAL, foreign keys on, ``synchronous=FULL``, a 5 s busy timeout, and every transaction
+SQLite: WAL, foreign keys on, ``synchronous=FULL``, a 15 s busy timeout, and every transaction
 opened with ``BEGIN IMMEDIATE`` — a deferred BEGIN that later writes gets SQLITE_BUSY despite the
 timeout (reliability.md §0.5). The driver's own transaction handling is switched off
 (``isolation_level=None``) so that SQLAlchemy's BEGIN, COMMIT and SAVEPOINT are the real ones.
@@ -25,7 +25,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
-    engine = create_engine(url, connect_args={"timeout": 5}, **kwargs)
+    engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -35,7 +35,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -457,3 +457,75 @@ class MemberTransactionRow(Base):
         Index("ix_member_transaction_org_member_date", "org_id", "member_id", "occurred_on"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
     )
+
+
+# -- surplus distribution ------------------------------------------------------------------------
+
+
+class DistributionPlanRow(Base):
+    """A distribution plan (盈余分配方案) with its inputs and pools, draft → approved → posted."""
+
+    __tablename__ = "distribution_plan"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    inputs: Mapped[str] = mapped_column(
+        Text
+    )  # JSON: rates, appropriations, guarantee, weights' basis
+    s_fen: Mapped[int] = mapped_column()
+    l_fen: Mapped[int] = mapped_column()
+    r_fen: Mapped[int] = mapped_column()
+    others_fen: Mapped[int] = mapped_column()
+    d_fen: Mapped[int] = mapped_column()
+    p_fen: Mapped[int] = mapped_column()
+    q_fen: Mapped[int] = mapped_column()
+    t_fen: Mapped[int] = mapped_column()
+    prepared_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    resolution: Mapped[str | None] = mapped_column(String(200))
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    vouchers: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the vouchers posting prepared
+    __table_args__ = (
+        Index("ix_distribution_plan_org_year", "org_id", "year"),
+        CheckConstraint("status IN ('draft', 'approved', 'posted')", name="status"),
+    )
+
+
+class DistributionLineRow(Base):
+    """One member's part of a plan, with the weights it was computed from."""
+
+    __tablename__ = "distribution_line"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("distribution_plan.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    transaction_fen: Mapped[int] = mapped_column()
+    account_share_fen: Mapped[int] = mapped_column()
+    fiscal_share_fen: Mapped[int] = mapped_column()
+    poverty_status: Mapped[str] = mapped_column(String(20))
+    patronage_fen: Mapped[int] = mapped_column()
+    residual_fen: Mapped[int] = mapped_column()
+    topup_fen: Mapped[int] = mapped_column()
+    minimum_fen: Mapped[int | None] = mapped_column()
+    __table_args__ = (UniqueConstraint("plan_id", "member_id"),)
+
+
+class DistributionPaymentRow(Base):
+    """What was paid, offset against the member's debts, or converted into capital, and the
+    voucher that carries it (deleting that draft voucher deletes this row)."""
+
+    __tablename__ = "distribution_payment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("distribution_plan.id", ondelete="RESTRICT"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    paid_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(10))  # bank | cash | capital
+    patronage_fen: Mapped[int] = mapped_column()
+    residual_fen: Mapped[int] = mapped_column()
+    offset_fen: Mapped[int] = mapped_column(default=0)

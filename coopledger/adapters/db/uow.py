@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from coopledger.adapters.db.distributions import SqlDistributions
 from coopledger.adapters.db.engine import READONLY
 from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
@@ -18,6 +19,7 @@ class SqlUnitOfWork:
         self._session: Session | None = None
         self._store: SqlStore | None = None
         self._registers: SqlRegisters | None = None
+        self._distributions: SqlDistributions | None = None
 
     @property
     def store(self) -> SqlStore:
@@ -31,12 +33,19 @@ class SqlUnitOfWork:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return self._registers
 
+    @property
+    def distributions(self) -> SqlDistributions:
+        if self._distributions is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._distributions
+
     def __enter__(self) -> Self:
         self._session = self._factory()
         if self._readonly:
             self._session.connection(execution_options={READONLY: True})
         self._store = SqlStore(self._session)
         self._registers = SqlRegisters(self._session)
+        self._distributions = SqlDistributions(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -48,6 +57,7 @@ class SqlUnitOfWork:
             self._session = None
             self._store = None
             self._registers = None
+            self._distributions = None
 
     def commit(self) -> None:
         assert self._session is not None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 
 from coopledger.domain.money import AmountError, format_amount, parse_amount, parse_quantity
+
+_RATE_RE = re.compile(r"(0(\.[0-9]{1,6})?|1(\.0{1,6})?)", re.ASCII)
 
 
 class Money(ma.fields.Field[int]):
@@ -49,3 +53,25 @@ class Text(ma.fields.String):
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> str:
         return str(super()._deserialize(value, attr, data, **kwargs)).strip()
+
+
+class Rate(ma.fields.Field[Decimal]):
+    """A rate between 0 and 1 with at most six decimals, as a string (``"0.10"``) or a JSON number
+    (taken by its decimal text, so ``0.1`` is exactly one tenth)."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ma.ValidationError('must be a decimal such as "0.10"')
+        text = value if isinstance(value, str) else repr(value)
+        if not _RATE_RE.fullmatch(text):
+            raise ma.ValidationError(
+                'must be a decimal from 0 to 1 with at most six decimals, such as "0.10"'
+            )
+        return Decimal(text)
+
+    def _serialize(
+        self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
+        return None if value is None else str(value)

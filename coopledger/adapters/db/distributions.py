@@ -1,0 +1,211 @@
+"""The SQL implementation of :class:`coopledger.services.ports.Distributions`."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from coopledger.adapters.db.tables import (
+    DistributionLineRow,
+    DistributionPaymentRow,
+    DistributionPlanRow,
+    FiscalYearRow,
+    MemberRow,
+    OrganizationRow,
+    UserRow,
+)
+from coopledger.services.ports import PaidSoFar, PlanLineRecord, PlanRecord
+
+
+class SqlDistributions:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def fiscal_year_surplus(self, org_id: int, year: int, *, lock: bool = False) -> int | None:
+        query = select(FiscalYearRow.surplus_fen).where(
+            FiscalYearRow.org_id == org_id, FiscalYearRow.year == year
+        )
+        if lock:
+            query = query.with_for_update()
+        value = self.session.scalar(query)
+        return None if value is None else int(value)
+
+    def add_plan(
+        self,
+        org_id: int,
+        year: int,
+        pools: Mapping[str, int],
+        inputs: Mapping[str, object],
+        lines: Sequence[tuple[int, Mapping[str, object]]],
+        prepared_by: int,
+        at: datetime,
+    ) -> int:
+        row = DistributionPlanRow(
+            org_id=org_id,
+            year=year,
+            status="draft",
+            inputs=json.dumps(inputs, ensure_ascii=False),
+            s_fen=pools["S"],
+            l_fen=pools["L"],
+            r_fen=pools["R"],
+            others_fen=pools["others"],
+            d_fen=pools["D"],
+            p_fen=pools["P"],
+            q_fen=pools["Q"],
+            t_fen=pools["T"],
+            prepared_by=prepared_by,
+            created_at=at,
+            vouchers="[]",
+        )
+        self.session.add(row)
+        self.session.flush()
+        if lines:
+            self.session.execute(
+                DistributionLineRow.__table__.insert(),  # type: ignore[attr-defined]
+                [
+                    {"plan_id": row.id, "member_id": member_id, **fields}
+                    for member_id, fields in lines
+                ],
+            )
+        return row.id
+
+    def plan(self, org_id: int, plan_id: int, *, lock: bool = False) -> PlanRecord | None:
+        query = select(DistributionPlanRow).where(
+            DistributionPlanRow.org_id == org_id, DistributionPlanRow.id == plan_id
+        )
+        if lock:
+            query = query.with_for_update()
+        row = self.session.execute(
+            query.execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        users = dict(
+            self.session.execute(
+                select(UserRow.id, UserRow.username).where(
+                    UserRow.id.in_({row.prepared_by, row.approved_by or row.prepared_by})
+                )
+            )
+            .tuples()
+            .all()
+        )
+        org_code = self.session.scalar(
+            select(OrganizationRow.code).where(OrganizationRow.id == org_id)
+        )
+        paid: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for member_id, method, patronage, residual, offset in self.session.execute(
+            select(
+                DistributionPaymentRow.member_id,
+                DistributionPaymentRow.method,
+                DistributionPaymentRow.patronage_fen,
+                DistributionPaymentRow.residual_fen,
+                DistributionPaymentRow.offset_fen,
+            ).where(DistributionPaymentRow.plan_id == plan_id)
+        ):
+            totals = paid[member_id]
+            totals[0] += patronage
+            totals[1] += residual
+            totals[2] += offset
+            if method == "capital":
+                totals[3] += patronage + residual
+        lines = tuple(
+            PlanLineRecord(
+                ln.member_id,
+                no,
+                name,
+                kind,
+                ln.transaction_fen,
+                ln.account_share_fen,
+                ln.fiscal_share_fen,
+                ln.poverty_status,
+                ln.patronage_fen,
+                ln.residual_fen,
+                ln.topup_fen,
+                ln.minimum_fen,
+                PaidSoFar(*paid[ln.member_id]) if ln.member_id in paid else PaidSoFar(),
+            )
+            for ln, no, name, kind in self.session.execute(
+                select(DistributionLineRow, MemberRow.member_no, MemberRow.name, MemberRow.kind)
+                .join(MemberRow, MemberRow.id == DistributionLineRow.member_id)
+                .where(DistributionLineRow.plan_id == plan_id)
+                .order_by(DistributionLineRow.id)
+            ).tuples()
+        )
+        return PlanRecord(
+            row.id,
+            str(org_code),
+            row.year,
+            row.status,
+            json.loads(row.inputs),
+            row.s_fen,
+            row.l_fen,
+            row.r_fen,
+            row.others_fen,
+            row.d_fen,
+            row.p_fen,
+            row.q_fen,
+            row.t_fen,
+            users[row.prepared_by],
+            row.resolution,
+            row.approved_on,
+            users.get(row.approved_by) if row.approved_by else None,
+            tuple(json.loads(row.vouchers)),
+            lines,
+        )
+
+    def plans(self, org_id: int, year: int | None) -> list[tuple[int, int, str]]:
+        query = select(
+            DistributionPlanRow.id, DistributionPlanRow.year, DistributionPlanRow.status
+        ).where(DistributionPlanRow.org_id == org_id)
+        if year is not None:
+            query = query.where(DistributionPlanRow.year == year)
+        return [
+            (int(i), int(y), s)
+            for i, y, s in self.session.execute(query.order_by(DistributionPlanRow.id))
+        ]
+
+    def set_plan(self, plan_id: int, fields: Mapping[str, object]) -> None:
+        values: dict[str, Any] = dict(fields)
+        if "vouchers" in values:
+            values["vouchers"] = json.dumps(values["vouchers"])
+        self.session.execute(
+            update(DistributionPlanRow).where(DistributionPlanRow.id == plan_id).values(**values)
+        )
+
+    def delete_plan(self, plan_id: int) -> None:
+        self.session.execute(
+            delete(DistributionLineRow).where(DistributionLineRow.plan_id == plan_id)
+        )
+        self.session.execute(delete(DistributionPlanRow).where(DistributionPlanRow.id == plan_id))
+
+    def add_payments(
+        self,
+        plan_id: int,
+        voucher_id: int,
+        paid_on: date,
+        method: str,
+        rows: Sequence[tuple[int, int, int, int]],
+    ) -> None:
+        if rows:
+            self.session.execute(
+                DistributionPaymentRow.__table__.insert(),  # type: ignore[attr-defined]
+                [
+                    {
+                        "plan_id": plan_id,
+                        "member_id": m,
+                        "voucher_id": voucher_id,
+                        "paid_on": paid_on,
+                        "method": method,
+                        "patronage_fen": p,
+                        "residual_fen": r,
+                        "offset_fen": o,
+                    }
+                    for m, p, r, o in rows
+                ],
+            )

@@ -1,0 +1,237 @@
+"""Surplus distribution (盈余分配), computed exactly so that any auditor can recompute it to the fen.
+
+For a cooperative and year Y (domain.md §3; 农民专业合作社法 art. 44):
+
+1. S, the surplus the year-end close carried into 本年盈余 (a loss distributes nothing);
+2. L, the loss made up (by default the accumulated loss in 未分配盈余, at most S);
+   R = round((S − L) × reserve rate); other appropriations, each a rate of (S − L) or an amount;
+   D = S − L − R − others (+ prior undistributed surplus when the plan says so), which must be > 0;
+3. P = round(D × patronage ratio), the ratio at least 60 %, split by transaction amount in Y;
+4. Q = D − P, split by account share at the end of Y (capital + reserve + fiscal + donation);
+5. an optional guarantee tops up the Q-part of members of the given poverty statuses to a
+   minimum (a fixed amount, or a rate of their quantified fiscal share), taking the total top-up
+   T from the Q-parts of the members who get none, pro rata (a guaranteed member above its
+   minimum gives only its excess, so that no guaranteed member ends below it); P and Q keep
+   their totals.
+
+Every split is largest-remainder to the fen, ties to the lower member number. "round" is
+round-half-up (四舍五入). A village collective distributes the same way with no patronage part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from coopledger.domain.errors import ValidationFailed, field_error
+from coopledger.domain.members import member_sort_key
+from coopledger.domain.money import allocate, apply_rate, format_amount
+
+MIN_PATRONAGE = Decimal("0.60")
+
+
+@dataclass(frozen=True, slots=True)
+class Appropriation:
+    """Another appropriation the plan names (e.g. a welfare fund): a rate of (S − L) or an amount,
+    credited to ``account``."""
+
+    name: str
+    account: str
+    rate: Decimal | None = None
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Guarantee:
+    statuses: tuple[str, ...] = ("poor", "monitored")
+    fixed_fen: int | None = None
+    rate: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    year: int
+    surplus_fen: int  # S
+    accumulated_loss_fen: int  # the debit balance of 未分配盈余 before this plan (≥ 0)
+    prior_undistributed_fen: int  # its credit balance (≥ 0)
+    reserve_rate: Decimal
+    patronage_ratio: Decimal
+    loss_makeup_fen: int | None = None  # default: the accumulated loss, at most S
+    others: tuple[Appropriation, ...] = ()
+    guarantee: Guarantee | None = None
+    include_prior_undistributed: bool = False
+    cooperative: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBasis:
+    """What the split needs of one member, as of 31 December of Y."""
+
+    member_no: str
+    transaction_fen: int
+    account_share_fen: int
+    fiscal_share_fen: int
+    poverty_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLine:
+    member_no: str
+    transaction_fen: int
+    account_share_fen: int
+    fiscal_share_fen: int
+    poverty_status: str
+    patronage_fen: int
+    residual_fen: int  # its part of Q after top-ups (includes its top-up)
+    topup_fen: int
+    minimum_fen: int | None
+
+    @property
+    def total_fen(self) -> int:
+        return self.patronage_fen + self.residual_fen
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    inputs: Inputs
+    S: int
+    L: int
+    R: int
+    others: tuple[tuple[Appropriation, int], ...]
+    D: int
+    P: int
+    Q: int
+    T: int
+    lines: tuple[PlanLine, ...] = field(default_factory=tuple)
+
+
+def validate_inputs(inputs: Inputs) -> None:
+    """:raise ValidationFailed: rates out of range, patronage below 60 %, a loss."""
+    errors: dict[str, list[str]] = {}
+    if not Decimal(0) <= inputs.reserve_rate < 1:
+        errors["reserve_rate"] = ["must be at least 0 and below 1"]
+    if inputs.cooperative:
+        if inputs.patronage_ratio > 1:
+            errors["patronage_ratio"] = ["must not be above 1"]
+        elif inputs.patronage_ratio < MIN_PATRONAGE:
+            errors["patronage_ratio"] = [
+                "the law requires at least 0.60 of distributable surplus to be returned by patronage (农民专业合作社法 art. 44)"
+            ]
+    elif inputs.patronage_ratio != 0:
+        errors["patronage_ratio"] = ["a village collective distributes by shares only; leave it 0"]
+    for i, other in enumerate(inputs.others):
+        if (other.rate is None) == (other.amount_fen is None):
+            errors[f"other_appropriations.{i}"] = ["give a rate or an amount"]
+        elif other.rate is not None and not Decimal(0) <= other.rate < 1:
+            errors[f"other_appropriations.{i}.rate"] = ["must be at least 0 and below 1"]
+        elif other.amount_fen is not None and other.amount_fen < 0:
+            errors[f"other_appropriations.{i}.amount"] = ["must not be negative"]
+    g = inputs.guarantee
+    if g is not None and (g.fixed_fen is None) == (g.rate is None):
+        errors["guarantee"] = ["give a fixed minimum or a rate of the quantified fiscal share"]
+    if inputs.loss_makeup_fen is not None and inputs.loss_makeup_fen < 0:
+        errors["loss_makeup"] = ["must not be negative"]
+    if errors:
+        raise ValidationFailed("the distribution plan is invalid", errors=errors)
+    if inputs.surplus_fen <= 0:
+        raise ValidationFailed(
+            f"{inputs.year} closed with a {'loss' if inputs.surplus_fen < 0 else 'surplus'} of "
+            f"{format_amount(inputs.surplus_fen)} yuan: there is nothing to distribute",
+            code="no_surplus",
+            errors={"year": ["no surplus to distribute"]},
+        )
+
+
+def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
+    """The whole plan. :raise ValidationFailed: see :func:`validate_inputs`; D ≤ 0; a pool whose
+    weights are all zero; a guarantee that cannot be met (the shortfall named in yuan)."""
+    validate_inputs(inputs)
+    S = inputs.surplus_fen
+    L = (
+        min(inputs.accumulated_loss_fen, S)
+        if inputs.loss_makeup_fen is None
+        else inputs.loss_makeup_fen
+    )
+    if L > S:
+        raise field_error("loss_makeup", "must not exceed the year's surplus")
+    base = S - L
+    R = apply_rate(base, inputs.reserve_rate)
+    others = tuple(
+        (o, apply_rate(base, o.rate) if o.rate is not None else int(o.amount_fen or 0))
+        for o in inputs.others
+    )
+    D = base - R - sum(amount for _, amount in others)
+    if inputs.include_prior_undistributed:
+        D += inputs.prior_undistributed_fen
+    if D <= 0:
+        raise ValidationFailed(
+            f"distributable surplus would be {format_amount(D)} yuan; it must be more than zero",
+            code="nothing_distributable",
+            errors={"reserve_rate": ["leaves nothing to distribute"]},
+        )
+    P = apply_rate(D, inputs.patronage_ratio)
+    Q = D - P
+    ordered = sorted(members, key=lambda m: member_sort_key(m.member_no))
+    patronage = _split(
+        P, [m.transaction_fen for m in ordered], "transaction amounts", "patronage_ratio"
+    )
+    residual = _split(Q, [m.account_share_fen for m in ordered], "account shares", "members")
+    topups = [0] * len(ordered)
+    minimums: list[int | None] = [None] * len(ordered)
+    T = 0
+    g = inputs.guarantee
+    if g is not None and Q > 0:
+        for i, m in enumerate(ordered):
+            if m.poverty_status in g.statuses:
+                minimums[i] = (
+                    g.fixed_fen
+                    if g.fixed_fen is not None
+                    else apply_rate(m.fiscal_share_fen, g.rate or Decimal(0))
+                )
+                topups[i] = max(0, (minimums[i] or 0) - residual[i])
+        T = sum(topups)
+        if T:
+            # T comes from the members who get no top-up, pro rata to their Q-parts; a guaranteed
+            # member above its minimum gives only from what exceeds it, so none falls below
+            givers = [i for i in range(len(ordered)) if topups[i] == 0]
+            capacity = [residual[i] - (minimums[i] or 0) for i in givers]
+            available = sum(capacity)
+            if available < T:
+                raise ValidationFailed(
+                    f"the guarantees cannot be met: they need {format_amount(T)} yuan of top-ups, the other members' "
+                    f"residual parts come to {format_amount(available)} yuan (short by {format_amount(T - available)} yuan)",
+                    code="guarantee_shortfall",
+                    errors={"guarantee": [f"short by {format_amount(T - available)} yuan"]},
+                )
+            taken = allocate(T, capacity)
+            for i, amount in zip(givers, taken, strict=True):
+                residual[i] -= amount
+            for i in range(len(ordered)):
+                residual[i] += topups[i]
+    lines = tuple(
+        PlanLine(
+            m.member_no,
+            m.transaction_fen,
+            m.account_share_fen,
+            m.fiscal_share_fen,
+            m.poverty_status,
+            patronage[i],
+            residual[i],
+            topups[i],
+            minimums[i],
+        )
+        for i, m in enumerate(ordered)
+    )
+    return Plan(inputs, S, L, R, others, D, P, Q, T, lines)
+
+
+def _split(pool: int, weights: list[int], what: str, field: str) -> list[int]:
+    if pool == 0:
+        return [0] * len(weights)
+    if not weights or sum(weights) <= 0 or any(w < 0 for w in weights):
+        raise field_error(
+            field,
+            f"the {what} of the members are all zero: {format_amount(pool)} yuan cannot be split",
+        )
+    return allocate(pool, weights)

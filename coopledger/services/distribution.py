@@ -1,0 +1,650 @@
+"""Surplus distribution, year by year: a plan is computed (domain.distribution), approved by the
+member assembly's resolution, posted as the statutory vouchers, then paid.
+
+Posting prepares (domain.md §3.3; village: 本年收益 / 收益分配 / 内部往来):
+  1. Dr 本年盈余 / Cr 盈余分配—未分配盈余, the year's surplus S;
+  2. Dr 盈余分配—各项分配 / Cr 盈余公积 R, Cr the other appropriations, Cr 应付盈余返还 and
+     应付剩余盈余 per member (village: Cr 内部往来 per household) — in vouchers of at most
+     2,000 members each;
+  3. Dr 盈余分配—未分配盈余 / Cr 盈余分配—各项分配, clearing 各项分配.
+They go through review and posting like any voucher. Payments clear 221/222 against cash or
+bank, or offset what the member owes the cooperative on 成员往来; conversion moves them to 股金.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from coopledger.domain.accounts import Chart, load_chart
+from coopledger.domain.distribution import (
+    Appropriation,
+    Guarantee,
+    Inputs,
+    MemberBasis,
+    Plan,
+    compute,
+)
+from coopledger.domain.errors import (
+    Forbidden,
+    InvalidState,
+    NotFound,
+    ValidationFailed,
+    field_error,
+)
+from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft
+from coopledger.domain.members import member_sort_key
+from coopledger.domain.money import format_amount, parse_amount
+from coopledger.domain.roles import Action, Actor
+from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import Org, PlanLineRecord, PlanRecord, UnitOfWork
+from coopledger.services.shares import holdings_as_of
+from coopledger.services.vouchers import prepare
+
+Clock = Callable[[], datetime]
+MEMBERS_PER_VOUCHER = 2_000
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    year: int
+    reserve_rate: Decimal
+    patronage_ratio: Decimal
+    others: tuple[Appropriation, ...] = ()
+    guarantee: Guarantee | None = None
+    include_prior_undistributed: bool = False
+    loss_makeup_fen: int | None = None
+
+
+def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dict[str, int]]:
+    """The plan for ``request`` from the books as they stand, and the members' ids."""
+    store, registers = uow.store, uow.registers
+    surplus = uow.distributions.fiscal_year_surplus(org.id, request.year)
+    if surplus is None:
+        raise InvalidState(
+            f"{request.year} is not closed yet: close the year first, then plan its distribution",
+            code="year_not_closed",
+        )
+    chart = load_chart(org.chart)
+    year_end = date(request.year, 12, 31)
+    undistributed = _balance(uow, org, chart.undistributed_account, year_end)
+    register = holdings_as_of(uow, org, year_end)
+    trades: dict[int, int] = defaultdict(int)
+    for member_id, _p, _u, _q, amount in registers.member_transactions(org.id, None, request.year):
+        trades[member_id] += amount
+    ids = store.members_by_no(org.id, {h.member_no for h in register.holdings})
+    numbers = {v: k for k, v in ids.items()}
+    for member_id in trades:
+        if member_id not in numbers:
+            member = store.member_by_id(member_id)
+            if member is not None:
+                numbers[member_id], ids[member.member_no] = member.member_no, member_id
+    statuses = {h.member_no: h.status for h in registers.holders(org.id, year_end)}
+    held = {h.member_no: h for h in register.holdings}
+    members = [
+        MemberBasis(
+            no,
+            trades.get(ids[no], 0),
+            held[no].total if no in held else 0,
+            held[no].fiscal_share if no in held else 0,
+            statuses.get(no, "none"),
+        )
+        for no in sorted(ids, key=member_sort_key)
+    ]
+    inputs = Inputs(
+        year=request.year,
+        surplus_fen=surplus,
+        accumulated_loss_fen=max(undistributed, 0),
+        prior_undistributed_fen=max(-undistributed, 0),
+        reserve_rate=request.reserve_rate,
+        patronage_ratio=request.patronage_ratio,
+        loss_makeup_fen=request.loss_makeup_fen,
+        others=request.others,
+        guarantee=request.guarantee,
+        include_prior_undistributed=request.include_prior_undistributed,
+        cooperative=org.kind == "cooperative",
+    )
+    return compute(inputs, members), ids
+
+
+def _balance(uow: UnitOfWork, org: Org, code: str, through: date) -> int:
+    """Debit-minus-credit balance of ``code`` at the end of ``through`` (posted lines)."""
+    rows = [t for t in uow.store.turnovers(org.id, through, through) if t.account == code]
+    return sum(t.opening_net + t.debit - t.credit for t in rows)
+
+
+def preview(uow: UnitOfWork, actor: Actor, org_code: str, request: PlanRequest) -> Plan:
+    """Compute a plan without saving it (the CLI's dry run)."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        plan, _ids = _compute(uow, org, request)
+    return plan
+
+
+def create_plan(
+    uow: UnitOfWork, actor: Actor, org_code: str, request: PlanRequest, *, clock: Clock = utcnow
+) -> PlanRecord:
+    """Compute and save a draft plan, keeping its inputs so it can be recomputed and explained.
+
+    :raise InvalidState: the year is not closed (``year_not_closed``).
+    :raise ValidationFailed: rates out of range, patronage below 60 %, a loss, guarantees that
+        cannot be met (the shortfall named in yuan), weights that are all zero.
+    """
+    now = clock()
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        plan, ids = _compute(uow, org, request)
+        inputs = {
+            "reserve_rate": str(request.reserve_rate),
+            "patronage_ratio": str(request.patronage_ratio),
+            "loss_makeup": None
+            if request.loss_makeup_fen is None
+            else format_amount(request.loss_makeup_fen),
+            "other_appropriations": [
+                {
+                    "name": o.name,
+                    "account": o.account,
+                    "rate": None if o.rate is None else str(o.rate),
+                    "amount": None if o.amount_fen is None else format_amount(o.amount_fen),
+                    "appropriated": format_amount(amount),
+                }
+                for o, amount in plan.others
+            ],
+            "guarantee": None
+            if request.guarantee is None
+            else {
+                "statuses": list(request.guarantee.statuses),
+                "fixed": None
+                if request.guarantee.fixed_fen is None
+                else format_amount(request.guarantee.fixed_fen),
+                "rate": None if request.guarantee.rate is None else str(request.guarantee.rate),
+            },
+            "include_prior_undistributed": request.include_prior_undistributed,
+            "prior_undistributed": format_amount(plan.inputs.prior_undistributed_fen),
+            "accumulated_loss": format_amount(plan.inputs.accumulated_loss_fen),
+            "weights": "transaction amount in the year; account share at 31 December (capital + reserve "
+            "share + quantified fiscal share + quantified donation share); poverty status on 31 December",
+        }
+        pools = {
+            "S": plan.S,
+            "L": plan.L,
+            "R": plan.R,
+            "others": sum(a for _, a in plan.others),
+            "D": plan.D,
+            "P": plan.P,
+            "Q": plan.Q,
+            "T": plan.T,
+        }
+        lines = [
+            (
+                ids[ln.member_no],
+                {
+                    "transaction_fen": ln.transaction_fen,
+                    "account_share_fen": ln.account_share_fen,
+                    "fiscal_share_fen": ln.fiscal_share_fen,
+                    "poverty_status": ln.poverty_status,
+                    "patronage_fen": ln.patronage_fen,
+                    "residual_fen": ln.residual_fen,
+                    "topup_fen": ln.topup_fen,
+                    "minimum_fen": ln.minimum_fen,
+                },
+            )
+            for ln in plan.lines
+        ]
+        plan_id = uow.distributions.add_plan(
+            org.id, request.year, pools, inputs, lines, actor.user_id, now
+        )
+        record = uow.distributions.plan(org.id, plan_id)
+        assert record is not None
+        uow.commit()
+    return record
+
+
+def list_plans(uow: UnitOfWork, actor: Actor, org_code: str) -> list[tuple[int, int, str]]:
+    """(id, year, status) of every plan."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return uow.distributions.plans(org.id, None)
+
+
+def get_plan(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> PlanRecord:
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        record = uow.distributions.plan(org.id, plan_id)
+    if record is None:
+        raise NotFound(f"distribution plan {plan_id} not found")
+    return record
+
+
+def approve_plan(
+    uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int, resolution: str, approved_on: date
+) -> PlanRecord:
+    """Record the assembly's approval (reviewer or accountant, not the preparer).
+
+    :raise Forbidden: the preparer approving its own plan. :raise InvalidState: not a draft;
+        another plan of the year is approved or posted already.
+    """
+    if not resolution.strip():
+        raise field_error("resolution", "name the assembly's resolution")
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.REVIEW)
+        record = dist.plan(org.id, plan_id, lock=True)
+        if record is None:
+            raise NotFound(f"distribution plan {plan_id} not found")
+        if record.status != "draft":
+            raise InvalidState(f"plan {plan_id} is {record.status}; it can no longer change")
+        if record.prepared_by == actor.username:
+            raise Forbidden(
+                "the preparer may not approve its own plan", code="segregation_of_duties"
+            )
+        dist.fiscal_year_surplus(org.id, record.year, lock=True)  # one approval at a time per year
+        if any(
+            s in ("approved", "posted")
+            for i, _y, s in dist.plans(org.id, record.year)
+            if i != plan_id
+        ):
+            raise InvalidState(
+                f"another plan for {record.year} is approved already", code="plan_exists"
+            )
+        dist.set_plan(
+            plan_id,
+            {
+                "status": "approved",
+                "resolution": resolution.strip(),
+                "approved_on": approved_on,
+                "approved_by": actor.user_id,
+            },
+        )
+        updated = dist.plan(org.id, plan_id)
+        assert updated is not None
+        uow.commit()
+    return updated
+
+
+def delete_plan(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> None:
+    """Delete a draft plan. :raise InvalidState: an approved or posted plan never changes."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        record = uow.distributions.plan(org.id, plan_id, lock=True)
+        if record is None:
+            raise NotFound(f"distribution plan {plan_id} not found")
+        if record.status != "draft":
+            raise InvalidState(f"plan {plan_id} is {record.status}; it can no longer change")
+        uow.distributions.delete_plan(plan_id)
+        uow.commit()
+
+
+def post_plan(
+    uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int, *, clock: Clock = utcnow
+) -> tuple[PlanRecord, list[Voucher]]:
+    """Prepare the statutory vouchers of an approved plan, dated on its approval.
+
+    :raise InvalidState: not approved, or posted already. :raise PeriodClosed: that month is closed.
+    """
+    now = clock()
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        record = dist.plan(org.id, plan_id, lock=True)
+        if record is None:
+            raise NotFound(f"distribution plan {plan_id} not found")
+        if record.status != "approved":
+            raise InvalidState(
+                f"plan {plan_id} is {record.status}; only an approved plan is posted"
+            )
+        assert record.approved_on is not None
+        chart = load_chart(org.chart)
+        drafts = _statutory_vouchers(chart, org, record)
+        vouchers = [prepare(store, org, actor, d, now) for d in drafts]
+        dist.set_plan(plan_id, {"status": "posted", "vouchers": [v.id for v in vouchers]})
+        updated = dist.plan(org.id, plan_id)
+        assert updated is not None
+        uow.commit()
+    return updated, vouchers
+
+
+def _statutory_vouchers(chart: Chart, org: Org, plan: PlanRecord) -> list[VoucherDraft]:
+    on = plan.approved_on
+    assert on is not None
+    y = plan.year
+    coop = org.kind == "cooperative"
+    word = "盈余" if coop else "收益"
+    undistributed, appropriation = chart.undistributed_account, chart.appropriation_account
+    drafts = [
+        VoucherDraft(
+            on,
+            f"结转{y}年度本年{word}",
+            (
+                Line(
+                    chart.surplus_account,
+                    Dr.DEBIT,
+                    plan.S,
+                    memo=f"{y}年度本年{word}转入未分配{word}",
+                ),
+                Line(undistributed, Dr.CREDIT, plan.S, memo=f"{y}年度本年{word}转入未分配{word}"),
+            ),
+            attachments=1,
+        )
+    ]
+    head: list[Line] = []
+    if plan.R:
+        head.append(
+            Line(
+                chart.role("surplus_reserve"),
+                Dr.CREDIT,
+                plan.R,
+                memo=f"提取{'盈余公积' if coop else '公积公益金'}",
+            )
+        )
+    for other in _others(plan):
+        head.append(Line(other[1], Dr.CREDIT, other[2], memo=other[0]))
+    member_lines = []
+    for ln in plan.lines:
+        if coop:
+            if ln.patronage_fen:
+                member_lines.append(
+                    Line(
+                        chart.role("patronage_payable"),
+                        Dr.CREDIT,
+                        ln.patronage_fen,
+                        member=ln.member_no,
+                        memo="盈余返还",
+                    )
+                )
+            if ln.residual_fen:
+                member_lines.append(
+                    Line(
+                        chart.role("residual_payable"),
+                        Dr.CREDIT,
+                        ln.residual_fen,
+                        member=ln.member_no,
+                        memo="剩余盈余分配",
+                    )
+                )
+        elif ln.total_fen:
+            member_lines.append(
+                Line(
+                    chart.role("member_current"),
+                    Dr.CREDIT,
+                    ln.total_fen,
+                    member=ln.member_no,
+                    memo="收益分配",
+                )
+            )
+    chunks = [
+        member_lines[i : i + 2 * MEMBERS_PER_VOUCHER]
+        for i in range(0, len(member_lines), 2 * MEMBERS_PER_VOUCHER)
+    ] or [[]]
+    for n, chunk in enumerate(chunks, start=1):
+        credits = (head if n == 1 else []) + chunk
+        total = sum(line.amount_fen for line in credits)
+        if not total:
+            continue
+        suffix = f"（{n}/{len(chunks)}）" if len(chunks) > 1 else ""
+        memo = f"{y}年度{word}分配（决议{plan.resolution}）{suffix}"
+        drafts.append(
+            VoucherDraft(
+                on,
+                memo[:200],
+                (Line(appropriation, Dr.DEBIT, total, memo=f"{word}分配"), *credits),
+                attachments=1,
+            )
+        )
+    distributed = plan.R + plan.others + plan.D
+    drafts.append(
+        VoucherDraft(
+            on,
+            f"结转{y}年度各项分配",
+            (
+                Line(undistributed, Dr.DEBIT, distributed, memo="各项分配转入未分配"),
+                Line(appropriation, Dr.CREDIT, distributed, memo="各项分配转入未分配"),
+            ),
+            attachments=1,
+        )
+    )
+    return drafts
+
+
+def _others(plan: PlanRecord) -> list[tuple[str, str, int]]:
+    """(name, account, fen) of the other appropriations, as fixed when the plan was computed."""
+    out = []
+    for other in plan.inputs.get("other_appropriations") or []:  # type: ignore[attr-defined]
+        amount = parse_amount(str(other["appropriated"]))
+        if amount:
+            out.append((str(other["name"]), str(other["account"]), amount))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRequest:
+    paid_on: date
+    method: str  # bank | cash
+    member: str | None = None
+    amount_fen: int | None = None
+    offset: bool = False
+
+
+def pay(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    plan_id: int,
+    request: PaymentRequest,
+    *,
+    clock: Clock = utcnow,
+) -> tuple[PlanRecord, list[Voucher]]:
+    """Pay members what the plan owes them (one member, or everyone still owed): Dr 221/222 /
+    Cr cash or bank — or, with ``offset``, first against what the member owes on 成员往来.
+
+    :raise ValidationFailed: more than owed; a member outside the plan; a bad method.
+    :raise InvalidState: the plan's vouchers are not all posted yet.
+    """
+    if request.method not in ("bank", "cash"):
+        raise field_error("method", "must be bank or cash")
+    now = clock()
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        record = _payable_plan(uow, org, plan_id)
+        chart = load_chart(org.chart)
+        targets = _targets(record, request.member, request.amount_fen)
+        receivable: dict[int, int] = {}
+        if request.offset:
+            balances = uow.registers.account_balances_by_member(
+                org.id, chart.role("member_current"), None
+            )
+            receivable = {m: -b for m, b in balances.items() if b < 0}
+        cash_account = chart.role("bank" if request.method == "bank" else "cash")
+        vouchers = []
+        for chunk_start in range(0, len(targets), MEMBERS_PER_VOUCHER):
+            chunk = targets[chunk_start : chunk_start + MEMBERS_PER_VOUCHER]
+            lines: list[Line] = []
+            rows: list[tuple[int, int, int, int]] = []
+            cash_total = 0
+            for ln, amount in chunk:
+                patronage, residual = _split_payment(ln, amount, org.kind == "cooperative")
+                offset = min(receivable.get(ln.member_id, 0), amount)
+                lines.extend(_debits(chart, org, ln, patronage, residual))
+                if offset:
+                    lines.append(
+                        Line(
+                            chart.role("member_current"),
+                            Dr.CREDIT,
+                            offset,
+                            member=ln.member_no,
+                            memo="抵扣成员欠款",
+                        )
+                    )
+                cash_total += amount - offset
+                rows.append((ln.member_id, patronage, residual, offset))
+            if cash_total:
+                lines.append(
+                    Line(cash_account, Dr.CREDIT, cash_total, memo=f"支付{record.year}年度盈余分配")
+                )
+            memo = f"支付{record.year}年度{'盈余' if org.kind == 'cooperative' else '收益'}分配"
+            voucher = prepare(
+                store,
+                org,
+                actor,
+                VoucherDraft(request.paid_on, memo, tuple(lines), attachments=1),
+                now,
+            )
+            dist.add_payments(plan_id, voucher.id, request.paid_on, request.method, rows)
+            vouchers.append(voucher)
+        updated = dist.plan(org.id, plan_id)
+        assert updated is not None
+        uow.commit()
+    return updated, vouchers
+
+
+def convert_to_capital(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    plan_id: int,
+    amounts: Sequence[tuple[str, int]],
+    on: date,
+    resolution: str,
+    *,
+    clock: Clock = utcnow,
+) -> tuple[PlanRecord, Voucher]:
+    """Convert members' unpaid refunds into capital by assembly vote: Dr 221/222 / Cr 股金.
+
+    :raise ValidationFailed: more than owed, a member outside the plan, no resolution.
+    """
+    if not resolution.strip():
+        raise field_error("resolution", "name the assembly's resolution")
+    now = clock()
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        if org.kind != "cooperative":
+            raise field_error(
+                "members", "a village collective does not convert distributions into capital"
+            )
+        record = _payable_plan(uow, org, plan_id)
+        chart = load_chart(org.chart)
+        lines: list[Line] = []
+        rows = []
+        for member_no, amount in amounts:
+            ((ln, owed),) = _targets(record, member_no, amount)
+            patronage, residual = _split_payment(ln, owed, True)
+            lines.extend(_debits(chart, org, ln, patronage, residual))
+            lines.append(
+                Line(
+                    chart.role("capital"),
+                    Dr.CREDIT,
+                    owed,
+                    member=ln.member_no,
+                    memo=f"盈余转为出资（{resolution.strip()}）",
+                )
+            )
+            rows.append((ln.member_id, patronage, residual, 0))
+        if not lines:
+            raise field_error("members", "name the members and amounts to convert")
+        voucher = prepare(
+            store,
+            org,
+            actor,
+            VoucherDraft(on, f"{record.year}年度盈余转为成员出资", tuple(lines), 1),
+            now,
+        )
+        dist.add_payments(plan_id, voucher.id, on, "capital", rows)
+        updated = dist.plan(org.id, plan_id)
+        assert updated is not None
+        uow.commit()
+    return updated, voucher
+
+
+def _payable_plan(uow: UnitOfWork, org: Org, plan_id: int) -> PlanRecord:
+    record = uow.distributions.plan(org.id, plan_id, lock=True)
+    if record is None:
+        raise NotFound(f"distribution plan {plan_id} not found")
+    if record.status != "posted":
+        raise InvalidState(f"plan {plan_id} is {record.status}; post it before paying")
+    for voucher_id in record.vouchers:
+        voucher = uow.store.voucher(org.id, voucher_id)
+        if voucher is None or voucher.status is not Status.POSTED:
+            raise InvalidState(
+                f"the plan's voucher {voucher_id} is not posted yet; review and post it first",
+                code="vouchers_not_posted",
+            )
+    return record
+
+
+def _targets(
+    record: PlanRecord, member: str | None, amount: int | None
+) -> list[tuple[PlanLineRecord, int]]:
+    owed = [(ln, ln.total_fen - ln.paid.settled_fen) for ln in record.lines]
+    if member is None:
+        if amount is not None:
+            raise field_error("amount", "an amount goes with one member")
+        found = [(ln, o) for ln, o in owed if o > 0]
+        if not found:
+            raise field_error("member", "nobody is owed anything under this plan")
+        return found
+    match = next(((ln, o) for ln, o in owed if ln.member_no == member), None)
+    if match is None:
+        raise field_error("member", f"member {member} is not in this plan")
+    ln, o = match
+    value = o if amount is None else amount
+    if value <= 0:
+        raise field_error("amount", "must be more than zero")
+    if value > o:
+        raise ValidationFailed(
+            f"member {member} is owed {format_amount(o)} yuan, less than {format_amount(value)}",
+            code="more_than_owed",
+            errors={"amount": [f"more than the {format_amount(o)} yuan owed"]},
+        )
+    return [(ln, value)]
+
+
+def _split_payment(ln: PlanLineRecord, amount: int, cooperative: bool) -> tuple[int, int]:
+    """Settle the patronage refund first, then the residual part."""
+    if not cooperative:
+        return 0, amount
+    patronage_left = ln.patronage_fen - ln.paid.patronage_fen
+    patronage = min(amount, patronage_left)
+    return patronage, amount - patronage
+
+
+def _debits(
+    chart: Chart, org: Org, ln: PlanLineRecord, patronage: int, residual: int
+) -> list[Line]:
+    if org.kind != "cooperative":
+        return [
+            Line(
+                chart.role("member_current"),
+                Dr.DEBIT,
+                residual,
+                member=ln.member_no,
+                memo="支付收益分配",
+            )
+        ]
+    out = []
+    if patronage:
+        out.append(
+            Line(
+                chart.role("patronage_payable"),
+                Dr.DEBIT,
+                patronage,
+                member=ln.member_no,
+                memo="支付盈余返还",
+            )
+        )
+    if residual:
+        out.append(
+            Line(
+                chart.role("residual_payable"),
+                Dr.DEBIT,
+                residual,
+                member=ln.member_no,
+                memo="支付剩余盈余",
+            )
+        )
+    return out
