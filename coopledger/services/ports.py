@@ -359,7 +359,6 @@ class Registers(Protocol):
     def member_transactions(
         self, org_id: int, member_id: int | None, year: int
     ) -> list[tuple[int, str, str, int, int]]: ...
-    def member_credits(self, org_id: int, member_id: int, code: str, year: int) -> int: ...
 
 
 # -- surplus distribution ------------------------------------------------------------------------

@@ -450,15 +450,15 @@ def member_account(
             (p, u, q, a)
             for _m, p, u, q, a in registers.member_transactions(org.id, member.id, year)
         ]
-        chart = load_chart(org.chart)
+        # the refund and residual distribution of the year's plan, once its vouchers are prepared
         refund = residual = 0
-        if "patronage_payable" in chart.roles:
-            refund = registers.member_credits(
-                org.id, member.id, chart.role("patronage_payable"), year
+        for plan_id, _year, status in uow.distributions.plans(org.id, year):
+            plan = uow.distributions.plan(org.id, plan_id) if status == "posted" else None
+            line = (
+                next((ln for ln in plan.lines if ln.member_id == member.id), None) if plan else None
             )
-            residual = registers.member_credits(
-                org.id, member.id, chart.role("residual_payable"), year
-            )
+            if line is not None:
+                refund, residual = line.patronage_fen, line.residual_fen
         status = next(
             (
                 h.status

@@ -189,3 +189,11 @@ def test_the_village_distributes_by_shares_to_its_households(books: Books) -> No
     paid = books.post("acc", f"{base}/{plan['id']}/payments", {"date": "2026-02-01", "method": "bank"})
     assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in paid.json["vouchers"][0]["lines"]][:2] == [
         ("113", "30000.00"), ("113", "60000.00")]
+
+
+def test_the_member_account_shows_the_years_refund_and_residual(books: Books) -> None:
+    closed_year(books)
+    approved_and_posted(books)
+    account = books.get("hh1", f"{ORG}/members/1/account?year=2025").json
+    assert (account["patronage_refund"], account["residual_distribution"]) == ("13500.00", "6000.00")
+    assert account["transactions"][0]["amount"] == "50000.00"

@@ -467,22 +467,3 @@ class SqlRegisters:
         if member_id is not None:
             query = query.where(MemberTransactionRow.member_id == member_id)
         return [(int(m), p, u, int(q), int(a)) for m, p, u, q, a in self.session.execute(query)]
-
-    def member_credits(self, org_id: int, member_id: int, code: str, year: int) -> int:
-        """Credits to ``code`` for a member in vouchers dated in ``year`` (refunds allotted)."""
-        account_ids = select(AccountRow.id).where(
-            AccountRow.org_id == org_id, AccountRow.code.startswith(code)
-        )
-        total = self.session.scalar(
-            select(func.coalesce(func.sum(VoucherLineRow.amount_fen), 0))
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .where(
-                VoucherLineRow.org_id == org_id,
-                VoucherRow.status == "posted",
-                VoucherLineRow.member_id == member_id,
-                VoucherLineRow.side == "C",
-                VoucherLineRow.account_id.in_(account_ids),
-                VoucherRow.year == year,
-            )
-        )
-        return int(total or 0)
