@@ -8,25 +8,32 @@ Hui village 南村 (韩庙镇) a beef-cattle cooperative sells its members' catt
 a rural-tourism cooperative lives on guest-houses, meals and fruit picking. Organizations,
 villages and grantors come from the article; every household is invented.
 
-This module owns the data of those books (households, funds, vouchers per organization) and the
-order in which they are booked: organizations, users, registers, then the previous calendar year
-(prepared by the accountant or cashier, reviewed by the reviewer, posted by the accountant; every
-month closed and the year closed into 本年盈余), then a few vouchers of the current year with
-its months open, and one draft left waiting for review. Everything is deterministic: the same
-``today`` gives the same books. Amounts are integer fen throughout.
+This module owns the data of those books (households, funds, vouchers, asset cards, share events
+and member transactions per organization) and the order in which they are booked: organizations,
+users, registers, then the previous calendar year (vouchers prepared by the accountant or
+cashier, reviewed by the reviewer, posted by the accountant). The assets the funds built — the
+garlic base's sprinklers and cold store, the cattle shed, the visitor centre, the village's road,
+ditch and street lights — are registered as asset cards whose acquisition vouchers move the
+fund's 专项应付款 into 专项基金; depreciation is run at every month end (never by hand); the
+专项基金 is quantified to poor and monitored households (to every member in the village), and a
+household that exits poverty hands its share to a monitored one. Every month is closed and the
+year closed into 本年盈余 / 本年收益. Then the current year: a few vouchers, depreciation run
+through the current month, its months open, and one draft left waiting for review. Everything is
+deterministic: the same ``today`` gives the same books. Amounts are integer fen throughout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from coopledger.domain.ledger import Dr, Line, VoucherDraft
-from coopledger.domain.money import format_amount, parse_amount
+from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, schedule
+from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.money import allocate, format_amount, parse_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Actor
-from coopledger.services import auth, orgs, periods, vouchers
+from coopledger.services import auth, orgs, periods, registers, shares, vouchers
 from coopledger.services.auth import PasswordHasher
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import UnitOfWork
@@ -80,6 +87,60 @@ class _Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class _Asset:
+    """An asset card registered on the day it is put in use; its acquisition voucher is posted."""
+
+    day: date
+    card: FixedAsset
+    pay_account: str | None = None  # None: the bank; 在建工程 for work paid as it progressed
+
+
+@dataclass(frozen=True, slots=True)
+class _Depreciate:
+    """A depreciation run through the month of ``day``; every voucher it prepares is posted."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class _Share:
+    """A share event: a fund's 专项基金 quantified to members, or a quantified share reassigned."""
+
+    day: date
+    kind: str
+    reason: str
+    fund: str | None = None
+    amount: int | None = None  # fen; None: a reassignment hands over the whole share
+    basis: str | None = None
+    from_member: str | None = None
+    to_member: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Status:
+    """A household's poverty status changes (dated history), e.g. it exits poverty."""
+
+    day: date
+    member_no: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Trade:
+    """A member's business with the cooperative (交易量, 交易额): what it delivered or hosted."""
+
+    day: date
+    member_no: str
+    product: str
+    qty: int  # whole units
+    unit: str
+    amount_fen: int
+
+
+_Step = _Entry | _Asset | _Depreciate | _Share | _Status | _Trade
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
     code: str
     name: str
@@ -91,7 +152,7 @@ class _Plan:
     collective: tuple[str, str, str] | None  # the village collective as a member: no, name, capital
     funds: tuple[_FundSpec, ...]
     sub_accounts: tuple[tuple[str, str, str, str], ...]  # parent, code, name_zh, name_en
-    books: Callable[[_Plan, int], list[_Entry]]  # (plan, year y) → y's entries and early y + 1's
+    books: Callable[[_Plan, int], list[_Step]]  # (plan, year y) → y's steps and early y + 1's
 
 
 def _households(table: str) -> tuple[_Household, ...]:
@@ -244,10 +305,59 @@ def _simple(
     )
 
 
-def _straight_line(cost: Amount, salvage_percent: int, months: int) -> int:
-    """The monthly charge, (cost − salvage) ÷ months rounded half up to the fen (SPEC §2)."""
-    base = _fen(cost) * (100 - salvage_percent)  # hundredths of a fen
-    return (2 * base + 100 * months) // (200 * months)
+def _card(
+    asset_no: str,
+    name: str,
+    day: date,
+    cost: Amount,
+    salvage_percent: int,
+    months: int,
+    *,
+    funding: Mapping[str, Amount],
+    category: str,
+    public_welfare: bool = False,
+    poverty_project: bool = True,
+) -> FixedAsset:
+    """An asset card, straight line; operating and used in production unless ``public_welfare``."""
+    return FixedAsset(
+        asset_no=asset_no,
+        name=name,
+        asset_class=AssetClass.PUBLIC_WELFARE if public_welfare else AssetClass.OPERATING,
+        use=AssetUse.PUBLIC_WELFARE if public_welfare else AssetUse.PRODUCTION,
+        acquired_on=day,
+        cost_fen=_fen(cost),
+        salvage_fen=_fen(cost) * salvage_percent // 100,
+        useful_life_months=months,
+        category=category,
+        poverty_project=poverty_project,
+        funding={code: _fen(amount) for code, amount in funding.items()},
+    )
+
+
+def _production_cost(cards: Iterable[FixedAsset], year: int) -> int:
+    """What the year's depreciation of production assets put on 生产成本 (401), to be carried to
+    经营支出 at year end: the cooperative makes no product that would carry it away."""
+    return sum(
+        fen
+        for card in cards
+        if card.use is AssetUse.PRODUCTION
+        for period, fen in schedule(card)
+        if period.year == year
+    )
+
+
+def _month_ends(year: int) -> list[_Step]:
+    """The accountant runs depreciation at every month end; a run with nothing due prepares
+    nothing. (A cooperative then carries the year's production cost to 经营支出 on 31 December,
+    after December's run.)"""
+    return [_Depreciate(Period(year, month).last_day) for month in range(1, 13)]
+
+
+def _trades(
+    day: date, product: str, unit: str, quantities: Mapping[str, int], owed: Mapping[str, int]
+) -> list[_Step]:
+    """Each member's delivery (or hosting) recorded as its transaction with the cooperative."""
+    return [_Trade(day, no, product, qty, unit, owed[no]) for no, qty in quantities.items()]
 
 
 def _capital(plan: _Plan, day: date) -> _Entry:
@@ -311,33 +421,22 @@ def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> _Entry:
     )
 
 
-def _depreciation(
-    year: int, first_month: int, last_month: int, charges: tuple[tuple[int, str, int, str], ...]
-) -> list[_Entry]:
-    """Monthly depreciation by hand, one voucher a month on its last day.
-
-    ``charges``: (first month charged, debit account, monthly fen, asset), charged from the
-    month after the asset was put in use.
-    """
-    entries = []
-    for month in range(first_month, last_month + 1):
-        lines: list[Line] = []
-        for start, account, fen, asset in charges:
-            if month >= start:
-                lines += [dr(account, fen, memo=asset), cr("152", fen, memo=asset)]
-        if lines:
-            day = Period(year, month).last_day
-            entries.append(_entry(day, f"计提{month}月固定资产折旧", *lines))
-    return entries
-
-
 # -- the four organizations' books --------------------------------------------------------------
 
 
-def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
+def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
     base = "gwm-garlic-base"
     facilities, seed = parse_amount("260000.00"), parse_amount("140000.00")
-    monthly = _straight_line(facilities, 5, 120)  # 10 years, 5 % salvage
+    cold_store = _card(
+        "JD-01",
+        "示范基地喷灌及冷库设施（扶贫项目资产）",
+        date(y, 3, 18),
+        facilities,
+        5,
+        120,  # 10 years, 5 % salvage
+        funding={base: facilities},
+        category="房屋及建筑物",
+    )
     scape_kg = {"001": 1800, "003": 2200, "005": 1500, "008": 2600, "010": 1900}
     bulb_kg = {
         "001": 6200,
@@ -351,7 +450,6 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
     }
     scapes, owed_scapes = _consigned(date(y, 5, 16), "蒜薹", scape_kg, "2.40", "kg")
     bulbs, owed_bulbs = _consigned(date(y, 6, 10), "大蒜", bulb_kg, "3.20", "kg")
-    depreciation = _depreciation(y, 4, 12, ((4, "401", monthly, "示范基地喷灌及冷库设施"),))
     return [
         _capital(plan, date(y, 1, 15)),
         _simple(date(y, 1, 16), "提取备用金", "101", "102", "5000.00"),
@@ -362,14 +460,15 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
             cr("235", "400000.00", fund=base),
             attachments=2,
         ),
-        _entry(
-            date(y, 3, 18),
-            "示范基地喷灌及冷库设施竣工付款",
-            dr("151", facilities, memo="示范基地喷灌及冷库设施（扶贫项目资产）"),
-            cr("102", facilities),
-            dr("235", facilities, fund=base),
-            cr("311", facilities, memo="财政补助形成资产"),
-            attachments=4,
+        # paid on completion: Dr 151 / Cr 102, and Dr 235 (fund) / Cr 311 for the funded part
+        _Asset(cold_store.acquired_on, cold_store),
+        _Share(
+            date(y, 4, 1),
+            "quantify_fiscal",
+            "示范基地财政补助形成资产折股量化到贫困户、监测户",
+            fund=base,
+            amount=facilities,
+            basis="statuses",
         ),
         _simple(
             date(y, 4, 10),
@@ -380,6 +479,7 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
             attachments=2,
         ),
         scapes,
+        *_trades(scapes.day, "蒜薹", "kg", scape_kg, owed_scapes),
         _sale(
             date(y, 5, 24),
             "销售蒜薹",
@@ -391,6 +491,7 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
         ),
         _pay_members(date(y, 5, 30), "支付成员蒜薹款", owed_scapes),
         bulbs,
+        *_trades(bulbs.day, "大蒜", "kg", bulb_kg, owed_bulbs),
         _sale(
             date(y, 6, 26),
             "销售大蒜（金乡客商）",
@@ -412,12 +513,23 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
             attachments=3,
         ),
         _simple(date(y, 10, 30), "冷库出租收入（外地客商储存大蒜）", "102", "502", "15000.00"),
+        # 郭玉田's household passes the annual review and exits poverty; its quantified share
+        # goes to a monitored household
+        _Status(date(y, 11, 30), "001", "exited"),
+        _Share(
+            date(y, 12, 10),
+            "reassign",
+            "郭玉田户脱贫，量化份额调整给监测户蔡永福",
+            from_member="001",
+            to_member="011",
+        ),
         _simple(date(y, 12, 26), "支付管理人员下半年报酬", "523", "102", "12000.00"),
-        *depreciation,
-        _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", monthly * len(depreciation)),
-        # the current year: months open, one voucher waiting for review
+        *_month_ends(y),
+        _simple(
+            date(y, 12, 31), "结转本年生产成本", "521", "401", _production_cost([cold_store], y)
+        ),
+        # the current year: months open, depreciation through this month, one draft for review
         _simple(date(y + 1, 1, 8), "支付冷库电费", "521", "102", "2360.50"),
-        *_depreciation(y + 1, 1, 1, ((1, "401", monthly, "示范基地喷灌及冷库设施"),)),
         _simple(
             date(y + 1, 1, 20),
             "采购示范田春季追肥",
@@ -427,14 +539,24 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Entry]:
             attachments=2,
             draft=True,
         ),
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
     ]
 
 
-def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
-    shed = "nancun-cattle-shed"
-    monthly = _straight_line("300000.00", 5, 240)  # 20 years, 5 % salvage
+def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
+    fund = "nancun-cattle-shed"
+    shed = _card(
+        "NP-01",
+        "标准化肉牛棚（扶贫项目资产）",
+        date(y, 5, 20),
+        "300000.00",
+        5,
+        240,  # 20 years, 5 % salvage
+        funding={fund: "300000.00"},
+        category="房屋及建筑物",
+    )
     # three rounds a year: members bring fattened cattle, the cooperative sells them, pays members
-    rounds: list[_Entry] = []
+    rounds: list[_Step] = []
     for month, herd, cost, price in (
         (3, {"001": 3, "002": 2, "004": 4, "006": 2, "009": 3}, "15200.00", "16300.00"),
         (9, {"001": 2, "003": 4, "005": 3, "007": 4, "010": 3}, "15000.00", "16100.00"),
@@ -443,6 +565,7 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
         received, owed = _consigned(date(y, month, 6), "育肥肉牛", herd, cost, "头")
         rounds += [
             received,
+            *_trades(received.day, "育肥肉牛", "头", herd, owed),
             _sale(
                 date(y, month, 18),
                 "销售肉牛（清真肉食品公司）",
@@ -454,7 +577,6 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
             ),
             _pay_members(date(y, month, 24), "支付成员肉牛款", owed),
         ]
-    depreciation = _depreciation(y, 6, 12, ((6, "401", monthly, "标准化肉牛棚（扶贫项目资产）"),))
     return [
         _capital(plan, date(y, 1, 6)),
         _simple(date(y, 1, 10), "提取备用金", "101", "102", "3000.00"),
@@ -462,7 +584,7 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
             date(y, 2, 25),
             "收到县级财政衔接资金（标准化肉牛棚）",
             dr("102", "300000.00"),
-            cr("235", "300000.00", fund=shed),
+            cr("235", "300000.00", fund=fund),
             attachments=2,
         ),
         _entry(
@@ -470,8 +592,6 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
             "支付肉牛棚建设进度款",
             dr("153", "180000.00", memo="标准化肉牛棚"),
             cr("102", "180000.00"),
-            dr("235", "180000.00", fund=shed),
-            cr("311", "180000.00", memo="财政补助形成资产"),
             attachments=3,
         ),
         _sale(
@@ -485,14 +605,20 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
         _simple(date(y, 4, 28), "春季口蹄疫防疫及兽药", "521", "102", "4860.00", attachments=2),
         _entry(
             date(y, 5, 20),
-            "肉牛棚竣工结算并交付使用",
+            "肉牛棚竣工结算付款",
             dr("153", "120000.00", memo="标准化肉牛棚"),
             cr("102", "120000.00"),
-            dr("235", "120000.00", fund=shed),
-            cr("311", "120000.00", memo="财政补助形成资产"),
-            dr("151", "300000.00", memo="标准化肉牛棚（扶贫项目资产）"),
-            cr("153", "300000.00"),
             attachments=4,
+        ),
+        # put in use: Dr 151 / Cr 153, and Dr 235 (fund) / Cr 311 (专项基金)
+        _Asset(shed.acquired_on, shed, pay_account="153"),
+        _Share(
+            date(y, 6, 1),
+            "quantify_fiscal",
+            "标准化肉牛棚财政资金形成资产折股量化到贫困户、监测户",
+            fund=fund,
+            amount=shed.cost_fen,
+            basis="statuses",
         ),
         _simple(date(y, 6, 30), "支付管理人员上半年报酬", "523", "102", "9000.00"),
         _simple(
@@ -503,18 +629,27 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Entry]:
         _simple(date(y, 11, 5), "秋季防疫", "521", "101", "3200.00"),
         *rounds,
         _simple(date(y, 12, 28), "支付管理人员下半年报酬", "523", "102", "9000.00"),
-        *depreciation,
-        _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", monthly * len(depreciation)),
+        *_month_ends(y),
+        _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", _production_cost([shed], y)),
         _simple(date(y + 1, 1, 12), "冬季饲草料补充", "521", "102", "8750.00", attachments=2),
-        *_depreciation(y + 1, 1, 1, ((1, "401", monthly, "标准化肉牛棚（扶贫项目资产）"),)),
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
     ]
 
 
-def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
+def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
     centre, kitchens = "dz-visitor-centre", "dz-toilet-kitchen"
     upgraded = ("001", "002", "003", "004", "006", "007", "009")  # 16,000 yuan each
     kitchen_total = len(upgraded) * parse_amount("16000.00")
-    monthly = _straight_line("150000.00", 5, 240)  # 20 years, 5 % salvage
+    visitor_centre = _card(
+        "YK-01",
+        "游客服务中心（扶贫项目资产）",
+        date(y, 3, 20),
+        "150000.00",
+        5,
+        240,  # 20 years, 5 % salvage
+        funding={centre: "150000.00"},
+        category="房屋及建筑物",
+    )
     hosts = ("001", "002", "004", "007", "008")  # the households whose guest-houses take guests
 
     def takings(month: int, nights: int, rate: str, meals: str, picking: int = 0) -> _Entry:
@@ -538,11 +673,14 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
             by="cashier",
         )
 
-    def hosting(month: int, fees: tuple[str, ...]) -> list[_Entry]:
-        """The households' share of the lodging takings (服务费), accrued then paid."""
+    def hosting(month: int, nights: int, fees: tuple[str, ...]) -> list[_Step]:
+        """The households' share of the lodging takings (服务费), accrued then paid; each
+        household's guest-nights are the period's ``nights`` spread in proportion to its fee."""
         owed = {no: _fen(fee) for no, fee in zip(hosts, fees, strict=True)}
+        hosted = dict(zip(hosts, allocate(nights, list(owed.values())), strict=True))
         day = Period(y, month).last_day
         return [
+            *_trades(day, "农家乐接待", "间夜", hosted, owed),
             _entry(
                 day,
                 "结算成员农家乐接待服务费",
@@ -569,15 +707,7 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
             cr("235", kitchen_total, fund=kitchens),
             attachments=2,
         ),
-        _entry(
-            date(y, 3, 20),
-            "游客服务中心竣工付款",
-            dr("151", "150000.00", memo="游客服务中心（扶贫项目资产）"),
-            cr("102", "150000.00"),
-            dr("235", "150000.00", fund=centre),
-            cr("311", "150000.00", memo="财政补助形成资产"),
-            attachments=4,
-        ),
+        _Asset(visitor_centre.acquired_on, visitor_centre),  # 游客服务中心竣工付款
         _entry(
             date(y, 3, 28),
             "核定成员户改厕改厨补助",
@@ -597,7 +727,8 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
         _simple(date(y, 6, 30), "库存现金存入银行", "102", "101", "27200.00", by="cashier"),
         _simple(date(y, 6, 30), "采购二季度餐饮食材", "521", "102", "25500.00", attachments=6),
         takings(7, 168, "200.00", "17360.00"),
-        *hosting(7, ("21600.00", "15800.00", "17400.00", "14500.00", "18400.00")),
+        # April to July: 86 + 210 + 150 + 168 guest-nights
+        *hosting(7, 614, ("21600.00", "15800.00", "17400.00", "14500.00", "18400.00")),
         _simple(date(y, 7, 31), "支付管理人员上半年报酬", "523", "102", "10000.00"),
         takings(8, 190, "200.00", "19840.00"),
         takings(9, 120, "180.00", "14650.00"),
@@ -612,16 +743,24 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Entry]:
         _simple(date(y, 9, 30), "采购三季度餐饮食材", "521", "102", "28500.00", attachments=6),
         takings(10, 236, "240.00", "26530.00"),
         _simple(date(y, 10, 31), "采购10月餐饮食材", "521", "102", "19800.00", attachments=4),
-        *hosting(10, ("22500.00", "16300.00", "18200.00", "15050.00", "19400.00")),
+        # August to October: 190 + 120 + 236 guest-nights, and the help unit's 80
+        *hosting(10, 626, ("22500.00", "16300.00", "18200.00", "15050.00", "19400.00")),
         _simple(date(y, 11, 18), "民宿冬季检修", "521", "102", "3400.00", attachments=2),
         _simple(date(y, 12, 26), "支付管理人员下半年报酬", "523", "102", "10000.00"),
-        *_depreciation(y, 4, 12, ((4, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
+        *_month_ends(y),
+        _simple(
+            date(y, 12, 31),
+            "结转本年生产成本",
+            "521",
+            "401",
+            _production_cost([visitor_centre], y),
+        ),
         _simple(date(y + 1, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00", by="cashier"),
-        *_depreciation(y + 1, 1, 1, ((1, "521", monthly, "游客服务中心（扶贫项目资产）"),)),
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
     ]
 
 
-def _village_books(plan: _Plan, y: int) -> list[_Entry]:
+def _village_books(plan: _Plan, y: int) -> list[_Step]:
     road, lights = "gwm-road-help", "gwm-streetlights"
     contracts = {"005": 18, "006": 22, "008": 26, "012": 10, "014": 8}  # 机动地, mu at 650 yuan
     fees = {no: mu * parse_amount("650.00") for no, mu in contracts.items()}
@@ -630,9 +769,41 @@ def _village_books(plan: _Plan, y: int) -> list[_Entry]:
     }  # 一事一议 20 yuan a person
     grant = parse_amount("60000.00")
     lamps = grant + sum(levy.values())
-    road_monthly = _straight_line("300000.00", 0, 240)
-    ditch_monthly = _straight_line("100000.00", 0, 240)
-    lamp_monthly = _straight_line(lamps, 0, 120)
+    finished = date(y, 6, 28)
+    cement_road = _card(
+        "DL-01",
+        "村内水泥路10300米（公益性）",
+        finished,
+        "300000.00",
+        0,
+        240,
+        funding={road: "300000.00"},
+        category="道路",
+        public_welfare=True,
+    )
+    ditch = _card(
+        "PS-01",
+        "排水沟5650米（公益性）",
+        finished,
+        "100000.00",
+        0,
+        240,
+        funding={road: "100000.00"},
+        category="水利设施",
+        public_welfare=True,
+    )
+    street_lights = _card(
+        "LD-01",
+        "村内路灯86盏（公益性）",
+        date(y, 10, 20),
+        lamps,
+        0,
+        120,
+        funding={lights: lamps},
+        category="电力设施",
+        public_welfare=True,
+        poverty_project=False,
+    )
     return [
         _entry(
             date(y, 1, 5),
@@ -670,21 +841,25 @@ def _village_books(plan: _Plan, y: int) -> list[_Entry]:
             "支付村内道路及排水沟工程进度款",
             dr("153", "240000.00", memo="村内道路及排水沟"),
             cr("102", "240000.00"),
-            dr("241", "240000.00", fund=road),
-            cr("311", "240000.00", memo="帮扶资金形成资产"),
             attachments=3,
         ),
         _entry(
-            date(y, 6, 28),
-            "道路及排水沟工程竣工结算并交付使用",
+            finished,
+            "道路及排水沟工程竣工结算付款",
             dr("153", "160000.00", memo="村内道路及排水沟"),
             cr("102", "160000.00"),
-            dr("241", "160000.00", fund=road),
-            cr("311", "160000.00", memo="帮扶资金形成资产"),
-            dr("151", "300000.00", qty=10300, unit="米", memo="村内水泥路（公益性）"),
-            dr("151", "100000.00", qty=5650, unit="米", memo="排水沟（公益性）"),
-            cr("153", "400000.00"),
             attachments=5,
+        ),
+        # put in use: Dr 151 / Cr 153 each, and Dr 241 (fund) / Cr 311 for what the fund paid
+        _Asset(finished, cement_road, pay_account="153"),
+        _Asset(finished, ditch, pay_account="153"),
+        _Share(
+            date(y, 7, 10),
+            "quantify_fiscal",
+            "帮扶资金形成的道路及排水沟资产折股量化到全体成员",
+            fund=road,
+            amount=cement_road.cost_fen + ditch.cost_fen,
+            basis="all_members",
         ),
         _simple(date(y, 6, 30), "支付村干部上半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 6, 30), "支付上半年村庄保洁费", "514", "102", "9600.00"),
@@ -718,39 +893,14 @@ def _village_books(plan: _Plan, y: int) -> list[_Entry]:
             attachments=len(levy),
         ),
         _simple(date(y, 8, 26), "库存现金存入银行", "102", "101", sum(levy.values())),
-        _entry(
-            date(y, 10, 20),
-            "村内路灯安装完工付款",
-            dr("151", lamps, qty=86, unit="盏", memo="村内路灯（公益性）"),
-            cr("102", lamps),
-            dr("231", lamps, fund=lights),
-            cr("311", lamps, memo="一事一议资金形成资产"),
-            attachments=3,
-        ),
+        _Asset(street_lights.acquired_on, street_lights),  # 村内路灯安装完工付款
+        _Status(date(y, 11, 30), "001", "exited"),  # 郭玉田户脱贫 (the garlic grower too)
         _simple(date(y, 11, 12), "出租房屋屋顶维修", "511", "102", "2850.00", attachments=2),
         _simple(date(y, 12, 28), "支付村干部下半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 12, 28), "支付下半年村庄保洁费", "514", "102", "9600.00"),
-        *_depreciation(
-            y,
-            7,
-            12,
-            (
-                (7, "515", road_monthly, "村内水泥路"),
-                (7, "515", ditch_monthly, "排水沟"),
-                (11, "515", lamp_monthly, "村内路灯"),
-            ),
-        ),
+        *_month_ends(y),
         _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
-        *_depreciation(
-            y + 1,
-            1,
-            1,
-            (
-                (1, "515", road_monthly, "村内水泥路"),
-                (1, "515", ditch_monthly, "排水沟"),
-                (1, "515", lamp_monthly, "村内路灯"),
-            ),
-        ),
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
     ]
 
 
@@ -978,26 +1128,127 @@ def _at(day: date, hour: int, now: datetime) -> Callable[[], datetime]:
     return lambda: moment
 
 
-def _book(
-    uow_factory: UowFactory, actors: Mapping[str, Actor], plan: _Plan, entry: _Entry, now: datetime
-) -> bool:
-    """Prepare one voucher; unless it stays a draft, review and post it. True when posted."""
-    preparer = actors[entry.by or plan.accountant]
-    draft = VoucherDraft(
-        booked_on=entry.day, memo=entry.memo, lines=entry.lines, attachments=entry.attachments
-    )
-    voucher, _replayed = vouchers.create_voucher(
-        uow_factory(), preparer, plan.code, draft, clock=_at(entry.day, 1, now)
-    )
-    if entry.draft:
-        return False
+@dataclass(slots=True)
+class _Tally:
+    """What one organization's steps did, for the progress lines and the summary."""
+
+    posted: int = 0
+    drafts: int = 0
+    assets: int = 0
+    through: Period | None = None  # depreciation charged through this month
+    quantified: int = 0  # fen
+    households: set[str] = field(default_factory=set)  # who received quantified shares
+    trades: int = 0
+
+
+def _review_and_post(
+    uow_factory: UowFactory,
+    actors: Mapping[str, Actor],
+    plan: _Plan,
+    voucher: Voucher,
+    day: date,
+    now: datetime,
+) -> None:
     vouchers.review_voucher(
-        uow_factory(), actors["reviewer"], plan.code, voucher.id, clock=_at(entry.day, 6, now)
+        uow_factory(), actors["reviewer"], plan.code, voucher.id, clock=_at(day, 6, now)
     )
     vouchers.post_voucher(
-        uow_factory(), actors[plan.accountant], plan.code, voucher.id, clock=_at(entry.day, 8, now)
+        uow_factory(), actors[plan.accountant], plan.code, voucher.id, clock=_at(day, 8, now)
     )
-    return True
+
+
+def _book(
+    uow_factory: UowFactory,
+    actors: Mapping[str, Actor],
+    plan: _Plan,
+    step: _Step,
+    now: datetime,
+    tally: _Tally,
+) -> None:
+    """Do one step as the organization's accountant (a voucher: as its preparer). Every voucher
+    prepared, by hand or by a register, is reviewed and posted unless it stays a draft."""
+    accountant = actors[plan.accountant]
+    made: list[Voucher] = []
+    match step:
+        case _Entry():
+            draft = VoucherDraft(
+                booked_on=step.day, memo=step.memo, lines=step.lines, attachments=step.attachments
+            )
+            voucher, _replayed = vouchers.create_voucher(
+                uow_factory(),
+                actors[step.by or plan.accountant],
+                plan.code,
+                draft,
+                clock=_at(step.day, 1, now),
+            )
+            if step.draft:
+                tally.drafts += 1
+            else:
+                made.append(voucher)
+        case _Asset():
+            _record, acquisition = registers.register_asset(
+                uow_factory(),
+                accountant,
+                plan.code,
+                replace(step.card, acquired_on=step.day),
+                pay_account=step.pay_account,
+                clock=_at(step.day, 1, now),
+            )
+            assert acquisition is not None  # a new asset, not one migrated from older books
+            made.append(acquisition)
+            tally.assets += 1
+        case _Depreciate():
+            through = Period.of(step.day)
+            made += registers.run_depreciation(
+                uow_factory(), accountant, plan.code, through, clock=_at(step.day, 1, now)
+            )
+            tally.through = through
+        case _Share():
+            event, _voucher = shares.record_event(
+                uow_factory(),
+                accountant,
+                plan.code,
+                shares.EventInput(
+                    kind=step.kind,
+                    occurred_on=step.day,
+                    reason=step.reason,
+                    fund=step.fund,
+                    amount_fen=step.amount,
+                    basis=step.basis,
+                    from_member=step.from_member,
+                    to_member=step.to_member,
+                ),
+                clock=_at(step.day, 9, now),
+            )
+            if step.kind.startswith("quantify"):
+                tally.quantified += event.amount_fen or 0
+                tally.households.update(no for no, _cls, fen in event.allocations if fen > 0)
+        case _Status():
+            orgs.update_member(
+                uow_factory(),
+                accountant,
+                plan.code,
+                step.member_no,
+                {"poverty_status": step.status, "status_effective_on": step.day},
+                clock=_at(step.day, 9, now),
+            )
+        case _Trade():
+            shares.record_transaction(
+                uow_factory(),
+                accountant,
+                plan.code,
+                step.member_no,
+                step.day,
+                step.product,
+                step.qty * 1000,
+                step.unit,
+                step.amount_fen,
+                clock=_at(step.day, 9, now),
+            )
+            tally.trades += 1
+    for voucher in made:
+        _review_and_post(uow_factory, actors, plan, voucher, step.day, now)
+    tally.posted += len(made)
 
 
 def _close_year(
@@ -1017,6 +1268,14 @@ def _close_year(
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _quantified(tally: _Tally) -> str:
+    """``"260000.00 yuan quantified to 5 households"``."""
+    return (
+        f"{format_amount(tally.quantified)} yuan quantified to "
+        f"{_count(len(tally.households), 'household')}"
+    )
 
 
 def build_demo(
@@ -1057,31 +1316,43 @@ def build_demo(
             f"{plan.code}: {members} members, {_count(len(plan.funds), 'fund')}, "
             f"{_count(len(plan.sub_accounts), 'sub-account')}"
         )
-        # early in January, the current year's vouchers are dated today rather than ahead of it
-        entries = sorted(
+        # early in January, the current year's steps are dated today rather than ahead of it;
+        # the current year's depreciation run, dated at its end, is dated today
+        steps = sorted(
             (replace(e, day=min(e.day, today)) for e in plan.books(plan, year)), key=lambda e: e.day
         )
-        posted = sum(
-            _book(uow_factory, actors, plan, e, now) for e in entries if e.day.year == year
-        )
+        tally = _Tally()
+        for step in steps:
+            if step.day.year == year:
+                _book(uow_factory, actors, plan, step, now, tally)
         closed = _close_year(uow_factory, accountant, plan.code, year, now)
-        posted += closed.closing_voucher_id is not None
+        posted = tally.posted + (closed.closing_voucher_id is not None)
+        progress(
+            f"{plan.code}: {_count(tally.assets, 'asset')} registered, depreciation through "
+            f"{tally.through}"
+            + (f", {_quantified(tally)}" if tally.quantified else "")
+            + (f", {_count(tally.trades, 'member transaction')}" if tally.trades else "")
+        )
         progress(
             f"{plan.code}: {posted} vouchers posted in {year}, year closed, "
             f"surplus {format_amount(closed.surplus_fen)} carried into "
             f"{'本年收益' if plan.kind == 'village_collective' else '本年盈余'}"
         )
-        current = [e for e in entries if e.day.year == today.year]
-        posted_now = sum(_book(uow_factory, actors, plan, e, now) for e in current)
-        drafts = len(current) - posted_now
+        now_tally = _Tally(through=tally.through)
+        for step in steps:
+            if step.day.year == today.year:
+                _book(uow_factory, actors, plan, step, now, now_tally)
+        drafts = now_tally.drafts
         progress(
-            f"{plan.code}: {posted_now} vouchers posted in {today.year}"
+            f"{plan.code}: {now_tally.posted} vouchers posted in {today.year}, depreciation "
+            f"through {now_tally.through}"
             + (f", {drafts} draft waiting for review" if drafts else "")
         )
-        total = posted + posted_now
         summaries.append(
             f"{plan.code:<13} {plan.name}  ({plan.kind}, {members} members, "
-            f"{total} posted vouchers{f', {drafts} draft' if drafts else ''})"
+            f"{posted + now_tally.posted} posted vouchers{f', {drafts} draft' if drafts else ''}; "
+            f"{_count(tally.assets + now_tally.assets, 'asset')}, depreciation through "
+            f"{now_tally.through}" + (f", {_quantified(tally)}" if tally.quantified else "") + ")"
         )
 
     for username, role, _codes, member, description in _USERS:
