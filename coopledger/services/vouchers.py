@@ -148,7 +148,7 @@ def review_voucher(
                 "the preparer may not review their own voucher", code="segregation_of_duties"
             )
         store.set_reviewed(voucher_id, actor.user_id, clock())
-        voucher = _load(store, org, voucher_id)
+        voucher = replace(voucher, status=Status.REVIEWED, reviewed_by=actor.username)
         uow.commit()
     return voucher
 
@@ -380,7 +380,7 @@ def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: d
     store.mark_posted(voucher.id, PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
     store.set_chain_head(org.id, seq, digest)
     store.add_turnover(org.id, period.year, period.month, voucher.lines)
-    return _load(store, org, voucher.id)
+    return replace(stamped, hash=digest)
 
 
 def check_open(store: Store, org: Org, booked_on: date) -> None:
@@ -392,7 +392,18 @@ def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: date
     """Check and record a draft inside the caller's transaction (generated vouchers: asset
     acquisitions, depreciation, share events); it is then reviewed and posted like any other."""
     _check_draft(store, org, actor, draft, now)
-    return _load(store, org, store.add_voucher(org.id, draft, actor.user_id, now))
+    voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
+    return Voucher(
+        id=voucher_id,
+        org_code=org.code,
+        status=Status.DRAFT,
+        booked_on=draft.booked_on,
+        memo=draft.memo,
+        attachments=draft.attachments,
+        kind=draft.kind,
+        lines=draft.lines,
+        prepared_by=actor.username,
+    )
 
 
 def _replay(store: Store, org: Org, key: str, digest: str) -> Voucher:

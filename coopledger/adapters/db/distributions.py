@@ -114,27 +114,41 @@ class SqlDistributions:
             totals[2] += offset
             if method == "capital":
                 totals[3] += patronage + residual
+        line = DistributionLineRow
         lines = tuple(
             PlanLineRecord(
-                ln.member_id,
+                member_id,
                 no,
                 name,
                 kind,
-                ln.transaction_fen,
-                ln.account_share_fen,
-                ln.fiscal_share_fen,
-                ln.poverty_status,
-                ln.patronage_fen,
-                ln.residual_fen,
-                ln.topup_fen,
-                ln.minimum_fen,
-                PaidSoFar(*paid[ln.member_id]) if ln.member_id in paid else PaidSoFar(),
+                transaction,
+                share,
+                fiscal,
+                status,
+                patronage,
+                residual,
+                topup,
+                minimum,
+                PaidSoFar(*paid[member_id]) if member_id in paid else PaidSoFar(),
             )
-            for ln, no, name, kind in self.session.execute(
-                select(DistributionLineRow, MemberRow.member_no, MemberRow.name, MemberRow.kind)
-                .join(MemberRow, MemberRow.id == DistributionLineRow.member_id)
-                .where(DistributionLineRow.plan_id == plan_id)
-                .order_by(DistributionLineRow.id)
+            for member_id, no, name, kind, transaction, share, fiscal, status, patronage, residual, topup, minimum in self.session.execute(
+                select(
+                    line.member_id,
+                    MemberRow.member_no,
+                    MemberRow.name,
+                    MemberRow.kind,
+                    line.transaction_fen,
+                    line.account_share_fen,
+                    line.fiscal_share_fen,
+                    line.poverty_status,
+                    line.patronage_fen,
+                    line.residual_fen,
+                    line.topup_fen,
+                    line.minimum_fen,
+                )
+                .join(MemberRow, MemberRow.id == line.member_id)
+                .where(line.plan_id == plan_id)
+                .order_by(line.id)
             ).tuples()
         )
         return PlanRecord(

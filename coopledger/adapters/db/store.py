@@ -326,35 +326,57 @@ class SqlStore:
 
     # -- vouchers --------------------------------------------------------------------------------
 
-    def _line_rows(
-        self,
-        org_id: int,
-        voucher_id: int,
-        lines: Sequence[Line],
-        members: Mapping[str, int] | None = None,
-        funds: Mapping[str, int] | None = None,
-    ) -> list[dict[str, Any]]:
+    _LINE_COLUMNS = (
+        "voucher_id",
+        "org_id",
+        "line_no",
+        "account_id",
+        "member_id",
+        "fund_id",
+        "side",
+        "amount_fen",
+        "quantity_milli",
+        "unit",
+        "memo",
+    )
+
+    def _insert_lines(self, org_id: int, vouchers: Sequence[tuple[int, Sequence[Line]]]) -> None:
+        """Insert the lines of drafts: COPY on PostgreSQL, one executemany on SQLite. Lines are
+        plain integers and text, so they go straight to the driver (the hot path of posting)."""
         account_ids = self._account_ids(org_id)
-        if members is None:
-            members = self.members_by_no(org_id, {ln.member for ln in lines if ln.member})
-        if funds is None:
-            funds = self.funds_by_code(org_id, {ln.fund for ln in lines if ln.fund})
-        return [
-            {
-                "voucher_id": voucher_id,
-                "org_id": org_id,
-                "line_no": i + 1,
-                "account_id": account_ids[ln.account],
-                "member_id": members[ln.member] if ln.member else None,
-                "fund_id": funds[ln.fund] if ln.fund else None,
-                "side": ln.side.value,
-                "amount_fen": ln.amount_fen,
-                "quantity_milli": ln.quantity_milli,
-                "unit": ln.unit,
-                "memo": ln.memo,
-            }
-            for i, ln in enumerate(lines)
+        members = self.members_by_no(
+            org_id, {ln.member for _, lines in vouchers for ln in lines if ln.member}
+        )
+        funds = self.funds_by_code(
+            org_id, {ln.fund for _, lines in vouchers for ln in lines if ln.fund}
+        )
+        rows = [
+            (
+                voucher_id,
+                org_id,
+                n + 1,
+                account_ids[ln.account],
+                members[ln.member] if ln.member else None,
+                funds[ln.fund] if ln.fund else None,
+                ln.side.value,
+                ln.amount_fen,
+                ln.quantity_milli,
+                ln.unit,
+                ln.memo,
+            )
+            for voucher_id, lines in vouchers
+            for n, ln in enumerate(lines)
         ]
+        if not rows:
+            return
+        if self._postgres:
+            self._copy("voucher_line", self._LINE_COLUMNS, rows)
+        else:
+            marks = ", ".join("?" * len(self._LINE_COLUMNS))
+            self.session.flush()
+            self.session.connection().exec_driver_sql(
+                f"INSERT INTO voucher_line ({', '.join(self._LINE_COLUMNS)}) VALUES ({marks})", rows
+            )
 
     def add_voucher(
         self,
@@ -379,7 +401,7 @@ class SqlStore:
         )
         self.session.add(row)
         self.session.flush()
-        self.session.execute(_LINES.insert(), self._line_rows(org_id, row.id, draft.lines))
+        self._insert_lines(org_id, [(row.id, draft.lines)])
         return row.id
 
     def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None:
@@ -389,7 +411,7 @@ class SqlStore:
         row.year, row.month = draft.booked_on.year, draft.booked_on.month
         row.memo, row.attachments = draft.memo, draft.attachments
         self.session.flush()
-        self.session.execute(_LINES.insert(), self._line_rows(row.org_id, voucher_id, draft.lines))
+        self._insert_lines(row.org_id, [(voucher_id, draft.lines)])
 
     def delete_draft(self, voucher_id: int) -> None:
         self.session.execute(
@@ -611,48 +633,7 @@ class SqlStore:
             .all()
         )
         ids = [int(id_of[st.chain_seq]) for st in stamps]
-        account_ids = self._account_ids(org_id)
-        members = self.members_by_no(
-            org_id, {ln.member for d in drafts for ln in d.lines if ln.member}
-        )
-        funds = self.funds_by_code(org_id, {ln.fund for d in drafts for ln in d.lines if ln.fund})
-        rows = [
-            (
-                voucher_id,
-                org_id,
-                n + 1,
-                account_ids[ln.account],
-                members[ln.member] if ln.member else None,
-                funds[ln.fund] if ln.fund else None,
-                ln.side.value,
-                ln.amount_fen,
-                ln.quantity_milli,
-                ln.unit,
-                ln.memo,
-            )
-            for voucher_id, draft in zip(ids, drafts, strict=True)
-            for n, ln in enumerate(draft.lines)
-        ]
-        columns = [
-            "voucher_id",
-            "org_id",
-            "line_no",
-            "account_id",
-            "member_id",
-            "fund_id",
-            "side",
-            "amount_fen",
-            "quantity_milli",
-            "unit",
-            "memo",
-        ]
-        if self._postgres:
-            self._copy("voucher_line", columns, rows)
-        else:  # the hot path: plain integers and text straight to the driver
-            self.session.connection().exec_driver_sql(
-                f"INSERT INTO voucher_line ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                rows,
-            )
+        self._insert_lines(org_id, [(i, d.lines) for i, d in zip(ids, drafts, strict=True)])
         self.session.execute(
             update(vtable)
             .where(*in_batch)
