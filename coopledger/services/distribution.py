@@ -62,7 +62,7 @@ class PlanRequest:
 
 def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dict[str, int]]:
     """The plan for ``request`` from the books as they stand, and the members' ids."""
-    store, registers = uow.store, uow.registers
+    registers = uow.registers
     surplus = uow.distributions.fiscal_year_surplus(org.id, request.year)
     if surplus is None:
         raise InvalidState(
@@ -76,14 +76,14 @@ def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dic
     trades: dict[int, int] = defaultdict(int)
     for member_id, _p, _u, _q, amount in registers.member_transactions(org.id, None, request.year):
         trades[member_id] += amount
-    ids = store.members_by_no(org.id, {h.member_no for h in register.holdings})
-    numbers = {v: k for k, v in ids.items()}
-    for member_id in trades:
-        if member_id not in numbers:
-            member = store.member_by_id(member_id)
-            if member is not None:
-                numbers[member_id], ids[member.member_no] = member.member_no, member_id
-    statuses = {h.member_no: h.status for h in registers.holders(org.id, year_end)}
+    everyone = registers.holders(org.id, year_end)
+    statuses = {h.member_no: h.status for h in everyone}
+    id_of = {h.member_no: h.member_id for h in everyone}
+    # the members in the plan: those holding shares at year end, and those who traded in the year
+    in_plan = {h.member_no for h in register.holdings} | {
+        h.member_no for h in everyone if h.member_id in trades
+    }
+    ids = {no: id_of[no] for no in in_plan}
     held = {h.member_no: h for h in register.holdings}
     members = [
         MemberBasis(
