@@ -291,5 +291,25 @@ def bench_ledger(
     )
 
 
+@bench.command("registers")
+@click.option("--assets", default=2_000, show_default=True, type=int)
+@click.option("--months", default=12, show_default=True, type=int, help="Months depreciated.")
+@click.option("--members", default=5_000, show_default=True, type=int)
+@click.option(
+    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
+)
+def bench_registers(assets: int, months: int, members: int, database_url: str | None) -> None:
+    """A depreciation run over many assets, and the share register of many members."""
+    from coopledger.bench_registers import run_registers_bench
+
+    run_registers_bench(
+        assets=assets,
+        months=months,
+        members=members,
+        database_url=database_url,
+        echo=click.echo,
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

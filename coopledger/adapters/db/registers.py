@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from coopledger.adapters.db.bulk import insert_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
     AssetFundingRow,
@@ -160,18 +161,11 @@ class SqlRegisters:
         return self._records(rows)
 
     def add_charges(self, voucher_id: int, charges: Sequence[tuple[int, Period, int]]) -> None:
-        self.session.execute(
-            DepreciationChargeRow.__table__.insert(),  # type: ignore[attr-defined]
-            [
-                {
-                    "asset_id": a,
-                    "year": p.year,
-                    "month": p.month,
-                    "amount_fen": fen,
-                    "voucher_id": voucher_id,
-                }
-                for a, p, fen in charges
-            ],
+        insert_rows(
+            self.session,
+            "depreciation_charge",
+            ("asset_id", "year", "month", "amount_fen", "voucher_id"),
+            [(a, p.year, p.month, fen, voucher_id) for a, p, fen in charges],
         )
 
     def set_disposed(self, asset_id: int, on: date) -> None:

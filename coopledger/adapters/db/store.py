@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from coopledger.adapters.db.bulk import insert_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
     AuditEventRow,
@@ -79,18 +80,6 @@ class SqlStore:
     @property
     def _postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
-
-    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-        """PostgreSQL's COPY into ``table``, on the session's connection and transaction (the
-        guards still run: COPY fires INSERT triggers)."""
-        self.session.flush()
-        cursor = self.session.connection().connection.cursor()
-        try:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        finally:
-            cursor.close()
 
     def _account_ids(self, org_id: int) -> dict[str, int]:
         self.accounts(org_id)
@@ -367,16 +356,7 @@ class SqlStore:
             for voucher_id, lines in vouchers
             for n, ln in enumerate(lines)
         ]
-        if not rows:
-            return
-        if self._postgres:
-            self._copy("voucher_line", self._LINE_COLUMNS, rows)
-        else:
-            marks = ", ".join("?" * len(self._LINE_COLUMNS))
-            self.session.flush()
-            self.session.connection().exec_driver_sql(
-                f"INSERT INTO voucher_line ({', '.join(self._LINE_COLUMNS)}) VALUES ({marks})", rows
-            )
+        insert_rows(self.session, "voucher_line", self._LINE_COLUMNS, rows)
 
     def add_voucher(
         self,
@@ -621,8 +601,10 @@ class SqlStore:
             }
             for d, st in zip(drafts, stamps, strict=True)
         ]
-        if self._postgres:
-            self._copy("voucher", list(headers[0]), [tuple(h.values()) for h in headers])
+        if self._postgres:  # COPY adapts dates and timestamps itself; SQLite needs SQLAlchemy's
+            insert_rows(
+                self.session, "voucher", list(headers[0]), [tuple(h.values()) for h in headers]
+            )
         else:
             self.session.execute(insert(vtable), headers)
         first, last = stamps[0].chain_seq, stamps[-1].chain_seq
