@@ -53,6 +53,7 @@ def writer(url: str, tmp: str, tokens: dict[str, str], queue: Any) -> None:
     engine = make_engine(url)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     actor = auth.actor_named(SqlUnitOfWork(sessions), "acc")
+
     def send(path: str, headers: dict[str, str], body: object = None) -> Any:
         """As a client does: a 503 (database busy) is retried after its Retry-After."""
         for _ in range(3):

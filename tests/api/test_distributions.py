@@ -27,13 +27,39 @@ def closed_year(books: Books, org: str = "coop") -> None:
     """2025: capital 2,000 (member 1, poor) and 10,000 (member 2); sales 100,000; transactions
     50,000 and 150,000; then the year-end close carries 100,000 into 本年盈余."""
     base = f"/api/v1/orgs/{org}"
-    post_ok(books, voucher("2025-02-01", ("102", "debit", "12000.00", None), ("301", "credit", "2000.00", "1"),
-                           ("301", "credit", "10000.00", "2")), org)
-    post_ok(books, voucher("2025-06-01", ("102", "debit", "100000.00", None), ("501", "credit", "100000.00", None)), org)
+    post_ok(
+        books,
+        voucher(
+            "2025-02-01",
+            ("102", "debit", "12000.00", None),
+            ("301", "credit", "2000.00", "1"),
+            ("301", "credit", "10000.00", "2"),
+        ),
+        org,
+    )
+    post_ok(
+        books,
+        voucher(
+            "2025-06-01", ("102", "debit", "100000.00", None), ("501", "credit", "100000.00", None)
+        ),
+        org,
+    )
     if org == "coop":
         for member, amount in (("1", "50000.00"), ("2", "150000.00")):
-            assert books.post("acc", f"{base}/members/{member}/transactions", {
-                "date": "2025-07-01", "product": "大蒜", "quantity": "1000", "unit": "kg", "amount": amount}).status_code == 201
+            assert (
+                books.post(
+                    "acc",
+                    f"{base}/members/{member}/transactions",
+                    {
+                        "date": "2025-07-01",
+                        "product": "大蒜",
+                        "quantity": "1000",
+                        "unit": "kg",
+                        "amount": amount,
+                    },
+                ).status_code
+                == 201
+            )
     assert books.post("acc", f"{base}/years/2025/close").status_code == 200
 
 
@@ -43,7 +69,11 @@ def plan_body(**kw: Any) -> dict[str, Any]:
 
 def approved_and_posted(books: Books, **kw: Any) -> dict[str, Any]:
     plan = books.post("acc", PLANS, plan_body(**kw)).json
-    books.post("rev", f"{PLANS}/{plan['id']}/approve", {"resolution": "成员大会决议2026-01号", "approved_on": "2026-01-20"})
+    books.post(
+        "rev",
+        f"{PLANS}/{plan['id']}/approve",
+        {"resolution": "成员大会决议2026-01号", "approved_on": "2026-01-20"},
+    )
     posted = books.post("acc", f"{PLANS}/{plan['id']}/post").json
     for v in posted["vouchers"]:
         review_and_post(books, v["id"])
@@ -51,7 +81,9 @@ def approved_and_posted(books: Books, **kw: Any) -> dict[str, Any]:
 
 
 def balance(books: Books, account: str, member: str) -> str:
-    return books.get("aud", f"{ORG}/ledger?account={account}&member={member}&from=2025-01-01&to=2026-12-31").json["closing"]
+    return books.get(
+        "aud", f"{ORG}/ledger?account={account}&member={member}&from=2025-01-01&to=2026-12-31"
+    ).json["closing"]
 
 
 def test_the_plan_splits_to_the_fen_and_keeps_its_inputs(books: Books) -> None:
@@ -60,74 +92,141 @@ def test_the_plan_splits_to_the_fen_and_keeps_its_inputs(books: Books) -> None:
     assert made.status_code == 201, made.json
     plan = made.json
     assert (plan["S"], plan["L"], plan["R"], plan["D"], plan["P"], plan["Q"], plan["T"]) == (
-        "100000.00", "0.00", "10000.00", "90000.00", "54000.00", "36000.00", "2000.00")
+        "100000.00",
+        "0.00",
+        "10000.00",
+        "90000.00",
+        "54000.00",
+        "36000.00",
+        "2000.00",
+    )
     rows = {ln["member"]: ln for ln in plan["lines"]}
-    assert (rows["1"]["patronage"], rows["1"]["residual"], rows["1"]["topup"], rows["1"]["total"]) == (
-        "13500.00", "8000.00", "2000.00", "21500.00")
-    assert (rows["2"]["patronage"], rows["2"]["residual"], rows["2"]["topup"]) == ("40500.00", "28000.00", "0.00")
+    assert (
+        rows["1"]["patronage"],
+        rows["1"]["residual"],
+        rows["1"]["topup"],
+        rows["1"]["total"],
+    ) == ("13500.00", "8000.00", "2000.00", "21500.00")
+    assert (rows["2"]["patronage"], rows["2"]["residual"], rows["2"]["topup"]) == (
+        "40500.00",
+        "28000.00",
+        "0.00",
+    )
     assert rows["1"]["poverty_status"] == "poor" and rows["1"]["account_share"] == "2000.00"
-    assert plan["inputs"]["reserve_rate"] == "0.10" and plan["inputs"]["guarantee"]["fixed"] == "8000.00"
+    assert (
+        plan["inputs"]["reserve_rate"] == "0.10"
+        and plan["inputs"]["guarantee"]["fixed"] == "8000.00"
+    )
     assert plan["status"] == "draft" and plan["totals"]["patronage"] == plan["P"]
 
 
 def test_approve_post_and_the_ledger_equals_the_plan(books: Books) -> None:
     closed_year(books)
     plan = books.post("acc", PLANS, plan_body()).json
-    own = books.post("acc", f"{PLANS}/{plan['id']}/approve", {"resolution": "决议", "approved_on": "2026-01-20"})
+    own = books.post(
+        "acc", f"{PLANS}/{plan['id']}/approve", {"resolution": "决议", "approved_on": "2026-01-20"}
+    )
     assert own.status_code == 403
     early = books.post("acc", f"{PLANS}/{plan['id']}/post")
     assert early.status_code == 409
-    approved = books.post("rev", f"{PLANS}/{plan['id']}/approve", {"resolution": "决议", "approved_on": "2026-01-20"})
-    assert approved.status_code == 200 and approved.json["status"] == "approved" and approved.json["approved_by"] == "rev"
+    approved = books.post(
+        "rev", f"{PLANS}/{plan['id']}/approve", {"resolution": "决议", "approved_on": "2026-01-20"}
+    )
+    assert (
+        approved.status_code == 200
+        and approved.json["status"] == "approved"
+        and approved.json["approved_by"] == "rev"
+    )
     assert books.delete("acc", f"{PLANS}/{plan['id']}").status_code == 409
     second = books.post("acc", PLANS, plan_body(reserve_rate="0.20")).json
-    assert books.post("rev", f"{PLANS}/{second['id']}/approve",
-                      {"resolution": "另一决议", "approved_on": "2026-01-21"}).status_code == 409
+    assert (
+        books.post(
+            "rev",
+            f"{PLANS}/{second['id']}/approve",
+            {"resolution": "另一决议", "approved_on": "2026-01-21"},
+        ).status_code
+        == 409
+    )
     posted = books.post("acc", f"{PLANS}/{plan['id']}/post")
     assert posted.status_code == 200
     vouchers = posted.json["vouchers"]
     assert [v["date"] for v in vouchers] == ["2026-01-20"] * 3
     assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in vouchers[0]["lines"]] == [
-        ("331", "100000.00"), ("33202", "100000.00")]
+        ("331", "100000.00"),
+        ("33202", "100000.00"),
+    ]
     assert {(ln["account"], ln["member"], ln["credit"]) for ln in vouchers[1]["lines"][1:]} == {
-        ("322", None, "10000.00"), ("221", "1", "13500.00"), ("222", "1", "6000.00"),
-        ("221", "2", "40500.00"), ("222", "2", "30000.00")}
+        ("322", None, "10000.00"),
+        ("221", "1", "13500.00"),
+        ("222", "1", "6000.00"),
+        ("221", "2", "40500.00"),
+        ("222", "2", "30000.00"),
+    }
     assert books.post("acc", f"{PLANS}/{plan['id']}/post").status_code == 409
     for v in vouchers:
         review_and_post(books, v["id"])
     assert (balance(books, "221", "1"), balance(books, "222", "1")) == ("-13500.00", "-6000.00")
     assert (balance(books, "221", "2"), balance(books, "222", "2")) == ("-40500.00", "-30000.00")
-    tb = {r["account"]: r for r in books.get("aud", f"{ORG}/reports/trial-balance?from=2026-01-01&to=2026-12-31").json["rows"]}
+    tb = {
+        r["account"]: r
+        for r in books.get(
+            "aud", f"{ORG}/reports/trial-balance?from=2026-01-01&to=2026-12-31"
+        ).json["rows"]
+    }
     assert tb["33201"]["closing_debit"] == tb["33201"]["closing_credit"] == "0.00"
     assert tb["331"]["closing_credit"] == "0.00"
 
 
-def test_payments_partial_offset_full_and_never_more_than_owed(books: Books, connection: Any) -> None:
+def test_payments_partial_offset_full_and_never_more_than_owed(
+    books: Books, connection: Any
+) -> None:
     closed_year(books)
-    post_ok(books, voucher("2026-01-05", ("114", "debit", "1000.00", "2"), ("102", "credit", "1000.00", None)))
+    post_ok(
+        books,
+        voucher("2026-01-05", ("114", "debit", "1000.00", "2"), ("102", "credit", "1000.00", None)),
+    )
     plan = approved_and_posted(books)
-    paid = books.post("acc", f"{PLANS}/{plan['id']}/payments", {"member": "1", "amount": "5000.00", "date": "2026-02-01",
-                                                                 "method": "bank"})
+    paid = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "1", "amount": "5000.00", "date": "2026-02-01", "method": "bank"},
+    )
     assert paid.status_code == 201
-    assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in paid.json["vouchers"][0]["lines"]] == [
-        ("221", "5000.00"), ("102", "5000.00")]
+    assert [
+        (ln["account"], ln["debit"] or ln["credit"]) for ln in paid.json["vouchers"][0]["lines"]
+    ] == [("221", "5000.00"), ("102", "5000.00")]
     line = next(ln for ln in paid.json["plan"]["lines"] if ln["member"] == "1")
     assert (line["paid"], line["unpaid"]) == ("5000.00", "14500.00")
     before = count_rows(connection)
-    over = books.post("acc", f"{PLANS}/{plan['id']}/payments", {"member": "1", "amount": "14500.01",
-                                                                 "date": "2026-02-02", "method": "cash"})
+    over = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "1", "amount": "14500.01", "date": "2026-02-02", "method": "cash"},
+    )
     assert over.status_code == 422 and over.json["code"] == "more_than_owed"
-    outside = books.post("acc", f"{PLANS}/{plan['id']}/payments", {"member": "77", "date": "2026-02-02", "method": "cash"})
+    outside = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "77", "date": "2026-02-02", "method": "cash"},
+    )
     assert outside.status_code == 422 and "member" in outside.json["errors"]
     assert count_rows(connection) == before
     review_and_post(books, paid.json["vouchers"][0]["id"])
-    everyone = books.post("acc", f"{PLANS}/{plan['id']}/payments", {"date": "2026-02-03", "method": "bank", "offset": True})
+    everyone = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"date": "2026-02-03", "method": "bank", "offset": True},
+    )
     assert everyone.status_code == 201
     lines = everyone.json["vouchers"][0]["lines"]
     assert ("114", "2", "1000.00") in [(ln["account"], ln["member"], ln["credit"]) for ln in lines]
     review_and_post(books, everyone.json["vouchers"][0]["id"])
     final = {ln["member"]: ln for ln in books.get("aud", f"{PLANS}/{plan['id']}").json["lines"]}
-    assert final["2"]["offset"] == "1000.00" and final["2"]["unpaid"] == "0.00" and final["1"]["unpaid"] == "0.00"
+    assert (
+        final["2"]["offset"] == "1000.00"
+        and final["2"]["unpaid"] == "0.00"
+        and final["1"]["unpaid"] == "0.00"
+    )
     for account in ("221", "222", "114"):
         for member in ("1", "2"):
             assert balance(books, account, member) == "0.00", (account, member)
@@ -136,24 +235,41 @@ def test_payments_partial_offset_full_and_never_more_than_owed(books: Books, con
 def test_conversion_into_capital(books: Books) -> None:
     closed_year(books)
     plan = approved_and_posted(books)
-    made = books.post("acc", f"{PLANS}/{plan['id']}/conversions", {
-        "date": "2026-02-01", "resolution": "转股决议", "members": [{"member": "2", "amount": "10000.00"}]})
+    made = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/conversions",
+        {
+            "date": "2026-02-01",
+            "resolution": "转股决议",
+            "members": [{"member": "2", "amount": "10000.00"}],
+        },
+    )
     assert made.status_code == 201
-    assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in made.json["vouchers"][0]["lines"]] == [
-        ("221", "10000.00"), ("301", "10000.00")]
+    assert [
+        (ln["account"], ln["debit"] or ln["credit"]) for ln in made.json["vouchers"][0]["lines"]
+    ] == [("221", "10000.00"), ("301", "10000.00")]
     review_and_post(books, made.json["vouchers"][0]["id"])
     assert balance(books, "301", "2") == "-20000.00"
 
 
-@pytest.mark.parametrize(("body", "status", "field"), [
-    (plan_body(patronage_ratio="0.59"), 422, "patronage_ratio"),
-    (plan_body(patronage_ratio="1.5"), 422, "patronage_ratio"),
-    (plan_body(reserve_rate="1"), 422, "reserve_rate"),
-    (plan_body(reserve_rate=0.1, patronage_ratio=1e-9), 422, "patronage_ratio"),
-    (plan_body(guarantee={"fixed": "70000.00", "statuses": ["poor", "none"]}), 422, "guarantee"),
-    (plan_body(year=2024), 409, None),
-])
-def test_bad_plans_are_refused(books: Books, connection: Any, body: dict[str, Any], status: int, field: str | None) -> None:
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        (plan_body(patronage_ratio="0.59"), 422, "patronage_ratio"),
+        (plan_body(patronage_ratio="1.5"), 422, "patronage_ratio"),
+        (plan_body(reserve_rate="1"), 422, "reserve_rate"),
+        (plan_body(reserve_rate=0.1, patronage_ratio=1e-9), 422, "patronage_ratio"),
+        (
+            plan_body(guarantee={"fixed": "70000.00", "statuses": ["poor", "none"]}),
+            422,
+            "guarantee",
+        ),
+        (plan_body(year=2024), 409, None),
+    ],
+)
+def test_bad_plans_are_refused(
+    books: Books, connection: Any, body: dict[str, Any], status: int, field: str | None
+) -> None:
     closed_year(books)
     before = count_rows(connection)
     response = books.post("acc", PLANS, body)
@@ -174,26 +290,39 @@ def test_float_rates_are_read_by_their_decimal_text(books: Books) -> None:
 def test_the_village_distributes_by_shares_to_its_households(books: Books) -> None:
     closed_year(books, "village")
     base = "/api/v1/orgs/village/distributions"
-    made = books.post("acc", base, {"year": 2025, "reserve_rate": "0.10", "guarantee": {"fixed": "30000.00"}})
+    made = books.post(
+        "acc", base, {"year": 2025, "reserve_rate": "0.10", "guarantee": {"fixed": "30000.00"}}
+    )
     assert made.status_code == 201, made.json
     plan = made.json
     assert plan["P"] == "0.00" and plan["D"] == "90000.00"
     rows = {ln["member"]: ln for ln in plan["lines"]}
     assert rows["1"]["total"] == "30000.00" and rows["2"]["total"] == "60000.00"
-    books.post("rev", f"{base}/{plan['id']}/approve", {"resolution": "村民代表会议决议", "approved_on": "2026-01-15"})
+    books.post(
+        "rev",
+        f"{base}/{plan['id']}/approve",
+        {"resolution": "村民代表会议决议", "approved_on": "2026-01-15"},
+    )
     posted = books.post("acc", f"{base}/{plan['id']}/post").json
-    assert {(ln["account"], ln["member"], ln["credit"]) for ln in posted["vouchers"][1]["lines"][1:]} == {
-        ("311", None, "10000.00"), ("113", "1", "30000.00"), ("113", "2", "60000.00")}
+    assert {
+        (ln["account"], ln["member"], ln["credit"]) for ln in posted["vouchers"][1]["lines"][1:]
+    } == {("311", None, "10000.00"), ("113", "1", "30000.00"), ("113", "2", "60000.00")}
     for v in posted["vouchers"]:
         review_and_post(books, v["id"], "village")
-    paid = books.post("acc", f"{base}/{plan['id']}/payments", {"date": "2026-02-01", "method": "bank"})
-    assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in paid.json["vouchers"][0]["lines"]][:2] == [
-        ("113", "30000.00"), ("113", "60000.00")]
+    paid = books.post(
+        "acc", f"{base}/{plan['id']}/payments", {"date": "2026-02-01", "method": "bank"}
+    )
+    assert [
+        (ln["account"], ln["debit"] or ln["credit"]) for ln in paid.json["vouchers"][0]["lines"]
+    ][:2] == [("113", "30000.00"), ("113", "60000.00")]
 
 
 def test_the_member_account_shows_the_years_refund_and_residual(books: Books) -> None:
     closed_year(books)
     approved_and_posted(books)
     account = books.get("hh1", f"{ORG}/members/1/account?year=2025").json
-    assert (account["patronage_refund"], account["residual_distribution"]) == ("13500.00", "6000.00")
+    assert (account["patronage_refund"], account["residual_distribution"]) == (
+        "13500.00",
+        "6000.00",
+    )
     assert account["transactions"][0]["amount"] == "50000.00"

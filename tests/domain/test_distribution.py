@@ -14,9 +14,14 @@ from coopledger.domain.errors import ValidationFailed
 
 
 def inputs(**kw: object) -> Inputs:
-    base: dict[str, object] = {"year": 2025, "surplus_fen": 10_000_000, "accumulated_loss_fen": 0,
-                               "prior_undistributed_fen": 0, "reserve_rate": Decimal("0.10"),
-                               "patronage_ratio": Decimal("0.60")}
+    base: dict[str, object] = {
+        "year": 2025,
+        "surplus_fen": 10_000_000,
+        "accumulated_loss_fen": 0,
+        "prior_undistributed_fen": 0,
+        "reserve_rate": Decimal("0.10"),
+        "patronage_ratio": Decimal("0.60"),
+    }
     base.update(kw)
     return Inputs(**base)  # type: ignore[arg-type]
 
@@ -31,9 +36,19 @@ WORKED = [  # domain.md §3.2: A is a poor household
 def test_the_worked_example_to_the_fen() -> None:
     plan = compute(inputs(), WORKED)
     assert (plan.S, plan.L, plan.R, plan.D, plan.P, plan.Q, plan.T) == (
-        10_000_000, 0, 1_000_000, 9_000_000, 5_400_000, 3_600_000, 0)
+        10_000_000,
+        0,
+        1_000_000,
+        9_000_000,
+        5_400_000,
+        3_600_000,
+        0,
+    )
     assert [(ln.member_no, ln.patronage_fen, ln.residual_fen) for ln in plan.lines] == [
-        ("A", 900_000, 818_182), ("B", 2_700_000, 1_472_727), ("C", 1_800_000, 1_309_091)]
+        ("A", 900_000, 818_182),
+        ("B", 2_700_000, 1_472_727),
+        ("C", 1_800_000, 1_309_091),
+    ]
 
 
 def test_a_guarantee_tops_up_from_the_others_pro_rata() -> None:
@@ -51,20 +66,28 @@ def test_a_guarantee_that_cannot_be_met_names_the_shortfall() -> None:
 
 
 def test_loss_make_up_and_other_appropriations() -> None:
-    plan = compute(inputs(accumulated_loss_fen=2_000_000,
-                          others=(Appropriation("公益金", "32201", rate=Decimal("0.05")),)), WORKED)
+    plan = compute(
+        inputs(
+            accumulated_loss_fen=2_000_000,
+            others=(Appropriation("公益金", "32201", rate=Decimal("0.05")),),
+        ),
+        WORKED,
+    )
     assert plan.L == 2_000_000 and plan.R == 800_000 and plan.others[0][1] == 400_000
     assert plan.D == 10_000_000 - 2_000_000 - 800_000 - 400_000
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"patronage_ratio": Decimal("0.59")}, "patronage_ratio"),
-    ({"patronage_ratio": Decimal("1.01")}, "patronage_ratio"),
-    ({"reserve_rate": Decimal("1")}, "reserve_rate"),
-    ({"reserve_rate": Decimal("-0.1")}, "reserve_rate"),
-    ({"surplus_fen": -500}, "year"),
-    ({"guarantee": Guarantee()}, "guarantee"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"patronage_ratio": Decimal("0.59")}, "patronage_ratio"),
+        ({"patronage_ratio": Decimal("1.01")}, "patronage_ratio"),
+        ({"reserve_rate": Decimal("1")}, "reserve_rate"),
+        ({"reserve_rate": Decimal("-0.1")}, "reserve_rate"),
+        ({"surplus_fen": -500}, "year"),
+        ({"guarantee": Guarantee()}, "guarantee"),
+    ],
+)
 def test_bad_plans_are_refused(changes: dict[str, object], field: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         compute(inputs(**changes), WORKED)
@@ -78,21 +101,45 @@ def test_all_zero_weights_cannot_be_split() -> None:
 
 
 members_strategy = st.lists(
-    st.tuples(st.integers(0, 10**9), st.integers(0, 10**9), st.integers(0, 10**7),
-              st.sampled_from(["poor", "monitored", "none", "exited"])),
-    min_size=1, max_size=40,
+    st.tuples(
+        st.integers(0, 10**9),
+        st.integers(0, 10**9),
+        st.integers(0, 10**7),
+        st.sampled_from(["poor", "monitored", "none", "exited"]),
+    ),
+    min_size=1,
+    max_size=40,
 ).filter(lambda ms: sum(m[0] for m in ms) > 0 and sum(m[1] for m in ms) > 0)
 
 
-@given(members_strategy, st.integers(1, 10**10), st.decimals("0", "0.5", places=2),
-       st.decimals("0.6", "1", places=2), st.one_of(st.none(), st.integers(0, 10**6)), st.randoms())
-def test_properties(raw: list[tuple[int, int, int, str]], surplus: int, reserve: Decimal,
-                    ratio: Decimal, minimum: int | None, rnd: object) -> None:
+@given(
+    members_strategy,
+    st.integers(1, 10**10),
+    st.decimals("0", "0.5", places=2),
+    st.decimals("0.6", "1", places=2),
+    st.one_of(st.none(), st.integers(0, 10**6)),
+    st.randoms(),
+)
+def test_properties(
+    raw: list[tuple[int, int, int, str]],
+    surplus: int,
+    reserve: Decimal,
+    ratio: Decimal,
+    minimum: int | None,
+    rnd: object,
+) -> None:
     members = [MemberBasis(str(i + 1), t, a, f, s) for i, (t, a, f, s) in enumerate(raw)]
     guarantee = Guarantee(fixed_fen=minimum) if minimum is not None else None
     try:
-        plan = compute(inputs(surplus_fen=surplus, reserve_rate=reserve, patronage_ratio=ratio,
-                              guarantee=guarantee), members)
+        plan = compute(
+            inputs(
+                surplus_fen=surplus,
+                reserve_rate=reserve,
+                patronage_ratio=ratio,
+                guarantee=guarantee,
+            ),
+            members,
+        )
     except ValidationFailed as exc:  # a plan the rules refuse: only these reasons are expected
         if exc.code not in ("guarantee_shortfall", "nothing_distributable"):
             raise
@@ -109,6 +156,10 @@ def test_properties(raw: list[tuple[int, int, int, str]], surplus: int, reserve:
             assert ln.residual_fen >= ln.minimum_fen
     shuffled = members[:]
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
-    again = compute(inputs(surplus_fen=surplus, reserve_rate=reserve, patronage_ratio=ratio,
-                           guarantee=guarantee), shuffled)
+    again = compute(
+        inputs(
+            surplus_fen=surplus, reserve_rate=reserve, patronage_ratio=ratio, guarantee=guarantee
+        ),
+        shuffled,
+    )
     assert again.lines == plan.lines

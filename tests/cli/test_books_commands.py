@@ -1,0 +1,89 @@
+"""`coopledger depreciate` and `coopledger distribute` on the test books."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.cli import Books as CliBooks
+from coopledger.cli import main
+from tests.api.test_distributions import PLANS, closed_year
+from tests.api.test_registers import ORG, cold_store, receive_grant, review_and_post
+from tests.conftest import Books
+
+
+@pytest.fixture
+def cli(connection: Any, sessions: Any) -> Any:
+    class TestBooks(CliBooks):
+        def __init__(self) -> None:
+            self.engine = connection.engine
+
+        def uow(self) -> SqlUnitOfWork:
+            return SqlUnitOfWork(sessions)
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args), obj=TestBooks())
+        return result.exit_code, result.output
+
+    return run
+
+
+def test_depreciate_prepares_once(books: Books, cli: Any) -> None:
+    receive_grant(books)
+    review_and_post(
+        books, books.post("acc", f"{ORG}/assets", cold_store()).json["vouchers"]["acquisition"]
+    )
+    code, out = cli("depreciate", "coop", "--through", "2026-05", "--user", "acc")
+    assert code == 0 and out.count("prepared voucher") == 2 and "2000.00" in out
+    code, out = cli("depreciate", "coop", "--through", "2026-05", "--user", "acc")
+    assert code == 0 and "nothing to charge" in out
+    code, out = cli("depreciate", "coop", "--through", "May", "--user", "acc")
+    assert code == 2 and "YYYY-MM" in out
+    code, out = cli("depreciate", "coop", "--through", "2026-05", "--user", "aud")
+    assert code == 1 and "error:" in out
+
+
+def test_distribute_prints_the_plan_and_saves_only_when_asked(books: Books, cli: Any) -> None:
+    closed_year(books)
+    code, out = cli(
+        "distribute",
+        "coop",
+        "--year",
+        "2025",
+        "--reserve-rate",
+        "0.10",
+        "--patronage-ratio",
+        "0.6",
+        "--guarantee-fixed",
+        "8000.00",
+    )
+    assert code == 0, out
+    assert "D 90000.00" in out and "P 54000.00" in out and "T 2000.00" in out and "dry run" in out
+    assert "王秀英" in out and "21500.00" in out
+    assert books.get("aud", PLANS).json["items"] == []
+    code, out = cli(
+        "distribute",
+        "coop",
+        "--year",
+        "2025",
+        "--reserve-rate",
+        "0.10",
+        "--patronage-ratio",
+        "0.6",
+        "--save",
+        "--user",
+        "acc",
+    )
+    assert code == 0 and "saved" in out
+    assert len(books.get("aud", PLANS).json["items"]) == 1
+    code, out = cli(
+        "distribute", "coop", "--year", "2025", "--reserve-rate", "0.10", "--patronage-ratio", "0.5"
+    )
+    assert code == 1 and "patronage_ratio" in out
+    code, out = cli(
+        "distribute", "coop", "--year", "2026", "--reserve-rate", "0.10", "--patronage-ratio", "0.6"
+    )
+    assert code == 1 and "not closed" in out
