@@ -97,6 +97,10 @@ def test_refusals_name_the_field_and_exit_1(env: dict[str, str]) -> None:
         ["demo"],
         ["bench", "ledger"],
         ["orgs", "create"],
+        ["depreciate"],
+        ["distribute"],
+        ["bench", "registers"],
+        ["bench", "distribution"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
