@@ -29,6 +29,7 @@ from coopledger.domain.distribution import (
     compute,
 )
 from coopledger.domain.errors import (
+    Duplicate,
     Forbidden,
     InvalidState,
     NotFound,
@@ -648,3 +649,98 @@ def _debits(
             )
         )
     return out
+
+
+# -- the village flow: a cooperative's dividend received in the village's own books --------------
+
+
+@dataclass(frozen=True, slots=True)
+class DividendDue:
+    cooperative: str
+    plan_id: int
+    year: int
+    member_no: str
+    paid_fen: int
+    receipt_voucher: int | None
+
+
+def dividends_due(uow: UnitOfWork, actor: Actor, org_code: str) -> list[DividendDue]:
+    """What cooperatives' plans paid this organization as their member (only the cooperatives
+    the actor can see), and whether the village has recorded each receipt."""
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        out = []
+        for member_id, coop_id, member_no in uow.registers.members_linked_to(org.id):
+            coop = store.org_by_id(coop_id)
+            if coop is None or not actor.sees(coop.id) or not actor.may(Action.READ_BOOKS):
+                continue
+            for plan_id, year, status in dist.plans(coop.id, None):
+                paid = dist.paid_to_member(plan_id, member_id) if status == "posted" else 0
+                if paid:
+                    out.append(
+                        DividendDue(
+                            coop.code, plan_id, year, member_no, paid, dist.receipt(org.id, plan_id)
+                        )
+                    )
+    return out
+
+
+def record_dividend_receipt(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    cooperative: str,
+    plan_id: int,
+    on: date,
+    *,
+    clock: Clock = utcnow,
+) -> Voucher:
+    """Prepare, in the village's books, the receipt of what a cooperative's plan paid it:
+    Dr 银行存款 / Cr 投资收益 (village 2023: 502), the amount the cooperative's posted payment
+    vouchers paid the member that stands for this village.
+
+    :raise NotFound: a cooperative the actor cannot see, or no such plan.
+    :raise ValidationFailed: this organization is not that cooperative's member; nothing paid yet.
+    :raise Duplicate: the receipt is recorded already.
+    """
+    now = clock()
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.PREPARE)
+        coop = org_for(store, actor, cooperative, Action.READ_BOOKS)
+        plan = dist.plan(coop.id, plan_id)
+        if plan is None:
+            raise NotFound(f"distribution plan {plan_id} not found")
+        member = next(
+            ((m, no) for m, c, no in uow.registers.members_linked_to(org.id) if c == coop.id), None
+        )
+        if member is None:
+            raise field_error("cooperative", f"{org.code} is not a member of {coop.code}")
+        paid = dist.paid_to_member(plan_id, member[0])
+        if paid <= 0:
+            raise field_error(
+                "plan", f"{coop.code} has paid {org.code} nothing under plan {plan_id} yet"
+            )
+        if dist.receipt(org.id, plan_id) is not None:
+            raise Duplicate(f"the receipt of plan {plan_id} is recorded already")
+        chart = load_chart(org.chart)
+        memo = f"收到{coop.name}{plan.year}年度盈余分配（成员{member[1]}）"
+        voucher = prepare(
+            store,
+            org,
+            actor,
+            VoucherDraft(
+                on,
+                memo[:200],
+                (
+                    Line(chart.role("bank"), Dr.DEBIT, paid, memo=memo),
+                    Line(chart.role("investment_income"), Dr.CREDIT, paid, memo=memo),
+                ),
+                attachments=1,
+            ),
+            now,
+        )
+        dist.add_receipt(org.id, plan_id, paid, voucher.id)
+        uow.commit()
+    return voucher

@@ -184,9 +184,11 @@ def create_member(
     fields: Mapping[str, object],
 ) -> Member:
     """Admit a member. ``fields``: member_no, name, kind, household_size, id_number, bank_account,
-    poverty_status, joined_on.
+    poverty_status, joined_on, and ``organization`` — for a collective member, the code of the
+    organization it stands for (a village holding shares in a cooperative).
 
-    :raise ValidationFailed: a field is invalid (the ID check digit included).
+    :raise ValidationFailed: a field is invalid (the ID check digit included); an organization
+        the actor cannot see, or named for a household.
     :raise Duplicate: the member number is taken in this organization.
     """
     errors = _member_errors(fields, partial=False)
@@ -199,6 +201,7 @@ def create_member(
         if store.member(org.id, str(values["member_no"])) is not None:
             raise Duplicate(f"member {values['member_no']} exists")
         member = store.add_member(org.id, values)
+        _link(uow, actor, org, member.id, str(values["kind"]), values.get("organization"))
         # the status given at registration holds from the member's joining (or, when that is not
         # known, from the start of the books) until a dated change says otherwise
         joined = values.get("joined_on")
@@ -231,8 +234,12 @@ def update_member(
         member = store.member(org.id, member_no)
         if member is None:
             raise NotFound(f"member {member_no!r} not found")
-        changes = {k: v for k, v in fields.items() if k != "status_effective_on"}
+        changes = {
+            k: v for k, v in fields.items() if k not in ("status_effective_on", "organization")
+        }
         updated = store.update_member(member.id, changes)
+        if "organization" in fields:
+            _link(uow, actor, org, member.id, updated.kind, fields["organization"])
         if "poverty_status" in fields and fields["poverty_status"] != member.poverty_status:
             effective = fields.get("status_effective_on")
             store.add_member_status(
@@ -242,6 +249,33 @@ def update_member(
             )
         uow.commit()
     return updated
+
+
+def _link(uow: UnitOfWork, actor: Actor, org: Org, member_id: int, kind: str, code: object) -> None:
+    """Record which organization a collective member stands for (None: none)."""
+    if code is None:
+        uow.registers.set_member_link(member_id, None)
+        return
+    linked = uow.store.org_by_code(str(code))
+    if linked is None or not actor.sees(linked.id) or linked.id == org.id:
+        raise field_error("organization", f"unknown organization {code!r}")
+    if kind == MemberKind.HOUSEHOLD:
+        raise field_error(
+            "organization", "a household stands for no organization; use kind collective"
+        )
+    uow.registers.set_member_link(member_id, linked.id)
+
+
+def member_link(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> str | None:
+    """The code of the organization a member stands for, if the actor can see it."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        member = uow.store.member(org.id, member_no)
+        if member is None:
+            return None
+        linked_id = uow.registers.member_links(org.id).get(member.id)
+        linked = uow.store.org_by_id(linked_id) if linked_id else None
+    return linked.code if linked and actor.sees(linked.id) else None
 
 
 def get_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> Member:

@@ -326,3 +326,83 @@ def test_the_member_account_shows_the_years_refund_and_residual(books: Books) ->
         "6000.00",
     )
     assert account["transactions"][0]["amount"] == "50000.00"
+
+
+def test_the_village_receives_its_dividend_in_its_own_books(books: Books) -> None:
+    member = books.post(
+        "acc",
+        f"{ORG}/members",
+        {
+            "member_no": "JT01",
+            "name": "官王庙村股份经济合作社",
+            "kind": "collective",
+            "organization": "village",
+        },
+    )
+    assert member.status_code == 201 and member.json["organization"] == "village"
+    assert books.get("aud", f"{ORG}/members/JT01").json["organization"] == "village"
+    post_ok(
+        books,
+        voucher(
+            "2025-03-01", ("102", "debit", "50000.00", None), ("301", "credit", "50000.00", "JT01")
+        ),
+    )
+    closed_year(books)
+    plan = approved_and_posted(books)
+    jt = next(ln for ln in plan["lines"] if ln["member"] == "JT01")
+    paid = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "JT01", "date": "2026-02-01", "method": "bank"},
+    )
+    village = "/api/v1/orgs/village"
+    assert (
+        books.post(
+            "acc",
+            f"{village}/dividends/receipts",
+            {"cooperative": "coop", "plan": plan["id"], "date": "2026-02-03"},
+        ).status_code
+        == 422
+    )
+    review_and_post(books, paid.json["vouchers"][0]["id"])
+    due = books.get("acc", f"{village}/dividends").json["items"]
+    assert due == [
+        {
+            "cooperative": "coop",
+            "plan": plan["id"],
+            "year": 2025,
+            "member": "JT01",
+            "paid": jt["total"],
+            "receipt_voucher": None,
+        }
+    ]
+    receipt = books.post(
+        "acc",
+        f"{village}/dividends/receipts",
+        {"cooperative": "coop", "plan": plan["id"], "date": "2026-02-03"},
+    )
+    assert receipt.status_code == 201
+    assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in receipt.json["lines"]] == [
+        ("102", jt["total"]),
+        ("502", jt["total"]),
+    ]
+    again = books.post(
+        "acc",
+        f"{village}/dividends/receipts",
+        {"cooperative": "coop", "plan": plan["id"], "date": "2026-02-04"},
+    )
+    assert again.status_code == 409
+    assert (
+        books.get("acc", f"{village}/dividends").json["items"][0]["receipt_voucher"]
+        == receipt.json["id"]
+    )
+    household = books.post(
+        "acc", f"{ORG}/members", {"member_no": "H9", "name": "x", "organization": "village"}
+    )
+    assert household.status_code == 422 and "organization" in household.json["errors"]
+    hidden = books.post(
+        "acc",
+        f"{ORG}/members",
+        {"member_no": "X1", "name": "x", "kind": "collective", "organization": "other"},
+    )
+    assert hidden.status_code == 422 and "organization" in hidden.json["errors"]

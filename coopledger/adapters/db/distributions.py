@@ -8,17 +8,19 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.tables import (
     DistributionLineRow,
     DistributionPaymentRow,
     DistributionPlanRow,
+    DividendReceiptRow,
     FiscalYearRow,
     MemberRow,
     OrganizationRow,
     UserRow,
+    VoucherRow,
 )
 from coopledger.services.ports import PaidSoFar, PlanLineRecord, PlanRecord
 
@@ -223,3 +225,43 @@ class SqlDistributions:
                     for m, p, r, o in rows
                 ],
             )
+
+    def paid_to_member(self, plan_id: int, member_id: int) -> int:
+        """What the plan's posted payment vouchers paid a member in money (offsets and
+        conversions to capital are not money paid out)."""
+        total = self.session.scalar(
+            select(
+                func.coalesce(
+                    func.sum(
+                        DistributionPaymentRow.patronage_fen
+                        + DistributionPaymentRow.residual_fen
+                        - DistributionPaymentRow.offset_fen
+                    ),
+                    0,
+                )
+            )
+            .join(VoucherRow, VoucherRow.id == DistributionPaymentRow.voucher_id)
+            .where(
+                DistributionPaymentRow.plan_id == plan_id,
+                DistributionPaymentRow.member_id == member_id,
+                DistributionPaymentRow.method != "capital",
+                VoucherRow.status == "posted",
+            )
+        )
+        return int(total or 0)
+
+    def receipt(self, org_id: int, plan_id: int) -> int | None:
+        value = self.session.scalar(
+            select(DividendReceiptRow.voucher_id).where(
+                DividendReceiptRow.org_id == org_id, DividendReceiptRow.plan_id == plan_id
+            )
+        )
+        return None if value is None else int(value)
+
+    def add_receipt(self, org_id: int, plan_id: int, amount_fen: int, voucher_id: int) -> None:
+        self.session.add(
+            DividendReceiptRow(
+                org_id=org_id, plan_id=plan_id, amount_fen=amount_fen, voucher_id=voucher_id
+            )
+        )
+        self.session.flush()

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from coopledger.adapters.db.bulk import insert_rows
@@ -19,6 +19,7 @@ from coopledger.adapters.db.tables import (
     AssetUsageRow,
     DepreciationChargeRow,
     FundRow,
+    MemberLinkRow,
     MemberRow,
     MemberStatusRow,
     MemberTransactionRow,
@@ -461,3 +462,28 @@ class SqlRegisters:
         if member_id is not None:
             query = query.where(MemberTransactionRow.member_id == member_id)
         return [(int(m), p, u, int(q), int(a)) for m, p, u, q, a in self.session.execute(query)]
+
+    def set_member_link(self, member_id: int, linked_org_id: int | None) -> None:
+        self.session.execute(delete(MemberLinkRow).where(MemberLinkRow.member_id == member_id))
+        if linked_org_id is not None:
+            self.session.add(MemberLinkRow(member_id=member_id, linked_org_id=linked_org_id))
+            self.session.flush()
+
+    def member_links(self, org_id: int) -> dict[int, int]:
+        """member id → the organization it stands for, for this organization's members."""
+        rows = self.session.execute(
+            select(MemberLinkRow.member_id, MemberLinkRow.linked_org_id)
+            .join(MemberRow, MemberRow.id == MemberLinkRow.member_id)
+            .where(MemberRow.org_id == org_id)
+        )
+        return {int(m): int(o) for m, o in rows}
+
+    def members_linked_to(self, linked_org_id: int) -> list[tuple[int, int, str]]:
+        """(member id, the organization holding the member, member number) standing for an org."""
+        rows = self.session.execute(
+            select(MemberRow.id, MemberRow.org_id, MemberRow.member_no)
+            .join(MemberLinkRow, MemberLinkRow.member_id == MemberRow.id)
+            .where(MemberLinkRow.linked_org_id == linked_org_id)
+            .order_by(MemberRow.org_id, MemberRow.id)
+        )
+        return [(int(m), int(o), no) for m, o, no in rows]

@@ -105,6 +105,10 @@ class SqlStore:
         row = self.session.scalar(select(OrganizationRow).where(OrganizationRow.code == code))
         return self._org(row) if row else None
 
+    def org_by_id(self, org_id: int) -> Org | None:
+        row = self.session.get(OrganizationRow, org_id)
+        return self._org(row) if row else None
+
     def orgs(self, ids: frozenset[int] | None) -> list[Org]:
         query = select(OrganizationRow).order_by(OrganizationRow.code)
         if ids is not None:

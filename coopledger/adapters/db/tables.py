@@ -529,3 +529,30 @@ class DistributionPaymentRow(Base):
     patronage_fen: Mapped[int] = mapped_column()
     residual_fen: Mapped[int] = mapped_column()
     offset_fen: Mapped[int] = mapped_column(default=0)
+
+
+class DividendReceiptRow(Base):
+    """A village's receipt, in its own books, of what a cooperative's plan paid it as a member."""
+
+    __tablename__ = "dividend_receipt"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("distribution_plan.id", ondelete="RESTRICT"))
+    amount_fen: Mapped[int] = mapped_column()
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    __table_args__ = (UniqueConstraint("org_id", "plan_id"),)
+
+
+class MemberLinkRow(Base):
+    """A collective member that is itself an organization kept in coopledger (a village that
+    holds shares in a cooperative): the link the dividend follows from one's books to the other's."""
+
+    __tablename__ = "member_link"
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    linked_org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), index=True
+    )

@@ -84,6 +84,11 @@ class MemberIn(ma.Schema):
         load_default="none", validate=ma.validate.OneOf(list(PovertyStatus))
     )
     joined_on = ma.fields.Date(load_default=None, allow_none=True)
+    organization = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "for a collective member: the organization it stands for"},
+    )
 
 
 class MemberPatch(ma.Schema):
@@ -95,6 +100,7 @@ class MemberPatch(ma.Schema):
     poverty_status = ma.fields.String(validate=ma.validate.OneOf(list(PovertyStatus)))
     status_effective_on = ma.fields.Date()
     left_on = ma.fields.Date(allow_none=True)
+    organization = ma.fields.String(allow_none=True)
 
 
 class MemberOut(ma.Schema):
@@ -107,6 +113,7 @@ class MemberOut(ma.Schema):
     poverty_status = ma.fields.String()
     joined_on = ma.fields.String(allow_none=True)
     left_on = ma.fields.String(allow_none=True)
+    organization = ma.fields.String(allow_none=True)
 
 
 class MemberList(ma.Schema):
@@ -141,8 +148,9 @@ def present_account(account: Account) -> dict[str, Any]:
     }
 
 
-def present_member(member: Member) -> dict[str, Any]:
+def present_member(member: Member, organization: str | None = None) -> dict[str, Any]:
     return {
+        "organization": organization,
         "member_no": member.member_no,
         "name": member.name,
         "kind": member.kind,
@@ -213,7 +221,7 @@ class Members(MethodView):
     @blp.response(201, MemberOut)
     def post(self, data: dict[str, Any], org: str) -> dict[str, Any]:
         """Admit a member (ID number checked with the GB 11643 check digit)."""
-        return present_member(svc.create_member(uow(), actor(), org, data))
+        return present_member(svc.create_member(uow(), actor(), org, data), data["organization"])
 
 
 @blp.route("/<org>/members/<member_no>")
@@ -221,10 +229,15 @@ class OneMember(MethodView):
     @blp.response(200, MemberOut)
     def get(self, org: str, member_no: str) -> dict[str, Any]:
         """One member (a household user sees only its own record)."""
-        return present_member(svc.get_member(uow(), actor(), org, member_no))
+        member = svc.get_member(uow(), actor(), org, member_no)
+        link = (
+            svc.member_link(uow(), actor(), org, member_no) if member.kind != "household" else None
+        )
+        return present_member(member, link)
 
     @blp.arguments(MemberPatch)
     @blp.response(200, MemberOut)
     def patch(self, data: dict[str, Any], org: str, member_no: str) -> dict[str, Any]:
         """Change a member; a poverty-status change is kept as dated history."""
-        return present_member(svc.update_member(uow(), actor(), org, member_no, data))
+        member = svc.update_member(uow(), actor(), org, member_no, data)
+        return present_member(member, svc.member_link(uow(), actor(), org, member_no))

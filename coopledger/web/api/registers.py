@@ -12,6 +12,7 @@ from coopledger.domain.errors import field_error
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period
 from coopledger.domain.shares import DEFAULT_STATUSES, EventKind, percent
+from coopledger.services import distribution as dist_svc
 from coopledger.services import orgs as org_svc
 from coopledger.services import registers as svc
 from coopledger.services import shares as share_svc
@@ -686,3 +687,59 @@ def status(args: dict[str, Any], org: str, member_no: str) -> dict[str, Any]:
         "on": on.isoformat(),
         "poverty_status": share_svc.status_on(uow(), actor(), org, member_no, on),
     }
+
+
+# -- the village flow ------------------------------------------------------------------------------
+
+
+class DividendOut(ma.Schema):
+    cooperative = ma.fields.String()
+    plan = ma.fields.Integer()
+    year = ma.fields.Integer()
+    member = ma.fields.String()
+    paid = ma.fields.String()
+    receipt_voucher = ma.fields.Integer(allow_none=True)
+
+
+class DividendList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(DividendOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+@blp.route("/dividends")
+@blp.response(200, DividendList)
+def dividends(org: str) -> dict[str, Any]:
+    """What cooperatives paid this organization as their member, and its receipts of it."""
+    due = dist_svc.dividends_due(uow(), actor(), org)
+    return {
+        "items": [
+            {
+                "cooperative": d.cooperative,
+                "plan": d.plan_id,
+                "year": d.year,
+                "member": d.member_no,
+                "paid": format_amount(d.paid_fen),
+                "receipt_voucher": d.receipt_voucher,
+            }
+            for d in due
+        ],
+        "next_cursor": None,
+    }
+
+
+class ReceiptIn(ma.Schema):
+    cooperative = ma.fields.String(required=True)
+    plan = ma.fields.Integer(required=True, strict=True)
+    date = ma.fields.Date(required=True)
+
+
+@blp.route("/dividends/receipts", methods=["POST"])
+@blp.arguments(ReceiptIn)
+@blp.response(201, VoucherOut)
+def dividend_receipt(data: dict[str, Any], org: str) -> dict[str, Any]:
+    """Prepare the receipt of a cooperative's dividend in this village's books (Dr bank / Cr 投资收益)."""
+    return present(
+        dist_svc.record_dividend_receipt(
+            uow(), actor(), org, data["cooperative"], data["plan"], data["date"]
+        )
+    )
