@@ -66,7 +66,7 @@ class FundView:
         return self.balance - self.figures.committed_to_assets
 
 
-def fund_accounts(chart: Chart, store: Store, org: Org) -> list[str]:
+def fund_accounts(store: Store, org: Org) -> list[str]:
     """The accounts that keep a fund subledger (专项应付款, 一事一议资金…) and their sub-accounts."""
     return [a.code for a in store.accounts(org.id).values() if a.subledger is Subledger.FUND]
 
@@ -86,8 +86,7 @@ def fund_view(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundVi
 
 
 def _views(uow: UnitOfWork, org: Org) -> list[FundView]:
-    chart = load_chart(org.chart)
-    figures = uow.registers.fund_figures(org.id, fund_accounts(chart, uow.store, org))
+    figures = uow.registers.fund_figures(org.id, fund_accounts(uow.store, org))
     empty = FundFigures(0, 0, 0, 0, 0, ())
     return [FundView(f, figures.get(f.code, empty)) for f in uow.store.funds(org.id)]
 

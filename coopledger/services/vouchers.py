@@ -383,11 +383,6 @@ def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: d
     return replace(stamped, hash=digest)
 
 
-def check_open(store: Store, org: Org, booked_on: date) -> None:
-    """:raise PeriodClosed: ``booked_on`` lies in a closed month or year."""
-    _check_open(store, org, booked_on)
-
-
 def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: datetime) -> Voucher:
     """Check and record a draft inside the caller's transaction (generated vouchers: asset
     acquisitions, depreciation, share events); it is then reviewed and posted like any other."""
