@@ -18,8 +18,18 @@ fund's 专项应付款 into 专项基金; depreciation is run at every month end
 专项基金 is quantified to poor and monitored households (to every member in the village), and a
 household that exits poverty hands its share to a monitored one. Every month is closed and the
 year closed into 本年盈余 / 本年收益. Then the current year: a few vouchers, depreciation run
-through the current month, its months open, and one draft left waiting for review. Everything is
-deterministic: the same ``today`` gives the same books. Amounts are integer fen throughout.
+through the current month, its months open, and one draft left waiting for review.
+
+In January the garlic and cattle cooperatives distribute the previous year's surplus (盈余分配):
+a plan (10 % reserve, 60 % returned by patronage, a guaranteed minimum for poor and monitored
+households) is approved by the reviewer under the member assembly's resolution, its statutory
+vouchers are posted, and the households are paid — most by bank, one partly in cash, one after
+deducting what it owes on 成员往来, one's part turned into share capital, some left owed. The
+garlic cooperative's collective member JT01 stands for 官王庙村, which records the dividend it
+received in its own books as 投资收益. (南村, the cattle cooperative's JT01, keeps no books here.)
+
+Everything is deterministic: the same ``today`` gives the same books; every date of the current
+year is ``today`` at the latest. Amounts are integer fen throughout.
 """
 
 from __future__ import annotations
@@ -27,13 +37,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, schedule
+from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
 from coopledger.domain.money import allocate, format_amount, parse_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Actor
-from coopledger.services import auth, orgs, periods, registers, shares, vouchers
+from coopledger.services import auth, distribution, orgs, periods, registers, shares, vouchers
 from coopledger.services.auth import PasswordHasher
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import UnitOfWork
@@ -48,7 +60,7 @@ _ID_CHECK = "10X98765432"
 
 @dataclass(frozen=True)
 class DemoSummary:
-    orgs: list[str]  # one human line per organization
+    orgs: list[str]  # human lines: one per organization, then its distribution or dividend
     logins: list[tuple[str, str, str]]  # (username, password, role description)
 
 
@@ -137,7 +149,41 @@ class _Trade:
     amount_fen: int
 
 
-_Step = _Entry | _Asset | _Depreciate | _Share | _Status | _Trade
+@dataclass(frozen=True, slots=True)
+class _Distribution:
+    """The previous year's surplus distribution (盈余分配), done in January of the current year.
+
+    The accountant prepares the plan on ``day``; the reviewer approves it on ``approved_on`` under
+    the member assembly's ``resolution``; its statutory vouchers, dated that day, are reviewed and
+    posted. On ``paid_on``: ``cash`` (member, yuan) is paid that much in cash and is owed the
+    rest; ``offset`` is paid by bank after what it owes on 成员往来 is deducted; ``converted``
+    (member, yuan or None for all of it) turns its part into share capital by the same resolution
+    and is paid any rest by bank; ``unpaid`` have not collected theirs yet; every other member is
+    paid in full by bank transfer, one voucher each (the collective too).
+    """
+
+    day: date
+    approved_on: date
+    paid_on: date
+    resolution: str
+    guarantee: Guarantee
+    cash: tuple[str, str]
+    offset: str
+    converted: tuple[str, str | None]
+    unpaid: tuple[str, ...] = ()
+    reserve_rate: Decimal = Decimal("0.10")
+    patronage_ratio: Decimal = Decimal("0.60")
+
+
+@dataclass(frozen=True, slots=True)
+class _Dividends:
+    """A village records, in its own books, every cooperative dividend paid to it (Dr 银行存款 /
+    Cr 投资收益); the cooperatives' steps are booked before the village's."""
+
+    day: date
+
+
+_Step = _Entry | _Asset | _Depreciate | _Share | _Status | _Trade | _Distribution | _Dividends
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +195,9 @@ class _Plan:
     area: str  # administrative division code that opens the households' ID numbers
     accountant: str
     households: tuple[_Household, ...]
-    collective: tuple[str, str, str] | None  # the village collective as a member: no, name, capital
+    # the village collective as a member: no, name, capital, and the code of the organization it
+    # stands for when the village keeps its books in coopledger
+    collective: tuple[str, str, str, str | None] | None
     funds: tuple[_FundSpec, ...]
     sub_accounts: tuple[tuple[str, str, str, str], ...]  # parent, code, name_zh, name_en
     books: Callable[[_Plan, int], list[_Step]]  # (plan, year y) → y's steps and early y + 1's
@@ -530,6 +578,26 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
         ),
         # the current year: months open, depreciation through this month, one draft for review
         _simple(date(y + 1, 1, 8), "支付冷库电费", "521", "102", "2360.50"),
+        # 韩玉兰 takes two bags of compound fertilizer on credit, to be deducted from her dividend
+        _entry(
+            date(y + 1, 1, 12),
+            "为成员赊购春季追肥（分配盈余时扣回）",
+            dr("114", "300.00", member="009", qty=100, unit="kg", memo="复合肥2袋"),
+            cr("102", "300.00"),
+            attachments=2,
+        ),
+        _Distribution(
+            date(y + 1, 1, 14),
+            approved_on=date(y + 1, 1, 18),
+            paid_on=date(y + 1, 1, 25),
+            resolution=f"成员大会决议〔{y + 1}〕1号",
+            # poor and monitored households are guaranteed 900 yuan of the residual part
+            guarantee=Guarantee(("poor", "monitored"), fixed_fen=parse_amount("900.00")),
+            cash=("012", "500.00"),  # 许金凤 takes 500 yuan in cash now, the rest later
+            offset="009",  # 韩玉兰's fertilizer is deducted
+            converted=("008", None),  # 杨立国 turns all of his into share capital
+            unpaid=("005",),  # 周长河 works away and has not collected his
+        ),
         _simple(
             date(y + 1, 1, 20),
             "采购示范田春季追肥",
@@ -632,6 +700,25 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
         *_month_ends(y),
         _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", _production_cost([shed], y)),
         _simple(date(y + 1, 1, 12), "冬季饲草料补充", "521", "102", "8750.00", attachments=2),
+        # 海桂兰 takes silage on credit, to be deducted from her dividend
+        _entry(
+            date(y + 1, 1, 13),
+            "为成员赊购青贮饲草（分配盈余时扣回）",
+            dr("114", "260.00", member="008", qty=650, unit="kg", memo="青贮饲草"),
+            cr("102", "260.00"),
+            attachments=2,
+        ),
+        _Distribution(
+            date(y + 1, 1, 15),
+            approved_on=date(y + 1, 1, 19),
+            paid_on=date(y + 1, 1, 26),
+            resolution=f"成员大会决议〔{y + 1}〕1号",
+            # poor and monitored households are guaranteed 1.6 % of their quantified fiscal share
+            guarantee=Guarantee(("poor", "monitored"), rate=Decimal("0.016")),
+            cash=("004", "1000.00"),  # 穆长林 takes 1,000 yuan in cash now, the rest later
+            offset="008",  # 海桂兰's silage is deducted
+            converted=("010", "1000.00"),  # 马振海 turns 1,000 yuan into share capital
+        ),
         _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
     ]
 
@@ -900,6 +987,7 @@ def _village_books(plan: _Plan, y: int) -> list[_Step]:
         _simple(date(y, 12, 28), "支付下半年村庄保洁费", "514", "102", "9600.00"),
         *_month_ends(y),
         _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
+        _Dividends(date(y + 1, 1, 28)),  # the garlic cooperative's dividend on the village's shares
         _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
     ]
 
@@ -913,7 +1001,7 @@ _PLANS = (
         "371426",
         "zhang-kj",
         _GUANWANGMIAO,
-        ("JT01", "官王庙村股份经济合作社", "50000.00"),
+        ("JT01", "官王庙村股份经济合作社", "50000.00", "guanwangmiao"),
         (
             _FundSpec(
                 "gwm-garlic-base",
@@ -938,7 +1026,7 @@ _PLANS = (
         "371426",
         "zhao-kj",
         _NANCUN,
-        ("JT01", "南村股份经济合作社", "30000.00"),
+        ("JT01", "南村股份经济合作社", "30000.00", None),  # 南村 keeps its books elsewhere
         (
             _FundSpec(
                 "nancun-cattle-shed",
@@ -963,7 +1051,7 @@ _PLANS = (
         "370181",
         "sun-kj",
         _BEIYU,
-        ("JT01", "北峪村股份经济合作社", "20000.00"),
+        ("JT01", "北峪村股份经济合作社", "20000.00", None),
         (
             _FundSpec(
                 "dz-visitor-centre",
@@ -1091,7 +1179,7 @@ def _registers(uow_factory: UowFactory, accountant: Actor, plan: _Plan, year: in
             },
         )
     if plan.collective is not None:
-        no, name, _capital_paid = plan.collective
+        no, name, _capital_paid, organization = plan.collective
         orgs.create_member(
             uow_factory(),
             accountant,
@@ -1101,6 +1189,7 @@ def _registers(uow_factory: UowFactory, accountant: Actor, plan: _Plan, year: in
                 "name": name,
                 "kind": "collective",
                 "joined_on": joined,
+                **({"organization": organization} if organization else {}),
             },
         )
     for fund in plan.funds:
@@ -1139,6 +1228,8 @@ class _Tally:
     quantified: int = 0  # fen
     households: set[str] = field(default_factory=set)  # who received quantified shares
     trades: int = 0
+    progress: list[str] = field(default_factory=list)  # what a distribution or receipt did
+    summary: list[str] = field(default_factory=list)
 
 
 def _review_and_post(
@@ -1232,6 +1323,29 @@ def _book(
                 {"poverty_status": step.status, "status_effective_on": step.day},
                 clock=_at(step.day, 9, now),
             )
+        case _Distribution():
+            _distribute(uow_factory, actors, plan, step, now, tally)
+        case _Dividends():
+            for due in distribution.dividends_due(uow_factory(), accountant, plan.code):
+                if due.receipt_voucher is not None:
+                    continue
+                made.append(
+                    distribution.record_dividend_receipt(
+                        uow_factory(),
+                        accountant,
+                        plan.code,
+                        due.cooperative,
+                        due.plan_id,
+                        step.day,
+                        clock=_at(step.day, 2, now),
+                    )
+                )
+                text = (
+                    f"{format_amount(due.paid_fen)} yuan {due.year} dividend from "
+                    f"{due.cooperative} (member {due.member_no}) received into 投资收益"
+                )
+                tally.progress.append(f"{plan.code}: {text}")
+                tally.summary.append(text)
         case _Trade():
             shares.record_transaction(
                 uow_factory(),
@@ -1251,6 +1365,94 @@ def _book(
     tally.posted += len(made)
 
 
+def _distribute(
+    uow_factory: UowFactory,
+    actors: Mapping[str, Actor],
+    plan: _Plan,
+    step: _Distribution,
+    now: datetime,
+    tally: _Tally,
+) -> None:
+    """Plan, approve, post and pay the previous year's distribution (see :class:`_Distribution`);
+    every voucher it prepares is reviewed and posted before the next step needs it."""
+    accountant, code = actors[plan.accountant], plan.code
+    year = step.day.year - 1
+    record = distribution.create_plan(
+        uow_factory(),
+        accountant,
+        code,
+        distribution.PlanRequest(
+            year, step.reserve_rate, step.patronage_ratio, guarantee=step.guarantee
+        ),
+        clock=_at(step.day, 2, now),
+    )
+    distribution.approve_plan(
+        uow_factory(), actors["reviewer"], code, record.id, step.resolution, step.approved_on
+    )
+    _posted, statutory = distribution.post_plan(
+        uow_factory(), accountant, code, record.id, clock=_at(step.approved_on, 3, now)
+    )
+    made = [(voucher, step.approved_on) for voucher in statutory]
+    for voucher, day in made:
+        _review_and_post(uow_factory, actors, plan, voucher, day, now)
+    paid_on = step.paid_on
+
+    def paid(request: distribution.PaymentRequest) -> None:
+        _record, prepared = distribution.pay(
+            uow_factory(), accountant, code, record.id, request, clock=_at(paid_on, 2, now)
+        )
+        for voucher in prepared:
+            _review_and_post(uow_factory, actors, plan, voucher, paid_on, now)
+            made.append((voucher, paid_on))
+
+    cash_member, cash = step.cash
+    paid(distribution.PaymentRequest(paid_on, "cash", cash_member, _fen(cash)))
+    paid(distribution.PaymentRequest(paid_on, "bank", step.offset, offset=True))
+    converted_member, converted = step.converted
+    owed = {ln.member_no: ln.total_fen for ln in record.lines}
+    _record, conversion = distribution.convert_to_capital(
+        uow_factory(),
+        accountant,
+        code,
+        record.id,
+        [(converted_member, owed[converted_member] if converted is None else _fen(converted))],
+        paid_on,
+        step.resolution,
+        clock=_at(paid_on, 2, now),
+    )
+    _review_and_post(uow_factory, actors, plan, conversion, paid_on, now)
+    made.append((conversion, paid_on))
+    waiting = {cash_member, *step.unpaid}
+    for ln in distribution.get_plan(uow_factory(), accountant, code, record.id).lines:
+        if ln.member_no not in waiting and ln.total_fen > ln.paid.settled_fen:
+            paid(distribution.PaymentRequest(paid_on, "bank", ln.member_no))
+    tally.posted += len(made)
+
+    final = distribution.get_plan(uow_factory(), accountant, code, record.id)
+    households = sum(ln.kind == "household" for ln in final.lines)
+    who = f"{_count(households, 'household')}" + (
+        f" and {len(final.lines) - households} collective" if len(final.lines) > households else ""
+    )
+    topups = _count(sum(ln.topup_fen > 0 for ln in final.lines), "guarantee top-up")
+    owing = [ln.total_fen - ln.paid.settled_fen for ln in final.lines]
+    owing = [fen for fen in owing if fen > 0]
+    offset = sum(ln.paid.offset_fen for ln in final.lines)
+    capital = sum(ln.paid.converted_fen for ln in final.lines)
+    bank = sum(ln.paid.settled_fen for ln in final.lines) - offset - capital - _fen(cash)
+    tally.progress += [
+        f"{code}: {year} plan approved ({final.resolution}) on {final.approved_on}: {who}, "
+        f"{format_amount(final.D)} yuan distributed (patronage refunds {format_amount(final.P)}, "
+        f"residual {format_amount(final.Q)}), {topups} ({format_amount(final.T)} yuan)",
+        f"{code}: paid {format_amount(bank)} yuan by bank and {format_amount(_fen(cash))} in "
+        f"cash, {format_amount(offset)} offset against 成员往来, {format_amount(capital)} "
+        f"converted into capital; {len(owing)} still owed {format_amount(sum(owing))} yuan",
+    ]
+    tally.summary.append(
+        f"{year} plan approved ({final.resolution}), {who}, {format_amount(final.D)} yuan "
+        f"distributed, {topups}, {len(owing)} still owed"
+    )
+
+
 def _close_year(
     uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
 ) -> periods.YearClose:
@@ -1264,6 +1466,18 @@ def _close_year(
     return periods.close_year(
         uow_factory(), accountant, code, year, clock=_at(date(year + 1, 1, 6), 7, now)
     )
+
+
+def _by(step: _Step, today: date) -> _Step:
+    """``step`` dated ``today`` at the latest (early in January, the current year's steps)."""
+    if isinstance(step, _Distribution):
+        return replace(
+            step,
+            day=min(step.day, today),
+            approved_on=min(step.approved_on, today),
+            paid_on=min(step.paid_on, today),
+        )
+    return replace(step, day=min(step.day, today))
 
 
 def _count(n: int, noun: str) -> str:
@@ -1318,9 +1532,7 @@ def build_demo(
         )
         # early in January, the current year's steps are dated today rather than ahead of it;
         # the current year's depreciation run, dated at its end, is dated today
-        steps = sorted(
-            (replace(e, day=min(e.day, today)) for e in plan.books(plan, year)), key=lambda e: e.day
-        )
+        steps = sorted((_by(e, today) for e in plan.books(plan, year)), key=lambda e: e.day)
         tally = _Tally()
         for step in steps:
             if step.day.year == year:
@@ -1343,6 +1555,8 @@ def build_demo(
             if step.day.year == today.year:
                 _book(uow_factory, actors, plan, step, now, now_tally)
         drafts = now_tally.drafts
+        for text in now_tally.progress:
+            progress(text)
         progress(
             f"{plan.code}: {now_tally.posted} vouchers posted in {today.year}, depreciation "
             f"through {now_tally.through}"
@@ -1354,6 +1568,7 @@ def build_demo(
             f"{_count(tally.assets + now_tally.assets, 'asset')}, depreciation through "
             f"{now_tally.through}" + (f", {_quantified(tally)}" if tally.quantified else "") + ")"
         )
+        summaries += [f"{'':<13} {text}" for text in now_tally.summary]
 
     for username, role, _codes, member, description in _USERS:
         if member is not None:

@@ -1,7 +1,9 @@
 """``coopledger demo``: the demonstration books build, verify, tie and close, their registers tie
-to the ledger (funds, assets and depreciation, quantified shares), and a household sees only its
-own record. The books are built once for the module (about ten seconds: every voucher goes
-through prepare, review and post, and eight passwords are hashed with argon2)."""
+to the ledger (funds, assets and depreciation, quantified shares), the previous year's surplus is
+distributed to the fen and what each household was paid or is still owed is in its subledger,
+the village receives its dividend, and a household sees only its own record. The books are built
+once for the module (about ten seconds: every voucher goes through prepare, review and post, and
+eight passwords are hashed with argon2)."""
 
 from __future__ import annotations
 
@@ -22,9 +24,18 @@ from coopledger.domain.assets import charges_due, schedule
 from coopledger.domain.errors import NotFound
 from coopledger.domain.ledger import Status
 from coopledger.domain.periods import Period
-from coopledger.services import auth, orgs, periods, registers, reports, shares, vouchers
+from coopledger.services import (
+    auth,
+    distribution,
+    orgs,
+    periods,
+    registers,
+    reports,
+    shares,
+    vouchers,
+)
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import UnitOfWork, VoucherFilter
+from coopledger.services.ports import PlanRecord, UnitOfWork, VoucherFilter
 
 ORGS = ("garlic-coop", "cattle-coop", "tourism-coop", "guanwangmiao")
 COOPS = ORGS[:3]
@@ -68,6 +79,13 @@ def test_the_command_prints_every_login_and_organization(demo: tuple[Path, str])
     assert "1 draft" in output
     assert f"depreciation through {Period.of(utcnow().date())}" in output
     assert "260000.00 yuan quantified to 5 households" in output
+    year = utcnow().date().year - 1
+    assert (
+        f"{year} plan approved (成员大会决议〔{year + 1}〕1号), 12 households and 1 collective"
+        in (output)
+    )
+    assert "guarantee top-ups, 2 still owed" in output
+    assert f"{year} dividend from garlic-coop (member JT01) received into 投资收益" in output
 
 
 @pytest.mark.parametrize("org", ORGS)
@@ -257,3 +275,133 @@ def test_members_see_what_they_delivered_last_year(uow: Callable[[], UnitOfWork]
         ("蒜薹", "kg", 2_200_000, 528_000),  # 2200 kg × 2.40 yuan
     ]
     assert account.closing is not None and account.closing.fiscal_share == 5_200_000
+
+
+DISTRIBUTING = ("garlic-coop", "cattle-coop")
+
+
+def the_plan(uow: Callable[[], UnitOfWork], org: str) -> PlanRecord:
+    """The previous year's plan of ``org``, read by the auditor."""
+    auditor = auth.actor_named(uow(), "auditor")
+    year = utcnow().date().year - 1
+    [(plan_id, plan_year, status)] = distribution.list_plans(uow(), auditor, org)
+    assert (plan_year, status) == (year, "posted")
+    return distribution.get_plan(uow(), auditor, org, plan_id)
+
+
+@pytest.mark.parametrize("org", DISTRIBUTING)
+def test_the_plan_was_approved_by_the_reviewer_in_january_and_its_vouchers_posted(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    plan = the_plan(uow, org)
+    today = utcnow().date()
+    assert plan.prepared_by == {"garlic-coop": "zhang-kj", "cattle-coop": "zhao-kj"}[org]
+    assert plan.approved_by == "reviewer" and plan.resolution
+    assert plan.approved_on is not None
+    assert (plan.approved_on.year, plan.approved_on.month) == (today.year, 1)
+    assert plan.approved_on <= today
+    auditor = auth.actor_named(uow(), "auditor")
+    assert len(plan.vouchers) == 3
+    for voucher_id in plan.vouchers:
+        voucher = vouchers.get_voucher(uow(), auditor, org, voucher_id)
+        assert voucher.status is Status.POSTED and voucher.booked_on == plan.approved_on
+    # 本年盈余 was carried to 未分配盈余 and distributed: R to 盈余公积, D to the members
+    assert plan.S > 0 and plan.R == (plan.S * 10 + 50) // 100
+
+
+@pytest.mark.parametrize("org", DISTRIBUTING)
+def test_each_plan_splits_its_distributable_surplus_to_the_fen(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    plan = the_plan(uow, org)
+    assert plan.D == plan.S - plan.L - plan.R - plan.others > 0
+    assert plan.P + plan.Q == plan.D and plan.P == (plan.D * 60 + 50) // 100
+    assert sum(ln.patronage_fen for ln in plan.lines) == plan.P
+    assert sum(ln.residual_fen for ln in plan.lines) == plan.Q
+    assert sum(ln.total_fen for ln in plan.lines) == plan.D
+    assert any(ln.kind == "collective" for ln in plan.lines)  # JT01, the village's shares
+
+
+@pytest.mark.parametrize("org", DISTRIBUTING)
+def test_every_guaranteed_household_gets_at_least_its_minimum(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    plan = the_plan(uow, org)
+    guaranteed = [ln for ln in plan.lines if ln.minimum_fen is not None]
+    assert guaranteed and all(ln.poverty_status in ("poor", "monitored") for ln in guaranteed)
+    assert {ln.member_no for ln in guaranteed} == {
+        ln.member_no for ln in plan.lines if ln.poverty_status in ("poor", "monitored")
+    }
+    for ln in guaranteed:
+        assert ln.minimum_fen is not None and ln.residual_fen >= ln.minimum_fen, ln
+    topped = [ln for ln in plan.lines if ln.topup_fen]
+    assert topped and sum(ln.topup_fen for ln in topped) == plan.T
+    assert all(ln.minimum_fen is not None for ln in topped)
+
+
+@pytest.mark.parametrize("org", DISTRIBUTING)
+def test_each_members_221_and_222_balance_is_what_the_plan_still_owes_it(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    auditor = auth.actor_named(uow(), "auditor")
+    today = utcnow().date()
+    start = date(today.year - 1, 1, 1)
+    plan = the_plan(uow, org)
+    unpaid = {}
+    for ln in plan.lines:
+        owed = ln.total_fen - ln.paid.settled_fen
+        credit = -sum(
+            reports.ledger_report(uow(), auditor, org, code, ln.member_no, start, today).closing_net
+            for code in ("221", "222")
+        )
+        assert credit == owed, ln.member_no
+        unpaid[ln.member_no] = owed
+    # the statement shows both: households paid in full, and some still owed (partly or wholly)
+    assert any(fen == 0 for fen in unpaid.values())
+    assert any(0 < fen < ln.total_fen for ln in plan.lines for fen in [unpaid[ln.member_no]])
+    # one household's debt on 成员往来 was deducted and is settled; one's part became capital
+    offset = [ln for ln in plan.lines if ln.paid.offset_fen]
+    assert len(offset) == 1 and unpaid[offset[0].member_no] == 0
+    debt = reports.ledger_report(uow(), auditor, org, "114", offset[0].member_no, start, today)
+    assert debt.closing_net == 0
+    [converted] = [ln for ln in plan.lines if ln.paid.converted_fen]
+    capital = reports.ledger_report(uow(), auditor, org, "301", converted.member_no, start, today)
+    assert capital.rows[-1].entry.credit == converted.paid.converted_fen
+
+
+def test_the_village_records_the_dividend_garlic_coop_paid_jt01(
+    uow: Callable[[], UnitOfWork],
+) -> None:
+    auditor = auth.actor_named(uow(), "auditor")
+    accountant = auth.actor_named(uow(), "zhang-kj")
+    today = utcnow().date()
+    assert orgs.member_link(uow(), auditor, "garlic-coop", "JT01") == "guanwangmiao"
+    plan = the_plan(uow, "garlic-coop")
+    [jt01] = [ln for ln in plan.lines if ln.member_no == "JT01"]
+    assert jt01.paid.settled_fen == jt01.total_fen > 0  # paid in full
+    [due] = distribution.dividends_due(uow(), accountant, "guanwangmiao")
+    assert (due.cooperative, due.plan_id, due.paid_fen) == ("garlic-coop", plan.id, jt01.total_fen)
+    assert due.receipt_voucher is not None
+    receipt = vouchers.get_voucher(uow(), auditor, "guanwangmiao", due.receipt_voucher)
+    assert receipt.status is Status.POSTED
+    tb = reports.trial_balance_report(uow(), auditor, "guanwangmiao", date(today.year, 1, 1), today)
+    income = {row.account: row for row in tb.rows}["502"]  # 投资收益
+    assert (income.debit, income.credit) == (0, jt01.total_fen)
+
+
+def test_the_household_reads_its_refund_and_residual_in_its_member_account(
+    uow: Callable[[], UnitOfWork],
+) -> None:
+    household = auth.actor_named(uow(), "household")
+    year = utcnow().date().year - 1
+    account = shares.member_account(uow(), household, "garlic-coop", "003", year)
+    assert account.poverty_status == "poor"
+    [line] = [ln for ln in the_plan(uow, "garlic-coop").lines if ln.member_no == "003"]
+    assert (account.patronage_refund, account.residual_distribution) == (
+        line.patronage_fen,
+        line.residual_fen,
+    )
+    assert account.patronage_refund > 0 and line.minimum_fen is not None
+    assert account.residual_distribution >= line.minimum_fen
+    with pytest.raises(NotFound):
+        shares.member_account(uow(), household, "garlic-coop", "002", year)

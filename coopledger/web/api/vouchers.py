@@ -7,15 +7,16 @@ import json
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 
 from coopledger.domain.errors import field_error
-from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft, totals
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period, voucher_number
+from coopledger.services import orgs as org_svc
 from coopledger.services import vouchers as svc
-from coopledger.services.ports import VoucherFilter
+from coopledger.services.ports import Org, VoucherFilter
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
 from coopledger.web.api.fields import Money, Quantity, Text
 
@@ -271,3 +272,69 @@ def post(org: str, voucher_id: int) -> dict[str, Any]:
 def reverse(data: dict[str, Any], org: str, voucher_id: int) -> dict[str, Any]:
     """Prepare the red reversal of a posted voucher (a draft, reviewed and posted as usual)."""
     return present(svc.reverse_voucher(uow(), actor(), org, voucher_id, data["date"], data["memo"]))
+
+
+def print_context(voucher: Voucher, org: Org, account_names: dict[str, str]) -> dict[str, Any]:
+    """What ``templates/pdf/voucher.html`` shows: amounts in fen, totals computed here."""
+    debit, credit = totals(voucher.lines)
+    number = (
+        voucher_number(Period.of(voucher.booked_on), voucher.number)
+        if voucher.number is not None
+        else None
+    )
+    return {
+        "org": {"code": org.code, "name": org.name},
+        "voucher": {
+            "number": number,
+            "date": voucher.booked_on.isoformat(),
+            "attachments": voucher.attachments,
+            "memo": voucher.memo,
+            "status": voucher.status.value,
+            "prepared_by": voucher.prepared_by,
+            "reviewed_by": voucher.reviewed_by,
+            "posted_by": voucher.posted_by,
+            "chain_seq": voucher.chain_seq,
+            "prev_hash": voucher.prev_hash,
+            "hash": voucher.hash,
+        },
+        "lines": [
+            {
+                "memo": ln.memo,
+                "account_code": ln.account,
+                "account_name": account_names.get(ln.account, ""),
+                "member": ln.member,
+                "fund": ln.fund,
+                "debit_fen": ln.amount_fen if ln.side is Dr.DEBIT else None,
+                "credit_fen": ln.amount_fen if ln.side is Dr.CREDIT else None,
+            }
+            for ln in voucher.lines
+        ],
+        "total_debit_fen": debit,
+        "total_credit_fen": credit,
+    }
+
+
+@blp.route("/<int:voucher_id>.pdf", methods=["GET"])
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The voucher print (记账凭证) as PDF.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
+def voucher_pdf(org: str, voucher_id: int) -> Response:
+    """The voucher print (记账凭证): lines, totals in figures and in capitals, signatures, hash."""
+    # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
+    from coopledger.adapters.pdf import render_pdf
+
+    voucher = svc.get_voucher(uow(), actor(), org, voucher_id)
+    the_org = org_svc.get_org(uow(), actor(), org)
+    names = {a.code: a.name_zh for a in org_svc.list_accounts(uow(), actor(), org)}
+    pdf = render_pdf("pdf/voucher.html", print_context(voucher, the_org, names))
+    filename = f"voucher-{org}-{voucher.id}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

@@ -1,0 +1,141 @@
+"""PDF documents: Jinja templates under ``templates/pdf/`` rendered by WeasyPrint (STYLE.md §12).
+
+Everything goes through :func:`render_pdf`. Its Jinja environment autoescapes and refuses undefined
+names, so text typed by users (memos, names) reaches the HTML as text, never as markup. WeasyPrint
+loads resources only through :class:`AssetFetcher`: files under ``templates/pdf/`` (the shipped
+CSS) and ``data:`` URLs; everything else — the network, any other ``file://``, redirects — is
+refused and recorded (reliability.md R1). Chinese glyphs come from a system font found through
+fontconfig by family name (Debian: ``fonts-noto-cjk`` or ``fonts-wqy-microhei``); without one the
+render stops with :class:`NoCJKFontError` rather than print boxes.
+"""
+
+from __future__ import annotations
+
+import functools
+import mimetypes
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+from coopledger.domain.capitals import to_capitals
+from coopledger.resources import resource_dir
+
+TEMPLATES = resource_dir("templates")
+ASSETS = (TEMPLATES / "pdf").resolve()
+
+
+class PdfError(RuntimeError):
+    """The document could not be rendered."""
+
+
+class NoCJKFontError(PdfError):
+    """No installed font has Chinese glyphs: the PDF would show boxes."""
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under ``templates/pdf/`` and ``data:`` URLs; refuses and records the rest.
+
+    ``requested`` lists every URL WeasyPrint asked for, ``refused`` those it did not get.
+    """
+
+    def __init__(self, root: Path = ASSETS) -> None:
+        super().__init__(timeout=2, allowed_protocols={"data"}, allow_redirects=False)
+        self.root = root.resolve()
+        self.requested: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        self.requested.append(url)
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and (path := self._asset(url)) is not None:
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+        self.refused.append(url)
+        raise URLFetchingError(f"refused to load {url!r}: only the shipped PDF assets may load")
+
+    def _asset(self, url: str) -> Path | None:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+            return None
+        path = Path(url2pathname(parts.path)).resolve()
+        if path.is_relative_to(self.root) and path.is_file():
+            return path
+        return None
+
+
+def format_money(fen: int | None, symbol: bool = False) -> str:
+    """123456789 → ``"1,234,567.89"`` (``"¥1,234,567.89"`` with ``symbol``); None → ``""``."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(fen), 100)
+    return f"{sign}{'¥' if symbol else ''}{whole:,}.{part:02d}"
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["format_money"] = format_money
+    env.filters["capitals"] = to_capitals
+    return env
+
+
+@functools.cache
+def cjk_font_families() -> tuple[str, ...]:
+    """Families fontconfig knows with Chinese glyphs (``fc-list :lang=zh``)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    out = subprocess.run(
+        [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False, timeout=30
+    ).stdout
+    return tuple(sorted({name.strip() for line in out.splitlines() for name in line.split(",")}))
+
+
+def render_html(template_name: str, context: Mapping[str, Any]) -> str:
+    """The HTML of a PDF template (``pdf/voucher.html``), autoescaped."""
+    if not template_name.endswith(".html"):
+        raise PdfError(f"templates are .html files, not {template_name!r}")
+    return _environment().get_template(template_name).render(context)
+
+
+def render_pdf(
+    template_name: str, context: Mapping[str, Any], *, fetcher: AssetFetcher | None = None
+) -> bytes:
+    """Render ``templates/<template_name>`` with ``context`` to PDF bytes.
+
+    Pass a ``fetcher`` to inspect afterwards what the render tried to load.
+
+    :raise NoCJKFontError: no installed font has Chinese glyphs.
+    """
+    if not cjk_font_families():
+        raise NoCJKFontError(
+            "no font with Chinese glyphs is installed; on Debian: "
+            "apt-get install fonts-noto-cjk fontconfig (or fonts-wqy-microhei)"
+        )
+    html = render_html(template_name, context)
+    document = HTML(
+        string=html,
+        base_url=ASSETS.as_uri() + "/",
+        url_fetcher=fetcher or AssetFetcher(),
+    )
+    pdf = document.write_pdf()
+    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
+        raise PdfError("WeasyPrint returned no PDF")
+    return pdf
