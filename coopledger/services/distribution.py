@@ -346,37 +346,19 @@ def _statutory_vouchers(chart: Chart, org: Org, plan: PlanRecord) -> list[Vouche
         head.append(Line(other[1], Dr.CREDIT, other[2], memo=other[0]))
     member_lines = []
     for ln in plan.lines:
-        if coop:
-            if ln.patronage_fen:
-                member_lines.append(
-                    Line(
-                        chart.role("patronage_payable"),
-                        Dr.CREDIT,
-                        ln.patronage_fen,
-                        member=ln.member_no,
-                        memo="盈余返还",
-                    )
-                )
-            if ln.residual_fen:
-                member_lines.append(
-                    Line(
-                        chart.role("residual_payable"),
-                        Dr.CREDIT,
-                        ln.residual_fen,
-                        member=ln.member_no,
-                        memo="剩余盈余分配",
-                    )
-                )
-        elif ln.total_fen:
-            member_lines.append(
-                Line(
-                    chart.role("member_current"),
-                    Dr.CREDIT,
-                    ln.total_fen,
-                    member=ln.member_no,
-                    memo="收益分配",
-                )
+        parts = (
+            (
+                (chart.role("patronage_payable"), ln.patronage_fen, "盈余返还"),
+                (chart.role("residual_payable"), ln.residual_fen, "剩余盈余分配"),
             )
+            if coop
+            else ((chart.role("member_current"), ln.total_fen, "收益分配"),)
+        )
+        member_lines.extend(
+            Line(account, Dr.CREDIT, fen, member=ln.member_no, memo=memo)
+            for account, fen, memo in parts
+            if fen
+        )
     chunks = [
         member_lines[i : i + 2 * MEMBERS_PER_VOUCHER]
         for i in range(0, len(member_lines), 2 * MEMBERS_PER_VOUCHER)

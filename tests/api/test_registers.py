@@ -57,6 +57,21 @@ def cold_store(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def quantify(books: Books, amount: str, basis: str, day: str = "2026-04-01") -> Any:
+    return books.post(
+        "acc",
+        f"{ORG}/shares/events",
+        {
+            "kind": "quantify_fiscal",
+            "date": day,
+            "reason": "量化",
+            "fund": FUND,
+            "amount": amount,
+            "basis": basis,
+        },
+    )
+
+
 class TestFundsAndAssets:
     def test_a_grant_becomes_an_asset_and_the_fund_says_so(self, books: Books) -> None:
         receive_grant(books)
@@ -276,18 +291,7 @@ class TestShares:
 
     def test_reassign_when_a_household_exits_poverty(self, books: Books) -> None:
         self.quantified_fund(books)
-        books.post(
-            "acc",
-            f"{ORG}/shares/events",
-            {
-                "kind": "quantify_fiscal",
-                "date": "2026-04-01",
-                "reason": "量化",
-                "fund": FUND,
-                "amount": "90000.00",
-                "basis": "statuses",
-            },
-        )
+        quantify(books, "90000.00", "statuses", "2026-04-01")
         moved = books.post(
             "acc",
             f"{ORG}/shares/events",
@@ -542,18 +546,7 @@ class TestMembers:
         receive_grant(books)
         made = books.post("acc", f"{ORG}/assets", cold_store()).json
         review_and_post(books, made["vouchers"]["acquisition"])
-        books.post(
-            "acc",
-            f"{ORG}/shares/events",
-            {
-                "kind": "quantify_fiscal",
-                "date": "2026-04-01",
-                "reason": "量化",
-                "fund": FUND,
-                "amount": "1000.00",
-                "basis": "all_members",
-            },
-        )
+        quantify(books, "1000.00", "all_members", "2026-04-01")
         post_ok(
             books,
             {
