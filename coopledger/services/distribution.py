@@ -344,7 +344,7 @@ def _statutory_vouchers(chart: Chart, org: Org, plan: PlanRecord) -> list[Vouche
         )
     for other in _others(plan):
         head.append(Line(other[1], Dr.CREDIT, other[2], memo=other[0]))
-    member_lines = []
+    member_lines: list[Line] = []
     for ln in plan.lines:
         parts = (
             (

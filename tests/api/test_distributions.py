@@ -408,15 +408,24 @@ def test_the_village_receives_its_dividend_in_its_own_books(books: Books) -> Non
     assert hidden.status_code == 422 and "organization" in hidden.json["errors"]
 
 
-def test_another_organizations_plan_is_absent_and_a_closed_month_refuses_payment(books: Books, connection: Any) -> None:
+def test_another_organizations_plan_is_absent_and_a_closed_month_refuses_payment(
+    books: Books, connection: Any
+) -> None:
     closed_year(books)
     plan = approved_and_posted(books)
     assert books.get("other-acc", f"{PLANS}/{plan['id']}").status_code == 404
     assert books.get("acc", f"/api/v1/orgs/village/distributions/{plan['id']}").status_code == 404
-    assert books.post("hh1", f"{PLANS}/{plan['id']}/payments", {"date": "2026-02-01", "method": "bank"}).status_code == 403
+    assert (
+        books.post(
+            "hh1", f"{PLANS}/{plan['id']}/payments", {"date": "2026-02-01", "method": "bank"}
+        ).status_code
+        == 403
+    )
     assert books.post("acc", f"{ORG}/periods/2026-01/close").status_code == 200
     assert books.post("acc", f"{ORG}/periods/2026-02/close").status_code == 200
     before = count_rows(connection)
-    refused = books.post("acc", f"{PLANS}/{plan['id']}/payments", {"date": "2026-02-10", "method": "bank"})
+    refused = books.post(
+        "acc", f"{PLANS}/{plan['id']}/payments", {"date": "2026-02-10", "method": "bank"}
+    )
     assert refused.status_code == 409 and refused.json["code"] == "period_closed"
     assert count_rows(connection) == before
