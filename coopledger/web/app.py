@@ -18,8 +18,10 @@ from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.config import Settings
 from coopledger.domain.errors import DomainError
+from coopledger.domain.money import format_amount
 from coopledger.resources import resource_dir
 from coopledger.services.auth import PasswordHasher, authenticate
+from coopledger.services.statements import verify_statement
 from coopledger.web import strict_json
 from coopledger.web.api import auth, books, distributions, orgs, registers, vouchers
 from coopledger.web.api.common import uow
@@ -147,6 +149,35 @@ def create_app(
     @app.get("/")
     def index() -> str:
         return render_template("index.html")
+
+    @app.get("/verify/<code>")
+    def verify(code: str) -> Any:
+        """Public check of a printed household statement by its verification code."""
+        v = verify_statement(uow(), code)
+        data = {
+            "code": v.code,
+            "organization": v.org_name,
+            "year": v.year,
+            "member": v.member,
+            "total": format_amount(v.total_fen),
+            "issued_at": v.issued_at.isoformat(),
+            "chain_seq": v.chain_seq,
+            "chain_head": v.chain_head,
+            "genuine": v.genuine,
+            "plan_matches": v.plan_still_matches,
+            "chain_matches": v.chain_still_matches,
+        }
+        if (
+            request.accept_mimetypes.best == "application/json"
+            or request.args.get("format") == "json"
+        ):
+            return data
+        return render_template(
+            "verify.html",
+            v=v,
+            total=data["total"],
+            issued_at=v.issued_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
 
     return app
 

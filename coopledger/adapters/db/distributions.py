@@ -17,12 +17,13 @@ from coopledger.adapters.db.tables import (
     DistributionPlanRow,
     DividendReceiptRow,
     FiscalYearRow,
+    IssuedStatementRow,
     MemberRow,
     OrganizationRow,
     UserRow,
     VoucherRow,
 )
-from coopledger.services.ports import PaidSoFar, PlanLineRecord, PlanRecord
+from coopledger.services.ports import IssuedStatement, PaidSoFar, PlanLineRecord, PlanRecord
 
 
 class SqlDistributions:
@@ -265,3 +266,44 @@ class SqlDistributions:
             )
         )
         self.session.flush()
+
+    @staticmethod
+    def _issued(row: IssuedStatementRow) -> IssuedStatement:
+        return IssuedStatement(
+            row.code,
+            row.plan_id,
+            row.year,
+            row.total_fen,
+            row.chain_seq,
+            row.chain_head,
+            row.issued_at,
+        )
+
+    def issued_statement(self, plan_id: int, member_id: int) -> IssuedStatement | None:
+        row = self.session.scalar(
+            select(IssuedStatementRow).where(
+                IssuedStatementRow.plan_id == plan_id, IssuedStatementRow.member_id == member_id
+            )
+        )
+        return self._issued(row) if row else None
+
+    def issue_statement(self, statement: IssuedStatement, org_id: int, member_id: int) -> None:
+        self.session.add(
+            IssuedStatementRow(
+                code=statement.code,
+                org_id=org_id,
+                member_id=member_id,
+                plan_id=statement.plan_id,
+                year=statement.year,
+                total_fen=statement.total_fen,
+                chain_seq=statement.chain_seq,
+                chain_head=statement.chain_head,
+                issued_at=statement.issued_at,
+            )
+        )
+        self.session.flush()
+
+    def statement_by_code(self, code: str) -> tuple[IssuedStatement, int, int] | None:
+        """The statement and its organization and member ids."""
+        row = self.session.scalar(select(IssuedStatementRow).where(IssuedStatementRow.code == code))
+        return (self._issued(row), row.org_id, row.member_id) if row else None

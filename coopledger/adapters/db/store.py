@@ -693,6 +693,15 @@ class SqlStore:
             ],
         )
 
+    def chain_hash_at(self, org_id: int, seq: int) -> str | None:
+        return self.session.scalar(
+            select(VoucherRow.hash).where(
+                VoucherRow.org_id == org_id,
+                VoucherRow.chain_seq == seq,
+                VoucherRow.status == "posted",
+            )
+        )
+
     def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]:
         after = 0
         while True:

@@ -556,3 +556,21 @@ class MemberLinkRow(Base):
     linked_org_id: Mapped[int] = mapped_column(
         ForeignKey("organization.id", ondelete="RESTRICT"), index=True
     )
+
+
+class IssuedStatementRow(Base):
+    """A household statement as issued: its verification code, the amounts it printed and the
+    chain head it was drawn from, so that ``/verify/{code}`` can check a printed copy."""
+
+    __tablename__ = "issued_statement"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("distribution_plan.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column()
+    chain_seq: Mapped[int] = mapped_column()
+    chain_head: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (UniqueConstraint("plan_id", "member_id"),)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+import segno
+from flask import Response, request
 from flask.views import MethodView
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
@@ -16,6 +18,7 @@ from coopledger.services import distribution as dist_svc
 from coopledger.services import orgs as org_svc
 from coopledger.services import registers as svc
 from coopledger.services import shares as share_svc
+from coopledger.services import statements
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, ShareEvent
 from coopledger.web.api.common import Blueprint, actor, uow
@@ -742,4 +745,47 @@ def dividend_receipt(data: dict[str, Any], org: str) -> dict[str, Any]:
         dist_svc.record_dividend_receipt(
             uow(), actor(), org, data["cooperative"], data["plan"], data["date"]
         )
+    )
+
+
+# -- the household dividend statement ---------------------------------------------------------------
+
+
+@blp.route("/members/<member_no>/statements/<int:year>.pdf", methods=["GET"])
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The household dividend statement as PDF (one A4 page).",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
+def statement_pdf(org: str, member_no: str, year: int) -> Response:
+    """What the household receives for the year and why, with a verification code and QR code."""
+    from coopledger.adapters.pdf import render_pdf  # loads Pango: only PDFs need it
+
+    s = statements.household_statement(uow(), actor(), org, member_no, year)
+    verify_url = f"{request.host_url.rstrip('/')}/verify/{s.issued.code}"
+    context = {
+        "s": s,
+        "plan": s.plan,
+        "line": s.line,
+        "holding": s.holding,
+        "issued": s.issued,
+        "status_zh": statements.STATUS_ZH.get(s.poverty_status, s.poverty_status),
+        "residual_before_topup": s.residual_before_topup_fen,
+        "paid_out": s.paid_out_fen,
+        "unpaid": s.unpaid_fen,
+        "explanation": s.explanation(),
+        "issued_on": s.issued.issued_at.date().isoformat(),
+        "verify_url": verify_url,
+        "qr": segno.make(verify_url, error="m").svg_data_uri(scale=4),
+    }
+    pdf = render_pdf("pdf/statement.html", context)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="statement-{org}-{member_no}-{year}.pdf"'
+        },
     )

@@ -1,0 +1,245 @@
+"""The household dividend statement: what a household receives for a year, and why, as data.
+
+The statement is drawn from the year's posted distribution plan and the share register at year
+end; every figure on it is a line of that plan or a sum the plan keeps. Each statement carries a
+verification code, issued once per household and plan and kept with the total it printed and the
+hash-chain head it was drawn from, so that ``/verify/{code}`` can tell anyone holding the paper
+whether it still matches the books.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+
+from coopledger.domain.capitals import to_capitals
+from coopledger.domain.errors import NotFound
+from coopledger.domain.members import mask
+from coopledger.domain.roles import Action, Actor, Role
+from coopledger.services.access import require
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import IssuedStatement, PlanLineRecord, PlanRecord, UnitOfWork
+from coopledger.services.shares import Holding, holdings_as_of
+
+Clock = Callable[[], datetime]
+STATUS_ZH = {
+    "none": "一般户",
+    "poor": "建档立卡贫困户",
+    "exited": "脱贫户",
+    "monitored": "监测对象",
+    "low_income": "低保户",
+    "extreme_poverty": "特困供养户",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    org_code: str
+    org_name: str
+    year: int
+    member_no: str
+    member_name: str
+    id_number_masked: str | None
+    poverty_status: str
+    plan: PlanRecord
+    line: PlanLineRecord
+    holding: Holding | None
+    transactions_total_fen: int  # all members' transactions in the year
+    shares_total_fen: int  # all members' account shares at year end
+    issued: IssuedStatement
+
+    @property
+    def residual_before_topup_fen(self) -> int:
+        return self.line.residual_fen - self.line.topup_fen
+
+    @property
+    def unpaid_fen(self) -> int:
+        return self.line.total_fen - self.line.paid.settled_fen
+
+    @property
+    def paid_out_fen(self) -> int:
+        p = self.line.paid
+        return p.settled_fen - p.offset_fen - p.converted_fen
+
+    def explanation(self) -> list[str]:
+        """The amount in plain words, step by step, for the household to check."""
+        ln, plan, y = self.line, self.plan, self.year
+        m = _yuan
+        out = []
+        if plan.P:
+            out.append(
+                f"{y}年您家与合作社的交易额为 {m(ln.transaction_fen)} 元，占全体成员交易额 "
+                f"{m(self.transactions_total_fen)} 元的 {_pct(ln.transaction_fen, self.transactions_total_fen)}。"
+                f"可分配盈余 {m(plan.D)} 元中的 {m(plan.P)} 元按交易额返还，您家得盈余返还 {m(ln.patronage_fen)} 元。"
+            )
+        h = self.holding
+        parts = (
+            (
+                f"（出资 {m(h.capital)} 元、公积金份额 {m(h.reserve_share)} 元、财政补助量化份额 {m(h.fiscal_share)} 元、"
+                f"捐赠量化份额 {m(h.donation_share)} 元）"
+            )
+            if h
+            else ""
+        )
+        out.append(
+            f"年末您家的账户份额为 {m(ln.account_share_fen)} 元{parts}，占全体成员账户份额 {m(self.shares_total_fen)} 元的 "
+            f"{_pct(ln.account_share_fen, self.shares_total_fen)}。其余 {m(plan.Q)} 元按账户份额分配，您家分得 "
+            f"{m(self.residual_before_topup_fen)} 元。"
+        )
+        if ln.topup_fen:
+            out.append(
+                f"按成员大会决议（{plan.resolution}），{STATUS_ZH.get(ln.poverty_status, ln.poverty_status)}"
+                f"保底 {m(ln.minimum_fen or 0)} 元，为您家补足 {m(ln.topup_fen)} 元，由其他成员的剩余盈余按比例让出。"
+            )
+        elif ln.minimum_fen is not None:
+            out.append(
+                f"按成员大会决议保底 {m(ln.minimum_fen)} 元，您家分得的已不低于保底，无需补足。"
+            )
+        out.append(
+            f"合计 {m(ln.total_fen)} 元（{to_capitals(ln.total_fen)}）。所有分配均精确到分，各项合计与账簿一致。"
+        )
+        return out
+
+
+def _yuan(fen: int) -> str:
+    """12345678 → ``"123,456.78"``: as the table above it prints amounts."""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(fen), 100)
+    return f"{sign}{whole:,}.{part:02d}"
+
+
+def _pct(part: int, total: int) -> str:
+    if total <= 0:
+        return "0.00%"
+    value = Fraction(part * 100, total)
+    hundredths = int(value * 100 + Fraction(1, 2))
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+def household_statement(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    member_no: str,
+    year: int,
+    *,
+    clock: Clock = utcnow,
+) -> Statement:
+    """The statement of one household for one year (a household user: its own only).
+
+    :raise NotFound: unknown or unseen organization or member; no posted plan for the year, or
+        the member is not in it.
+    """
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = store.org_by_code(org_code)
+        if org is None or not actor.sees(org.id):
+            raise NotFound(f"organization {org_code!r} not found")
+        member = store.member(org.id, member_no)
+        if actor.role is Role.HOUSEHOLD:
+            if member is None or member.id != actor.member_id:
+                raise NotFound(f"member {member_no!r} not found")
+        else:
+            require(actor, Action.READ_BOOKS)
+        if member is None:
+            raise NotFound(f"member {member_no!r} not found")
+        plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
+        plan = dist.plan(org.id, plan_id) if plan_id is not None else None
+        line = next((ln for ln in plan.lines if ln.member_id == member.id), None) if plan else None
+        if plan is None or line is None:
+            raise NotFound(f"no posted distribution for member {member_no} in {year}")
+        register = holdings_as_of(uow, org, date(year, 12, 31))
+        holding = next((h for h in register.holdings if h.member_no == member_no), None)
+        issued = dist.issued_statement(plan.id, member.id)
+        if issued is None:
+            current = store.org_by_code(org_code)
+            assert current is not None
+            issued = IssuedStatement(
+                secrets.token_hex(8).upper(),
+                plan.id,
+                year,
+                line.total_fen,
+                current.chain_seq,
+                current.chain_head,
+                clock(),
+            )
+            dist.issue_statement(issued, org.id, member.id)
+            uow.commit()
+    return Statement(
+        org.code,
+        org.name,
+        year,
+        member.member_no,
+        member.name,
+        mask(member.id_number),
+        line.poverty_status,
+        plan,
+        line,
+        holding,
+        sum(ln.transaction_fen for ln in plan.lines),
+        sum(ln.account_share_fen for ln in plan.lines),
+        issued,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    code: str
+    org_name: str
+    year: int
+    member: str  # name, first character only
+    total_fen: int
+    issued_at: datetime
+    chain_seq: int
+    chain_head: str
+    plan_still_matches: bool
+    chain_still_matches: bool
+
+    @property
+    def genuine(self) -> bool:
+        return self.plan_still_matches and self.chain_still_matches
+
+
+def verify_statement(uow: UnitOfWork, code: str) -> Verification:
+    """Public check of a printed statement by its code (no login): does the plan still give the
+    household the amount printed, and does the ledger still hold the chain head printed?
+
+    :raise NotFound: no statement has this code.
+    """
+    with uow:
+        found = uow.distributions.statement_by_code(code.strip().upper())
+        if found is None:
+            raise NotFound("no statement has this verification code")
+        issued, org_id, member_id = found
+        org = uow.store.org_by_id(org_id)
+        member = uow.store.member_by_id(member_id)
+        if org is None or member is None:  # pragma: no cover - kept by foreign keys
+            raise NotFound("no statement has this verification code")
+        plan = uow.distributions.plan(org_id, issued.plan_id)
+        line = next((ln for ln in plan.lines if ln.member_id == member_id), None) if plan else None
+        plan_ok = (
+            plan is not None
+            and plan.status == "posted"
+            and line is not None
+            and line.total_fen == issued.total_fen
+        )
+        chain_ok = issued.chain_seq == 0 or any(
+            v.chain_seq == issued.chain_seq and v.hash == issued.chain_head
+            for v in uow.store.posted_in_chain_order(org_id)
+            if v.chain_seq == issued.chain_seq
+        )
+    return Verification(
+        issued.code,
+        org.name,
+        issued.year,
+        member.name[:1] + "*" * (len(member.name) - 1),
+        issued.total_fen,
+        issued.issued_at,
+        issued.chain_seq,
+        issued.chain_head,
+        plan_ok,
+        chain_ok,
+    )

@@ -1,0 +1,92 @@
+"""The household dividend statement (PDF) and the public check of a printed copy."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from tests.adapters.test_guards import drop_guards
+from tests.api.test_distributions import PLANS, approved_and_posted, closed_year
+from tests.api.test_registers import review_and_post
+from tests.conftest import Books
+
+ORG = "/api/v1/orgs/coop"
+
+
+def text_of(document: bytes) -> str:
+    reader = PdfReader(io.BytesIO(document))
+    return "".join("".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+def plan_paid_in_part(books: Books) -> dict[str, Any]:
+    closed_year(books)
+    plan = approved_and_posted(books, guarantee={"fixed": "8000.00"})
+    paid = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "1", "amount": "5000.00", "date": "2026-02-01", "method": "bank"},
+    )
+    review_and_post(books, paid.json["vouchers"][0]["id"])
+    return plan
+
+
+def test_the_household_reads_its_statement_and_why(books: Books) -> None:
+    plan_paid_in_part(books)
+    response = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    document = response.data
+    assert document.startswith(b"%PDF-") and len(PdfReader(io.BytesIO(document)).pages) == 1
+    words = text_of(document)
+    for expected in (
+        "2025年度盈余分配明细",
+        "绿源大蒜种植专业合作社",
+        "王秀英",
+        "110105********002X",
+        "建档立卡贫困户",
+        "13,500.00",
+        "2,000.00",
+        "¥21,500.00",
+        "人民币贰万壹仟伍佰元整",
+        "5,000.00",
+        "16,500.00",
+        "保底8,000.00元",
+        "核验码",
+    ):
+        assert expected in words, expected
+    assert "11010519491231002X" not in words
+    again = text_of(books.get("aud", f"{ORG}/members/1/statements/2025.pdf").data)
+    code = words.split("核验码")[1][:16]
+    assert code in again  # one code per household and plan
+
+
+def test_nobody_else_reads_it(books: Books) -> None:
+    plan_paid_in_part(books)
+    assert books.get("hh1", f"{ORG}/members/2/statements/2025.pdf").status_code == 404
+    assert books.get("other-acc", f"{ORG}/members/1/statements/2025.pdf").status_code == 404
+    assert books.get("aud", f"{ORG}/members/1/statements/2024.pdf").status_code == 404
+    assert books.client.get(f"{ORG}/members/1/statements/2025.pdf").status_code == 401
+
+
+def test_a_printed_statement_is_checked_against_the_books(books: Books, connection: Any) -> None:
+    plan_paid_in_part(books)
+    words = text_of(books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data)
+    code = words.split("核验码")[1][:16]
+    checked = books.client.get(f"/verify/{code}", headers={"Accept": "application/json"})
+    assert checked.status_code == 200
+    assert checked.json["genuine"] is True and checked.json["total"] == "21500.00"
+    assert checked.json["member"] == "王**"
+    page = books.client.get(f"/verify/{code.lower()}")
+    assert page.status_code == 200 and "此明细与账簿一致" in page.get_data(as_text=True)
+    assert books.client.get("/verify/NOSUCHCODE0000").status_code == 404
+    drop_guards(connection)
+    connection.execute(
+        text(
+            "UPDATE voucher SET hash = 'rewritten' WHERE chain_seq = "
+            f"{checked.json['chain_seq']} AND org_id = (SELECT id FROM organization WHERE code = 'coop')"
+        )
+    )
+    tampered = books.client.get(f"/verify/{code}?format=json").json
+    assert tampered["genuine"] is False and tampered["chain_matches"] is False
