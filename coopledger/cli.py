@@ -371,6 +371,48 @@ def orgs_members(b: Books, org: str) -> list[Any]:
     return orgs.list_members(b.uow(), _operator(), org, 1_000_000, 0)
 
 
+@main.command()
+@click.argument("org")
+@click.option("--year", required=True, type=int)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:8000",
+    show_default=True,
+    help="Where /verify answers, printed on each statement and in its QR code.",
+)
+@ACT_AS
+@domain_errors
+def statements(org: str, year: int, out_dir: Path, base_url: str, username: str) -> None:
+    """Write every household's dividend statement of a year as PDF files into a folder."""
+    from coopledger.adapters.statement_pdf import render_statement
+    from coopledger.services import distribution
+    from coopledger.services import statements as statement_svc
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with books() as b:
+        actor = auth.actor_named(b.uow(), username)
+        plan_id = next(
+            (
+                i
+                for i, y, st in distribution.list_plans(b.uow(), actor, org)
+                if y == year and st == "posted"
+            ),
+            None,
+        )
+        if plan_id is None:
+            click.echo(f"error: {org} has no posted distribution for {year}", err=True)
+            sys.exit(1)
+        members = [ln.member_no for ln in distribution.get_plan(b.uow(), actor, org, plan_id).lines]
+        with click.progressbar(members, label=f"{org} {year}", show_pos=True) as bar:
+            for member_no in bar:
+                s = statement_svc.household_statement(b.uow(), actor, org, member_no, year)
+                (out_dir / f"statement-{org}-{member_no}-{year}.pdf").write_bytes(
+                    render_statement(s, base_url)
+                )
+    click.echo(f"{len(members)} statements written to {out_dir}")
+
+
 # -- demonstration -------------------------------------------------------------------------------
 
 

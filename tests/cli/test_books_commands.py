@@ -87,3 +87,17 @@ def test_distribute_prints_the_plan_and_saves_only_when_asked(books: Books, cli:
         "distribute", "coop", "--year", "2026", "--reserve-rate", "0.10", "--patronage-ratio", "0.6"
     )
     assert code == 1 and "not closed" in out
+
+
+def test_statements_writes_every_household_of_the_plan(books: Books, cli: Any, tmp_path: Any) -> None:
+    from tests.api.test_distributions import approved_and_posted
+
+    closed_year(books)
+    approved_and_posted(books)
+    code, out = cli("statements", "coop", "--year", "2025", "--out", str(tmp_path), "--user", "aud")
+    assert code == 0, out
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["statement-coop-1-2025.pdf", "statement-coop-2-2025.pdf"]
+    assert (tmp_path / files[0]).read_bytes().startswith(b"%PDF-")
+    code, out = cli("statements", "coop", "--year", "2024", "--out", str(tmp_path), "--user", "aud")
+    assert code == 1 and "no posted distribution" in out

@@ -101,6 +101,7 @@ def test_refusals_name_the_field_and_exit_1(env: dict[str, str]) -> None:
         ["distribute"],
         ["bench", "registers"],
         ["bench", "distribution"],
+        ["statements"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-import segno
 from flask import Response, request
 from flask.views import MethodView
 
@@ -762,26 +761,10 @@ def dividend_receipt(data: dict[str, Any], org: str) -> dict[str, Any]:
 )
 def statement_pdf(org: str, member_no: str, year: int) -> Response:
     """What the household receives for the year and why, with a verification code and QR code."""
-    from coopledger.adapters.pdf import render_pdf  # loads Pango: only PDFs need it
+    from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
 
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    verify_url = f"{request.host_url.rstrip('/')}/verify/{s.issued.code}"
-    context = {
-        "s": s,
-        "plan": s.plan,
-        "line": s.line,
-        "holding": s.holding,
-        "issued": s.issued,
-        "status_zh": statements.STATUS_ZH.get(s.poverty_status, s.poverty_status),
-        "residual_before_topup": s.residual_before_topup_fen,
-        "paid_out": s.paid_out_fen,
-        "unpaid": s.unpaid_fen,
-        "explanation": s.explanation(),
-        "issued_on": s.issued.issued_at.date().isoformat(),
-        "verify_url": verify_url,
-        "qr": segno.make(verify_url, error="m").svg_data_uri(scale=4),
-    }
-    pdf = render_pdf("pdf/statement.html", context)
+    pdf = render_statement(s, request.host_url)
     return Response(
         pdf,
         mimetype="application/pdf",

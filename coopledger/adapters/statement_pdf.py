@@ -1,0 +1,36 @@
+"""The household dividend statement rendered to PDF: its template context, QR code and render.
+
+Shared by the web (one statement) and the CLI (a year's statements in a folder)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+
+from coopledger.adapters.pdf import render_pdf
+from coopledger.services.statements import STATUS_ZH, Statement
+
+
+def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
+    """What ``templates/pdf/statement.html`` shows; ``base_url`` is where ``/verify`` answers."""
+    verify_url = f"{base_url.rstrip('/')}/verify/{s.issued.code}"
+    return {
+        "s": s,
+        "plan": s.plan,
+        "line": s.line,
+        "holding": s.holding,
+        "issued": s.issued,
+        "status_zh": STATUS_ZH.get(s.poverty_status, s.poverty_status),
+        "residual_before_topup": s.residual_before_topup_fen,
+        "paid_out": s.paid_out_fen,
+        "unpaid": s.unpaid_fen,
+        "explanation": s.explanation(),
+        "issued_on": s.issued.issued_at.date().isoformat(),
+        "verify_url": verify_url,
+        "qr": segno.make(verify_url, error="m").svg_data_uri(scale=4),
+    }
+
+
+def render_statement(s: Statement, base_url: str) -> bytes:
+    return render_pdf("pdf/statement.html", statement_context(s, base_url))
