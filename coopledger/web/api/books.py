@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 
 from coopledger.domain.errors import field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
-from coopledger.domain.reporting import TrialBalanceRow, direction
+from coopledger.domain.reporting import TrialBalance, TrialBalanceRow, direction
 from coopledger.services import audit, periods, reports
+from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import PeriodState
+from coopledger.services.ports import Org, PeriodState
+from coopledger.services.reports import Ledger
 from coopledger.web.api.common import Blueprint, actor, uow
 
 blp = Blueprint(
@@ -102,6 +106,46 @@ class RangeArgs(ma.Schema):
     to = ma.fields.Date(load_default=None)
 
 
+class ReportArgs(RangeArgs):
+    format = ma.fields.String(
+        load_default="json",
+        validate=ma.validate.OneOf(["json", "pdf"]),
+        metadata={"description": "``json`` (the default) or ``pdf`` for the printable report."},
+    )
+
+
+def _pdf_doc(description: str) -> dict[int, Any]:
+    """The OpenAPI ``responses`` entry for a report that also comes as PDF (``format=pdf``).
+
+    Keyed by the int 200, as ``@blp.response(200, ...)`` keys its JSON entry: the two then merge
+    into one response with both content types (a ``"200"`` key would replace the JSON one).
+    """
+    return {
+        200: {
+            "description": description,
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+
+
+def _pdf_response(template: str, context: dict[str, Any], name_parts: list[str]) -> Response:
+    """Render ``templates/pdf/<template>`` and send it inline as ``<name_parts joined by ->.pdf``."""
+    # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
+    from coopledger.adapters.pdf import render_pdf
+
+    pdf = render_pdf(f"pdf/{template}", context)
+    filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+def _org_context(org: Org) -> dict[str, str]:
+    return {"code": org.code, "name": org.name}
+
+
 class TrialBalanceRowOut(ma.Schema):
     account = ma.fields.String()
     name = ma.fields.String()
@@ -145,13 +189,53 @@ def _tb_row(row: TrialBalanceRow) -> dict[str, Any]:
     }
 
 
+def _tb_print_row(row: TrialBalanceRow) -> dict[str, Any]:
+    return {
+        "account": row.account,
+        "name": row.name_zh,
+        "level": row.level,
+        "indent_em": max(row.level - 1, 0) * 1.5,
+        "opening_debit_fen": row.opening_debit,
+        "opening_credit_fen": row.opening_credit,
+        "debit_fen": row.debit,
+        "credit_fen": row.credit,
+        "closing_debit_fen": row.closing_debit,
+        "closing_credit_fen": row.closing_credit,
+    }
+
+
+def trial_balance_print_context(
+    tb: TrialBalance, org: Org, start: date, end: date
+) -> dict[str, Any]:
+    """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here."""
+    return {
+        "org": _org_context(org),
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "rows": [_tb_print_row(r) for r in tb.rows],
+        "totals": _tb_print_row(tb.totals),
+        "balanced": tb.ties,
+    }
+
+
 @blp.route("/reports/trial-balance")
-@blp.arguments(RangeArgs, location="query")
+@blp.doc(responses=_pdf_doc("科目余额表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
+@blp.arguments(ReportArgs, location="query")
 @blp.response(200, TrialBalanceOut)
-def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any]:
-    """科目余额表: opening, debit and credit turnover, closing per account; totals that tie."""
+def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """科目余额表: opening, debit and credit turnover, closing per account; totals that tie.
+
+    ``format=pdf`` returns the same report as a printable PDF.
+    """
     start, end = _range(args)
     tb = reports.trial_balance_report(uow(), actor(), org, start, end)
+    if args["format"] == "pdf":
+        context = trial_balance_print_context(tb, org_svc.get_org(uow(), actor(), org), start, end)
+        return _pdf_response(
+            "trial_balance.html",
+            context,
+            ["trial-balance", org, start.isoformat(), end.isoformat()],
+        )
     return {
         "org": org,
         "from_": start.isoformat(),
@@ -162,7 +246,7 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any]:
     }
 
 
-class LedgerArgs(RangeArgs):
+class LedgerArgs(ReportArgs):
     account = ma.fields.String(required=True)
     member = ma.fields.String(load_default=None)
 
@@ -191,13 +275,61 @@ class LedgerOut(ma.Schema):
     rows = ma.fields.List(ma.fields.Nested(LedgerRowOut))
 
 
+def ledger_print_context(result: Ledger, org: Org, member_name: str | None) -> dict[str, Any]:
+    """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平."""
+    return {
+        "org": _org_context(org),
+        "account": {"code": result.account.code, "name": result.account.name_zh},
+        "member": (
+            {"no": result.member, "name": member_name or ""} if result.member is not None else None
+        ),
+        "from": result.start.isoformat(),
+        "to": result.end.isoformat(),
+        "opening_fen": abs(result.opening_net),
+        "opening_direction": direction(result.opening_net),
+        "closing_fen": abs(result.closing_net),
+        "closing_direction": direction(result.closing_net),
+        "total_debit_fen": sum(r.entry.debit for r in result.rows),
+        "total_credit_fen": sum(r.entry.credit for r in result.rows),
+        "rows": [
+            {
+                "date": r.entry.booked_on,
+                "number": r.entry.number,
+                "memo": r.entry.memo,
+                "account": r.entry.account,
+                "member": r.entry.member,
+                "debit_fen": r.entry.debit or None,
+                "credit_fen": r.entry.credit or None,
+                "balance_fen": abs(r.balance_net),
+                "direction": direction(r.balance_net),
+            }
+            for r in result.rows
+        ],
+    }
+
+
 @blp.route("/ledger")
+@blp.doc(responses=_pdf_doc("The ledger as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
 @blp.arguments(LedgerArgs, location="query")
 @blp.response(200, LedgerOut)
-def ledger(args: dict[str, Any], org: str) -> dict[str, Any]:
-    """Account ledger with running balance (debit minus credit); ``member`` gives its subledger."""
+def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """Account ledger with running balance (debit minus credit); ``member`` gives its subledger.
+
+    ``format=pdf`` returns the same ledger as a printable PDF.
+    """
     start, end = _range(args)
     result = reports.ledger_report(uow(), actor(), org, args["account"], args["member"], start, end)
+    if args["format"] == "pdf":
+        member_name = (
+            org_svc.get_member(uow(), actor(), org, result.member).name
+            if result.member is not None
+            else None
+        )
+        context = ledger_print_context(result, org_svc.get_org(uow(), actor(), org), member_name)
+        name = ["ledger", org, result.account.code]
+        if result.member is not None:
+            name += ["member", result.member]
+        return _pdf_response("ledger.html", context, [*name, start.isoformat(), end.isoformat()])
     return {
         "account": result.account.code,
         "name": result.account.name_zh,
