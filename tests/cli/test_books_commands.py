@@ -89,7 +89,9 @@ def test_distribute_prints_the_plan_and_saves_only_when_asked(books: Books, cli:
     assert code == 1 and "not closed" in out
 
 
-def test_statements_writes_every_household_of_the_plan(books: Books, cli: Any, tmp_path: Any) -> None:
+def test_statements_writes_every_household_of_the_plan(
+    books: Books, cli: Any, tmp_path: Any
+) -> None:
     from tests.api.test_distributions import approved_and_posted
 
     closed_year(books)
