@@ -15,7 +15,7 @@ from coopledger.domain.members import (
     id_number_problem,
 )
 from coopledger.domain.roles import Action, Actor, Role
-from coopledger.services.access import org_for, require
+from coopledger.services.access import member_for, org_for, require
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Fund, Member, Org, UnitOfWork
 
@@ -281,19 +281,7 @@ def member_link(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) ->
 def get_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> Member:
     """One member. A household user sees its own record only; any other is 404 to it."""
     with uow:
-        store = uow.store
-        org = store.org_by_code(org_code)
-        if org is None or not actor.sees(org.id):
-            raise NotFound(f"organization {org_code!r} not found")
-        member = store.member(org.id, member_no)
-        if actor.role is Role.HOUSEHOLD:
-            if member is None or member.id != actor.member_id:
-                raise NotFound(f"member {member_no!r} not found")
-        else:
-            require(actor, Action.READ_BOOKS)
-        if member is None:
-            raise NotFound(f"member {member_no!r} not found")
-        return member
+        return member_for(uow.store, actor, org_code, member_no)[1]
 
 
 def list_members(

@@ -18,7 +18,7 @@ from coopledger.domain.errors import NotFound, ValidationFailed, field_error
 from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
 from coopledger.domain.members import PovertyStatus, member_sort_key
 from coopledger.domain.money import format_amount
-from coopledger.domain.roles import Action, Actor, Role
+from coopledger.domain.roles import Action, Actor
 from coopledger.domain.shares import (
     DEFAULT_STATUSES,
     Basis,
@@ -28,7 +28,7 @@ from coopledger.domain.shares import (
     check_transfer,
     quantify,
 )
-from coopledger.services.access import org_for, require
+from coopledger.services.access import member_for, org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import HolderRow, Org, ShareEvent, UnitOfWork
 from coopledger.services.registers import _views
@@ -433,17 +433,7 @@ def member_account(
     """
     with uow:
         store, registers = uow.store, uow.registers
-        org = store.org_by_code(org_code)
-        if org is None or not actor.sees(org.id):
-            raise NotFound(f"organization {org_code!r} not found")
-        member = store.member(org.id, member_no)
-        if actor.role is Role.HOUSEHOLD:
-            if member is None or member.id != actor.member_id:
-                raise NotFound(f"member {member_no!r} not found")
-        else:
-            require(actor, Action.READ_BOOKS)
-        if member is None:
-            raise NotFound(f"member {member_no!r} not found")
+        org, member = member_for(store, actor, org_code, member_no)
         opening = _find(holdings_as_of(uow, org, date(year - 1, 12, 31)), member_no)
         closing = _find(holdings_as_of(uow, org, date(year, 12, 31)), member_no)
         transactions = [

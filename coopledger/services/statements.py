@@ -18,8 +18,8 @@ from fractions import Fraction
 from coopledger.domain.capitals import to_capitals
 from coopledger.domain.errors import NotFound
 from coopledger.domain.members import mask
-from coopledger.domain.roles import Action, Actor, Role
-from coopledger.services.access import require
+from coopledger.domain.roles import Actor
+from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import IssuedStatement, PlanLineRecord, PlanRecord, UnitOfWork
 from coopledger.services.shares import Holding, holdings_as_of
@@ -135,17 +135,7 @@ def household_statement(
     """
     with uow:
         store, dist = uow.store, uow.distributions
-        org = store.org_by_code(org_code)
-        if org is None or not actor.sees(org.id):
-            raise NotFound(f"organization {org_code!r} not found")
-        member = store.member(org.id, member_no)
-        if actor.role is Role.HOUSEHOLD:
-            if member is None or member.id != actor.member_id:
-                raise NotFound(f"member {member_no!r} not found")
-        else:
-            require(actor, Action.READ_BOOKS)
-        if member is None:
-            raise NotFound(f"member {member_no!r} not found")
+        org, member = member_for(store, actor, org_code, member_no)
         plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
         plan = dist.plan(org.id, plan_id) if plan_id is not None else None
         line = next((ln for ln in plan.lines if ln.member_id == member.id), None) if plan else None
