@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -10,6 +11,7 @@ from flask.views import MethodView
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
 from coopledger.domain.errors import field_error
+from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period
 from coopledger.domain.shares import DEFAULT_STATUSES, EventKind, percent
@@ -592,6 +594,14 @@ class YearArgs(ma.Schema):
     year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=2000, max=2999))
 
 
+class AccountArgs(YearArgs):
+    format = ma.fields.String(
+        load_default="json",
+        validate=ma.validate.OneOf(["json", "pdf"]),
+        metadata={"description": "``json`` (the default) or ``pdf`` for the printable account."},
+    )
+
+
 def _holding(h: share_svc.Holding | None) -> dict[str, str]:
     keys = (
         "capital",
@@ -620,12 +630,95 @@ class MemberAccountOut(ma.Schema):
     residual_distribution = ma.fields.String()
 
 
+def _account_columns(h: share_svc.Holding | None) -> dict[str, int]:
+    """The statutory share columns of a 成员账户 row, in fen (no holding: all zero)."""
+    if h is None:
+        return dict.fromkeys(
+            (
+                "capital_poverty",
+                "capital_other",
+                "reserve",
+                "fiscal",
+                "donation",
+                "capital",
+                "total",
+            ),
+            0,
+        )
+    return {
+        "capital_poverty": h.capital_from_poverty_assets,
+        "capital_other": h.capital - h.capital_from_poverty_assets,
+        "reserve": h.reserve_share,
+        "fiscal": h.fiscal_share,
+        "donation": h.donation_share,
+        "capital": h.capital,
+        "total": h.total,
+    }
+
+
+def member_account_context(
+    acc: share_svc.MemberAccount, org_name: str, id_number: str | None
+) -> dict[str, Any]:
+    """What ``templates/pdf/member_account.html`` shows; every figure computed here, in fen."""
+    opening = _account_columns(acc.opening)
+    closing = _account_columns(acc.closing)
+    return {
+        "org_name": org_name,
+        "member_no": acc.member_no,
+        "name": acc.name,
+        "id_number_masked": mask(id_number),
+        "year": acc.year,
+        "status_zh": statements.STATUS_ZH.get(acc.poverty_status, acc.poverty_status),
+        "opening": opening,
+        "change": {k: closing[k] - opening[k] for k in closing},
+        "closing": closing,
+        "transactions": [
+            {
+                "product": p,
+                "quantity": f"{format_quantity(q)} {u}".strip() if u else format_quantity(q),
+                "amount": a,
+            }
+            for p, u, q, a in acc.transactions
+        ],
+        "transaction_total": sum(a for _p, _u, _q, a in acc.transactions),
+        "patronage_refund": acc.patronage_refund,
+        "residual_distribution": acc.residual_distribution,
+        "distributed_total": acc.patronage_refund + acc.residual_distribution,
+    }
+
+
 @blp.route("/members/<member_no>/account")
-@blp.arguments(YearArgs, location="query")
+@blp.doc(
+    responses={
+        200: {
+            "description": "成员账户 as JSON, or as PDF (A4 landscape) with ``format=pdf``.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
+@blp.arguments(AccountArgs, location="query")
 @blp.response(200, MemberAccountOut)
-def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, Any]:
-    """成员账户: the statutory columns for one member and year (a household reads its own)."""
+def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, Any] | Response:
+    """成员账户: the statutory columns for one member and year (a household reads its own).
+
+    ``format=pdf`` returns the same account as a printable PDF.
+    """
     acc = share_svc.member_account(uow(), actor(), org, member_no, args["year"])
+    if args["format"] == "pdf":
+        from coopledger.adapters.pdf import render_pdf  # loads Pango: PDFs only
+
+        organization = org_svc.get_org(uow(), actor(), org)
+        member = org_svc.get_member(uow(), actor(), org, member_no)
+        context = member_account_context(acc, organization.name, member.id_number)
+        name = "-".join(
+            re.sub(r"[^A-Za-z0-9_.-]+", "_", part)
+            for part in ("member-account", org, member_no, str(acc.year))
+        )
+        return Response(
+            render_pdf("pdf/member_account.html", context),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
+        )
     return {
         "member": acc.member_no,
         "name": acc.name,
