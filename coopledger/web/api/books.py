@@ -15,6 +15,7 @@ from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.reporting import TrialBalance, TrialBalanceRow, direction
 from coopledger.services import audit, periods, reports
+from coopledger.services import financial_statements as fs
 from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, PeriodState
@@ -244,6 +245,138 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         "totals": _tb_row(tb.totals),
         "balanced": tb.ties,
     }
+
+
+class FormatArgs(ma.Schema):
+    format = ma.fields.String(
+        load_default="json",
+        validate=ma.validate.OneOf(["json", "pdf"]),
+        metadata={"description": "``json`` (the default) or ``pdf`` for the printable report."},
+    )
+
+
+class BalanceSheetArgs(FormatArgs):
+    as_of = ma.fields.Date(load_default=None, metadata={"description": "Default: today."})
+
+
+class SurplusArgs(FormatArgs):
+    year = ma.fields.Integer(required=True)
+
+
+class StatementLineOut(ma.Schema):
+    key = ma.fields.String()
+    name = ma.fields.String()
+    indent = ma.fields.Integer()
+    heading = ma.fields.Boolean()
+    total = ma.fields.Boolean()
+    current = ma.fields.String(allow_none=True)
+    prior = ma.fields.String(allow_none=True)
+
+
+class StatementOut(ma.Schema):
+    org = ma.fields.String()
+    form = ma.fields.String()
+    title = ma.fields.String()
+    columns = ma.fields.List(ma.fields.String())
+    as_of = ma.fields.String()
+    year = ma.fields.Integer()
+    lines = ma.fields.List(ma.fields.Nested(StatementLineOut))
+    balanced = ma.fields.Boolean()
+
+
+def _amount(fen: int | None) -> str | None:
+    return None if fen is None else format_amount(fen)
+
+
+def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
+    st = result.statement
+    out: dict[str, Any] = {
+        "org": result.org.code,
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "columns": list(st.definition.columns),
+        "lines": [
+            {
+                "key": ln.key,
+                "name": ln.name,
+                "indent": ln.indent,
+                "heading": ln.heading,
+                "total": ln.total,
+                "current": _amount(ln.current),
+                "prior": _amount(ln.prior),
+            }
+            for ln in st.lines
+        ],
+        "balanced": st.balanced,
+    }
+    if result.as_of is not None:
+        out["as_of"] = result.as_of.isoformat()
+    if result.year is not None:
+        out["year"] = result.year
+    return out
+
+
+def statement_print_context(result: fs.FinancialStatement, period: str) -> dict[str, Any]:
+    """What ``templates/pdf/balance_sheet.html`` and ``surplus.html`` show (amounts in fen)."""
+    st = result.statement
+    return {
+        "org": _org_context(result.org),
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "columns": list(st.definition.columns),
+        "period": period,
+        "lines": [
+            {
+                "name": ln.name,
+                "indent_em": ln.indent * 1.5,
+                "heading": ln.heading,
+                "total": ln.total,
+                "current_fen": ln.current,
+                "prior_fen": ln.prior,
+            }
+            for ln in st.lines
+        ],
+        "balanced": st.balanced,
+    }
+
+
+@blp.route("/reports/balance-sheet")
+@blp.doc(responses=_pdf_doc("资产负债表 as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
+@blp.arguments(BalanceSheetArgs, location="query")
+@blp.response(200, StatementOut)
+def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """资产负债表 at ``as_of`` (default today): 期末余额 and 年初余额 per line.
+
+    Two-sided accounts are never netted: debit balances under 应收款项, credit balances under
+    应付款项 (per member for 成员往来 / 内部往来). ``format=pdf`` returns the printable form.
+    """
+    as_of = args["as_of"] or utcnow().date()
+    result = fs.balance_sheet(uow(), actor(), org, as_of)
+    if args["format"] == "pdf":
+        context = statement_print_context(result, f"{as_of.isoformat()}")
+        return _pdf_response(
+            "balance_sheet.html", context, ["balance-sheet", org, as_of.isoformat()]
+        )
+    return _statement_json(result)
+
+
+@blp.route("/reports/surplus")
+@blp.doc(
+    responses=_pdf_doc("盈余及盈余分配表 as JSON, or as PDF (A4 portrait) with ``format=pdf``.")
+)
+@blp.arguments(SurplusArgs, location="query")
+@blp.response(200, StatementOut)
+def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """盈余及盈余分配表 (village: 收益及收益分配表) of ``year``: 本年金额 and 上年金额.
+
+    ``format=pdf`` returns the printable form.
+    """
+    year = args["year"]
+    result = fs.surplus_statement(uow(), actor(), org, year)
+    if args["format"] == "pdf":
+        context = statement_print_context(result, f"{year}年度")
+        return _pdf_response("surplus.html", context, ["surplus", org, str(year)])
+    return _statement_json(result)
 
 
 class LedgerArgs(ReportArgs):

@@ -1,0 +1,188 @@
+"""The statutory statements as a pure fold: line definitions (data) + balances → statement lines.
+
+The definitions live in ``reports/balance_sheet.toml`` and ``reports/surplus.toml``, one table
+per chart id. Each line takes its amount (fen) from one or more of:
+
+- ``debit``: account-code prefixes, Σ debit-minus-credit (an asset; a credit balance is negative);
+- ``credit``: prefixes, Σ credit-minus-debit (a liability, equity, income);
+- ``debit_balances`` / ``credit_balances``: prefixes of two-sided accounts (114, 113, 154, 181),
+  the sum of the debit (or credit) *pieces* only — pieces are per member where the account has a
+  member subledger, else per account — so receivables and payables are never netted;
+- ``input``: a named figure the service supplies (年初未分配盈余, the appropriations of the
+  posted distribution plan …);
+- ``sum``: other line keys, ``"-key"`` subtracted.
+
+A line with ``heading = true`` has no amount. ``check`` names two lines that must be equal
+(资产总计 = 负债和所有者权益总计). No I/O here; amounts are integer fen.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from coopledger.domain.accounts import AccountCode
+
+
+@dataclass(frozen=True, slots=True)
+class LineDef:
+    key: str
+    name: str
+    indent: int = 0
+    heading: bool = False
+    total: bool = False
+    debit: tuple[str, ...] = ()
+    credit: tuple[str, ...] = ()
+    debit_balances: tuple[str, ...] = ()
+    credit_balances: tuple[str, ...] = ()
+    input: str | None = None
+    sum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StatementDef:
+    chart: str
+    form: str
+    title: str
+    columns: tuple[str, str]
+    lines: tuple[LineDef, ...]
+    check: tuple[str, str] | None = None
+
+
+_LINE_KEYS = set(LineDef.__dataclass_fields__)
+
+
+def parse_definitions(text: str) -> dict[str, StatementDef]:
+    """Parse a statements TOML file into ``{chart id: StatementDef}``.
+
+    :raise ValueError: an unknown field, a ``sum`` naming an unknown or later line.
+    """
+    out: dict[str, StatementDef] = {}
+    for chart, table in tomllib.loads(text).items():
+        lines: list[LineDef] = []
+        seen: set[str] = set()
+        for raw in table["lines"]:
+            unknown = set(raw) - _LINE_KEYS
+            if unknown:
+                raise ValueError(f"{chart}: unknown line field(s) {sorted(unknown)}")
+            fields: dict[str, Any] = {
+                k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()
+            }
+            line = LineDef(**fields)
+            for term in line.sum:
+                if term.lstrip("-") not in seen:
+                    raise ValueError(f"{chart}: line {line.key!r} sums unknown line {term!r}")
+            seen.add(line.key)
+            lines.append(line)
+        check = table.get("check")
+        out[chart] = StatementDef(
+            chart=chart,
+            form=table["form"],
+            title=table["title"],
+            columns=(table["columns"][0], table["columns"][1]),
+            lines=tuple(lines),
+            check=(check[0], check[1]) if check else None,
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Balances:
+    """The figures of one column.
+
+    ``nets``: debit-minus-credit per account code (fen). ``pieces``: for a two-sided account
+    prefix, the debit-minus-credit of each piece (member, or sub-account) that makes it up;
+    prefixes missing here fall back to the per-account ``nets``. ``inputs``: named figures.
+    """
+
+    nets: Mapping[AccountCode, int]
+    pieces: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    inputs: Mapping[str, int] = field(default_factory=dict)
+
+
+def _matches(code: str, prefixes: Sequence[str]) -> bool:
+    return any(code.startswith(p) for p in prefixes)
+
+
+def _net(balances: Balances, prefixes: Sequence[str]) -> int:
+    return sum(n for code, n in balances.nets.items() if _matches(code, prefixes))
+
+
+def _pieces(balances: Balances, prefix: str) -> Sequence[int]:
+    if prefix in balances.pieces:
+        return balances.pieces[prefix]
+    return [n for code, n in balances.nets.items() if code.startswith(prefix)]
+
+
+def fold(definition: StatementDef, balances: Balances) -> dict[str, int | None]:
+    """Each line's amount in fen (None for headings), keyed by line key, in definition order."""
+    amounts: dict[str, int | None] = {}
+    for line in definition.lines:
+        if line.heading:
+            amounts[line.key] = None
+            continue
+        amount = _net(balances, line.debit) - _net(balances, line.credit)
+        for prefix in line.debit_balances:
+            amount += sum(p for p in _pieces(balances, prefix) if p > 0)
+        for prefix in line.credit_balances:
+            amount += sum(-p for p in _pieces(balances, prefix) if p < 0)
+        if line.input is not None:
+            amount += balances.inputs.get(line.input, 0)
+        for term in line.sum:
+            value = amounts[term.lstrip("-")] or 0
+            amount += -value if term.startswith("-") else value
+        amounts[line.key] = amount
+    return amounts
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    key: str
+    name: str
+    indent: int
+    heading: bool
+    total: bool
+    current: int | None
+    prior: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A statement with two columns: 期末余额 / 年初余额, or 本年金额 / 上年金额 (fen)."""
+
+    definition: StatementDef
+    lines: tuple[StatementLine, ...]
+
+    def line(self, key: str) -> StatementLine:
+        return next(ln for ln in self.lines if ln.key == key)
+
+    @property
+    def balanced(self) -> bool:
+        """True when the ``check`` lines agree in both columns (or there is no check)."""
+        check = self.definition.check
+        if check is None:
+            return True
+        a, b = self.line(check[0]), self.line(check[1])
+        return a.current == b.current and a.prior == b.prior
+
+
+def statement(definition: StatementDef, current: Balances, prior: Balances) -> Statement:
+    """Fold both columns into one statement."""
+    now, before = fold(definition, current), fold(definition, prior)
+    return Statement(
+        definition,
+        tuple(
+            StatementLine(
+                line.key,
+                line.name,
+                line.indent,
+                line.heading,
+                line.total,
+                now[line.key],
+                before[line.key],
+            )
+            for line in definition.lines
+        ),
+    )

@@ -1,0 +1,197 @@
+"""The statutory statements: 资产负债表 (balance sheet) and 盈余及盈余分配表 (surplus statement),
+as JSON and as PDF, for the cooperative and the village charts."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pypdf import PdfReader
+
+from tests.api.test_distributions import approved_and_posted, closed_year
+from tests.api.test_registers import post_ok
+from tests.conftest import Books
+
+ORG = "/api/v1/orgs/coop"
+BS = f"{ORG}/reports/balance-sheet"
+SURPLUS = f"{ORG}/reports/surplus"
+
+
+def text_of(document: bytes) -> str:
+    reader = PdfReader(io.BytesIO(document))
+    return "".join("".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+def lines(body: dict[str, Any]) -> dict[str, tuple[str | None, str | None]]:
+    return {ln["key"]: (ln["current"], ln["prior"]) for ln in body["lines"]}
+
+
+def post(
+    books: Books, day: str, *entries: tuple[str, str, str, str | None], org: str = "coop"
+) -> None:
+    out: list[dict[str, Any]] = []
+    for account, side, amount, member in entries:
+        line: dict[str, Any] = {"account": account, side: amount}
+        if member:
+            line["member"] = member
+        out.append(line)
+    post_ok(books, {"date": day, "memo": "m", "lines": out}, org)
+
+
+def some_books(books: Books) -> None:
+    """Capital 10,000 into the bank (member 1); sales 500 in cash and 300 on member 1's account
+    (114 debit); member 2's produce 800 taken in on credit (114 credit); expenses 200 + 300."""
+    post(
+        books, "2026-01-05", ("102", "debit", "10000.00", None), ("301", "credit", "10000.00", "1")
+    )
+    post(books, "2026-02-01", ("101", "debit", "500.00", None), ("501", "credit", "500.00", None))
+    post(books, "2026-02-10", ("114", "debit", "300.00", "1"), ("501", "credit", "300.00", None))
+    post(books, "2026-03-01", ("121", "debit", "800.00", None), ("114", "credit", "800.00", "2"))
+    post(books, "2026-03-05", ("521", "debit", "200.00", None), ("102", "credit", "200.00", None))
+    post(books, "2026-03-06", ("523", "debit", "300.00", None), ("102", "credit", "300.00", None))
+
+
+class TestBalanceSheet:
+    def test_it_balances_and_never_nets_114(self, books: Books) -> None:
+        some_books(books)
+        response = books.get("acc", f"{BS}?as_of=2026-12-31")
+        assert response.status_code == 200, response.json
+        body = response.json
+        got = lines(body)
+        assert body["balanced"] is True and body["form"] == "会农社01表"
+        assert body["as_of"] == "2026-12-31" and body["columns"] == ["期末余额", "年初余额"]
+        assert got["cash"] == ("10000.00", "0.00")  # 500 + 10,000 - 200 - 300
+        assert got["receivables"][0] == "300.00"  # member 1's debit balance on 114
+        assert got["payables"][0] == "800.00"  # member 2's credit balance on 114
+        assert got["inventories"][0] == "800.00"
+        assert got["share_capital"][0] == "10000.00"
+        assert got["undistributed"][0] == "300.00"  # 800 income - 500 expenses, not yet closed
+        assert got["assets_total"] == got["liabilities_equity_total"] == ("11100.00", "0.00")
+        assert got["current_assets"] == (None, None)  # a heading
+
+    def test_as_of_defaults_to_today_and_earlier_dates_leave_later_vouchers_out(
+        self, books: Books
+    ) -> None:
+        some_books(books)
+        today = books.get("acc", BS)
+        assert today.status_code == 200 and len(today.json["as_of"]) == 10
+        early = lines(books.get("acc", f"{BS}?as_of=2026-01-31").json)
+        assert early["cash"][0] == "10000.00" and early["receivables"][0] == "0.00"
+
+    def test_after_the_close_年初余额_carries_the_surplus_in_equity(self, books: Books) -> None:
+        closed_year(books)
+        body = books.get("acc", f"{BS}?as_of=2026-06-30").json
+        got = lines(body)
+        assert body["balanced"] is True
+        assert got["undistributed"] == ("100000.00", "100000.00")
+        assert got["assets_total"][1] == "112000.00"
+
+    def test_the_village_chart_balances_too(self, books: Books) -> None:
+        post(
+            books,
+            "2026-02-01",
+            ("102", "debit", "5000.00", None),
+            ("301", "credit", "5000.00", "1"),
+            org="village",
+        )
+        post(
+            books,
+            "2026-03-01",
+            ("113", "debit", "120.00", "1"),
+            ("113", "credit", "70.00", "2"),
+            ("501", "credit", "50.00", None),
+            org="village",
+        )
+        body = books.get("acc", "/api/v1/orgs/village/reports/balance-sheet?as_of=2026-12-31").json
+        got = lines(body)
+        assert body["balanced"] is True
+        assert got["receivables"][0] == "120.00" and got["payables"][0] == "70.00"
+        assert got["undistributed"][0] == "50.00"
+        assert got["assets_total"][0] == got["liabilities_equity_total"][0] == "5120.00"
+
+    def test_pdf(self, books: Books) -> None:
+        some_books(books)
+        response = books.get("aud", f"{BS}?as_of=2026-12-31&format=pdf")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"] == (
+            'inline; filename="balance-sheet-coop-2026-12-31.pdf"'
+        )
+        text = text_of(response.data)
+        assert "绿源大蒜种植专业合作社" in text and "资产负债表" in text
+        assert "11,100.00" in text
+
+
+class TestSurplusStatement:
+    def test_after_the_close_本年盈余_is_the_closes_surplus(self, books: Books) -> None:
+        closed_year(books)
+        response = books.get("acc", f"{SURPLUS}?year=2025")
+        assert response.status_code == 200, response.json
+        body = response.json
+        got = lines(body)
+        assert body["form"] == "会农社02表" and body["year"] == 2025
+        assert got["operating_income"] == ("100000.00", "0.00")
+        assert got["operating_surplus"][0] == "100000.00"
+        assert got["total_surplus"][0] == got["surplus"][0] == "100000.00"
+        assert got["closing_undistributed"][0] == "100000.00"
+
+    def test_lines_add_up_before_the_close(self, books: Books) -> None:
+        some_books(books)
+        post(books, "2026-04-01", ("102", "debit", "90.00", None), ("502", "credit", "90.00", None))
+        post(books, "2026-04-02", ("529", "debit", "40.00", None), ("102", "credit", "40.00", None))
+        got = lines(books.get("acc", f"{SURPLUS}?year=2026").json)
+        assert got["operating_income"][0] == "800.00"
+        assert got["operating_expenses"][0] == "200.00" and got["admin"][0] == "300.00"
+        assert got["operating_surplus"][0] == "300.00"
+        assert got["total_surplus"][0] == "350.00"  # + 90 other income - 40 other expenses
+        assert got["surplus"][0] == "350.00"
+
+    def test_the_plan_posted_in_a_year_fills_its_appropriations(self, books: Books) -> None:
+        """The 2025 plan is approved (and its vouchers dated) 2026-01-20: it shows in 2026."""
+        closed_year(books)
+        approved_and_posted(books)
+        year_2025 = lines(books.get("acc", f"{SURPLUS}?year=2025").json)
+        assert year_2025["reserve"][0] == "0.00"
+        assert year_2025["closing_undistributed"][0] == "100000.00"
+        got = lines(books.get("acc", f"{SURPLUS}?year=2026").json)
+        assert got["surplus"] == ("0.00", "100000.00")
+        assert got["opening_undistributed"][0] == "100000.00"
+        assert got["reserve"][0] == "10000.00"  # 10 % of 100,000
+        assert got["distributable"][0] == "90000.00"
+        assert got["patronage"][0] == "54000.00" and got["residual"][0] == "36000.00"
+        assert got["closing_undistributed"][0] == "0.00"
+        sheet = books.get("acc", f"{BS}?as_of=2026-01-31").json
+        assert sheet["balanced"] is True
+        assert lines(sheet)["surplus_reserve"] == ("10000.00", "0.00")
+        assert lines(sheet)["undistributed"] == ("0.00", "100000.00")
+        assert lines(sheet)["patronage"][0] == "54000.00"
+
+    def test_year_is_required(self, books: Books) -> None:
+        response = books.get("acc", SURPLUS)
+        assert response.status_code == 422 and "year" in response.json["errors"]
+
+    def test_village_statement(self, books: Books) -> None:
+        closed_year(books, "village")
+        body = books.get("acc", "/api/v1/orgs/village/reports/surplus?year=2025").json
+        assert body["title"] == "收益及收益分配表"
+        assert lines(body)["surplus"][0] == "100000.00"
+
+    def test_pdf(self, books: Books) -> None:
+        closed_year(books)
+        response = books.get("aud", f"{SURPLUS}?year=2025&format=pdf")
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == 'inline; filename="surplus-coop-2025.pdf"'
+        text = text_of(response.data)
+        assert "绿源大蒜种植专业合作社" in text and "盈余及盈余分配表" in text
+        assert "100,000.00" in text
+
+
+def test_another_organizations_statements_are_404(books: Books) -> None:
+    for path in ("reports/balance-sheet", "reports/surplus?year=2025"):
+        assert books.get("acc", f"/api/v1/orgs/other/{path}").status_code == 404
+
+
+def test_no_token_is_401(books: Books) -> None:
+    for url in (BS, f"{SURPLUS}?year=2025", f"{BS}?format=pdf"):
+        response = books.client.get(url)
+        assert response.status_code == 401 and response.json["code"] == "unauthenticated"
