@@ -195,3 +195,19 @@ def test_no_token_is_401(books: Books) -> None:
     for url in (BS, f"{SURPLUS}?year=2025", f"{BS}?format=pdf"):
         response = books.client.get(url)
         assert response.status_code == 401 and response.json["code"] == "unauthenticated"
+
+
+def test_a_chart_without_statement_definitions_says_so(books: Books) -> None:
+    made = books.post(
+        "admin",
+        "/api/v1/orgs",
+        {
+            "code": "legacy",
+            "name": "旧账合作社",
+            "kind": "cooperative",
+            "chart": "cooperative-2007",
+        },
+    )
+    assert made.status_code == 201
+    response = books.get("admin", "/api/v1/orgs/legacy/reports/balance-sheet")
+    assert response.status_code == 409 and response.json["code"] == "no_statement_definition"

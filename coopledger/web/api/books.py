@@ -317,7 +317,7 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
 
 
 def statement_print_context(result: fs.FinancialStatement, period: str) -> dict[str, Any]:
-    """What ``templates/pdf/balance_sheet.html`` and ``surplus.html`` show (amounts in fen)."""
+    """What ``templates/pdf/financial_statement.html`` shows (amounts in fen)."""
     st = result.statement
     return {
         "org": _org_context(result.org),
@@ -355,7 +355,7 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{as_of.isoformat()}")
         return _pdf_response(
-            "balance_sheet.html", context, ["balance-sheet", org, as_of.isoformat()]
+            "financial_statement.html", context, ["balance-sheet", org, as_of.isoformat()]
         )
     return _statement_json(result)
 
@@ -375,7 +375,7 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     result = fs.surplus_statement(uow(), actor(), org, year)
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{year}年度")
-        return _pdf_response("surplus.html", context, ["surplus", org, str(year)])
+        return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)])
     return _statement_json(result)
 
 
