@@ -187,11 +187,21 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @click.argument("org")
+@click.option(
+    "--checkpoint",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also check against a signed checkpoint (catches a rewrite or a truncated tail).",
+)
 @domain_errors
-def audit_verify(org: str) -> None:
+def audit_verify(org: str, checkpoint: Path | None) -> None:
     """Recompute ORG's hash chain and period balances; exit 1 naming the first bad voucher."""
     with books() as b:
         report = audit.verify_org(b.uow(), org)
+    if checkpoint is not None:
+        from coopledger.cli_audit import verify_checkpoint
+
+        if not verify_checkpoint(org, checkpoint):
+            sys.exit(1)
     if report.ok:
         click.echo(
             f"{report.org}: {report.vouchers} posted vouchers, chain intact, head {report.head}"
@@ -371,46 +381,8 @@ def orgs_members(b: Books, org: str) -> list[Any]:
     return orgs.list_members(b.uow(), _operator(), org, 1_000_000, 0)
 
 
-@main.command()
-@click.argument("org")
-@click.option("--year", required=True, type=int)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--base-url",
-    default="http://127.0.0.1:8000",
-    show_default=True,
-    help="Where /verify answers, printed on each statement and in its QR code.",
-)
-@ACT_AS
-@domain_errors
-def statements(org: str, year: int, out_dir: Path, base_url: str, username: str) -> None:
-    """Write every household's dividend statement of a year as PDF files into a folder."""
-    from coopledger.adapters.statement_pdf import render_statement
-    from coopledger.services import distribution
-    from coopledger.services import statements as statement_svc
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with books() as b:
-        actor = auth.actor_named(b.uow(), username)
-        plan_id = next(
-            (
-                i
-                for i, y, st in distribution.list_plans(b.uow(), actor, org)
-                if y == year and st == "posted"
-            ),
-            None,
-        )
-        if plan_id is None:
-            click.echo(f"error: {org} has no posted distribution for {year}", err=True)
-            sys.exit(1)
-        members = [ln.member_no for ln in distribution.get_plan(b.uow(), actor, org, plan_id).lines]
-        with click.progressbar(members, label=f"{org} {year}", show_pos=True) as bar:
-            for member_no in bar:
-                s = statement_svc.household_statement(b.uow(), actor, org, member_no, year)
-                (out_dir / f"statement-{org}-{member_no}-{year}.pdf").write_bytes(
-                    render_statement(s, base_url)
-                )
-    click.echo(f"{len(members)} statements written to {out_dir}")
+# `coopledger statements` (one PDF per household, or one combined; local processes or a job
+# queue) and `coopledger worker` live in coopledger/cli_statements.py.
 
 
 # -- demonstration -------------------------------------------------------------------------------
@@ -498,6 +470,26 @@ def bench_ledger(
     )
 
 
+@bench.command("pages")
+@click.option("--vouchers", default=10_000, show_default=True, type=int)
+@click.option("--tb-lines", default=1_000_000, show_default=True, type=int)
+@click.option("--runs", default=15, show_default=True, type=int, help="Requests per page.")
+@click.option(
+    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
+)
+def bench_pages(vouchers: int, tb_lines: int, runs: int, database_url: str | None) -> None:
+    """Median server time of the dashboard, the voucher list and the trial balance (issue 6)."""
+    from coopledger.bench_pages import run_pages_bench
+
+    run_pages_bench(
+        vouchers=vouchers,
+        tb_lines=tb_lines,
+        runs=runs,
+        database_url=database_url,
+        echo=click.echo,
+    )
+
+
 @bench.command("distribution")
 @click.option("--members", default=10_000, show_default=True, type=int)
 @click.option(
@@ -529,6 +521,89 @@ def bench_registers(assets: int, months: int, members: int, database_url: str | 
         echo=click.echo,
     )
 
+
+@bench.command("regions")
+@click.option("--orgs", "orgs_count", default=100, show_default=True, type=int)
+@click.option("--lines", default=500_000, show_default=True, type=int, help="Posted lines in all.")
+@click.option(
+    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
+)
+def bench_regions(orgs_count: int, lines: int, database_url: str | None) -> None:
+    """The consolidated report of a county of many organizations (issue 10)."""
+    from coopledger.bench_regions import run_regions_bench
+
+    run_regions_bench(
+        orgs_count=orgs_count, lines=lines, database_url=database_url, echo=click.echo
+    )
+
+
+# -- import, export, backup and restore (coopledger/cli_transfer.py) -----------------------------
+
+from coopledger import cli_transfer  # noqa: E402  (registers on the groups above)
+
+cli_transfer.register(main, bench)
+
+from coopledger import cli_statements  # noqa: E402  (registers on the groups above)
+
+cli_statements.register(main, bench)
+
+
+# -- scale benchmarks (issue 9): coopledger/bench_scale.py, scripts in coopledger/peers.py ------
+
+SCALE_OPTIONS = [
+    click.option(
+        "--scale", default=1.0, show_default=True, type=float, help="0.01 for a quick run."
+    ),
+    click.option("--runs", default=3, show_default=True, type=int, help="Each figure's median of."),
+    click.option("--http-requests", default=400, show_default=True, type=int),
+    click.option(
+        "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
+    ),
+]
+
+
+def _scale_command(name: str, parts: tuple[str, ...], doc: str) -> None:
+    def command(scale: float, runs: int, http_requests: int, database_url: str | None) -> None:
+        from coopledger.bench_scale import run_scale_bench
+
+        run_scale_bench(
+            parts=parts,
+            scale=scale,
+            runs=runs,
+            database_url=database_url,
+            http_requests=http_requests,
+            echo=click.echo,
+        )
+
+    command.__doc__ = doc
+    for option in reversed(SCALE_OPTIONS):
+        command = option(command)
+    bench.command(name)(command)
+
+
+_scale_command(
+    "all", ("load", "reports", "distribution", "http", "statements"), "Every scale figure."
+)
+_scale_command("scale-load", ("load",), "Bulk load of the generated city, beside raw COPY.")
+_scale_command("scale-reports", ("reports",), "Trial balances, balance sheet, member account.")
+_scale_command("scale-distribution", ("distribution",), "Distribution for 10,000 members.")
+_scale_command("scale-http", ("http",), "Voucher creation over HTTP, 2 and 4 processes.")
+_scale_command("scale-statements", ("statements",), "Statements/s with 1 and 2 workers.")
+
+
+@bench.command("peers")
+@click.option("--scale", default=0.01, show_default=True, type=float)
+@click.option("--runs", default=3, show_default=True, type=int)
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path))
+def bench_peers(scale: float, runs: int, out_dir: Path | None) -> None:
+    """The generator's journal in coopledger, Beancount, hledger and ledger-cli: same trial balance?"""
+    from coopledger.peers import run_peers
+
+    if not run_peers(scale=scale, runs=runs, out_dir=out_dir, echo=click.echo):
+        sys.exit(1)
+
+
+from coopledger import cli_audit  # noqa: E402,F401  (issue 7: registers audit log/findings/export)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1492,6 +1492,17 @@ def _quantified(tally: _Tally) -> str:
     )
 
 
+#: users scoped to a region of the tree the organizations' regions form (济南市/商河县/…, 章丘区/…)
+_REGION_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    (
+        "shanghe",
+        "auditor",
+        ("济南市/商河县",),
+        "county officer (read only): every organization under 济南市/商河县",
+    ),
+)
+
+
 def build_demo(
     uow_factory: Callable[[], UnitOfWork],
     hasher: PasswordHasher,
@@ -1517,6 +1528,11 @@ def build_demo(
         if member is not None:
             continue  # a household user needs its member: created after the registers
         auth.create_user(uow_factory(), None, hasher, username, PASSWORD, role, list(org_codes))
+        logins.append((username, PASSWORD, description))
+    for username, role, regions, description in _REGION_USERS:  # issue 10: scoped to a region
+        auth.create_user(
+            uow_factory(), None, hasher, username, PASSWORD, role, [], regions=list(regions)
+        )
         logins.append((username, PASSWORD, description))
     actors = {username: auth.actor_named(uow_factory(), username) for username, *_rest in logins}
     progress(f"{len(logins)} users created")

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
@@ -108,6 +109,22 @@ def cjk_font_families() -> tuple[str, ...]:
     return tuple(sorted({name.strip() for line in out.splitlines() for name in line.split(",")}))
 
 
+@functools.cache
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per process: building it (fontconfig) per document
+    costs time on every render; no template declares ``@font-face``, so nothing accumulates."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_block(template_name: str, block: str, context: Mapping[str, Any]) -> Markup:
+    """One ``{% block %}`` of a PDF template, autoescaped like the whole: the page of a
+    document that is also bound with others into one PDF (a year's statements)."""
+    template = _environment().get_template(template_name)
+    return Markup("".join(template.blocks[block](template.new_context(dict(context)))))
+
+
 def render_html(template_name: str, context: Mapping[str, Any]) -> str:
     """The HTML of a PDF template (``pdf/voucher.html``), autoescaped."""
     if not template_name.endswith(".html"):
@@ -135,7 +152,7 @@ def render_pdf(
         base_url=ASSETS.as_uri() + "/",
         url_fetcher=fetcher or AssetFetcher(),
     )
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(font_config=_font_config())
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise PdfError("WeasyPrint returned no PDF")
     return pdf

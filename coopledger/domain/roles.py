@@ -55,6 +55,8 @@ class Actor:
     role: Role
     org_ids: frozenset[int]
     member_id: int | None = None  # a household user's own member record
+    # region paths the user is scoped to (its org_ids already hold every organization under them)
+    regions: tuple[str, ...] = ()
 
     def sees(self, org_id: int) -> bool:
         return self.role is Role.ADMIN or org_id in self.org_ids

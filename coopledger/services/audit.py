@@ -90,4 +90,16 @@ def _verify(uow: UnitOfWork, org: Org) -> ChainReport:
             "period balances differ from the posted lines",
             mismatches,
         )
+    snapshot_mismatches = store.snapshot_mismatches(org.id)
+    if snapshot_mismatches:
+        return ChainReport(
+            org.code,
+            count,
+            expected_prev,
+            False,
+            None,
+            None,
+            "period snapshots differ from the posted lines",
+            snapshot_mismatches,
+        )
     return ChainReport(org.code, count, expected_prev, True)

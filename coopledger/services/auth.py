@@ -22,7 +22,9 @@ from coopledger.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from coopledger.domain.regions import normalize
 from coopledger.domain.roles import Action, Actor, Role
+from coopledger.services import ratelimit
 from coopledger.services.access import require
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Store, UnitOfWork, User
@@ -51,6 +53,7 @@ class UserSummary:
     role: Role
     orgs: tuple[str, ...]
     member: str | None  # ORG/MEMBER_NO for a household user
+    regions: tuple[str, ...] = ()  # region paths the user is scoped to (issue 10)
 
 
 def _summary(store: Store, user: User) -> UserSummary:
@@ -60,7 +63,9 @@ def _summary(store: Store, user: User) -> UserSummary:
         found = store.member_by_id(user.member_id)
         if found is not None:
             member = f"{codes.get(found.org_id, '?')}/{found.member_no}"
-    return UserSummary(user.username, user.role, tuple(sorted(codes.values())), member)
+    return UserSummary(
+        user.username, user.role, tuple(sorted(codes.values())), member, user.regions
+    )
 
 
 def token_digest(token: str) -> str:
@@ -68,7 +73,7 @@ def token_digest(token: str) -> str:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.username, user.role, user.org_ids, user.member_id)
+    return Actor(user.id, user.username, user.role, user.org_ids, user.member_id, user.regions)
 
 
 def issue_token(
@@ -84,13 +89,18 @@ def issue_token(
 
     :raise Unauthenticated: unknown user or wrong password (one message for both).
     :raise TooManyAttempts: the account is locked after repeated failures.
+    :raise RateLimited: ten failures within a minute from this address for this username (429).
     """
     now = clock()
     with uow:
         store = uow.store
+        ratelimit.check(uow.audit, username, now)
         user = store.user_by_name(username)
         if user is None:
             hasher.verify(_DUMMY_HASH.get(hasher), password)  # same work as a real check
+            ratelimit.failed(uow.audit, username, now)
+            store.audit(None, None, "auth.failed", "user", username[:80], {}, now)
+            uow.commit()
             raise Unauthenticated("invalid username or password", code="invalid_credentials")
         if user.locked_until is not None and user.locked_until > now:
             raise TooManyAttempts("too many failed logins; try again later")
@@ -98,6 +108,7 @@ def issue_token(
             failures = user.failed_logins + 1
             locked = now + LOCKOUT if failures >= MAX_FAILURES else None
             store.record_login(user.id, 0 if locked else failures, locked)
+            ratelimit.failed(uow.audit, username, now)
             store.audit(None, user.id, "auth.failed", "user", username, {}, now)
             uow.commit()
             raise Unauthenticated("invalid username or password", code="invalid_credentials")
@@ -106,6 +117,9 @@ def issue_token(
         token = secrets.token_urlsafe(32)
         expires = now + ttl
         store.add_token(user.id, token_digest(token), now, expires)
+        store.audit(
+            None, user.id, "auth.login", "user", username, {"rehashed": new_hash is not None}, now
+        )
         uow.commit()
     return token, expires
 
@@ -129,12 +143,15 @@ def create_user(
     org_codes: Sequence[str],
     member: str | None = None,
     *,
+    regions: Sequence[str] = (),
     clock: Clock = utcnow,
 ) -> UserSummary:
     """Create a user with one role over some organizations (admin only; ``actor`` None is the
     machine's operator at the command line).
 
     ``member`` is ``ORG/MEMBER_NO`` for a household user, whose one organization it implies.
+    ``regions`` are region paths (``济南市/商河县``): the user also sees every organization under
+    them, now and later (an auditor or county officer; a township accountant).
 
     :raise Forbidden: the actor is not an admin. :raise Duplicate: the username is taken.
     :raise ValidationFailed: bad username, short password, unknown role, organization or member.
@@ -152,8 +169,16 @@ def create_user(
         errors["member"] = ["a household user names its member as ORG/MEMBER_NO"]
     if member and role != Role.HOUSEHOLD:
         errors["member"] = ["only a household user names a member"]
-    if role not in (Role.ADMIN, Role.HOUSEHOLD) and not org_codes:
-        errors["orgs"] = ["name at least one organization"]
+    if role not in (Role.ADMIN, Role.HOUSEHOLD) and not org_codes and not regions:
+        errors["orgs"] = ["name at least one organization or region"]
+    if regions and role == Role.HOUSEHOLD:
+        errors["regions"] = ["a household user is not scoped to a region"]
+    paths: list[str] = []
+    for text in regions:
+        try:
+            paths.append(normalize(text, field="regions"))
+        except ValidationFailed as exc:
+            errors.setdefault("regions", []).extend(exc.errors.get("regions", []))
     if errors:
         raise ValidationFailed("the user is invalid", errors=errors)
     with uow:
@@ -180,14 +205,24 @@ def create_user(
                 )
             member_id = found.id
             org_ids = [org.id]
+        region_ids = uow.regions.node_ids(paths)
+        unknown = [p for p in paths if p not in region_ids]
+        if unknown:
+            raise ValidationFailed(
+                f"unknown region {unknown[0]!r}",
+                errors={"regions": [f"unknown region {p!r}" for p in unknown]},
+            )
         user = store.add_user(username, hasher.hash(password), Role(role), org_ids, member_id)
+        if region_ids:
+            uow.regions.set_user_regions(user.id, list(region_ids.values()))
+            user = store.user_by_name(username) or user
         store.audit(
             None,
             actor.user_id if actor else None,
             "user.create",
             "user",
             username,
-            {"role": role, "orgs": list(org_codes)},
+            {"role": role, "orgs": list(org_codes), **({"regions": paths} if paths else {})},
             clock(),
         )
         summary = _summary(store, user)

@@ -40,6 +40,7 @@ from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft
 from coopledger.domain.members import member_sort_key
 from coopledger.domain.money import format_amount, parse_amount
 from coopledger.domain.roles import Action, Actor
+from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, PlanLineRecord, PlanRecord, UnitOfWork
@@ -201,6 +202,15 @@ def create_plan(
         )
         record = uow.distributions.plan(org.id, plan_id)
         assert record is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "distribution.create",
+            "plan",
+            str(plan_id),
+            new={"year": request.year},
+        )
         uow.commit()
     return record
 
@@ -263,6 +273,15 @@ def approve_plan(
         )
         updated = dist.plan(org.id, plan_id)
         assert updated is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            f"distribution.{updated.status}",
+            "plan",
+            str(plan_id),
+            new={"status": updated.status},
+        )
         uow.commit()
     return updated
 
@@ -277,6 +296,15 @@ def delete_plan(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> N
         if record.status != "draft":
             raise InvalidState(f"plan {plan_id} is {record.status}; it can no longer change")
         uow.distributions.delete_plan(plan_id)
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "distribution.delete",
+            "plan",
+            str(plan_id),
+            old={"status": record.status},
+        )
         uow.commit()
 
 
@@ -305,6 +333,15 @@ def post_plan(
         dist.set_plan(plan_id, {"status": "posted", "vouchers": [v.id for v in vouchers]})
         updated = dist.plan(org.id, plan_id)
         assert updated is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            f"distribution.{updated.status}",
+            "plan",
+            str(plan_id),
+            new={"status": updated.status},
+        )
         uow.commit()
     return updated, vouchers
 
@@ -481,6 +518,15 @@ def pay(
             vouchers.append(voucher)
         updated = dist.plan(org.id, plan_id)
         assert updated is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            f"distribution.{updated.status}",
+            "plan",
+            str(plan_id),
+            new={"status": updated.status},
+        )
         uow.commit()
     return updated, vouchers
 
@@ -540,6 +586,15 @@ def convert_to_capital(
         dist.add_payments(plan_id, voucher.id, on, "capital", rows)
         updated = dist.plan(org.id, plan_id)
         assert updated is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            f"distribution.{updated.status}",
+            "plan",
+            str(plan_id),
+            new={"status": updated.status},
+        )
         uow.commit()
     return updated, voucher
 
@@ -724,5 +779,14 @@ def record_dividend_receipt(
             now,
         )
         dist.add_receipt(org.id, plan_id, paid, voucher.id)
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "distribution.receipt",
+            "plan",
+            str(plan_id),
+            new={"paid_fen": paid, "voucher": voucher.id},
+        )
         uow.commit()
     return voucher

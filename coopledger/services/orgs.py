@@ -14,7 +14,9 @@ from coopledger.domain.members import (
     PovertyStatus,
     id_number_problem,
 )
+from coopledger.domain.regions import normalize
 from coopledger.domain.roles import Action, Actor, Role
+from coopledger.services import audit_log
 from coopledger.services.access import member_for, org_for, require
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Fund, Member, Org, UnitOfWork
@@ -66,6 +68,10 @@ def create_org(
     chart_id = chart or DEFAULT_CHART.get(kind, "")
     if chart is not None and chart not in CHARTS:
         errors["chart"] = [f"must be one of {', '.join(CHARTS)}"]
+    try:
+        region = normalize(region)  # a path in the region tree (issue 10)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if errors:
         raise ValidationFailed("the organization is invalid", errors=errors)
     loaded = load_chart(chart_id)
@@ -75,6 +81,8 @@ def create_org(
         store = uow.store
         if store.org_by_code(code) is not None:
             raise Duplicate(f"an organization with code {code!r} exists")
+        if region:
+            uow.regions.ensure_path(region)
         org = store.add_org(
             code,
             name.strip(),
@@ -147,6 +155,15 @@ def add_account(
                 code="account_in_use",
             )
         store.add_account(org.id, account)
+        audit_log.record(
+            store,
+            org,
+            actor,
+            "account.create",
+            "account",
+            code,
+            new={"name": name, "parent": parent},
+        )
         uow.commit()
     return account
 
@@ -210,6 +227,9 @@ def create_member(
             str(values["poverty_status"]),
             joined if isinstance(joined, date) else BOOKS_BEGIN,
         )
+        audit_log.record(
+            store, org, actor, "member.create", "member", member.member_no, new=_public(values)
+        )
         uow.commit()
     return member
 
@@ -247,6 +267,9 @@ def update_member(
                 str(fields["poverty_status"]),
                 effective if isinstance(effective, date) else clock().date(),
             )
+        audit_log.record(
+            store, org, actor, "member.update", "member", member_no, new=_public(fields)
+        )
         uow.commit()
     return updated
 
@@ -315,6 +338,7 @@ def create_fund(uow: UnitOfWork, actor: Actor, org_code: str, fields: Mapping[st
         if store.fund(org.id, str(fields["code"])) is not None:
             raise Duplicate(f"fund {fields['code']} exists")
         fund = store.add_fund(org.id, fields)
+        audit_log.record(store, org, actor, "fund.create", "fund", fund.code, new=dict(fields))
         uow.commit()
     return fund
 
@@ -332,3 +356,9 @@ def get_fund(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> Fund:
         if fund is None:
             raise NotFound(f"fund {code!r} not found")
         return fund
+
+
+def _public(fields: Mapping[str, object]) -> dict[str, object]:
+    """A member's fields for the audit log: ID and bank numbers never in clear (SPEC §2)."""
+    hidden = {"id_number", "bank_account"}
+    return {k: ("***" if k in hidden and v else v) for k, v in fields.items()}

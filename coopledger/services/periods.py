@@ -66,6 +66,7 @@ def close_period(
                 code="earlier_period_open",
             )
         store.set_period_status(org.id, period.year, period.month, "closed", actor.user_id, now)
+        store.write_snapshot(org.id, period.year, period.month)  # its closing balances
         store.audit(org.id, actor.user_id, "period.close", "period", str(period), {}, now)
         state = _state(uow, org.id, period)
         uow.commit()
@@ -99,6 +100,7 @@ def reopen_period(
                 code="later_period_closed",
             )
         store.set_period_status(org.id, period.year, period.month, "open", None, None)
+        store.drop_snapshots(org.id, period.year, period.month)
         store.audit(org.id, actor.user_id, "period.reopen", "period", str(period), {}, now)
         state = _state(uow, org.id, period)
         uow.commit()
@@ -154,9 +156,13 @@ def close_year(
             if voucher is None:  # pragma: no cover - just written in this transaction
                 raise InvalidState("the closing voucher vanished")
             post_reviewed(store, org, voucher, actor, now)
+        first_closed = 13
         for month in range(1, 13):
             if store.period_status(org.id, year, month) != "closed":
                 store.set_period_status(org.id, year, month, "closed", actor.user_id, now)
+                first_closed = min(first_closed, month)
+        for month in range(first_closed, 13):  # writing one drops the later ones: rewrite them
+            store.write_snapshot(org.id, year, month)
         store.add_fiscal_year(org.id, year, surplus, voucher_id, actor.user_id, now)
         store.audit(
             org.id,

@@ -17,6 +17,8 @@ from coopledger.domain.ledger import Balance, Line, Voucher, VoucherDraft
 from coopledger.domain.periods import Period
 from coopledger.domain.reporting import LedgerEntry, Turnover
 from coopledger.domain.roles import Role
+from coopledger.services.audit_ports import AuditLog
+from coopledger.services.region_ports import Regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class User:
     member_id: int | None
     failed_logins: int
     locked_until: datetime | None
+    regions: tuple[str, ...] = ()  # region paths; org_ids include every organization under them
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +201,25 @@ class Store(Protocol):
     def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
     def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
 
+    # period snapshots (issue 9): closing balances of closed months
+    def write_snapshot(self, org_id: int, year: int, month: int) -> None:
+        """Store the closing balances of a month being closed (and drop any later snapshot)."""
+        ...
+
+    def drop_snapshots(self, org_id: int, year: int, month: int) -> None:
+        """Delete the snapshots of ``year-month`` and every later month (a reopen)."""
+        ...
+
+    def snapshot_mismatches(self, org_id: int) -> list[str]:
+        """Each stored snapshot row that differs from the posted lines (empty: all agree)."""
+        ...
+
+    def consolidated_turnovers(
+        self, org_ids: Sequence[int], first: Period, last: Period
+    ) -> list[Turnover]:
+        """Whole months ``first``..``last`` summed over organizations of one chart, per code."""
+        ...
+
     # users and tokens
     def user_by_name(self, username: str) -> User | None: ...
     def user_by_token(self, token_sha256: str, now: datetime) -> User | None: ...
@@ -220,6 +242,9 @@ class Store(Protocol):
     def add_token(
         self, user_id: int, token_sha256: str, at: datetime, expires_at: datetime
     ) -> None: ...
+    def delete_token(self, token_sha256: str) -> None: ...
+    def user_locale(self, user_id: int) -> str | None: ...
+    def set_user_locale(self, user_id: int, locale: str) -> None: ...
 
     # idempotency and audit
     def claim_idempotency(self, org_id: int, key: str, request_sha256: str, at: datetime) -> bool:
@@ -249,6 +274,10 @@ class UnitOfWork(Protocol):
     def registers(self) -> Registers: ...
     @property
     def distributions(self) -> Distributions: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def regions(self) -> Regions: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...

@@ -26,6 +26,7 @@ from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
+from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import (
@@ -212,6 +213,15 @@ def register_asset(
         registers.add_asset(org.id, asset, fund_ids, voucher.id if voucher else None, now)
         record = registers.asset(org.id, asset.asset_no)
         assert record is not None
+        audit_log.record(
+            store,
+            org,
+            actor,
+            "asset.create",
+            "asset",
+            asset.asset_no,
+            new={"cost_fen": asset.cost_fen, "voucher": voucher.id if voucher else None},
+        )
         uow.commit()
     return record, voucher
 
@@ -295,6 +305,15 @@ def dispose_asset(
         uow.registers.set_disposed(record.id, on)
         updated = uow.registers.asset(org.id, asset_no)
         assert updated is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "asset.dispose",
+            "asset",
+            asset_no,
+            new={"disposed_on": on.isoformat()},
+        )
         uow.commit()
     return updated
 
@@ -320,6 +339,15 @@ def record_usage(
         uow.registers.set_usage(record.id, period, units)
         updated = uow.registers.asset(org.id, asset_no)
         assert updated is not None
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "asset.usage",
+            "asset",
+            asset_no,
+            new={"period": str(period), "units": units},
+        )
         uow.commit()
     return updated
 
@@ -357,6 +385,15 @@ def run_depreciation(
             voucher = prepare(store, org, actor, draft, now)
             registers.add_charges(voucher.id, [(r.id, period, fen) for r, fen in due[period]])
             vouchers.append(voucher)
+        audit_log.record(
+            store,
+            org,
+            actor,
+            "depreciation.run",
+            "period",
+            str(through),
+            new={"vouchers": [v.id for v in vouchers]},
+        )
         uow.commit()
     return vouchers
 

@@ -28,6 +28,7 @@ from coopledger.domain.shares import (
     check_transfer,
     quantify,
 )
+from coopledger.services import audit_log
 from coopledger.services.access import member_for, org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import HolderRow, Org, ShareEvent, UnitOfWork
@@ -249,6 +250,15 @@ def record_event(
             fields["voucher_id"] = voucher.id
         event_id = registers.add_share_event(org.id, fields, allocations)
         recorded = next(e for e in registers.share_events(org.id) if e.id == event_id)
+        audit_log.record(
+            store,
+            org,
+            actor,
+            "share.event",
+            "share_event",
+            str(event_id),
+            new={k: v for k, v in fields.items() if k != "allocations"},
+        )
         uow.commit()
     return recorded, voucher
 
@@ -406,6 +416,15 @@ def record_transaction(
             for r in uow.registers.member_transactions(org.id, member.id, occurred_on.year)
             if r[1] == product.strip() and r[2] == unit.strip()
         ]
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "member.transaction",
+            "member",
+            member.member_no,
+            new={"product": product, "on": occurred_on.isoformat()},
+        )
         uow.commit()
     return len(rows), rows[0][3], rows[0][4]
 
@@ -548,5 +567,14 @@ def leave(
             forfeit,
         )
         store.update_member(member.id, {"left_on": on})
+        audit_log.record(
+            store,
+            org,
+            actor,
+            "member.leave",
+            "member",
+            member.member_no,
+            new={"left_on": on.isoformat()},
+        )
         uow.commit()
     return voucher

@@ -76,6 +76,7 @@ def create_voucher(
         if idempotency_key is not None:
             store.bind_idempotency(org.id, idempotency_key, voucher_id)
         voucher = _load(store, org, voucher_id)
+        _audit(store, org, actor, "voucher.create", voucher, None, voucher, now)
         uow.commit()
     return voucher, False
 
@@ -108,6 +109,7 @@ def update_voucher(
         _check_draft(store, org, actor, draft, now)
         store.replace_draft(voucher_id, draft)
         voucher = _load(store, org, voucher_id)
+        _audit(store, org, actor, "voucher.update", voucher, current, voucher, now)
         uow.commit()
     return voucher
 
@@ -123,6 +125,7 @@ def delete_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int
                 f"voucher {voucher_id} is {current.status}; only a draft can be deleted"
             )
         store.delete_draft(voucher_id)
+        _audit(store, org, actor, "voucher.delete", current, current, None, utcnow())
         uow.commit()
 
 
@@ -147,8 +150,11 @@ def review_voucher(
             raise Forbidden(
                 "the preparer may not review their own voucher", code="segregation_of_duties"
             )
-        store.set_reviewed(voucher_id, actor.user_id, clock())
+        now = clock()
+        store.set_reviewed(voucher_id, actor.user_id, now)
+        before = voucher
         voucher = replace(voucher, status=Status.REVIEWED, reviewed_by=actor.username)
+        _audit(store, org, actor, "voucher.review", voucher, before, voucher, now)
         uow.commit()
     return voucher
 
@@ -164,7 +170,9 @@ def unreview_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: i
                 f"voucher {voucher_id} is {voucher.status}; only a reviewed voucher goes back to draft"
             )
         store.set_reviewed(voucher_id, None, None)
+        before = voucher
         voucher = _load(store, org, voucher_id)
+        _audit(store, org, actor, "voucher.unreview", voucher, before, voucher, utcnow())
         uow.commit()
     return voucher
 
@@ -185,7 +193,8 @@ def post_voucher(
             raise InvalidState(f"voucher {voucher_id} is already posted", code="already_posted")
         if voucher.status is Status.DRAFT:
             raise InvalidState(f"voucher {voucher_id} has not been reviewed", code="not_reviewed")
-        posted = post_reviewed(store, org, voucher, actor, clock())
+        now = clock()
+        posted = post_reviewed(store, org, voucher, actor, now)
         uow.commit()
     return posted
 
@@ -240,6 +249,7 @@ def reverse_voucher(
         draft = reversal_draft(original, number, booked_on, memo)
         new_id = store.add_voucher(org.id, draft, actor.user_id, now, reverses=original.id)
         reversal = _load(store, org, new_id)
+        _audit(store, org, actor, "voucher.reverse", reversal, None, reversal, now)
         uow.commit()
     return reversal
 
@@ -354,6 +364,21 @@ def post_batch(
         ids = store.add_posted_batch(org.id, drafts, stamps, actor.user_id, now)
         if stamps:
             store.set_chain_head(org.id, stamps[-1].chain_seq, stamps[-1].hash)
+            store.audit(
+                org.id,
+                actor.user_id,
+                "voucher.post_batch",
+                "voucher",
+                f"{ids[0]}..{ids[-1]}" if ids else "",
+                {
+                    "new": {
+                        "count": len(ids),
+                        "chain": [stamps[0].chain_seq, stamps[-1].chain_seq],
+                        "head": stamps[-1].hash,
+                    }
+                },
+                now,
+            )
         uow.commit()
     return ids
 
@@ -380,7 +405,9 @@ def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: d
     store.mark_posted(voucher.id, PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
     store.set_chain_head(org.id, seq, digest)
     store.add_turnover(org.id, period.year, period.month, voucher.lines)
-    return replace(stamped, hash=digest)
+    posted = replace(stamped, hash=digest)
+    _audit(store, org, actor, "voucher.post", posted, voucher, posted, now)
+    return posted
 
 
 def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: datetime) -> Voucher:
@@ -388,7 +415,7 @@ def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: date
     acquisitions, depreciation, share events); it is then reviewed and posted like any other."""
     _check_draft(store, org, actor, draft, now)
     voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
-    return Voucher(
+    prepared = Voucher(
         id=voucher_id,
         org_code=org.code,
         status=Status.DRAFT,
@@ -399,6 +426,8 @@ def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: date
         lines=draft.lines,
         prepared_by=actor.username,
     )
+    _audit(store, org, actor, "voucher.create", prepared, None, prepared, now)
+    return prepared
 
 
 def _replay(store: Store, org: Org, key: str, digest: str) -> Voucher:
@@ -441,3 +470,42 @@ def _check_open(store: Store, org: Org, booked_on: date) -> None:
     period = Period.of(booked_on)
     if store.period_status(org.id, period.year, period.month) == "closed":
         raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
+
+
+def _audit(
+    store: Store,
+    org: Org,
+    actor: Actor,
+    action: str,
+    subject: Voucher,
+    old: Voucher | None,
+    new: Voucher | None,
+    at: datetime,
+) -> None:
+    """One audit event per voucher change: its state before and after (SPEC §2)."""
+    store.audit(
+        org.id,
+        actor.user_id,
+        action,
+        "voucher",
+        str(subject.id),
+        {"old": _snapshot(old), "new": _snapshot(new)},
+        at,
+    )
+
+
+def _snapshot(v: Voucher | None) -> dict[str, object] | None:
+    if v is None:
+        return None
+    return {
+        "status": str(v.status),
+        "date": v.booked_on.isoformat(),
+        "number": v.number,
+        "memo": v.memo,
+        "reverses": v.reverses,
+        "hash": v.hash,
+        "lines": [
+            [line.account, str(line.side), line.amount_fen, line.member, line.fund]
+            for line in v.lines
+        ],
+    }

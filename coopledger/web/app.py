@@ -22,10 +22,24 @@ from coopledger.domain.money import format_amount
 from coopledger.resources import resource_dir
 from coopledger.services.auth import PasswordHasher, authenticate
 from coopledger.services.statements import verify_statement
-from coopledger.web import strict_json
-from coopledger.web.api import auth, books, distributions, orgs, registers, vouchers
+from coopledger.web import public, strict_json
+from coopledger.web.api import (
+    audit,
+    auth,
+    batches,
+    books,
+    disclosure,
+    distributions,
+    orgs,
+    regions,
+    registers,
+    transfer,
+    vouchers,
+)
 from coopledger.web.api.common import uow
-from coopledger.web.errors import domain_problem, flatten_messages, problem
+from coopledger.web.errors import ProblemSchema, domain_problem, flatten_messages, problem
+from coopledger.web.pages import init_pages
+from coopledger.web.security import init_security
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -50,6 +64,8 @@ class StrictJSONProvider(DefaultJSONProvider):
 
 class Api(_Api):  # type: ignore[misc]
     """flask-smorest's Api, with every HTTP error answered as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema  # issue 7: the documented error is the problem+json sent
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return http_problem(error)
@@ -130,13 +146,19 @@ def create_app(
     api = Api(app)
     for blueprint in (
         auth.blp,
+        audit.blp,  # issue 7
         orgs.blp,
         vouchers.blp,
         books.blp,
         registers.blp,
         distributions.blp,
+        regions.blp,  # issue 10
+        disclosure.blp,  # issue 10
+        transfer.blp,  # issue 8: imports and exports
+        batches.blp,  # issue 5/9: statement batches on the job queue
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(public.bp)  # issue 10: /public/<org>/disclosure, no login
 
     app.before_request(_check_body)
     app.before_request(_authenticate)
@@ -145,6 +167,8 @@ def create_app(
     app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(Exception, _unexpected)
     app.after_request(_security_headers)
+    init_pages(app)  # the server-rendered pages (issue 6)
+    init_security(app)  # issue 7: audit context, authorization policy, refusals logged
 
     @app.get("/")
     def index() -> str:
@@ -185,6 +209,9 @@ def create_app(
 def _check_body() -> Response | None:
     """Reject unreadable bodies before any view sees them (400, 413, 415, 422)."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
+        return None
+    if request.path.endswith("/imports") and request.mimetype == "multipart/form-data":
+        request.max_content_length = transfer.MAX_UPLOAD  # issue 8: spreadsheets up to 50 MB
         return None
     data = request.get_data(cache=True)
     if not data:

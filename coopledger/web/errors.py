@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+import marshmallow as ma
 from flask import Response, json
 
 from coopledger.domain.errors import DomainError
@@ -68,3 +69,15 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     else:
         out[prefix or "body"] = [str(messages)]
     return out
+
+
+class ProblemSchema(ma.Schema):
+    """The documented shape of every error (OpenAPI): what :func:`problem` sends (issue 7: the
+    fuzzer holds every answer to it)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    code = ma.fields.String()
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw())

@@ -19,8 +19,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("app_user", sa.Column("locale", sa.String(length=5), nullable=True))
+    # the voucher list pages by id (keyset): all, by status, by month
+    op.create_index("ix_voucher_org_id", "voucher", ["org_id", "id"], unique=False)
+    op.create_index("ix_voucher_org_status_id", "voucher", ["org_id", "status", "id"], unique=False)
+    op.create_index(
+        "ix_voucher_org_month_id", "voucher", ["org_id", "year", "month", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_voucher_org_month_id", table_name="voucher")
+    op.drop_index("ix_voucher_org_status_id", table_name="voucher")
+    op.drop_index("ix_voucher_org_id", table_name="voucher")
+    with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("locale")

@@ -96,10 +96,11 @@ def test_statements_writes_every_household_of_the_plan(
 
     closed_year(books)
     approved_and_posted(books)
-    code, out = cli("statements", "coop", "--year", "2025", "--out", str(tmp_path), "--user", "aud")
+    folder = tmp_path / "statements"  # tmp_path is also the app's instance folder
+    code, out = cli("statements", "coop", "--year", "2025", "--out", str(folder), "--user", "aud")
     assert code == 0, out
-    files = sorted(p.name for p in tmp_path.iterdir())
+    files = sorted(p.name for p in folder.iterdir())
     assert files == ["statement-coop-1-2025.pdf", "statement-coop-2-2025.pdf"]
-    assert (tmp_path / files[0]).read_bytes().startswith(b"%PDF-")
-    code, out = cli("statements", "coop", "--year", "2024", "--out", str(tmp_path), "--user", "aud")
+    assert (folder / files[0]).read_bytes().startswith(b"%PDF-")
+    code, out = cli("statements", "coop", "--year", "2024", "--out", str(folder), "--user", "aud")
     assert code == 1 and "no posted distribution" in out

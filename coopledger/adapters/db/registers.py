@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.bulk import insert_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
@@ -412,6 +413,9 @@ class SqlRegisters:
         account_ids = select(AccountRow.id).where(
             AccountRow.org_id == org_id, AccountRow.code.startswith(code)
         )
+        if through is not None:  # the last December snapshot and the lines after it
+            ids = {int(i) for i in self.session.scalars(account_ids)}
+            return snapshots.member_balances(self.session, org_id, ids, through)
         query = (
             select(VoucherLineRow.member_id, func.sum(-_SIGNED))
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
@@ -423,8 +427,6 @@ class SqlRegisters:
             )
             .group_by(VoucherLineRow.member_id)
         )
-        if through is not None:
-            query = query.where(VoucherRow.booked_on <= through)
         return {int(m): int(b) for m, b in self.session.execute(query)}
 
     def add_member_transaction(

@@ -6,21 +6,22 @@ Queries are always scoped by ``org_id``; ids from another organization find noth
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, exists, func, insert, select, update
+from sqlalchemy import Table, case, delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from coopledger.adapters.db import snapshots
+from coopledger.adapters.db.auditlog import SqlAuditLog
 from coopledger.adapters.db.bulk import insert_rows
+from coopledger.adapters.db.regions import orgs_under, user_regions
 from coopledger.adapters.db.tables import (
     AccountRow,
-    AuditEventRow,
     FiscalYearRow,
     FundRow,
     IdempotencyKeyRow,
@@ -36,10 +37,12 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.accounts import Account, Category, Side, Subledger
+from coopledger.domain.auditlog import AuditEvent, detail_json
 from coopledger.domain.ledger import Balance, Dr, Line, Status, Voucher, VoucherDraft, VoucherKind
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.reporting import LedgerEntry, Turnover
 from coopledger.domain.roles import Role
+from coopledger.services.audit_context import remote_addr
 from coopledger.services.ports import (
     Fund,
     Member,
@@ -850,7 +853,7 @@ class SqlStore:
     def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]:
         first, last = Period.of(start), Period.of(end)
         opening = _add(
-            self._pb_sums(org_id, None, first.previous()),
+            snapshots.sums_through(self.session, org_id, first.previous()),
             self._line_sums(org_id, first.first_day, date.fromordinal(start.toordinal() - 1))
             if start > first.first_day
             else {},
@@ -880,6 +883,22 @@ class SqlStore:
             )
             for a in sorted(set(opening) | set(within), key=lambda i: codes[i])
         ]
+
+    # -- period snapshots (issue 9; adapters/db/snapshots.py) -------------------------------------
+
+    def write_snapshot(self, org_id: int, year: int, month: int) -> None:
+        snapshots.write(self.session, org_id, year, month)
+
+    def drop_snapshots(self, org_id: int, year: int, month: int) -> None:
+        snapshots.drop_from(self.session, org_id, year, month)
+
+    def snapshot_mismatches(self, org_id: int) -> list[str]:
+        return snapshots.mismatches(self.session, org_id)
+
+    def consolidated_turnovers(
+        self, org_ids: Sequence[int], first: Period, last: Period
+    ) -> list[Turnover]:
+        return snapshots.consolidated_turnovers(self.session, org_ids, first, last)
 
     def ledger_entries(
         self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
@@ -977,6 +996,8 @@ class SqlStore:
         org_ids = frozenset(
             self.session.scalars(select(UserOrgRow.org_id).where(UserOrgRow.user_id == row.id))
         )
+        regions = user_regions(self.session, row.id)  # issue 10: and every org under them
+        org_ids |= orgs_under(self.session, regions)
         return User(
             row.id,
             row.username,
@@ -986,6 +1007,7 @@ class SqlStore:
             row.member_id,
             row.failed_logins,
             row.locked_until,
+            regions,
         )
 
     def user_by_name(self, username: str) -> User | None:
@@ -1049,6 +1071,15 @@ class SqlStore:
         )
         self.session.flush()
 
+    def delete_token(self, token_sha256: str) -> None:
+        self.session.execute(delete(TokenRow).where(TokenRow.token_sha256 == token_sha256))
+
+    def user_locale(self, user_id: int) -> str | None:
+        return self.session.scalar(select(UserRow.locale).where(UserRow.id == user_id))
+
+    def set_user_locale(self, user_id: int, locale: str) -> None:
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(locale=locale))
+
     # -- idempotency and audit -------------------------------------------------------------------
 
     def claim_idempotency(self, org_id: int, key: str, request_sha256: str, at: datetime) -> bool:
@@ -1085,18 +1116,22 @@ class SqlStore:
         detail: Mapping[str, object],
         at: datetime,
     ) -> None:
-        self.session.add(
-            AuditEventRow(
+        """Append to the organization's audit chain (see :mod:`coopledger.adapters.db.auditlog`)."""
+        SqlAuditLog(self.session).append(
+            AuditEvent(
+                chain_key=org_id or 0,
+                seq=0,
                 org_id=org_id,
                 actor_id=actor_id,
+                actor_name="",
+                remote_addr=remote_addr(),
                 action=action,
                 object_type=object_type,
                 object_key=object_key,
-                detail=json.dumps(detail, ensure_ascii=False, default=str),
+                detail=detail_json(detail),
                 at=at,
             )
         )
-        self.session.flush()
 
 
 def _add(

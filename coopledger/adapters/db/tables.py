@@ -156,6 +156,7 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    locale: Mapped[str | None] = mapped_column(String(5))  # the web pages' language (issue 6)
 
 
 class UserOrgRow(Base):
@@ -244,6 +245,10 @@ class VoucherRow(Base):
         UniqueConstraint("org_id", "year", "month", "number"),
         UniqueConstraint("org_id", "chain_seq"),
         Index("ix_voucher_org_status_date", "org_id", "status", "booked_on"),
+        # the voucher list, keyset-paged by id: all, by status, by month (issue 6)
+        Index("ix_voucher_org_id", "org_id", "id"),
+        Index("ix_voucher_org_status_id", "org_id", "status", "id"),
+        Index("ix_voucher_org_month_id", "org_id", "year", "month", "id"),
         CheckConstraint("status IN ('draft', 'reviewed', 'posted')", name="status"),
         CheckConstraint("kind IN ('normal', 'reversal', 'closing')", name="kind"),
         CheckConstraint("attachments >= 0", name="attachments"),
@@ -268,6 +273,7 @@ class VoucherLineRow(Base):
         UniqueConstraint("voucher_id", "line_no"),
         Index("ix_voucher_line_account", "account_id", "voucher_id"),
         Index("ix_voucher_line_member", "member_id", "voucher_id"),
+        Index("ix_voucher_line_fund", "fund_id", "voucher_id"),  # a region's funds (issue 10)
         CheckConstraint("side IN ('D', 'C')", name="side"),
         CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
     )
@@ -302,22 +308,6 @@ class IdempotencyKeyRow(Base):
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column()
     __table_args__ = (UniqueConstraint("org_id", "key"),)
-
-
-class AuditEventRow(Base):
-    """Who did what, when: period closes and reopens, user changes, failed authorizations."""
-
-    __tablename__ = "audit_event"
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    org_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organization.id", ondelete="RESTRICT"), index=True
-    )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
-    action: Mapped[str] = mapped_column(String(40))
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_key: Mapped[str] = mapped_column(String(80))
-    detail: Mapped[str] = mapped_column(Text, default="{}")
-    at: Mapped[datetime] = mapped_column()
 
 
 # -- registers: fixed assets, depreciation, shares, member transactions -------------------------
@@ -574,3 +564,185 @@ class IssuedStatementRow(Base):
     chain_head: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime] = mapped_column()
     __table_args__ = (UniqueConstraint("plan_id", "member_id"),)
+
+
+# -- audit log (issue 7): append-only, hash-chained per organization --------------------------------
+# Rows are only ever inserted (triggers in migration 0006 refuse UPDATE, DELETE and TRUNCATE).
+# ``chain_key`` is the organization's id, or 0 for events outside any organization (a failed login
+# of an unknown user); ``audit_chain`` holds each chain's head, updated in the same transaction.
+
+
+class AuditLogRow(Base):
+    """One audited event: who (user id and name at the time), when, from where, what, old → new."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    chain_key: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    actor_name: Mapped[str] = mapped_column(String(80), default="")
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_key: Mapped[str] = mapped_column(String(120))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[datetime] = mapped_column()
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        UniqueConstraint("chain_key", "seq"),
+        Index("ix_audit_log_org_at", "org_id", "at"),
+    )
+
+
+class AuditChainRow(Base):
+    """The head of one audit chain (the row writers lock, like the voucher counter)."""
+
+    __tablename__ = "audit_chain"
+    chain_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    head: Mapped[str] = mapped_column(String(64))
+
+
+class LoginAttemptRow(Base):
+    """Failed logins per (account, address) and minute: the rate limiter's storage, shared by every
+    process serving the same database."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column()
+    __table_args__ = (Index("ix_login_attempt_subject_at", "subject", "at"),)
+
+
+# -- period snapshots (issue 9): closing balances of closed months --------------------------------
+# Written when a month is closed, deleted when it (or an earlier month) is reopened or closed
+# again; a report reads the last snapshot before its range plus the later months' turnover, and
+# ``audit verify`` recomputes every snapshot from the posted lines (adapters/db/snapshots.py).
+
+
+class PeriodSnapshotRow(Base):
+    """One account's cumulative debit and credit from the first posting to the end of a closed
+    month (fen). Accounts with no posting by then have no row."""
+
+    __tablename__ = "period_snapshot"
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="RESTRICT"), primary_key=True
+    )
+    debit_fen: Mapped[int] = mapped_column()
+    credit_fen: Mapped[int] = mapped_column()
+
+
+class MemberSnapshotRow(Base):
+    """One member's debit-minus-credit balance on one account at the end of a closed December
+    (the 年初 column of the balance sheet and the start of any later member balance); members
+    whose balance is zero have no row."""
+
+    __tablename__ = "member_snapshot"
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="RESTRICT"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT"), primary_key=True
+    )
+    net_fen: Mapped[int] = mapped_column()
+
+
+# -- regions (issue 10): the region tree and users scoped to a region ------------------------------
+
+
+class RegionRow(Base):
+    """A node of the region tree (city / county / town / village), named by its full path
+    (``济南市/商河县/白桥镇``). An organization sits at the node its ``region`` text names."""
+
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("region.id", ondelete="RESTRICT"), index=True
+    )
+    path: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))
+    __table_args__ = (
+        CheckConstraint("level IN ('city', 'county', 'town', 'village')", name="level"),
+    )
+
+
+class UserRegionRow(Base):
+    """A region a user is scoped to: it sees every organization under the node."""
+
+    __tablename__ = "user_region"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_id: Mapped[int] = mapped_column(
+        ForeignKey("region.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+
+class OrgNoticeRow(Base):
+    """A dated notice of an organization: a disclosure published (``disclosure``, subject the
+    period ``2026-Q3``) or a member assembly scheduled (``assembly``, subject the year whose
+    distribution it approves). The due-date warnings read these."""
+
+    __tablename__ = "org_notice"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(20))
+    on_date: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        UniqueConstraint("org_id", "kind", "subject"),
+        CheckConstraint("kind IN ('disclosure', 'assembly')", name="kind"),
+    )
+
+
+# -- imports (issue 8): each file imported, and the key of every row it brought in ---------------
+
+
+class ImportBatchRow(Base):
+    """One file imported into an organization's books (dry runs leave no batch)."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class ImportKeyRow(Base):
+    """The key of an imported row (member number, voucher key…) and a digest of its content: a
+    re-run of the same file skips it; the same key with other content is refused. ``object_id``
+    is what the row created (a voucher, a member…); no foreign key, so a draft voucher stays
+    deletable."""
+
+    __tablename__ = "import_key"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(30))
+    row_key: Mapped[str] = mapped_column(String(120))
+    digest: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="RESTRICT"), index=True
+    )
+    object_id: Mapped[int | None] = mapped_column()
+    __table_args__ = (UniqueConstraint("org_id", "kind", "row_key"),)

@@ -6,8 +6,11 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from coopledger.adapters.db.auditlog import SqlAuditLog
 from coopledger.adapters.db.distributions import SqlDistributions
 from coopledger.adapters.db.engine import READONLY
+from coopledger.adapters.db.imports import SqlImports
+from coopledger.adapters.db.regions import SqlRegions
 from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
 
@@ -38,6 +41,26 @@ class SqlUnitOfWork:
         if self._distributions is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return self._distributions
+
+    @property
+    def audit(self) -> SqlAuditLog:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlAuditLog(self._session)
+
+    @property
+    def imports(self) -> SqlImports:
+        """Import batches and row keys (issue 8)."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlImports(self._session)
+
+    @property
+    def regions(self) -> SqlRegions:
+        """The region tree, notices and sums over many organizations (issue 10)."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlRegions(self._session)
 
     def __enter__(self) -> Self:
         self._session = self._factory()

@@ -33,6 +33,9 @@ class UserIn(ma.Schema):
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(list(Role)))
     orgs = ma.fields.List(ma.fields.String(), load_default=list)
     member = ma.fields.String(load_default=None, allow_none=True)
+    regions = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=400)), load_default=list
+    )
 
 
 class UserOut(ma.Schema):
@@ -40,6 +43,7 @@ class UserOut(ma.Schema):
     role = ma.fields.String()
     orgs = ma.fields.List(ma.fields.String())
     member = ma.fields.String(allow_none=True)
+    regions = ma.fields.List(ma.fields.String())
 
 
 class UserList(ma.Schema):
@@ -69,6 +73,8 @@ def _present(user: UserSummary) -> dict[str, Any]:
         "role": user.role.value,
         "orgs": list(user.orgs),
         "member": user.member,
+        # only for a user scoped to regions (issue 10), so older clients see the same answer
+        **({"regions": list(user.regions)} if user.regions else {}),
     }
 
 
@@ -94,5 +100,6 @@ class Users(MethodView):
                 data["role"],
                 data["orgs"],
                 data["member"],
+                regions=data["regions"],
             )
         )

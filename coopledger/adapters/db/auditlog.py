@@ -1,0 +1,238 @@
+"""The SQL side of the audit log: chained appends, filtered reads, the rate limiter's counters,
+and the read-only queries behind the automated findings.
+
+An append locks the chain's head row (``audit_chain``) for the rest of the transaction, like the
+voucher counter, so concurrent writers of one organization never fork its chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from coopledger.adapters.db.tables import (
+    AccountRow,
+    AuditChainRow,
+    AuditLogRow,
+    LoginAttemptRow,
+    OrganizationRow,
+    PeriodRow,
+    UserRow,
+    VoucherLineRow,
+    VoucherRow,
+)
+from coopledger.domain.auditlog import GENESIS, AuditEvent, event_hash
+from coopledger.services.audit_ports import AuditQuery, LineFact, VoucherFact
+
+
+class SqlAuditLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _insert(self, table: Any) -> Any:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return pg_insert(table)
+        return sqlite_insert(table)
+
+    # -- the chain ----------------------------------------------------------------------------
+
+    def append(self, event: AuditEvent) -> AuditEvent:
+        """Chain and insert ``event`` (its ``seq``, ``prev_hash`` and ``hash`` are set here)."""
+        key = event.chain_key
+        self.session.execute(
+            self._insert(AuditChainRow)
+            .values(chain_key=key, seq=0, head=GENESIS)
+            .on_conflict_do_nothing(index_elements=["chain_key"])
+        )
+        seq, prev = self.session.execute(
+            select(AuditChainRow.seq, AuditChainRow.head)
+            .where(AuditChainRow.chain_key == key)
+            .with_for_update()
+        ).one()
+        if not event.actor_name and event.actor_id is not None:
+            name = self.session.scalar(select(UserRow.username).where(UserRow.id == event.actor_id))
+            event = _replace(event, actor_name=name or "")
+        event = _replace(event, seq=seq + 1, prev_hash=prev)
+        event = _replace(event, hash=event_hash(prev, event))
+        self.session.execute(
+            update(AuditChainRow)
+            .where(AuditChainRow.chain_key == key)
+            .values(seq=event.seq, head=event.hash)
+        )
+        row = AuditLogRow(
+            chain_key=key,
+            seq=event.seq,
+            org_id=event.org_id,
+            actor_id=event.actor_id,
+            actor_name=event.actor_name[:80],
+            remote_addr=event.remote_addr[:64],
+            action=event.action[:40],
+            object_type=event.object_type[:40],
+            object_key=event.object_key[:120],
+            detail=event.detail,
+            at=event.at,
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _replace(event, id=row.id)
+
+    def head(self, chain_key: int) -> tuple[int, str]:
+        row = self.session.execute(
+            select(AuditChainRow.seq, AuditChainRow.head).where(
+                AuditChainRow.chain_key == chain_key
+            )
+        ).first()
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+    def chain(self, chain_key: int) -> Iterator[AuditEvent]:
+        """The chain in order. Read whole: a caller that stops at the first bad link must not
+        leave a server-side cursor open behind it."""
+        rows = self.session.scalars(
+            select(AuditLogRow).where(AuditLogRow.chain_key == chain_key).order_by(AuditLogRow.seq)
+        ).all()
+        return iter([_event(row) for row in rows])
+
+    def events(self, q: AuditQuery, limit: int, after_id: int) -> list[AuditEvent]:
+        conditions = [AuditLogRow.org_id == q.org_id, AuditLogRow.id > after_id]
+        if q.action:
+            conditions.append(
+                AuditLogRow.action.startswith(q.action.rstrip("*"))
+                if q.action.endswith("*")
+                else AuditLogRow.action == q.action
+            )
+        if q.user:
+            conditions.append(AuditLogRow.actor_name == q.user)
+        if q.start:
+            conditions.append(AuditLogRow.at >= q.start)
+        if q.end:
+            conditions.append(AuditLogRow.at < q.end)
+        if q.object_type:
+            conditions.append(AuditLogRow.object_type == q.object_type)
+        if q.object_key:
+            conditions.append(AuditLogRow.object_key == q.object_key)
+        rows = self.session.scalars(
+            select(AuditLogRow).where(and_(*conditions)).order_by(AuditLogRow.id).limit(limit)
+        )
+        return [_event(r) for r in rows]
+
+    def voucher_head(self, org_id: int) -> tuple[int, str]:
+        row = self.session.execute(
+            select(OrganizationRow.chain_seq, OrganizationRow.chain_head).where(
+                OrganizationRow.id == org_id
+            )
+        ).one()
+        return int(row[0]), str(row[1])
+
+    # -- rate limiter -------------------------------------------------------------------------
+
+    def failures_since(self, subjects: list[str], since: datetime) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(LoginAttemptRow)
+                .where(LoginAttemptRow.subject.in_(subjects), LoginAttemptRow.at >= since)
+            )
+            or 0
+        )
+
+    def oldest_since(self, subjects: list[str], since: datetime) -> datetime | None:
+        return self.session.scalar(
+            select(func.min(LoginAttemptRow.at)).where(
+                LoginAttemptRow.subject.in_(subjects), LoginAttemptRow.at >= since
+            )
+        )
+
+    def add_failure(self, subject: str, at: datetime) -> None:
+        self.session.add(LoginAttemptRow(subject=subject[:200], at=at))
+        self.session.flush()
+
+    def forget_failures(self, before: datetime) -> None:
+        self.session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < before))
+
+    # -- facts for the findings ---------------------------------------------------------------
+
+    def voucher_facts(self, org_id: int) -> list[VoucherFact]:
+        rows = self.session.execute(
+            select(
+                VoucherRow.id,
+                VoucherRow.status,
+                VoucherRow.kind,
+                VoucherRow.year,
+                VoucherRow.month,
+                VoucherRow.number,
+                VoucherRow.booked_on,
+                VoucherRow.created_at,
+                VoucherRow.posted_at,
+                VoucherRow.prepared_by,
+                VoucherRow.reviewed_by,
+                VoucherRow.posted_by,
+            )
+            .where(VoucherRow.org_id == org_id)
+            .order_by(VoucherRow.id)
+        ).all()
+        return [VoucherFact(*r) for r in rows]
+
+    def closed_periods(self, org_id: int) -> dict[tuple[int, int], datetime | None]:
+        rows = self.session.execute(
+            select(PeriodRow.year, PeriodRow.month, PeriodRow.closed_at).where(
+                PeriodRow.org_id == org_id, PeriodRow.status == "closed"
+            )
+        ).all()
+        return {(int(y), int(m)): at for y, m, at in rows}
+
+    def posted_lines(self, org_id: int, prefixes: tuple[str, ...], through: date) -> list[LineFact]:
+        """Posted lines on accounts whose code starts with one of ``prefixes``, up to ``through``."""
+        code_match = [AccountRow.code.startswith(p) for p in prefixes]
+        rows = self.session.execute(
+            select(
+                VoucherRow.id,
+                VoucherRow.booked_on,
+                AccountRow.code,
+                VoucherLineRow.member_id,
+                VoucherLineRow.fund_id,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+            )
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on <= through,
+                or_(*code_match),
+            )
+            .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
+        ).all()
+        return [LineFact(*r) for r in rows]
+
+
+def _replace(event: AuditEvent, **changes: Any) -> AuditEvent:
+    return replace(event, **changes)
+
+
+def _event(row: AuditLogRow) -> AuditEvent:
+    return AuditEvent(
+        chain_key=row.chain_key,
+        seq=row.seq,
+        org_id=row.org_id,
+        actor_id=row.actor_id,
+        actor_name=row.actor_name,
+        remote_addr=row.remote_addr,
+        action=row.action,
+        object_type=row.object_type,
+        object_key=row.object_key,
+        detail=row.detail,
+        at=row.at,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        id=row.id,
+    )

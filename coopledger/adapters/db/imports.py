@@ -1,0 +1,218 @@
+"""Import batches, the keys of imported rows, and drafts written in bulk (issue 8).
+
+Drafts from a file are inserted many at a time — one multi-row INSERT … RETURNING for the
+voucher headers, COPY (PostgreSQL) or one executemany (SQLite) for the lines — inside the
+caller's transaction; the posting guards still see every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import cast
+
+from sqlalchemy import Table, select, text
+from sqlalchemy.orm import Session
+
+from coopledger.adapters.db.bulk import insert_rows
+from coopledger.adapters.db.tables import (
+    AccountRow,
+    FundRow,
+    ImportBatchRow,
+    ImportKeyRow,
+    MemberRow,
+    VoucherRow,
+)
+from coopledger.domain.ledger import Status, VoucherDraft
+
+_VOUCHERS = cast(Table, VoucherRow.__table__)
+_KEYS = cast(Table, ImportKeyRow.__table__)
+_LINE_COLUMNS = (
+    "voucher_id",
+    "org_id",
+    "line_no",
+    "account_id",
+    "member_id",
+    "fund_id",
+    "side",
+    "amount_fen",
+    "quantity_milli",
+    "unit",
+    "memo",
+)
+
+
+class SqlImports:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def keys(self, org_id: int, kind: str) -> dict[str, tuple[str, int | None]]:
+        """Every key imported for ``kind``: key → (digest, object id)."""
+        rows = (
+            self.session.execute(
+                select(ImportKeyRow.row_key, ImportKeyRow.digest, ImportKeyRow.object_id).where(
+                    ImportKeyRow.org_id == org_id, ImportKeyRow.kind == kind
+                )
+            )
+            .tuples()
+            .all()
+        )
+        return {k: (d, o) for k, d, o in rows}
+
+    def add_batch(
+        self,
+        org_id: int,
+        kind: str,
+        filename: str,
+        sha256: str,
+        counts: tuple[int, int, int],
+        user_id: int,
+        at: datetime,
+    ) -> int:
+        """Record a file; ``counts`` = (rows, created, skipped). Returns the batch id."""
+        row = ImportBatchRow(
+            org_id=org_id,
+            kind=kind,
+            filename=filename[:255],
+            sha256=sha256,
+            rows=counts[0],
+            created=counts[1],
+            skipped=counts[2],
+            created_by=user_id,
+            created_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def add_keys(
+        self,
+        org_id: int,
+        kind: str,
+        batch_id: int,
+        keys: Sequence[tuple[str, str, int | None]],
+    ) -> None:
+        """(key, digest, object id) of each row the batch brought in."""
+        insert_rows(
+            self.session,
+            "import_key",
+            ("org_id", "kind", "row_key", "digest", "batch_id", "object_id"),
+            [(org_id, kind, k, d, batch_id, o) for k, d, o in keys],
+        )
+
+    def add_drafts(
+        self, org_id: int, drafts: Sequence[VoucherDraft], user_id: int, at: datetime
+    ) -> list[int]:
+        """Insert drafts (checked already) in bulk; their ids, in order."""
+        if not drafts:
+            return []
+        ids = self._reserve_ids(len(drafts))
+        columns = (
+            "id",
+            "org_id",
+            "status",
+            "kind",
+            "booked_on",
+            "year",
+            "month",
+            "memo",
+            "attachments",
+            "prepared_by",
+            "created_at",
+        )
+        postgres = self.session.connection().dialect.name == "postgresql"
+        # COPY adapts dates and timestamps itself; SQLite stores them as text, as the models do
+        stamp: object = (
+            at
+            if postgres
+            else (
+                at.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+            )
+        )
+        rows = [
+            (
+                voucher_id,
+                org_id,
+                Status.DRAFT.value,
+                d.kind.value,
+                d.booked_on if postgres else d.booked_on.isoformat(),
+                d.booked_on.year,
+                d.booked_on.month,
+                d.memo,
+                d.attachments,
+                user_id,
+                stamp,
+            )
+            for voucher_id, d in zip(ids, drafts, strict=True)
+        ]
+        insert_rows(self.session, "voucher", columns, rows)
+        self.add_lines(org_id, list(zip(ids, drafts, strict=True)))
+        return ids
+
+    def _reserve_ids(self, count: int) -> list[int]:
+        """Ids for new vouchers, known before the insert: PostgreSQL draws them from the id
+        sequence; SQLite continues after the largest id (the transaction holds the write lock,
+        taken by BEGIN IMMEDIATE, so no one else inserts meanwhile)."""
+        if self.session.connection().dialect.name == "postgresql":
+            rows = self.session.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('voucher', 'id')) FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+            return [int(i) for i in rows]
+        start = int(
+            self.session.execute(text("SELECT coalesce(max(id), 0) FROM voucher")).scalar_one()
+        )
+        return list(range(start + 1, start + count + 1))
+
+    def add_lines(self, org_id: int, vouchers: Sequence[tuple[int, VoucherDraft]]) -> None:
+        accounts = dict(
+            self.session.execute(
+                select(AccountRow.code, AccountRow.id).where(AccountRow.org_id == org_id)
+            )
+            .tuples()
+            .all()
+        )
+        member_nos = {ln.member for _, d in vouchers for ln in d.lines if ln.member}
+        funds_used = {ln.fund for _, d in vouchers for ln in d.lines if ln.fund}
+        members = (
+            dict(
+                self.session.execute(
+                    select(MemberRow.member_no, MemberRow.id).where(MemberRow.org_id == org_id)
+                )
+                .tuples()
+                .all()
+            )
+            if member_nos
+            else {}
+        )
+        funds = (
+            dict(
+                self.session.execute(
+                    select(FundRow.code, FundRow.id).where(FundRow.org_id == org_id)
+                )
+                .tuples()
+                .all()
+            )
+            if funds_used
+            else {}
+        )
+        rows = [
+            (
+                voucher_id,
+                org_id,
+                n + 1,
+                accounts[ln.account],
+                members[ln.member] if ln.member else None,
+                funds[ln.fund] if ln.fund else None,
+                ln.side.value,
+                ln.amount_fen,
+                ln.quantity_milli,
+                ln.unit,
+                ln.memo,
+            )
+            for voucher_id, draft in vouchers
+            for n, ln in enumerate(draft.lines)
+        ]
+        insert_rows(self.session, "voucher_line", _LINE_COLUMNS, rows)

@@ -1,0 +1,128 @@
+"""``coopledger bench pages``: the server time of the main pages, printed, never asserted.
+
+One organization gets ``vouchers`` posted vouchers (seeded generator of :mod:`coopledger.bench`);
+the dashboard and the voucher list are timed; then the organization grows to ``tb_lines`` posted
+lines and the trial balance (and again the dashboard and the list) are timed. Each figure is the
+median of several requests through the whole Flask application (session cookie, CSRF, templates),
+in-process, so that it is the server's time and not the network's.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from coopledger.adapters.db import migrate
+from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.bench import BATCH, MEMBERS, PASSWORD, _fresh_url, drafts, vouchers_post
+from coopledger.config import Settings
+from coopledger.services import auth, orgs
+from coopledger.services.clock import utcnow
+
+Echo = Callable[[str], None]
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def run_pages_bench(
+    *, vouchers: int, tb_lines: int, runs: int, database_url: str | None, echo: Echo
+) -> dict[str, float]:
+    """Returns the medians in milliseconds, by page."""
+    from coopledger.web.app import create_app
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        url = _fresh_url(database_url, tmp)
+        engine = make_engine(url)
+        backend = engine.dialect.name
+        migrate.upgrade(engine)
+        sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+        def uow() -> SqlUnitOfWork:
+            return SqlUnitOfWork(sessions)
+
+        hasher = Argon2Hasher()
+        orgs.create_org(
+            uow(), None, "bench", "基准测试合作社", "cooperative", allow_single_accountant=True
+        )
+        auth.create_user(uow(), None, hasher, "bench-admin", PASSWORD, "admin", [])
+        admin = auth.actor_named(uow(), "bench-admin")
+        for n in range(1, MEMBERS + 1):
+            orgs.create_member(uow(), admin, "bench", {"member_no": str(n), "name": f"成员{n}"})
+        shown = url if backend == "sqlite" else make_url(url).render_as_string()
+        echo(f"backend: {backend} ({shown})")
+        year = utcnow().year
+        posted_lines = 0
+        generated = list(drafts(2026, vouchers, year))
+        for chunk in range(0, len(generated), BATCH):
+            vouchers_post(uow, admin, generated[chunk : chunk + BATCH])
+        posted_lines += sum(len(d.lines) for d in generated)
+        del generated
+        echo(f"  {vouchers:,} vouchers, {posted_lines:,} lines posted")
+
+        settings = Settings(database_url=url, instance_path=tmp, secret_key="bench-pages")
+        app = create_app(settings, session_factory=sessions, hasher=hasher)
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = TOKEN_RE.search(page)
+        assert token is not None
+        signed = client.post(
+            "/login",
+            data={"csrf_token": token.group(1), "username": "bench-admin", "password": PASSWORD},
+        )
+        assert signed.status_code == 302, signed.status_code
+
+        def timed(name: str, path: str) -> None:
+            def get() -> None:
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+
+            get()  # warm: templates compiled, caches filled
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                get()
+                times.append((time.perf_counter() - started) * 1000)
+            figures[name] = statistics.median(times)
+            echo(f"{name}: median {figures[name]:.1f} ms over {runs} requests")
+
+        whole_year = f"from={year}-01-01&to={year}-12-31"
+        timed(f"dashboard ({vouchers:,} vouchers)", "/orgs/bench")
+        timed(f"voucher list ({vouchers:,} vouchers)", "/orgs/bench/vouchers")
+        timed(
+            f"voucher list, posted in March ({vouchers:,} vouchers)",
+            f"/orgs/bench/vouchers?status=posted&month={year}-03",
+        )
+        seed = 1
+        while posted_lines < tb_lines:
+            more = list(
+                drafts(seed, min(BATCH * 5, max(BATCH, (tb_lines - posted_lines) // 3 + 1)), year)
+            )
+            seed += 1
+            for chunk in range(0, len(more), BATCH):
+                vouchers_post(uow, admin, more[chunk : chunk + BATCH])
+            posted_lines += sum(len(d.lines) for d in more)
+            echo(f"  {posted_lines:,} lines in the organization")
+        timed(
+            f"trial balance ({posted_lines:,} lines)",
+            f"/orgs/bench/reports/trial-balance?{whole_year}",
+        )
+        timed(f"dashboard ({posted_lines:,} lines)", "/orgs/bench")
+        timed(f"voucher list ({posted_lines:,} lines)", "/orgs/bench/vouchers")
+        middle = date(year, 6, 1).isoformat()
+        timed(
+            f"trial balance, range cutting months ({posted_lines:,} lines)",
+            f"/orgs/bench/reports/trial-balance?from={year}-02-10&to={middle}",
+        )
+        engine.dispose()
+    return figures

@@ -1,0 +1,96 @@
+"""The audit log's hash chain and the signed checkpoints that anchor it outside the database.
+
+Each organization's audit events form a chain like its posted vouchers: event ``seq`` stores
+``hash = SHA-256(prev_hash ‖ canonical JSON of the event)``. A chain alone catches an edit or a
+deletion in the middle, not a full rewrite or a truncated tail; a *checkpoint* — the organization's
+voucher-chain and audit-chain heads, signed with HMAC-SHA-256 and kept outside the database —
+catches those (reliability.md §0.8, §F4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One event as stored (``detail`` is the JSON text: who changed what, old → new)."""
+
+    chain_key: int
+    seq: int
+    org_id: int | None
+    actor_id: int | None
+    actor_name: str
+    remote_addr: str
+    action: str
+    object_type: str
+    object_key: str
+    detail: str
+    at: datetime
+    prev_hash: str = GENESIS
+    hash: str = ""
+    id: int = 0
+
+
+def canonical_time(at: datetime) -> str:
+    """Seconds precision, UTC: what both backends give back unchanged."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def event_hash(prev_hash: str, e: AuditEvent) -> str:
+    fields = {
+        "chain_key": e.chain_key,
+        "seq": e.seq,
+        "org_id": e.org_id,
+        "actor_id": e.actor_id,
+        "actor_name": e.actor_name,
+        "remote_addr": e.remote_addr,
+        "action": e.action,
+        "object_type": e.object_type,
+        "object_key": e.object_key,
+        "detail": e.detail,
+        "at": canonical_time(e.at),
+    }
+    payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+
+
+def detail_json(detail: Mapping[str, object]) -> str:
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+
+
+# -- checkpoints ----------------------------------------------------------------------------------
+
+CHECKPOINT_VERSION = 1
+
+
+def sign(key: bytes, body: Mapping[str, Any]) -> str:
+    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signed_checkpoint(key: bytes, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` plus its HMAC-SHA-256 signature."""
+    return {**body, "signature": sign(key, body)}
+
+
+def signature_ok(key: bytes, checkpoint: Mapping[str, Any]) -> bool:
+    body = {k: v for k, v in checkpoint.items() if k != "signature"}
+    given = checkpoint.get("signature")
+    if not isinstance(given, str):
+        return False
+    # bytes: compare_digest refuses non-ASCII text, and a forged signature may carry any
+    return hmac.compare_digest(given.encode("utf-8"), sign(key, body).encode("utf-8"))
+
+
+def checkpoint_key(secret: str) -> bytes:
+    """The signing key, derived from the instance's secret key (never the secret itself)."""
+    return hmac.new(secret.encode("utf-8"), b"coopledger checkpoint v1", hashlib.sha256).digest()

@@ -1,0 +1,67 @@
+"""The audit log's port: what the audit use cases need from storage (see ``adapters/db/auditlog.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from coopledger.domain.auditlog import AuditEvent
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    org_id: int
+    action: str | None = None
+    user: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    object_type: str | None = None
+    object_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LineFact:
+    """A posted line, for the findings: its voucher, date, account code, side and amount."""
+
+    voucher_id: int
+    booked_on: date
+    account: str
+    member_id: int | None
+    fund_id: int | None
+    side: str
+    amount_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherFact:
+    id: int
+    status: str
+    kind: str
+    year: int
+    month: int
+    number: int | None
+    booked_on: date
+    created_at: datetime
+    posted_at: datetime | None
+    prepared_by: int
+    reviewed_by: int | None
+    posted_by: int | None
+
+
+class AuditLog(Protocol):
+    def append(self, event: AuditEvent) -> AuditEvent: ...
+    def head(self, chain_key: int) -> tuple[int, str]: ...
+    def chain(self, chain_key: int) -> Iterator[AuditEvent]: ...
+    def events(self, q: AuditQuery, limit: int, after_id: int) -> list[AuditEvent]: ...
+    def voucher_head(self, org_id: int) -> tuple[int, str]: ...
+    def failures_since(self, subjects: list[str], since: datetime) -> int: ...
+    def oldest_since(self, subjects: list[str], since: datetime) -> datetime | None: ...
+    def add_failure(self, subject: str, at: datetime) -> None: ...
+    def forget_failures(self, before: datetime) -> None: ...
+    def voucher_facts(self, org_id: int) -> list[VoucherFact]: ...
+    def closed_periods(self, org_id: int) -> dict[tuple[int, int], datetime | None]: ...
+    def posted_lines(
+        self, org_id: int, prefixes: tuple[str, ...], through: date
+    ) -> list[LineFact]: ...

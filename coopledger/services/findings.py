@@ -1,0 +1,422 @@
+"""Automated audit findings: what an auditor checks first, computed from the books (SPEC §2).
+
+Each finding has a stable ``code``, a ``severity`` (``high``, ``medium``, ``low``), the objects it
+concerns (``voucher:12``, ``period:2026-03``, ``asset:NP-01``, ``fund:muni-2026``,
+``member:1``, ``audit:7``…) and one sentence. :func:`org_findings` runs inside the caller's
+transaction (the regional report counts them by severity); :func:`findings_for` is the use case.
+
+Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
+``posted_in_closed_period``, ``asset_not_depreciated`` (in use, due, no charge),
+``fund_unspent`` (专项应付款 untouched for 12 months), ``fund_overspent``,
+``household_payable_unpaid`` (221/222 owed longer than 90 days), ``guarantee_not_met``,
+``cash_negative`` (库存现金 below zero at the end of a day), ``same_person_prepared_and_reviewed``,
+``member_account_unbalanced`` (the distribution register ≠ the ledger), ``chain_broken``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from coopledger.domain.accounts import load_chart
+from coopledger.domain.assets import charges_due
+from coopledger.domain.errors import NotFound, field_error
+from coopledger.domain.money import format_amount
+from coopledger.domain.periods import Period
+from coopledger.domain.roles import Action, Actor
+from coopledger.services import audit, audit_log
+from coopledger.services.access import org_for
+from coopledger.services.audit_ports import LineFact
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import Member, Org, UnitOfWork, VoucherFilter
+
+Clock = Callable[[], datetime]
+SEVERITIES = ("high", "medium", "low")
+DRAFT_DAYS = 30
+PAYABLE_DAYS = 90
+FUND_IDLE_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: str
+    objects: tuple[str, ...]
+    message: str
+
+
+def findings_for(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int, *, clock: Clock = utcnow
+) -> list[Finding]:
+    """The findings of ``org_code`` for ``year``, for anyone who may read its books.
+
+    :raise NotFound: unknown or unseen organization. :raise Forbidden: a household user.
+    :raise ValidationFailed: a year out of range.
+    """
+    if not 2000 <= year <= 2999:
+        raise field_error("year", "must be a year such as 2026")
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        return _findings(uow, org, year, clock().date())
+
+
+def org_findings(uow: UnitOfWork, org_id: int, year: int) -> list[Finding]:
+    """The findings of one organization for ``year``, inside the caller's open unit of work."""
+    org = uow.store.org_by_id(org_id)
+    if org is None:
+        raise NotFound(f"organization {org_id} not found")
+    return _findings(uow, org, year, utcnow().date())
+
+
+def _findings(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding]:
+    as_of = min(today, date(year, 12, 31))
+    out: list[Finding] = []
+    out += _vouchers(uow, org, year, today)
+    out += _assets(uow, org, year, today)
+    out += _funds(uow, org, as_of)
+    out += _payables(uow, org, as_of)
+    out += _cash(uow, org, year, as_of)
+    out += _distribution(uow, org, year)
+    out += _chains(uow, org)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(out, key=lambda f: (order[f.severity], f.code, f.objects))
+
+
+def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding]:
+    out: list[Finding] = []
+    facts = uow.audit.voucher_facts(org.id)
+    closed = uow.audit.closed_periods(org.id)
+    numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for v in facts:
+        if v.year != year:
+            continue
+        if v.status != "posted":
+            age = (today - v.created_at.date()).days
+            if age > DRAFT_DAYS:
+                out.append(
+                    Finding(
+                        "voucher_unposted",
+                        "medium",
+                        (f"voucher:{v.id}",),
+                        f"voucher {v.id} dated {v.booked_on} has been {v.status} for {age} days",
+                    )
+                )
+            continue
+        numbers[(v.year, v.month)].append(v.number or 0)
+        closed_at = closed.get((v.year, v.month))
+        if closed_at is not None and v.posted_at is not None and v.posted_at > closed_at:
+            out.append(
+                Finding(
+                    "posted_in_closed_period",
+                    "high",
+                    (f"voucher:{v.id}", f"period:{Period(v.year, v.month)}"),
+                    f"voucher {v.id} was posted on {v.posted_at:%Y-%m-%d %H:%M}, after "
+                    f"{Period(v.year, v.month)} was closed on {closed_at:%Y-%m-%d %H:%M}",
+                )
+            )
+        if v.reviewed_by is not None and v.reviewed_by == v.prepared_by and v.kind != "closing":
+            out.append(
+                Finding(
+                    "same_person_prepared_and_reviewed",
+                    "medium",
+                    (f"voucher:{v.id}",),
+                    f"voucher {v.id} was prepared and reviewed by the same person",
+                )
+            )
+    for (y, m), nos in sorted(numbers.items()):
+        seen = sorted(nos)
+        missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
+        duplicates = sorted({n for n in seen if seen.count(n) > 1})
+        if missing or duplicates:
+            parts = []
+            if missing:
+                parts.append(f"missing {', '.join(map(str, missing[:20]))}")
+            if duplicates:
+                parts.append(f"repeated {', '.join(map(str, duplicates[:20]))}")
+            out.append(
+                Finding(
+                    "numbering_gap",
+                    "high",
+                    (f"period:{Period(y, m)}",),
+                    f"voucher numbers of {Period(y, m)} are not 1..{len(seen)}: {'; '.join(parts)}",
+                )
+            )
+    return out
+
+
+def _assets(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding]:
+    """Months of ``year`` up to last month that an asset in use should have been charged for."""
+    current = Period.of(today)
+    through = Period(year, 12) if Period(year, 12) < current else current.previous()
+    out: list[Finding] = []
+    for record in uow.registers.assets(org.id):
+        due = [
+            p
+            for p, fen in charges_due(
+                record.asset, through, set(record.charges), dict(record.usage)
+            )
+            if p.year == year and fen > 0
+        ]
+        if due:
+            months = ", ".join(str(p) for p in due[:12])
+            out.append(
+                Finding(
+                    "asset_not_depreciated",
+                    "medium",
+                    (f"asset:{record.asset.asset_no}",),
+                    f"asset {record.asset.asset_no} ({record.asset.name}) is in use but has no "
+                    f"depreciation for {months}",
+                )
+            )
+    return out
+
+
+def _role(org: Org, name: str) -> str | None:
+    return load_chart(org.chart).roles.get(name)
+
+
+def _funds(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
+    payable = _role(org, "special_payable")
+    if payable is None:
+        return []
+    funds = {f.id: f for f in uow.store.funds(org.id)}
+    by_fund: dict[int, list[LineFact]] = defaultdict(list)
+    for line in uow.audit.posted_lines(org.id, (payable,), as_of):
+        if line.fund_id is not None:
+            by_fund[line.fund_id].append(line)
+    out: list[Finding] = []
+    for fund_id, lines in sorted(by_fund.items()):
+        fund = funds.get(fund_id)
+        code = fund.code if fund else str(fund_id)
+        received = sum(ln.amount_fen for ln in lines if ln.side == "C")
+        spent = sum(ln.amount_fen for ln in lines if ln.side == "D")
+        granted = fund.granted_fen if fund else 0
+        if spent > received or (granted and spent > granted):
+            limit = "received" if spent > received else "granted"
+            out.append(
+                Finding(
+                    "fund_overspent",
+                    "high",
+                    (f"fund:{code}",),
+                    f"fund {code} has spent {format_amount(spent)} yuan, more than the "
+                    f"{format_amount(received if limit == 'received' else granted)} yuan {limit}",
+                )
+            )
+        elif received > spent:
+            debits = [ln.booked_on for ln in lines if ln.side == "D"]
+            last = max(debits) if debits else min(ln.booked_on for ln in lines)
+            idle = (as_of - last).days
+            if idle > FUND_IDLE_DAYS:
+                out.append(
+                    Finding(
+                        "fund_unspent",
+                        "low",
+                        (f"fund:{code}",),
+                        f"fund {code} holds {format_amount(received - spent)} yuan unspent; "
+                        f"nothing has been spent from it since {last} ({idle} days)",
+                    )
+                )
+    return out
+
+
+def _payables(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
+    """221/222 per member, first in first out: a credit not cleared by later debits in 90 days."""
+    codes = tuple(c for c in (_role(org, "patronage_payable"), _role(org, "residual_payable")) if c)
+    if not codes:
+        return []
+    members = {m.id: m.member_no for m in _members(uow, org)}
+    owed: dict[tuple[str, int], deque[list[Any]]] = defaultdict(deque)
+    for line in uow.audit.posted_lines(org.id, codes, as_of):
+        if line.member_id is None:
+            continue
+        queue = owed[(line.account, line.member_id)]
+        if line.side == "C":
+            queue.append([line.booked_on, line.amount_fen])
+            continue
+        left = line.amount_fen
+        while left > 0 and queue:
+            head = queue[0]
+            take = min(left, int(head[1]))
+            head[1] = int(head[1]) - take
+            left -= take
+            if head[1] == 0:
+                queue.popleft()
+    out: list[Finding] = []
+    for (account, member_id), queue in sorted(owed.items()):
+        old = [(d, int(a)) for d, a in queue if (as_of - d).days > PAYABLE_DAYS]
+        if old:
+            no = members.get(member_id, str(member_id))
+            amount = sum(a for _, a in old)
+            out.append(
+                Finding(
+                    "household_payable_unpaid",
+                    "medium",
+                    (f"member:{no}", f"account:{account}"),
+                    f"member {no} has been owed {format_amount(amount)} yuan on {account} "
+                    f"since {old[0][0]}, more than {PAYABLE_DAYS} days",
+                )
+            )
+    return out
+
+
+def _members(uow: UnitOfWork, org: Org) -> list[Member]:
+    out: list[Member] = []
+    after = 0
+    while True:
+        batch = uow.store.members(org.id, 500, after)
+        out.extend(batch)
+        if len(batch) < 500:
+            return out
+        after = batch[-1].id
+
+
+def _cash(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
+    cash = _role(org, "cash")
+    if cash is None:
+        return []
+    balance = 0
+    by_day: dict[date, int] = defaultdict(int)
+    for line in uow.audit.posted_lines(org.id, (cash,), as_of):
+        by_day[line.booked_on] += line.amount_fen if line.side == "D" else -line.amount_fen
+    negative: list[tuple[date, int]] = []
+    for day in sorted(by_day):
+        balance += by_day[day]
+        if balance < 0 and day.year == year:
+            negative.append((day, balance))
+    if not negative:
+        return []
+    day, amount = negative[0]
+    return [
+        Finding(
+            "cash_negative",
+            "high",
+            (f"account:{cash}",),
+            f"cash on hand was {format_amount(amount)} yuan at the end of {day}"
+            + (f" and on {len(negative) - 1} more day(s)" if len(negative) > 1 else ""),
+        )
+    ]
+
+
+def _distribution(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
+    out: list[Finding] = []
+    dist = uow.distributions
+    owed_221: dict[int, int] = defaultdict(int)
+    owed_222: dict[int, int] = defaultdict(int)
+    for plan_id, _plan_year, status in dist.plans(org.id, None):
+        plan = dist.plan(org.id, plan_id)
+        if plan is None:
+            continue
+        if plan.year == year:
+            for ln in plan.lines:
+                if ln.minimum_fen is not None and ln.residual_fen < ln.minimum_fen:
+                    out.append(
+                        Finding(
+                            "guarantee_not_met",
+                            "high",
+                            (f"plan:{plan_id}", f"member:{ln.member_no}"),
+                            f"member {ln.member_no} is guaranteed {format_amount(ln.minimum_fen)} "
+                            f"yuan by plan {plan_id} but gets {format_amount(ln.residual_fen)}",
+                        )
+                    )
+        if status in ("posted", "paid"):
+            for ln in plan.lines:
+                owed_221[ln.member_id] += ln.patronage_fen - ln.paid.patronage_fen
+                owed_222[ln.member_id] += ln.residual_fen - ln.paid.residual_fen
+    out += _register_vs_ledger(uow, org, owed_221, owed_222)
+    return out
+
+
+def _register_vs_ledger(
+    uow: UnitOfWork, org: Org, owed_221: dict[int, int], owed_222: dict[int, int]
+) -> list[Finding]:
+    """What the distribution register says each member is owed, against the 221/222 balances of
+    the posted ledger. Skipped while a voucher on those accounts awaits posting (in transit)."""
+    codes = [
+        (c, owed)
+        for c, owed in (
+            (_role(org, "patronage_payable"), owed_221),
+            (_role(org, "residual_payable"), owed_222),
+        )
+        if c
+    ]
+    if not codes:
+        return []
+    if _pending_on(uow, org, [c for c, _ in codes]):
+        return []
+    out: list[Finding] = []
+    members = {m.id: m.member_no for m in _members(uow, org)}
+    for code, owed in codes:
+        ledger = uow.registers.account_balances_by_member(org.id, code, None)
+        for member_id in sorted(set(ledger) | set(owed)):
+            in_ledger = ledger.get(member_id, 0)
+            in_register = owed.get(member_id, 0)
+            if in_ledger != in_register:
+                no = members.get(member_id, str(member_id))
+                out.append(
+                    Finding(
+                        "member_account_unbalanced",
+                        "medium",
+                        (f"member:{no}", f"account:{code}"),
+                        f"member {no}: the distribution register says {format_amount(in_register)} "
+                        f"yuan is owed on {code}, the ledger {format_amount(in_ledger)}",
+                    )
+                )
+    return out
+
+
+def _pending_on(uow: UnitOfWork, org: Org, codes: list[str]) -> bool:
+    """Whether a draft or reviewed voucher touches one of ``codes``."""
+    return any(
+        uow.store.vouchers(org.id, VoucherFilter(status=status, account=code), 1, 0)
+        for status in ("draft", "reviewed")
+        for code in codes
+    )
+
+
+def _chains(uow: UnitOfWork, org: Org) -> list[Finding]:
+    out: list[Finding] = []
+    report = audit._verify(uow, org)
+    if not report.ok:
+        where = (
+            (f"voucher:{report.first_bad_voucher}",)
+            if report.first_bad_voucher
+            else (f"organization:{org.code}",)
+        )
+        out.append(
+            Finding(
+                "chain_broken",
+                "high",
+                where,
+                "the voucher chain is broken"
+                + (f" at {report.first_bad_number}" if report.first_bad_number else "")
+                + f": {report.reason}",
+            )
+        )
+    log = audit_log.verify_log(uow, org)
+    if not log.ok:
+        out.append(
+            Finding(
+                "chain_broken",
+                "high",
+                (
+                    f"audit:{log.first_bad_seq}"
+                    if log.first_bad_seq
+                    else f"organization:{org.code}",
+                ),
+                f"the audit log's chain is broken: {log.reason}",
+            )
+        )
+    return out
+
+
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+__all__ = ["Finding", "findings_for", "org_findings", "severity_counts"]

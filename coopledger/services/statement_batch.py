@@ -1,0 +1,117 @@
+"""A year's household statements in bulk: the members of the posted plan, and their statements
+drawn from one read of the plan and of the year-end register per chunk of members.
+
+:func:`household_statement` reads the whole plan and the whole share register for one member;
+called once per member, a batch of *n* households would read them *n* times. Here a chunk of
+members costs one read of each, and the verification codes of the chunk are issued in one
+transaction. Issuing is idempotent: a member keeps the code issued first (the database holds one
+row per plan and member), so a chunk rendered twice — a retried job, a re-run — prints the same
+code and records nothing new.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import date
+
+from coopledger.domain.errors import NotFound
+from coopledger.domain.members import mask
+from coopledger.domain.roles import Action, Actor
+from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import IssuedStatement, UnitOfWork
+from coopledger.services.shares import holdings_as_of
+from coopledger.services.statements import Clock, Statement
+
+
+def posted_plan_members(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int
+) -> tuple[int, list[str]]:
+    """The posted plan of ``year`` and its members' numbers, in the plan's order.
+
+    :raise NotFound: unknown or unseen organization; no posted distribution for the year.
+    :raise Forbidden: the actor may not read the books.
+    """
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        plan_id = next(
+            (i for i, _y, s in uow.distributions.plans(org.id, year) if s == "posted"), None
+        )
+        plan = uow.distributions.plan(org.id, plan_id) if plan_id is not None else None
+        if plan is None:
+            raise NotFound(f"{org_code} has no posted distribution for {year}")
+        return plan.id, [ln.member_no for ln in plan.lines]
+
+
+def household_statements(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    year: int,
+    member_nos: Sequence[str],
+    *,
+    clock: Clock = utcnow,
+) -> list[Statement]:
+    """The statements of ``member_nos`` for ``year``, in that order, issuing the codes not yet
+    issued (one commit). Concurrent issuers of the same member collide on the database's unique
+    (plan, member) key; the loser's transaction fails and a retry reads the winner's code.
+
+    :raise NotFound: unknown or unseen organization; no posted plan; a member not in the plan.
+    :raise Forbidden: the actor may not read the books.
+    """
+    with uow:
+        store, dist = uow.store, uow.distributions
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
+        plan = dist.plan(org.id, plan_id) if plan_id is not None else None
+        if plan is None:
+            raise NotFound(f"{org_code} has no posted distribution for {year}")
+        lines = {ln.member_no: ln for ln in plan.lines}
+        missing = [no for no in member_nos if no not in lines]
+        if missing:
+            raise NotFound(f"member {missing[0]} is not in the {year} distribution")
+        wanted = {lines[no].member_id for no in member_nos}
+        members = {i: store.member_by_id(i) for i in wanted}
+        holdings = {h.member_no: h for h in holdings_as_of(uow, org, date(year, 12, 31)).holdings}
+        transactions_total = sum(ln.transaction_fen for ln in plan.lines)
+        shares_total = sum(ln.account_share_fen for ln in plan.lines)
+        current = store.org_by_code(org_code)
+        assert current is not None
+        out: list[Statement] = []
+        issued_any = False
+        for no in member_nos:
+            line = lines[no]
+            issued = dist.issued_statement(plan.id, line.member_id)
+            if issued is None:
+                issued = IssuedStatement(
+                    secrets.token_hex(8).upper(),
+                    plan.id,
+                    year,
+                    line.total_fen,
+                    current.chain_seq,
+                    current.chain_head,
+                    clock(),
+                )
+                dist.issue_statement(issued, org.id, line.member_id)
+                issued_any = True
+            out.append(
+                Statement(
+                    org.code,
+                    org.name,
+                    year,
+                    line.member_no,
+                    m.name if (m := members[line.member_id]) else line.name,
+                    mask(m.id_number) if m else None,
+                    line.poverty_status,
+                    plan,
+                    line,
+                    holdings.get(no),
+                    transactions_total,
+                    shares_total,
+                    issued,
+                )
+            )
+        if issued_any:
+            uow.commit()
+    return out

@@ -1,0 +1,68 @@
+"""What the web pages need beyond the API's use cases: a user's language, signing out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coopledger.domain.errors import Forbidden, NotFound, ValidationFailed
+from coopledger.domain.roles import Actor, Role
+from coopledger.services.auth import token_digest
+from coopledger.services.ports import Member, Org, UnitOfWork
+
+LOCALES = ("zh", "en")
+
+
+def user_locale(uow: UnitOfWork, actor: Actor) -> str | None:
+    """The language the user chose last, or None."""
+    with uow:
+        return uow.store.user_locale(actor.user_id)
+
+
+def set_user_locale(uow: UnitOfWork, actor: Actor, locale: str) -> None:
+    """Remember the user's language. :raise ValidationFailed: not one of :data:`LOCALES`."""
+    if locale not in LOCALES:
+        raise ValidationFailed(
+            "unknown language", errors={"lang": [f"one of {', '.join(LOCALES)}"]}
+        )
+    with uow:
+        uow.store.set_user_locale(actor.user_id, locale)
+        uow.commit()
+
+
+def sign_out(uow: UnitOfWork, token: str) -> None:
+    """Revoke the session's token: the signed-out cookie, if replayed, opens nothing."""
+    with uow:
+        uow.store.delete_token(token_digest(token))
+        uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """A household user's own record: its organization, member, and the years it has statements."""
+
+    org: Org
+    member: Member
+    statement_years: tuple[int, ...]
+
+
+def household_of(uow: UnitOfWork, actor: Actor) -> Household:
+    """The member record a household user stands for.
+
+    :raise Forbidden: the actor is not a household user. :raise NotFound: the record is gone.
+    """
+    if actor.role is not Role.HOUSEHOLD or actor.member_id is None:
+        raise Forbidden("only a household user has a household portal")
+    with uow:
+        member = uow.store.member_by_id(actor.member_id)
+        org = uow.store.org_by_id(member.org_id) if member else None
+        if member is None or org is None or not actor.sees(org.id):
+            raise NotFound("member not found")
+        years = sorted(
+            {
+                year
+                for _id, year, status in uow.distributions.plans(org.id, None)
+                if status == "posted"
+            },
+            reverse=True,
+        )
+    return Household(org, member, tuple(years))

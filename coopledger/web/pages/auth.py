@@ -1,0 +1,98 @@
+"""Signing in and out, and choosing the organization to work on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, session, url_for
+
+from coopledger.domain.errors import DomainError
+from coopledger.domain.roles import Actor, Role
+from coopledger.services import orgs as org_svc
+from coopledger.services.auth import authenticate, issue_token
+from coopledger.services.web_session import set_user_locale, sign_out, user_locale
+from coopledger.web.api.common import uow
+from coopledger.web.pages.common import (
+    actor,
+    bp,
+    error_text,
+    login_required,
+    safe_next,
+    signed_in,
+)
+
+
+def home_for(who: Actor) -> str:
+    if who.role is Role.HOUSEHOLD:
+        return url_for("pages.me")
+    found = org_svc.list_orgs(uow(), who)
+    if len(found) == 1:
+        return url_for("pages.dashboard", org=found[0].code)
+    return url_for("pages.org_picker")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """The sign-in form; a success starts a new session (nothing of the old one survives)."""
+    error = None
+    username = ""
+    status = 200
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()[:80]
+        password = request.form.get("password", "")
+        ext = current_app.extensions["coopledger"]
+        try:
+            token, _ = issue_token(
+                uow(),
+                ext.hasher,
+                username,
+                password,
+                timedelta(hours=ext.settings.token_ttl_hours),
+            )
+        except DomainError as exc:
+            error = error_text(exc)
+            status = 429 if exc.kind == "rate_limited" else 401
+        else:
+            chosen = session.get("lang")
+            session.clear()  # rotation: a new CSRF token, nothing carried over
+            session["token"] = token
+            who = authenticate(uow(), token)
+            stored = user_locale(uow(), who)
+            session["lang"] = chosen or stored or "zh"  # a choice made on the login page wins
+            if chosen and chosen != stored:
+                set_user_locale(uow(), who, chosen)
+            return redirect(safe_next(request.form.get("next")) or home_for(who))
+    elif actor() is not None:
+        return redirect(home_for(signed_in()))
+    return (
+        render_template(
+            "pages/login.html",
+            error=error,
+            username=username,
+            next=safe_next(request.values.get("next")) or "",
+        ),
+        status,
+    )
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    token = session.get("token")
+    if token:
+        sign_out(uow(), token)
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("pages.login"))
+
+
+@bp.route("/orgs")
+@login_required
+def org_picker() -> Any:
+    """A township accountant keeping several villages' books picks one."""
+    who = signed_in()
+    if who.role is Role.HOUSEHOLD:
+        return redirect(url_for("pages.me"))
+    return render_template("pages/orgs.html", orgs=org_svc.list_orgs(uow(), who))

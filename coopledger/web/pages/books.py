@@ -1,0 +1,547 @@
+"""The accountant's day: dashboard, vouchers (entry, review, post, reverse), trial balance, ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from coopledger.domain.accounts import Subledger
+from coopledger.domain.errors import DomainError, Forbidden, InvalidState, ValidationFailed
+from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, totals
+from coopledger.domain.money import AmountError, format_amount, parse_amount
+from coopledger.domain.periods import Period, voucher_number
+from coopledger.domain.roles import Action
+from coopledger.services import dashboard as dash_svc
+from coopledger.services import orgs as org_svc
+from coopledger.services import reports
+from coopledger.services import vouchers as svc
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import VoucherFilter
+from coopledger.web.api.common import uow
+from coopledger.web.pages.common import (
+    ERROR_CODES,
+    bp,
+    error_text,
+    field_text,
+    login_required,
+    signed_in,
+)
+
+PAGE = 50
+MIN_ROWS = 4
+MAX_ROWS = 500
+CHART_W, CHART_H = 640, 220
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{safe}.pdf"'},
+    )
+
+
+def number_of(voucher: Voucher) -> str:
+    if voucher.number is None:
+        return ""
+    return voucher_number(Period.of(voucher.booked_on), voucher.number)
+
+
+def total_of(voucher: Voucher) -> int:
+    return totals(voucher.lines)[0]
+
+
+# -- dashboard ----------------------------------------------------------------------------------
+
+
+def chart(months: tuple[dash_svc.Month, ...]) -> dict[str, Any]:
+    """Bars of income and expenditure per month, scaled into the SVG's box (drawn server-side)."""
+    top = max([1, *(max(m.income_fen, m.expense_fen, 0) for m in months)])
+    slot = CHART_W / 12
+    bar = slot * 0.35
+    usable = CHART_H - 30
+    bars = []
+    for m in months:
+        x = (m.month - 1) * slot + slot * 0.12
+        for kind, value, dx in (("income", m.income_fen, 0.0), ("expense", m.expense_fen, bar)):
+            height = max(value, 0) / top * usable
+            bars.append(
+                {
+                    "kind": kind,
+                    "x": round(x + dx, 1),
+                    "y": round(usable - height + 5, 1),
+                    "w": round(bar, 1),
+                    "h": round(height, 1),
+                    "value": value,
+                    "month": m.month,
+                }
+            )
+    labels = [{"x": round((m - 1) * slot + slot / 2, 1), "text": str(m)} for m in range(1, 13)]
+    return {"w": CHART_W, "h": CHART_H, "bars": bars, "labels": labels, "base": usable + 5}
+
+
+@bp.route("/orgs/<org>")
+@login_required
+def dashboard(org: str) -> Any:
+    d = dash_svc.dashboard(uow(), signed_in(), org, utcnow().date())
+    return render_template("pages/dashboard.html", org=d.org, d=d, chart=chart(d.months))
+
+
+# -- voucher list -------------------------------------------------------------------------------
+
+
+@bp.route("/orgs/<org>/vouchers")
+@login_required
+def vouchers(org: str) -> Any:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    status = request.args.get("status") or None
+    if status not in (None, "draft", "reviewed", "posted"):
+        status = None
+    month = request.args.get("month") or ""
+    text = (request.args.get("q") or "").strip()[:100]
+    after = request.args.get("after", type=int) or 0
+    year = mon = None
+    error = None
+    if month:
+        try:
+            period = Period.parse(month)
+            year, mon = period.year, period.month
+        except ValueError:
+            error = field_text("must be a month written YYYY-MM")
+    flt = VoucherFilter(status=status, year=year, month=mon)
+    found: list[Voucher] = []
+    last = after
+    more = False
+    for _ in range(20):  # a text search reads at most 20 batches before offering "more"
+        batch = svc.list_vouchers(uow(), who, org, flt, 200 if text else PAGE + 1, last)
+        if not batch:
+            more = False
+            break
+        for v in batch:
+            if not text or text in v.memo or any(text in ln.memo for ln in v.lines):
+                found.append(v)
+        last = batch[-1].id
+        more = len(batch) == (200 if text else PAGE + 1)
+        if len(found) > PAGE or not more:
+            break
+    if len(found) > PAGE:
+        found = found[:PAGE]
+        more = True
+        last = found[-1].id
+    return render_template(
+        "pages/vouchers.html",
+        org=the_org,
+        vouchers=found,
+        status=status or "",
+        month=month,
+        q=text,
+        next_after=last if more else None,
+        error=error,
+        number_of=number_of,
+        total_of=total_of,
+    )
+
+
+# -- voucher entry ------------------------------------------------------------------------------
+
+
+@dataclass
+class FormLine:
+    account: str = ""
+    member: str = ""
+    fund: str = ""
+    debit: str = ""
+    credit: str = ""
+    memo: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not any((self.account, self.member, self.fund, self.debit, self.credit, self.memo))
+
+
+@dataclass
+class VoucherForm:
+    date: str = ""
+    memo: str = ""
+    attachments: str = "0"
+    lines: list[FormLine] = field(default_factory=list)
+    fingerprint: str = ""
+
+    def padded(self) -> list[FormLine]:
+        rows = list(self.lines)
+        while len(rows) < MIN_ROWS:
+            rows.append(FormLine())
+        return rows
+
+
+def _first_word(text: str) -> str:
+    return text.strip().split(" ")[0] if text.strip() else ""
+
+
+def form_from_request() -> VoucherForm:
+    f = request.form
+    lines = []
+    for i in range(MAX_ROWS):
+        if f"lines-{i}-account" not in f and f"lines-{i}-debit" not in f:
+            break
+        lines.append(
+            FormLine(
+                account=_first_word(f.get(f"lines-{i}-account", ""))[:12],
+                member=_first_word(f.get(f"lines-{i}-member", ""))[:20],
+                fund=_first_word(f.get(f"lines-{i}-fund", ""))[:40],
+                debit=f.get(f"lines-{i}-debit", "").strip()[:20],
+                credit=f.get(f"lines-{i}-credit", "").strip()[:20],
+                memo=f.get(f"lines-{i}-memo", "").strip()[:200],
+            )
+        )
+    return VoucherForm(
+        date=f.get("date", "").strip()[:10],
+        memo=f.get("memo", "").strip()[:200],
+        attachments=f.get("attachments", "0").strip()[:4] or "0",
+        lines=lines,
+        fingerprint=f.get("fingerprint", ""),
+    )
+
+
+def form_from_voucher(voucher: Voucher) -> VoucherForm:
+    return VoucherForm(
+        date=voucher.booked_on.isoformat(),
+        memo=voucher.memo,
+        attachments=str(voucher.attachments),
+        lines=[
+            FormLine(
+                account=ln.account,
+                member=ln.member or "",
+                fund=ln.fund or "",
+                debit=format_amount(ln.amount_fen) if ln.side is Dr.DEBIT else "",
+                credit=format_amount(ln.amount_fen) if ln.side is Dr.CREDIT else "",
+                memo=ln.memo,
+            )
+            for ln in voucher.lines
+        ],
+        fingerprint=fingerprint(voucher),
+    )
+
+
+def fingerprint(voucher: Voucher) -> str:
+    """What the edit form saw: any change to the voucher meanwhile changes it."""
+    text = repr(
+        (voucher.status.value, voucher.booked_on, voucher.memo, voucher.attachments, voucher.lines)
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def draft_of(form: VoucherForm) -> tuple[VoucherDraft | None, dict[str, list[str]], list[int]]:
+    """The draft the form describes, or the errors keyed by the form's own row numbers."""
+    errors: dict[str, list[str]] = {}
+    booked_on = None
+    try:
+        booked_on = date.fromisoformat(form.date)
+    except ValueError:
+        errors["date"] = [field_text("not a valid date")]
+    attachments = 0
+    if not form.attachments.isdigit() or not 0 <= int(form.attachments) <= 9999:
+        errors["attachments"] = [str(ERROR_CODES.get("attachments", "0–9999"))]
+    else:
+        attachments = int(form.attachments)
+    lines: list[Line] = []
+    rows: list[int] = []
+    for i, fl in enumerate(form.lines):
+        if fl.blank:
+            continue
+        if not fl.account:
+            errors[f"lines.{i}.account"] = [field_text("unknown account ''")]
+        amounts: dict[str, int] = {}
+        for side in ("debit", "credit"):
+            text = getattr(fl, side)
+            if text:
+                try:
+                    amounts[side] = parse_amount(text)
+                except AmountError as exc:
+                    errors[f"lines.{i}.{side}"] = [field_text(str(exc))]
+        if fl.debit and fl.credit:
+            errors[f"lines.{i}.credit"] = [field_text("either a debit or a credit")]
+        elif not fl.debit and not fl.credit:
+            errors[f"lines.{i}.debit"] = [field_text("needs a debit or a credit")]
+        if any(k.startswith(f"lines.{i}.") for k in errors):
+            continue
+        side = Dr.DEBIT if fl.debit else Dr.CREDIT
+        lines.append(
+            Line(
+                account=fl.account,
+                side=side,
+                amount_fen=amounts["debit" if side is Dr.DEBIT else "credit"],
+                member=fl.member or None,
+                fund=fl.fund or None,
+                memo=fl.memo,
+            )
+        )
+        rows.append(i)
+    if errors or booked_on is None:
+        return None, errors, rows
+    return VoucherDraft(booked_on, form.memo, tuple(lines), attachments), errors, rows
+
+
+def remap(error: DomainError, rows: list[int]) -> dict[str, list[str]]:
+    """The service's ``lines.<i>.field`` (i counts non-blank lines) as the form's row numbers."""
+    out: dict[str, list[str]] = {}
+    for key, messages in error.errors.items():
+        match = re.fullmatch(r"lines\.(\d+)\.(\w+)", key)
+        if match and int(match[1]) < len(rows):
+            key = f"lines.{rows[int(match[1])]}.{match[2]}"
+        out.setdefault(key, []).extend(field_text(m) for m in messages)
+    return out
+
+
+def _entry_page(org: str, form: VoucherForm, errors: dict[str, list[str]], **kw: Any) -> Any:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    accounts = [a for a in org_svc.list_accounts(uow(), who, org) if a.postable]
+    members = org_svc.list_members(uow(), who, org, 2000, 0)
+    funds = org_svc.list_funds(uow(), who, org)
+    return render_template(
+        "pages/voucher_form.html",
+        org=the_org,
+        form=form,
+        rows=form.padded(),
+        errors=errors,
+        accounts=accounts,
+        members=members,
+        funds=funds,
+        MEMBER=Subledger.MEMBER,
+        FUND=Subledger.FUND,
+        **kw,
+    )
+
+
+@bp.route("/orgs/<org>/vouchers/new", methods=["GET", "POST"])
+@login_required
+def new_voucher(org: str) -> Any:
+    who = signed_in()
+    if request.method == "GET":
+        org_svc.get_org(uow(), who, org)
+        if not who.may(Action.PREPARE):
+            abort_forbidden()
+        return _entry_page(org, VoucherForm(date=utcnow().date().isoformat()), {})
+    form = form_from_request()
+    draft, errors, rows = draft_of(form)
+    message = None
+    if draft is not None:
+        try:
+            voucher, _ = svc.create_voucher(uow(), who, org, draft)
+        except ValidationFailed as exc:
+            errors = remap(exc, rows)
+            message = error_text(exc)
+        else:
+            flash(str(ERROR_CODES["saved"]), "ok")
+            return redirect(url_for("pages.voucher", org=org, voucher_id=voucher.id))
+    return _entry_page(org, form, errors, message=message), 422
+
+
+@bp.route("/orgs/<org>/vouchers/<int:voucher_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_voucher(org: str, voucher_id: int) -> Any:
+    who = signed_in()
+    current = svc.get_voucher(uow(), who, org, voucher_id)
+    if not who.may(Action.PREPARE):
+        abort_forbidden()
+    if request.method == "GET":
+        if current.status is not Status.DRAFT:
+            flash(str(ERROR_CODES["stale"]), "error")
+            return redirect(url_for("pages.voucher", org=org, voucher_id=voucher_id))
+        return _entry_page(org, form_from_voucher(current), {}, voucher=current)
+    form = form_from_request()
+    if form.fingerprint != fingerprint(current):
+        return _entry_page(
+            org, form, {}, voucher=current, message=str(ERROR_CODES["stale"]), stale=True
+        ), 409
+    draft, errors, rows = draft_of(form)
+    message = None
+    if draft is not None:
+        try:
+            svc.update_voucher(uow(), who, org, voucher_id, draft)
+        except ValidationFailed as exc:
+            errors = remap(exc, rows)
+            message = error_text(exc)
+        except InvalidState:
+            return _entry_page(
+                org, form, {}, voucher=current, message=str(ERROR_CODES["stale"]), stale=True
+            ), 409
+        else:
+            flash(str(ERROR_CODES["saved"]), "ok")
+            return redirect(url_for("pages.voucher", org=org, voucher_id=voucher_id))
+    return _entry_page(org, form, errors, voucher=current, message=message), 422
+
+
+def abort_forbidden() -> None:
+    raise Forbidden("the role may not do this")
+
+
+# -- one voucher and its workflow ---------------------------------------------------------------
+
+
+@bp.route("/orgs/<org>/vouchers/<int:voucher_id>")
+@login_required
+def voucher(org: str, voucher_id: int) -> Any:
+    who = signed_in()
+    v = svc.get_voucher(uow(), who, org, voucher_id)
+    the_org = org_svc.get_org(uow(), who, org)
+    names = {a.code: a for a in org_svc.list_accounts(uow(), who, org)}
+    debit, credit = totals(v.lines)
+    return render_template(
+        "pages/voucher.html",
+        org=the_org,
+        v=v,
+        number=number_of(v),
+        accounts=names,
+        debit=debit,
+        credit=credit,
+        today=utcnow().date().isoformat(),
+        fingerprint=fingerprint(v),
+        Dr=Dr,
+    )
+
+
+@bp.route(
+    "/orgs/<org>/vouchers/<int:voucher_id>/<any(review,unreview,post,reverse,delete):step>",
+    methods=["POST"],
+)
+@login_required
+def voucher_step(org: str, voucher_id: int, step: str) -> Any:
+    who = signed_in()
+    current = svc.get_voucher(uow(), who, org, voucher_id)
+    target = url_for("pages.voucher", org=org, voucher_id=voucher_id)
+    if request.form.get("fingerprint") != fingerprint(current):
+        flash(str(ERROR_CODES["stale"]), "error")
+        return redirect(target)
+    try:
+        if step == "review":
+            svc.review_voucher(uow(), who, org, voucher_id)
+        elif step == "unreview":
+            svc.unreview_voucher(uow(), who, org, voucher_id)
+        elif step == "post":
+            svc.post_voucher(uow(), who, org, voucher_id)
+        elif step == "delete":
+            svc.delete_voucher(uow(), who, org, voucher_id)
+            flash(str(ERROR_CODES["deleted"]), "ok")
+            return redirect(url_for("pages.vouchers", org=org))
+        else:
+            try:
+                on = date.fromisoformat(request.form.get("date", ""))
+            except ValueError:
+                flash(field_text("not a valid date"), "error")
+                return redirect(target)
+            memo = request.form.get("memo", "").strip()[:200] or None
+            reversal = svc.reverse_voucher(uow(), who, org, voucher_id, on, memo)
+            flash(str(ERROR_CODES["reversed"]), "ok")
+            return redirect(url_for("pages.voucher", org=org, voucher_id=reversal.id))
+    except DomainError as exc:
+        if exc.kind in ("not_found",):
+            raise
+        flash(error_text(exc), "error")
+        return redirect(target)
+    flash(str(ERROR_CODES[step]), "ok")
+    return redirect(target)
+
+
+@bp.route("/orgs/<org>/vouchers/<int:voucher_id>.pdf")
+@login_required
+def voucher_pdf(org: str, voucher_id: int) -> Response:
+    from coopledger.adapters.pdf import render_pdf
+    from coopledger.web.api.vouchers import print_context
+
+    who = signed_in()
+    v = svc.get_voucher(uow(), who, org, voucher_id)
+    the_org = org_svc.get_org(uow(), who, org)
+    names = {a.code: a.name_zh for a in org_svc.list_accounts(uow(), who, org)}
+    return _pdf(
+        render_pdf("pdf/voucher.html", print_context(v, the_org, names)), f"voucher-{org}-{v.id}"
+    )
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+def _range() -> tuple[date, date, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    today = utcnow().date()
+    try:
+        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
+    except ValueError:
+        errors["to"] = [field_text("not a valid date")]
+        end = today
+    try:
+        start = (
+            date.fromisoformat(request.args["from"])
+            if request.args.get("from")
+            else date(end.year, 1, 1)
+        )
+    except ValueError:
+        errors["from"] = [field_text("not a valid date")]
+        start = date(end.year, 1, 1)
+    return start, end, errors
+
+
+@bp.route("/orgs/<org>/reports/trial-balance")
+@login_required
+def trial_balance(org: str) -> Any:
+    who = signed_in()
+    start, end, errors = _range()
+    the_org = org_svc.get_org(uow(), who, org)
+    if errors:
+        return render_template(
+            "pages/trial_balance.html", org=the_org, tb=None, start=start, end=end, errors=errors
+        ), 422
+    tb = reports.trial_balance_report(uow(), who, org, start, end)
+    if request.args.get("format") == "pdf":
+        from coopledger.adapters.pdf import render_pdf
+        from coopledger.web.api.books import trial_balance_print_context
+
+        context = trial_balance_print_context(tb, the_org, start, end)
+        return _pdf(
+            render_pdf("pdf/trial_balance.html", context),
+            f"trial-balance-{org}-{start.isoformat()}-{end.isoformat()}",
+        )
+    return render_template(
+        "pages/trial_balance.html", org=the_org, tb=tb, start=start, end=end, errors={}
+    )
+
+
+@bp.route("/orgs/<org>/reports/ledger")
+@login_required
+def ledger(org: str) -> Any:
+    who = signed_in()
+    start, end, errors = _range()
+    the_org = org_svc.get_org(uow(), who, org)
+    account = (request.args.get("account") or "").strip()[:12]
+    member = (request.args.get("member") or "").strip()[:20] or None
+    if not account or errors:
+        return redirect(url_for("pages.trial_balance", org=org))
+    result = reports.ledger_report(uow(), who, org, account, member, start, end)
+    member_name = None
+    if member is not None:
+        member_name = org_svc.get_member(uow(), who, org, member).name
+    if request.args.get("format") == "pdf":
+        from coopledger.adapters.pdf import render_pdf
+        from coopledger.web.api.books import ledger_print_context
+
+        context = ledger_print_context(result, the_org, member_name)
+        return _pdf(
+            render_pdf("pdf/ledger.html", context),
+            f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
+        )
+    return render_template(
+        "pages/ledger.html",
+        org=the_org,
+        ledger=result,
+        member_name=member_name,
+        start=start,
+        end=end,
+    )

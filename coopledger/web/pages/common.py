@@ -1,0 +1,282 @@
+"""What every page shares: the blueprint, the signed-in actor, formatting, errors in words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from functools import cache, wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import parse_pattern
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.errors import DomainError, Unauthenticated
+from coopledger.domain.roles import Action, Actor, Role
+from coopledger.services.auth import authenticate
+from coopledger.services.web_session import LOCALES, set_user_locale
+from coopledger.web.api.common import uow
+
+bp = Blueprint("pages", __name__, static_folder="static", static_url_path="/assets")
+
+F = TypeVar("F", bound=Callable[..., Any])
+BABEL_LOCALE = {"zh": "zh_Hans_CN", "en": "en"}
+STATUS = {
+    "draft": _l("草稿"),
+    "reviewed": _l("已审核"),
+    "posted": _l("已记账"),
+    "approved": _l("已批准"),
+    "paid": _l("已支付"),
+}
+POVERTY = {
+    "none": _l("一般户"),
+    "poor": _l("建档立卡贫困户"),
+    "exited": _l("脱贫户"),
+    "monitored": _l("监测对象"),
+    "low_income": _l("低保户"),
+    "extreme_poverty": _l("特困供养户"),
+}
+ROLE = {
+    "admin": _l("管理员"),
+    "accountant": _l("会计"),
+    "cashier": _l("出纳"),
+    "reviewer": _l("审核"),
+    "auditor": _l("审计"),
+    "household": _l("农户"),
+}
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, ``Secure`` whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Any) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def actor() -> Actor | None:
+    """The signed-in user of this request, or None."""
+    return cast(Actor | None, g.get("page_actor"))
+
+
+def signed_in() -> Actor:
+    found = actor()
+    if found is None:
+        raise Unauthenticated("sign in first")
+    return found
+
+
+def lang() -> str:
+    return str(get_locale() or "zh")[:2]
+
+
+def select_locale() -> str:
+    wanted = request.args.get("lang")
+    if wanted in LOCALES:
+        return wanted
+    stored = session.get("lang")
+    return stored if stored in LOCALES else "zh"
+
+
+@bp.before_request
+def _load_actor() -> None:
+    g.page_actor = None
+    if request.endpoint == "pages.static":
+        return  # the stylesheet and script need no user (nor a database read)
+    token = session.get("token")
+    if token:
+        try:
+            g.page_actor = authenticate(uow(), token)
+        except Unauthenticated:
+            session.clear()
+    wanted = request.args.get("lang")
+    if wanted in LOCALES and session.get("lang") != wanted:
+        session["lang"] = wanted
+        if g.page_actor is not None:
+            set_user_locale(uow_rw(), g.page_actor, wanted)
+
+
+def uow_rw() -> SqlUnitOfWork:
+    """A read-write unit of work even on GET (remembering the language, issuing a statement)."""
+    return SqlUnitOfWork(current_app.extensions["coopledger"].session_factory)
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    if actor() is not None:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if actor() is None:
+            return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never ``//elsewhere`` or ``https://elsewhere``."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+# -- formatting ---------------------------------------------------------------------------------
+
+
+AMOUNT = parse_pattern("#,##0.00")
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(BABEL_LOCALE.get(code, "zh_Hans_CN"))
+
+
+def _amount(fen: int) -> str:
+    """Babel's #,##0.00 in the page's locale (the pattern and locale parsed once)."""
+    return str(AMOUNT.apply(Decimal(fen) / 100, _locale(lang())))
+
+
+def money(fen: int | None) -> str:
+    """¥1,234.56 in the page's language; empty for None."""
+    if fen is None:
+        return ""
+    text = _amount(abs(fen))
+    return f"-¥{text}" if fen < 0 else f"¥{text}"
+
+
+def plain(fen: int | None) -> str:
+    """1,234.56 without the currency sign, for table cells; blank for zero or None."""
+    if not fen:
+        return ""
+    return _amount(fen)
+
+
+def day(value: date | None) -> str:
+    if value is None:
+        return ""
+    return str(format_date(value, "medium", locale=_locale(lang())))
+
+
+def account_name(account: Any) -> str:
+    return str(account.name_en if lang() == "en" and account.name_en else account.name_zh)
+
+
+def lang_url(code: str) -> str:
+    """This page in another language: the same path and query, ``lang`` replaced."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def may(action: str) -> bool:
+    found = actor()
+    return found is not None and found.may(Action(action))
+
+
+# -- errors in words ----------------------------------------------------------------------------
+
+ERROR_CODES: dict[str, Any] = {
+    "unbalanced": _l("借贷不平衡：借方合计与贷方合计必须相等且不为零。"),
+    "period_closed": _l("该月份已结账，不能再记入凭证。"),
+    "segregation_of_duties": _l("制单人不能审核自己编制的凭证。"),
+    "already_posted": _l("此凭证已经记账。"),
+    "not_reviewed": _l("此凭证尚未审核，不能记账。"),
+    "already_reversed": _l("此凭证已经冲销过。"),
+    "invalid_credentials": _l("用户名或密码不正确。"),
+    "too_many_attempts": _l("登录失败次数过多，账户已暂时锁定，请十五分钟后再试。"),
+    "not_found": _l("找不到该页面或记录。"),
+    "forbidden": _l("您的角色无权进行此操作。"),
+    "year_not_closed": _l("该年度尚未年终结账，不能制定分配方案。"),
+    "done": _l("已完成。"),
+    "saved": _l("凭证已保存为草稿。"),
+    "deleted": _l("草稿已删除。"),
+    "reversed": _l("已生成红字冲销凭证（草稿），请审核后记账。"),
+    "review": _l("凭证已审核。"),
+    "unreview": _l("凭证已退回草稿。"),
+    "post": _l("凭证已记账。"),
+    "attachments": _l("附件张数须为 0 至 9999 的整数"),
+    "stale": _l(
+        "此凭证在您编辑期间已被他人修改、审核或记账；您的修改没有保存。请查看最新内容后重试。"
+    ),
+}
+FIELD_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"must not be zero"), _l("金额不能为零")),
+    (re.compile(r"unknown account '(?P<x>[^']*)'"), _l("没有科目 %(x)s")),
+    (re.compile(r"(?P<x>\S+) has sub-accounts"), _l("%(x)s 有明细科目，请记入明细科目")),
+    (re.compile(r"account (?P<x>\S+) .* needs a member"), _l("科目 %(x)s 需要填写成员")),
+    (re.compile(r"account (?P<x>\S+) keeps no member subledger"), _l("科目 %(x)s 不设成员明细")),
+    (re.compile(r"unknown member '(?P<x>[^']*)'"), _l("没有成员 %(x)s")),
+    (re.compile(r"account (?P<x>\S+) .* needs a fund"), _l("科目 %(x)s 需要填写资金项目")),
+    (re.compile(r"unknown fund '(?P<x>[^']*)'"), _l("没有资金项目 %(x)s")),
+    (re.compile(r"a voucher needs at least two lines"), _l("凭证至少需要两行")),
+    (re.compile(r"at most two decimals"), _l("最多两位小数（分），金额不会被四舍五入")),
+    (re.compile(r"must be a plain decimal"), _l("请填写数字，例如 1234.5")),
+    (re.compile(r"is out of range"), _l("金额超出范围")),
+    (re.compile(r"either a debit or a credit"), _l("一行只能填写借方或贷方之一")),
+    (re.compile(r"needs a debit or a credit"), _l("请填写借方或贷方金额")),
+    (re.compile(r"must lie between"), _l("日期须在 2000-01-01 至一年后之间")),
+    (
+        re.compile(r"Σ debit (?P<d>\S+) ≠ Σ credit (?P<c>\S+)"),
+        _l("借方合计 %(d)s ≠ 贷方合计 %(c)s"),
+    ),
+    (re.compile(r"not a valid date"), _l("请填写日期，例如 2026-03-10")),
+    (re.compile(r"at most (?P<x>\d+) characters"), _l("最多 %(x)s 个字")),
+    (re.compile(r"must be a year such as"), _l("请填写年份，例如 2025")),
+    (re.compile(r"a decimal from 0 to 1"), _l("请填写 0 到 1 之间的小数，例如 0.10")),
+]
+
+
+def error_text(error: DomainError) -> str:
+    """The error in the page's language when we know it; the service's own words otherwise."""
+    if error.code in ERROR_CODES:
+        return str(ERROR_CODES[error.code])
+    return field_text(error.message)
+
+
+def field_text(message: str) -> str:
+    for pattern, text in FIELD_MESSAGES:
+        found = pattern.search(message)
+        if found:
+            return str(text) % found.groupdict() if found.groupdict() else str(text)
+    return message
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError) -> Any:
+    if isinstance(error, Unauthenticated):
+        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+    status = {
+        "not_found": 404,
+        "forbidden": 403,
+        "conflict": 409,
+        "invalid": 422,
+        "rate_limited": 429,
+    }.get(error.kind, 400)
+    return render_template("pages/error.html", status=status, message=error_text(error)), status
+
+
+def is_household() -> bool:
+    found = actor()
+    return found is not None and found.role is Role.HOUSEHOLD

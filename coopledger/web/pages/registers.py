@@ -1,0 +1,284 @@
+"""Registers (members, shares, funds, assets), distributions, the household portal, the audit view."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.errors import DomainError
+from coopledger.domain.money import AmountError, parse_amount
+from coopledger.services import audit, statements
+from coopledger.services import distribution as dist_svc
+from coopledger.services import findings as findings_svc
+from coopledger.services import orgs as org_svc
+from coopledger.services import registers as reg_svc
+from coopledger.services import shares as share_svc
+from coopledger.services.clock import utcnow
+from coopledger.services.registers import accumulated
+from coopledger.services.web_session import household_of
+from coopledger.web.api.common import uow
+from coopledger.web.api.fields import Rate
+from coopledger.web.pages.books import _pdf
+from coopledger.web.pages.common import (
+    ERROR_CODES,
+    bp,
+    error_text,
+    field_text,
+    login_required,
+    signed_in,
+    uow_rw,
+)
+
+
+@bp.route("/orgs/<org>/members")
+@login_required
+def members(org: str) -> Any:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    found = org_svc.list_members(uow(), who, org, 5000, 0)
+    register = share_svc.share_register(uow(), who, org)
+    holdings = {h.member_no: h for h in register.holdings}
+    return render_template(
+        "pages/members.html", org=the_org, members=found, holdings=holdings, register=register
+    )
+
+
+@bp.route("/orgs/<org>/funds")
+@login_required
+def funds(org: str) -> Any:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    return render_template(
+        "pages/funds.html", org=the_org, views=reg_svc.fund_views(uow(), who, org)
+    )
+
+
+@bp.route("/orgs/<org>/funds/<code>")
+@login_required
+def fund(org: str, code: str) -> Any:
+    """The fund's trace: grant received, spending, the assets it became, the shares quantified."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    trace = reg_svc.fund_trace(uow(), who, org, code)
+    return render_template("pages/fund.html", org=the_org, trace=trace)
+
+
+@bp.route("/orgs/<org>/assets")
+@login_required
+def assets(org: str) -> Any:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    records = reg_svc.list_assets(uow(), who, org)
+    return render_template(
+        "pages/assets.html", org=the_org, records=records, accumulated=accumulated
+    )
+
+
+@bp.route("/orgs/<org>/audit")
+@login_required
+def audit_view(org: str) -> Any:
+    """The auditor's workspace: the hash chain and the balances, verified now."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    report = audit.verify_org(uow(), org, who)
+    year = request.args.get("year", type=int) or utcnow().year
+    if not 2000 <= year <= 2999:
+        year = utcnow().year
+    found = findings_svc.findings_for(uow(), who, org, year)
+    return render_template(
+        "pages/audit.html", org=the_org, report=report, year=year, findings=found
+    )
+
+
+@bp.route("/orgs/<org>/audit/export")
+@login_required
+def audit_export(org: str) -> Response:
+    """The auditor's package of a year (ZIP with its manifest), as the API builds it."""
+    from coopledger.web.api.audit import signing_key, write_uow
+    from coopledger.web.audit_export import build_package
+
+    who = signed_in()
+    year = request.args.get("year", type=int) or utcnow().year
+    data, _ = build_package(uow, write_uow, who, org, year, signing_key())
+    stamp = utcnow().strftime("%Y%m%d")
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="audit-{org}-{year}-{stamp}.zip"'},
+    )
+
+
+# -- distributions ------------------------------------------------------------------------------
+
+
+@bp.route("/orgs/<org>/distributions", methods=["GET", "POST"])
+@login_required
+def distributions(org: str) -> Any:
+    """The plans, and the wizard's first step: the inputs of a new plan for a closed year."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    form = {
+        "year": str(utcnow().year - 1),
+        "reserve_rate": "0.10",
+        "patronage_ratio": "0.60",
+        "include_prior": "",
+    }
+    errors: dict[str, list[str]] = {}
+    message = None
+    status = 200
+    if request.method == "POST":
+        form = {k: request.form.get(k, "").strip()[:20] for k in form}
+        plan_request = _plan_request(form, errors)
+        if plan_request is not None:
+            try:
+                plan = dist_svc.create_plan(uow(), who, org, plan_request)
+            except DomainError as exc:
+                if exc.kind in ("not_found", "forbidden"):
+                    raise
+                message = error_text(exc)
+                errors = {k: [field_text(m) for m in v] for k, v in exc.errors.items()}
+            else:
+                flash(str(ERROR_CODES["done"]), "ok")
+                return redirect(url_for("pages.distribution", org=org, plan_id=plan.id))
+        status = 422
+    plans = dist_svc.list_plans(uow(), who, org)
+    return render_template(
+        "pages/distributions.html",
+        org=the_org,
+        plans=plans,
+        form=form,
+        errors=errors,
+        message=message,
+    ), status
+
+
+def _plan_request(
+    form: dict[str, str], errors: dict[str, list[str]]
+) -> dist_svc.PlanRequest | None:
+    """The inputs as the API's rules read them (a rate is a decimal from 0 to 1: ``0.10``)."""
+    year = int(form["year"]) if form["year"].isdigit() else 0
+    if not 2000 <= year <= 2999:
+        errors["year"] = [field_text("must be a year such as 2025")]
+    rates: dict[str, Decimal] = {}
+    for key in ("reserve_rate", "patronage_ratio"):
+        try:
+            rates[key] = Rate().deserialize(form[key])
+        except ma.ValidationError:
+            errors[key] = [field_text("a decimal from 0 to 1")]
+    if errors:
+        return None
+    return dist_svc.PlanRequest(
+        year=year,
+        reserve_rate=rates["reserve_rate"],
+        patronage_ratio=rates["patronage_ratio"],
+        include_prior_undistributed=bool(form["include_prior"]),
+    )
+
+
+@bp.route("/orgs/<org>/distributions/<int:plan_id>")
+@login_required
+def distribution(org: str, plan_id: int) -> Any:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    plan = dist_svc.get_plan(uow(), who, org, plan_id)
+    return render_template(
+        "pages/distribution.html", org=the_org, plan=plan, today=utcnow().date().isoformat()
+    )
+
+
+@bp.route("/orgs/<org>/distributions/<int:plan_id>/<any(approve,post,pay):step>", methods=["POST"])
+@login_required
+def distribution_step(org: str, plan_id: int, step: str) -> Any:
+    who = signed_in()
+    target = url_for("pages.distribution", org=org, plan_id=plan_id)
+    try:
+        on = date.fromisoformat(request.form.get("date", ""))
+    except ValueError:
+        flash(field_text("not a valid date"), "error")
+        return redirect(target)
+    try:
+        if step == "approve":
+            dist_svc.approve_plan(
+                uow(), who, org, plan_id, request.form.get("resolution", "")[:200], on
+            )
+        elif step == "post":
+            dist_svc.post_plan(uow(), who, org, plan_id)
+        else:
+            amount = None
+            if request.form.get("amount"):
+                try:
+                    amount = parse_amount(request.form["amount"].strip())
+                except AmountError as exc:
+                    flash(field_text(str(exc)), "error")
+                    return redirect(target)
+            method = "cash" if request.form.get("method") == "cash" else "bank"
+            dist_svc.pay(
+                uow(),
+                who,
+                org,
+                plan_id,
+                dist_svc.PaymentRequest(on, method, request.form.get("member") or None, amount),
+            )
+    except DomainError as exc:
+        if exc.kind == "not_found" and not exc.errors:
+            raise
+        flash(error_text(exc), "error")
+        return redirect(target)
+    flash(str(ERROR_CODES["done"]), "ok")
+    return redirect(target)
+
+
+# -- the household portal -----------------------------------------------------------------------
+
+
+@bp.route("/me")
+@login_required
+def me() -> Any:
+    """A household sees its own record, its shares and its statements — nothing of anyone else."""
+    who = signed_in()
+    home = household_of(uow(), who)
+    year = utcnow().date().year
+    account = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
+    return render_template("pages/me.html", home=home, account=account, year=year)
+
+
+@bp.route("/me/statements/<int:year>.pdf")
+@login_required
+def my_statement(year: int) -> Response:
+    from coopledger.adapters.statement_pdf import render_statement
+
+    who = signed_in()
+    home = household_of(uow(), who)
+    s = statements.household_statement(
+        uow_for_statement(), who, home.org.code, home.member.member_no, year
+    )
+    return _pdf(
+        render_statement(s, request.host_url),
+        f"statement-{home.org.code}-{home.member.member_no}-{year}",
+    )
+
+
+@bp.route("/me/account/<int:year>.pdf")
+@login_required
+def my_account(year: int) -> Response:
+    from coopledger.adapters.pdf import render_pdf
+    from coopledger.web.api.registers import member_account_context
+
+    who = signed_in()
+    home = household_of(uow(), who)
+    acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
+    context = member_account_context(acc, home.org.name, home.member.id_number)
+    return _pdf(
+        render_pdf("pdf/member_account.html", context),
+        f"member-account-{home.org.code}-{home.member.member_no}-{year}",
+    )
+
+
+def uow_for_statement() -> SqlUnitOfWork:
+    """Issuing a statement records its verification code: a write, even on GET."""
+    return uow_rw()

@@ -1,0 +1,198 @@
+"""Who may call what: every route of the application, declared here once (reliability.md §E2).
+
+One line per endpoint (``"blueprint.view"``, or ``"blueprint.View METHOD"`` when the methods of
+one view differ): who may call it and the scope of the objects it touches. ``check_request``
+enforces the table for the JSON API before any view runs — scope first, so an organization the
+caller is not assigned to is 404 exactly like one that does not exist, then the role (403). The
+use cases check again (defense in depth); the web pages enforce the same rules through their
+login and the same use cases. A route missing here is refused (deny by default), and
+``tests/test_policy.py`` fails on it.
+
+Adding a route = adding one line to :data:`POLICY`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coopledger.domain.roles import Action, Actor, Role
+
+A = Role.ADMIN
+ACC = Role.ACCOUNTANT
+CASH = Role.CASHIER
+REV = Role.REVIEWER
+AUD = Role.AUDITOR
+HH = Role.HOUSEHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """``roles``: who may call (None: no login at all). ``scope``: ``none`` (no organization in
+    the path), ``org`` (the path's organization must be assigned to the caller), ``member``
+    (``org`` and, for a household user, only its own member record — checked by the use case).
+    """
+
+    roles: frozenset[Role] | None
+    scope: str = "org"
+
+    @property
+    def public(self) -> bool:
+        return self.roles is None
+
+
+def rule(*roles: Role, scope: str = "org") -> Rule:
+    return Rule(frozenset(roles), scope)
+
+
+def may(action: Action, scope: str = "org") -> Rule:
+    """The roles granted ``action`` (domain/roles.py): the table never disagrees with the grants."""
+    granted = [r for r in Role if Actor(0, "", r, frozenset()).may(action)]
+    return Rule(frozenset(granted), scope)
+
+
+PUBLIC = Rule(None, "none")
+ANYONE = rule(*Role, scope="none")  # any logged-in user; the use case narrows it
+READ = may(Action.READ_BOOKS)  # the books of an assigned organization
+MEMBER = rule(*Role, scope="member")  # a member's own records (household: its own only)
+PREPARE = may(Action.PREPARE)
+REVIEW = may(Action.REVIEW)
+POST = may(Action.POST)
+REVERSE = may(Action.REVERSE)
+MANAGE = may(Action.MANAGE_REGISTERS)  # members, funds, assets, shares, sub-accounts
+CLOSE = may(Action.CLOSE_PERIOD)
+REOPEN = may(Action.REOPEN_PERIOD)
+AUDIT = rule(A, AUD)  # the audit log and the auditor's package
+ANCHOR = rule(A, ACC, AUD)  # signed checkpoints
+ADMIN = may(Action.MANAGE_USERS, scope="none")
+ORGS = may(Action.MANAGE_ORGS, scope="none")
+REGION = may(Action.READ_BOOKS, scope="none")
+
+POLICY: dict[str, Rule] = {
+    # -- public: no login -------------------------------------------------------------------------
+    "index": PUBLIC,
+    "static": PUBLIC,
+    "verify": PUBLIC,
+    "auth.create_token": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
+    "public.disclosure": PUBLIC,
+    # -- users and organizations --------------------------------------------------------------
+    "auth.Users": ADMIN,
+    "orgs.Orgs GET": ANYONE,
+    "orgs.Orgs POST": ORGS,
+    "orgs.get_org": rule(*Role),
+    "orgs.Accounts GET": READ,
+    "orgs.Accounts POST": MANAGE,
+    "orgs.Members GET": READ,
+    "orgs.Members POST": MANAGE,
+    "orgs.OneMember GET": MEMBER,
+    "orgs.OneMember PATCH": MANAGE,
+    # -- vouchers -----------------------------------------------------------------------------
+    "vouchers.Vouchers GET": READ,
+    "vouchers.Vouchers POST": PREPARE,
+    "vouchers.OneVoucher GET": READ,
+    "vouchers.OneVoucher PUT": PREPARE,
+    "vouchers.OneVoucher DELETE": PREPARE,
+    "vouchers.voucher_pdf": READ,
+    "vouchers.review": REVIEW,
+    "vouchers.unreview": REVIEW,
+    "vouchers.post": POST,
+    "vouchers.reverse": REVERSE,
+    # -- periods, reports, the chain -------------------------------------------------------------
+    "books.list_periods": READ,
+    "books.close_period": CLOSE,
+    "books.reopen_period": REOPEN,
+    "books.close_year": CLOSE,
+    "books.trial_balance": READ,
+    "books.ledger": READ,
+    "books.balance_sheet": READ,
+    "books.surplus": READ,
+    "books.Chain": READ,
+    # -- registers ----------------------------------------------------------------------------
+    "registers.Assets GET": READ,
+    "registers.Assets POST": MANAGE,
+    "registers.get_asset": READ,
+    "registers.dispose": MANAGE,
+    "registers.usage": MANAGE,
+    "registers.depreciation": PREPARE,
+    "registers.Funds GET": READ,
+    "registers.Funds POST": MANAGE,
+    "registers.get_fund": READ,
+    "registers.trace": READ,
+    "registers.shares": READ,
+    "registers.ShareEvents GET": READ,
+    "registers.ShareEvents POST": MANAGE,
+    "registers.member_account": MEMBER,
+    "registers.statement_pdf": MEMBER,
+    "registers.status": MEMBER,
+    "registers.leave": MANAGE,
+    "registers.add_transaction": PREPARE,
+    "registers.dividends": READ,
+    "registers.dividend_receipt": PREPARE,
+    # -- distribution -------------------------------------------------------------------------
+    "distributions.Plans GET": READ,
+    "distributions.Plans POST": PREPARE,
+    "distributions.OnePlan GET": READ,
+    "distributions.OnePlan DELETE": PREPARE,
+    "distributions.approve": REVIEW,
+    "distributions.post_plan": PREPARE,
+    "distributions.payments": PREPARE,
+    "distributions.conversions": PREPARE,
+    # -- disclosure and regions (issue 10) ------------------------------------------------------
+    "disclosure.disclosure": READ,
+    "disclosure.publish": CLOSE,
+    "disclosure.assembly": MANAGE,
+    "disclosure.due": READ,
+    "regions.tree": REGION,
+    "regions.report": REGION,
+    "regions.fund_trace": REGION,
+    "pages.org_disclosure": READ,  # issue 10: the accountant's view of the notice
+    # -- imports and exports (issue 8); the use case narrows by kind ------------------------------
+    "transfer.import_file": PREPARE,
+    "transfer.export_data": READ,
+    "transfer.import_template": ANYONE,
+    # -- statement batches (issues 5 and 9) -----------------------------------------------------
+    "batches.Batches POST": READ,  # issues the codes a reader would get one PDF at a time
+    "batches.batch": READ,
+    "batches.batch_file": READ,
+    # -- audit (issue 7) ----------------------------------------------------------------------
+    "audit.Log": AUDIT,
+    "audit.Findings": READ,
+    "audit.Checkpoints": ANCHOR,
+    "audit.VerifyCheckpoint": ANCHOR,
+    "audit.export": AUDIT,
+    # -- web pages (issue 6): session login; the same use cases decide ---------------------------
+    "pages.static": PUBLIC,
+    "pages.login": PUBLIC,
+    "pages.logout": ANYONE,
+    "pages.me": ANYONE,
+    "pages.my_account": rule(HH, scope="member"),
+    "pages.my_statement": rule(HH, scope="member"),
+    "pages.org_picker": ANYONE,
+    "pages.dashboard": READ,
+    "pages.assets": READ,
+    "pages.audit_view": READ,
+    "pages.audit_export": AUDIT,
+    "pages.distributions": READ,
+    "pages.distributions POST": PREPARE,
+    "pages.distribution": READ,
+    "pages.distribution_step": PREPARE,
+    "pages.funds": READ,
+    "pages.fund": READ,
+    "pages.members": READ,
+    "pages.ledger": READ,
+    "pages.trial_balance": READ,
+    "pages.vouchers": READ,
+    "pages.voucher": READ,
+    "pages.voucher_pdf": READ,
+    "pages.voucher_step": rule(A, ACC, CASH, REV),
+    "pages.edit_voucher": PREPARE,
+    "pages.new_voucher": PREPARE,
+}
+
+
+def rule_for(endpoint: str | None, method: str) -> Rule | None:
+    """The rule of an endpoint and method (HEAD is GET), or None when none is declared."""
+    if endpoint is None:
+        return None
+    method = "GET" if method == "HEAD" else method
+    return POLICY.get(f"{endpoint} {method}") or POLICY.get(endpoint)

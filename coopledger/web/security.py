@@ -1,0 +1,161 @@
+"""The web layer's share of issue 7: where a request comes from (for the audit log), the central
+authorization policy (``policy.py``), refused requests written to the audit log, and the
+``Retry-After`` of the login rate limit.
+
+Wired by :func:`init_security` in ``create_app``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.auditlog import checkpoint_key
+from coopledger.domain.errors import DomainError, Forbidden, NotFound
+from coopledger.services import audit_context, audit_log
+from coopledger.services.auth_errors import RateLimited
+from coopledger.web.errors import domain_problem, problem
+from coopledger.web.policy import rule_for
+
+log = logging.getLogger(__name__)
+
+
+def init_security(app: Flask) -> None:
+    # first of all before_request functions: _authenticate may already refuse and be logged
+    app.before_request_funcs.setdefault(None, []).insert(0, _bind_remote)
+    app.before_request(_impossible_ids)
+    app.before_request(_enforce_policy)
+    app.teardown_request(_unbind_remote)
+    app.register_error_handler(DomainError, audited_problem)
+    app.after_request(_checkpoint_on_close)
+
+
+def _bind_remote() -> None:
+    g.audit_remote_token = audit_context.bind_remote(request.remote_addr or "")
+
+
+def _unbind_remote(_exc: BaseException | None) -> None:
+    token = g.pop("audit_remote_token", None)
+    if token is not None:
+        with contextlib.suppress(ValueError):  # reset from another context
+            audit_context.reset_remote(token)
+
+
+def _write_uow() -> SqlUnitOfWork:
+    return SqlUnitOfWork(current_app.extensions["coopledger"].session_factory)
+
+
+#: ids, years and numbers in a path are 64-bit in the database; anything larger cannot exist
+MAX_PATH_INT = 2**63 - 1
+
+
+def _impossible_ids() -> Response | None:
+    """A path number no database row can hold is "not found", not an overflow deep inside."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not -MAX_PATH_INT <= value <= MAX_PATH_INT:
+            return problem(404, "not_found", "no such object")
+    return None
+
+
+def _enforce_policy() -> Response | None:
+    """Scope (404, as if absent), then role (403), from the policy table, for the JSON API."""
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return None
+    if request.method == "OPTIONS":
+        return None
+    rule = rule_for(request.endpoint, request.method)
+    if rule is None:
+        log.error(
+            "route %s %s is not in the authorization policy", request.method, request.endpoint
+        )
+        return problem(
+            403,
+            "undeclared_route",
+            "this route is not declared in the authorization policy (coopledger/web/policy.py)",
+        )
+    actor = g.get("actor")
+    if rule.public or actor is None:
+        return None
+    if rule.scope in ("org", "member"):
+        code = (request.view_args or {}).get("org")
+        if code is not None:
+            with SqlUnitOfWork(
+                current_app.extensions["coopledger"].session_factory, readonly=True
+            ) as uow:
+                org = uow.store.org_by_code(str(code))
+            if org is None or not actor.sees(org.id):
+                raise NotFound(f"organization {code!r} not found")
+    assert rule.roles is not None
+    if actor.role not in rule.roles:
+        raise Forbidden(f"the {actor.role} role may not do this")
+    return None
+
+
+def audited_problem(error: DomainError) -> Response:
+    """The problem+json answer; a refused request (401, 403, 404) is also written to the audit
+    log, in a transaction of its own (the request's own was rolled back)."""
+    response = domain_problem(error)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    status = response.status_code
+    if status in (401, 403, 404) and request.path.startswith("/api/"):
+        actor = g.get("actor")
+        skip = (status == 404 and actor is None) or request.endpoint == "auth.create_token"
+        if not skip:
+            _record(actor, error.code, status)
+    return response
+
+
+def _record(actor: Any, code: str, status: int) -> None:
+    try:
+        audit_log.record_denial(
+            _write_uow(),
+            actor,
+            (request.view_args or {}).get("org"),
+            f"{request.method} {request.path}",
+            code,
+            status,
+        )
+    except Exception:  # never let the audit of a refusal turn it into a 500
+        log.exception("could not record a refused request")
+
+
+#: endpoints after which the chain heads are anchored outside the database
+CLOSES = {"books.close_period", "books.close_year"}
+
+
+def _checkpoint_on_close(response: Response) -> Response:
+    """After a period or year close, sign a checkpoint and keep it outside the database: a file
+    in the instance folder's ``checkpoints/`` (for the auditor to collect), its name in the
+    ``Coopledger-Checkpoint`` header."""
+    if request.endpoint not in CLOSES or response.status_code != 200:
+        return response
+    actor = g.get("actor")
+    org = (request.view_args or {}).get("org")
+    if actor is None or org is None:
+        return response
+    try:
+        ext = current_app.extensions["coopledger"]
+        what = (request.view_args or {}).get("period") or (request.view_args or {}).get("year")
+        checkpoint = audit_log.make_checkpoint(
+            _write_uow(),
+            actor,
+            str(org),
+            checkpoint_key(ext.settings.secret_key),
+            reason=f"close {what}",
+        )
+        folder = Path(ext.settings.instance_path) / "checkpoints" / str(org)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = checkpoint["at"].replace(":", "").replace("-", "")
+        path = folder / f"{stamp}-v{checkpoint['voucher_seq']}-a{checkpoint['audit_seq']}.json"
+        path.write_text(json.dumps(checkpoint, ensure_ascii=False, indent=1), encoding="utf-8")
+        response.headers["Coopledger-Checkpoint"] = path.name
+    except Exception:  # the close has been committed; a missing anchor is logged, not a 500
+        log.exception("could not write the checkpoint after a close")
+    return response

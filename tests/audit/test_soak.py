@@ -1,0 +1,71 @@
+"""``coopledger bench soak`` against a served instance (reliability.md B8, shortened): mixed
+traffic for a few seconds, every response reconciled against the books, no 5xx."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.orm import sessionmaker
+from werkzeug.serving import make_server
+
+from coopledger.adapters.db import migrate
+from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.bench_soak import run_soak
+from coopledger.cli import main
+from coopledger.config import Settings
+from coopledger.services import auth, orgs
+from coopledger.web.app import create_app
+from tests.conftest import PASSWORD, FastHasher, fresh_database
+
+
+def test_soak_reconciles_every_response(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = fresh_database("soak", tmp_path)
+    engine = make_engine(url)
+    request.addfinalizer(engine.dispose)
+    migrate.upgrade(engine)
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    orgs.create_org(uow(), None, "soak", "压测合作社", "cooperative")
+    auth.create_user(uow(), None, FastHasher(), "acc", PASSWORD, "accountant", ["soak"])
+    auth.create_user(uow(), None, FastHasher(), "rev", PASSWORD, "reviewer", ["soak"])
+    settings = Settings(database_url=url, instance_path=tmp_path, secret_key="x")
+    app = create_app(settings, hasher=FastHasher())
+    request.addfinalizer(app.extensions["coopledger"].engine.dispose)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        result = run_soak(base, "soak", ("acc", PASSWORD), ("rev", PASSWORD), seconds=4, clients=2)
+        assert result.requests > 10 and result.posted
+        assert result.server_errors == 0 and result.problems == []
+        cli = CliRunner().invoke(
+            main,
+            [
+                "bench",
+                "soak",
+                "--url",
+                base,
+                "--org",
+                "soak",
+                "--user",
+                "acc",
+                "--reviewer",
+                "rev",
+                "--minutes",
+                "0.03",
+                "--clients",
+                "2",
+            ],
+            env={"COOPLEDGER_SOAK_PASSWORD": PASSWORD},
+        )
+        assert cli.exit_code == 0 and "5xx 0" in cli.output, cli.output
+    finally:
+        server.shutdown()

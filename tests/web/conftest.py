@@ -1,0 +1,67 @@
+"""Page tests sign in through the login form, as a person does, and post forms with the token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import PASSWORD
+
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = TOKEN_RE.search(html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+class Browser:
+    """A test client that signs in and posts forms with the page's CSRF token."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def get(self, path: str, **kw: Any) -> Any:
+        response = self.client.get(path, **kw)
+        if response.mimetype != "text/html":
+            return response
+        found = TOKEN_RE.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        if not self.token:
+            self.get("/login")
+        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kw)
+
+    def login(self, username: str, password: str = PASSWORD) -> Any:
+        self.get("/login")
+        response = self.post("/login", {"username": username, "password": password})
+        if response.status_code == 302:
+            self.get(response.headers["Location"])  # the new session's token
+        return response
+
+
+@pytest.fixture
+def browser(client: FlaskClient, world: dict[str, str]) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def signed_in(app: Flask, world: dict[str, str]) -> Any:
+    """Signs a user in on a client of its own (each user keeps its own cookie jar)."""
+
+    def sign_in(username: str) -> Browser:
+        b = Browser(app.test_client())
+        response = b.login(username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return b
+
+    return sign_in

@@ -1,0 +1,46 @@
+"""Every text the pages show has an English translation in the committed, compiled catalog."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "coopledger" / "translations" / "en" / "LC_MESSAGES"
+SOURCES = [
+    (ROOT / "templates", [("base.html", "jinja2"), ("pages/**.html", "jinja2")]),
+    (ROOT / "coopledger" / "web" / "pages", [("**.py", "python")]),
+]
+
+
+def _msgids() -> set[str]:
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    found: set[str] = set()
+    for folder, method_map in SOURCES:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(folder), method_map, keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_msgid_has_an_english_translation() -> None:
+    ids = _msgids()
+    assert len(ids) > 150  # the extraction found the pages' texts
+    with (CATALOG / "messages.mo").open("rb") as fh:
+        english = gettext.GNUTranslations(fh)
+    missing = sorted(i for i in ids if english.gettext(i) == i)
+    assert not missing, f"untranslated (run python -m coopledger.translations.english): {missing}"
+
+
+def test_the_compiled_catalog_matches_its_source() -> None:
+    with (CATALOG / "messages.po").open("rb") as fh:
+        po = read_po(fh)
+    with (CATALOG / "messages.mo").open("rb") as fh:
+        english = gettext.GNUTranslations(fh)
+    for message in po:
+        if message.id:
+            assert english.gettext(message.id) == message.string, message.id
