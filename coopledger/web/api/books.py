@@ -20,7 +20,7 @@ from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, PeriodState
 from coopledger.services.reports import Ledger
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
 
 blp = Blueprint(
     "books",
@@ -167,6 +167,7 @@ class TrialBalanceOut(ma.Schema):
     rows = ma.fields.List(ma.fields.Nested(TrialBalanceRowOut))
     totals = ma.fields.Nested(TrialBalanceRowOut)
     balanced = ma.fields.Boolean()
+    drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
 def _range(args: dict[str, Any]) -> tuple[date, date]:
@@ -211,6 +212,7 @@ def trial_balance_print_context(
     """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here."""
     return {
         "org": _org_context(org),
+        "drawn": drawn_from(org),
         "from": start.isoformat(),
         "to": end.isoformat(),
         "rows": [_tb_print_row(r) for r in tb.rows],
@@ -229,9 +231,10 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     ``format=pdf`` returns the same report as a printable PDF.
     """
     start, end = _range(args)
-    tb = reports.trial_balance_report(uow(), actor(), org, start, end)
+    report = reports.trial_balance_of(uow(), actor(), org, start, end)
+    tb = report.tb
     if args["format"] == "pdf":
-        context = trial_balance_print_context(tb, org_svc.get_org(uow(), actor(), org), start, end)
+        context = trial_balance_print_context(tb, report.org, start, end)
         return _pdf_response(
             "trial_balance.html",
             context,
@@ -244,6 +247,7 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         "rows": [_tb_row(r) for r in tb.rows],
         "totals": _tb_row(tb.totals),
         "balanced": tb.ties,
+        "drawn_from": drawn_from(report.org),
     }
 
 
@@ -282,6 +286,7 @@ class StatementOut(ma.Schema):
     year = ma.fields.Integer()
     lines = ma.fields.List(ma.fields.Nested(StatementLineOut))
     balanced = ma.fields.Boolean()
+    drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
 def _amount(fen: int | None) -> str | None:
@@ -308,6 +313,7 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
             for ln in st.lines
         ],
         "balanced": st.balanced,
+        "drawn_from": drawn_from(result.org),
     }
     if result.as_of is not None:
         out["as_of"] = result.as_of.isoformat()
@@ -321,6 +327,7 @@ def statement_print_context(result: fs.FinancialStatement, period: str) -> dict[
     st = result.statement
     return {
         "org": _org_context(result.org),
+        "drawn": drawn_from(result.org),
         "form": st.definition.form,
         "title": st.definition.title,
         "columns": list(st.definition.columns),
@@ -406,12 +413,14 @@ class LedgerOut(ma.Schema):
     opening = ma.fields.String()
     closing = ma.fields.String()
     rows = ma.fields.List(ma.fields.Nested(LedgerRowOut))
+    drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
 def ledger_print_context(result: Ledger, org: Org, member_name: str | None) -> dict[str, Any]:
     """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平."""
     return {
         "org": _org_context(org),
+        "drawn": drawn_from(result.org),
         "account": {"code": result.account.code, "name": result.account.name_zh},
         "member": (
             {"no": result.member, "name": member_name or ""} if result.member is not None else None
@@ -458,7 +467,7 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             if result.member is not None
             else None
         )
-        context = ledger_print_context(result, org_svc.get_org(uow(), actor(), org), member_name)
+        context = ledger_print_context(result, result.org, member_name)
         name = ["ledger", org, result.account.code]
         if result.member is not None:
             name += ["member", result.member]
@@ -486,6 +495,7 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             }
             for r in result.rows
         ],
+        "drawn_from": drawn_from(result.org),
     }
 
 
