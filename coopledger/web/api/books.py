@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
+from coopledger.domain.equity import EquityRow
 from coopledger.domain.errors import field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
@@ -384,6 +385,119 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         context = statement_print_context(result, f"{year}年度")
         return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)])
     return _statement_json(result)
+
+
+class EquityCellOut(ma.Schema):
+    amount = ma.fields.String()
+    vouchers = ma.fields.List(ma.fields.String())
+
+
+class EquityRowOut(ma.Schema):
+    key = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String(
+        metadata={"description": "opening, heading (a section total), increase, decrease, closing"}
+    )
+    cells = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(EquityCellOut))
+    total = ma.fields.String()
+
+
+class EquityColumnOut(ma.Schema):
+    key = ma.fields.String()
+    name = ma.fields.String()
+    ledger_closing = ma.fields.String()
+
+
+class MembersEquityOut(ma.Schema):
+    org = ma.fields.String()
+    form = ma.fields.String()
+    title = ma.fields.String()
+    year = ma.fields.Integer()
+    columns = ma.fields.List(ma.fields.Nested(EquityColumnOut))
+    rows = ma.fields.List(ma.fields.Nested(EquityRowOut))
+    ties = ma.fields.Boolean(metadata={"description": "年末余额 equals the ledger, every column."})
+    drawn_from = ma.fields.Nested(DrawnFromOut)
+
+
+def _equity_cells(row: EquityRow, columns: list[str]) -> list[int | None]:
+    """Fen per column in column order; an item row leaves a column without movement blank."""
+    if row.kind in ("increase", "decrease"):
+        return [row.amounts.get(c) for c in columns]
+    return [row.amounts.get(c, 0) for c in columns]
+
+
+def members_equity_print_context(report: fs.MembersEquityReport) -> dict[str, Any]:
+    """What ``templates/pdf/members_equity.html`` shows (fen)."""
+    st = report.statement
+    columns = [c.key for c in st.definition.columns]
+    return {
+        "org": _org_context(report.org),
+        "drawn": drawn_from(report.org),
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "year": report.year,
+        "columns": [{"key": c.key, "name": c.name} for c in st.definition.columns],
+        "rows": [
+            {
+                "name": row.name,
+                "kind": row.kind,
+                "cells": _equity_cells(row, columns),
+                "total_fen": row.total,
+            }
+            for row in st.rows
+        ],
+        "ties": st.ties,
+    }
+
+
+@blp.route("/reports/members-equity")
+@blp.doc(
+    responses=_pdf_doc("成员权益变动表 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
+)
+@blp.arguments(SurplusArgs, location="query")
+@blp.response(200, MembersEquityOut)
+def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """成员权益变动表 (会农社03表) of ``year``: 年初余额, the year's increases and decreases by
+    source, 年末余额, per column (股金, 专项基金, 资本公积, 盈余公积, 未分配盈余) and in total.
+
+    Each cell lists the vouchers it comes from; ``ties`` says whether 年末余额 equals the ledger.
+    Cooperatives only: a village collective's chart has no such form (409).
+    """
+    year = args["year"]
+    report = fs.members_equity(uow(), actor(), org, year)
+    if args["format"] == "pdf":
+        context = members_equity_print_context(report)
+        return _pdf_response("members_equity.html", context, ["members-equity", org, str(year)])
+    st = report.statement
+    return {
+        "org": report.org.code,
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "year": report.year,
+        "columns": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "ledger_closing": format_amount(st.ledger_closing.get(c.key, 0)),
+            }
+            for c in st.definition.columns
+        ],
+        "rows": [
+            {
+                "key": row.key,
+                "name": row.name,
+                "kind": row.kind,
+                "cells": {
+                    c: {"amount": format_amount(fen), "vouchers": row.vouchers.get(c, [])}
+                    for c, fen in row.amounts.items()
+                },
+                "total": format_amount(row.total),
+            }
+            for row in st.rows
+        ],
+        "ties": st.ties,
+        "drawn_from": drawn_from(report.org),
+    }
 
 
 class LedgerArgs(ReportArgs):
