@@ -23,7 +23,15 @@ from coopledger.resources import resource_dir
 from coopledger.services.auth import PasswordHasher, authenticate
 from coopledger.services.statements import verify_statement
 from coopledger.web import strict_json
-from coopledger.web.api import auth, books, distributions, orgs, registers, vouchers
+from coopledger.web.api import (
+    auth,
+    books,
+    distributions,
+    orgs,
+    register_reports,
+    registers,
+    vouchers,
+)
 from coopledger.web.api.common import uow
 from coopledger.web.errors import domain_problem, flatten_messages, problem
 
@@ -134,6 +142,7 @@ def create_app(
         vouchers.blp,
         books.blp,
         registers.blp,
+        register_reports.blp,
         distributions.blp,
     ):
         api.register_blueprint(blueprint)
