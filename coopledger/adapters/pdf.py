@@ -12,6 +12,7 @@ render stops with :class:`NoCJKFontError` rather than print boxes.
 from __future__ import annotations
 
 import functools
+import json
 import mimetypes
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from coopledger.domain.capitals import to_capitals
@@ -115,12 +116,24 @@ def render_html(template_name: str, context: Mapping[str, Any]) -> str:
     return _environment().get_template(template_name).render(context)
 
 
+# Statements and annual reports are archived (domain.md §5.4): PDF/A-3b, the variant that lets a
+# PDF/A carry embedded files, so the figures a person reads travel with it as JSON for a machine.
+ARCHIVE_VARIANT = "pdf/a-3b"
+FIGURES_NAME = "figures.json"
+
+
 def render_pdf(
-    template_name: str, context: Mapping[str, Any], *, fetcher: AssetFetcher | None = None
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    fetcher: AssetFetcher | None = None,
+    figures: Mapping[str, Any] | None = None,
 ) -> bytes:
     """Render ``templates/<template_name>`` with ``context`` to PDF bytes.
 
-    Pass a ``fetcher`` to inspect afterwards what the render tried to load.
+    Pass a ``fetcher`` to inspect afterwards what the render tried to load. Pass ``figures`` (what
+    the document shows, as the API's JSON) for an archival document: the PDF is then PDF/A-3b and
+    embeds them as ``figures.json`` (written by us from data, never from a URL).
 
     :raise NoCJKFontError: no installed font has Chinese glyphs.
     """
@@ -135,7 +148,16 @@ def render_pdf(
         base_url=ASSETS.as_uri() + "/",
         url_fetcher=fetcher or AssetFetcher(),
     )
-    pdf = document.write_pdf()
+    options: dict[str, Any] = {}
+    if figures is not None:
+        embedded = Attachment(
+            string=json.dumps(figures, ensure_ascii=False, indent=1),
+            name=FIGURES_NAME,
+            description="The figures of this document, as JSON",
+            relationship="Data",
+        )
+        options = {"pdf_variant": ARCHIVE_VARIANT, "attachments": [embedded]}
+    pdf = document.write_pdf(**options)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise PdfError("WeasyPrint returned no PDF")
     return pdf

@@ -33,4 +33,5 @@ def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
 
 
 def render_statement(s: Statement, base_url: str) -> bytes:
-    return render_pdf("pdf/statement.html", statement_context(s, base_url))
+    """One statement: PDF/A-3b with its figures embedded as JSON (the archive copy)."""
+    return render_pdf("pdf/statement.html", statement_context(s, base_url), figures=s.figures())

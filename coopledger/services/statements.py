@@ -18,6 +18,7 @@ from fractions import Fraction
 from coopledger.domain.capitals import to_capitals
 from coopledger.domain.errors import NotFound
 from coopledger.domain.members import mask
+from coopledger.domain.money import format_amount
 from coopledger.domain.roles import Actor
 from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
@@ -63,6 +64,48 @@ class Statement:
     def paid_out_fen(self) -> int:
         p = self.line.paid
         return p.settled_fen - p.offset_fen - p.converted_fen
+
+    def figures(self) -> dict[str, object]:
+        """What the statement shows, as data (amounts as decimal strings in yuan): embedded in the
+        PDF as ``figures.json`` so a machine reads exactly what the household reads."""
+        ln, h, paid = self.line, self.holding, self.line.paid
+        shares = (
+            {
+                "capital": format_amount(h.capital),
+                "reserve_share": format_amount(h.reserve_share),
+                "fiscal_share": format_amount(h.fiscal_share),
+                "donation_share": format_amount(h.donation_share),
+                "total": format_amount(h.total),
+            }
+            if h is not None
+            else None
+        )
+        return {
+            "document": "household_dividend_statement",
+            "org": self.org_code,
+            "org_name": self.org_name,
+            "year": self.year,
+            "member": self.member_no,
+            "name": self.member_name,
+            "id_number": self.id_number_masked,
+            "poverty_status": self.poverty_status,
+            "plan": self.plan.id,
+            "transaction_amount": format_amount(ln.transaction_fen),
+            "patronage": format_amount(ln.patronage_fen),
+            "account_share": format_amount(ln.account_share_fen),
+            "shares": shares,
+            "residual": format_amount(self.residual_before_topup_fen),
+            "guarantee_topup": format_amount(ln.topup_fen),
+            "total": format_amount(ln.total_fen),
+            "paid": format_amount(self.paid_out_fen),
+            "offset": format_amount(paid.offset_fen),
+            "converted": format_amount(paid.converted_fen),
+            "unpaid": format_amount(self.unpaid_fen),
+            "verification_code": self.issued.code,
+            "chain_seq": self.issued.chain_seq,
+            "chain_head": self.issued.chain_head,
+            "issued_at": self.issued.issued_at.isoformat(timespec="seconds"),
+        }
 
     def explanation(self) -> list[str]:
         """The amount in plain words, step by step, for the household to check."""

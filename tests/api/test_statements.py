@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 from pypdf import PdfReader
@@ -90,3 +91,24 @@ def test_a_printed_statement_is_checked_against_the_books(books: Books, connecti
     )
     tampered = books.client.get(f"/verify/{code}?format=json").json
     assert tampered["genuine"] is False and tampered["chain_matches"] is False
+
+
+def test_the_statement_is_an_archival_pdf_carrying_its_figures(books: Books) -> None:
+    """PDF/A-3b (domain §5.4 retention) with figures.json: what a machine reads is what the
+    household reads — the same total, unpaid amount and verification code."""
+    plan_paid_in_part(books)
+    document = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    reader = PdfReader(io.BytesIO(document))
+    xmp = reader.xmp_metadata
+    assert xmp is not None and (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B")
+    assert list(reader.attachments) == ["figures.json"]
+    figures = json.loads(reader.attachments["figures.json"][0])
+    words = text_of(document)
+    assert (figures["member"], figures["name"], figures["year"]) == ("1", "王秀英", 2025)
+    assert (figures["total"], figures["paid"], figures["unpaid"]) == (
+        "21500.00",
+        "5000.00",
+        "16500.00",
+    )
+    assert figures["id_number"] == "110105********002X"  # masked there too
+    assert f"核验码{figures['verification_code']}" in words

@@ -130,12 +130,21 @@ def _pdf_doc(description: str) -> dict[int, Any]:
     }
 
 
-def _pdf_response(template: str, context: dict[str, Any], name_parts: list[str]) -> Response:
-    """Render ``templates/pdf/<template>`` and send it inline as ``<name_parts joined by ->.pdf``."""
+def _pdf_response(
+    template: str,
+    context: dict[str, Any],
+    name_parts: list[str],
+    figures: dict[str, Any] | None = None,
+) -> Response:
+    """Render ``templates/pdf/<template>`` and send it inline as ``<name_parts joined by ->.pdf``.
+
+    ``figures`` (the report's JSON) makes it an archival PDF/A-3b carrying them as figures.json:
+    the annual statements are kept for the retention periods of domain.md §5.4.
+    """
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
     from coopledger.adapters.pdf import render_pdf
 
-    pdf = render_pdf(f"pdf/{template}", context)
+    pdf = render_pdf(f"pdf/{template}", context, figures=figures)
     filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
     return Response(
         pdf,
@@ -360,12 +369,13 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     as_of = args["as_of"] or utcnow().date()
     result = fs.balance_sheet(uow(), actor(), org, as_of)
+    body = _statement_json(result)
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{as_of.isoformat()}")
         return _pdf_response(
-            "financial_statement.html", context, ["balance-sheet", org, as_of.isoformat()]
+            "financial_statement.html", context, ["balance-sheet", org, as_of.isoformat()], body
         )
-    return _statement_json(result)
+    return body
 
 
 @blp.route("/reports/surplus")
@@ -381,10 +391,11 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     year = args["year"]
     result = fs.surplus_statement(uow(), actor(), org, year)
+    body = _statement_json(result)
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{year}年度")
-        return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)])
-    return _statement_json(result)
+        return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)], body)
+    return body
 
 
 class EquityCellOut(ma.Schema):
@@ -465,11 +476,8 @@ def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     year = args["year"]
     report = fs.members_equity(uow(), actor(), org, year)
-    if args["format"] == "pdf":
-        context = members_equity_print_context(report)
-        return _pdf_response("members_equity.html", context, ["members-equity", org, str(year)])
     st = report.statement
-    return {
+    body = {
         "org": report.org.code,
         "form": st.definition.form,
         "title": st.definition.title,
@@ -498,6 +506,12 @@ def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         "ties": st.ties,
         "drawn_from": drawn_from(report.org),
     }
+    if args["format"] == "pdf":
+        context = members_equity_print_context(report)
+        return _pdf_response(
+            "members_equity.html", context, ["members-equity", org, str(year)], body
+        )
+    return body
 
 
 class LedgerArgs(ReportArgs):
