@@ -8,7 +8,7 @@ from typing import Any
 
 import segno
 
-from coopledger.adapters.pdf import render_pdf
+from coopledger.adapters.pdf import render_pdf, render_pdf_isolated
 from coopledger.services.statements import STATUS_ZH, Statement
 
 
@@ -32,6 +32,8 @@ def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
     }
 
 
-def render_statement(s: Statement, base_url: str) -> bytes:
-    """One statement: PDF/A-3b with its figures embedded as JSON (the archive copy)."""
-    return render_pdf("pdf/statement.html", statement_context(s, base_url), figures=s.figures())
+def render_statement(s: Statement, base_url: str, *, isolated: bool = False) -> bytes:
+    """One statement: PDF/A-3b with its figures embedded as JSON (the archive copy); ``isolated``
+    renders it in a child process under the render limits (for a web request)."""
+    render = render_pdf_isolated if isolated else render_pdf
+    return render("pdf/statement.html", statement_context(s, base_url), figures=s.figures())

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.adapters.pdf_errors import NoCJKFontError, RenderLimitError
 from coopledger.config import Settings
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import format_amount
@@ -152,6 +153,8 @@ def create_app(
     app.register_error_handler(DomainError, domain_problem)
     app.register_error_handler(OperationalError, _database_busy)
     app.register_error_handler(IntegrityError, _integrity)
+    app.register_error_handler(RenderLimitError, _render_limit)
+    app.register_error_handler(NoCJKFontError, _no_cjk_font)
     app.register_error_handler(Exception, _unexpected)
     app.after_request(_security_headers)
 
@@ -233,6 +236,21 @@ def _database_busy(error: OperationalError) -> Response:
         "the database is busy; try again in a moment",
         headers={"Retry-After": "1"},
     )
+
+
+def _render_limit(error: RenderLimitError) -> Response:
+    log.warning("render stopped: %s", error)
+    return problem(
+        503,
+        "render_timeout",
+        f"{error}; the document was not produced — try a shorter period, or ask for the batch",
+        headers={"Retry-After": "30"},
+    )
+
+
+def _no_cjk_font(error: NoCJKFontError) -> Response:
+    log.error("no CJK font: %s", error)
+    return problem(503, "pdf_unavailable", "PDFs cannot be produced on this server: " + str(error))
 
 
 def _integrity(error: IntegrityError) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from tests.api.test_registers import post_ok
@@ -174,3 +175,17 @@ def test_the_pdf_responses_are_in_the_openapi_document(books: Books) -> None:
         content = operation["responses"]["200"]["content"]
         assert "application/pdf" in content and "application/json" in content
         assert any(p["name"] == "format" for p in operation["parameters"])
+
+
+def test_a_render_past_its_limit_is_503_and_the_next_one_works(
+    books: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coopledger.adapters import pdf
+
+    some_books(books)
+    monkeypatch.setattr(pdf, "RENDER_SECONDS", 0.001)
+    stopped = books.get("acc", f"{TB}&format=pdf")
+    assert stopped.status_code == 503 and stopped.json["code"] == "render_timeout"
+    assert stopped.headers["Retry-After"] == "30"
+    monkeypatch.undo()
+    assert books.get("acc", f"{TB}&format=pdf").status_code == 200

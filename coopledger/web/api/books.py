@@ -142,9 +142,9 @@ def _pdf_response(
     the annual statements are kept for the retention periods of domain.md §5.4.
     """
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
-    from coopledger.adapters.pdf import render_pdf
+    from coopledger.adapters.pdf import render_pdf_isolated
 
-    pdf = render_pdf(f"pdf/{template}", context, figures=figures)
+    pdf = render_pdf_isolated(f"pdf/{template}", context, figures=figures)
     filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
     return Response(
         pdf,

@@ -705,7 +705,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
     """
     acc = share_svc.member_account(uow(), actor(), org, member_no, args["year"])
     if args["format"] == "pdf":
-        from coopledger.adapters.pdf import render_pdf  # loads Pango: PDFs only
+        from coopledger.adapters.pdf import render_pdf_isolated  # loads Pango: PDFs only
 
         organization = org_svc.get_org(uow(), actor(), org)
         member = org_svc.get_member(uow(), actor(), org, member_no)
@@ -715,7 +715,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
             for part in ("member-account", org, member_no, str(acc.year))
         )
         return Response(
-            render_pdf("pdf/member_account.html", context),
+            render_pdf_isolated("pdf/member_account.html", context),
             mimetype="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
@@ -857,7 +857,7 @@ def statement_pdf(org: str, member_no: str, year: int) -> Response:
     from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
 
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    pdf = render_statement(s, request.host_url)
+    pdf = render_statement(s, request.host_url, isolated=True)
     return Response(
         pdf,
         mimetype="application/pdf",
