@@ -20,6 +20,7 @@ import resource
 import shutil
 import subprocess
 from collections.abc import Mapping
+from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -135,12 +136,15 @@ def render_pdf(
     *,
     fetcher: AssetFetcher | None = None,
     figures: Mapping[str, Any] | None = None,
+    created: datetime | None = None,
 ) -> bytes:
     """Render ``templates/<template_name>`` with ``context`` to PDF bytes.
 
     Pass a ``fetcher`` to inspect afterwards what the render tried to load. Pass ``figures`` (what
     the document shows, as the API's JSON) for an archival document: the PDF is then PDF/A-3b and
-    embeds them as ``figures.json`` (written by us from data, never from a URL).
+    embeds them as ``figures.json`` (written by us from data, never from a URL). Pass ``created``
+    (and give the template a ``dcterms.created`` meta of the same time) for a document that is
+    byte for byte the same each time it is rendered from the same data: its SHA-256 is stable.
 
     :raise NoCJKFontError: no installed font has Chinese glyphs.
     """
@@ -162,6 +166,8 @@ def render_pdf(
             name=FIGURES_NAME,
             description="The figures of this document, as JSON",
             relationship="Data",
+            created=created,
+            modified=created,
         )
         options = {"pdf_variant": ARCHIVE_VARIANT, "attachments": [embedded]}
     pdf = document.write_pdf(**options)
@@ -194,13 +200,14 @@ def _render_child(
     template_name: str,
     context: Mapping[str, Any],
     figures: Mapping[str, Any] | None,
+    created: datetime | None,
 ) -> None:
     try:
         size = _address_space()
         if size:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (size + RENDER_EXTRA_MEMORY, hard))
-        conn.send(("ok", render_pdf(template_name, context, figures=figures)))
+        conn.send(("ok", render_pdf(template_name, context, figures=figures, created=created)))
     except MemoryError:
         conn.send(("limit", "the document needs more memory than a render may use"))
     except NoCJKFontError as exc:
@@ -219,6 +226,7 @@ def render_pdf_isolated(
     context: Mapping[str, Any],
     *,
     figures: Mapping[str, Any] | None = None,
+    created: datetime | None = None,
     seconds: float | None = None,
 ) -> bytes:
     """:func:`render_pdf` in a forked child, stopped after ``seconds`` (default
@@ -233,7 +241,9 @@ def render_pdf_isolated(
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
-        target=_render_child, args=(sender, template_name, context, figures), daemon=True
+        target=_render_child,
+        args=(sender, template_name, context, figures, created),
+        daemon=True,
     )
     child.start()
     sender.close()

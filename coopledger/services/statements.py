@@ -9,6 +9,7 @@ whether it still matches the books.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -230,15 +231,34 @@ class Verification:
     chain_head: str
     plan_still_matches: bool
     chain_still_matches: bool
+    documents: tuple[tuple[str, datetime], ...] = ()  # (SHA-256, first issued) of each PDF
+    document_issued: bool | None = None  # the SHA-256 asked about was issued (None: not asked)
 
     @property
     def genuine(self) -> bool:
-        return self.plan_still_matches and self.chain_still_matches
+        return self.plan_still_matches and self.chain_still_matches and self.document_issued in (
+            None,
+            True,
+        )
 
 
-def verify_statement(uow: UnitOfWork, code: str) -> Verification:
+def record_issued_document(
+    uow: UnitOfWork, statement: Statement, document: bytes, *, clock: Clock = utcnow
+) -> str:
+    """Record the SHA-256 of a statement PDF as it is handed out (one transaction), so a copy can
+    be checked later byte for byte; returns the digest. Rendering the same statement from the
+    same books gives the same bytes, so a second download records nothing new."""
+    digest = hashlib.sha256(document).hexdigest()
+    with uow:
+        uow.distributions.record_document(statement.issued.code, digest, len(document), clock())
+        uow.commit()
+    return digest
+
+
+def verify_statement(uow: UnitOfWork, code: str, sha256: str | None = None) -> Verification:
     """Public check of a printed statement by its code (no login): does the plan still give the
-    household the amount printed, and does the ledger still hold the chain head printed?
+    household the amount printed, and does the ledger still hold the chain head printed? With
+    ``sha256`` (of a PDF file someone holds): was exactly that document issued under the code?
 
     :raise NotFound: no statement has this code.
     """
@@ -259,11 +279,11 @@ def verify_statement(uow: UnitOfWork, code: str) -> Verification:
             and line is not None
             and line.total_fen == issued.total_fen
         )
-        chain_ok = issued.chain_seq == 0 or any(
-            v.chain_seq == issued.chain_seq and v.hash == issued.chain_head
-            for v in uow.store.posted_in_chain_order(org_id)
-            if v.chain_seq == issued.chain_seq
+        chain_ok = (
+            issued.chain_seq == 0
+            or uow.store.chain_hash_at(org_id, issued.chain_seq) == issued.chain_head
         )
+        documents = tuple(uow.distributions.documents(issued.code))
     return Verification(
         issued.code,
         org.name,
@@ -275,4 +295,6 @@ def verify_statement(uow: UnitOfWork, code: str) -> Verification:
         issued.chain_head,
         plan_ok,
         chain_ok,
+        documents,
+        None if sha256 is None else sha256.strip().lower() in {d for d, _ in documents},
     )

@@ -164,8 +164,9 @@ def create_app(
 
     @app.get("/verify/<code>")
     def verify(code: str) -> Any:
-        """Public check of a printed household statement by its verification code."""
-        v = verify_statement(uow(), code)
+        """Public check of a printed household statement by its verification code; with
+        ``?sha256=`` (of a PDF file), whether exactly that document was issued under it."""
+        v = verify_statement(uow(), code, request.args.get("sha256"))
         data = {
             "code": v.code,
             "organization": v.org_name,
@@ -178,6 +179,10 @@ def create_app(
             "genuine": v.genuine,
             "plan_matches": v.plan_still_matches,
             "chain_matches": v.chain_still_matches,
+            "documents": [
+                {"sha256": digest, "first_issued_at": at.isoformat()} for digest, at in v.documents
+            ],
+            "document_issued": v.document_issued,
         }
         if (
             request.accept_mimetypes.best == "application/json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from typing import Any
@@ -112,3 +113,30 @@ def test_the_statement_is_an_archival_pdf_carrying_its_figures(books: Books) -> 
     )
     assert figures["id_number"] == "110105********002X"  # masked there too
     assert f"核验码{figures['verification_code']}" in words
+
+
+def test_each_issued_document_is_recorded_and_checkable_by_its_sha256(books: Books) -> None:
+    plan = plan_paid_in_part(books)
+    first = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    again = books.get("aud", f"{ORG}/members/1/statements/2025.pdf").data
+    assert again == first  # the same books give the same document, byte for byte
+    code = text_of(first).split("核验码")[1][:16]
+    digest = hashlib.sha256(first).hexdigest()
+    checked = books.client.get(f"/verify/{code}?format=json&sha256={digest}").json
+    assert [d["sha256"] for d in checked["documents"]] == [digest]
+    assert checked["document_issued"] is True and checked["genuine"] is True
+    # a further payment changes what the statement says: a second document, both on record
+    paid = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "1", "amount": "1000.00", "date": "2026-02-02", "method": "bank"},
+    )
+    review_and_post(books, paid.json["vouchers"][0]["id"])
+    later = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    assert later != first and "15,500.00" in text_of(later)
+    documents = books.client.get(f"/verify/{code}?format=json").json["documents"]
+    assert [d["sha256"] for d in documents] == [digest, hashlib.sha256(later).hexdigest()]
+    forged = books.client.get(f"/verify/{code}?format=json&sha256={'0' * 64}").json
+    assert forged["document_issued"] is False and forged["genuine"] is False
+    page = books.client.get(f"/verify/{code}?sha256={'0' * 64}").get_data(as_text=True)
+    assert "不是以此核验码开具的" in page

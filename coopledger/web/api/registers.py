@@ -858,6 +858,7 @@ def statement_pdf(org: str, member_no: str, year: int) -> Response:
 
     s = statements.household_statement(uow(), actor(), org, member_no, year)
     pdf = render_statement(s, request.host_url, isolated=True)
+    statements.record_issued_document(uow(), s, pdf)
     return Response(
         pdf,
         mimetype="application/pdf",
