@@ -22,7 +22,7 @@ from coopledger.services import shares as share_svc
 from coopledger.services import statements
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, ShareEvent
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
 from coopledger.web.api.fields import Money, Quantity, Text
 from coopledger.web.api.vouchers import VoucherOut, present
 
@@ -628,6 +628,7 @@ class MemberAccountOut(ma.Schema):
     transactions = ma.fields.List(ma.fields.Dict())
     patronage_refund = ma.fields.String()
     residual_distribution = ma.fields.String()
+    drawn_from = ma.fields.Nested(DrawnFromOut, allow_none=True)
 
 
 def _account_columns(h: share_svc.Holding | None) -> dict[str, int]:
@@ -684,6 +685,7 @@ def member_account_context(
         "patronage_refund": acc.patronage_refund,
         "residual_distribution": acc.residual_distribution,
         "distributed_total": acc.patronage_refund + acc.residual_distribution,
+        "drawn": drawn_from(acc.org) if acc.org is not None else None,
     }
 
 
@@ -732,6 +734,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
         ],
         "patronage_refund": format_amount(acc.patronage_refund),
         "residual_distribution": format_amount(acc.residual_distribution),
+        "drawn_from": drawn_from(acc.org) if acc.org is not None else None,
     }
 
 
