@@ -17,7 +17,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from coopledger.domain.capitals import to_capitals
-from coopledger.domain.errors import NotFound
+from coopledger.domain.errors import InvalidState, NotFound
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount
 from coopledger.domain.roles import Actor
@@ -174,17 +174,23 @@ def household_statement(
 ) -> Statement:
     """The statement of one household for one year (a household user: its own only).
 
-    :raise NotFound: unknown or unseen organization or member; no posted plan for the year, or
-        the member is not in it.
+    :raise NotFound: unknown or unseen organization or member; the member is not in the plan.
+    :raise InvalidState: the year has no approved and posted distribution plan (409).
     """
     with uow:
         store, dist = uow.store, uow.distributions
         org, member = member_for(store, actor, org_code, member_no)
         plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
         plan = dist.plan(org.id, plan_id) if plan_id is not None else None
-        line = next((ln for ln in plan.lines if ln.member_id == member.id), None) if plan else None
-        if plan is None or line is None:
-            raise NotFound(f"no posted distribution for member {member_no} in {year}")
+        if plan is None:
+            raise InvalidState(
+                f"{year} has no approved and posted distribution plan; statements are issued "
+                "once the plan is posted",
+                code="no_posted_plan",
+            )
+        line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
+        if line is None:
+            raise NotFound(f"member {member_no} has no share in the {year} distribution")
         register = holdings_as_of(uow, org, date(year, 12, 31))
         holding = next((h for h in register.holdings if h.member_no == member_no), None)
         issued = dist.issued_statement(plan.id, member.id)

@@ -68,7 +68,16 @@ def test_nobody_else_reads_it(books: Books) -> None:
     plan_paid_in_part(books)
     assert books.get("hh1", f"{ORG}/members/2/statements/2025.pdf").status_code == 404
     assert books.get("other-acc", f"{ORG}/members/1/statements/2025.pdf").status_code == 404
-    assert books.get("aud", f"{ORG}/members/1/statements/2024.pdf").status_code == 404
+    no_plan = books.get("aud", f"{ORG}/members/1/statements/2024.pdf")
+    assert no_plan.status_code == 409 and no_plan.json["code"] == "no_posted_plan"
+    assert "2024" in no_plan.json["detail"]
+    assert (
+        books.post("acc", f"{ORG}/members", {"member_no": "9", "name": "新户"}).status_code == 201
+    )
+    outside = books.get("aud", f"{ORG}/members/9/statements/2025.pdf")
+    assert (
+        outside.status_code == 404 and "no share in the 2025 distribution" in outside.json["detail"]
+    )
     assert books.client.get(f"{ORG}/members/1/statements/2025.pdf").status_code == 401
 
 
