@@ -86,8 +86,9 @@ def _sum_prefix(nets: dict[str, int], prefix: str) -> int:
 
 def asset_register(uow: UnitOfWork, actor: Actor, org_code: str) -> AssetRegister:
     """固定资产登记簿 today: every card with cost, accumulated depreciation (older books' plus the
-    posted charges), net value and funding; totals by class and for poverty-alleviation assets;
-    the ledger's 固定资产 and 累计折旧 beside them."""
+    posted charges), net value and funding; totals by class and for poverty-alleviation assets
+    still held (a disposed asset is listed, not totalled); the ledger's 固定资产 and 累计折旧
+    beside them."""
     as_of = utcnow().date()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
@@ -96,16 +97,19 @@ def asset_register(uow: UnitOfWork, actor: Actor, org_code: str) -> AssetRegiste
         nets = _ledger_nets(uow, org, as_of)
     lines = [AssetLine(r, accumulated(r)) for r in records]
     lines.sort(key=lambda ln: ln.record.asset.asset_no)
+    # the totals are of the assets still held: a disposed asset is listed, with its date, but
+    # its disposal voucher has taken it out of 固定资产 and 累计折旧
+    held = [ln for ln in lines if ln.record.asset.disposed_on is None]
     grouped: dict[AssetClass, list[AssetLine]] = defaultdict(list)
-    for line in lines:
+    for line in held:
         grouped[line.record.asset.asset_class].append(line)
     return AssetRegister(
         org,
         as_of,
         lines,
         {cls: _totals(grouped[cls]) for cls in AssetClass if grouped[cls]},
-        _totals([ln for ln in lines if ln.record.asset.poverty_project]),
-        _totals(lines),
+        _totals([ln for ln in held if ln.record.asset.poverty_project]),
+        _totals(held),
         _sum_prefix(nets, chart.role("fixed_assets")),
         -_sum_prefix(nets, chart.role("accumulated_depreciation")),
     )

@@ -1,4 +1,4 @@
-"""issued documents: the SHA-256 of every distinct statement PDF handed out
+"""issued documents (the SHA-256 of every distinct statement PDF handed out); asset disposal vouchers
 
 Revision ID: 0011
 Revises: 0010
@@ -29,7 +29,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_document')),
     sa.UniqueConstraint('statement_id', 'sha256', name=op.f('uq_issued_document_statement_id_sha256'))
     )
+    with op.batch_alter_table('asset', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('disposal_voucher_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_asset_disposal_voucher_id_voucher'), 'voucher', ['disposal_voucher_id'], ['id'], ondelete='RESTRICT')
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('asset', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_asset_disposal_voucher_id_voucher'), type_='foreignkey')
+        batch_op.drop_column('disposal_voucher_id')
     op.drop_table('issued_document')

@@ -349,6 +349,10 @@ class AssetRow(Base):
     acquisition_voucher_id: Mapped[int | None] = mapped_column(
         ForeignKey("voucher.id", ondelete="RESTRICT")
     )
+    # the disposal voucher (固定资产清理), prepared when the disposal is recorded
+    disposal_voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher.id", ondelete="RESTRICT")
+    )
     created_at: Mapped[datetime] = mapped_column()
     __table_args__ = (
         UniqueConstraint("org_id", "asset_no"),

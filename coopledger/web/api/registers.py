@@ -288,6 +288,7 @@ def present_asset(record: AssetRecord, prepared: Any = None) -> dict[str, Any]:
         ],
         "vouchers": {
             "acquisition": record.acquisition_voucher_id,
+            "disposal": record.disposal_voucher_id,
             "depreciation": sorted({c.voucher_id for c in record.charges.values()}),
             "prepared": present(prepared) if prepared is not None else None,
         },
@@ -340,16 +341,31 @@ def get_asset(org: str, asset_no: str) -> dict[str, Any]:
     return present_asset(svc.get_asset(uow(), actor(), org, asset_no))
 
 
-class DateIn(ma.Schema):
+class DisposeIn(ma.Schema):
     date = ma.fields.Date(required=True)
+    proceeds = Money(load_default=0, metadata={"description": "What the asset fetched (yuan)."})
+    receive_account = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Default: the bank."}
+    )
 
 
 @blp.route("/assets/<asset_no>/dispose", methods=["POST"])
-@blp.arguments(DateIn)
+@blp.arguments(DisposeIn)
 @blp.response(200, AssetOut)
 def dispose(data: dict[str, Any], org: str, asset_no: str) -> dict[str, Any]:
-    """Record the disposal: charged in its month, never after."""
-    return present_asset(svc.dispose_asset(uow(), actor(), org, asset_no, data["date"]))
+    """Record the disposal and prepare its voucher (固定资产清理: cost and accumulated
+    depreciation out, proceeds in, the difference to 其他收入 / 其他支出). The asset is charged
+    in its month of disposal, never after; its depreciation and acquisition must be posted."""
+    record = svc.dispose_asset(
+        uow(),
+        actor(),
+        org,
+        asset_no,
+        data["date"],
+        proceeds_fen=data["proceeds"],
+        receive_account=data["receive_account"],
+    )
+    return present_asset(record)
 
 
 class UsageIn(ma.Schema):
