@@ -12,10 +12,16 @@ render stops with :class:`NoCJKFontError` rather than print boxes.
 from __future__ import annotations
 
 import functools
+import json
 import mimetypes
+import multiprocessing
+import os
+import resource
 import shutil
 import subprocess
 from collections.abc import Mapping
+from datetime import datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,22 +29,25 @@ from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from coopledger.adapters.pdf_errors import NoCJKFontError, PdfError, RenderLimitError
 from coopledger.domain.capitals import to_capitals
 from coopledger.resources import resource_dir
 
+__all__ = [
+    "AssetFetcher",
+    "NoCJKFontError",
+    "PdfError",
+    "RenderLimitError",
+    "render_html",
+    "render_pdf",
+    "render_pdf_isolated",
+]
+
 TEMPLATES = resource_dir("templates")
 ASSETS = (TEMPLATES / "pdf").resolve()
-
-
-class PdfError(RuntimeError):
-    """The document could not be rendered."""
-
-
-class NoCJKFontError(PdfError):
-    """No installed font has Chinese glyphs: the PDF would show boxes."""
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -132,12 +141,27 @@ def render_html(template_name: str, context: Mapping[str, Any]) -> str:
     return _environment().get_template(template_name).render(context)
 
 
+# Statements and annual reports are archived (domain.md §5.4): PDF/A-3b, the variant that lets a
+# PDF/A carry embedded files, so the figures a person reads travel with it as JSON for a machine.
+ARCHIVE_VARIANT = "pdf/a-3b"
+FIGURES_NAME = "figures.json"
+
+
 def render_pdf(
-    template_name: str, context: Mapping[str, Any], *, fetcher: AssetFetcher | None = None
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    fetcher: AssetFetcher | None = None,
+    figures: Mapping[str, Any] | None = None,
+    created: datetime | None = None,
 ) -> bytes:
     """Render ``templates/<template_name>`` with ``context`` to PDF bytes.
 
-    Pass a ``fetcher`` to inspect afterwards what the render tried to load.
+    Pass a ``fetcher`` to inspect afterwards what the render tried to load. Pass ``figures`` (what
+    the document shows, as the API's JSON) for an archival document: the PDF is then PDF/A-3b and
+    embeds them as ``figures.json`` (written by us from data, never from a URL). Pass ``created``
+    (and give the template a ``dcterms.created`` meta of the same time) for a document that is
+    byte for byte the same each time it is rendered from the same data: its SHA-256 is stable.
 
     :raise NoCJKFontError: no installed font has Chinese glyphs.
     """
@@ -152,7 +176,110 @@ def render_pdf(
         base_url=ASSETS.as_uri() + "/",
         url_fetcher=fetcher or AssetFetcher(),
     )
-    pdf = document.write_pdf(font_config=_font_config())
+    options: dict[str, Any] = {}
+    if figures is not None:
+        embedded = Attachment(
+            string=json.dumps(figures, ensure_ascii=False, indent=1),
+            name=FIGURES_NAME,
+            description="The figures of this document, as JSON",
+            relationship="Data",
+            created=created,
+            modified=created,
+        )
+        options = {"pdf_variant": ARCHIVE_VARIANT, "attachments": [embedded]}
+    pdf = document.write_pdf(font_config=_font_config(), **options)
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise PdfError("WeasyPrint returned no PDF")
     return pdf
+
+
+# Render isolation (reliability.md R2): a document rendered for a web request runs in a forked
+# child with a wall-clock limit and an address-space limit, so a hostile or huge document costs
+# one child, never the web worker. Batch rendering (already in worker processes) calls
+# ``render_pdf`` directly.
+RENDER_SECONDS = 30.0
+RENDER_EXTRA_MEMORY = 512 * 1024 * 1024
+
+
+def _address_space() -> int:
+    """This process's virtual size (bytes), from /proc; 0 where there is no /proc."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _render_child(
+    conn: Connection,
+    template_name: str,
+    context: Mapping[str, Any],
+    figures: Mapping[str, Any] | None,
+    created: datetime | None,
+) -> None:
+    try:
+        size = _address_space()
+        if size:
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(resource.RLIMIT_AS, (size + RENDER_EXTRA_MEMORY, hard))
+        conn.send(("ok", render_pdf(template_name, context, figures=figures, created=created)))
+    except MemoryError:
+        conn.send(("limit", "the document needs more memory than a render may use"))
+    except NoCJKFontError as exc:
+        conn.send(("nocjk", str(exc)))
+    except Exception as exc:  # reported to the parent, which raises it as a PdfError
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+        # leave without running the parent's exit handlers or finalizers (database connections
+        # inherited by the fork must not be closed from here)
+        os._exit(0)
+
+
+def render_pdf_isolated(
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    figures: Mapping[str, Any] | None = None,
+    created: datetime | None = None,
+    seconds: float | None = None,
+) -> bytes:
+    """:func:`render_pdf` in a forked child, stopped after ``seconds`` (default
+    :data:`RENDER_SECONDS`) or when it needs more than :data:`RENDER_EXTRA_MEMORY` beyond what
+    the parent already maps.
+
+    :raise RenderLimitError: the limit was reached (the web answers 503 ``render_timeout``).
+    :raise NoCJKFontError: no installed font has Chinese glyphs.
+    :raise PdfError: the render failed otherwise.
+    """
+    limit = RENDER_SECONDS if seconds is None else seconds
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_render_child,
+        args=(sender, template_name, context, figures, created),
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(limit):
+            raise RenderLimitError(f"the document took longer than {limit:g} s to render")
+        try:
+            kind, payload = receiver.recv()
+        except EOFError as exc:  # killed: the memory limit, or a crash in the renderer
+            raise RenderLimitError("the render stopped before finishing the document") from exc
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if kind == "ok":
+        return payload  # type: ignore[no-any-return]
+    if kind == "limit":
+        raise RenderLimitError(payload)
+    if kind == "nocjk":
+        raise NoCJKFontError(payload)
+    raise PdfError(payload)

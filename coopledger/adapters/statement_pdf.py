@@ -8,7 +8,7 @@ from typing import Any
 
 import segno
 
-from coopledger.adapters.pdf import render_pdf
+from coopledger.adapters.pdf import render_pdf, render_pdf_isolated
 from coopledger.services.statements import STATUS_ZH, Statement
 
 
@@ -27,10 +27,19 @@ def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
         "unpaid": s.unpaid_fen,
         "explanation": s.explanation(),
         "issued_on": s.issued.issued_at.date().isoformat(),
+        "created": s.issued.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "verify_url": verify_url,
         "qr": segno.make(verify_url, error="m").svg_data_uri(scale=4),
     }
 
 
-def render_statement(s: Statement, base_url: str) -> bytes:
-    return render_pdf("pdf/statement.html", statement_context(s, base_url))
+def render_statement(s: Statement, base_url: str, *, isolated: bool = False) -> bytes:
+    """One statement: PDF/A-3b with its figures embedded as JSON (the archive copy); ``isolated``
+    renders it in a child process under the render limits (for a web request)."""
+    render = render_pdf_isolated if isolated else render_pdf
+    return render(
+        "pdf/statement.html",
+        statement_context(s, base_url),
+        figures=s.figures(),
+        created=s.issued.issued_at,
+    )

@@ -9,11 +9,13 @@ parent's and inherits its category, side and subledger. Only leaves are postable
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 
 from coopledger.domain.errors import field_error
 
@@ -90,8 +92,10 @@ class Chart:
         return code
 
 
+@functools.cache
 def load_chart(chart_id: str) -> Chart:
-    """Read a statutory chart from its data file; parents are marked not postable.
+    """Read a statutory chart from its data file (once per process: a Chart is immutable);
+    parents are marked not postable.
 
     :raise ValidationFailed: ``chart`` is not one of :data:`CHARTS`.
     """
@@ -124,7 +128,7 @@ def load_chart(chart_id: str) -> Chart:
         undistributed_account=head["undistributed_account"],
         appropriation_account=head["appropriation_account"],
         accounts=accounts,
-        roles=dict(head.get("roles", {})),
+        roles=MappingProxyType(dict(head.get("roles", {}))),
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from coopledger.domain.errors import ValidationFailed
+from coopledger.domain.errors import ValidationFailed, field_error
 from coopledger.domain.money import round_half_up
 from coopledger.domain.periods import Period
 
@@ -184,3 +184,48 @@ def charges_due(
 def accumulated(asset: FixedAsset, charged_fen: int) -> int:
     """Accumulated depreciation: what older books charged plus what this system posted."""
     return asset.opening_accumulated_fen + charged_fen
+
+
+@dataclass(frozen=True, slots=True)
+class DisposalAccounts:
+    """The chart's accounts a disposal voucher uses (its ``roles``)."""
+
+    fixed_assets: str  # 固定资产
+    accumulated_depreciation: str  # 累计折旧
+    disposal: str  # 固定资产清理
+    other_income: str  # 其他收入: a gain on disposal
+    other_expenses: str  # 其他支出: a loss on disposal
+
+
+def disposal_lines(
+    asset: FixedAsset,
+    accumulated_fen: int,
+    proceeds_fen: int,
+    receive_account: str,
+    accounts: DisposalAccounts,
+) -> tuple[tuple[str, bool, int], ...]:
+    """The lines of the disposal voucher (固定资产清理), as (account, is_debit, fen), none zero:
+
+    - the net value into 清理: Dr 清理 (cost − accumulated), Dr 累计折旧, Cr 固定资产 (cost);
+    - what it fetched: Dr ``receive_account``, Cr 清理;
+    - 清理 closed to the result: a gain Cr 其他收入, a loss Dr 其他支出.
+
+    清理 nets to zero, so the asset leaves the books in one voucher. The 专项基金 a fund formed
+    with it stays (domain.md: 专项基金 is never released to income).
+    """
+    if proceeds_fen < 0:
+        raise field_error("proceeds", "must not be negative")
+    net = asset.cost_fen - accumulated_fen
+    result = proceeds_fen - net
+    lines = [
+        (accounts.disposal, True, net),
+        (accounts.accumulated_depreciation, True, accumulated_fen),
+        (accounts.fixed_assets, False, asset.cost_fen),
+        (receive_account, True, proceeds_fen),
+        (accounts.disposal, False, proceeds_fen),
+    ]
+    if result > 0:
+        lines += [(accounts.disposal, True, result), (accounts.other_income, False, result)]
+    elif result < 0:
+        lines += [(accounts.other_expenses, True, -result), (accounts.disposal, False, -result)]
+    return tuple(line for line in lines if line[2] > 0)

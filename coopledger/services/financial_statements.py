@@ -1,5 +1,5 @@
 """The statutory statements of one organization: 资产负债表 and 盈余及盈余分配表 (village:
-收益及收益分配表), each with its comparison column.
+收益及收益分配表), each with its comparison column, and the cooperatives' 成员权益变动表.
 
 The line definitions are data (``reports/balance_sheet.toml``, ``reports/surplus.toml``, one
 table per chart); the fold is ``domain.statements``. This module only gathers the balances:
@@ -11,13 +11,18 @@ the year.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from coopledger.domain.accounts import load_chart
+from coopledger.domain.equity import EquityDef, EquityStatement, PostedVoucher
+from coopledger.domain.equity import members_equity as fold_members_equity
+from coopledger.domain.equity import parse_definitions as parse_equity_definitions
 from coopledger.domain.errors import InvalidState, field_error
 from coopledger.domain.ledger import Dr, VoucherKind
+from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.reporting import Turnover
 from coopledger.domain.roles import Action, Actor
 from coopledger.domain.statements import (
@@ -171,3 +176,68 @@ def surplus_statement(
         current = _year_balances(uow, org, year)
         prior = _year_balances(uow, org, year - 1)
     return FinancialStatement(org, statement(definition, current, prior), year=year)
+
+
+@cache
+def equity_definitions() -> dict[str, EquityDef]:
+    """``reports/members_equity.toml``, read once."""
+    text = (resource_dir("reports") / "members_equity.toml").read_text("utf-8")
+    return parse_equity_definitions(text)
+
+
+@dataclass(frozen=True, slots=True)
+class MembersEquityReport:
+    org: Org
+    year: int
+    statement: EquityStatement
+
+
+def members_equity(uow: UnitOfWork, actor: Actor, org_code: str, year: int) -> MembersEquityReport:
+    """成员权益变动表 (会农社03表) of ``year``: opening balances, the year's increases and
+    decreases by source (each traced to its vouchers), closing balances checked against the ledger.
+
+    :raise ValidationFailed: ``year`` out of range.
+    :raise InvalidState: the organization's chart has no definition of this form (it is the
+        cooperatives' form; village collectives have none).
+    """
+    if not 2000 <= year <= 2999:
+        raise field_error("year", "must be a year such as 2026")
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        definition = equity_definitions().get(org.chart)
+        if definition is None:
+            raise InvalidState(
+                f"no statement of changes in members' equity is defined for the chart {org.chart!r}",
+                code="no_statement_definition",
+            )
+        turnovers = uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31))
+        opening: dict[str, int] = defaultdict(int)
+        closing: dict[str, int] = defaultdict(int)
+        for t in turnovers:
+            column = definition.column_of(t.account)
+            if column is not None:
+                opening[column] -= t.opening_net
+                closing[column] -= t.opening_net + t.debit - t.credit
+        fund_sources = {f.code: f.source for f in uow.store.funds(org.id)}
+        posted: list[PostedVoucher] = []
+        prefixes = {a[0] for c in definition.columns for a in c.accounts}
+        seen: set[int] = set()
+        for prefix in sorted(prefixes):
+            after = 0
+            while True:
+                flt = VoucherFilter(status="posted", year=year, account=prefix)
+                page = uow.store.vouchers(org.id, flt, 500, after)
+                for v in page:
+                    if v.id in seen or v.number is None:
+                        continue
+                    seen.add(v.id)
+                    number = voucher_number(Period(v.booked_on.year, v.booked_on.month), v.number)
+                    posted.append(
+                        PostedVoucher(number, v.lines, reversal=v.kind == VoucherKind.REVERSAL)
+                    )
+                if len(page) < 500:
+                    break
+                after = page[-1].id
+    posted.sort(key=lambda p: p.number)
+    result = fold_members_equity(definition, opening, posted, fund_sources, closing)
+    return MembersEquityReport(org, year, result)

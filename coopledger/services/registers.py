@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from coopledger.domain.accounts import Chart, Subledger, load_chart
-from coopledger.domain.assets import AssetUse, FixedAsset, charges_due, validate_asset
+from coopledger.domain.assets import (
+    AssetUse,
+    DisposalAccounts,
+    FixedAsset,
+    charges_due,
+    disposal_lines,
+    validate_asset,
+)
 from coopledger.domain.errors import (
     Duplicate,
     NotFound,
@@ -283,17 +290,33 @@ def get_asset(uow: UnitOfWork, actor: Actor, org_code: str, asset_no: str) -> As
 
 
 def dispose_asset(
-    uow: UnitOfWork, actor: Actor, org_code: str, asset_no: str, on: date
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    asset_no: str,
+    on: date,
+    *,
+    proceeds_fen: int = 0,
+    receive_account: str | None = None,
+    clock: Clock = utcnow,
 ) -> AssetRecord:
-    """Record the disposal date: the asset is still charged in that month, never after.
+    """Record the disposal and prepare its voucher (固定资产清理): the asset leaves 固定资产 and
+    累计折旧, what it fetched comes in, the difference goes to 其他收入 or 其他支出. It is still
+    charged in the month of disposal, never after; the voucher is reviewed and posted like any.
 
-    :raise ValidationFailed: before acquisition, or a month already charged after it.
+    :raise ValidationFailed: before acquisition; a month already charged after it; depreciation
+        or the acquisition not yet posted (the voucher would not match the ledger); already
+        disposed; a negative or unreceivable amount.
+    :raise PeriodClosed: the disposal date lies in a closed month.
     """
     with uow:
-        org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
         record = uow.registers.asset(org.id, asset_no)
         if record is None:
             raise NotFound(f"asset {asset_no!r} not found")
+        if record.asset.disposed_on is not None:
+            raise field_error("date", f"the asset was disposed of on {record.asset.disposed_on}")
         if on < record.asset.acquired_on:
             raise field_error("date", "must not be before the acquisition")
         later = [p for p in record.charges if p > Period.of(on)]
@@ -302,7 +325,39 @@ def dispose_asset(
                 "date",
                 f"{max(later)} has been charged already; delete that depreciation draft first",
             )
-        uow.registers.set_disposed(record.id, on)
+        if any(not c.posted for c in record.charges.values()):
+            raise field_error(
+                "date", "post (or delete) the depreciation vouchers prepared for this asset first"
+            )
+        if record.acquisition_voucher_id is not None:
+            acquisition = store.voucher(org.id, record.acquisition_voucher_id)
+            if acquisition is None or acquisition.status != "posted":
+                raise field_error("date", "post the acquisition voucher of this asset first")
+        chart = load_chart(org.chart)
+        lines = disposal_lines(
+            record.asset,
+            accumulated(record),
+            proceeds_fen,
+            receive_account or chart.role("bank"),
+            DisposalAccounts(
+                chart.role("fixed_assets"),
+                chart.role("accumulated_depreciation"),
+                chart.role("disposal"),
+                chart.role("other_income"),
+                chart.role("other_expenses"),
+            ),
+        )
+        memo = f"处置固定资产 {record.asset.asset_no} {record.asset.name}"[:200]
+        draft = VoucherDraft(
+            on,
+            memo,
+            tuple(
+                Line(a, Dr.DEBIT if debit else Dr.CREDIT, fen, memo=memo) for a, debit, fen in lines
+            ),
+            attachments=1,
+        )
+        voucher = prepare(store, org, actor, draft, clock())
+        uow.registers.set_disposed(record.id, on, voucher.id)
         updated = uow.registers.asset(org.id, asset_no)
         assert updated is not None
         audit_log.record(

@@ -14,12 +14,23 @@ from coopledger.domain.errors import field_error
 from coopledger.domain.reporting import LedgerRow, TrialBalance, running_balance, trial_balance
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
-from coopledger.services.ports import UnitOfWork
+from coopledger.services.ports import Org, UnitOfWork
 
 
-def trial_balance_report(
+@dataclass(frozen=True, slots=True)
+class TrialBalanceReport:
+    """The trial balance with the organization as read in the same transaction: its chain head
+    (``org.chain_seq``, ``org.chain_head``) is the state of the books the figures come from."""
+
+    org: Org
+    start: date
+    end: date
+    tb: TrialBalance
+
+
+def trial_balance_of(
     uow: UnitOfWork, actor: Actor, org_code: str, start: date, end: date
-) -> TrialBalance:
+) -> TrialBalanceReport:
     """科目余额表 for ``start``..``end`` inclusive. :raise ValidationFailed: ``from`` after ``to``."""
     if start > end:
         raise field_error("from", "must not be after 'to'")
@@ -28,7 +39,14 @@ def trial_balance_report(
         org = org_for(store, actor, org_code, Action.READ_BOOKS)
         accounts = store.accounts(org.id)
         turnovers = store.turnovers(org.id, start, end)
-    return trial_balance(list(accounts.values()), turnovers)
+    return TrialBalanceReport(org, start, end, trial_balance(list(accounts.values()), turnovers))
+
+
+def trial_balance_report(
+    uow: UnitOfWork, actor: Actor, org_code: str, start: date, end: date
+) -> TrialBalance:
+    """科目余额表 for ``start``..``end`` inclusive (the figures only; see :func:`trial_balance_of`)."""
+    return trial_balance_of(uow, actor, org_code, start, end).tb
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +57,7 @@ class Ledger:
     end: date
     opening_net: int
     rows: list[LedgerRow]
+    org: Org  # as read with the lines: its chain head is the state the ledger was drawn from
 
     @property
     def closing_net(self) -> int:
@@ -75,4 +94,5 @@ def ledger_report(
             member_id = ids[member_no]
         codes = [code for code in accounts if code.startswith(account_code)]
         opening, entries = store.ledger_entries(org.id, codes, member_id, start, end)
-    return Ledger(account, member_no, start, end, opening, running_balance(opening, entries))
+    rows = running_balance(opening, entries)
+    return Ledger(account, member_no, start, end, opening, rows, org)

@@ -440,6 +440,7 @@ class MemberAccount:
     transactions: list[tuple[str, str, int, int]]  # product, unit, quantity (thousandths), fen
     patronage_refund: int
     residual_distribution: int
+    org: Org | None = None  # as read with the figures: its chain head is what they come from
 
 
 def member_account(
@@ -486,6 +487,7 @@ def member_account(
         transactions,
         refund,
         residual,
+        org,
     )
 
 

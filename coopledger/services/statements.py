@@ -9,6 +9,7 @@ whether it still matches the books.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +17,9 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from coopledger.domain.capitals import to_capitals
-from coopledger.domain.errors import NotFound
+from coopledger.domain.errors import InvalidState, NotFound
 from coopledger.domain.members import mask
+from coopledger.domain.money import format_amount
 from coopledger.domain.roles import Actor
 from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
@@ -63,6 +65,48 @@ class Statement:
     def paid_out_fen(self) -> int:
         p = self.line.paid
         return p.settled_fen - p.offset_fen - p.converted_fen
+
+    def figures(self) -> dict[str, object]:
+        """What the statement shows, as data (amounts as decimal strings in yuan): embedded in the
+        PDF as ``figures.json`` so a machine reads exactly what the household reads."""
+        ln, h, paid = self.line, self.holding, self.line.paid
+        shares = (
+            {
+                "capital": format_amount(h.capital),
+                "reserve_share": format_amount(h.reserve_share),
+                "fiscal_share": format_amount(h.fiscal_share),
+                "donation_share": format_amount(h.donation_share),
+                "total": format_amount(h.total),
+            }
+            if h is not None
+            else None
+        )
+        return {
+            "document": "household_dividend_statement",
+            "org": self.org_code,
+            "org_name": self.org_name,
+            "year": self.year,
+            "member": self.member_no,
+            "name": self.member_name,
+            "id_number": self.id_number_masked,
+            "poverty_status": self.poverty_status,
+            "plan": self.plan.id,
+            "transaction_amount": format_amount(ln.transaction_fen),
+            "patronage": format_amount(ln.patronage_fen),
+            "account_share": format_amount(ln.account_share_fen),
+            "shares": shares,
+            "residual": format_amount(self.residual_before_topup_fen),
+            "guarantee_topup": format_amount(ln.topup_fen),
+            "total": format_amount(ln.total_fen),
+            "paid": format_amount(self.paid_out_fen),
+            "offset": format_amount(paid.offset_fen),
+            "converted": format_amount(paid.converted_fen),
+            "unpaid": format_amount(self.unpaid_fen),
+            "verification_code": self.issued.code,
+            "chain_seq": self.issued.chain_seq,
+            "chain_head": self.issued.chain_head,
+            "issued_at": self.issued.issued_at.isoformat(timespec="seconds"),
+        }
 
     def explanation(self) -> list[str]:
         """The amount in plain words, step by step, for the household to check."""
@@ -130,17 +174,23 @@ def household_statement(
 ) -> Statement:
     """The statement of one household for one year (a household user: its own only).
 
-    :raise NotFound: unknown or unseen organization or member; no posted plan for the year, or
-        the member is not in it.
+    :raise NotFound: unknown or unseen organization or member; the member is not in the plan.
+    :raise InvalidState: the year has no approved and posted distribution plan (409).
     """
     with uow:
         store, dist = uow.store, uow.distributions
         org, member = member_for(store, actor, org_code, member_no)
         plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
         plan = dist.plan(org.id, plan_id) if plan_id is not None else None
-        line = next((ln for ln in plan.lines if ln.member_id == member.id), None) if plan else None
-        if plan is None or line is None:
-            raise NotFound(f"no posted distribution for member {member_no} in {year}")
+        if plan is None:
+            raise InvalidState(
+                f"{year} has no approved and posted distribution plan; statements are issued "
+                "once the plan is posted",
+                code="no_posted_plan",
+            )
+        line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
+        if line is None:
+            raise NotFound(f"member {member_no} has no share in the {year} distribution")
         register = holdings_as_of(uow, org, date(year, 12, 31))
         holding = next((h for h in register.holdings if h.member_no == member_no), None)
         issued = dist.issued_statement(plan.id, member.id)
@@ -187,15 +237,39 @@ class Verification:
     chain_head: str
     plan_still_matches: bool
     chain_still_matches: bool
+    documents: tuple[tuple[str, datetime], ...] = ()  # (SHA-256, first issued) of each PDF
+    document_issued: bool | None = None  # the SHA-256 asked about was issued (None: not asked)
 
     @property
     def genuine(self) -> bool:
-        return self.plan_still_matches and self.chain_still_matches
+        return (
+            self.plan_still_matches
+            and self.chain_still_matches
+            and self.document_issued
+            in (
+                None,
+                True,
+            )
+        )
 
 
-def verify_statement(uow: UnitOfWork, code: str) -> Verification:
+def record_issued_document(
+    uow: UnitOfWork, statement: Statement, document: bytes, *, clock: Clock = utcnow
+) -> str:
+    """Record the SHA-256 of a statement PDF as it is handed out (one transaction), so a copy can
+    be checked later byte for byte; returns the digest. Rendering the same statement from the
+    same books gives the same bytes, so a second download records nothing new."""
+    digest = hashlib.sha256(document).hexdigest()
+    with uow:
+        uow.distributions.record_document(statement.issued.code, digest, len(document), clock())
+        uow.commit()
+    return digest
+
+
+def verify_statement(uow: UnitOfWork, code: str, sha256: str | None = None) -> Verification:
     """Public check of a printed statement by its code (no login): does the plan still give the
-    household the amount printed, and does the ledger still hold the chain head printed?
+    household the amount printed, and does the ledger still hold the chain head printed? With
+    ``sha256`` (of a PDF file someone holds): was exactly that document issued under the code?
 
     :raise NotFound: no statement has this code.
     """
@@ -216,11 +290,11 @@ def verify_statement(uow: UnitOfWork, code: str) -> Verification:
             and line is not None
             and line.total_fen == issued.total_fen
         )
-        chain_ok = issued.chain_seq == 0 or any(
-            v.chain_seq == issued.chain_seq and v.hash == issued.chain_head
-            for v in uow.store.posted_in_chain_order(org_id)
-            if v.chain_seq == issued.chain_seq
+        chain_ok = (
+            issued.chain_seq == 0
+            or uow.store.chain_hash_at(org_id, issued.chain_seq) == issued.chain_head
         )
+        documents = tuple(uow.distributions.documents(issued.code))
     return Verification(
         issued.code,
         org.name,
@@ -232,4 +306,6 @@ def verify_statement(uow: UnitOfWork, code: str) -> Verification:
         issued.chain_head,
         plan_ok,
         chain_ok,
+        documents,
+        None if sha256 is None else sha256.strip().lower() in {d for d, _ in documents},
     )

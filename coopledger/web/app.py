@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.adapters.pdf_errors import NoCJKFontError, RenderLimitError
 from coopledger.config import Settings
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import format_amount
@@ -32,6 +33,7 @@ from coopledger.web.api import (
     distributions,
     orgs,
     regions,
+    register_reports,
     registers,
     transfer,
     vouchers,
@@ -151,6 +153,7 @@ def create_app(
         vouchers.blp,
         books.blp,
         registers.blp,
+        register_reports.blp,
         distributions.blp,
         regions.blp,  # issue 10
         disclosure.blp,  # issue 10
@@ -165,6 +168,8 @@ def create_app(
     app.register_error_handler(DomainError, domain_problem)
     app.register_error_handler(OperationalError, _database_busy)
     app.register_error_handler(IntegrityError, _integrity)
+    app.register_error_handler(RenderLimitError, _render_limit)
+    app.register_error_handler(NoCJKFontError, _no_cjk_font)
     app.register_error_handler(Exception, _unexpected)
     app.after_request(_security_headers)
     init_pages(app)  # the server-rendered pages (issue 6)
@@ -176,8 +181,9 @@ def create_app(
 
     @app.get("/verify/<code>")
     def verify(code: str) -> Any:
-        """Public check of a printed household statement by its verification code."""
-        v = verify_statement(uow(), code)
+        """Public check of a printed household statement by its verification code; with
+        ``?sha256=`` (of a PDF file), whether exactly that document was issued under it."""
+        v = verify_statement(uow(), code, request.args.get("sha256"))
         data = {
             "code": v.code,
             "organization": v.org_name,
@@ -190,6 +196,10 @@ def create_app(
             "genuine": v.genuine,
             "plan_matches": v.plan_still_matches,
             "chain_matches": v.chain_still_matches,
+            "documents": [
+                {"sha256": digest, "first_issued_at": at.isoformat()} for digest, at in v.documents
+            ],
+            "document_issued": v.document_issued,
         }
         if (
             request.accept_mimetypes.best == "application/json"
@@ -251,6 +261,21 @@ def _database_busy(error: OperationalError) -> Response:
         "the database is busy; try again in a moment",
         headers={"Retry-After": "1"},
     )
+
+
+def _render_limit(error: RenderLimitError) -> Response:
+    log.warning("render stopped: %s", error)
+    return problem(
+        503,
+        "render_timeout",
+        f"{error}; the document was not produced — try a shorter period, or ask for the batch",
+        headers={"Retry-After": "30"},
+    )
+
+
+def _no_cjk_font(error: NoCJKFontError) -> Response:
+    log.error("no CJK font: %s", error)
+    return problem(503, "pdf_unavailable", "PDFs cannot be produced on this server: " + str(error))
 
 
 def _integrity(error: IntegrityError) -> Response:

@@ -238,3 +238,34 @@ def test_templates_never_turn_escaping_off() -> None:
         if path.is_file() and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def hostile_voucher(lines: int = 3_000) -> dict[str, Any]:
+    """reliability.md R2: thousands of lines, a 100 KB memo, deeply nested markup as text."""
+    big = context(memo="<b>" * 2_000 + "长" * 100_000)
+    big["lines"] = big["lines"] * (lines // 2)
+    return big
+
+
+def test_the_isolated_render_gives_the_same_document() -> None:
+    direct = text_of(render_pdf("pdf/voucher.html", context()))
+    isolated = text_of(pdf.render_pdf_isolated("pdf/voucher.html", context()))
+    assert isolated == direct and "壹万贰仟叁佰肆拾伍元陆角柒分" in isolated
+
+
+def test_a_render_past_its_time_is_stopped() -> None:
+    with pytest.raises(pdf.RenderLimitError, match=r"longer than 0\.5 s"):
+        pdf.render_pdf_isolated("pdf/voucher.html", hostile_voucher(), seconds=0.5)
+    # and the next render in this process is unaffected
+    assert "记账凭证" in text_of(pdf.render_pdf_isolated("pdf/voucher.html", context()))
+
+
+def test_a_render_past_its_memory_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "RENDER_EXTRA_MEMORY", 8 * 1024 * 1024)
+    with pytest.raises(pdf.RenderLimitError):
+        pdf.render_pdf_isolated("pdf/voucher.html", hostile_voucher(400))
+
+
+def test_errors_in_the_child_come_back_as_pdf_errors() -> None:
+    with pytest.raises(PdfError, match="UndefinedError"):
+        pdf.render_pdf_isolated("pdf/voucher.html", {"org": {}})

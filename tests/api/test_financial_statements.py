@@ -4,6 +4,7 @@ as JSON and as PDF, for the cooperative and the village charts."""
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 from pypdf import PdfReader
@@ -197,7 +198,7 @@ def test_no_token_is_401(books: Books) -> None:
         assert response.status_code == 401 and response.json["code"] == "unauthenticated"
 
 
-def test_a_chart_without_statement_definitions_says_so(books: Books) -> None:
+def test_legacy_books_get_their_own_forms(books: Books) -> None:
     made = books.post(
         "admin",
         "/api/v1/orgs",
@@ -209,5 +210,31 @@ def test_a_chart_without_statement_definitions_says_so(books: Books) -> None:
         },
     )
     assert made.status_code == 201
-    response = books.get("admin", "/api/v1/orgs/legacy/reports/balance-sheet")
-    assert response.status_code == 409 and response.json["code"] == "no_statement_definition"
+    sheet = books.get("admin", "/api/v1/orgs/legacy/reports/balance-sheet")
+    assert sheet.status_code == 200 and sheet.json["form"] == "资产负债表（2007年制度）"
+    assert sheet.json["balanced"] is True
+    assert "牲畜（禽）资产" in [ln["name"] for ln in sheet.json["lines"]]
+    surplus = books.get("admin", "/api/v1/orgs/legacy/reports/surplus?year=2026")
+    assert surplus.status_code == 200 and surplus.json["title"] == "盈余及盈余分配表"
+    # 成员权益变动表 is defined for the 2021 form only: a chart without it says so
+    equity = books.get("admin", "/api/v1/orgs/legacy/reports/members-equity?year=2026")
+    assert equity.status_code == 409 and equity.json["code"] == "no_statement_definition"
+
+
+def test_the_annual_statements_are_archival_pdfs_carrying_their_figures(books: Books) -> None:
+    """Balance sheet, surplus statement and 成员权益变动表: PDF/A-3b with the JSON embedded."""
+    some_books(books)
+    for path in (
+        f"{BS}?as_of=2026-12-31",
+        f"{SURPLUS}?year=2026",
+        f"{ORG}/reports/members-equity?year=2026",
+    ):
+        document = books.get("aud", f"{path}&format=pdf").data
+        reader = PdfReader(io.BytesIO(document))
+        xmp = reader.xmp_metadata
+        assert xmp is not None and (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B")
+        embedded = json.loads(reader.attachments["figures.json"][0])
+        body = books.get("aud", path).json
+        for figures in (embedded, body):
+            figures["drawn_from"].pop("generated_at")
+        assert embedded == body, path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from tests.api.test_registers import post_ok
@@ -12,6 +13,7 @@ from tests.conftest import Books
 ORG = "/api/v1/orgs/coop"
 TB = f"{ORG}/reports/trial-balance?from=2026-01-01&to=2026-12-31"
 LEDGER = f"{ORG}/ledger?account=102&from=2026-01-01&to=2026-12-31"
+CHAIN = f"{ORG}/audit/chain"
 
 
 def text_of(document: bytes) -> str:
@@ -69,6 +71,23 @@ def test_the_trial_balance_prints_on_a4_landscape(books: Books) -> None:
     totals = json["totals"]
     assert (totals["debit"], totals["closing_credit"]) == ("1250.50", "1000.00")
     assert "合计0.000.001,250.501,250.501,000.001,000.00" in text  # the totals row ties
+    # drawn from: the chain head of the books the figures come from, and when
+    head = books.get("acc", CHAIN).json["head"]
+    assert json["drawn_from"]["chain_head"] == head
+    assert f"依据账簿哈希链第{json['drawn_from']['chain_seq']}号" in text
+    assert head in text and "生成时间" in text
+
+
+def test_a_report_names_the_chain_head_it_was_drawn_from(books: Books) -> None:
+    """A voucher posted after a report moves the head: the earlier report keeps the old one."""
+    some_books(books)
+    before = books.get("acc", TB).json["drawn_from"]
+    books.posted(date="2026-04-01")
+    after = books.get("acc", TB).json["drawn_from"]
+    assert after["chain_seq"] == before["chain_seq"] + 1
+    assert after["chain_head"] != before["chain_head"]
+    assert after["chain_head"] == books.get("acc", CHAIN).json["head"]
+    assert before["org"] == "coop" and before["generated_at"].endswith("+00:00")
 
 
 def test_the_json_trial_balance_is_unchanged(books: Books) -> None:
@@ -77,8 +96,11 @@ def test_the_json_trial_balance_is_unchanged(books: Books) -> None:
     explicit = books.get("acc", f"{TB}&format=json")
     assert default.status_code == explicit.status_code == 200
     assert default.mimetype == "application/json"
-    assert default.json == explicit.json
-    assert set(default.json) == {"org", "from", "to", "rows", "totals", "balanced"}
+    bodies = [default.json, explicit.json]
+    drawn = [body.pop("drawn_from") for body in bodies]
+    assert bodies[0] == bodies[1]
+    assert set(bodies[0]) == {"org", "from", "to", "rows", "totals", "balanced"}
+    assert drawn[0]["chain_head"] == drawn[1]["chain_head"] == books.get("acc", CHAIN).json["head"]
 
 
 def test_the_ledger_prints_with_its_running_balance(books: Books) -> None:
@@ -153,3 +175,17 @@ def test_the_pdf_responses_are_in_the_openapi_document(books: Books) -> None:
         content = operation["responses"]["200"]["content"]
         assert "application/pdf" in content and "application/json" in content
         assert any(p["name"] == "format" for p in operation["parameters"])
+
+
+def test_a_render_past_its_limit_is_503_and_the_next_one_works(
+    books: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coopledger.adapters import pdf
+
+    some_books(books)
+    monkeypatch.setattr(pdf, "RENDER_SECONDS", 0.001)
+    stopped = books.get("acc", f"{TB}&format=pdf")
+    assert stopped.status_code == 503 and stopped.json["code"] == "render_timeout"
+    assert stopped.headers["Retry-After"] == "30"
+    monkeypatch.undo()
+    assert books.get("acc", f"{TB}&format=pdf").status_code == 200

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from typing import Any
 
 from pypdf import PdfReader
@@ -66,7 +68,16 @@ def test_nobody_else_reads_it(books: Books) -> None:
     plan_paid_in_part(books)
     assert books.get("hh1", f"{ORG}/members/2/statements/2025.pdf").status_code == 404
     assert books.get("other-acc", f"{ORG}/members/1/statements/2025.pdf").status_code == 404
-    assert books.get("aud", f"{ORG}/members/1/statements/2024.pdf").status_code == 404
+    no_plan = books.get("aud", f"{ORG}/members/1/statements/2024.pdf")
+    assert no_plan.status_code == 409 and no_plan.json["code"] == "no_posted_plan"
+    assert "2024" in no_plan.json["detail"]
+    assert (
+        books.post("acc", f"{ORG}/members", {"member_no": "9", "name": "新户"}).status_code == 201
+    )
+    outside = books.get("aud", f"{ORG}/members/9/statements/2025.pdf")
+    assert (
+        outside.status_code == 404 and "no share in the 2025 distribution" in outside.json["detail"]
+    )
     assert books.client.get(f"{ORG}/members/1/statements/2025.pdf").status_code == 401
 
 
@@ -90,3 +101,51 @@ def test_a_printed_statement_is_checked_against_the_books(books: Books, connecti
     )
     tampered = books.client.get(f"/verify/{code}?format=json").json
     assert tampered["genuine"] is False and tampered["chain_matches"] is False
+
+
+def test_the_statement_is_an_archival_pdf_carrying_its_figures(books: Books) -> None:
+    """PDF/A-3b (domain §5.4 retention) with figures.json: what a machine reads is what the
+    household reads — the same total, unpaid amount and verification code."""
+    plan_paid_in_part(books)
+    document = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    reader = PdfReader(io.BytesIO(document))
+    xmp = reader.xmp_metadata
+    assert xmp is not None and (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B")
+    assert list(reader.attachments) == ["figures.json"]
+    figures = json.loads(reader.attachments["figures.json"][0])
+    words = text_of(document)
+    assert (figures["member"], figures["name"], figures["year"]) == ("1", "王秀英", 2025)
+    assert (figures["total"], figures["paid"], figures["unpaid"]) == (
+        "21500.00",
+        "5000.00",
+        "16500.00",
+    )
+    assert figures["id_number"] == "110105********002X"  # masked there too
+    assert f"核验码{figures['verification_code']}" in words
+
+
+def test_each_issued_document_is_recorded_and_checkable_by_its_sha256(books: Books) -> None:
+    plan = plan_paid_in_part(books)
+    first = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    again = books.get("aud", f"{ORG}/members/1/statements/2025.pdf").data
+    assert again == first  # the same books give the same document, byte for byte
+    code = text_of(first).split("核验码")[1][:16]
+    digest = hashlib.sha256(first).hexdigest()
+    checked = books.client.get(f"/verify/{code}?format=json&sha256={digest}").json
+    assert [d["sha256"] for d in checked["documents"]] == [digest]
+    assert checked["document_issued"] is True and checked["genuine"] is True
+    # a further payment changes what the statement says: a second document, both on record
+    paid = books.post(
+        "acc",
+        f"{PLANS}/{plan['id']}/payments",
+        {"member": "1", "amount": "1000.00", "date": "2026-02-02", "method": "bank"},
+    )
+    review_and_post(books, paid.json["vouchers"][0]["id"])
+    later = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    assert later != first and "15,500.00" in text_of(later)
+    documents = books.client.get(f"/verify/{code}?format=json").json["documents"]
+    assert [d["sha256"] for d in documents] == [digest, hashlib.sha256(later).hexdigest()]
+    forged = books.client.get(f"/verify/{code}?format=json&sha256={'0' * 64}").json
+    assert forged["document_issued"] is False and forged["genuine"] is False
+    page = books.client.get(f"/verify/{code}?sha256={'0' * 64}").get_data(as_text=True)
+    assert "不是以此核验码开具的" in page

@@ -17,6 +17,7 @@ from coopledger.adapters.db.tables import (
     DistributionPlanRow,
     DividendReceiptRow,
     FiscalYearRow,
+    IssuedDocumentRow,
     IssuedStatementRow,
     MemberRow,
     OrganizationRow,
@@ -302,6 +303,36 @@ class SqlDistributions:
             )
         )
         self.session.flush()
+
+    def record_document(self, code: str, sha256: str, size: int, at: datetime) -> bool:
+        statement_id = self.session.scalar(
+            select(IssuedStatementRow.id).where(IssuedStatementRow.code == code)
+        )
+        if statement_id is None:
+            raise LookupError(f"no statement has the code {code!r}")
+        known = self.session.scalar(
+            select(IssuedDocumentRow.id).where(
+                IssuedDocumentRow.statement_id == statement_id, IssuedDocumentRow.sha256 == sha256
+            )
+        )
+        if known is not None:
+            return False
+        self.session.add(
+            IssuedDocumentRow(
+                statement_id=statement_id, sha256=sha256, size_bytes=size, first_issued_at=at
+            )
+        )
+        self.session.flush()
+        return True
+
+    def documents(self, code: str) -> list[tuple[str, datetime]]:
+        rows = self.session.execute(
+            select(IssuedDocumentRow.sha256, IssuedDocumentRow.first_issued_at)
+            .join(IssuedStatementRow, IssuedStatementRow.id == IssuedDocumentRow.statement_id)
+            .where(IssuedStatementRow.code == code)
+            .order_by(IssuedDocumentRow.id)
+        )
+        return [(sha, at) for sha, at in rows]
 
     def statement_by_code(self, code: str) -> tuple[IssuedStatement, int, int] | None:
         """The statement and its organization and member ids."""

@@ -146,6 +146,7 @@ class SqlRegisters:
                 acquisition_voucher_id=r.acquisition_voucher_id,
                 charges=charges.get(r.id, {}),
                 usage=usage.get(r.id, {}),
+                disposal_voucher_id=r.disposal_voucher_id,
             )
             for r in rows
         ]
@@ -170,8 +171,12 @@ class SqlRegisters:
             [(a, p.year, p.month, fen, voucher_id) for a, p, fen in charges],
         )
 
-    def set_disposed(self, asset_id: int, on: date) -> None:
-        self.session.execute(update(AssetRow).where(AssetRow.id == asset_id).values(disposed_on=on))
+    def set_disposed(self, asset_id: int, on: date, voucher_id: int | None = None) -> None:
+        self.session.execute(
+            update(AssetRow)
+            .where(AssetRow.id == asset_id)
+            .values(disposed_on=on, disposal_voucher_id=voucher_id)
+        )
 
     def set_usage(self, asset_id: int, period: Period, units: int) -> None:
         existing = self.session.get(AssetUsageRow, (asset_id, period.year, period.month))

@@ -339,6 +339,10 @@ class AssetRow(Base):
     acquisition_voucher_id: Mapped[int | None] = mapped_column(
         ForeignKey("voucher.id", ondelete="RESTRICT")
     )
+    # the disposal voucher (固定资产清理), prepared when the disposal is recorded
+    disposal_voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher.id", ondelete="RESTRICT")
+    )
     created_at: Mapped[datetime] = mapped_column()
     __table_args__ = (
         UniqueConstraint("org_id", "asset_no"),
@@ -746,3 +750,19 @@ class ImportKeyRow(Base):
     )
     object_id: Mapped[int | None] = mapped_column()
     __table_args__ = (UniqueConstraint("org_id", "kind", "row_key"),)
+
+
+class IssuedDocumentRow(Base):
+    """The SHA-256 of each distinct PDF issued under a statement's code. A statement renders
+    byte for byte the same from the same books; it changes when a payment is booked, so one code
+    may have several documents, each recorded the first time it is handed out."""
+
+    __tablename__ = "issued_document"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("issued_statement.id", ondelete="RESTRICT")
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    first_issued_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (UniqueConstraint("statement_id", "sha256"),)

@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
+from coopledger.domain.equity import EquityRow
 from coopledger.domain.errors import field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
@@ -20,7 +21,7 @@ from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, PeriodState
 from coopledger.services.reports import Ledger
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
 
 blp = Blueprint(
     "books",
@@ -129,12 +130,21 @@ def _pdf_doc(description: str) -> dict[int, Any]:
     }
 
 
-def _pdf_response(template: str, context: dict[str, Any], name_parts: list[str]) -> Response:
-    """Render ``templates/pdf/<template>`` and send it inline as ``<name_parts joined by ->.pdf``."""
-    # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
-    from coopledger.adapters.pdf import render_pdf
+def _pdf_response(
+    template: str,
+    context: dict[str, Any],
+    name_parts: list[str],
+    figures: dict[str, Any] | None = None,
+) -> Response:
+    """Render ``templates/pdf/<template>`` and send it inline as ``<name_parts joined by ->.pdf``.
 
-    pdf = render_pdf(f"pdf/{template}", context)
+    ``figures`` (the report's JSON) makes it an archival PDF/A-3b carrying them as figures.json:
+    the annual statements are kept for the retention periods of domain.md §5.4.
+    """
+    # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
+    from coopledger.adapters.pdf import render_pdf_isolated
+
+    pdf = render_pdf_isolated(f"pdf/{template}", context, figures=figures)
     filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
     return Response(
         pdf,
@@ -167,6 +177,7 @@ class TrialBalanceOut(ma.Schema):
     rows = ma.fields.List(ma.fields.Nested(TrialBalanceRowOut))
     totals = ma.fields.Nested(TrialBalanceRowOut)
     balanced = ma.fields.Boolean()
+    drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
 def _range(args: dict[str, Any]) -> tuple[date, date]:
@@ -211,6 +222,7 @@ def trial_balance_print_context(
     """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here."""
     return {
         "org": _org_context(org),
+        "drawn": drawn_from(org),
         "from": start.isoformat(),
         "to": end.isoformat(),
         "rows": [_tb_print_row(r) for r in tb.rows],
@@ -229,9 +241,10 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     ``format=pdf`` returns the same report as a printable PDF.
     """
     start, end = _range(args)
-    tb = reports.trial_balance_report(uow(), actor(), org, start, end)
+    report = reports.trial_balance_of(uow(), actor(), org, start, end)
+    tb = report.tb
     if args["format"] == "pdf":
-        context = trial_balance_print_context(tb, org_svc.get_org(uow(), actor(), org), start, end)
+        context = trial_balance_print_context(tb, report.org, start, end)
         return _pdf_response(
             "trial_balance.html",
             context,
@@ -244,6 +257,7 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         "rows": [_tb_row(r) for r in tb.rows],
         "totals": _tb_row(tb.totals),
         "balanced": tb.ties,
+        "drawn_from": drawn_from(report.org),
     }
 
 
@@ -282,6 +296,7 @@ class StatementOut(ma.Schema):
     year = ma.fields.Integer()
     lines = ma.fields.List(ma.fields.Nested(StatementLineOut))
     balanced = ma.fields.Boolean()
+    drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
 def _amount(fen: int | None) -> str | None:
@@ -308,6 +323,7 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
             for ln in st.lines
         ],
         "balanced": st.balanced,
+        "drawn_from": drawn_from(result.org),
     }
     if result.as_of is not None:
         out["as_of"] = result.as_of.isoformat()
@@ -321,6 +337,7 @@ def statement_print_context(result: fs.FinancialStatement, period: str) -> dict[
     st = result.statement
     return {
         "org": _org_context(result.org),
+        "drawn": drawn_from(result.org),
         "form": st.definition.form,
         "title": st.definition.title,
         "columns": list(st.definition.columns),
@@ -352,12 +369,13 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     as_of = args["as_of"] or utcnow().date()
     result = fs.balance_sheet(uow(), actor(), org, as_of)
+    body = _statement_json(result)
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{as_of.isoformat()}")
         return _pdf_response(
-            "financial_statement.html", context, ["balance-sheet", org, as_of.isoformat()]
+            "financial_statement.html", context, ["balance-sheet", org, as_of.isoformat()], body
         )
-    return _statement_json(result)
+    return body
 
 
 @blp.route("/reports/surplus")
@@ -373,10 +391,127 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     year = args["year"]
     result = fs.surplus_statement(uow(), actor(), org, year)
+    body = _statement_json(result)
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{year}年度")
-        return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)])
-    return _statement_json(result)
+        return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)], body)
+    return body
+
+
+class EquityCellOut(ma.Schema):
+    amount = ma.fields.String()
+    vouchers = ma.fields.List(ma.fields.String())
+
+
+class EquityRowOut(ma.Schema):
+    key = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String(
+        metadata={"description": "opening, heading (a section total), increase, decrease, closing"}
+    )
+    cells = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(EquityCellOut))
+    total = ma.fields.String()
+
+
+class EquityColumnOut(ma.Schema):
+    key = ma.fields.String()
+    name = ma.fields.String()
+    ledger_closing = ma.fields.String()
+
+
+class MembersEquityOut(ma.Schema):
+    org = ma.fields.String()
+    form = ma.fields.String()
+    title = ma.fields.String()
+    year = ma.fields.Integer()
+    columns = ma.fields.List(ma.fields.Nested(EquityColumnOut))
+    rows = ma.fields.List(ma.fields.Nested(EquityRowOut))
+    ties = ma.fields.Boolean(metadata={"description": "年末余额 equals the ledger, every column."})
+    drawn_from = ma.fields.Nested(DrawnFromOut)
+
+
+def _equity_cells(row: EquityRow, columns: list[str]) -> list[int | None]:
+    """Fen per column in column order; an item row leaves a column without movement blank."""
+    if row.kind in ("increase", "decrease"):
+        return [row.amounts.get(c) for c in columns]
+    return [row.amounts.get(c, 0) for c in columns]
+
+
+def members_equity_print_context(report: fs.MembersEquityReport) -> dict[str, Any]:
+    """What ``templates/pdf/members_equity.html`` shows (fen)."""
+    st = report.statement
+    columns = [c.key for c in st.definition.columns]
+    return {
+        "org": _org_context(report.org),
+        "drawn": drawn_from(report.org),
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "year": report.year,
+        "columns": [{"key": c.key, "name": c.name} for c in st.definition.columns],
+        "rows": [
+            {
+                "name": row.name,
+                "kind": row.kind,
+                "cells": _equity_cells(row, columns),
+                "total_fen": row.total,
+            }
+            for row in st.rows
+        ],
+        "ties": st.ties,
+    }
+
+
+@blp.route("/reports/members-equity")
+@blp.doc(
+    responses=_pdf_doc("成员权益变动表 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
+)
+@blp.arguments(SurplusArgs, location="query")
+@blp.response(200, MembersEquityOut)
+def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """成员权益变动表 (会农社03表) of ``year``: 年初余额, the year's increases and decreases by
+    source, 年末余额, per column (股金, 专项基金, 资本公积, 盈余公积, 未分配盈余) and in total.
+
+    Each cell lists the vouchers it comes from; ``ties`` says whether 年末余额 equals the ledger.
+    Cooperatives only: a village collective's chart has no such form (409).
+    """
+    year = args["year"]
+    report = fs.members_equity(uow(), actor(), org, year)
+    st = report.statement
+    body = {
+        "org": report.org.code,
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "year": report.year,
+        "columns": [
+            {
+                "key": c.key,
+                "name": c.name,
+                "ledger_closing": format_amount(st.ledger_closing.get(c.key, 0)),
+            }
+            for c in st.definition.columns
+        ],
+        "rows": [
+            {
+                "key": row.key,
+                "name": row.name,
+                "kind": row.kind,
+                "cells": {
+                    c: {"amount": format_amount(fen), "vouchers": row.vouchers.get(c, [])}
+                    for c, fen in row.amounts.items()
+                },
+                "total": format_amount(row.total),
+            }
+            for row in st.rows
+        ],
+        "ties": st.ties,
+        "drawn_from": drawn_from(report.org),
+    }
+    if args["format"] == "pdf":
+        context = members_equity_print_context(report)
+        return _pdf_response(
+            "members_equity.html", context, ["members-equity", org, str(year)], body
+        )
+    return body
 
 
 class LedgerArgs(ReportArgs):
@@ -406,12 +541,14 @@ class LedgerOut(ma.Schema):
     opening = ma.fields.String()
     closing = ma.fields.String()
     rows = ma.fields.List(ma.fields.Nested(LedgerRowOut))
+    drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
 def ledger_print_context(result: Ledger, org: Org, member_name: str | None) -> dict[str, Any]:
     """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平."""
     return {
         "org": _org_context(org),
+        "drawn": drawn_from(result.org),
         "account": {"code": result.account.code, "name": result.account.name_zh},
         "member": (
             {"no": result.member, "name": member_name or ""} if result.member is not None else None
@@ -458,7 +595,7 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             if result.member is not None
             else None
         )
-        context = ledger_print_context(result, org_svc.get_org(uow(), actor(), org), member_name)
+        context = ledger_print_context(result, result.org, member_name)
         name = ["ledger", org, result.account.code]
         if result.member is not None:
             name += ["member", result.member]
@@ -486,6 +623,7 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             }
             for r in result.rows
         ],
+        "drawn_from": drawn_from(result.org),
     }
 
 

@@ -22,7 +22,7 @@ from coopledger.services import shares as share_svc
 from coopledger.services import statements
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, ShareEvent
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
 from coopledger.web.api.fields import Money, Quantity, Text
 from coopledger.web.api.vouchers import VoucherOut, present
 
@@ -288,6 +288,7 @@ def present_asset(record: AssetRecord, prepared: Any = None) -> dict[str, Any]:
         ],
         "vouchers": {
             "acquisition": record.acquisition_voucher_id,
+            "disposal": record.disposal_voucher_id,
             "depreciation": sorted({c.voucher_id for c in record.charges.values()}),
             "prepared": present(prepared) if prepared is not None else None,
         },
@@ -340,16 +341,31 @@ def get_asset(org: str, asset_no: str) -> dict[str, Any]:
     return present_asset(svc.get_asset(uow(), actor(), org, asset_no))
 
 
-class DateIn(ma.Schema):
+class DisposeIn(ma.Schema):
     date = ma.fields.Date(required=True)
+    proceeds = Money(load_default=0, metadata={"description": "What the asset fetched (yuan)."})
+    receive_account = ma.fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Default: the bank."}
+    )
 
 
 @blp.route("/assets/<asset_no>/dispose", methods=["POST"])
-@blp.arguments(DateIn)
+@blp.arguments(DisposeIn)
 @blp.response(200, AssetOut)
 def dispose(data: dict[str, Any], org: str, asset_no: str) -> dict[str, Any]:
-    """Record the disposal: charged in its month, never after."""
-    return present_asset(svc.dispose_asset(uow(), actor(), org, asset_no, data["date"]))
+    """Record the disposal and prepare its voucher (固定资产清理: cost and accumulated
+    depreciation out, proceeds in, the difference to 其他收入 / 其他支出). The asset is charged
+    in its month of disposal, never after; its depreciation and acquisition must be posted."""
+    record = svc.dispose_asset(
+        uow(),
+        actor(),
+        org,
+        asset_no,
+        data["date"],
+        proceeds_fen=data["proceeds"],
+        receive_account=data["receive_account"],
+    )
+    return present_asset(record)
 
 
 class UsageIn(ma.Schema):
@@ -628,6 +644,7 @@ class MemberAccountOut(ma.Schema):
     transactions = ma.fields.List(ma.fields.Dict())
     patronage_refund = ma.fields.String()
     residual_distribution = ma.fields.String()
+    drawn_from = ma.fields.Nested(DrawnFromOut, allow_none=True)
 
 
 def _account_columns(h: share_svc.Holding | None) -> dict[str, int]:
@@ -684,6 +701,7 @@ def member_account_context(
         "patronage_refund": acc.patronage_refund,
         "residual_distribution": acc.residual_distribution,
         "distributed_total": acc.patronage_refund + acc.residual_distribution,
+        "drawn": drawn_from(acc.org) if acc.org is not None else None,
     }
 
 
@@ -705,7 +723,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
     """
     acc = share_svc.member_account(uow(), actor(), org, member_no, args["year"])
     if args["format"] == "pdf":
-        from coopledger.adapters.pdf import render_pdf  # loads Pango: PDFs only
+        from coopledger.adapters.pdf import render_pdf_isolated  # loads Pango: PDFs only
 
         organization = org_svc.get_org(uow(), actor(), org)
         member = org_svc.get_member(uow(), actor(), org, member_no)
@@ -715,7 +733,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
             for part in ("member-account", org, member_no, str(acc.year))
         )
         return Response(
-            render_pdf("pdf/member_account.html", context),
+            render_pdf_isolated("pdf/member_account.html", context),
             mimetype="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
@@ -732,6 +750,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
         ],
         "patronage_refund": format_amount(acc.patronage_refund),
         "residual_distribution": format_amount(acc.residual_distribution),
+        "drawn_from": drawn_from(acc.org) if acc.org is not None else None,
     }
 
 
@@ -857,7 +876,8 @@ def statement_pdf(org: str, member_no: str, year: int) -> Response:
     from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
 
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    pdf = render_statement(s, request.host_url)
+    pdf = render_statement(s, request.host_url, isolated=True)
+    statements.record_issued_document(uow(), s, pdf)
     return Response(
         pdf,
         mimetype="application/pdf",

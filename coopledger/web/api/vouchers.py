@@ -326,12 +326,12 @@ def print_context(voucher: Voucher, org: Org, account_names: dict[str, str]) -> 
 def voucher_pdf(org: str, voucher_id: int) -> Response:
     """The voucher print (记账凭证): lines, totals in figures and in capitals, signatures, hash."""
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
-    from coopledger.adapters.pdf import render_pdf
+    from coopledger.adapters.pdf import render_pdf_isolated
 
     voucher = svc.get_voucher(uow(), actor(), org, voucher_id)
     the_org = org_svc.get_org(uow(), actor(), org)
     names = {a.code: a.name_zh for a in org_svc.list_accounts(uow(), actor(), org)}
-    pdf = render_pdf("pdf/voucher.html", print_context(voucher, the_org, names))
+    pdf = render_pdf_isolated("pdf/voucher.html", print_context(voucher, the_org, names))
     filename = f"voucher-{org}-{voucher.id}.pdf"
     return Response(
         pdf,

@@ -1,0 +1,257 @@
+"""成员权益变动表 (会农社03表) as a pure fold: the year's posted vouchers → rows × columns.
+
+The columns are groups of equity accounts (股金, 专项基金, 资本公积, 盈余公积, 未分配盈余). A
+voucher's effect on a column is its credit-minus-debit on the column's accounts; moves inside one
+column (本年盈余 → 未分配盈余, 各项分配 → 未分配盈余) net to nothing and are not shown. The
+change is then attributed to the voucher's counterpart lines — the lines outside the column on
+the other side — and each piece goes to the first row of the definition
+(``reports/members_equity.toml``) whose ``from`` matches the counterpart's account. A red
+reversal counts against the row its original fed (a negative amount), not as the opposite row.
+
+Every amount therefore comes from identified vouchers (each cell lists them), and
+opening + increases − decreases = closing holds per column by construction; the service compares
+the closing row with the ledger's balances.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from coopledger.domain.ledger import Line
+
+Direction = Literal["increase", "decrease"]
+OTHER_INCREASE = "other_increase"
+OTHER_DECREASE = "other_decrease"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    key: str
+    name: str
+    accounts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RowDef:
+    key: str
+    name: str
+    column: str
+    direction: Direction
+    sources: tuple[str, ...]  # counterpart account prefixes; "*" is any
+    fund_source: str | None = None
+    signed: bool = False
+
+    def matches(self, counterpart: Line, fund_sources: Mapping[str, str]) -> bool:
+        if not any(p == "*" or counterpart.account.startswith(p) for p in self.sources):
+            return False
+        if self.fund_source is None:
+            return True
+        source = fund_sources.get(counterpart.fund or "")
+        return source == self.fund_source
+
+
+@dataclass(frozen=True, slots=True)
+class EquityDef:
+    chart: str
+    form: str
+    title: str
+    columns: tuple[ColumnDef, ...]
+    rows: tuple[RowDef, ...]
+
+    def column_of(self, account: str) -> str | None:
+        for column in self.columns:
+            if any(account.startswith(a) for a in column.accounts):
+                return column.key
+        return None
+
+
+def parse_definitions(text: str) -> dict[str, EquityDef]:
+    """``reports/members_equity.toml`` → ``{chart id: EquityDef}``.
+
+    :raise ValueError: a row naming an unknown column.
+    """
+    out: dict[str, EquityDef] = {}
+    for chart, table in tomllib.loads(text).items():
+        columns = tuple(
+            ColumnDef(c["key"], c["name"], tuple(c["accounts"])) for c in table["columns"]
+        )
+        keys = {c.key for c in columns}
+        rows: list[RowDef] = []
+        for direction in ("increase", "decrease"):
+            for raw in table[f"{direction}s"]:
+                if raw["column"] not in keys:
+                    raise ValueError(f"{chart}: row {raw['key']!r} names unknown column")
+                rows.append(
+                    RowDef(
+                        raw["key"],
+                        raw["name"],
+                        raw["column"],
+                        direction,
+                        tuple(raw["from"]),
+                        raw.get("fund_source"),
+                        bool(raw.get("signed", False)),
+                    )
+                )
+        out[chart] = EquityDef(chart, table["form"], table["title"], columns, tuple(rows))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PostedVoucher:
+    """What the fold needs of a posted voucher."""
+
+    number: str
+    lines: tuple[Line, ...]
+    reversal: bool = False
+
+
+@dataclass(slots=True)
+class EquityRow:
+    key: str
+    name: str
+    kind: Literal["opening", "heading", "increase", "decrease", "closing"]
+    amounts: dict[str, int] = field(default_factory=dict)  # column key → fen
+    vouchers: dict[str, list[str]] = field(default_factory=dict)  # column key → voucher numbers
+
+    @property
+    def total(self) -> int:
+        return sum(self.amounts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class EquityStatement:
+    definition: EquityDef
+    rows: tuple[EquityRow, ...]
+    ledger_closing: Mapping[str, int]  # per column, from the ledger's balances
+
+    @property
+    def closing(self) -> EquityRow:
+        return self.rows[-1]
+
+    @property
+    def ties(self) -> bool:
+        """The closing row (opening + increases − decreases) equals the ledger, every column."""
+        return all(
+            self.closing.amounts.get(c.key, 0) == self.ledger_closing.get(c.key, 0)
+            for c in self.definition.columns
+        )
+
+
+def _credit_effect(line: Line) -> int:
+    return -line.signed_fen
+
+
+def _attribute(
+    definition: EquityDef,
+    voucher: PostedVoucher,
+    fund_sources: Mapping[str, str],
+) -> Iterable[tuple[str, str, int]]:
+    """(row key, column key, fen) pieces of one voucher's effect on the equity columns; fen is
+    positive when it moves the column the way the row's name says."""
+    sign = -1 if voucher.reversal else 1
+    # a red reversal is its original with amounts negated: attribute it as the original, negated
+    lines = [
+        Line(ln.account, ln.side, ln.amount_fen * sign, ln.member, ln.fund) for ln in voucher.lines
+    ]
+    for column in definition.columns:
+        inside = [ln for ln in lines if definition.column_of(ln.account) == column.key]
+        change = sum(_credit_effect(ln) for ln in inside)
+        if change == 0:
+            continue
+        direction: Direction = "increase" if change > 0 else "decrease"
+        # counterparts: lines outside the column moving the other way (a debit feeds a credit)
+        counterparts = [
+            ln
+            for ln in lines
+            if definition.column_of(ln.account) != column.key
+            and (_credit_effect(ln) < 0 if change > 0 else _credit_effect(ln) > 0)
+        ]
+        left = abs(change)
+        for counterpart in counterparts:
+            if left == 0:
+                break
+            piece = min(left, abs(counterpart.signed_fen))
+            left -= piece
+            row, negate = _row_for(definition, column.key, direction, counterpart, fund_sources)
+            yield row, column.key, piece * sign * (-1 if negate else 1)
+        if left:
+            other = OTHER_INCREASE if direction == "increase" else OTHER_DECREASE
+            yield other, column.key, left * sign
+
+
+def _row_for(
+    definition: EquityDef,
+    column: str,
+    direction: Direction,
+    counterpart: Line,
+    fund_sources: Mapping[str, str],
+) -> tuple[str, bool]:
+    """The row taking a piece, and whether it takes it negated (a ``signed`` row of the other
+    direction: 本年盈余 shows a loss as a negative increase)."""
+    for row in definition.rows:
+        if row.column != column or not row.matches(counterpart, fund_sources):
+            continue
+        if row.direction == direction:
+            return row.key, False
+        if row.signed:
+            return row.key, True
+    return (OTHER_INCREASE if direction == "increase" else OTHER_DECREASE), False
+
+
+def members_equity(
+    definition: EquityDef,
+    opening: Mapping[str, int],
+    vouchers: Iterable[PostedVoucher],
+    fund_sources: Mapping[str, str],
+    ledger_closing: Mapping[str, int],
+) -> EquityStatement:
+    """Fold the year's posted vouchers into the statement.
+
+    ``opening`` and ``ledger_closing`` are credit balances per column key (fen); ``fund_sources``
+    maps a fund code to its source (``donation``, ``county_fiscal`` …).
+    """
+    amounts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    traced: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for voucher in vouchers:
+        for row_key, column, fen in _attribute(definition, voucher, fund_sources):
+            amounts[row_key][column] += fen
+            if voucher.number not in traced[row_key][column]:
+                traced[row_key][column].append(voucher.number)
+
+    columns = [c.key for c in definition.columns]
+    opening_row = EquityRow(
+        "opening", "一、年初余额", "opening", {c: opening.get(c, 0) for c in columns}
+    )
+    rows = [opening_row]
+    closing = dict(opening_row.amounts)
+    sections: tuple[tuple[Direction, str, str, str], ...] = (
+        ("increase", "二、本年增加数", OTHER_INCREASE, "其他增加"),
+        ("decrease", "三、本年减少数", OTHER_DECREASE, "其他减少"),
+    )
+    for direction, heading, other_key, other_name in sections:
+        defs = [(r.key, r.name) for r in definition.rows if r.direction == direction]
+        if any(amounts[other_key].values()):
+            defs.append((other_key, other_name))
+        section = [
+            EquityRow(
+                key,
+                name,
+                direction,
+                {c: fen for c, fen in amounts[key].items() if fen},
+                {c: list(v) for c, v in traced[key].items()},
+            )
+            for key, name in defs
+        ]
+        subtotal = EquityRow(direction, heading, "heading")
+        for row in section:
+            for column, fen in row.amounts.items():
+                subtotal.amounts[column] = subtotal.amounts.get(column, 0) + fen
+                closing[column] += fen if direction == "increase" else -fen
+        rows.append(subtotal)
+        rows.extend(section)
+    rows.append(EquityRow("closing", "四、年末余额", "closing", closing))
+    return EquityStatement(definition, tuple(rows), dict(ledger_closing))

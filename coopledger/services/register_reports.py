@@ -1,0 +1,165 @@
+"""The registers as reports: 固定资产登记簿 (fixed-asset register) and 资金使用情况表 (fund usage).
+
+Each report is the register as it stands, read in one transaction together with the ledger
+balances it must agree with: the register's cost and accumulated depreciation against 固定资产 and
+累计折旧, the funds' unspent balances against their 专项应付款 accounts. A difference is shown,
+never hidden — it is what an auditor asks about first (an acquisition voucher not yet posted, a
+disposal not yet booked).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from coopledger.domain.accounts import load_chart
+from coopledger.domain.assets import AssetClass
+from coopledger.domain.roles import Action, Actor
+from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
+from coopledger.services.ports import AssetRecord, Org, UnitOfWork
+from coopledger.services.registers import FundView, _views, accumulated, fund_accounts
+
+
+@dataclass(frozen=True, slots=True)
+class AssetLine:
+    record: AssetRecord
+    accumulated_fen: int
+
+    @property
+    def net_fen(self) -> int:
+        return self.record.asset.cost_fen - self.accumulated_fen
+
+    @property
+    def fund_financed_fen(self) -> int:
+        return sum(self.record.asset.funding.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    count: int
+    cost_fen: int
+    accumulated_fen: int
+    net_fen: int
+    fund_financed_fen: int
+
+
+def _totals(lines: list[AssetLine]) -> Totals:
+    return Totals(
+        len(lines),
+        sum(ln.record.asset.cost_fen for ln in lines),
+        sum(ln.accumulated_fen for ln in lines),
+        sum(ln.net_fen for ln in lines),
+        sum(ln.fund_financed_fen for ln in lines),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRegister:
+    org: Org
+    as_of: date
+    lines: list[AssetLine]
+    by_class: dict[AssetClass, Totals]
+    poverty: Totals  # assets built with poverty-alleviation funds (扶贫资产)
+    totals: Totals
+    ledger_cost_fen: int  # 固定资产 debit balance
+    ledger_accumulated_fen: int  # 累计折旧 credit balance
+
+    @property
+    def ties(self) -> bool:
+        return (
+            self.totals.cost_fen == self.ledger_cost_fen
+            and self.totals.accumulated_fen == self.ledger_accumulated_fen
+        )
+
+
+def _ledger_nets(uow: UnitOfWork, org: Org, as_of: date) -> dict[str, int]:
+    """Debit-minus-credit per account at the end of ``as_of``."""
+    turnovers = uow.store.turnovers(org.id, date(as_of.year, 1, 1), as_of)
+    return {t.account: t.opening_net + t.debit - t.credit for t in turnovers}
+
+
+def _sum_prefix(nets: dict[str, int], prefix: str) -> int:
+    return sum(net for code, net in nets.items() if code.startswith(prefix))
+
+
+def asset_register(uow: UnitOfWork, actor: Actor, org_code: str) -> AssetRegister:
+    """固定资产登记簿 today: every card with cost, accumulated depreciation (older books' plus the
+    posted charges), net value and funding; totals by class and for poverty-alleviation assets
+    still held (a disposed asset is listed, not totalled); the ledger's 固定资产 and 累计折旧
+    beside them."""
+    as_of = utcnow().date()
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        chart = load_chart(org.chart)
+        records = uow.registers.assets(org.id)
+        nets = _ledger_nets(uow, org, as_of)
+    lines = [AssetLine(r, accumulated(r)) for r in records]
+    lines.sort(key=lambda ln: ln.record.asset.asset_no)
+    # the totals are of the assets still held: a disposed asset is listed, with its date, but
+    # its disposal voucher has taken it out of 固定资产 and 累计折旧
+    held = [ln for ln in lines if ln.record.asset.disposed_on is None]
+    grouped: dict[AssetClass, list[AssetLine]] = defaultdict(list)
+    for line in held:
+        grouped[line.record.asset.asset_class].append(line)
+    return AssetRegister(
+        org,
+        as_of,
+        lines,
+        {cls: _totals(grouped[cls]) for cls in AssetClass if grouped[cls]},
+        _totals([ln for ln in held if ln.record.asset.poverty_project]),
+        _totals(held),
+        _sum_prefix(nets, chart.role("fixed_assets")),
+        -_sum_prefix(nets, chart.role("accumulated_depreciation")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FundUsage:
+    org: Org
+    as_of: date
+    funds: list[FundView]
+    ledger_balance_fen: int  # credit balance of the fund accounts (专项应付款 …)
+
+    @property
+    def granted_fen(self) -> int:
+        return sum(v.fund.granted_fen for v in self.funds)
+
+    @property
+    def received_fen(self) -> int:
+        return sum(v.figures.received for v in self.funds)
+
+    @property
+    def spent_fen(self) -> int:
+        return sum(v.figures.spent for v in self.funds)
+
+    @property
+    def balance_fen(self) -> int:
+        return sum(v.balance for v in self.funds)
+
+    @property
+    def special_fund_fen(self) -> int:
+        return sum(v.figures.special_fund for v in self.funds)
+
+    @property
+    def quantified_fen(self) -> int:
+        return sum(v.figures.quantified for v in self.funds)
+
+    @property
+    def ties(self) -> bool:
+        return self.balance_fen == self.ledger_balance_fen
+
+
+def fund_usage(uow: UnitOfWork, actor: Actor, org_code: str) -> FundUsage:
+    """资金使用情况表 today: per fund the grant, what was received and spent, what is held, the
+    专项基金 formed through assets and what of it is quantified to members; the fund accounts'
+    ledger balance beside the total held."""
+    as_of = utcnow().date()
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        views = _views(uow, org)
+        accounts = fund_accounts(uow.store, org)
+        nets = _ledger_nets(uow, org, as_of)
+    ledger = -sum(net for code, net in nets.items() if code in accounts)
+    return FundUsage(org, as_of, sorted(views, key=lambda v: v.fund.code), ledger)

@@ -1,0 +1,278 @@
+"""The registers as reports: 固定资产登记簿 and 资金使用情况表, as JSON or PDF (``?format=pdf``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response
+
+from coopledger.domain.assets import AssetClass
+from coopledger.domain.money import format_amount
+from coopledger.services import register_reports as svc
+from coopledger.web.api.books import FormatArgs, _pdf_doc, _pdf_response
+from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
+
+blp = Blueprint(
+    "register-reports",
+    __name__,
+    url_prefix="/api/v1/orgs/<org>/reports",
+    description="The fixed-asset register and the fund usage report.",
+)
+
+CLASS_ZH = {
+    AssetClass.OPERATING: "经营性资产",
+    AssetClass.PUBLIC_WELFARE: "公益性资产",
+    AssetClass.HOUSEHOLD: "到户类资产",
+}
+SOURCE_ZH = {
+    "municipal_pro_poor": "市级专项扶贫资金",
+    "county_fiscal": "县级财政资金",
+    "one_matter_one_discussion": "一事一议奖补资金",
+    "help_unit": "帮扶单位资金",
+    "donation": "社会捐赠",
+    "self_raised": "自筹资金",
+    "other": "其他",
+}
+
+
+class TotalsOut(ma.Schema):
+    count = ma.fields.Integer()
+    cost = ma.fields.String()
+    accumulated_depreciation = ma.fields.String()
+    net_book_value = ma.fields.String()
+    fund_financed = ma.fields.String()
+
+
+class AssetLineOut(ma.Schema):
+    asset_no = ma.fields.String()
+    name = ma.fields.String()
+    asset_class = ma.fields.String(data_key="class")
+    category = ma.fields.String()
+    poverty_project = ma.fields.Boolean()
+    acquired_on = ma.fields.String()
+    useful_life_months = ma.fields.Integer()
+    cost = ma.fields.String()
+    accumulated_depreciation = ma.fields.String()
+    net_book_value = ma.fields.String()
+    funding = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    disposed_on = ma.fields.String(allow_none=True)
+
+
+class AssetRegisterOut(ma.Schema):
+    org = ma.fields.String()
+    as_of = ma.fields.String()
+    assets = ma.fields.List(ma.fields.Nested(AssetLineOut))
+    by_class = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(TotalsOut))
+    poverty_assets = ma.fields.Nested(TotalsOut)
+    totals = ma.fields.Nested(TotalsOut)
+    ledger = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    ties = ma.fields.Boolean(metadata={"description": "Register cost and depreciation = ledger."})
+    drawn_from = ma.fields.Nested(DrawnFromOut)
+
+
+def _totals(t: svc.Totals) -> dict[str, Any]:
+    return {
+        "count": t.count,
+        "cost": format_amount(t.cost_fen),
+        "accumulated_depreciation": format_amount(t.accumulated_fen),
+        "net_book_value": format_amount(t.net_fen),
+        "fund_financed": format_amount(t.fund_financed_fen),
+    }
+
+
+def _asset(line: svc.AssetLine) -> dict[str, Any]:
+    a = line.record.asset
+    return {
+        "asset_no": a.asset_no,
+        "name": a.name,
+        "asset_class": a.asset_class.value,
+        "category": a.category,
+        "poverty_project": a.poverty_project,
+        "acquired_on": a.acquired_on.isoformat(),
+        "useful_life_months": a.useful_life_months,
+        "cost": format_amount(a.cost_fen),
+        "accumulated_depreciation": format_amount(line.accumulated_fen),
+        "net_book_value": format_amount(line.net_fen),
+        "funding": {fund: format_amount(fen) for fund, fen in sorted(a.funding.items())},
+        "disposed_on": a.disposed_on.isoformat() if a.disposed_on else None,
+    }
+
+
+def _print_totals(name: str, t: svc.Totals) -> dict[str, Any]:
+    return {
+        "name": name,
+        "count": t.count,
+        "cost_fen": t.cost_fen,
+        "accumulated_fen": t.accumulated_fen,
+        "net_fen": t.net_fen,
+        "fund_financed_fen": t.fund_financed_fen,
+    }
+
+
+def asset_register_print_context(report: svc.AssetRegister) -> dict[str, Any]:
+    """What ``templates/pdf/asset_register.html`` shows (fen)."""
+    return {
+        "org": {"code": report.org.code, "name": report.org.name},
+        "drawn": drawn_from(report.org),
+        "as_of": report.as_of.isoformat(),
+        "assets": [
+            {
+                "asset_no": ln.record.asset.asset_no,
+                "name": ln.record.asset.name,
+                "class_zh": CLASS_ZH[ln.record.asset.asset_class],
+                "poverty": ln.record.asset.poverty_project,
+                "acquired_on": ln.record.asset.acquired_on.isoformat(),
+                "life_years": f"{ln.record.asset.useful_life_months / 12:g}",
+                "cost_fen": ln.record.asset.cost_fen,
+                "accumulated_fen": ln.accumulated_fen,
+                "net_fen": ln.net_fen,
+                "funding": ", ".join(
+                    f"{fund} {format_amount(fen)}"
+                    for fund, fen in sorted(ln.record.asset.funding.items())
+                ),
+                "disposed_on": (
+                    ln.record.asset.disposed_on.isoformat() if ln.record.asset.disposed_on else ""
+                ),
+            }
+            for ln in report.lines
+        ],
+        "groups": [
+            *(_print_totals(f"{CLASS_ZH[cls]}小计", t) for cls, t in report.by_class.items()),
+            _print_totals("其中：扶贫资产", report.poverty),
+        ],
+        "totals": _print_totals("合计", report.totals),
+        "ledger_cost_fen": report.ledger_cost_fen,
+        "ledger_accumulated_fen": report.ledger_accumulated_fen,
+        "ties": report.ties,
+    }
+
+
+@blp.route("/asset-register")
+@blp.doc(
+    responses=_pdf_doc("固定资产登记簿 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
+)
+@blp.arguments(FormatArgs, location="query")
+@blp.response(200, AssetRegisterOut)
+def asset_register(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """固定资产登记簿 today: each card's cost, accumulated depreciation and net value, funding by
+    fund; totals by class and for poverty-alleviation assets; the ledger's 固定资产 and 累计折旧
+    beside them (``ties``)."""
+    report = svc.asset_register(uow(), actor(), org)
+    if args["format"] == "pdf":
+        context = asset_register_print_context(report)
+        return _pdf_response(
+            "asset_register.html", context, ["asset-register", org, report.as_of.isoformat()]
+        )
+    return {
+        "org": report.org.code,
+        "as_of": report.as_of.isoformat(),
+        "assets": [_asset(ln) for ln in report.lines],
+        "by_class": {cls.value: _totals(t) for cls, t in report.by_class.items()},
+        "poverty_assets": _totals(report.poverty),
+        "totals": _totals(report.totals),
+        "ledger": {
+            "fixed_assets": format_amount(report.ledger_cost_fen),
+            "accumulated_depreciation": format_amount(report.ledger_accumulated_fen),
+        },
+        "ties": report.ties,
+        "drawn_from": drawn_from(report.org),
+    }
+
+
+class FundUsageLineOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    source = ma.fields.String()
+    grantor = ma.fields.String()
+    purpose = ma.fields.String()
+    granted = ma.fields.String()
+    received = ma.fields.String()
+    spent = ma.fields.String()
+    balance = ma.fields.String()
+    special_fund = ma.fields.String()
+    quantified = ma.fields.String()
+    assets = ma.fields.List(ma.fields.String())
+
+
+class FundUsageOut(ma.Schema):
+    org = ma.fields.String()
+    as_of = ma.fields.String()
+    funds = ma.fields.List(ma.fields.Nested(FundUsageLineOut))
+    totals = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    ledger_balance = ma.fields.String()
+    ties = ma.fields.Boolean(metadata={"description": "Funds held = fund accounts' balance."})
+    drawn_from = ma.fields.Nested(DrawnFromOut)
+
+
+@blp.route("/fund-usage")
+@blp.doc(
+    responses=_pdf_doc("资金使用情况表 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
+)
+@blp.arguments(FormatArgs, location="query")
+@blp.response(200, FundUsageOut)
+def fund_usage(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """资金使用情况表 today: per fund the grant, received, spent, held, 专项基金 formed through
+    assets and quantified to members; the fund accounts' balance beside the total held (``ties``)."""
+    report = svc.fund_usage(uow(), actor(), org)
+    totals = {
+        "granted": report.granted_fen,
+        "received": report.received_fen,
+        "spent": report.spent_fen,
+        "balance": report.balance_fen,
+        "special_fund": report.special_fund_fen,
+        "quantified": report.quantified_fen,
+    }
+    if args["format"] == "pdf":
+        context = {
+            "org": {"code": report.org.code, "name": report.org.name},
+            "drawn": drawn_from(report.org),
+            "as_of": report.as_of.isoformat(),
+            "funds": [
+                {
+                    "code": v.fund.code,
+                    "name": v.fund.name,
+                    "source_zh": SOURCE_ZH.get(v.fund.source, v.fund.source),
+                    "grantor": v.fund.grantor,
+                    "granted_fen": v.fund.granted_fen,
+                    "received_fen": v.figures.received,
+                    "spent_fen": v.figures.spent,
+                    "balance_fen": v.balance,
+                    "special_fund_fen": v.figures.special_fund,
+                    "quantified_fen": v.figures.quantified,
+                    "assets": "、".join(v.figures.asset_nos),
+                }
+                for v in report.funds
+            ],
+            "totals": {f"{k}_fen": fen for k, fen in totals.items()},
+            "ledger_balance_fen": report.ledger_balance_fen,
+            "ties": report.ties,
+        }
+        return _pdf_response(
+            "fund_usage.html", context, ["fund-usage", org, report.as_of.isoformat()]
+        )
+    return {
+        "org": report.org.code,
+        "as_of": report.as_of.isoformat(),
+        "funds": [
+            {
+                "code": v.fund.code,
+                "name": v.fund.name,
+                "source": v.fund.source,
+                "grantor": v.fund.grantor,
+                "purpose": v.fund.purpose,
+                "granted": format_amount(v.fund.granted_fen),
+                "received": format_amount(v.figures.received),
+                "spent": format_amount(v.figures.spent),
+                "balance": format_amount(v.balance),
+                "special_fund": format_amount(v.figures.special_fund),
+                "quantified": format_amount(v.figures.quantified),
+                "assets": list(v.figures.asset_nos),
+            }
+            for v in report.funds
+        ],
+        "totals": {k: format_amount(fen) for k, fen in totals.items()},
+        "ledger_balance": format_amount(report.ledger_balance_fen),
+        "ties": report.ties,
+        "drawn_from": drawn_from(report.org),
+    }
