@@ -3,6 +3,7 @@ idempotent (same files, same codes, no second issue), written atomically."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import Engine
+from sqlalchemy import text as text_sql
 
 from coopledger.adapters import statement_batch as sb
 from coopledger.adapters.db.engine import make_engine
@@ -64,6 +66,13 @@ def test_one_file_per_household_and_a_rerun_issues_nothing_new(
     code = issued[0][1]
     text = "".join(PdfReader(io.BytesIO(first)).pages[0].extract_text().split())
     assert any(c in text for _, c in issued) and code
+    # the batch hands out the archival document, its SHA-256 on record and unchanged by the rerun
+    assert (tmp_path / expected[0]).read_bytes() == first
+    reader = PdfReader(io.BytesIO(first))
+    assert list(reader.attachments) == ["figures.json"]
+    with engine.connect() as conn:
+        digests = conn.execute(text_sql("SELECT sha256 FROM issued_document")).scalars().all()
+    assert hashlib.sha256(first).hexdigest() in digests and len(digests) == MEMBERS
 
 
 def test_combined_on_two_processes_is_one_pdf_with_a_page_per_household(

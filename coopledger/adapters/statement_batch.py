@@ -49,7 +49,7 @@ from coopledger.adapters.statement_pdf import statement_context
 from coopledger.domain.roles import Actor, Role
 from coopledger.services import auth
 from coopledger.services.statement_batch import household_statements, posted_plan_members
-from coopledger.services.statements import Statement
+from coopledger.services.statements import Statement, record_issued_documents
 
 BATCHES = ".batches"
 #: members per chunk when the caller does not say: small enough for a smooth progress bar and
@@ -198,9 +198,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def render_separate(s: Statement, base_url: str) -> bytes:
-    from coopledger.adapters.pdf import render_pdf
+    """The same document the web hands out (PDF/A-3b with figures.json, byte for byte)."""
+    from coopledger.adapters.statement_pdf import render_statement
 
-    return render_pdf("pdf/statement.html", statement_context(s, base_url))
+    return render_statement(s, base_url)
 
 
 def render_combined(statements: Sequence[Statement], base_url: str) -> bytes:
@@ -265,16 +266,19 @@ def run_chunk(spec: BatchSpec, index: int, uow: UowFactory | None = None) -> int
     """Render chunk ``index`` of the batch and mark it done; returns its number of members.
     ``uow``: units of work on the books (default: this process's, from the settings)."""
     members = spec.chunks[index]
-    statements = _statements(uow or _uow_factory(process_sessions()), spec, members)
+    uow = uow or _uow_factory(process_sessions())
+    statements = _statements(uow, spec, members)
     out = Path(spec.out_dir)
     if spec.combined:
         write_atomic(
             spec.folder / "parts" / f"{index:05d}.pdf", render_combined(statements, spec.base_url)
         )
     else:
-        for s in statements:
-            pdf = render_separate(s, spec.base_url)
+        rendered = [(s, render_separate(s, spec.base_url)) for s in statements]
+        for s, pdf in rendered:
             write_atomic(out / statement_name(spec.org, s.member_no, spec.year), pdf)
+        # each issued document's SHA-256, so /verify/{code}?sha256= knows the files handed out
+        record_issued_documents(uow(), rendered)
     write_atomic(spec.folder / "done" / f"{index:05d}", "\n".join(members).encode())
     return len(members)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -259,11 +259,20 @@ def record_issued_document(
     """Record the SHA-256 of a statement PDF as it is handed out (one transaction), so a copy can
     be checked later byte for byte; returns the digest. Rendering the same statement from the
     same books gives the same bytes, so a second download records nothing new."""
-    digest = hashlib.sha256(document).hexdigest()
+    return record_issued_documents(uow, [(statement, document)], clock=clock)[0]
+
+
+def record_issued_documents(
+    uow: UnitOfWork, documents: Sequence[tuple[Statement, bytes]], *, clock: Clock = utcnow
+) -> list[str]:
+    """:func:`record_issued_document` for a batch, in one transaction; the digests in order."""
+    digests = [hashlib.sha256(document).hexdigest() for _s, document in documents]
+    now = clock()
     with uow:
-        uow.distributions.record_document(statement.issued.code, digest, len(document), clock())
+        for (statement, document), digest in zip(documents, digests, strict=True):
+            uow.distributions.record_document(statement.issued.code, digest, len(document), now)
         uow.commit()
-    return digest
+    return digests
 
 
 def verify_statement(uow: UnitOfWork, code: str, sha256: str | None = None) -> Verification:

@@ -106,6 +106,9 @@ POLICY: dict[str, Rule] = {
     "books.ledger": READ,
     "books.balance_sheet": READ,
     "books.surplus": READ,
+    "books.members_equity": READ,
+    "register-reports.asset_register": READ,
+    "register-reports.fund_usage": READ,
     "books.Chain": READ,
     # -- registers ----------------------------------------------------------------------------
     "registers.Assets GET": READ,
