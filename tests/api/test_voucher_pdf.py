@@ -66,6 +66,10 @@ def test_hostile_memos_are_text_and_nothing_is_fetched(
             fetchers.append(self)
 
     monkeypatch.setattr(pdf, "AssetFetcher", Recording)
+    # render in this process, so the recording fetcher is seen here (isolation: tests/adapters)
+    monkeypatch.setattr(
+        pdf, "render_pdf_isolated", lambda name, ctx, **kw: pdf.render_pdf(name, ctx)
+    )
     image = '<img src="file:///etc/passwd">'
     attachment = '<link rel="attachment" href="file:///etc/hostname">'
     voucher = books.voucher(

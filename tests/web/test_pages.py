@@ -399,7 +399,7 @@ def test_a_household_sees_only_its_own_record(signed_in: Any) -> None:
     assert "李建国" not in html and "11010519491231002X" not in html
     account = b.get("/me/account/2026.pdf")
     assert account.status_code == 200 and account.data.startswith(b"%PDF")
-    assert b.get("/me/statements/2026.pdf").status_code == 404  # no posted distribution yet
+    assert b.get("/me/statements/2026.pdf").status_code == 409  # no posted distribution yet
 
 
 def test_the_portal_is_for_households(signed_in: Any) -> None:
