@@ -29,6 +29,7 @@ from coopledger.services import (
     distribution,
     orgs,
     periods,
+    register_reports,
     registers,
     reports,
     shares,
@@ -149,6 +150,18 @@ def test_the_share_register_ties_to_the_ledger(uow: Callable[[], UnitOfWork], or
     assert register.ties
     if org in COOPS:
         assert register.totals["capital"] > 0  # every cooperative member paid in share capital
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_the_asset_register_and_fund_usage_tie_to_the_ledger(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    """Depreciation runs through this month, its voucher dated the month's last day: the register
+    of today counts the charges dated by today, as the ledger does."""
+    auditor = auth.actor_named(uow(), "auditor")
+    assets = register_reports.asset_register(uow(), auditor, org)
+    assert assets.ties and assets.totals.count > 0
+    assert register_reports.fund_usage(uow(), auditor, org).ties
 
 
 QUANTIFIED = {  # fund → what its 专项基金 was quantified to members (fen)

@@ -19,7 +19,7 @@ from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, Org, UnitOfWork
-from coopledger.services.registers import FundView, _views, accumulated, fund_accounts
+from coopledger.services.registers import FundView, _views, fund_accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +74,32 @@ class AssetRegister:
         )
 
 
-def _ledger_nets(uow: UnitOfWork, org: Org, as_of: date) -> dict[str, int]:
-    """Debit-minus-credit per account at the end of ``as_of``."""
-    turnovers = uow.store.turnovers(org.id, date(as_of.year, 1, 1), as_of)
+LATEST = date(2999, 12, 31)
+
+
+def _ledger_nets(
+    uow: UnitOfWork, org: Org, as_of: date, *, through: date | None = None
+) -> dict[str, int]:
+    """Debit-minus-credit per account at the end of ``as_of`` (or of ``through``)."""
+    turnovers = uow.store.turnovers(org.id, date(as_of.year, 1, 1), through or as_of)
     return {t.account: t.opening_net + t.debit - t.credit for t in turnovers}
 
 
 def _sum_prefix(nets: dict[str, int], prefix: str) -> int:
     return sum(net for code, net in nets.items() if code.startswith(prefix))
+
+
+def accumulated_through(record: AssetRecord, as_of: date) -> int:
+    """Accumulated depreciation on ``as_of``: older books' plus the posted charges of the months
+    ended by then (a month's charge is dated its last day)."""
+    return record.asset.opening_accumulated_fen + sum(
+        c.amount_fen for p, c in record.charges.items() if c.posted and p.last_day <= as_of
+    )
+
+
+def _held(record: AssetRecord, as_of: date) -> bool:
+    disposed = record.asset.disposed_on
+    return record.asset.acquired_on <= as_of and (disposed is None or disposed > as_of)
 
 
 def asset_register(uow: UnitOfWork, actor: Actor, org_code: str) -> AssetRegister:
@@ -95,11 +113,12 @@ def asset_register(uow: UnitOfWork, actor: Actor, org_code: str) -> AssetRegiste
         chart = load_chart(org.chart)
         records = uow.registers.assets(org.id)
         nets = _ledger_nets(uow, org, as_of)
-    lines = [AssetLine(r, accumulated(r)) for r in records]
+    lines = [AssetLine(r, accumulated_through(r, as_of)) for r in records]
     lines.sort(key=lambda ln: ln.record.asset.asset_no)
-    # the totals are of the assets still held: a disposed asset is listed, with its date, but
-    # its disposal voucher has taken it out of 固定资产 and 累计折旧
-    held = [ln for ln in lines if ln.record.asset.disposed_on is None]
+    # the totals are of the assets held on the day: a disposed asset is listed, with its date,
+    # but its disposal voucher has taken it out of 固定资产 and 累计折旧; one acquired later (a
+    # voucher dated ahead) is not on the ledger yet
+    held = [ln for ln in lines if _held(ln.record, as_of)]
     grouped: dict[AssetClass, list[AssetLine]] = defaultdict(list)
     for line in held:
         grouped[line.record.asset.asset_class].append(line)
@@ -160,6 +179,8 @@ def fund_usage(uow: UnitOfWork, actor: Actor, org_code: str) -> FundUsage:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         views = _views(uow, org)
         accounts = fund_accounts(uow.store, org)
-        nets = _ledger_nets(uow, org, as_of)
+        # the funds' figures count every posted line, a voucher dated ahead of today included:
+        # so does the ledger balance they are compared with
+        nets = _ledger_nets(uow, org, as_of, through=LATEST)
     ledger = -sum(net for code, net in nets.items() if code in accounts)
     return FundUsage(org, as_of, sorted(views, key=lambda v: v.fund.code), ledger)
