@@ -36,6 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -689,8 +690,9 @@ def bench_distribution(database_url: str | None, scale: float, runs: int, echo: 
 
 
 def _seconds(lines: list[str]) -> float:
+    """The seconds printed at the end of the last line (``…: 3.58 s …``)."""
     last = lines[-1]
-    return float(last.split(": ")[-1].split(" s")[0])
+    return int(Decimal(last.split(": ")[-1].split(" s")[0]) * 1000) / 1000
 
 
 @contextmanager

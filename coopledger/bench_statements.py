@@ -210,7 +210,7 @@ def _one_statement(url: str, out: str) -> None:
     started, cpu = time.perf_counter(), time.process_time()
     sb.run_chunk(spec, 1, uow)
     warm, warm_cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"{warm:.4f} {warm_cpu:.4f}")  # noqa: T201 - read by the parent
+    print(f"{round(warm * 1e6)} {round(warm_cpu * 1e6)}")  # noqa: T201 - µs, read by the parent
 
 
 def run_statements_bench(
@@ -245,7 +245,8 @@ def run_statements_bench(
             check=True,
         )
         whole, whole_cpu = time.perf_counter() - started, _cpu() - cpu
-        warm, warm_cpu = (float(x) for x in child.stdout.strip().splitlines()[-1].split())
+        # the child prints whole microseconds
+        warm, warm_cpu = (int(x) / 1e6 for x in child.stdout.strip().splitlines()[-1].split())
         echo(
             "one statement, cold (a new process: imports, fonts, database): "
             f"{whole - warm:.2f} s (CPU {whole_cpu - warm_cpu:.2f} s)"

@@ -198,7 +198,7 @@ def _cell(
     if kind in ("str", "e") or not text:
         return text
     if dates and int(el.get("s", "0")) in dates:
-        return (_EPOCH + timedelta(days=int(float(text)))).isoformat()
+        return (_EPOCH + timedelta(days=int(Decimal(text)))).isoformat()
     if "E" in text or "e" in text:
         return format(Decimal(text), "f")
     return text
