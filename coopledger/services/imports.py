@@ -11,7 +11,6 @@ single-accountant organization) — then they are numbered and chained as :func:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -41,18 +40,16 @@ from coopledger.domain.imports import (
 )
 from coopledger.domain.ledger import (
     Status,
-    Voucher,
     VoucherDraft,
-    canonical_payload,
-    chain_hash,
     validate_draft,
 )
 from coopledger.domain.legacy import SUCCESSOR, Mapped, Mapper
-from coopledger.domain.periods import Period, voucher_number
+from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import org_for, require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, PostingStamp, Store, UnitOfWork
+from coopledger.services.ports import Org, Store, UnitOfWork
+from coopledger.services.vouchers import add_posted_batch
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
@@ -472,47 +469,9 @@ def _map_legacy(ctx: _Context, groups: list[VoucherRows]) -> list[VoucherRows]:
 def _post_all(
     store: Store, org: Org, actor: Actor, drafts: Sequence[VoucherDraft], now: datetime
 ) -> tuple[list[int], list[str | None]]:
-    """Number, chain and post checked drafts in the caller's transaction: the same steps, in the
-    same order, as :func:`coopledger.services.vouchers.post_batch` (gapless numbers per month in
-    file order, then the chain positions, then one insert and one flip to posted)."""
-    months = Counter(Period.of(d.booked_on) for d in drafts)
-    next_number: dict[Period, int] = {}
-    for period, count in sorted(months.items()):
-        first = store.next_number(org.id, period.year, period.month, count)
-        if first is None:  # pragma: no cover - checked above, in the same transaction
-            raise ValidationFailed(f"{period} is closed")
-        next_number[period] = first
-    seq, prev_hash = store.advance_chain(org.id, len(drafts))
-    stamps: list[PostingStamp] = []
-    numbers: list[str | None] = []
-    for draft in drafts:
-        period = Period.of(draft.booked_on)
-        number = next_number[period]
-        next_number[period] += 1
-        voucher = Voucher(
-            id=0,
-            org_code=org.code,
-            status=Status.POSTED,
-            booked_on=draft.booked_on,
-            memo=draft.memo,
-            attachments=draft.attachments,
-            kind=draft.kind,
-            lines=draft.lines,
-            prepared_by=actor.username,
-            reviewed_by=actor.username,
-            posted_by=actor.username,
-            number=number,
-            chain_seq=seq,
-        )
-        text = voucher_number(period, number)
-        digest = chain_hash(prev_hash, canonical_payload(voucher, text))
-        stamps.append(PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
-        numbers.append(text)
-        seq, prev_hash = seq + 1, digest
-    ids = store.add_posted_batch(org.id, drafts, stamps, actor.user_id, now)
-    if stamps:
-        store.set_chain_head(org.id, stamps[-1].chain_seq, stamps[-1].hash)
-    return ids, numbers
+    """Number, chain and post checked drafts in the caller's transaction (as ``post_batch``)."""
+    ids, _stamps, numbers = add_posted_batch(store, org, actor, drafts, now)
+    return ids, list(numbers)
 
 
 # -- member transactions ---------------------------------------------------------------------------

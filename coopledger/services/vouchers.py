@@ -280,6 +280,55 @@ def member_id_for(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) 
     return ids[member_no]
 
 
+def add_posted_batch(
+    store: Store, org: Org, actor: Actor, drafts: Sequence[VoucherDraft], now: datetime
+) -> tuple[list[int], list[PostingStamp], list[str]]:
+    """Number, chain and insert checked drafts as posted, in the caller's transaction: gapless
+    numbers per month in the order given, then the chain positions, then one insert and one flip
+    to posted. Returns the ids, the stamps and the printed numbers.
+
+    :raise PeriodClosed: a month of the batch is closed.
+    """
+    months = Counter(Period.of(d.booked_on) for d in drafts)
+    next_number: dict[Period, int] = {}
+    for period, count in sorted(months.items()):
+        first = store.next_number(org.id, period.year, period.month, count)
+        if first is None:
+            raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
+        next_number[period] = first
+    seq, prev_hash = store.advance_chain(org.id, len(drafts))
+    stamps: list[PostingStamp] = []
+    numbers: list[str] = []
+    for draft in drafts:
+        period = Period.of(draft.booked_on)
+        number = next_number[period]
+        next_number[period] += 1
+        voucher = Voucher(
+            id=0,
+            org_code=org.code,
+            status=Status.POSTED,
+            booked_on=draft.booked_on,
+            memo=draft.memo,
+            attachments=draft.attachments,
+            kind=draft.kind,
+            lines=draft.lines,
+            prepared_by=actor.username,
+            reviewed_by=actor.username,
+            posted_by=actor.username,
+            number=number,
+            chain_seq=seq,
+        )
+        text = voucher_number(period, number)
+        digest = chain_hash(prev_hash, canonical_payload(voucher, text))
+        stamps.append(PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
+        numbers.append(text)
+        seq, prev_hash = seq + 1, digest
+    ids = store.add_posted_batch(org.id, drafts, stamps, actor.user_id, now)
+    if stamps:
+        store.set_chain_head(org.id, stamps[-1].chain_seq, stamps[-1].hash)
+    return ids, stamps, numbers
+
+
 def post_batch(
     uow: UnitOfWork,
     actor: Actor,
@@ -328,42 +377,8 @@ def post_batch(
             raise ValidationFailed(
                 f"{len({k.split('.')[1] for k in errors})} voucher(s) are invalid", errors=errors
             )
-        months = Counter(Period.of(d.booked_on) for d in drafts)
-        next_number: dict[Period, int] = {}
-        for period, count in sorted(months.items()):
-            first = store.next_number(org.id, period.year, period.month, count)
-            if first is None:
-                raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
-            next_number[period] = first
-        seq, prev_hash = store.advance_chain(org.id, len(drafts))
-        stamps = []
-        for draft in drafts:
-            period = Period.of(draft.booked_on)
-            number = next_number[period]
-            next_number[period] += 1
-            voucher = Voucher(
-                id=0,
-                org_code=org.code,
-                status=Status.POSTED,
-                booked_on=draft.booked_on,
-                memo=draft.memo,
-                attachments=draft.attachments,
-                kind=draft.kind,
-                lines=draft.lines,
-                prepared_by=actor.username,
-                reviewed_by=actor.username,
-                posted_by=actor.username,
-                number=number,
-                chain_seq=seq,
-            )
-            digest = chain_hash(
-                prev_hash, canonical_payload(voucher, voucher_number(period, number))
-            )
-            stamps.append(PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
-            seq, prev_hash = seq + 1, digest
-        ids = store.add_posted_batch(org.id, drafts, stamps, actor.user_id, now)
+        ids, stamps, _numbers = add_posted_batch(store, org, actor, drafts, now)
         if stamps:
-            store.set_chain_head(org.id, stamps[-1].chain_seq, stamps[-1].hash)
             store.audit(
                 org.id,
                 actor.user_id,
