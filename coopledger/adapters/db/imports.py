@@ -15,31 +15,16 @@ from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.bulk import insert_rows
+from coopledger.adapters.db.store import SqlStore
 from coopledger.adapters.db.tables import (
-    AccountRow,
-    FundRow,
     ImportBatchRow,
     ImportKeyRow,
-    MemberRow,
     VoucherRow,
 )
 from coopledger.domain.ledger import Status, VoucherDraft
 
 _VOUCHERS = cast(Table, VoucherRow.__table__)
 _KEYS = cast(Table, ImportKeyRow.__table__)
-_LINE_COLUMNS = (
-    "voucher_id",
-    "org_id",
-    "line_no",
-    "account_id",
-    "member_id",
-    "fund_id",
-    "side",
-    "amount_fen",
-    "quantity_milli",
-    "unit",
-    "memo",
-)
 
 
 class SqlImports:
@@ -167,52 +152,5 @@ class SqlImports:
         return list(range(start + 1, start + count + 1))
 
     def add_lines(self, org_id: int, vouchers: Sequence[tuple[int, VoucherDraft]]) -> None:
-        accounts = dict(
-            self.session.execute(
-                select(AccountRow.code, AccountRow.id).where(AccountRow.org_id == org_id)
-            )
-            .tuples()
-            .all()
-        )
-        member_nos = {ln.member for _, d in vouchers for ln in d.lines if ln.member}
-        funds_used = {ln.fund for _, d in vouchers for ln in d.lines if ln.fund}
-        members = (
-            dict(
-                self.session.execute(
-                    select(MemberRow.member_no, MemberRow.id).where(MemberRow.org_id == org_id)
-                )
-                .tuples()
-                .all()
-            )
-            if member_nos
-            else {}
-        )
-        funds = (
-            dict(
-                self.session.execute(
-                    select(FundRow.code, FundRow.id).where(FundRow.org_id == org_id)
-                )
-                .tuples()
-                .all()
-            )
-            if funds_used
-            else {}
-        )
-        rows = [
-            (
-                voucher_id,
-                org_id,
-                n + 1,
-                accounts[ln.account],
-                members[ln.member] if ln.member else None,
-                funds[ln.fund] if ln.fund else None,
-                ln.side.value,
-                ln.amount_fen,
-                ln.quantity_milli,
-                ln.unit,
-                ln.memo,
-            )
-            for voucher_id, draft in vouchers
-            for n, ln in enumerate(draft.lines)
-        ]
-        insert_rows(self.session, "voucher_line", _LINE_COLUMNS, rows)
+        """The drafts' lines, by the store's own bulk insert (COPY / executemany)."""
+        SqlStore(self.session).insert_lines(org_id, [(vid, d.lines) for vid, d in vouchers])

@@ -336,7 +336,7 @@ class SqlStore:
         "memo",
     )
 
-    def _insert_lines(self, org_id: int, vouchers: Sequence[tuple[int, Sequence[Line]]]) -> None:
+    def insert_lines(self, org_id: int, vouchers: Sequence[tuple[int, Sequence[Line]]]) -> None:
         """Insert the lines of drafts: COPY on PostgreSQL, one executemany on SQLite. Lines are
         plain integers and text, so they go straight to the driver (the hot path of posting)."""
         account_ids = self._account_ids(org_id)
@@ -388,7 +388,7 @@ class SqlStore:
         )
         self.session.add(row)
         self.session.flush()
-        self._insert_lines(org_id, [(row.id, draft.lines)])
+        self.insert_lines(org_id, [(row.id, draft.lines)])
         return row.id
 
     def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None:
@@ -398,7 +398,7 @@ class SqlStore:
         row.year, row.month = draft.booked_on.year, draft.booked_on.month
         row.memo, row.attachments = draft.memo, draft.attachments
         self.session.flush()
-        self._insert_lines(row.org_id, [(voucher_id, draft.lines)])
+        self.insert_lines(row.org_id, [(voucher_id, draft.lines)])
 
     def delete_draft(self, voucher_id: int) -> None:
         self.session.execute(
@@ -622,7 +622,7 @@ class SqlStore:
             .all()
         )
         ids = [int(id_of[st.chain_seq]) for st in stamps]
-        self._insert_lines(org_id, [(i, d.lines) for i, d in zip(ids, drafts, strict=True)])
+        self.insert_lines(org_id, [(i, d.lines) for i, d in zip(ids, drafts, strict=True)])
         self.session.execute(
             update(vtable)
             .where(*in_batch)
