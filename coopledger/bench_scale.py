@@ -5,9 +5,12 @@ lines per organization over 2024–2026 (5,000,000 lines at scale 1), with every
 2026-09 closed. It is loaded by :func:`fast_load`, the path for generated or imported history:
 vouchers and lines go in by ``COPY`` (PostgreSQL) or one ``executemany`` (SQLite) in large
 batches, the hash chain is computed in Python, and the per-month turnover, the period rows and
-the closed months' snapshots are aggregated in Python and copied too. The vouchers are inserted
-as drafts and posted by one ``UPDATE`` per batch, so the database guards check every voucher as
-they do for ``post_batch``; ``audit verify`` accepts the result (tests/test_bench_scale.py).
+the closed months' snapshots are aggregated in Python and copied too. On PostgreSQL as a
+superuser the vouchers are copied already posted with the triggers set aside, as a restore does,
+and each batch is checked by one set query before its commit (the foreign keys and the posting
+guard's rules, ``adapters/db/bulk.load_posted_batch``); otherwise they are inserted as drafts and
+posted by one ``UPDATE`` per batch, so the database guards check every voucher as they do for
+``post_batch``. ``audit verify`` accepts either result (tests/test_bench_scale.py).
 
 Figures (each the median of ``runs`` runs, printed, never asserted): bulk load lines/s beside a
 raw ``COPY``/``executemany`` of the same rows into bare tables in the same run; trial balance of
@@ -45,6 +48,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
+from coopledger.adapters.db.bulk import copy_into, load_posted_batch, may_set_guards_aside
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
@@ -328,45 +332,41 @@ def build_rows(
     return voucher_id
 
 
-def copy_rows(
-    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+def write_rows(
+    conn: Connection, rows: LoadRows, user_id: int, at: datetime, *, restore_style: bool
 ) -> None:
-    """COPY on PostgreSQL, one executemany on SQLite, on ``conn``'s transaction."""
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        cursor = conn.connection.cursor()
-        try:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        finally:
-            cursor.close()
-        return
-    marks = ", ".join("?" * len(columns))
-    conn.exec_driver_sql(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-        rows,
-    )
+    """Write one batch: the vouchers posted and their lines, then the turnover, periods (closed
+    months closed), snapshots and heads.
 
-
-def write_rows(conn: Connection, rows: LoadRows, user_id: int, at: datetime) -> None:
-    """Write one batch: drafts and lines, then post them with one UPDATE (the guards check
-    every voucher), then the turnover, periods (closed months closed), snapshots and heads."""
-    copy_rows(conn, "voucher", VOUCHER_COLUMNS, rows.vouchers)
-    copy_rows(conn, "voucher_line", LINE_COLUMNS, rows.lines)
-    if rows.vouchers:
-        conn.execute(
-            text(
-                "UPDATE voucher SET status = 'posted', posted_by = :user, posted_at = :at"
-                " WHERE id BETWEEN :first AND :last"
-            ),
-            {"user": user_id, "at": at, "first": rows.vouchers[0][0], "last": rows.vouchers[-1][0]},
+    ``restore_style`` (PostgreSQL as a superuser): the vouchers go in posted with the triggers set
+    aside and the batch is checked by one set query (:func:`load_posted_batch`). Otherwise they
+    go in as drafts and one ``UPDATE`` posts them, so the guards check every voucher as they do
+    for ``post_batch``."""
+    if restore_style:
+        posted = [(*row[:2], "posted", *row[3:], user_id, at) for row in rows.vouchers]
+        load_posted_batch(
+            conn, (*VOUCHER_COLUMNS, "posted_by", "posted_at"), posted, LINE_COLUMNS, rows.lines
         )
-    copy_rows(conn, "period_balance", TURNOVER_COLUMNS, rows.turnover)
-    copy_rows(conn, "period", PERIOD_COLUMNS, rows.periods)
-    copy_rows(conn, "period_snapshot", SNAPSHOT_COLUMNS, rows.snapshots)
-    copy_rows(conn, "member_snapshot", MEMBER_SNAPSHOT_COLUMNS, rows.member_snapshots)
+    else:
+        copy_into(conn, "voucher", VOUCHER_COLUMNS, rows.vouchers)
+        copy_into(conn, "voucher_line", LINE_COLUMNS, rows.lines)
+        if rows.vouchers:
+            conn.execute(
+                text(
+                    "UPDATE voucher SET status = 'posted', posted_by = :user, posted_at = :at"
+                    " WHERE id BETWEEN :first AND :last"
+                ),
+                {
+                    "user": user_id,
+                    "at": at,
+                    "first": rows.vouchers[0][0],
+                    "last": rows.vouchers[-1][0],
+                },
+            )
+    copy_into(conn, "period_balance", TURNOVER_COLUMNS, rows.turnover)
+    copy_into(conn, "period", PERIOD_COLUMNS, rows.periods)
+    copy_into(conn, "period_snapshot", SNAPSHOT_COLUMNS, rows.snapshots)
+    copy_into(conn, "member_snapshot", MEMBER_SNAPSHOT_COLUMNS, rows.member_snapshots)
     conn.execute(
         text("UPDATE organization SET chain_seq = :seq, chain_head = :head WHERE id = :org"),
         [{"seq": s, "head": h, "org": o} for s, h, o in rows.heads],
@@ -376,8 +376,8 @@ def write_rows(conn: Connection, rows: LoadRows, user_id: int, at: datetime) -> 
 def raw_rows(conn: Connection, rows: LoadRows) -> float:
     """The same voucher and line rows into bare tables (no keys, indexes, triggers); seconds."""
     started = time.perf_counter()
-    copy_rows(conn, "bench_raw_voucher", VOUCHER_COLUMNS, rows.vouchers)
-    copy_rows(conn, "bench_raw_line", LINE_COLUMNS, rows.lines)
+    copy_into(conn, "bench_raw_voucher", VOUCHER_COLUMNS, rows.vouchers)
+    copy_into(conn, "bench_raw_line", LINE_COLUMNS, rows.lines)
     return time.perf_counter() - started
 
 
@@ -474,7 +474,7 @@ def create_orgs(world_engine: Engine, sessions: sessionmaker[Any], count: int) -
         ]
         if updates:
             conn.execute(text("UPDATE account SET parent_id = :parent WHERE id = :id"), updates)
-        copy_rows(
+        copy_into(
             conn,
             "member",
             ("org_id", "member_no", "name", "kind", "poverty_status", "household_size"),
@@ -525,9 +525,14 @@ def fast_load(
     ]
     echo(f"  generated the drafts in {time.perf_counter() - started:.1f} s (not timed)")
 
+    with engine.begin() as conn:
+        restore_style = may_set_guards_aside(conn)
+    if restore_style:
+        echo("  PostgreSQL superuser: vouchers copied posted, triggers set aside, batches checked")
+
     def write(rows: LoadRows) -> None:
         with engine.begin() as conn:
-            write_rows(conn, rows, user_id, at)
+            write_rows(conn, rows, user_id, at, restore_style=restore_style)
 
     total_lines = 0
     kept: list[LoadRows] = []

@@ -1,0 +1,167 @@
+"""Posted history loaded as a restore loads it (PostgreSQL, triggers set aside): the set query that
+replaces the triggers refuses what they would refuse, and nothing of a refused batch is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import sessionmaker
+
+from coopledger import bench_scale
+from coopledger.adapters.db import migrate
+from coopledger.adapters.db.bulk import PostedBatchError, load_posted_batch, may_set_guards_aside
+from coopledger.adapters.db.engine import make_engine
+from coopledger.domain.periods import Period
+from tests.conftest import fresh_database, is_pg
+
+pytestmark = pytest.mark.skipif(not is_pg(), reason="the triggers are set aside on PostgreSQL only")
+
+Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+COLUMNS = (*bench_scale.VOUCHER_COLUMNS, "posted_by", "posted_at")
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, list[Any], int]]:
+    tmp: Path = tmp_path_factory.mktemp("posted")
+    engine = make_engine(fresh_database("posted_batch", tmp))
+    migrate.upgrade(engine)
+    org_ids = bench_scale.create_orgs(engine, sessionmaker(bind=engine), 3)
+    with engine.begin() as conn:
+        user = conn.execute(
+            text(
+                "INSERT INTO app_user (username, password_hash, role, locale, failed_logins)"
+                " VALUES ('loader', 'x', 'admin', 'zh_CN', 0) RETURNING id"
+            )
+        ).scalar_one()
+    yield engine, org_ids, int(user)
+    engine.dispose()
+
+
+def batch(books: tuple[Engine, list[Any], int], org: int) -> Rows:
+    """The first twenty posted vouchers of an organization, ids after every voucher there."""
+    engine, org_ids, user = books
+    with engine.connect() as conn:
+        first = int(conn.execute(text("SELECT coalesce(max(id), 0) + 1 FROM voucher")).scalar_one())
+    rows = bench_scale.LoadRows()
+    at = datetime(2026, 11, 29, tzinfo=UTC)
+    drafts = bench_scale.journal(7, 60)[:20]
+    bench_scale.build_rows(
+        org_ids[org], drafts, first, user, "loader", at, Period(2023, 12), rows, sqlite=False
+    )
+    vouchers = [(*v[:2], "posted", *v[3:], user, at) for v in rows.vouchers]
+    return vouchers, list(rows.lines)
+
+
+def load(engine: Engine, rows: Rows) -> None:
+    with engine.begin() as conn:
+        assert may_set_guards_aside(conn)
+        load_posted_batch(conn, COLUMNS, rows[0], bench_scale.LINE_COLUMNS, rows[1])
+
+
+def voucher_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM voucher")).scalar_one())
+
+
+def test_a_good_batch_is_posted_and_the_guards_are_back(
+    books: tuple[Engine, list[Any], int],
+) -> None:
+    engine = books[0]
+    vouchers, lines = batch(books, org=0)
+    before = voucher_count(engine)
+    load(engine, (vouchers, lines))
+    assert voucher_count(engine) == before + len(vouchers)
+    with engine.connect() as conn:
+        statuses = conn.execute(
+            text("SELECT DISTINCT status FROM voucher WHERE id BETWEEN :a AND :b"),
+            {"a": vouchers[0][0], "b": vouchers[-1][0]},
+        ).scalars()
+    assert list(statuses) == ["posted"]
+    # the same connection pool, a new transaction: the posted vouchers are permanent again
+    with pytest.raises(DBAPIError, match="permanent"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM voucher_line WHERE voucher_id = :v"), {"v": vouchers[0][0]})
+
+
+def _unbalanced(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    line = lines[0]
+    return vouchers, [(*line[:7], line[7] + 1, *line[8:]), *lines[1:]]
+
+
+def _another_orgs_account(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    other = books[1][2].accounts["102"]
+    line = lines[0]
+    return vouchers, [(*line[:3], other, *line[4:]), *lines[1:]]
+
+
+def _unknown_member(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    line = lines[0]
+    return vouchers, [(*line[:4], 10**9, *line[5:]), *lines[1:]]
+
+
+def _one_line(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    first = vouchers[0][0]
+    return vouchers, [ln for ln in lines if ln[0] != first or ln[2] == 1]
+
+
+def _unnumbered(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    v = vouchers[3]
+    at = COLUMNS.index("number")
+    return [*vouchers[:3], (*v[:at], None, *v[at + 1 :]), *vouchers[4:]], lines
+
+
+def _a_line_outside(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    line = lines[0]
+    return vouchers, [(vouchers[-1][0] + 5, *line[1:]), *lines[1:]]
+
+
+@pytest.mark.parametrize(
+    ("breaks", "reason"),
+    [
+        (_unbalanced, "posting"),
+        (_another_orgs_account, "line"),
+        (_unknown_member, "line"),
+        (_one_line, "posting"),
+        (_unnumbered, "posting"),
+        (_a_line_outside, "outside the batch"),
+    ],
+)
+def test_a_broken_batch_is_refused_and_nothing_is_written(
+    books: tuple[Engine, list[Any], int],
+    breaks: Callable[[Rows, Any], Rows],
+    reason: str,
+) -> None:
+    engine = books[0]
+    before = voucher_count(engine)
+    with pytest.raises(PostedBatchError, match=reason):
+        load(engine, breaks(batch(books, org=1), books))
+    assert voucher_count(engine) == before
+
+
+def test_a_voucher_in_a_closed_month_is_refused(books: tuple[Engine, list[Any], int]) -> None:
+    engine, org_ids = books[0], books[1]
+    vouchers, lines = batch(books, org=2)
+    year, month = vouchers[0][COLUMNS.index("year")], vouchers[0][COLUMNS.index("month")]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO period (org_id, year, month, status, last_number)"
+                " VALUES (:o, :y, :m, 'closed', 0)"
+            ),
+            {"o": org_ids[2].id, "y": year, "m": month},
+        )
+    before = voucher_count(engine)
+    with pytest.raises(PostedBatchError, match="posting"):
+        load(engine, (vouchers, lines))
+    assert voucher_count(engine) == before
