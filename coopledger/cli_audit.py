@@ -1,7 +1,7 @@
 """``coopledger audit …``: the audit log, findings, signed checkpoints and the auditor's package.
 
 Registered on the ``audit`` group of :mod:`coopledger.cli` (imported at its end). The operator at
-the command line reads without a user; the export acts as a named auditor or admin (``--user``).
+the command line reads without a user; the export acts as a named auditor, admin or accountant of the organization (``--user``).
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def verify_checkpoint(org: str, path: Path) -> bool:
 @click.option(
     "--out", "out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path)
 )
-@click.option("--user", "username", required=True, help="An auditor or admin of ORG.")
+@click.option("--user", "username", required=True, help="An auditor, admin or accountant of ORG.")
 @domain_errors
 def audit_export(org: str, year: int, out: Path, username: str) -> None:
     """Write ORG's audit package for YEAR (vouchers, ledgers, statements, log, findings,

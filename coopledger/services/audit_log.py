@@ -31,8 +31,10 @@ from coopledger.services.audit_ports import AuditQuery
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, Store, UnitOfWork
 
-#: who may read an organization's audit log: its auditors and the admins
-LOG_READERS = frozenset({Role.ADMIN, Role.AUDITOR})
+#: who may read an organization's audit log (and take the auditor's package): its auditors, the
+#: admins, and its accountants — SPEC §4 gives them "everything on their books", reliability.md §E
+#: "read"; cashiers, reviewers and households do not
+LOG_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ACCOUNTANT})
 #: who may sign a checkpoint: also the accountant, who prints it on statements at period close
 CHECKPOINT_MAKERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ACCOUNTANT})
 
@@ -135,7 +137,7 @@ def read_log(
 ) -> list[AuditEvent]:
     """Events of one organization, oldest first, filtered.
 
-    :raise NotFound: unknown or unseen organization. :raise Forbidden: not an auditor or admin.
+    :raise NotFound: unknown or unseen organization. :raise Forbidden: not in :data:`LOG_READERS`.
     """
     with uow:
         org = _reader(uow, actor, org_code)

@@ -193,7 +193,7 @@ def build_package(
     """The ZIP bytes and its manifest. The export is recorded in the audit log (``writes``: units
     of work that may write, for the checkpoint and that record).
 
-    :raise NotFound, Forbidden: as the audit log (auditors and admins).
+    :raise NotFound, Forbidden: as the audit log (auditors, admins, the own accountants).
     """
     audit_log.read_log(uows(), actor, org_code, limit=1)  # the auditor/admin check, first
     files: dict[str, bytes] = {}

@@ -61,7 +61,7 @@ REVERSE = may(Action.REVERSE)
 MANAGE = may(Action.MANAGE_REGISTERS)  # members, funds, assets, shares, sub-accounts
 CLOSE = may(Action.CLOSE_PERIOD)
 REOPEN = may(Action.REOPEN_PERIOD)
-AUDIT = rule(A, AUD)  # the audit log and the auditor's package
+AUDIT = rule(A, ACC, AUD)  # the audit log, the auditor's package (audit_log.LOG_READERS)
 ANCHOR = rule(A, ACC, AUD)  # signed checkpoints
 ADMIN = may(Action.MANAGE_USERS, scope="none")
 ORGS = may(Action.MANAGE_ORGS, scope="none")

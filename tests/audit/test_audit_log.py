@@ -83,9 +83,12 @@ def test_period_close_and_reopen_are_logged(books: Books) -> None:
 
 
 @pytest.mark.parametrize(
-    ("user", "status"), [("acc", 403), ("hh1", 403), ("rev", 403), ("other-acc", 404)]
+    ("user", "status"),
+    [("acc", 200), ("aud", 200), ("hh1", 403), ("rev", 403), ("cash", 403), ("other-acc", 404)],
 )
-def test_only_auditors_and_admins_read_the_log(books: Books, user: str, status: int) -> None:
+def test_auditors_admins_and_the_own_accountant_read_the_log(
+    books: Books, user: str, status: int
+) -> None:
     assert books.get(user, f"{ORG}/audit/log").status_code == status
     assert books.get("admin", f"{ORG}/audit/log").status_code == 200
     assert books.client.get(f"{ORG}/audit/log").status_code == 401

@@ -78,8 +78,9 @@ def test_the_export_itself_is_logged(books: Books) -> None:
     assert [(e["user"], e["object"]) for e in exports] == [("aud", "audit-package 2026")]
 
 
-def test_only_auditors_and_admins_export(books: Books) -> None:
-    assert books.get("acc", f"{ORG}/audit/export?year=2026").status_code == 403
+def test_auditors_admins_and_the_own_accountant_export(books: Books) -> None:
+    assert books.get("acc", f"{ORG}/audit/export?year=2026").status_code == 200
+    assert books.get("rev", f"{ORG}/audit/export?year=2026").status_code == 403
     assert books.get("hh1", f"{ORG}/audit/export?year=2026").status_code == 403
     assert books.get("other-acc", f"{ORG}/audit/export?year=2026").status_code == 404
     assert books.get("admin", f"{ORG}/audit/export?year=2026").status_code == 200
@@ -144,7 +145,7 @@ def test_cli_export_and_verify(
     assert bad.exit_code == 1 and "findings.json" in bad.output
     refused = CliRunner().invoke(
         main,
-        ["audit", "export", "coop", "--year", "2026", "--out", str(out), "--user", "acc"],
+        ["audit", "export", "coop", "--year", "2026", "--out", str(out), "--user", "rev"],
         obj=obj,
     )
     assert refused.exit_code == 1
