@@ -33,6 +33,7 @@ EN = {
     "登录失败次数过多，账户已暂时锁定，请十五分钟后再试。": "Too many failed sign-ins: the account is locked for now. Try again in fifteen minutes.",
     "找不到该页面或记录。": "That page or record was not found.",
     "您的角色无权进行此操作。": "Your role may not do this.",
+    "出了问题，没有保存任何内容。请稍后再试。": "Something went wrong; nothing was saved. Please try again later.",
     "已完成。": "Done.",
     "凭证已保存为草稿。": "The voucher was saved as a draft.",
     "草稿已删除。": "The draft was deleted.",

@@ -41,6 +41,7 @@ from coopledger.web.api import (
 from coopledger.web.api.common import uow
 from coopledger.web.errors import ProblemSchema, domain_problem, flatten_messages, problem
 from coopledger.web.pages import init_pages
+from coopledger.web.pages.common import error_page, wants_page
 from coopledger.web.security import init_security
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,16 @@ class Api(_Api):  # type: ignore[misc]
 
     ERROR_SCHEMA = ProblemSchema  # issue 7: the documented error is the problem+json sent
 
-    def handle_http_exception(self, error: HTTPException) -> Response:
-        return http_problem(error)
+    def handle_http_exception(self, error: HTTPException) -> Response | tuple[str, int]:
+        return _http_error(error)
+
+
+def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+    """problem+json; a browser asking for a page gets the error page of an unknown address
+    (404) or a refused role (403)."""
+    if error.code in (403, 404) and wants_page():
+        return error_page(error.code)
+    return http_problem(error)
 
 
 def http_problem(error: HTTPException) -> Response:
@@ -287,10 +296,13 @@ def _integrity(error: IntegrityError) -> Response:
     )
 
 
-def _unexpected(error: Exception) -> Response:
+def _unexpected(error: Exception) -> Response | tuple[str, int]:
+    """Failures no other handler took: problem+json, or the error page for a browser."""
     if isinstance(error, HTTPException):
-        return http_problem(error)
+        return _http_error(error)
     log.exception("unexpected error")
+    if wants_page():
+        return error_page(500)
     return problem(500, "internal_error", "something went wrong; nothing was saved")
 
 

@@ -110,6 +110,12 @@ def test_a_crash_answers_without_traceback_sql_or_paths(quiet_app: Flask) -> Non
     for leak in ("Traceback", "SELECT", "/srv/", "RuntimeError", "secret_key"):
         assert leak not in body
     assert response.json is not None and response.json["code"] == "internal_error"
+    page = quiet_app.test_client().get("/boom", headers={"Accept": "text/html,*/*;q=0.8"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert "出了问题，没有保存任何内容。请稍后再试。" in html
+    for leak in ("Traceback", "SELECT", "/srv/", "RuntimeError", "secret_key"):
+        assert leak not in html
 
 
 @pytest.mark.parametrize("path", ["/api/v1/orgs", "/api/v1/openapi.json", "/", "/api/v1/nothing"])

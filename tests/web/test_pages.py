@@ -207,6 +207,23 @@ def test_another_organizations_page_is_404(signed_in: Any) -> None:
         assert b.get(path).status_code == 404, path
 
 
+def test_an_unknown_address_gets_the_error_page_in_the_users_language(
+    signed_in: Any, client: FlaskClient
+) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    b = signed_in("acc")
+    missing = b.get("/orgs/coop/no-such-page", headers=html)
+    text = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert "找不到该页面或记录。" in text and 'href="/login"' in text
+    b.get("/orgs/coop?lang=en")
+    english = b.get("/orgs/coop/no-such-page", headers=html).get_data(as_text=True)
+    assert "That page or record was not found." in english
+    # the API keeps answering problem+json
+    api = client.get("/api/v1/no-such-thing", headers=html)
+    assert api.status_code == 401 and api.mimetype == "application/problem+json"
+
+
 def test_a_voucher_of_another_org_is_404(signed_in: Any, books: Books) -> None:
     voucher = books.voucher(org="village")
     b = signed_in("acc2")

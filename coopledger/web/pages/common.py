@@ -208,6 +208,7 @@ ERROR_CODES: dict[str, Any] = {
     "too_many_attempts": _l("登录失败次数过多，账户已暂时锁定，请十五分钟后再试。"),
     "not_found": _l("找不到该页面或记录。"),
     "forbidden": _l("您的角色无权进行此操作。"),
+    "internal_error": _l("出了问题，没有保存任何内容。请稍后再试。"),
     "year_not_closed": _l("该年度尚未年终结账，不能制定分配方案。"),
     "done": _l("已完成。"),
     "saved": _l("凭证已保存为草稿。"),
@@ -275,6 +276,21 @@ def _domain_error(error: DomainError) -> Any:
         "rate_limited": 429,
     }.get(error.kind, 400)
     return render_template("pages/error.html", status=status, message=error_text(error)), status
+
+
+def wants_page() -> bool:
+    """A browser asking for a page (not the API, HTML preferred to JSON)."""
+    if request.path.startswith("/api/"):
+        return False
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "text/html"
+
+
+def error_page(status: int) -> tuple[str, int]:
+    """The layout's error page for an HTTP status: an unknown address (404), a refused role
+    (403), or an unexpected failure (500)."""
+    code = {404: "not_found", 403: "forbidden"}.get(status, "internal_error")
+    return render_template("pages/error.html", status=status, message=ERROR_CODES[code]), status
 
 
 def is_household() -> bool:
