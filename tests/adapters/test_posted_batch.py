@@ -1,5 +1,7 @@
-"""Posted history loaded as a restore loads it (PostgreSQL, triggers set aside): the set query that
-replaces the triggers refuses what they would refuse, and nothing of a refused batch is written."""
+"""Batches written with their guards set aside — posted history copied as a restore copies it on
+PostgreSQL, the per-row insert guards dropped for a batch on SQLite: the set query that replaces
+the triggers refuses what they would refuse, nothing of a refused batch is written, and the
+guards are back afterwards."""
 
 from __future__ import annotations
 
@@ -8,19 +10,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from coopledger import bench_scale
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.bulk import PostedBatchError, load_posted_batch, may_set_guards_aside
+from coopledger.adapters.db.bulk import (
+    SQLITE_INSERT_GUARDS,
+    GuardedBatchError,
+    batch_range,
+    check_batch,
+    copy_into,
+    load_posted_batch,
+    may_set_guards_aside,
+    sqlite_guards_aside,
+)
 from coopledger.adapters.db.engine import make_engine
 from coopledger.domain.periods import Period
 from tests.conftest import fresh_database, is_pg
-
-pytestmark = pytest.mark.skipif(not is_pg(), reason="the triggers are set aside on PostgreSQL only")
 
 Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 COLUMNS = (*bench_scale.VOUCHER_COLUMNS, "posted_by", "posted_at")
@@ -52,16 +62,24 @@ def batch(books: tuple[Engine, list[Any], int], org: int) -> Rows:
     at = datetime(2026, 11, 29, tzinfo=UTC)
     drafts = bench_scale.journal(7, 60)[:20]
     bench_scale.build_rows(
-        org_ids[org], drafts, first, user, "loader", at, Period(2023, 12), rows, sqlite=False
+        org_ids[org], drafts, first, user, "loader", at, Period(2023, 12), rows, sqlite=not is_pg()
     )
-    vouchers = [(*v[:2], "posted", *v[3:], user, at) for v in rows.vouchers]
+    posted_at = at if is_pg() else at.replace(tzinfo=None).isoformat(" ")
+    vouchers = [(*v[:2], "posted", *v[3:], user, posted_at) for v in rows.vouchers]
     return vouchers, list(rows.lines)
 
 
 def load(engine: Engine, rows: Rows) -> None:
+    vouchers, lines = rows
     with engine.begin() as conn:
-        assert may_set_guards_aside(conn)
-        load_posted_batch(conn, COLUMNS, rows[0], bench_scale.LINE_COLUMNS, rows[1])
+        if is_pg():
+            assert may_set_guards_aside(conn)
+            load_posted_batch(conn, COLUMNS, vouchers, bench_scale.LINE_COLUMNS, lines)
+            return
+        with sqlite_guards_aside(conn, SQLITE_INSERT_GUARDS):
+            copy_into(conn, "voucher", COLUMNS, vouchers)
+            copy_into(conn, "voucher_line", bench_scale.LINE_COLUMNS, lines)
+            check_batch(conn, *batch_range([int(v[0]) for v in vouchers]), posted=True)
 
 
 def voucher_count(engine: Engine) -> int:
@@ -83,9 +101,20 @@ def test_a_good_batch_is_posted_and_the_guards_are_back(
             {"a": vouchers[0][0], "b": vouchers[-1][0]},
         ).scalars()
     assert list(statuses) == ["posted"]
-    # the same connection pool, a new transaction: the posted vouchers are permanent again
+    # a new transaction: the posted vouchers are permanent again, no line joins them, and no
+    # voucher goes in posted
     with pytest.raises(DBAPIError, match="permanent"), engine.begin() as conn:
         conn.execute(text("DELETE FROM voucher_line WHERE voucher_id = :v"), {"v": vouchers[0][0]})
+    refused = (DBAPIError, psycopg.Error)  # copy_into talks to the driver itself on PostgreSQL
+    with pytest.raises(refused, match="permanent"), engine.begin() as conn:
+        copy_into(
+            conn, "voucher_line", bench_scale.LINE_COLUMNS, [(*lines[0][:2], 9, *lines[0][3:])]
+        )
+    fresh = dict(zip(COLUMNS, vouchers[0], strict=True))
+    fresh.update(id=vouchers[-1][0] + 1, number=9_999, chain_seq=9_999)
+    again = [tuple(fresh.values())]
+    with pytest.raises(refused, match="draft"), engine.begin() as conn:
+        copy_into(conn, "voucher", COLUMNS, again)
 
 
 def _unbalanced(rows: Rows, books: Any) -> Rows:
@@ -131,10 +160,10 @@ def _a_line_outside(rows: Rows, books: Any) -> Rows:
     [
         (_unbalanced, "posting"),
         (_another_orgs_account, "line"),
-        (_unknown_member, "line"),
+        (_unknown_member, "line" if is_pg() else "FOREIGN KEY"),
         (_one_line, "posting"),
         (_unnumbered, "posting"),
-        (_a_line_outside, "outside the batch"),
+        (_a_line_outside, "outside the batch" if is_pg() else "FOREIGN KEY"),
     ],
 )
 def test_a_broken_batch_is_refused_and_nothing_is_written(
@@ -144,9 +173,13 @@ def test_a_broken_batch_is_refused_and_nothing_is_written(
 ) -> None:
     engine = books[0]
     before = voucher_count(engine)
-    with pytest.raises(PostedBatchError, match=reason):
+    with pytest.raises((GuardedBatchError, IntegrityError), match=reason):
         load(engine, breaks(batch(books, org=1), books))
     assert voucher_count(engine) == before
+    if not is_pg():  # the guards dropped for the batch came back with its rollback
+        with engine.connect() as conn:
+            names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert set(SQLITE_INSERT_GUARDS) <= set(names.scalars())
 
 
 def test_a_voucher_in_a_closed_month_is_refused(books: tuple[Engine, list[Any], int]) -> None:
@@ -162,6 +195,6 @@ def test_a_voucher_in_a_closed_month_is_refused(books: tuple[Engine, list[Any], 
             {"o": org_ids[2].id, "y": year, "m": month},
         )
     before = voucher_count(engine)
-    with pytest.raises(PostedBatchError, match="posting"):
+    with pytest.raises(GuardedBatchError, match="posting"):
         load(engine, (vouchers, lines))
     assert voucher_count(engine) == before

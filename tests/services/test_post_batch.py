@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from coopledger.domain.errors import Forbidden, PeriodClosed, ValidationFailed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
@@ -71,3 +72,34 @@ def test_a_closed_month_refuses_the_batch(books: Books, uow: Any, connection: An
             uow(), admin, "coop", [sale(date(2026, 3, 1), 1), sale(date(2026, 2, 5), 1)]
         )
     assert count_rows(connection) == before
+
+
+def test_the_posted_batch_is_permanent_and_the_guards_are_back(
+    books: Books, uow: Any, connection: Any
+) -> None:
+    """On SQLite the per-row insert guards are set aside while a batch is written; afterwards
+    they refuse again, and so do the guards of posted rows."""
+    admin = auth.actor_named(uow(), "admin")
+    ids = vouchers.post_batch(uow(), admin, "coop", [sale(date(2026, 3, 2), 100)] * 3)
+
+    def refused(sql: str) -> bool:
+        savepoint = connection.begin_nested()
+        try:
+            connection.execute(text(sql))
+        except DBAPIError:
+            return True
+        finally:
+            savepoint.rollback()
+        return False
+
+    assert refused(f"DELETE FROM voucher_line WHERE voucher_id = {ids[1]}")
+    assert refused(
+        "INSERT INTO voucher_line (voucher_id, org_id, line_no, account_id, side, amount_fen)"
+        f" SELECT voucher_id, org_id, 9, account_id, side, amount_fen FROM voucher_line"
+        f" WHERE voucher_id = {ids[2]} AND line_no = 1"
+    )
+    assert refused(
+        "INSERT INTO voucher (org_id, status, kind, booked_on, year, month, memo, attachments,"
+        " prepared_by, created_at) SELECT org_id, 'posted', kind, booked_on, year, month, memo,"
+        f" attachments, prepared_by, created_at FROM voucher WHERE id = {ids[0]}"
+    )

@@ -206,6 +206,7 @@ class SqlAuditLog:
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .where(
                 VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
                 VoucherRow.status == "posted",
                 VoucherRow.booked_on <= through,
                 or_(*code_match),

@@ -2,13 +2,15 @@
 
 For hot paths only (voucher lines, depreciation charges), on the session's own connection and
 transaction; the rows must be plain integers, text and None. Triggers still run (COPY fires
-INSERT triggers) and so do the foreign keys — except in :func:`load_posted_batch`, which sets
-them aside and checks the batch by one set query instead.
+INSERT triggers) and so do the foreign keys — except where a batch sets them aside
+(:func:`load_posted_batch`, :func:`sqlite_guards_aside`) and checks it by one set query
+(:func:`check_batch`) instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -24,14 +26,15 @@ def insert_rows(
     copy_into(session.connection(), table, columns, rows)
 
 
-# -- posted history, loaded as a restore loads ------------------------------------------------------
+# -- batches with their guards set aside ---------------------------------------------------------
 
-#: Each row names a voucher of the batch that breaks a rule, and the rule. The rules are the
-#: foreign keys of ``voucher`` and ``voucher_line`` — stricter: a line's account, member and fund
-#: and its voucher belong to the line's own organization — and the posting guard of migration
-#: 0001 (numbered, chained, at least two lines, balanced, a debit, negative amounts only on a red
-#: reversal, its month not closed).
-_POSTED_BATCH_CHECK = """
+# Each part names a voucher of the batch (ids :first to :last) that breaks a rule, and the rule.
+# The rules are the foreign keys of ``voucher`` and ``voucher_line`` — stricter: a line's account,
+# member and fund and its voucher belong to the line's own organization — and the guards of
+# migration 0001: a batch of drafts holds drafts only; a posted batch holds vouchers numbered,
+# chained, of at least two lines, balanced, with a debit, negative amounts only on a red
+# reversal, in a month not closed.
+_KEYS = """
 SELECT v.id, 'organization' FROM voucher v
  WHERE v.id BETWEEN :first AND :last
    AND NOT EXISTS (SELECT 1 FROM organization o WHERE o.id = v.org_id)
@@ -41,7 +44,8 @@ SELECT v.id, 'user' FROM voucher v
    AND (NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = v.prepared_by)
         OR (v.reviewed_by IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = v.reviewed_by))
-        OR NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = v.posted_by))
+        OR (v.posted_by IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = v.posted_by)))
 UNION ALL
 SELECT v.id, 'reverses' FROM voucher v
  WHERE v.id BETWEEN :first AND :last AND v.reverses_id IS NOT NULL
@@ -56,13 +60,14 @@ SELECT l.voucher_id, 'line' FROM voucher_line l
    AND (v.id IS NULL OR a.id IS NULL
         OR (l.member_id IS NOT NULL AND m.id IS NULL)
         OR (l.fund_id IS NOT NULL AND f.id IS NULL))
-UNION ALL
+"""
+_POSTING = """
 SELECT v.id, 'posting' FROM voucher v
   LEFT JOIN (SELECT l.voucher_id,
                     count(*) AS n,
                     sum(CASE l.side WHEN 'D' THEN l.amount_fen ELSE -l.amount_fen END) AS net,
-                    coalesce(sum(l.amount_fen) FILTER (WHERE l.side = 'D'), 0) AS debit,
-                    count(*) FILTER (WHERE l.amount_fen < 0) AS negatives
+                    sum(CASE l.side WHEN 'D' THEN l.amount_fen ELSE 0 END) AS debit,
+                    sum(CASE WHEN l.amount_fen < 0 THEN 1 ELSE 0 END) AS negatives
                FROM voucher_line l
               WHERE l.voucher_id BETWEEN :first AND :last
               GROUP BY l.voucher_id) s ON s.voucher_id = v.id
@@ -72,12 +77,62 @@ SELECT v.id, 'posting' FROM voucher v
         OR (v.kind <> 'reversal' AND s.negatives > 0)
         OR EXISTS (SELECT 1 FROM period p WHERE p.org_id = v.org_id AND p.year = v.year
                    AND p.month = v.month AND p.status = 'closed'))
-LIMIT 1
+"""
+_DRAFTS = """
+SELECT v.id, 'status' FROM voucher v
+ WHERE v.id BETWEEN :first AND :last AND v.status <> 'draft'
 """
 
+#: SQLite's guards that fire once per inserted row (migration 0001); PostgreSQL's fire once per
+#: statement and cost nothing worth saving
+SQLITE_INSERT_GUARDS = ("voucher_insert_draft", "voucher_line_posted_insert")
 
-class PostedBatchError(ValueError):
-    """A batch of posted history broke a rule; nothing of it is written."""
+
+class GuardedBatchError(ValueError):
+    """A batch written with its guards set aside broke a rule; the caller's transaction must be
+    rolled back, and nothing of the batch is kept."""
+
+
+def batch_range(ids: Sequence[int]) -> tuple[int, int]:
+    """The batch's first and last voucher id; the ids must be one consecutive range."""
+    first, last = min(ids), max(ids)
+    if last - first + 1 != len(ids):
+        raise GuardedBatchError("the batch's voucher ids are not one consecutive range")
+    return first, last
+
+
+def check_batch(conn: Connection, first: int, last: int, *, posted: bool) -> None:
+    """The rules the guards would have checked, over the whole batch at once.
+
+    :raise GuardedBatchError: naming a voucher that breaks one.
+    """
+    query = f"{_KEYS} UNION ALL {_POSTING if posted else _DRAFTS} LIMIT 1"
+    broken = conn.execute(text(query), {"first": first, "last": last}).first()
+    if broken is not None:
+        raise GuardedBatchError(f"voucher {broken[0]} breaks the rule on its {broken[1]}")
+
+
+@contextmanager
+def sqlite_guards_aside(conn: Connection, names: Sequence[str]) -> Iterator[None]:
+    """SQLite: the named triggers dropped for the block and re-created from their own SQL, all in
+    ``conn``'s transaction. A write transaction holds SQLite's one write lock (``BEGIN
+    IMMEDIATE``), so no other connection writes while they are away; readers keep the schema of
+    their snapshot; a rollback brings them back. The caller checks what they would have checked
+    (:func:`check_batch`) before the block ends."""
+    marks = ", ".join(f":n{i}" for i in range(len(names)))
+    found = conn.execute(
+        text(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"),
+        {f"n{i}": name for i, name in enumerate(names)},
+    ).all()
+    if len(found) != len(names):
+        raise GuardedBatchError(f"a guard is missing: {sorted(set(names) - {n for n, _ in found})}")
+    for name, _sql in found:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    finally:
+        for _name, sql in found:
+            conn.exec_driver_sql(sql)
 
 
 def may_set_guards_aside(conn: Connection) -> bool:
@@ -97,31 +152,27 @@ def load_posted_batch(
 ) -> None:
     """Write vouchers already posted, with their lines, as a restore writes them: PostgreSQL's
     triggers (the posting guard and the foreign keys) set aside inside ``conn``'s transaction,
-    then the whole batch checked by one set query before the triggers come back.
+    then the whole batch checked by :func:`check_batch` before the triggers come back.
 
     The vouchers' ids must be one consecutive range and every line must belong to one of them
     (checked here); the caller checks :func:`may_set_guards_aside` first.
 
-    :raise PostedBatchError: a voucher of the batch breaks a rule; the caller's transaction must
-        be rolled back.
+    :raise GuardedBatchError: a voucher of the batch breaks a rule.
     """
     if not vouchers:
         return
     at = voucher_columns.index("id")
-    ids = [int(str(row[at])) for row in vouchers]
-    first, last = min(ids), max(ids)
-    if last - first + 1 != len(ids):
-        raise PostedBatchError("the batch's voucher ids are not one consecutive range")
+    first, last = batch_range([int(str(row[at])) for row in vouchers])
     line_at = line_columns.index("voucher_id")
     if any(not first <= int(str(row[line_at])) <= last for row in lines):
-        raise PostedBatchError("a line belongs to a voucher outside the batch")
+        raise GuardedBatchError("a line belongs to a voucher outside the batch")
     conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
     copy_into(conn, "voucher", voucher_columns, vouchers)
     copy_into(conn, "voucher_line", line_columns, lines)
-    broken = conn.execute(text(_POSTED_BATCH_CHECK), {"first": first, "last": last}).first()
-    conn.exec_driver_sql("SET LOCAL session_replication_role = origin")
-    if broken is not None:
-        raise PostedBatchError(f"voucher {broken[0]} breaks the rule on its {broken[1]}")
+    try:
+        check_batch(conn, first, last, posted=True)
+    finally:
+        conn.exec_driver_sql("SET LOCAL session_replication_role = origin")
 
 
 def copy_into(

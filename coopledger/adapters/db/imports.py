@@ -14,7 +14,13 @@ from typing import cast
 from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
-from coopledger.adapters.db.bulk import insert_rows
+from coopledger.adapters.db.bulk import (
+    SQLITE_INSERT_GUARDS,
+    batch_range,
+    check_batch,
+    insert_rows,
+    sqlite_guards_aside,
+)
 from coopledger.adapters.db.store import SqlStore
 from coopledger.adapters.db.tables import (
     ImportBatchRow,
@@ -130,8 +136,18 @@ class SqlImports:
             )
             for voucher_id, d in zip(ids, drafts, strict=True)
         ]
-        insert_rows(self.session, "voucher", columns, rows)
-        self.add_lines(org_id, list(zip(ids, drafts, strict=True)))
+        if postgres:
+            insert_rows(self.session, "voucher", columns, rows)
+            self.add_lines(org_id, list(zip(ids, drafts, strict=True)))
+            return ids
+        # SQLite runs its insert guards once per row, which costs more than the rows themselves:
+        # set aside for this batch and checked for it at once instead
+        self.session.flush()
+        connection = self.session.connection()
+        with sqlite_guards_aside(connection, SQLITE_INSERT_GUARDS):
+            insert_rows(self.session, "voucher", columns, rows)
+            self.add_lines(org_id, list(zip(ids, drafts, strict=True)))
+            check_batch(connection, *batch_range(ids), posted=False)
         return ids
 
     def _reserve_ids(self, count: int) -> list[int]:

@@ -209,6 +209,7 @@ class SqlRegisters:
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .where(
                 VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
                 VoucherRow.status == "posted",
                 VoucherLineRow.fund_id.is_not(None),
                 VoucherLineRow.account_id.in_(account_ids),
@@ -274,7 +275,11 @@ class SqlRegisters:
             .select_from(VoucherLineRow)
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(VoucherLineRow.org_id == org_id, VoucherLineRow.fund_id == fund_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,
+                VoucherLineRow.fund_id == fund_id,
+            )
             .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
         )
         return [
@@ -426,6 +431,7 @@ class SqlRegisters:
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .where(
                 VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
                 VoucherRow.status == "posted",
                 VoucherLineRow.account_id.in_(account_ids),
                 VoucherLineRow.member_id.is_not(None),

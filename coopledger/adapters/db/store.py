@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.auditlog import SqlAuditLog
-from coopledger.adapters.db.bulk import insert_rows
+from coopledger.adapters.db.bulk import (
+    SQLITE_INSERT_GUARDS,
+    batch_range,
+    check_batch,
+    insert_rows,
+    sqlite_guards_aside,
+)
 from coopledger.adapters.db.regions import orgs_under, user_regions
 from coopledger.adapters.db.tables import (
     AccountRow,
@@ -582,15 +588,51 @@ class SqlStore:
         user_id: int,
         at: datetime,
     ) -> list[int]:
-        """Insert many vouchers with their numbers and hashes as drafts, then post them with
-        one UPDATE (the guards check each row). The stamps' chain positions are consecutive."""
+        """Insert many vouchers with their numbers and hashes, posted, and their lines. The
+        stamps' chain positions are consecutive.
+
+        PostgreSQL: inserted as drafts and posted by one UPDATE, which its statement-level guard
+        checks at once. SQLite runs its guards once per row, which costs more than the rows:
+        there they are set aside for the batch, the vouchers go in posted, and one set query
+        checks the batch for what the guards would have refused (``bulk.check_batch``)."""
         if not drafts:
             return []
+        if not self._postgres:
+            self.session.flush()
+            connection = self.session.connection()
+            with sqlite_guards_aside(connection, SQLITE_INSERT_GUARDS):
+                ids = self._insert_batch(org_id, drafts, stamps, user_id, at, posted=True)
+                check_batch(connection, *batch_range(ids), posted=True)
+        else:
+            ids = self._insert_batch(org_id, drafts, stamps, user_id, at, posted=False)
+            first, last = stamps[0].chain_seq, stamps[-1].chain_seq
+            self.session.execute(
+                update(_VOUCHERS)
+                .where(_VOUCHERS.c.org_id == org_id, _VOUCHERS.c.chain_seq.between(first, last))
+                .values(status=Status.POSTED.value, posted_by=user_id, posted_at=at)
+            )
+        by_month: dict[tuple[int, int], list[Line]] = defaultdict(list)
+        for draft in drafts:
+            by_month[(draft.booked_on.year, draft.booked_on.month)].extend(draft.lines)
+        self._add_turnovers(org_id, by_month)
+        return ids
+
+    def _insert_batch(
+        self,
+        org_id: int,
+        drafts: Sequence[VoucherDraft],
+        stamps: Sequence[PostingStamp],
+        user_id: int,
+        at: datetime,
+        *,
+        posted: bool,
+    ) -> list[int]:
+        """The batch's vouchers (drafts, or posted) and their lines; their ids, in order."""
         vtable = _VOUCHERS
         headers = [
             {
                 "org_id": org_id,
-                "status": Status.DRAFT.value,
+                "status": (Status.POSTED if posted else Status.DRAFT).value,
                 "kind": d.kind.value,
                 "booked_on": d.booked_on,
                 "year": d.booked_on.year,
@@ -605,6 +647,8 @@ class SqlStore:
                 "chain_seq": st.chain_seq,
                 "prev_hash": st.prev_hash,
                 "hash": st.hash,
+                "posted_by": user_id if posted else None,
+                "posted_at": at if posted else None,
             }
             for d, st in zip(drafts, stamps, strict=True)
         ]
@@ -623,15 +667,6 @@ class SqlStore:
         )
         ids = [int(id_of[st.chain_seq]) for st in stamps]
         self.insert_lines(org_id, [(i, d.lines) for i, d in zip(ids, drafts, strict=True)])
-        self.session.execute(
-            update(vtable)
-            .where(*in_batch)
-            .values(status=Status.POSTED.value, posted_by=user_id, posted_at=at)
-        )
-        by_month: dict[tuple[int, int], list[Line]] = defaultdict(list)
-        for draft in drafts:
-            by_month[(draft.booked_on.year, draft.booked_on.month)].extend(draft.lines)
-        self._add_turnovers(org_id, by_month)
         return ids
 
     def set_chain_head(self, org_id: int, seq: int, head: str) -> None:
@@ -803,6 +838,7 @@ class SqlStore:
             .outerjoin(FundRow, FundRow.id == VoucherLineRow.fund_id)
             .where(
                 VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
                 VoucherRow.status == "posted",
                 VoucherRow.booked_on <= through,
                 AccountRow.category.in_([Category.INCOME.value, Category.EXPENSE.value]),
@@ -906,6 +942,7 @@ class SqlStore:
         ids = [self._account_ids(org_id)[c] for c in codes]
         base = [
             VoucherLineRow.org_id == org_id,
+            VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
             VoucherLineRow.account_id.in_(ids),
             VoucherRow.status == "posted",
         ]
@@ -971,7 +1008,11 @@ class SqlStore:
             .select_from(VoucherLineRow)
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(VoucherLineRow.org_id == org_id, VoucherRow.status == "posted")
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,
+                VoucherRow.status == "posted",
+            )
             .group_by(AccountRow.code, VoucherRow.year, VoucherRow.month)
         )
         return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
