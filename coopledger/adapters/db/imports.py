@@ -8,7 +8,7 @@ caller's transaction; the posting guards still see every row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, select, text
@@ -20,6 +20,7 @@ from coopledger.adapters.db.bulk import (
     check_batch,
     insert_rows,
     sqlite_guards_aside,
+    sqlite_timestamp,
 )
 from coopledger.adapters.db.store import SqlStore
 from coopledger.adapters.db.tables import (
@@ -113,13 +114,7 @@ class SqlImports:
         )
         postgres = self.session.connection().dialect.name == "postgresql"
         # COPY adapts dates and timestamps itself; SQLite stores them as text, as the models do
-        stamp: object = (
-            at
-            if postgres
-            else (
-                at.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-            )
-        )
+        stamp: object = at if postgres else sqlite_timestamp(at)
         rows = [
             (
                 voucher_id,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, exists, func, insert, select, update
+from sqlalchemy import Table, case, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from coopledger.adapters.db.bulk import (
     check_batch,
     insert_rows,
     sqlite_guards_aside,
+    sqlite_timestamp,
 )
 from coopledger.adapters.db.regions import orgs_under, user_regions
 from coopledger.adapters.db.tables import (
@@ -617,6 +618,27 @@ class SqlStore:
         self._add_turnovers(org_id, by_month)
         return ids
 
+    _BATCH_COLUMNS = (
+        "org_id",
+        "status",
+        "kind",
+        "booked_on",
+        "year",
+        "month",
+        "number",
+        "memo",
+        "attachments",
+        "prepared_by",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "chain_seq",
+        "prev_hash",
+        "hash",
+        "posted_by",
+        "posted_at",
+    )
+
     def _insert_batch(
         self,
         org_id: int,
@@ -629,35 +651,33 @@ class SqlStore:
     ) -> list[int]:
         """The batch's vouchers (drafts, or posted) and their lines; their ids, in order."""
         vtable = _VOUCHERS
-        headers = [
-            {
-                "org_id": org_id,
-                "status": (Status.POSTED if posted else Status.DRAFT).value,
-                "kind": d.kind.value,
-                "booked_on": d.booked_on,
-                "year": d.booked_on.year,
-                "month": d.booked_on.month,
-                "number": st.number,
-                "memo": d.memo,
-                "attachments": d.attachments,
-                "prepared_by": user_id,
-                "reviewed_by": user_id,
-                "reviewed_at": at,
-                "created_at": at,
-                "chain_seq": st.chain_seq,
-                "prev_hash": st.prev_hash,
-                "hash": st.hash,
-                "posted_by": user_id if posted else None,
-                "posted_at": at if posted else None,
-            }
+        # COPY adapts dates and timestamps itself; SQLite stores them as text, as the models do
+        stamp: object = at if self._postgres else sqlite_timestamp(at)
+        status = (Status.POSTED if posted else Status.DRAFT).value
+        rows = [
+            (
+                org_id,
+                status,
+                d.kind.value,
+                d.booked_on if self._postgres else d.booked_on.isoformat(),
+                d.booked_on.year,
+                d.booked_on.month,
+                st.number,
+                d.memo,
+                d.attachments,
+                user_id,
+                user_id,
+                stamp,
+                stamp,
+                st.chain_seq,
+                st.prev_hash,
+                st.hash,
+                user_id if posted else None,
+                stamp if posted else None,
+            )
             for d, st in zip(drafts, stamps, strict=True)
         ]
-        if self._postgres:  # COPY adapts dates and timestamps itself; SQLite needs SQLAlchemy's
-            insert_rows(
-                self.session, "voucher", list(headers[0]), [tuple(h.values()) for h in headers]
-            )
-        else:
-            self.session.execute(insert(vtable), headers)
+        insert_rows(self.session, "voucher", self._BATCH_COLUMNS, rows)
         first, last = stamps[0].chain_seq, stamps[-1].chain_seq
         in_batch = (vtable.c.org_id == org_id, vtable.c.chain_seq.between(first, last))
         id_of = dict(
