@@ -8,9 +8,10 @@ batches, the hash chain is computed in Python, and the per-month turnover, the p
 the closed months' snapshots are aggregated in Python and copied too. On PostgreSQL as a
 superuser the vouchers are copied already posted with the triggers set aside, as a restore does,
 and each batch is checked by one set query before its commit (the foreign keys and the posting
-guard's rules, ``adapters/db/bulk.load_posted_batch``); otherwise they are inserted as drafts and
-posted by one ``UPDATE`` per batch, so the database guards check every voucher as they do for
-``post_batch``. ``audit verify`` accepts either result (tests/test_bench_scale.py).
+guard's rules, ``adapters/db/bulk.load_posted_batch``); SQLite does the same with its per-row
+insert guards dropped for the batch; a PostgreSQL user who may not set triggers aside inserts
+drafts and posts them by one ``UPDATE`` per batch, so the database guards check every voucher as
+they do for ``post_batch``. ``audit verify`` accepts each result (tests/test_bench_scale.py).
 
 Figures (each the median of ``runs`` runs, printed, never asserted): bulk load lines/s beside a
 raw ``COPY``/``executemany`` of the same rows into bare tables in the same run; trial balance of
@@ -48,7 +49,15 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.bulk import copy_into, load_posted_batch, may_set_guards_aside
+from coopledger.adapters.db.bulk import (
+    SQLITE_INSERT_GUARDS,
+    batch_range,
+    check_batch,
+    copy_into,
+    load_posted_batch,
+    may_set_guards_aside,
+    sqlite_guards_aside,
+)
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
@@ -339,14 +348,21 @@ def write_rows(
     months closed), snapshots and heads.
 
     ``restore_style`` (PostgreSQL as a superuser): the vouchers go in posted with the triggers set
-    aside and the batch is checked by one set query (:func:`load_posted_batch`). Otherwise they
-    go in as drafts and one ``UPDATE`` posts them, so the guards check every voucher as they do
-    for ``post_batch``."""
+    aside and the batch is checked by one set query (:func:`load_posted_batch`). SQLite: the same
+    with its per-row insert guards dropped for the batch (``sqlite_guards_aside``), as
+    ``post_batch`` does there. Otherwise they go in as drafts and one ``UPDATE`` posts them, so
+    the guards check every voucher as they do for ``post_batch``."""
+    posted_columns = (*VOUCHER_COLUMNS, "posted_by", "posted_at")
     if restore_style:
         posted = [(*row[:2], "posted", *row[3:], user_id, at) for row in rows.vouchers]
-        load_posted_batch(
-            conn, (*VOUCHER_COLUMNS, "posted_by", "posted_at"), posted, LINE_COLUMNS, rows.lines
-        )
+        load_posted_batch(conn, posted_columns, posted, LINE_COLUMNS, rows.lines)
+    elif conn.dialect.name == "sqlite" and rows.vouchers:
+        stamp = rows.vouchers[0][VOUCHER_COLUMNS.index("created_at")]
+        posted = [(*row[:2], "posted", *row[3:], user_id, stamp) for row in rows.vouchers]
+        with sqlite_guards_aside(conn, SQLITE_INSERT_GUARDS):
+            copy_into(conn, "voucher", posted_columns, posted)
+            copy_into(conn, "voucher_line", LINE_COLUMNS, rows.lines)
+            check_batch(conn, *batch_range([int(row[0]) for row in posted]), posted=True)
     else:
         copy_into(conn, "voucher", VOUCHER_COLUMNS, rows.vouchers)
         copy_into(conn, "voucher_line", LINE_COLUMNS, rows.lines)
