@@ -7,6 +7,12 @@ CSS) and ``data:`` URLs; everything else — the network, any other ``file://``,
 refused and recorded (reliability.md R1). Chinese glyphs come from a system font found through
 fontconfig by family name (Debian: ``fonts-noto-cjk`` or ``fonts-wqy-microhei``); without one the
 render stops with :class:`NoCJKFontError` rather than print boxes.
+
+Every document is written in Chinese (``locale="zh"``, the default) or English (``"en"``): the
+template gets ``_`` (the gettext of that locale, from the compiled catalog in
+``coopledger/translations``; Chinese is the identity, so a Chinese document is exactly its
+template's text) and ``lang`` (``<html lang>``) in its context — never installed on the shared
+environment, which threads use at the same time. Data (names, memos) is printed as given.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 from coopledger.adapters.pdf_errors import NoCJKFontError, PdfError, RenderLimitError
 from coopledger.domain.capitals import to_capitals
 from coopledger.resources import resource_dir
+from coopledger.translations import HTML_LANG, gettext_for
 
 __all__ = [
     "AssetFetcher",
@@ -127,18 +134,41 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
-def render_block(template_name: str, block: str, context: Mapping[str, Any]) -> Markup:
+def _in_locale(context: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """``context`` plus ``_`` and ``lang`` for ``locale``.
+
+    ``_('…%(x)s…', x=value)`` works as Jinja's new-style gettext (the one Flask-Babel installs
+    for the pages, which share ``disclosure_body.html``): the text is always a %-format string.
+    It returns plain text, which autoescaping then escapes like any other value.
+
+    :raise PdfError: ``locale`` is not one of ``zh``, ``en``.
+    """
+    if locale not in HTML_LANG:
+        raise PdfError(f"documents are written in {' or '.join(HTML_LANG)}, not {locale!r}")
+    gettext = gettext_for(locale)
+
+    def translate(message: str, **variables: Any) -> str:
+        return gettext(message) % variables
+
+    return {**context, "_": translate, "lang": HTML_LANG[locale]}
+
+
+def render_block(
+    template_name: str, block: str, context: Mapping[str, Any], locale: str = "zh"
+) -> Markup:
     """One ``{% block %}`` of a PDF template, autoescaped like the whole: the page of a
     document that is also bound with others into one PDF (a year's statements)."""
     template = _environment().get_template(template_name)
-    return Markup("".join(template.blocks[block](template.new_context(dict(context)))))
+    return Markup(
+        "".join(template.blocks[block](template.new_context(_in_locale(context, locale))))
+    )
 
 
-def render_html(template_name: str, context: Mapping[str, Any]) -> str:
-    """The HTML of a PDF template (``pdf/voucher.html``), autoescaped."""
+def render_html(template_name: str, context: Mapping[str, Any], locale: str = "zh") -> str:
+    """The HTML of a PDF template (``pdf/voucher.html``) in ``locale``, autoescaped."""
     if not template_name.endswith(".html"):
         raise PdfError(f"templates are .html files, not {template_name!r}")
-    return _environment().get_template(template_name).render(context)
+    return _environment().get_template(template_name).render(_in_locale(context, locale))
 
 
 # Statements and annual reports are archived (domain.md §5.4): PDF/A-3b, the variant that lets a
@@ -154,8 +184,10 @@ def render_pdf(
     fetcher: AssetFetcher | None = None,
     figures: Mapping[str, Any] | None = None,
     created: datetime | None = None,
+    locale: str = "zh",
 ) -> bytes:
-    """Render ``templates/<template_name>`` with ``context`` to PDF bytes.
+    """Render ``templates/<template_name>`` with ``context`` to PDF bytes, in ``locale``
+    (``zh``, the default, or ``en``).
 
     Pass a ``fetcher`` to inspect afterwards what the render tried to load. Pass ``figures`` (what
     the document shows, as the API's JSON) for an archival document: the PDF is then PDF/A-3b and
@@ -170,7 +202,7 @@ def render_pdf(
             "no font with Chinese glyphs is installed; on Debian: "
             "apt-get install fonts-noto-cjk fontconfig (or fonts-wqy-microhei)"
         )
-    html = render_html(template_name, context)
+    html = render_html(template_name, context, locale)
     document = HTML(
         string=html,
         base_url=ASSETS.as_uri() + "/",
@@ -218,13 +250,17 @@ def _render_child(
     context: Mapping[str, Any],
     figures: Mapping[str, Any] | None,
     created: datetime | None,
+    locale: str,
 ) -> None:
     try:
         size = _address_space()
         if size:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (size + RENDER_EXTRA_MEMORY, hard))
-        conn.send(("ok", render_pdf(template_name, context, figures=figures, created=created)))
+        document = render_pdf(
+            template_name, context, figures=figures, created=created, locale=locale
+        )
+        conn.send(("ok", document))
     except MemoryError:
         conn.send(("limit", "the document needs more memory than a render may use"))
     except NoCJKFontError as exc:
@@ -245,6 +281,7 @@ def render_pdf_isolated(
     figures: Mapping[str, Any] | None = None,
     created: datetime | None = None,
     seconds: float | None = None,
+    locale: str = "zh",
 ) -> bytes:
     """:func:`render_pdf` in a forked child, stopped after ``seconds`` (default
     :data:`RENDER_SECONDS`) or when it needs more than :data:`RENDER_EXTRA_MEMORY` beyond what
@@ -259,7 +296,7 @@ def render_pdf_isolated(
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_render_child,
-        args=(sender, template_name, context, figures, created),
+        args=(sender, template_name, context, figures, created, locale),
         daemon=True,
     )
     child.start()

@@ -1,6 +1,7 @@
 """The household dividend statement rendered to PDF: its template context, QR code and render.
 
-Shared by the web (one statement) and the CLI (a year's statements in a folder)."""
+Shared by the web (one statement, in the reader's language) and the CLI (a year's statements in a
+folder, in Chinese)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from coopledger.adapters.pdf import render_pdf, render_pdf_isolated
 from coopledger.services.statements import STATUS_ZH, Statement
 
 
-def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
-    """What ``templates/pdf/statement.html`` shows; ``base_url`` is where ``/verify`` answers."""
+def statement_context(s: Statement, base_url: str, locale: str = "zh") -> dict[str, Any]:
+    """What ``templates/pdf/statement.html`` shows; ``base_url`` is where ``/verify`` answers;
+    the explanation is written in ``locale`` (render the template in the same one)."""
     verify_url = f"{base_url.rstrip('/')}/verify/{s.issued.code}"
     return {
         "s": s,
@@ -25,7 +27,7 @@ def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
         "residual_before_topup": s.residual_before_topup_fen,
         "paid_out": s.paid_out_fen,
         "unpaid": s.unpaid_fen,
-        "explanation": s.explanation(),
+        "explanation": s.explanation(locale),
         "issued_on": s.issued.issued_at.date().isoformat(),
         "created": s.issued.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "verify_url": verify_url,
@@ -33,13 +35,17 @@ def statement_context(s: Statement, base_url: str) -> dict[str, Any]:
     }
 
 
-def render_statement(s: Statement, base_url: str, *, isolated: bool = False) -> bytes:
+def render_statement(
+    s: Statement, base_url: str, *, isolated: bool = False, locale: str = "zh"
+) -> bytes:
     """One statement: PDF/A-3b with its figures embedded as JSON (the archive copy); ``isolated``
-    renders it in a child process under the render limits (for a web request)."""
+    renders it in a child process under the render limits (for a web request); ``locale`` is
+    its language (``zh``, the default, or ``en``: the figures and names are the same)."""
     render = render_pdf_isolated if isolated else render_pdf
     return render(
         "pdf/statement.html",
-        statement_context(s, base_url),
+        statement_context(s, base_url, locale),
         figures=s.figures(),
         created=s.issued.issued_at,
+        locale=locale,
     )

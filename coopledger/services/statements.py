@@ -25,15 +25,16 @@ from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import IssuedStatement, PlanLineRecord, PlanRecord, UnitOfWork
 from coopledger.services.shares import Holding, holdings_as_of
+from coopledger.translations import N_, gettext_for
 
 Clock = Callable[[], datetime]
-STATUS_ZH = {
-    "none": "一般户",
-    "poor": "建档立卡贫困户",
-    "exited": "脱贫户",
-    "monitored": "监测对象",
-    "low_income": "低保户",
-    "extreme_poverty": "特困供养户",
+STATUS_ZH = {  # msgids: the English catalog names them (gettext_for("en"))
+    "none": N_("一般户"),
+    "poor": N_("建档立卡贫困户"),
+    "exited": N_("脱贫户"),
+    "monitored": N_("监测对象"),
+    "low_income": N_("低保户"),
+    "extreme_poverty": N_("特困供养户"),
 }
 
 
@@ -108,8 +109,16 @@ class Statement:
             "issued_at": self.issued.issued_at.isoformat(timespec="seconds"),
         }
 
-    def explanation(self) -> list[str]:
-        """The amount in plain words, step by step, for the household to check."""
+    def explanation(self, locale: str = "zh") -> list[str]:
+        """The amount in plain words, step by step, for the household to check: in Chinese, or
+        in English (``locale="en"``) with the same figures.
+
+        :raise ValueError: ``locale`` is neither ``zh`` nor ``en``.
+        """
+        if locale == "en":
+            return self._explanation_en()
+        if locale != "zh":
+            raise ValueError(f"statements are explained in zh or en, not {locale!r}")
         ln, plan, y = self.line, self.plan, self.year
         m = _yuan
         out = []
@@ -144,6 +153,58 @@ class Statement:
             )
         out.append(
             f"合计 {m(ln.total_fen)} 元（{to_capitals(ln.total_fen)}）。所有分配均精确到分，各项合计与账簿一致。"
+        )
+        return out
+
+    def _explanation_en(self) -> list[str]:
+        """:meth:`explanation` in English, sentence for sentence; the amount in capitals stays
+        Chinese (the statutory form), the status is the catalog's English name."""
+        ln, plan, y = self.line, self.plan, self.year
+        m = _yuan
+        out = []
+        if plan.P:
+            out.append(
+                f"In {y} your household's transactions with the cooperative came to "
+                f"{m(ln.transaction_fen)} yuan, "
+                f"{_pct(ln.transaction_fen, self.transactions_total_fen)} of all members' "
+                f"transactions ({m(self.transactions_total_fen)} yuan). Of the distributable "
+                f"surplus of {m(plan.D)} yuan, {m(plan.P)} yuan is refunded by transactions: your "
+                f"household's patronage refund is {m(ln.patronage_fen)} yuan."
+            )
+        h = self.holding
+        parts = (
+            (
+                f" (contributions {m(h.capital)} yuan, reserve share {m(h.reserve_share)} yuan, "
+                f"quantified fiscal subsidy share {m(h.fiscal_share)} yuan, quantified donation "
+                f"share {m(h.donation_share)} yuan)"
+            )
+            if h
+            else ""
+        )
+        out.append(
+            f"At year end your household's account share was {m(ln.account_share_fen)} yuan"
+            f"{parts}, {_pct(ln.account_share_fen, self.shares_total_fen)} of all members' "
+            f"account shares ({m(self.shares_total_fen)} yuan). The remaining {m(plan.Q)} yuan "
+            f"is distributed by account share: your household receives "
+            f"{m(self.residual_before_topup_fen)} yuan."
+        )
+        if ln.topup_fen:
+            status = gettext_for("en")(STATUS_ZH.get(ln.poverty_status, ln.poverty_status))
+            out.append(
+                f"By the resolution of the members' assembly ({plan.resolution}), a household "
+                f"with the status “{status}” is guaranteed at least {m(ln.minimum_fen or 0)} "
+                f"yuan: your household's share is topped up by {m(ln.topup_fen)} yuan, given up "
+                "in proportion from the other members' residual surplus."
+            )
+        elif ln.minimum_fen is not None:
+            out.append(
+                f"The resolution of the members' assembly guarantees at least "
+                f"{m(ln.minimum_fen)} yuan; your household's share is already no less, so no "
+                "top-up is needed."
+            )
+        out.append(
+            f"Total {m(ln.total_fen)} yuan (in Chinese capitals: {to_capitals(ln.total_fen)}). "
+            "Every share is exact to the fen, and the totals agree with the books."
         )
         return out
 

@@ -18,7 +18,7 @@ from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
 from coopledger.web.api.disclosure import notice_json, notice_pdf
 from coopledger.web.pages.common import bp as pages_bp
-from coopledger.web.pages.common import login_required, signed_in
+from coopledger.web.pages.common import lang, login_required, signed_in
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -29,7 +29,7 @@ def disclosure(org: str) -> Any:
     n = svc.public_notice(uow(), org, period)
     fmt = request.args.get("format", "html")
     if fmt == "pdf":
-        return notice_pdf(n)
+        return notice_pdf(n, lang())
     if fmt == "json":
         return notice_json(n)
     return render_template("disclosure.html", n=notice_json(n))
@@ -42,7 +42,7 @@ def org_disclosure(org: str) -> Any:
     period = request.args.get("period") or _last_quarter()
     n = svc.disclosure_notice(uow(), signed_in(), org, period)
     if request.args.get("format") == "pdf":
-        return notice_pdf(n)
+        return notice_pdf(n, lang())
     return render_template("disclosure.html", n=notice_json(n))
 
 

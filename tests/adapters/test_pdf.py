@@ -272,3 +272,52 @@ def test_a_render_past_its_memory_is_stopped(monkeypatch: pytest.MonkeyPatch) ->
 def test_errors_in_the_child_come_back_as_pdf_errors() -> None:
     with pytest.raises(PdfError, match="UndefinedError"):
         pdf.render_pdf_isolated("pdf/voucher.html", {"org": {}})
+
+
+# -- languages (issue 6) -------------------------------------------------------------------------
+
+
+def test_a_document_in_english_translates_its_labels_not_its_data() -> None:
+    fetcher = AssetFetcher()
+    data = context(memo=PAYLOADS[0])
+    document = render_pdf("pdf/voucher.html", data, fetcher=fetcher, locale="en")
+    text = text_of(document)
+    for expected in (
+        "Voucher",
+        "Date:2026-03-10",
+        "Attachments:2",
+        "Totalinwords(Chinesecapitals):人民币壹万贰仟叁佰肆拾伍元陆角柒分",
+        "Preparedby:acc",
+        "Reviewedby:rev",
+        "Page1of1",
+        "绿源大蒜种植专业合作社",  # data stays as it is
+        "102银行存款",
+        "王秀英入股",
+    ):
+        assert expected in text, expected
+    for chinese in ("记账凭证", "附单据数", "合计（大写）", "制单", "第1页"):
+        assert chinese not in text, chinese
+    assert fetcher.requested == [(ASSETS / name).as_uri() for name in ("print.css", "en.css")]
+    html = render_html("pdf/voucher.html", data, "en")
+    assert '<html lang="en">' in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    chinese = render_html("pdf/voucher.html", data)
+    assert '<html lang="zh-CN">' in chinese and "en.css" not in chinese
+
+
+def test_a_document_in_an_unknown_language_is_refused() -> None:
+    with pytest.raises(PdfError, match="not 'fr'"):
+        render_html("pdf/voucher.html", context(), "fr")
+
+
+def test_each_render_keeps_its_own_language_across_threads() -> None:
+    """The gettext goes with the render's context, not the shared environment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def render(i: int) -> tuple[str, str]:
+        locale = ("zh", "en")[i % 2]
+        return locale, render_html("pdf/voucher.html", context(), locale)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for locale, html in pool.map(render, range(64)):
+            assert ("制单：acc" in html) is (locale == "zh")
+            assert ("Prepared by: acc" in html) is (locale == "en")

@@ -186,6 +186,15 @@ class TestSurplusStatement:
         assert "绿源大蒜种植专业合作社" in text and "盈余及盈余分配表" in text
         assert "100,000.00" in text
 
+    def test_pdf_in_english_keeps_the_statutory_form(self, books: Books) -> None:
+        """The labels are English; the form's title, columns and lines (reports/*.toml, the
+        statutory wording) have no English and stay as they are."""
+        closed_year(books)
+        text = text_of(books.get("aud", f"{SURPLUS}?year=2025&format=pdf&lang=en").data)
+        for expected in ("Year2025", "Unit:yuan", "Item", "盈余及盈余分配表", "100,000.00"):
+            assert expected in text, expected
+        assert "2025年度" not in text and "单位" not in text
+
 
 def test_another_organizations_statements_are_404(books: Books) -> None:
     for path in ("reports/balance-sheet", "reports/surplus?year=2025"):

@@ -77,3 +77,20 @@ def test_an_unknown_format_is_422_naming_format(books: Books) -> None:
     for fmt in ("xml", ""):
         response = books.get("aud", f"{ORG}/members/1/account?year=2025&format={fmt}")
         assert response.status_code == 422 and "format" in response.json["errors"], fmt
+
+
+def test_the_account_prints_in_english(books: Books) -> None:
+    closed_year(books)
+    approved_and_posted(books)
+    words = text_of(books.get("hh1", f"{URL}&lang=en").data)
+    for expected in (
+        "Memberaccount(2025)",
+        "1王秀英",
+        "Statusatyearend(31December2025)Registeredpoorhousehold",
+        "Contributedfromhouseholdpoverty-projectassets",
+        "Tradedthisyear:大蒜",  # the product is data
+        "Distributedthisyear¥19,500.00",
+        "Generated",
+    ):
+        assert expected in words, expected
+    assert "成员账户" not in words and "建档立卡贫困户" not in words

@@ -178,6 +178,34 @@ def test_report_pdf_draws_svg_charts(books: Books) -> None:
     assert "官王庙村" in text and "36,000.00" in text
 
 
+def test_the_report_and_the_notice_print_in_english(books: Books) -> None:
+    _income(books, "village", "36000.00")
+    query = {"region": SHANGHE, "year": 2026, "format": "pdf", "lang": "en"}
+    r = books.get("admin", "/api/v1/regions/report", query_string=query)
+    assert r.status_code == 200, r.json
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    for expected in ("poverty-alleviation assets", "Organizations: 2", "Granted", "Page 1 of 1"):
+        assert expected in text, expected
+    assert "官王庙村" in text and "汇总报告" not in text and "下达" not in text
+    bad = books.get("admin", "/api/v1/regions/report", query_string={**query, "lang": "de"})
+    assert bad.status_code == 422 and "lang" in bad.json["errors"]
+    _close(books, "village", ["2026-01", "2026-02", "2026-03"])
+    url = "/public/village/disclosure"
+    page = books.client.get(url, query_string={"period": "2026-Q1", "lang": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="en">' in html
+    assert "financial disclosure" in html and "1. Income" in html and "财务公开" not in html
+    assert "format=pdf&amp;lang=en" in html  # the printable version in the same language
+    pdf = books.get(
+        "acc",
+        "/api/v1/orgs/village/disclosure",
+        query_string={"period": "2026-Q1", "format": "pdf", "lang": "en"},
+    )
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "1. Income" in text and "36000.00" in text and "出租收入" in text
+    assert "收入项目" not in text
+
+
 def test_fund_trace_across_organizations(books: Books) -> None:
     books.posted(
         org="coop",

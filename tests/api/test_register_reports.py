@@ -92,3 +92,23 @@ def test_reports_of_another_organization_are_404(books: Books) -> None:
     assert books.get("other-acc", ASSETS).status_code == 404
     assert books.get("other-acc", FUNDS).status_code == 404
     assert books.get("acc", f"{FUNDS}?format=xls").status_code == 422
+
+
+def test_the_registers_print_in_english(books: Books) -> None:
+    depreciated_cold_store(books)
+    assets = text_of(books.get("acc", f"{ASSETS}?format=pdf&lang=en").data)
+    for expected in (
+        "Fixed-assetregister",
+        "大蒜示范基地冷库",  # the asset's name is data
+        "Operatingassets,subtotal(items:1)",
+        "Ofwhich:poverty-alleviationassets",
+        "Total(items:1)",
+        "agreewiththeledger",
+        "Page1of1",
+    ):
+        assert expected in assets, expected
+    assert "固定资产登记簿" not in assets and "经营性资产" not in assets
+    funds = text_of(books.get("aud", f"{FUNDS}?format=pdf&lang=en").data)
+    for expected in ("Fundusagereport", "Municipalpoverty-alleviationfund", "GB-01", "agrees"):
+        assert expected in funds, expected
+    assert "资金使用情况表" not in funds

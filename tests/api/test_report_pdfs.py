@@ -148,6 +148,34 @@ def test_an_unknown_format_is_422_naming_format(books: Books) -> None:
         assert response.status_code == 422 and "format" in response.json["errors"], url
 
 
+def test_the_reports_print_in_english_with_lang_en(books: Books) -> None:
+    some_books(books)
+    tb = text_of(books.get("acc", f"{TB}&format=pdf&lang=en").data)
+    for expected in (
+        "Trialbalance",
+        "Period:2026-01-01to2026-12-31",
+        "Accountcode",
+        "102Bankdeposits0.000.001,000.00250.50749.500.00",  # the chart's English names
+        "301Members'sharecapital",
+        "Total0.000.001,250.501,250.501,000.001,000.00",
+        "Page1of1",
+        "Generated",
+    ):
+        assert expected in tb, expected
+    assert "科目余额表" not in tb and "银行存款" not in tb and "第1页" not in tb
+    ledger = text_of(books.get("aud", f"{LEDGER}&format=pdf&lang=en").data)
+    assert "Account:102Bankdeposits" in ledger and "Dr749.50" in ledger
+    assert "购买种蒜" in ledger  # memos are data
+    # the language is a PDF's: the JSON keeps both names, whatever ``lang`` says
+    assert books.get("acc", f"{TB}&lang=en").json["rows"] == books.get("acc", TB).json["rows"]
+
+
+def test_an_unknown_language_is_422_naming_lang(books: Books) -> None:
+    for url in (f"{TB}&format=pdf&lang=fr", f"{LEDGER}&format=pdf&lang=", f"{TB}&lang=EN"):
+        response = books.get("aud", url)
+        assert response.status_code == 422 and "lang" in response.json["errors"], url
+
+
 def test_another_organizations_reports_are_404(books: Books) -> None:
     for path in ("reports/trial-balance?format=pdf", "ledger?account=102&format=pdf"):
         assert books.get("acc", f"/api/v1/orgs/other/{path}").status_code == 404

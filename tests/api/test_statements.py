@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from typing import Any
 
 from pypdf import PdfReader
@@ -149,3 +150,63 @@ def test_each_issued_document_is_recorded_and_checkable_by_its_sha256(books: Boo
     assert forged["document_issued"] is False and forged["genuine"] is False
     page = books.client.get(f"/verify/{code}?sha256={'0' * 64}").get_data(as_text=True)
     assert "不是以此核验码开具的" in page
+
+
+def _explained(words: str, start: str, end: str) -> list[str]:
+    """The amounts (and shares in per cent) of the explanation, sorted: the same in each language."""
+    return sorted(re.findall(r"\d[\d,]*\.\d\d%?", words.split(start)[1].split(end)[0]))
+
+
+def test_the_household_reads_its_statement_in_english(books: Books) -> None:
+    plan_paid_in_part(books)
+    chinese = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data
+    response = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf?lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    document = response.data
+    assert len(PdfReader(io.BytesIO(document)).pages) == 1
+    words = text_of(document)
+    for expected in (
+        "Dividendstatementfor2025",
+        "绿源大蒜种植专业合作社",  # the organization's and the household's names, exactly
+        "1王秀英",
+        "110105********002X",
+        "Statusatdistribution(31December2025)Registeredpoorhousehold",
+        "Patronagerefund(bytransactions)13,500.00",
+        "Guaranteedminimumtop-up2,000.00",
+        "Totaldue¥21,500.00",
+        "Paid5,000.00",
+        "Notyetpaid16,500.00",
+        "Totalinwords(Chinesecapitals):人民币贰万壹仟伍佰元整",
+        "Howyourhousehold'samountwasworkedout:",
+        "In2025yourhousehold'stransactionswiththecooperativecameto50,000.00yuan",
+        "withthestatus“Registeredpoorhousehold”isguaranteedatleast8,000.00yuan",
+        "toppedupby2,000.00yuan",
+        "Total21,500.00yuan(inChinesecapitals:人民币贰万壹仟伍佰元整)",
+    ):
+        assert expected in words, expected
+    for label in ("年度盈余分配明细", "合计应得", "您家", "核验码", "保底"):
+        assert label not in words, label
+    original = text_of(chinese)
+    code = original.split("核验码")[1][:16]
+    assert f"Verificationcode{code}" in words  # the same statement, the same code
+    assert _explained(words, "workedout:", "Verificationcode") == _explained(
+        original, "这样算出来的：", "核验码"
+    )
+    figures = [
+        json.loads(PdfReader(io.BytesIO(d)).attachments["figures.json"][0])
+        for d in (chinese, document)
+    ]
+    assert figures[0] == figures[1]
+    # each language's document is on record and checks by its SHA-256
+    documents = books.client.get(f"/verify/{code}?format=json").json["documents"]
+    assert [d["sha256"] for d in documents] == [
+        hashlib.sha256(chinese).hexdigest(),
+        hashlib.sha256(document).hexdigest(),
+    ]
+
+
+def test_a_statement_in_an_unknown_language_is_422(books: Books) -> None:
+    plan_paid_in_part(books)
+    refused = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf?lang=fr")
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.json["code"] == "validation_failed" and "lang" in refused.json["errors"]

@@ -1,4 +1,5 @@
-"""Every text the pages show has an English translation in the committed, compiled catalog."""
+"""Every text the pages and the PDF documents show has an English translation in the committed,
+compiled catalog (the sources are those of the extract command in babel.cfg)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,19 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "coopledger" / "translations" / "en" / "LC_MESSAGES"
 SOURCES = [
-    (ROOT / "templates", [("base.html", "jinja2"), ("pages/**.html", "jinja2")]),
+    (
+        ROOT / "templates",
+        [
+            ("base.html", "jinja2"),
+            ("pages/**.html", "jinja2"),
+            ("pdf/**.html", "jinja2"),
+            ("disclosure.html", "jinja2"),
+            ("disclosure_body.html", "jinja2"),
+        ],
+    ),
     (ROOT / "coopledger" / "web" / "pages", [("**.py", "python")]),
+    (ROOT / "coopledger" / "web" / "api", [("**.py", "python")]),  # N_-marked names
+    (ROOT / "coopledger" / "services", [("statements.py", "python")]),
 ]
 
 
@@ -30,6 +42,8 @@ def _msgids() -> set[str]:
 def test_every_msgid_has_an_english_translation() -> None:
     ids = _msgids()
     assert len(ids) > 150  # the extraction found the pages' texts
+    # ... and the documents' (voucher print, statement, notice board, an N_-marked name)
+    assert {"记账凭证", "合计（大写）：%(capitals)s", "一、收入项目", "经营性资产小计"} <= ids
     with (CATALOG / "messages.mo").open("rb") as fh:
         english = gettext.GNUTranslations(fh)
     missing = sorted(i for i in ids if english.gettext(i) == i)

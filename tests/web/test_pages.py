@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from coopledger.services import auth, orgs
+from tests.adapters.test_pdf import text_of
 from tests.api.test_distributions import closed_year
 from tests.api.test_registers import review_and_post
 from tests.conftest import PASSWORD, Books
@@ -372,6 +373,33 @@ def test_pdfs_come_from_the_pages(signed_in: Any, books: Books) -> None:
         response = b.get(path)
         assert response.status_code == 200, path
         assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+
+
+def test_the_pages_pdfs_speak_the_page_language(signed_in: Any, books: Books) -> None:
+    voucher = books.posted()
+    b = signed_in("acc")
+    tb = "/orgs/coop/reports/trial-balance?format=pdf&from=2026-01-01&to=2026-12-31"
+    chinese = text_of(b.get(f"/orgs/coop/vouchers/{voucher['id']}.pdf").data)
+    assert "记账凭证" in chinese and "102银行存款" in chinese and "制单：acc" in chinese
+    printed = text_of(b.get(f"/orgs/coop/vouchers/{voucher['id']}.pdf?lang=en").data)
+    for expected in (
+        "Voucher",
+        f"Voucherno.:{voucher['number']}",
+        "102Bankdeposits",
+        "301Members'sharecapital",
+        "Member1",
+        "Totalinwords(Chinesecapitals):人民币壹仟元整",
+        "Preparedby:acc",
+        "Reviewedby:rev",
+        "绿源大蒜种植专业合作社",
+    ):
+        assert expected in printed, expected
+    assert "记账凭证" not in printed and "制单" not in printed
+    # the page's language is remembered: the next PDF is English without asking again
+    report = text_of(b.get(tb).data)
+    assert "Trialbalance" in report and "301Members'sharecapital" in report
+    assert "Total0.000.001,000.001,000.00" in report and "科目余额表" not in report
+    assert "科目余额表" in text_of(b.get(f"{tb}&lang=zh").data)
 
 
 def test_the_distribution_wizard_through_the_pages(signed_in: Any, books: Books) -> None:

@@ -1,4 +1,8 @@
-"""Periods, year-end close, reports (trial balance, ledger) and the audit chain of one organization."""
+"""Periods, year-end close, reports (trial balance, ledger) and the audit chain of one organization.
+
+A report's PDF (``format=pdf``) is Chinese unless ``lang=en`` asks for English: the labels are
+translated, the accounts' names are the chart's English ones; the statutory statements' titles,
+columns and lines (``reports/*.toml``) have no English and stay Chinese."""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, PeriodState
 from coopledger.services.reports import Ledger
-from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
+from coopledger.translations import N_, gettext_for, localized_name
+from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, drawn_from, uow
 
 blp = Blueprint(
     "books",
@@ -108,7 +113,7 @@ class RangeArgs(ma.Schema):
     to = ma.fields.Date(load_default=None)
 
 
-class ReportArgs(RangeArgs):
+class ReportArgs(RangeArgs, LangArgs):
     format = ma.fields.String(
         load_default="json",
         validate=ma.validate.OneOf(["json", "pdf"]),
@@ -135,8 +140,10 @@ def _pdf_response(
     context: dict[str, Any],
     name_parts: list[str],
     figures: dict[str, Any] | None = None,
+    locale: str = "zh",
 ) -> Response:
-    """Render ``templates/pdf/<template>`` and send it inline as ``<name_parts joined by ->.pdf``.
+    """Render ``templates/pdf/<template>`` in ``locale`` and send it inline as ``<name_parts
+    joined by ->.pdf``.
 
     ``figures`` (the report's JSON) makes it an archival PDF/A-3b carrying them as figures.json:
     the annual statements are kept for the retention periods of domain.md §5.4.
@@ -144,7 +151,7 @@ def _pdf_response(
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
     from coopledger.adapters.pdf import render_pdf_isolated
 
-    pdf = render_pdf_isolated(f"pdf/{template}", context, figures=figures)
+    pdf = render_pdf_isolated(f"pdf/{template}", context, figures=figures, locale=locale)
     filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
     return Response(
         pdf,
@@ -201,10 +208,10 @@ def _tb_row(row: TrialBalanceRow) -> dict[str, Any]:
     }
 
 
-def _tb_print_row(row: TrialBalanceRow) -> dict[str, Any]:
+def _tb_print_row(row: TrialBalanceRow, locale: str) -> dict[str, Any]:
     return {
         "account": row.account,
-        "name": row.name_zh,
+        "name": localized_name(row.name_zh, row.name_en, locale),
         "level": row.level,
         "indent_em": max(row.level - 1, 0) * 1.5,
         "opening_debit_fen": row.opening_debit,
@@ -217,16 +224,17 @@ def _tb_print_row(row: TrialBalanceRow) -> dict[str, Any]:
 
 
 def trial_balance_print_context(
-    tb: TrialBalance, org: Org, start: date, end: date
+    tb: TrialBalance, org: Org, start: date, end: date, locale: str = "zh"
 ) -> dict[str, Any]:
-    """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here."""
+    """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here,
+    the accounts' names in ``locale``."""
     return {
         "org": _org_context(org),
         "drawn": drawn_from(org),
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "rows": [_tb_print_row(r) for r in tb.rows],
-        "totals": _tb_print_row(tb.totals),
+        "rows": [_tb_print_row(r, locale) for r in tb.rows],
+        "totals": _tb_print_row(tb.totals, locale),
         "balanced": tb.ties,
     }
 
@@ -244,11 +252,12 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     report = reports.trial_balance_of(uow(), actor(), org, start, end)
     tb = report.tb
     if args["format"] == "pdf":
-        context = trial_balance_print_context(tb, report.org, start, end)
+        context = trial_balance_print_context(tb, report.org, start, end, args["lang"])
         return _pdf_response(
             "trial_balance.html",
             context,
             ["trial-balance", org, start.isoformat(), end.isoformat()],
+            locale=args["lang"],
         )
     return {
         "org": org,
@@ -261,7 +270,7 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     }
 
 
-class FormatArgs(ma.Schema):
+class FormatArgs(LangArgs):
     format = ma.fields.String(
         load_default="json",
         validate=ma.validate.OneOf(["json", "pdf"]),
@@ -271,6 +280,10 @@ class FormatArgs(ma.Schema):
 
 class BalanceSheetArgs(FormatArgs):
     as_of = ma.fields.Date(load_default=None, metadata={"description": "Default: today."})
+
+
+# the period a statement of a year prints (a msgid: the PDF's language)
+YEAR = N_("%(year)s年度")
 
 
 class SurplusArgs(FormatArgs):
@@ -373,7 +386,11 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     if args["format"] == "pdf":
         context = statement_print_context(result, f"{as_of.isoformat()}")
         return _pdf_response(
-            "financial_statement.html", context, ["balance-sheet", org, as_of.isoformat()], body
+            "financial_statement.html",
+            context,
+            ["balance-sheet", org, as_of.isoformat()],
+            body,
+            locale=args["lang"],
         )
     return body
 
@@ -393,8 +410,15 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     result = fs.surplus_statement(uow(), actor(), org, year)
     body = _statement_json(result)
     if args["format"] == "pdf":
-        context = statement_print_context(result, f"{year}年度")
-        return _pdf_response("financial_statement.html", context, ["surplus", org, str(year)], body)
+        period = gettext_for(args["lang"])(YEAR) % {"year": year}
+        context = statement_print_context(result, period)
+        return _pdf_response(
+            "financial_statement.html",
+            context,
+            ["surplus", org, str(year)],
+            body,
+            locale=args["lang"],
+        )
     return body
 
 
@@ -509,7 +533,11 @@ def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     if args["format"] == "pdf":
         context = members_equity_print_context(report)
         return _pdf_response(
-            "members_equity.html", context, ["members-equity", org, str(year)], body
+            "members_equity.html",
+            context,
+            ["members-equity", org, str(year)],
+            body,
+            locale=args["lang"],
         )
     return body
 
@@ -544,12 +572,19 @@ class LedgerOut(ma.Schema):
     drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
-def ledger_print_context(result: Ledger, org: Org, member_name: str | None) -> dict[str, Any]:
-    """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平."""
+def ledger_print_context(
+    result: Ledger, org: Org, member_name: str | None, locale: str = "zh"
+) -> dict[str, Any]:
+    """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平,
+    the account's name in ``locale``."""
+    account = result.account
     return {
         "org": _org_context(org),
         "drawn": drawn_from(result.org),
-        "account": {"code": result.account.code, "name": result.account.name_zh},
+        "account": {
+            "code": account.code,
+            "name": localized_name(account.name_zh, account.name_en, locale),
+        },
         "member": (
             {"no": result.member, "name": member_name or ""} if result.member is not None else None
         ),
@@ -595,11 +630,13 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             if result.member is not None
             else None
         )
-        context = ledger_print_context(result, result.org, member_name)
+        context = ledger_print_context(result, result.org, member_name, args["lang"])
         name = ["ledger", org, result.account.code]
         if result.member is not None:
             name += ["member", result.member]
-        return _pdf_response("ledger.html", context, [*name, start.isoformat(), end.isoformat()])
+        return _pdf_response(
+            "ledger.html", context, [*name, start.isoformat(), end.isoformat()], locale=args["lang"]
+        )
     return {
         "account": result.account.code,
         "name": result.account.name_zh,

@@ -17,6 +17,7 @@ from coopledger.domain.errors import field_error
 from coopledger.domain.roles import Actor
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org
+from coopledger.services.web_session import LOCALES
 
 MAX_LIMIT = 500
 
@@ -58,6 +59,16 @@ def drawn_from(org: Org, generated_at: datetime | None = None) -> dict[str, Any]
         "chain_seq": org.chain_seq,
         "chain_head": org.chain_head,
     }
+
+
+class LangArgs(ma.Schema):
+    """The language of a PDF (issue 6): Chinese by default, English with ``lang=en``."""
+
+    lang = ma.fields.String(
+        load_default="zh",
+        validate=ma.validate.OneOf(LOCALES),
+        metadata={"description": "The PDF's language: ``zh`` (Chinese, the default) or ``en``."},
+    )
 
 
 class PageArgs(ma.Schema):

@@ -10,7 +10,7 @@ from flask import Response
 
 from coopledger.domain.money import format_amount
 from coopledger.services import disclosure as svc
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 
 blp = Blueprint(
     "disclosure",
@@ -20,7 +20,7 @@ blp = Blueprint(
 )
 
 
-class PeriodArgs(ma.Schema):
+class PeriodArgs(LangArgs):
     period = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=10))
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "pdf"]))
 
@@ -121,10 +121,12 @@ def notice_json(n: svc.Notice) -> dict[str, Any]:
     }
 
 
-def notice_pdf(n: svc.Notice) -> Response:
+def notice_pdf(n: svc.Notice, locale: str = "zh") -> Response:
+    """The notice-board PDF in ``locale``: the labels translated; names, accounts and memos as
+    the books hold them (Chinese)."""
     from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
-    pdf = render_pdf("pdf/disclosure.html", {"n": notice_json(n)})
+    pdf = render_pdf("pdf/disclosure.html", {"n": notice_json(n)}, locale=locale)
     name = f"disclosure-{n.org.code}-{n.period.label}.pdf"
     return Response(
         pdf,
@@ -149,10 +151,11 @@ def notice_pdf(n: svc.Notice) -> Response:
 @blp.arguments(PeriodArgs, location="query")
 def disclosure(args: dict[str, Any], org: str) -> Any:
     """The disclosure notice of a quarter (``2026-Q3``) or month (``2026-07``) as the public
-    will see it; ``format=pdf`` for the notice board. 409 while a month of it is open."""
+    will see it; ``format=pdf`` for the notice board (``lang=en``: in English). 409 while a month
+    of it is open."""
     n = svc.disclosure_notice(uow(), actor(), org, args["period"])
     if args["format"] == "pdf":
-        return notice_pdf(n)
+        return notice_pdf(n, args["lang"])
     return notice_json(n)
 
 

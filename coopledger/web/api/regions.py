@@ -12,7 +12,8 @@ from flask import Response
 from coopledger.domain.money import format_amount
 from coopledger.services import regions as svc
 from coopledger.services.ports import Org
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.translations import N_
+from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 
 blp = Blueprint(
     "regions",
@@ -21,15 +22,16 @@ blp = Blueprint(
     description="The region tree (city / county / town / village) and consolidated reports.",
 )
 
+# Chinese msgids (N_): the PDF template translates them into the document's language
 STATUS_NAMES = {
-    "poor": "建档立卡户",
-    "exited": "脱贫户",
-    "monitored": "监测对象",
-    "low_income": "低保户",
-    "extreme_poverty": "特困户",
-    "none": "一般农户",
+    "poor": N_("建档立卡户"),
+    "exited": N_("脱贫户"),
+    "monitored": N_("监测对象"),
+    "low_income": N_("低保户"),
+    "extreme_poverty": N_("特困户"),
+    "none": N_("一般农户"),
 }
-CLASS_NAMES = {"operating": "经营性", "public_welfare": "公益性", "household": "到户类"}
+CLASS_NAMES = {"operating": N_("经营性"), "public_welfare": N_("公益性"), "household": N_("到户类")}
 
 
 class OrgBrief(ma.Schema):
@@ -72,7 +74,7 @@ def tree() -> dict[str, Any]:
     return {"items": [_node(n) for n in svc.region_tree(uow(), actor())], "next_cursor": None}
 
 
-class ReportArgs(ma.Schema):
+class ReportArgs(LangArgs):
     region = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=400))
     year = ma.fields.Integer(required=True, strict=False)
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "pdf"]))
@@ -161,10 +163,10 @@ def report_print_context(r: svc.RegionReport) -> dict[str, Any]:
         "income_thresholds": thresholds,
         "fund_bars": _bars(
             [
-                ("下达", r.funds_granted),
-                ("到账", r.funds_received),
-                ("已用", r.funds_spent),
-                ("结余", r.funds_unspent),
+                (N_("下达"), r.funds_granted),
+                (N_("到账"), r.funds_received),
+                (N_("已用"), r.funds_spent),
+                (N_("结余"), r.funds_unspent),
             ]
         ),
         "status_bars": _bars(
@@ -190,10 +192,10 @@ def report_print_context(r: svc.RegionReport) -> dict[str, Any]:
     }
 
 
-def _pdf(template: str, context: dict[str, Any], name: str) -> Response:
+def _pdf(template: str, context: dict[str, Any], name: str, locale: str = "zh") -> Response:
     from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
-    pdf = render_pdf(f"pdf/{template}", context)
+    pdf = render_pdf(f"pdf/{template}", context, locale=locale)
     filename = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".pdf"
     return Response(
         pdf,
@@ -228,7 +230,10 @@ def report(args: dict[str, Any]) -> Any:
     )
     if args["format"] == "pdf":
         return _pdf(
-            "region_report.html", report_print_context(result), f"region-report-{result.year}"
+            "region_report.html",
+            report_print_context(result),
+            f"region-report-{result.year}",
+            args["lang"],
         )
     return report_json(result)
 

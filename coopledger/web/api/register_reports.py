@@ -1,4 +1,8 @@
-"""The registers as reports: 固定资产登记簿 and 资金使用情况表, as JSON or PDF (``?format=pdf``)."""
+"""The registers as reports: 固定资产登记簿 and 资金使用情况表, as JSON or PDF (``?format=pdf``,
+``lang=en`` for an English PDF).
+
+The names below are Chinese msgids (:func:`~coopledger.translations.N_`): the PDF templates
+translate them into the document's language."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from flask import Response
 from coopledger.domain.assets import AssetClass
 from coopledger.domain.money import format_amount
 from coopledger.services import register_reports as svc
+from coopledger.translations import N_
 from coopledger.web.api.books import FormatArgs, _pdf_doc, _pdf_response
 from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
 
@@ -21,18 +26,23 @@ blp = Blueprint(
 )
 
 CLASS_ZH = {
-    AssetClass.OPERATING: "经营性资产",
-    AssetClass.PUBLIC_WELFARE: "公益性资产",
-    AssetClass.HOUSEHOLD: "到户类资产",
+    AssetClass.OPERATING: N_("经营性资产"),
+    AssetClass.PUBLIC_WELFARE: N_("公益性资产"),
+    AssetClass.HOUSEHOLD: N_("到户类资产"),
+}
+SUBTOTAL_ZH = {
+    AssetClass.OPERATING: N_("经营性资产小计"),
+    AssetClass.PUBLIC_WELFARE: N_("公益性资产小计"),
+    AssetClass.HOUSEHOLD: N_("到户类资产小计"),
 }
 SOURCE_ZH = {
-    "municipal_pro_poor": "市级专项扶贫资金",
-    "county_fiscal": "县级财政资金",
-    "one_matter_one_discussion": "一事一议奖补资金",
-    "help_unit": "帮扶单位资金",
-    "donation": "社会捐赠",
-    "self_raised": "自筹资金",
-    "other": "其他",
+    "municipal_pro_poor": N_("市级专项扶贫资金"),
+    "county_fiscal": N_("县级财政资金"),
+    "one_matter_one_discussion": N_("一事一议奖补资金"),
+    "help_unit": N_("帮扶单位资金"),
+    "donation": N_("社会捐赠"),
+    "self_raised": N_("自筹资金"),
+    "other": N_("其他"),
 }
 
 
@@ -138,10 +148,10 @@ def asset_register_print_context(report: svc.AssetRegister) -> dict[str, Any]:
             for ln in report.lines
         ],
         "groups": [
-            *(_print_totals(f"{CLASS_ZH[cls]}小计", t) for cls, t in report.by_class.items()),
-            _print_totals("其中：扶贫资产", report.poverty),
+            *(_print_totals(SUBTOTAL_ZH[cls], t) for cls, t in report.by_class.items()),
+            _print_totals(N_("其中：扶贫资产"), report.poverty),
         ],
-        "totals": _print_totals("合计", report.totals),
+        "totals": _print_totals(N_("合计"), report.totals),
         "ledger_cost_fen": report.ledger_cost_fen,
         "ledger_accumulated_fen": report.ledger_accumulated_fen,
         "ties": report.ties,
@@ -162,7 +172,10 @@ def asset_register(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     if args["format"] == "pdf":
         context = asset_register_print_context(report)
         return _pdf_response(
-            "asset_register.html", context, ["asset-register", org, report.as_of.isoformat()]
+            "asset_register.html",
+            context,
+            ["asset-register", org, report.as_of.isoformat()],
+            locale=args["lang"],
         )
     return {
         "org": report.org.code,
@@ -240,7 +253,7 @@ def fund_usage(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
                     "balance_fen": v.balance,
                     "special_fund_fen": v.figures.special_fund,
                     "quantified_fen": v.figures.quantified,
-                    "assets": "、".join(v.figures.asset_nos),
+                    "assets": list(v.figures.asset_nos),
                 }
                 for v in report.funds
             ],
@@ -249,7 +262,10 @@ def fund_usage(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             "ties": report.ties,
         }
         return _pdf_response(
-            "fund_usage.html", context, ["fund-usage", org, report.as_of.isoformat()]
+            "fund_usage.html",
+            context,
+            ["fund-usage", org, report.as_of.isoformat()],
+            locale=args["lang"],
         )
     return {
         "org": report.org.code,

@@ -22,7 +22,7 @@ from coopledger.services import shares as share_svc
 from coopledger.services import statements
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, ShareEvent
-from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
+from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, drawn_from, uow
 from coopledger.web.api.fields import Money, Quantity, Text
 from coopledger.web.api.vouchers import VoucherOut, present
 
@@ -610,7 +610,7 @@ class YearArgs(ma.Schema):
     year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=2000, max=2999))
 
 
-class AccountArgs(YearArgs):
+class AccountArgs(YearArgs, LangArgs):
     format = ma.fields.String(
         load_default="json",
         validate=ma.validate.OneOf(["json", "pdf"]),
@@ -733,7 +733,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
             for part in ("member-account", org, member_no, str(acc.year))
         )
         return Response(
-            render_pdf_isolated("pdf/member_account.html", context),
+            render_pdf_isolated("pdf/member_account.html", context, locale=args["lang"]),
             mimetype="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
@@ -871,12 +871,15 @@ def dividend_receipt(data: dict[str, Any], org: str) -> dict[str, Any]:
         }
     }
 )
-def statement_pdf(org: str, member_no: str, year: int) -> Response:
-    """What the household receives for the year and why, with a verification code and QR code."""
+@blp.arguments(LangArgs, location="query")
+def statement_pdf(args: dict[str, Any], org: str, member_no: str, year: int) -> Response:
+    """What the household receives for the year and why, with a verification code and QR code;
+    in English with ``lang=en`` (the same figures, code and names; each document handed out is
+    recorded, so either language checks by its SHA-256)."""
     from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
 
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    pdf = render_statement(s, request.host_url, isolated=True)
+    pdf = render_statement(s, request.host_url, isolated=True, locale=args["lang"])
     statements.record_issued_document(uow(), s, pdf)
     return Response(
         pdf,

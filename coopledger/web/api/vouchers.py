@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
+from coopledger.domain.accounts import Account
 from coopledger.domain.errors import field_error
 from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft, totals
 from coopledger.domain.money import format_amount, format_quantity
@@ -17,7 +19,16 @@ from coopledger.domain.periods import Period, voucher_number
 from coopledger.services import orgs as org_svc
 from coopledger.services import vouchers as svc
 from coopledger.services.ports import Org, VoucherFilter
-from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
+from coopledger.translations import localized_name
+from coopledger.web.api.common import (
+    Blueprint,
+    LangArgs,
+    PageArgs,
+    actor,
+    decode_cursor,
+    page,
+    uow,
+)
 from coopledger.web.api.fields import Money, Quantity, Text
 
 blp = Blueprint(
@@ -274,6 +285,11 @@ def reverse(data: dict[str, Any], org: str, voucher_id: int) -> dict[str, Any]:
     return present(svc.reverse_voucher(uow(), actor(), org, voucher_id, data["date"], data["memo"]))
 
 
+def account_names(accounts: Iterable[Account], locale: str = "zh") -> dict[str, str]:
+    """Code → the account's name in ``locale`` (English from the chart when there is one)."""
+    return {a.code: localized_name(a.name_zh, a.name_en, locale) for a in accounts}
+
+
 def print_context(voucher: Voucher, org: Org, account_names: dict[str, str]) -> dict[str, Any]:
     """What ``templates/pdf/voucher.html`` shows: amounts in fen, totals computed here."""
     debit, credit = totals(voucher.lines)
@@ -323,15 +339,19 @@ def print_context(voucher: Voucher, org: Org, account_names: dict[str, str]) -> 
         }
     }
 )
-def voucher_pdf(org: str, voucher_id: int) -> Response:
-    """The voucher print (记账凭证): lines, totals in figures and in capitals, signatures, hash."""
+@blp.arguments(LangArgs, location="query")
+def voucher_pdf(args: dict[str, Any], org: str, voucher_id: int) -> Response:
+    """The voucher print (记账凭证): lines, totals in figures and in capitals, signatures, hash;
+    in English (labels and the chart's account names) with ``lang=en``."""
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
     from coopledger.adapters.pdf import render_pdf_isolated
 
     voucher = svc.get_voucher(uow(), actor(), org, voucher_id)
     the_org = org_svc.get_org(uow(), actor(), org)
-    names = {a.code: a.name_zh for a in org_svc.list_accounts(uow(), actor(), org)}
-    pdf = render_pdf_isolated("pdf/voucher.html", print_context(voucher, the_org, names))
+    names = account_names(org_svc.list_accounts(uow(), actor(), org), args["lang"])
+    pdf = render_pdf_isolated(
+        "pdf/voucher.html", print_context(voucher, the_org, names), locale=args["lang"]
+    )
     filename = f"voucher-{org}-{voucher.id}.pdf"
     return Response(
         pdf,

@@ -28,6 +28,7 @@ from coopledger.web.pages.common import (
     bp,
     error_text,
     field_text,
+    lang,
     login_required,
     signed_in,
 )
@@ -455,14 +456,15 @@ def voucher_step(org: str, voucher_id: int, step: str) -> Any:
 @login_required
 def voucher_pdf(org: str, voucher_id: int) -> Response:
     from coopledger.adapters.pdf import render_pdf
-    from coopledger.web.api.vouchers import print_context
+    from coopledger.web.api.vouchers import account_names, print_context
 
     who = signed_in()
     v = svc.get_voucher(uow(), who, org, voucher_id)
     the_org = org_svc.get_org(uow(), who, org)
-    names = {a.code: a.name_zh for a in org_svc.list_accounts(uow(), who, org)}
+    names = account_names(org_svc.list_accounts(uow(), who, org), lang())
     return _pdf(
-        render_pdf("pdf/voucher.html", print_context(v, the_org, names)), f"voucher-{org}-{v.id}"
+        render_pdf("pdf/voucher.html", print_context(v, the_org, names), locale=lang()),
+        f"voucher-{org}-{v.id}",
     )
 
 
@@ -504,9 +506,9 @@ def trial_balance(org: str) -> Any:
         from coopledger.adapters.pdf import render_pdf
         from coopledger.web.api.books import trial_balance_print_context
 
-        context = trial_balance_print_context(tb, the_org, start, end)
+        context = trial_balance_print_context(tb, the_org, start, end, lang())
         return _pdf(
-            render_pdf("pdf/trial_balance.html", context),
+            render_pdf("pdf/trial_balance.html", context, locale=lang()),
             f"trial-balance-{org}-{start.isoformat()}-{end.isoformat()}",
         )
     return render_template(
@@ -532,9 +534,9 @@ def ledger(org: str) -> Any:
         from coopledger.adapters.pdf import render_pdf
         from coopledger.web.api.books import ledger_print_context
 
-        context = ledger_print_context(result, the_org, member_name)
+        context = ledger_print_context(result, the_org, member_name, lang())
         return _pdf(
-            render_pdf("pdf/ledger.html", context),
+            render_pdf("pdf/ledger.html", context, locale=lang()),
             f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
         )
     return render_template(

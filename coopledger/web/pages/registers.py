@@ -29,6 +29,7 @@ from coopledger.web.pages.common import (
     bp,
     error_text,
     field_text,
+    lang,
     login_required,
     signed_in,
     uow_rw,
@@ -258,7 +259,7 @@ def my_statement(year: int) -> Response:
         uow_for_statement(), who, home.org.code, home.member.member_no, year
     )
     return _pdf(
-        render_statement(s, request.host_url),
+        render_statement(s, request.host_url, locale=lang()),
         f"statement-{home.org.code}-{home.member.member_no}-{year}",
     )
 
@@ -274,7 +275,7 @@ def my_account(year: int) -> Response:
     acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
     context = member_account_context(acc, home.org.name, home.member.id_number)
     return _pdf(
-        render_pdf("pdf/member_account.html", context),
+        render_pdf("pdf/member_account.html", context, locale=lang()),
         f"member-account-{home.org.code}-{home.member.member_no}-{year}",
     )
 
