@@ -6,6 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 EN = {
+    "请填写金额，例如 8000.00": "Give an amount, such as 8000.00",
+    "请至少勾选一种身份": "Tick at least one status",
+    "保底金额与保底比例只填一项": "Give either a fixed minimum or a rate, not both",
+    "保底无法满足：需要补足 %(x)s 元，超过其他成员可让出的剩余盈余": "The guarantees cannot be met: they need %(x)s yuan of top-ups, more than the other members' residual parts can give",
+    "还差 %(x)s 元": "short by %(x)s yuan",
+    "保底分配（贫困户优先，可不填）": "Minimum guarantee (poor households first; optional)",
+    "每户保底金额（元）": "Minimum per household (yuan)",
+    "或：财政补助量化份额的比例": "or: a rate of the quantified fiscal share",
     "草稿": "Draft",
     "已审核": "Reviewed",
     "已记账": "Posted",

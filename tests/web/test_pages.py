@@ -436,6 +436,39 @@ def test_the_distribution_wizard_through_the_pages(signed_in: Any, books: Books)
     assert statement.status_code == 200 and statement.data.startswith(b"%PDF")
 
 
+def test_the_wizard_takes_a_minimum_guarantee_for_poor_households(
+    signed_in: Any, books: Books
+) -> None:
+    closed_year(books)
+    acc = signed_in("acc")
+    inputs = {"year": "2025", "reserve_rate": "0.10", "patronage_ratio": "0.60"}
+    form = acc.get("/orgs/coop/distributions").get_data(as_text=True)
+    assert 'name="guarantee_fixed"' in form and 'value="poor" checked' in form
+    both = acc.post(
+        "/orgs/coop/distributions",
+        {**inputs, "guarantee_fixed": "8000", "guarantee_rate": "0.5", "guarantee_status": "poor"},
+    )
+    assert both.status_code == 422 and "保底金额与保底比例只填一项" in both.get_data(as_text=True)
+    too_much = acc.post(
+        "/orgs/coop/distributions",
+        {**inputs, "guarantee_fixed": "70000", "guarantee_status": ["poor", "none"]},
+    )
+    html = too_much.get_data(as_text=True)
+    assert too_much.status_code == 422 and "保底无法满足" in html
+    assert 'name="guarantee_fixed" value="70000"' in html  # what was typed stays in the form
+    made = acc.post(
+        "/orgs/coop/distributions",
+        {**inputs, "guarantee_fixed": "8000", "guarantee_status": ["poor", "monitored"]},
+    )
+    assert made.status_code == 302, made.get_data(as_text=True)
+    plan_id = int(made.headers["Location"].rsplit("/", 1)[-1])
+    plan = books.get("acc", f"/api/v1/orgs/coop/distributions/{plan_id}").json
+    rows = {ln["member"]: ln for ln in plan["lines"]}
+    assert (rows["1"]["residual"], rows["1"]["topup"]) == ("8000.00", "2000.00")
+    assert plan["inputs"]["guarantee"]["fixed"] == "8000.00"
+    assert "2,000.00" in acc.get(made.headers["Location"]).get_data(as_text=True)
+
+
 # -- the household portal -----------------------------------------------------------------------
 
 

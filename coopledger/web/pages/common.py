@@ -246,6 +246,14 @@ FIELD_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"at most (?P<x>\d+) characters"), _l("最多 %(x)s 个字")),
     (re.compile(r"must be a year such as"), _l("请填写年份，例如 2025")),
     (re.compile(r"a decimal from 0 to 1"), _l("请填写 0 到 1 之间的小数，例如 0.10")),
+    (re.compile(r"an amount such as 8000.00"), _l("请填写金额，例如 8000.00")),
+    (re.compile(r"tick at least one status"), _l("请至少勾选一种身份")),
+    (re.compile(r"give a fixed minimum or a rate"), _l("保底金额与保底比例只填一项")),
+    (
+        re.compile(r"the guarantees cannot be met: they need (?P<x>\S+) yuan"),
+        _l("保底无法满足：需要补足 %(x)s 元，超过其他成员可让出的剩余盈余"),
+    ),
+    (re.compile(r"short by (?P<x>\S+) yuan"), _l("还差 %(x)s 元")),
 ]
 
 

@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.distribution import Guarantee
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import AmountError, parse_amount
 from coopledger.services import audit, statements
@@ -128,13 +129,17 @@ def distributions(org: str) -> Any:
         "reserve_rate": "0.10",
         "patronage_ratio": "0.60",
         "include_prior": "",
+        "guarantee_fixed": "",
+        "guarantee_rate": "",
     }
+    statuses = list(GUARANTEED_BY_DEFAULT)
     errors: dict[str, list[str]] = {}
     message = None
     status = 200
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip()[:20] for k in form}
-        plan_request = _plan_request(form, errors)
+        statuses = [s for s in request.form.getlist("guarantee_status") if s in GUARANTEE_STATUSES]
+        plan_request = _plan_request(form, statuses, errors)
         if plan_request is not None:
             try:
                 plan = dist_svc.create_plan(uow(), who, org, plan_request)
@@ -153,15 +158,24 @@ def distributions(org: str) -> Any:
         org=the_org,
         plans=plans,
         form=form,
+        statuses=statuses,
+        guarantee_statuses=GUARANTEE_STATUSES,
         errors=errors,
         message=message,
     ), status
 
 
+#: the poverty statuses a minimum guarantee may cover, and those ticked when the form opens
+GUARANTEE_STATUSES = ("poor", "monitored", "exited", "low_income", "extreme_poverty")
+GUARANTEED_BY_DEFAULT = ("poor", "monitored")
+
+
 def _plan_request(
-    form: dict[str, str], errors: dict[str, list[str]]
+    form: dict[str, str], statuses: list[str], errors: dict[str, list[str]]
 ) -> dist_svc.PlanRequest | None:
-    """The inputs as the API's rules read them (a rate is a decimal from 0 to 1: ``0.10``)."""
+    """The inputs as the API's rules read them (a rate is a decimal from 0 to 1: ``0.10``; an
+    amount as on paper: ``8000`` or ``8000.00``). A minimum guarantee (保底) for the households of
+    the ticked statuses is either a fixed amount or a rate of their quantified fiscal share."""
     year = int(form["year"]) if form["year"].isdigit() else 0
     if not 2000 <= year <= 2999:
         errors["year"] = [field_text("must be a year such as 2025")]
@@ -171,6 +185,21 @@ def _plan_request(
             rates[key] = Rate().deserialize(form[key])
         except ma.ValidationError:
             errors[key] = [field_text("a decimal from 0 to 1")]
+    fixed: int | None = None
+    if form["guarantee_fixed"]:
+        try:
+            fixed = parse_amount(form["guarantee_fixed"])
+        except AmountError:
+            errors["guarantee_fixed"] = [field_text("an amount such as 8000.00")]
+    rate: Decimal | None = None
+    if form["guarantee_rate"]:
+        try:
+            rate = Rate().deserialize(form["guarantee_rate"])
+        except ma.ValidationError:
+            errors["guarantee_rate"] = [field_text("a decimal from 0 to 1")]
+    wanted = fixed is not None or rate is not None
+    if wanted and not statuses:
+        errors["guarantee_status"] = [field_text("tick at least one status")]
     if errors:
         return None
     return dist_svc.PlanRequest(
@@ -178,6 +207,7 @@ def _plan_request(
         reserve_rate=rates["reserve_rate"],
         patronage_ratio=rates["patronage_ratio"],
         include_prior_undistributed=bool(form["include_prior"]),
+        guarantee=Guarantee(tuple(statuses), fixed, rate) if wanted else None,
     )
 
 
