@@ -4,7 +4,11 @@ never at import.
 ``COOPLEDGER_DATABASE_URL`` defaults to a SQLite file in the instance folder
 (``COOPLEDGER_INSTANCE_PATH``, default ``./instance``). ``COOPLEDGER_SECRET_KEY`` signs sessions;
 when unset, a random key is generated once into the instance folder (mode 0600), never a
-hard-coded fallback.
+hard-coded fallback. ``COOPLEDGER_PROXY_HOPS`` (default 0) is how many reverse proxies stand in
+front of the application and are trusted to say, in ``X-Forwarded-For``/``-Proto``/``-Host``,
+who the client is and whether it came over HTTPS (the login rate limit, the audit log's address
+and the ``Secure`` cookie read it); leave it 0 when clients reach the application directly, or
+they could claim any address.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ class Settings:
     secret_key: str = field(repr=False)
     token_ttl_hours: int = 12
     testing: bool = False
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -33,6 +38,7 @@ class Settings:
             instance_path=instance,
             secret_key=env.get("COOPLEDGER_SECRET_KEY") or "",
             token_ttl_hours=int(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
+            proxy_hops=_hops(env.get("COOPLEDGER_PROXY_HOPS", "0")),
         )
 
     def with_secret(self) -> Settings:
@@ -51,6 +57,7 @@ class Settings:
             key_file.read_text().strip(),
             self.token_ttl_hours,
             self.testing,
+            self.proxy_hops,
         )
 
     def ensure_instance(self) -> None:
@@ -59,3 +66,9 @@ class Settings:
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
                 parents=True, exist_ok=True
             )
+
+
+def _hops(text: str) -> int:
+    if not text.strip().isdigit() or int(text) > 5:
+        raise ValueError(f"COOPLEDGER_PROXY_HOPS must be a whole number from 0 to 5, not {text!r}")
+    return int(text)

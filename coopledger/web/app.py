@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.passwords import Argon2Hasher
@@ -128,6 +129,9 @@ def create_app(
     )
     app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
+    if settings.proxy_hops:  # trust that many proxies' X-Forwarded-* headers, and no more
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     engine = None
     if session_factory is None:
         settings.ensure_instance()

@@ -82,6 +82,60 @@ def test_the_counters_are_shared_by_every_process(
     assert login(second, "ghost2", "nope nope nope").status_code == 429
 
 
+def test_behind_a_proxy_the_client_is_who_the_proxy_says(
+    sessions: Any, tmp_path: Path, world: dict[str, str]
+) -> None:
+    """COOPLEDGER_PROXY_HOPS=1: every request arrives from the proxy's address; the rate limit,
+    the audit log and the Secure cookie go by the client it forwards for."""
+    from tests.conftest import FastHasher
+
+    settings = Settings.from_env(
+        {"COOPLEDGER_PROXY_HOPS": "1", "COOPLEDGER_INSTANCE_PATH": str(tmp_path)}
+    )
+    assert settings.proxy_hops == 1
+    settings = Settings("unused", tmp_path, "s", testing=True, proxy_hops=settings.proxy_hops)
+    client = create_app(settings, session_factory=sessions, hasher=FastHasher()).test_client()
+
+    def via_proxy(client_addr: str) -> Any:
+        return client.post(
+            TOKENS,
+            json={"username": "ghost3", "password": "wrong password"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+            headers={"X-Forwarded-For": client_addr, "X-Forwarded-Proto": "https"},
+        )
+
+    for _ in range(10):
+        assert via_proxy("203.0.113.7").status_code == 401
+    assert via_proxy("203.0.113.7").status_code == 429
+    # another villager behind the same proxy is not locked out with the first
+    assert via_proxy("203.0.113.8").status_code == 401
+    page = client.get(
+        "/login",
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"},
+    )
+    assert "Secure" in page.headers["Set-Cookie"]  # the proxy said the client came over HTTPS
+    plain = client.application.test_client().get(
+        "/login", environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    )
+    assert "Secure" not in plain.headers["Set-Cookie"]
+    with pytest.raises(ValueError, match="PROXY_HOPS"):
+        Settings.from_env({"COOPLEDGER_PROXY_HOPS": "yes"})
+
+
+def test_without_a_proxy_forwarded_headers_are_not_believed(books: Books) -> None:
+    for i in range(10):
+        forged = {"X-Forwarded-For": f"198.51.100.{i}"}
+        response = books.client.post(
+            TOKENS,
+            json={"username": "ghost4", "password": "wrong password"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+            headers=forged,
+        )
+        assert response.status_code == 401
+    assert login(books.client, "ghost4", "wrong password").status_code == 429
+
+
 def test_a_success_does_not_count_and_a_real_user_still_locks(books: Books) -> None:
     for _ in range(5):
         assert login(books.client, "acc2", PASSWORD).status_code == 201
