@@ -82,3 +82,17 @@ def test_disposal_waits_for_posted_depreciation_and_happens_once(books: Books) -
     negative = books.post("acc", DISPOSE, {"date": "2026-05-31", "proceeds": "-1.00"})
     assert negative.status_code == 422 and "proceeds" in negative.json["errors"]
     assert books.post("aud", DISPOSE, {"date": "2026-05-31"}).status_code == 403
+
+
+def test_no_disposal_into_a_closed_month(books: Books) -> None:
+    held_three_months(books)
+    for month in range(1, 7):
+        closed = books.post("acc", f"{ORG}/periods/2026-{month:02d}/close")
+        assert closed.status_code == 200, closed.json
+    refused = books.post("acc", DISPOSE, {"date": "2026-06-20", "proceeds": "240000.00"})
+    assert refused.status_code == 409 and refused.json["code"] == "period_closed"
+    card = books.get("aud", f"{ORG}/assets/GB-01").json
+    assert card["disposed_on"] is None and card["vouchers"]["disposal"] is None
+    # the first open month takes it
+    moved = books.post("acc", DISPOSE, {"date": "2026-07-01", "proceeds": "240000.00"})
+    assert moved.status_code == 200 and moved.json["disposed_on"] == "2026-07-01"
