@@ -80,7 +80,10 @@ def test_a_close_racing_writers_keeps_every_voucher_on_one_side_of_it(tmp_path: 
         for t in threads:
             t.start()
         start.wait()
-        time.sleep(rnd.uniform(0.05, 0.4))
+        deadline = time.monotonic() + 30
+        while not posted and time.monotonic() < deadline:  # the race starts with the first post
+            time.sleep(0.005)
+        time.sleep(rnd.uniform(0.02, 0.3))
         periods.close_period(uow(), admin, "race", period)
         for t in threads:
             t.join(timeout=60)
