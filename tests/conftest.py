@@ -190,9 +190,12 @@ WORLD_USERS = [
 
 @pytest.fixture(scope="session")
 def world(engine: Engine) -> dict[str, str]:
-    """Built once and committed; every test runs in a transaction on top of it and rolls back.
+    """Built once and committed; every test runs in a transaction on top of it and rolls back."""
+    return build_world(engine)
 
-    Organizations ``coop`` and ``village`` (and ``other``, seen by ``other-acc`` only), members 1
+
+def build_world(engine: Engine) -> dict[str, str]:
+    """Organizations ``coop`` and ``village`` (and ``other``, seen by ``other-acc`` only), members 1
     and 2 in each, a fund in ``coop``, and a user of every role. Returns a bearer token per user.
     """
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
