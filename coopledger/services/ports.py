@@ -90,6 +90,7 @@ class VoucherFilter:
     month: int | None = None
     account: str | None = None
     member_id: int | None = None
+    text: str | None = None  # in the voucher's memo or a line's memo
 
 
 @dataclass(frozen=True, slots=True)

@@ -362,6 +362,27 @@ def test_the_voucher_list_filters(signed_in: Any, books: Books) -> None:
     assert "没有符合条件" in b.get("/orgs/coop/vouchers?month=2026-04").get_data(as_text=True)
 
 
+def test_the_text_search_reads_memos_and_line_memos_in_the_database(
+    signed_in: Any, books: Books
+) -> None:
+    lines = [
+        {"account": "102", "debit": "10.00", "memo": "农资店 50%_折扣"},
+        {"account": "301", "member": "1", "credit": "10.00"},
+    ]
+    by_line = books.voucher(memo="杂项", lines=lines)
+    books.voucher(memo="收到股金")
+    for _ in range(30):  # more than a page of vouchers that do not match
+        books.voucher(memo="零星收入")
+    b = signed_in("acc")
+    html = b.get("/orgs/coop/vouchers?q=50%25_折扣").get_data(as_text=True)
+    assert f"/orgs/coop/vouchers/{by_line['id']}" in html and "收到股金" not in html
+    # % and _ are the user's characters, not wildcards
+    assert "杂项" not in b.get("/orgs/coop/vouchers?q=50_").get_data(as_text=True)
+    api = books.get("acc", "/api/v1/orgs/coop/vouchers", query_string={"q": "农资店"}).json
+    assert [v["id"] for v in api["items"]] == [by_line["id"]]
+    assert books.get("acc", "/api/v1/orgs/coop/vouchers?q=" + "长" * 101).status_code == 422
+
+
 def test_pdfs_come_from_the_pages(signed_in: Any, books: Books) -> None:
     voucher = books.posted()
     b = signed_in("acc")

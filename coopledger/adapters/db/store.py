@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, exists, func, select, update
+from sqlalchemy import Table, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -447,6 +447,16 @@ class SqlStore:
                 exists().where(
                     VoucherLineRow.voucher_id == VoucherRow.id,
                     VoucherLineRow.member_id == flt.member_id,
+                )
+            )
+        if flt.text:  # a plain substring: % and _ typed by the user match themselves
+            query = query.where(
+                or_(
+                    VoucherRow.memo.contains(flt.text, autoescape=True),
+                    exists().where(
+                        VoucherLineRow.voucher_id == VoucherRow.id,
+                        VoucherLineRow.memo.contains(flt.text, autoescape=True),
+                    ),
                 )
             )
         rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()

@@ -88,6 +88,11 @@ class VoucherQuery(PageArgs):
     )
     account = ma.fields.String(load_default=None)
     member = ma.fields.String(load_default=None)
+    q = Text(
+        load_default=None,
+        max_length=100,
+        metadata={"description": "text in the voucher's memo or in a line's memo"},
+    )
 
 
 class LineOut(ma.Schema):
@@ -195,7 +200,8 @@ class Vouchers(MethodView):
     @blp.arguments(VoucherQuery, location="query")
     @blp.response(200, VoucherPage)
     def get(self, args: dict[str, Any], org: str) -> dict[str, Any]:
-        """List vouchers (filters ``period`` YYYY-MM, ``status``, ``account``, ``member``)."""
+        """List vouchers (filters ``period`` YYYY-MM, ``status``, ``account``, ``member``, ``q``:
+        text in the memo or a line's memo)."""
         year = month = None
         if args["period"]:
             try:
@@ -212,6 +218,7 @@ class Vouchers(MethodView):
             month=month,
             account=args["account"],
             member_id=member_id,
+            text=args["q"] or None,
         )
         found = svc.list_vouchers(
             uow(), actor(), org, flt, args["limit"], decode_cursor(args["cursor"])
