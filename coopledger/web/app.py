@@ -266,7 +266,21 @@ def _authenticate() -> Response | None:
     return None
 
 
+def _storage_full(error: OperationalError) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100)."""
+    return "database or disk is full" in str(error.orig) or (
+        getattr(error.orig, "sqlstate", None) == "53100"
+    )
+
+
 def _database_busy(error: OperationalError) -> Response:
+    if _storage_full(error):
+        log.error("storage full: %s", error.orig)
+        return problem(
+            507,
+            "storage_full",
+            "the server's storage is full; nothing was saved — tell the administrator",
+        )
     log.warning("database unavailable: %s", error.orig)
     return problem(
         503,
