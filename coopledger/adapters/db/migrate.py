@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
@@ -18,13 +21,45 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+class MigrationError(RuntimeError):
+    """The migrated database breaks a foreign key; nothing was changed."""
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the migrations.
+
+    SQLite alters a table by rebuilding it (Alembic's batch mode: copy, drop, rename), and with
+    foreign keys on, dropping a table that others point at fails on a database holding rows. So
+    on SQLite the foreign keys are off while the migrations run — the pragma only takes effect
+    outside a transaction, hence on the driver's connection before it begins — and every key is
+    checked in one pass before the commit.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise MigrationError(
+                            f"the migration leaves a broken foreign key in table {broken[0]}"
+                        )
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         command.upgrade(alembic_config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         command.downgrade(alembic_config(conn), revision)
 
 
