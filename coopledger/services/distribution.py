@@ -271,17 +271,7 @@ def approve_plan(
                 "approved_by": actor.user_id,
             },
         )
-        updated = dist.plan(org.id, plan_id)
-        assert updated is not None
-        audit_log.record(
-            uow.store,
-            org,
-            actor,
-            f"distribution.{updated.status}",
-            "plan",
-            str(plan_id),
-            new={"status": updated.status},
-        )
+        updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
     return updated
 
@@ -331,17 +321,7 @@ def post_plan(
         drafts = _statutory_vouchers(chart, org, record)
         vouchers = [prepare(store, org, actor, d, now) for d in drafts]
         dist.set_plan(plan_id, {"status": "posted", "vouchers": [v.id for v in vouchers]})
-        updated = dist.plan(org.id, plan_id)
-        assert updated is not None
-        audit_log.record(
-            uow.store,
-            org,
-            actor,
-            f"distribution.{updated.status}",
-            "plan",
-            str(plan_id),
-            new={"status": updated.status},
-        )
+        updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
     return updated, vouchers
 
@@ -516,17 +496,7 @@ def pay(
             )
             dist.add_payments(plan_id, voucher.id, request.paid_on, request.method, rows)
             vouchers.append(voucher)
-        updated = dist.plan(org.id, plan_id)
-        assert updated is not None
-        audit_log.record(
-            uow.store,
-            org,
-            actor,
-            f"distribution.{updated.status}",
-            "plan",
-            str(plan_id),
-            new={"status": updated.status},
-        )
+        updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
     return updated, vouchers
 
@@ -584,19 +554,25 @@ def convert_to_capital(
             now,
         )
         dist.add_payments(plan_id, voucher.id, on, "capital", rows)
-        updated = dist.plan(org.id, plan_id)
-        assert updated is not None
-        audit_log.record(
-            uow.store,
-            org,
-            actor,
-            f"distribution.{updated.status}",
-            "plan",
-            str(plan_id),
-            new={"status": updated.status},
-        )
+        updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
     return updated, voucher
+
+
+def _logged_status(uow: UnitOfWork, org: Org, actor: Actor, plan_id: int) -> PlanRecord:
+    """The plan as a step left it, its new status recorded in the audit log (the caller commits)."""
+    updated = uow.distributions.plan(org.id, plan_id)
+    assert updated is not None
+    audit_log.record(
+        uow.store,
+        org,
+        actor,
+        f"distribution.{updated.status}",
+        "plan",
+        str(plan_id),
+        new={"status": updated.status},
+    )
+    return updated
 
 
 def _payable_plan(uow: UnitOfWork, org: Org, plan_id: int) -> PlanRecord:
