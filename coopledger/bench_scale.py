@@ -50,13 +50,9 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.bulk import (
-    SQLITE_INSERT_GUARDS,
-    batch_range,
-    check_batch,
     copy_into,
     load_posted_batch,
     may_set_guards_aside,
-    sqlite_guards_aside,
 )
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
@@ -347,22 +343,16 @@ def write_rows(
     """Write one batch: the vouchers posted and their lines, then the turnover, periods (closed
     months closed), snapshots and heads.
 
-    ``restore_style`` (PostgreSQL as a superuser): the vouchers go in posted with the triggers set
-    aside and the batch is checked by one set query (:func:`load_posted_batch`). SQLite: the same
-    with its per-row insert guards dropped for the batch (``sqlite_guards_aside``), as
-    ``post_batch`` does there. Otherwise they go in as drafts and one ``UPDATE`` posts them, so
-    the guards check every voucher as they do for ``post_batch``."""
-    posted_columns = (*VOUCHER_COLUMNS, "posted_by", "posted_at")
+    ``restore_style`` (SQLite, or PostgreSQL as a superuser): the vouchers go in posted with the
+    guards set aside and the batch is checked by one set query (:func:`load_posted_batch`).
+    Otherwise they go in as drafts and one ``UPDATE`` posts them, so the guards check every
+    voucher as they do for ``post_batch``."""
     if restore_style:
-        posted = [(*row[:2], "posted", *row[3:], user_id, at) for row in rows.vouchers]
-        load_posted_batch(conn, posted_columns, posted, LINE_COLUMNS, rows.lines)
-    elif conn.dialect.name == "sqlite" and rows.vouchers:
-        stamp = rows.vouchers[0][VOUCHER_COLUMNS.index("created_at")]
+        stamp = rows.vouchers[0][VOUCHER_COLUMNS.index("created_at")] if rows.vouchers else at
         posted = [(*row[:2], "posted", *row[3:], user_id, stamp) for row in rows.vouchers]
-        with sqlite_guards_aside(conn, SQLITE_INSERT_GUARDS):
-            copy_into(conn, "voucher", posted_columns, posted)
-            copy_into(conn, "voucher_line", LINE_COLUMNS, rows.lines)
-            check_batch(conn, *batch_range([int(row[0]) for row in posted]), posted=True)
+        load_posted_batch(
+            conn, (*VOUCHER_COLUMNS, "posted_by", "posted_at"), posted, LINE_COLUMNS, rows.lines
+        )
     else:
         copy_into(conn, "voucher", VOUCHER_COLUMNS, rows.vouchers)
         copy_into(conn, "voucher_line", LINE_COLUMNS, rows.lines)
@@ -544,7 +534,7 @@ def fast_load(
     with engine.begin() as conn:
         restore_style = may_set_guards_aside(conn)
     if restore_style:
-        echo("  PostgreSQL superuser: vouchers copied posted, triggers set aside, batches checked")
+        echo("  vouchers copied posted with the guards set aside, each batch checked at once")
 
     def write(rows: LoadRows) -> None:
         with engine.begin() as conn:

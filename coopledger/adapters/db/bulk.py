@@ -142,11 +142,11 @@ def sqlite_guards_aside(conn: Connection, names: Sequence[str]) -> Iterator[None
 
 
 def may_set_guards_aside(conn: Connection) -> bool:
-    """Whether this PostgreSQL connection may set triggers aside (a superuser)."""
-    return (
-        conn.dialect.name == "postgresql"
-        and conn.exec_driver_sql("SELECT current_setting('is_superuser')").scalar_one() == "on"
-    )
+    """Whether this connection may set the guards aside: always on SQLite (they are its own
+    triggers, dropped and re-created in the transaction); on PostgreSQL, a superuser."""
+    if conn.dialect.name == "sqlite":
+        return True
+    return bool(conn.exec_driver_sql("SELECT current_setting('is_superuser')").scalar() == "on")
 
 
 def load_posted_batch(
@@ -156,9 +156,10 @@ def load_posted_batch(
     line_columns: Sequence[str],
     lines: Sequence[Sequence[object]],
 ) -> None:
-    """Write vouchers already posted, with their lines, as a restore writes them: PostgreSQL's
-    triggers (the posting guard and the foreign keys) set aside inside ``conn``'s transaction,
-    then the whole batch checked by :func:`check_batch` before the triggers come back.
+    """Write vouchers already posted, with their lines, as a restore writes them: the guards set
+    aside inside ``conn``'s transaction — PostgreSQL's triggers (the posting guard and the
+    foreign keys), SQLite's per-row insert guards — then the whole batch checked by
+    :func:`check_batch` before they come back.
 
     The vouchers' ids must be one consecutive range and every line must belong to one of them
     (checked here); the caller checks :func:`may_set_guards_aside` first.
@@ -172,6 +173,12 @@ def load_posted_batch(
     line_at = line_columns.index("voucher_id")
     if any(not first <= int(str(row[line_at])) <= last for row in lines):
         raise GuardedBatchError("a line belongs to a voucher outside the batch")
+    if conn.dialect.name == "sqlite":
+        with sqlite_guards_aside(conn, SQLITE_INSERT_GUARDS):
+            copy_into(conn, "voucher", voucher_columns, vouchers)
+            copy_into(conn, "voucher_line", line_columns, lines)
+            check_batch(conn, first, last, posted=True)
+        return
     conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
     copy_into(conn, "voucher", voucher_columns, vouchers)
     copy_into(conn, "voucher_line", line_columns, lines)
