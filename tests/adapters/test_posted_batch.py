@@ -146,6 +146,15 @@ def _a_line_outside(rows: Rows, books: Any) -> Rows:
     return vouchers, [(vouchers[-1][0] + 5, *line[1:]), *lines[1:]]
 
 
+def _a_gap_in_the_ids(rows: Rows, books: Any) -> Rows:
+    vouchers, lines = rows
+    dropped = vouchers[5][0]
+    return (
+        [v for v in vouchers if v[0] != dropped],
+        [ln for ln in lines if ln[0] != dropped],
+    )
+
+
 @pytest.mark.parametrize(
     ("breaks", "reason"),
     [
@@ -155,6 +164,7 @@ def _a_line_outside(rows: Rows, books: Any) -> Rows:
         (_one_line, "posting"),
         (_unnumbered, "posting"),
         (_a_line_outside, "outside the batch"),
+        (_a_gap_in_the_ids, "consecutive"),
     ],
 )
 def test_a_broken_batch_is_refused_and_nothing_is_written(

@@ -470,6 +470,15 @@ def test_the_wizard_takes_a_minimum_guarantee_for_poor_households(
         {**inputs, "guarantee_fixed": "8000", "guarantee_rate": "0.5", "guarantee_status": "poor"},
     )
     assert both.status_code == 422 and "保底金额与保底比例只填一项" in both.get_data(as_text=True)
+    nobody = acc.post("/orgs/coop/distributions", {**inputs, "guarantee_fixed": "8000"})
+    assert nobody.status_code == 422 and "请至少勾选一种身份" in nobody.get_data(as_text=True)
+    garbled = acc.post(
+        "/orgs/coop/distributions",
+        {**inputs, "guarantee_fixed": "8千", "guarantee_status": "poor"},
+    )
+    assert garbled.status_code == 422 and "请填写金额，例如 8000.00" in garbled.get_data(
+        as_text=True
+    )
     too_much = acc.post(
         "/orgs/coop/distributions",
         {**inputs, "guarantee_fixed": "70000", "guarantee_status": ["poor", "none"]},
