@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -237,7 +238,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _http_bench(url: str, tmp: Path, count: int, echo: Echo) -> tuple[float, float]:
+@contextmanager
+def serving(url: str, tmp: Path, workers: int) -> Iterator[int]:
+    """``coopledger serve`` (gunicorn) with ``workers`` processes on a free local port, stopped
+    when the block ends."""
     port = _free_port()
     env = {
         **os.environ,
@@ -245,14 +249,15 @@ def _http_bench(url: str, tmp: Path, count: int, echo: Echo) -> tuple[float, flo
         "COOPLEDGER_INSTANCE_PATH": str(tmp),
         "COOPLEDGER_SECRET_KEY": "bench",
     }
+    command = [sys.executable, "-m", "coopledger.cli", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "coopledger.cli", "serve", "--port", str(port), "--workers", "2"],
+        [*command, "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -261,6 +266,14 @@ def _http_bench(url: str, tmp: Path, count: int, echo: Echo) -> tuple[float, flo
                 if time.monotonic() > deadline:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _http_bench(url: str, tmp: Path, count: int, echo: Echo) -> tuple[float, float]:
+    with serving(url, tmp, 2) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request(
             "POST",
@@ -293,6 +306,3 @@ def _http_bench(url: str, tmp: Path, count: int, echo: Echo) -> tuple[float, flo
         conn.close()
         timings.sort()
         return statistics.median(timings), timings[int(len(timings) * 0.95) - 1]
-    finally:
-        server.terminate()
-        server.wait(timeout=15)

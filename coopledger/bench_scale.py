@@ -27,7 +27,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,9 +34,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -57,6 +55,7 @@ from coopledger.adapters.db.bulk import (
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.bench import serving
 from coopledger.domain.ledger import (
     GENESIS_HASH,
     Dr,
@@ -704,41 +703,6 @@ def _seconds(lines: list[str]) -> float:
     """The seconds printed at the end of the last line (``…: 3.58 s …``)."""
     last = lines[-1]
     return int(Decimal(last.split(": ")[-1].split(" s")[0]) * 1000) / 1000
-
-
-@contextmanager
-def serving(url: str, tmp: Path, workers: int) -> Iterator[int]:
-    """gunicorn with ``workers`` processes on a free local port (as bench.py's HTTP bench)."""
-    from coopledger.bench import _free_port
-
-    port = _free_port()
-    env = {
-        **os.environ,
-        "COOPLEDGER_DATABASE_URL": url,
-        "COOPLEDGER_INSTANCE_PATH": str(tmp),
-        "COOPLEDGER_SECRET_KEY": "bench",
-    }
-    command = [sys.executable, "-m", "coopledger.cli", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def http_throughput(port: int, orgs: Sequence[str], requests: int, clients: int) -> float:
