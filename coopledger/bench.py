@@ -22,12 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -38,6 +38,7 @@ from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.roles import Actor
 from coopledger.services import auth, orgs, reports, vouchers
+from coopledger.services.auth import PasswordHasher
 
 Echo = Callable[[str], None]
 MEMBERS = 200
@@ -100,6 +101,27 @@ def _median_ms(fn: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def bench_books(
+    engine: Engine, codes: Sequence[str], hasher: PasswordHasher
+) -> tuple[Callable[[], SqlUnitOfWork], Actor]:
+    """A benchmark's books on a migrated database: cooperatives ``codes`` (one accountant may
+    prepare, review and post), the admin ``bench-admin``, and ``MEMBERS`` members in each."""
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    auth.create_user(uow(), None, hasher, "bench-admin", PASSWORD, "admin", [])
+    admin = auth.actor_named(uow(), "bench-admin")
+    for code in codes:
+        orgs.create_org(
+            uow(), None, code, f"基准测试合作社 {code}", "cooperative", allow_single_accountant=True
+        )
+        for n in range(1, MEMBERS + 1):
+            orgs.create_member(uow(), admin, code, {"member_no": str(n), "name": f"成员{n}"})
+    return uow, admin
+
+
 def run_ledger_bench(
     *, vouchers: int, tb_lines: int, http_requests: int, database_url: str | None, echo: Echo
 ) -> None:
@@ -109,19 +131,7 @@ def run_ledger_bench(
         engine = make_engine(url)
         backend = engine.dialect.name
         migrate.upgrade(engine)
-        sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions)
-
-        hasher = Argon2Hasher()
-        orgs.create_org(
-            uow(), None, "bench", "基准测试合作社", "cooperative", allow_single_accountant=True
-        )
-        auth.create_user(uow(), None, hasher, "bench-admin", PASSWORD, "admin", [])
-        admin = auth.actor_named(uow(), "bench-admin")
-        for n in range(1, MEMBERS + 1):
-            orgs.create_member(uow(), admin, "bench", {"member_no": str(n), "name": f"成员{n}"})
+        uow, admin = bench_books(engine, ["bench"], Argon2Hasher())
         echo(
             f"backend: {backend} ({url if backend == 'sqlite' else make_url(url).render_as_string()})"
         )

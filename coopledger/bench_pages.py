@@ -22,11 +22,9 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.bench import BATCH, MEMBERS, PASSWORD, _fresh_url, drafts, vouchers_post
+from coopledger.bench import BATCH, PASSWORD, _fresh_url, bench_books, drafts, vouchers_post
 from coopledger.config import Settings
-from coopledger.services import auth, orgs
 from coopledger.services.clock import utcnow
 
 Echo = Callable[[str], None]
@@ -46,19 +44,8 @@ def run_pages_bench(
         engine = make_engine(url)
         backend = engine.dialect.name
         migrate.upgrade(engine)
-        sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions)
-
-        hasher = Argon2Hasher()
-        orgs.create_org(
-            uow(), None, "bench", "基准测试合作社", "cooperative", allow_single_accountant=True
-        )
-        auth.create_user(uow(), None, hasher, "bench-admin", PASSWORD, "admin", [])
-        admin = auth.actor_named(uow(), "bench-admin")
-        for n in range(1, MEMBERS + 1):
-            orgs.create_member(uow(), admin, "bench", {"member_no": str(n), "name": f"成员{n}"})
+        hasher = Argon2Hasher()  # the pages sign in for real
+        uow, admin = bench_books(engine, ["bench"], hasher)
         shown = url if backend == "sqlite" else make_url(url).render_as_string()
         echo(f"backend: {backend} ({shown})")
         year = utcnow().year
@@ -71,6 +58,7 @@ def run_pages_bench(
         echo(f"  {vouchers:,} vouchers, {posted_lines:,} lines posted")
 
         settings = Settings(database_url=url, instance_path=tmp, secret_key="bench-pages")
+        sessions = sessionmaker(bind=engine, expire_on_commit=False)
         app = create_app(settings, session_factory=sessions, hasher=hasher)
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)

@@ -25,12 +25,12 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.spreadsheets import read_table
-from coopledger.bench import BATCH, MEMBERS, _fresh_url, drafts, vouchers_post
+from coopledger.bench import BATCH, _fresh_url, bench_books, drafts, vouchers_post
 from coopledger.domain.imports import SPECS
 from coopledger.domain.ledger import Dr
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.roles import Actor
-from coopledger.services import audit, auth, orgs
+from coopledger.services import audit
 from coopledger.services import imports as svc
 
 Echo = Callable[[str], None]
@@ -52,20 +52,7 @@ class _PlainHasher:
 def _books(url: str, codes: list[str]) -> tuple[Callable[[], SqlUnitOfWork], Actor]:
     engine = make_engine(url)
     migrate.upgrade(engine)
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
-
-    auth.create_user(uow(), None, _PlainHasher(), "bench-admin", "bench-password", "admin", [])
-    admin = auth.actor_named(uow(), "bench-admin")
-    for code in codes:
-        orgs.create_org(
-            uow(), None, code, f"基准 {code}", "cooperative", allow_single_accountant=True
-        )
-        for n in range(1, MEMBERS + 1):
-            orgs.create_member(uow(), admin, code, {"member_no": str(n), "name": f"成员{n}"})
-    return uow, admin
+    return bench_books(engine, codes, _PlainHasher())
 
 
 def voucher_rows(lines: int) -> list[list[str]]:
