@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from coopledger.domain.auditlog import (
@@ -27,6 +27,7 @@ from coopledger.domain.errors import Forbidden, NotFound, ValidationFailed
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services import audit
 from coopledger.services.access import org_for
+from coopledger.services.audit_context import remote_addr
 from coopledger.services.audit_ports import AuditQuery
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, Store, UnitOfWork
@@ -67,11 +68,33 @@ def record(
     )
 
 
+#: how long the per-minute tallies of refused requests are kept
+DENIAL_TALLY_KEPT = timedelta(days=7)
+
+
 def record_denial(
     uow: UnitOfWork, actor: Actor | None, org_code: str | None, what: str, code: str, status: int
 ) -> None:
-    """A refused request (401/403/404), in its own transaction: the request's was rolled back."""
+    """A refused request (401/403/404), in its own transaction: the request's was rolled back.
+
+    At most one event per (user, or address without a user), refusal code and minute reaches the
+    chain; it names the first request refused and how many of the same were refused the minute
+    before. The others are only counted (``denial_tally``), so a script hammering refused requests
+    grows the chain by one event a minute, not one per request.
+    """
+    now = utcnow()
+    minute = now.replace(second=0, microsecond=0)
+    who = f"user:{actor.user_id}" if actor else f"addr:{remote_addr() or '-'}"
+    subject = f"{who}|{code}|{status}"
     with uow:
+        if uow.store.tally_denial(subject, minute) > 1:
+            uow.commit()
+            return
+        detail: dict[str, object] = {"code": code, "status": status}
+        before = uow.store.denials(subject, minute - timedelta(minutes=1))
+        if before > 1:
+            detail["refused_previous_minute"] = before
+        uow.store.forget_denials(now - DENIAL_TALLY_KEPT)
         org = uow.store.org_by_code(org_code) if org_code else None
         uow.store.audit(
             org.id if org else None,
@@ -79,8 +102,8 @@ def record_denial(
             "authz.denied",
             "request",
             what[:120],
-            {"code": code, "status": status},
-            utcnow(),
+            detail,
+            now,
         )
         uow.commit()
 

@@ -72,6 +72,17 @@ class User:
     failed_logins: int
     locked_until: datetime | None
     regions: tuple[str, ...] = ()  # region paths; org_ids include every organization under them
+    active: bool = True  # a disabled user signs in no more, its tokens and sessions are dead
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What an administrator sees of a bearer token: never the secret."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +232,17 @@ class Store(Protocol):
         """Whole months ``first``..``last`` summed over organizations of one chart, per code."""
         ...
 
-    # users and tokens
-    def user_by_name(self, username: str) -> User | None: ...
-    def user_by_token(self, token_sha256: str, now: datetime) -> User | None: ...
+    # users, tokens and web sessions
+    def user_by_name(self, username: str) -> User | None:
+        """The user whose name matches in any letter case."""
+        ...
+
+    def user_by_token(self, token_sha256: str, now: datetime) -> User | None:
+        """The active user behind an unexpired token."""
+        ...
+
+    def token_last_used(self, token_sha256: str) -> datetime | None: ...
+    def touch_token(self, token_sha256: str, now: datetime) -> None: ...
     def users(self) -> list[User]: ...
     def add_user(
         self,
@@ -233,6 +252,19 @@ class Store(Protocol):
         org_ids: Sequence[int],
         member_id: int | None,
     ) -> User: ...
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: Role | None = None,
+        org_ids: Sequence[int] | None = None,
+        member_id: int | None = None,
+        password_hash: str | None = None,
+        active: bool | None = None,
+    ) -> None:
+        """Change what is given; ``member_id`` is set together with ``role``."""
+        ...
+
     def record_login(
         self,
         user_id: int,
@@ -244,16 +276,40 @@ class Store(Protocol):
         self, user_id: int, token_sha256: str, at: datetime, expires_at: datetime
     ) -> None: ...
     def delete_token(self, token_sha256: str) -> None: ...
+    def tokens_of(self, user_id: int) -> list[TokenInfo]: ...
+    def token_owner(self, token_id: int) -> int | None: ...
+    def delete_token_by_id(self, token_id: int) -> None: ...
+    def revoke_all(
+        self, user_id: int, *, keep_token: str | None = None, keep_session: str | None = None
+    ) -> int:
+        """Delete the user's tokens and web sessions but the two kept (by digest); how many."""
+        ...
+
+    def add_web_session(
+        self, user_id: int, sid_sha256: str, at: datetime, expires_at: datetime
+    ) -> None: ...
+    def user_by_web_session(self, sid_sha256: str, now: datetime) -> User | None: ...
+    def delete_web_session(self, sid_sha256: str) -> None: ...
+    def forget_web_sessions(self, before: datetime) -> None: ...
+    def clear_login_failures(self, subjects: Sequence[str]) -> None: ...
     def user_locale(self, user_id: int) -> str | None: ...
     def set_user_locale(self, user_id: int, locale: str) -> None: ...
 
     # idempotency and audit
-    def claim_idempotency(self, org_id: int, key: str, request_sha256: str, at: datetime) -> bool:
-        """Insert the key, or wait for a concurrent holder to finish; False when it exists."""
+    def claim_idempotency(
+        self, org_id: int, user_id: int, key: str, request_sha256: str, at: datetime
+    ) -> bool:
+        """Insert the user's key, or wait for a concurrent holder; False when it exists."""
         ...
 
-    def idempotency(self, org_id: int, key: str) -> tuple[str, int | None] | None: ...
-    def bind_idempotency(self, org_id: int, key: str, voucher_id: int) -> None: ...
+    def idempotency(self, org_id: int, user_id: int, key: str) -> tuple[str, int | None] | None: ...
+    def bind_idempotency(self, org_id: int, user_id: int, key: str, voucher_id: int) -> None: ...
+    def tally_denial(self, subject: str, minute: datetime) -> int:
+        """Count one refused request of ``subject`` in ``minute``; the count so far."""
+        ...
+
+    def denials(self, subject: str, minute: datetime) -> int: ...
+    def forget_denials(self, before: datetime) -> None: ...
     def audit(
         self,
         org_id: int | None,

@@ -69,12 +69,12 @@ def create_voucher(
         org = org_for(store, actor, org_code, Action.PREPARE)
         if idempotency_key is not None:
             digest = request_sha256 or ""
-            if not store.claim_idempotency(org.id, idempotency_key, digest, now):
-                return _replay(store, org, idempotency_key, digest), True
+            if not store.claim_idempotency(org.id, actor.user_id, idempotency_key, digest, now):
+                return _replay(store, org, actor.user_id, idempotency_key, digest), True
         _check_draft(store, org, actor, draft, now)
         voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
         if idempotency_key is not None:
-            store.bind_idempotency(org.id, idempotency_key, voucher_id)
+            store.bind_idempotency(org.id, actor.user_id, idempotency_key, voucher_id)
         voucher = _load(store, org, voucher_id)
         _audit(store, org, actor, "voucher.create", voucher, None, voucher, now)
         uow.commit()
@@ -445,8 +445,9 @@ def prepare(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: date
     return prepared
 
 
-def _replay(store: Store, org: Org, key: str, digest: str) -> Voucher:
-    found = store.idempotency(org.id, key)
+def _replay(store: Store, org: Org, user_id: int, key: str, digest: str) -> Voucher:
+    """The voucher the user's earlier request with this key created (keys are per user)."""
+    found = store.idempotency(org.id, user_id, key)
     if found is None or found[1] is None:  # pragma: no cover - the claim failed, so the row exists
         raise InvalidState(
             "the request with this Idempotency-Key is still in flight", code="idempotency_in_flight"

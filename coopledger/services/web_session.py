@@ -1,4 +1,6 @@
-"""What the web pages need beyond the API's use cases: a user's language, signing out."""
+"""What the web pages need beyond the API's use cases: a user's language, a household's record.
+
+Signing in and out of a browser is in :mod:`.auth` (server-side web sessions)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ from dataclasses import dataclass
 
 from coopledger.domain.errors import Forbidden, NotFound, ValidationFailed
 from coopledger.domain.roles import Actor, Role
-from coopledger.services.auth import token_digest
 from coopledger.services.ports import Member, Org, UnitOfWork
 
 LOCALES = ("zh", "en")
@@ -26,13 +27,6 @@ def set_user_locale(uow: UnitOfWork, actor: Actor, locale: str) -> None:
         )
     with uow:
         uow.store.set_user_locale(actor.user_id, locale)
-        uow.commit()
-
-
-def sign_out(uow: UnitOfWork, token: str) -> None:
-    """Revoke the session's token: the signed-out cookie, if replayed, opens nothing."""
-    with uow:
-        uow.store.delete_token(token_digest(token))
         uow.commit()
 
 

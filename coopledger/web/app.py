@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api as _Api
 from sqlalchemy import Engine
@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.adapters.pdf_errors import NoCJKFontError, RenderLimitError
 from coopledger.config import Settings
@@ -47,7 +48,8 @@ from coopledger.web.security import init_security
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
-PUBLIC_API = {"/api/v1/auth/tokens", "/api/v1/openapi.json"}
+#: (method, path) of the API's routes that need no token: signing in, and the document
+PUBLIC_API = {("POST", "/api/v1/auth/tokens"), ("GET", "/api/v1/openapi.json")}
 
 
 @dataclass
@@ -251,7 +253,8 @@ def _check_body() -> Response | None:
 
 
 def _authenticate() -> Response | None:
-    if not request.path.startswith("/api/") or request.path in PUBLIC_API:
+    method = "GET" if request.method == "HEAD" else request.method
+    if not request.path.startswith("/api/") or (method, request.path) in PUBLIC_API:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -262,7 +265,11 @@ def _authenticate() -> Response | None:
             "send a bearer token: POST /api/v1/auth/tokens",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    g.actor = authenticate(uow(), token.strip())
+    g.actor = authenticate(
+        uow(),
+        token.strip(),
+        touch=SqlUnitOfWork(current_app.extensions["coopledger"].session_factory),
+    )
     return None
 
 

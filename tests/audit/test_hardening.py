@@ -136,12 +136,15 @@ def test_without_a_proxy_forwarded_headers_are_not_believed(books: Books) -> Non
     assert login(books.client, "ghost4", "wrong password").status_code == 429
 
 
-def test_a_success_does_not_count_and_a_real_user_still_locks(books: Books) -> None:
+def test_a_success_does_not_count_and_failures_elsewhere_do_not_lock_the_owner_out(
+    books: Books,
+) -> None:
     for _ in range(5):
         assert login(books.client, "acc2", PASSWORD).status_code == 201
     for _ in range(10):
         login(books.client, "acc2", "wrong password")
-    assert login(books.client, "acc2", PASSWORD, addr="10.9.9.9").status_code == 429
+    assert login(books.client, "acc2", PASSWORD).status_code == 429  # from the guessing address
+    assert login(books.client, "acc2", PASSWORD, addr="10.9.9.9").status_code == 201
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, exists, func, or_, select, update
+from sqlalchemy import CursorResult, Table, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,9 +29,11 @@ from coopledger.adapters.db.bulk import (
 from coopledger.adapters.db.regions import orgs_under, user_regions
 from coopledger.adapters.db.tables import (
     AccountRow,
+    DenialTallyRow,
     FiscalYearRow,
     FundRow,
     IdempotencyKeyRow,
+    LoginAttemptRow,
     MemberRow,
     MemberStatusRow,
     OrganizationRow,
@@ -42,6 +44,7 @@ from coopledger.adapters.db.tables import (
     UserRow,
     VoucherLineRow,
     VoucherRow,
+    WebSessionRow,
 )
 from coopledger.domain.accounts import Account, Category, Side, Subledger
 from coopledger.domain.auditlog import AuditEvent, detail_json
@@ -56,6 +59,7 @@ from coopledger.services.ports import (
     Org,
     PeriodState,
     PostingStamp,
+    TokenInfo,
     User,
     VoucherFilter,
 )
@@ -1061,7 +1065,7 @@ class SqlStore:
         )
         return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
 
-    # -- users and tokens ------------------------------------------------------------------------
+    # -- users, tokens and web sessions ----------------------------------------------------------
 
     def _user(self, row: UserRow) -> User:
         org_ids = frozenset(
@@ -1080,20 +1084,36 @@ class SqlStore:
             row.locked_until,
             regions,
         )
+            row.active,
 
     def user_by_name(self, username: str) -> User | None:
-        row = self.session.scalar(select(UserRow).where(UserRow.username == username))
+        """The user whose name matches in any letter case (``Admin`` is ``admin``)."""
+        row = self.session.scalar(select(UserRow).where(UserRow.username_key == username.lower()))
         return self._user(row) if row else None
 
     def user_by_token(self, token_sha256: str, now: datetime) -> User | None:
         row = self.session.scalar(
             select(UserRow)
             .join(TokenRow, TokenRow.user_id == UserRow.id)
-            .where(TokenRow.token_sha256 == token_sha256, TokenRow.expires_at > now)
+            .where(
+                TokenRow.token_sha256 == token_sha256,
+                TokenRow.expires_at > now,
+                UserRow.active.is_(True),
+            )
         )
         return self._user(row) if row else None
 
     def users(self) -> list[User]:
+    def token_last_used(self, token_sha256: str) -> datetime | None:
+        return self.session.scalar(
+            select(TokenRow.last_used_at).where(TokenRow.token_sha256 == token_sha256)
+        )
+
+    def touch_token(self, token_sha256: str, now: datetime) -> None:
+        self.session.execute(
+            update(TokenRow).where(TokenRow.token_sha256 == token_sha256).values(last_used_at=now)
+        )
+
         return [
             self._user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))
         ]
@@ -1109,10 +1129,12 @@ class SqlStore:
         row = UserRow(
             username=username,
             password_hash=password_hash,
+            username_key=username.lower(),
             role=role.value,
             member_id=member_id,
             failed_logins=0,
         )
+            active=True,
         self.session.add(row)
         self.session.flush()
         for org_id in sorted(set(org_ids)):
@@ -1121,6 +1143,32 @@ class SqlStore:
         return self._user(row)
 
     def record_login(
+    def update_user(
+        self,
+        user_id: int,
+        *,
+        role: Role | None = None,
+        org_ids: Sequence[int] | None = None,
+        member_id: int | None = None,
+        password_hash: str | None = None,
+        active: bool | None = None,
+    ) -> None:
+        values: dict[str, Any] = {}
+        if role is not None:
+            values["role"] = role.value
+            values["member_id"] = member_id
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        if active is not None:
+            values["active"] = active
+        if values:
+            self.session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
+        if org_ids is not None:
+            self.session.execute(delete(UserOrgRow).where(UserOrgRow.user_id == user_id))
+            for org_id in sorted(set(org_ids)):
+                self.session.add(UserOrgRow(user_id=user_id, org_id=org_id))
+        self.session.flush()
+
         self,
         user_id: int,
         failed: int,
@@ -1146,6 +1194,67 @@ class SqlStore:
         self.session.execute(delete(TokenRow).where(TokenRow.token_sha256 == token_sha256))
 
     def user_locale(self, user_id: int) -> str | None:
+    def tokens_of(self, user_id: int) -> list[TokenInfo]:
+        rows = self.session.execute(
+            select(TokenRow.id, TokenRow.created_at, TokenRow.expires_at, TokenRow.last_used_at)
+            .where(TokenRow.user_id == user_id)
+            .order_by(TokenRow.id)
+        )
+        return [TokenInfo(i, c, e, u) for i, c, e, u in rows]
+
+    def token_owner(self, token_id: int) -> int | None:
+        return self.session.scalar(select(TokenRow.user_id).where(TokenRow.id == token_id))
+
+    def delete_token_by_id(self, token_id: int) -> None:
+        self.session.execute(delete(TokenRow).where(TokenRow.id == token_id))
+
+    def revoke_all(
+        self, user_id: int, *, keep_token: str | None = None, keep_session: str | None = None
+    ) -> int:
+        """Delete the user's tokens and web sessions but the two kept (by digest); how many."""
+        tokens = delete(TokenRow).where(TokenRow.user_id == user_id)
+        if keep_token is not None:
+            tokens = tokens.where(TokenRow.token_sha256 != keep_token)
+        web = delete(WebSessionRow).where(WebSessionRow.user_id == user_id)
+        if keep_session is not None:
+            web = web.where(WebSessionRow.sid_sha256 != keep_session)
+        removed = 0
+        for stmt in (tokens, web):
+            result = cast(CursorResult[Any], self.session.execute(stmt))
+            removed += result.rowcount
+        return removed
+
+    def add_web_session(
+        self, user_id: int, sid_sha256: str, at: datetime, expires_at: datetime
+    ) -> None:
+        self.session.add(
+            WebSessionRow(
+                user_id=user_id, sid_sha256=sid_sha256, created_at=at, expires_at=expires_at
+            )
+        )
+        self.session.flush()
+
+    def user_by_web_session(self, sid_sha256: str, now: datetime) -> User | None:
+        row = self.session.scalar(
+            select(UserRow)
+            .join(WebSessionRow, WebSessionRow.user_id == UserRow.id)
+            .where(
+                WebSessionRow.sid_sha256 == sid_sha256,
+                WebSessionRow.expires_at > now,
+                UserRow.active.is_(True),
+            )
+        )
+        return self._user(row) if row else None
+
+    def delete_web_session(self, sid_sha256: str) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.sid_sha256 == sid_sha256))
+
+    def forget_web_sessions(self, before: datetime) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < before))
+
+    def clear_login_failures(self, subjects: Sequence[str]) -> None:
+        self.session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.subject.in_(subjects)))
+
         return self.session.scalar(select(UserRow.locale).where(UserRow.id == user_id))
 
     def set_user_locale(self, user_id: int, locale: str) -> None:
@@ -1153,31 +1262,71 @@ class SqlStore:
 
     # -- idempotency and audit -------------------------------------------------------------------
 
-    def claim_idempotency(self, org_id: int, key: str, request_sha256: str, at: datetime) -> bool:
+    def claim_idempotency(
+        self, org_id: int, user_id: int, key: str, request_sha256: str, at: datetime
+    ) -> bool:
         stmt = (
             self._insert(IdempotencyKeyRow)
-            .values(org_id=org_id, key=key, request_sha256=request_sha256, created_at=at)
-            .on_conflict_do_nothing(index_elements=["org_id", "key"])
+            .values(
+                org_id=org_id,
+                user_id=user_id,
+                key=key,
+                request_sha256=request_sha256,
+                created_at=at,
+            )
+            .on_conflict_do_nothing(index_elements=["org_id", "user_id", "key"])
             .returning(IdempotencyKeyRow.id)
         )
         return self.session.execute(stmt).first() is not None
 
-    def idempotency(self, org_id: int, key: str) -> tuple[str, int | None] | None:
+    def idempotency(self, org_id: int, user_id: int, key: str) -> tuple[str, int | None] | None:
         row = self.session.execute(
             select(IdempotencyKeyRow.request_sha256, IdempotencyKeyRow.voucher_id).where(
-                IdempotencyKeyRow.org_id == org_id, IdempotencyKeyRow.key == key
+                IdempotencyKeyRow.org_id == org_id,
+                IdempotencyKeyRow.user_id == user_id,
+                IdempotencyKeyRow.key == key,
             )
         ).first()
         return (row[0], row[1]) if row else None
 
-    def bind_idempotency(self, org_id: int, key: str, voucher_id: int) -> None:
+    def bind_idempotency(self, org_id: int, user_id: int, key: str, voucher_id: int) -> None:
         self.session.execute(
             update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.org_id == org_id, IdempotencyKeyRow.key == key)
+            .where(
+                IdempotencyKeyRow.org_id == org_id,
+                IdempotencyKeyRow.user_id == user_id,
+                IdempotencyKeyRow.key == key,
+            )
             .values(voucher_id=voucher_id)
         )
 
     def audit(
+    def tally_denial(self, subject: str, minute: datetime) -> int:
+        """Count one refused request of ``subject`` in ``minute``; the count so far."""
+        stmt = (
+            self._insert(DenialTallyRow)
+            .values(subject=subject[:200], minute=minute, count=1)
+            .on_conflict_do_update(
+                index_elements=["subject", "minute"],
+                set_={"count": DenialTallyRow.count + 1},
+            )
+            .returning(DenialTallyRow.count)
+        )
+        return int(self.session.execute(stmt).scalar_one())
+
+    def denials(self, subject: str, minute: datetime) -> int:
+        return int(
+            self.session.scalar(
+                select(DenialTallyRow.count).where(
+                    DenialTallyRow.subject == subject[:200], DenialTallyRow.minute == minute
+                )
+            )
+            or 0
+        )
+
+    def forget_denials(self, before: datetime) -> None:
+        self.session.execute(delete(DenialTallyRow).where(DenialTallyRow.minute < before))
+
         self,
         org_id: int | None,
         actor_id: int | None,

@@ -150,6 +150,8 @@ class UserRow(Base):
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
+    # the username folded to lower case: ``Admin`` and ``admin`` are one account
+    username_key: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
@@ -157,6 +159,8 @@ class UserRow(Base):
     locked_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     locale: Mapped[str | None] = mapped_column(String(5))  # the web pages' language (issue 6)
+    # a disabled user can neither sign in nor use a token or web session it had
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class UserOrgRow(Base):
@@ -176,6 +180,21 @@ class TokenRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    __table_args__ = (Index("ix_api_token_user_id", "user_id"),)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie carries a random session id, only its SHA-256 is stored,
+    so signing out (or disabling the user) ends the session on the server."""
+
+    __tablename__ = "web_session"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sid_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (Index("ix_web_session_user_id", "user_id"),)
 
 
 class PeriodRow(Base):
@@ -302,12 +321,14 @@ class IdempotencyKeyRow(Base):
     __tablename__ = "idempotency_key"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    # a key belongs to the user who sent it: another user's same key is another request
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     key: Mapped[str] = mapped_column(String(255))
     request_sha256: Mapped[str] = mapped_column(String(64))
     # null while the request that claimed the key is still in flight (same transaction)
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("voucher.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column()
-    __table_args__ = (UniqueConstraint("org_id", "key"),)
+    __table_args__ = (UniqueConstraint("org_id", "user_id", "key"),)
 
 
 # -- registers: fixed assets, depreciation, shares, member transactions -------------------------
@@ -618,6 +639,17 @@ class LoginAttemptRow(Base):
     subject: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column()
     __table_args__ = (Index("ix_login_attempt_subject_at", "subject", "at"),)
+
+
+class DenialTallyRow(Base):
+    """Refused requests (401/403/404) per (user or address, code) and minute: the first of a
+    minute goes to the audit chain, the rest are only counted here, so a script hammering
+    refusals cannot grow the chain without bound."""
+
+    __tablename__ = "denial_tally"
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
 
 
 # -- period snapshots (issue 9): closing balances of closed months --------------------------------

@@ -1,4 +1,9 @@
-"""``/api/v1/auth/tokens`` and ``/api/v1/users``."""
+"""``/api/v1/auth/tokens`` and ``/api/v1/users``: signing in, revoking tokens, administering users.
+
+A successful sign-in also sets a signed *device cookie* naming the account: a later sign-in
+carrying it is exempt from the per-account throttle, so failing on purpose from elsewhere cannot
+lock the owner out of a browser or client it has used before.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,20 @@ from datetime import timedelta
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, make_response, request
 from flask.views import MethodView
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from coopledger.domain.roles import Role
 from coopledger.services import auth as svc
 from coopledger.services.auth import UserSummary
+from coopledger.services.ports import TokenInfo
 from coopledger.web.api.common import Blueprint, actor, uow
+
+DEVICE_COOKIE = "coopledger_device"
+DEVICE_DAYS = 90
+DEVICE_ACCOUNTS = 5  # accounts one device remembers (a shared office computer)
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Tokens and users.")
 
@@ -44,6 +56,13 @@ class UserOut(ma.Schema):
     orgs = ma.fields.List(ma.fields.String())
     member = ma.fields.String(allow_none=True)
     regions = ma.fields.List(ma.fields.String())
+    active = ma.fields.Boolean(metadata={"description": "present (false) for a disabled user"})
+    locked = ma.fields.Boolean(
+        metadata={
+            "description": "present (true) after many failed logins from anywhere: devices the "
+            "user has not signed in from are refused for a while"
+        }
+    )
 
 
 class UserList(ma.Schema):
@@ -51,11 +70,72 @@ class UserList(ma.Schema):
     next_cursor = ma.fields.String(allow_none=True)
 
 
+class UserPatch(ma.Schema):
+    active = ma.fields.Boolean(metadata={"description": "false ends every token and session"})
+    role = ma.fields.String(validate=ma.validate.OneOf(list(Role)))
+    orgs = ma.fields.List(ma.fields.String())
+    member = ma.fields.String(allow_none=True)
+    password = ma.fields.String(
+        validate=ma.validate.Length(max=1000),
+        metadata={"description": "a new password ends the user's other tokens and sessions"},
+    )
+
+
+class TokenInfoOut(ma.Schema):
+    id = ma.fields.Integer()
+    created_at = ma.fields.String()
+    expires_at = ma.fields.String()
+    last_used_at = ma.fields.String(allow_none=True)
+
+
+class TokenInfoList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TokenInfoOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="coopledger-device")
+
+
+def _remembered() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        names = _devices().loads(raw, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def known_device(username: str) -> bool:
+    """Whether this request's device cookie says the account signed in here before."""
+    return username.strip().lower() in _remembered()
+
+
+def remember_device(response: Response, username: str) -> None:
+    """Set (or refresh) the signed device cookie after a successful sign-in."""
+    name = username.strip().lower()
+    names = [name, *[n for n in _remembered() if n != name][: DEVICE_ACCOUNTS - 1]]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _devices().dumps(names),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
+    )
+
+
+def _bearer() -> str:
+    return request.headers.get("Authorization", "").partition(" ")[2].strip()
+
+
 @blp.route("/auth/tokens", methods=["POST"])
 @blp.arguments(TokenIn)
 @blp.response(201, TokenOut)
-def create_token(data: dict[str, Any]) -> dict[str, Any]:
-    """Exchange a username and password for a bearer token."""
+def create_token(data: dict[str, Any]) -> Any:
+    """Exchange a username and password for a bearer token (and a device cookie)."""
     ext = current_app.extensions["coopledger"]
     token, expires = svc.issue_token(
         uow(),
@@ -63,8 +143,32 @@ def create_token(data: dict[str, Any]) -> dict[str, Any]:
         data["username"],
         data["password"],
         timedelta(hours=ext.settings.token_ttl_hours),
+        known_device=known_device(data["username"]),
     )
-    return {"token": token, "expires_at": expires.isoformat()}
+    response = make_response(({"token": token, "expires_at": expires.isoformat()}, 201))
+    remember_device(response, data["username"])
+    return response
+
+
+@blp.route("/auth/tokens", methods=["DELETE"])
+@blp.response(204)
+def revoke_everywhere() -> None:
+    """Sign out everywhere: every token and web session of the caller, this one too."""
+    svc.revoke_everywhere(uow(), actor())
+
+
+@blp.route("/auth/tokens/current", methods=["DELETE"])
+@blp.response(204)
+def revoke_current() -> None:
+    """Revoke the token of this request."""
+    svc.revoke_current(uow(), actor(), _bearer())
+
+
+@blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(204)
+def revoke_token(token_id: int) -> None:
+    """Revoke any token by its id (admin; ids are listed under the user's tokens)."""
+    svc.revoke_token(uow(), actor(), token_id)
 
 
 def _present(user: UserSummary) -> dict[str, Any]:
@@ -75,6 +179,18 @@ def _present(user: UserSummary) -> dict[str, Any]:
         "member": user.member,
         # only for a user scoped to regions (issue 10), so older clients see the same answer
         **({"regions": list(user.regions)} if user.regions else {}),
+        # only when they are news (a disabled or locked user), like ``regions`` above
+        **({"active": False} if not user.active else {}),
+        **({"locked": True} if user.locked else {}),
+    }
+
+
+def _present_token(token: TokenInfo) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
     }
 
 
@@ -103,3 +219,33 @@ class Users(MethodView):
                 regions=data["regions"],
             )
         )
+
+
+@blp.route("/users/<username>", methods=["PATCH"])
+@blp.arguments(UserPatch)
+@blp.response(200, UserOut)
+def update_user(data: dict[str, Any], username: str) -> dict[str, Any]:
+    """Disable or enable a user, change its role, organizations or password (admin)."""
+    ext = current_app.extensions["coopledger"]
+    return _present(
+        svc.update_user(
+            uow(),
+            actor(),
+            ext.hasher,
+            username,
+            active=data.get("active"),
+            role=data.get("role"),
+            org_codes=data.get("orgs"),
+            member=data.get("member"),
+            password=data.get("password"),
+            keep_token=_bearer(),
+        )
+    )
+
+
+@blp.route("/users/<username>/tokens", methods=["GET"])
+@blp.response(200, TokenInfoList)
+def user_tokens(username: str) -> dict[str, Any]:
+    """A user's tokens: id, created, expires, last used — never the secret (admin)."""
+    found = svc.list_tokens(uow(), actor(), username)
+    return {"items": [_present_token(t) for t in found], "next_cursor": None}

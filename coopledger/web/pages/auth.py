@@ -10,8 +10,9 @@ from flask import current_app, redirect, render_template, request, session, url_
 from coopledger.domain.errors import DomainError
 from coopledger.domain.roles import Actor, Role
 from coopledger.services import orgs as org_svc
-from coopledger.services.auth import authenticate, issue_token
-from coopledger.services.web_session import set_user_locale, sign_out, user_locale
+from coopledger.services.auth import end_web_session, revoke_everywhere, start_web_session
+from coopledger.services.web_session import set_user_locale, user_locale
+from coopledger.web.api.auth import known_device, remember_device
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import (
     actor,
@@ -43,12 +44,13 @@ def login() -> Any:
         password = request.form.get("password", "")
         ext = current_app.extensions["coopledger"]
         try:
-            token, _ = issue_token(
+            sid, who = start_web_session(
                 uow(),
                 ext.hasher,
                 username,
                 password,
                 timedelta(hours=ext.settings.token_ttl_hours),
+                known_device=known_device(username),
             )
         except DomainError as exc:
             error = error_text(exc)
@@ -56,13 +58,14 @@ def login() -> Any:
         else:
             chosen = session.get("lang")
             session.clear()  # rotation: a new CSRF token, nothing carried over
-            session["token"] = token
-            who = authenticate(uow(), token)
+            session["sid"] = sid  # the server-side session's id; the cookie holds no token
             stored = user_locale(uow(), who)
             session["lang"] = chosen or stored or "zh"  # a choice made on the login page wins
             if chosen and chosen != stored:
                 set_user_locale(uow(), who, chosen)
-            return redirect(safe_next(request.form.get("next")) or home_for(who))
+            response = redirect(safe_next(request.form.get("next")) or home_for(who))
+            remember_device(response, username)
+            return response
     elif actor() is not None:
         return redirect(home_for(signed_in()))
     return (
@@ -76,16 +79,29 @@ def login() -> Any:
     )
 
 
-@bp.route("/logout", methods=["POST"])
-def logout() -> Any:
-    token = session.get("token")
-    if token:
-        sign_out(uow(), token)
+def _signed_out() -> Any:
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
     return redirect(url_for("pages.login"))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    """End this browser's session on the server: the old cookie, replayed, opens nothing."""
+    sid = session.get("sid")
+    if sid:
+        end_web_session(uow(), sid)
+    return _signed_out()
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere() -> Any:
+    """End every session and token of the signed-in user: other browsers, phones, API clients."""
+    revoke_everywhere(uow(), signed_in())
+    return _signed_out()
 
 
 @bp.route("/orgs")

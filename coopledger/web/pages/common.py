@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.errors import DomainError, Unauthenticated
 from coopledger.domain.roles import Action, Actor, Role
-from coopledger.services.auth import authenticate
+from coopledger.services.auth import web_actor
 from coopledger.services.web_session import LOCALES, set_user_locale
 from coopledger.web.api.common import uow
 
@@ -100,12 +100,14 @@ def _load_actor() -> None:
     g.page_actor = None
     if request.endpoint == "pages.static":
         return  # the stylesheet and script need no user (nor a database read)
-    token = session.get("token")
-    if token:
+    sid = session.get("sid")
+    if sid:
         try:
-            g.page_actor = authenticate(uow(), token)
-        except Unauthenticated:
+            g.page_actor = web_actor(uow(), sid)
+        except Unauthenticated:  # signed out elsewhere, expired, or the user was disabled
             session.clear()
+    elif "token" in session:  # a cookie from before server-side sessions: sign in again
+        session.clear()
     wanted = request.args.get("lang")
     if wanted in LOCALES and session.get("lang") != wanted:
         session["lang"] = wanted
