@@ -1083,8 +1083,8 @@ class SqlStore:
             row.failed_logins,
             row.locked_until,
             regions,
-        )
             row.active,
+        )
 
     def user_by_name(self, username: str) -> User | None:
         """The user whose name matches in any letter case (``Admin`` is ``admin``)."""
@@ -1103,7 +1103,6 @@ class SqlStore:
         )
         return self._user(row) if row else None
 
-    def users(self) -> list[User]:
     def token_last_used(self, token_sha256: str) -> datetime | None:
         return self.session.scalar(
             select(TokenRow.last_used_at).where(TokenRow.token_sha256 == token_sha256)
@@ -1114,6 +1113,7 @@ class SqlStore:
             update(TokenRow).where(TokenRow.token_sha256 == token_sha256).values(last_used_at=now)
         )
 
+    def users(self) -> list[User]:
         return [
             self._user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))
         ]
@@ -1128,13 +1128,13 @@ class SqlStore:
     ) -> User:
         row = UserRow(
             username=username,
-            password_hash=password_hash,
             username_key=username.lower(),
+            password_hash=password_hash,
             role=role.value,
             member_id=member_id,
             failed_logins=0,
-        )
             active=True,
+        )
         self.session.add(row)
         self.session.flush()
         for org_id in sorted(set(org_ids)):
@@ -1142,7 +1142,6 @@ class SqlStore:
         self.session.flush()
         return self._user(row)
 
-    def record_login(
     def update_user(
         self,
         user_id: int,
@@ -1169,6 +1168,7 @@ class SqlStore:
                 self.session.add(UserOrgRow(user_id=user_id, org_id=org_id))
         self.session.flush()
 
+    def record_login(
         self,
         user_id: int,
         failed: int,
@@ -1193,7 +1193,6 @@ class SqlStore:
     def delete_token(self, token_sha256: str) -> None:
         self.session.execute(delete(TokenRow).where(TokenRow.token_sha256 == token_sha256))
 
-    def user_locale(self, user_id: int) -> str | None:
     def tokens_of(self, user_id: int) -> list[TokenInfo]:
         rows = self.session.execute(
             select(TokenRow.id, TokenRow.created_at, TokenRow.expires_at, TokenRow.last_used_at)
@@ -1255,6 +1254,7 @@ class SqlStore:
     def clear_login_failures(self, subjects: Sequence[str]) -> None:
         self.session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.subject.in_(subjects)))
 
+    def user_locale(self, user_id: int) -> str | None:
         return self.session.scalar(select(UserRow.locale).where(UserRow.id == user_id))
 
     def set_user_locale(self, user_id: int, locale: str) -> None:
@@ -1300,7 +1300,6 @@ class SqlStore:
             .values(voucher_id=voucher_id)
         )
 
-    def audit(
     def tally_denial(self, subject: str, minute: datetime) -> int:
         """Count one refused request of ``subject`` in ``minute``; the count so far."""
         stmt = (
@@ -1327,6 +1326,7 @@ class SqlStore:
     def forget_denials(self, before: datetime) -> None:
         self.session.execute(delete(DenialTallyRow).where(DenialTallyRow.minute < before))
 
+    def audit(
         self,
         org_id: int | None,
         actor_id: int | None,
