@@ -17,11 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from coopledger.domain.bounds import (
+    DATE_RANGE_MESSAGE,
+    MAX_LIFE_MONTHS,
+    MAX_UNITS,
+    MAX_YEAR,
+    date_in_range,
+)
 from coopledger.domain.errors import ValidationFailed, field_error
 from coopledger.domain.money import round_half_up
 from coopledger.domain.periods import Period
 
 NOMINAL_FEN = 100  # 名义金额: one yuan
+#: no month after this one is ever charged (no voucher can be dated later)
+LAST_PERIOD = Period(MAX_YEAR, 12)
 
 
 class AssetClass(enum.StrEnum):
@@ -71,10 +80,7 @@ class FixedAsset:
     @property
     def first_period(self) -> Period:
         """The first month this system charges."""
-        period = Period.of(self.acquired_on).next()
-        for _ in range(self.opening_months):
-            period = period.next()
-        return period
+        return Period.of(self.acquired_on).plus(1 + self.opening_months)
 
     @property
     def migrated(self) -> bool:
@@ -86,8 +92,8 @@ def validate_asset(asset: FixedAsset) -> None:
     errors: dict[str, list[str]] = {}
     if asset.cost_fen <= 0:
         errors["cost"] = ["must be more than zero"]
-    if asset.useful_life_months <= 0:
-        errors["useful_life_months"] = ["must be at least one month"]
+    if not 0 < asset.useful_life_months <= MAX_LIFE_MONTHS:
+        errors["useful_life_months"] = [f"must be from 1 to {MAX_LIFE_MONTHS} months"]
     if asset.salvage_fen < 0 or asset.salvage_fen > asset.cost_fen:
         errors["salvage"] = ["must lie between zero and the cost"]
     if any(amount <= 0 for amount in asset.funding.values()):
@@ -100,7 +106,9 @@ def validate_asset(asset: FixedAsset) -> None:
         asset.cost_fen > 0 and asset.opening_accumulated_fen > asset.cost_fen - asset.salvage_fen
     ):
         errors["opening_accumulated"] = ["must lie between zero and cost minus salvage"]
-    if asset.opening_months < 0 or (
+    if not 0 <= asset.opening_months <= MAX_LIFE_MONTHS:
+        errors["opening_months"] = [f"must be from 0 to {MAX_LIFE_MONTHS} months"]
+    elif (
         asset.useful_life_months > 0
         and asset.opening_months >= asset.useful_life_months
         and asset.depreciable_fen > 0
@@ -112,7 +120,13 @@ def validate_asset(asset: FixedAsset) -> None:
         errors["total_units"] = [
             "units of production needs the units the asset yields over its life"
         ]
-    if asset.disposed_on is not None and asset.disposed_on < asset.acquired_on:
+    elif asset.total_units is not None and not 0 < asset.total_units <= MAX_UNITS:
+        errors["total_units"] = [f"must be from 1 to {MAX_UNITS}"]
+    if not date_in_range(asset.acquired_on):
+        errors["acquired_on"] = [DATE_RANGE_MESSAGE]
+    if asset.disposed_on is not None and not date_in_range(asset.disposed_on):
+        errors["disposed_on"] = [DATE_RANGE_MESSAGE]
+    elif asset.disposed_on is not None and asset.disposed_on < asset.acquired_on:
         errors["disposed_on"] = ["must not be before the acquisition"]
     if errors:
         raise ValidationFailed(f"asset {asset.asset_no} is invalid", errors=errors)
@@ -159,14 +173,25 @@ def schedule(
         return out
     monthly = monthly_charge(asset)
     remaining = asset.useful_life_months - asset.opening_months
-    period = asset.first_period
-    for month in range(remaining):
-        if last_allowed is not None and period > last_allowed:
+    if remaining <= 0:
+        return out
+    first = asset.first_period
+    final = first.plus(remaining - 1)  # the last month takes what remains
+    stop = min(LAST_PERIOD, last_allowed) if last_allowed is not None else LAST_PERIOD
+    period = first
+    # Month by month while the fixed charge is paid, never past fully depreciated nor past the
+    # last month any voucher can be dated in; a charge that rounds to zero leaves everything to
+    # the final month, reached without stepping through the empty ones.
+    while left > 0 and period <= stop:
+        if period == final:
+            out.append((period, left))
             break
-        charge = left if month == remaining - 1 else min(monthly, left)
-        if charge > 0:
-            out.append((period, charge))
-            left -= charge
+        if monthly == 0:
+            period = final
+            continue
+        charge = min(monthly, left)
+        out.append((period, charge))
+        left -= charge
         period = period.next()
     return out
 

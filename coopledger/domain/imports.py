@@ -17,6 +17,7 @@ from datetime import date
 from functools import cached_property
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method
+from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_LIFE_MONTHS, MAX_UNITS, date_in_range
 from coopledger.domain.errors import ValidationFailed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.members import MEMBER_NO_RE, MemberKind, PovertyStatus, id_number_problem
@@ -24,6 +25,9 @@ from coopledger.domain.money import AmountError, parse_amount, parse_quantity
 
 KINDS = ("members", "accounts", "opening-balances", "vouchers", "transactions", "assets")
 MAX_FILE_BYTES = 50 * 1024 * 1024  # 50 MB: larger files are refused before they are read
+MAX_ROWS = 200_000  # data rows a file may hold (the header row comes on top)
+MAX_COLUMNS = 64  # columns a sheet may reach (the widest kind has 16)
+MAX_CELL_CHARS = 2000  # characters one cell may hold
 MAX_PROBLEMS = 1000  # a report lists this many; the count says how many more there were
 
 
@@ -419,13 +423,21 @@ class _Cells:
         parsed = parse_date(value)
         if parsed is None and not value.startswith("="):
             self.fail(column, "must be a date such as 2026-03-10")
+        elif parsed is not None and not date_in_range(parsed):
+            self.fail(column, DATE_RANGE_MESSAGE)
+            return None
         return parsed
 
     def whole(self, column: str, low: int, high: int) -> int | None:
         value = self.row.get(column)
         if not value:
             return None
-        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+        if (
+            not value.isascii()
+            or not value.isdigit()
+            or len(value.lstrip("0")) > len(str(high))
+            or not low <= int(value) <= high
+        ):
             self.fail(column, f"must be a whole number from {low} to {high}")
             return None
         return int(value)
@@ -740,7 +752,7 @@ def parse_assets(
         cost = c.amount("cost")
         if cost is None and not row.get("cost"):
             c.fail("cost", "must not be empty")
-        life = c.whole("useful_life_months", 1, 1200)
+        life = c.whole("useful_life_months", 1, MAX_LIFE_MONTHS)
         if life is None and not row.get("useful_life_months"):
             c.fail("useful_life_months", "must not be empty")
         funding: dict[str, int] = {}
@@ -781,9 +793,9 @@ def parse_assets(
                     poverty_project=c.flag("poverty_project"),
                     funding=funding,
                     opening_accumulated_fen=c.amount("opening_accumulated", default=0) or 0,
-                    opening_months=c.whole("opening_months", 0, 1200) or 0,
+                    opening_months=c.whole("opening_months", 0, MAX_LIFE_MONTHS) or 0,
                     nominal=c.flag("nominal"),
-                    total_units=c.whole("total_units", 1, 10**12),
+                    total_units=c.whole("total_units", 1, MAX_UNITS),
                 ),
             )
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from coopledger.domain.accounts import Account, AccountCode, Subledger
+from coopledger.domain.bounds import MAX_FEN_SUM, SUM_TOO_LARGE_MESSAGE, AmountTooLarge
 from coopledger.domain.errors import Unbalanced, ValidationFailed
 from coopledger.domain.money import MAX_AMOUNT_FEN, format_amount
 
@@ -117,6 +118,7 @@ def validate_draft(
     """Check a draft against the organization's chart, members and funds.
 
     :raise ValidationFailed: every problem at once, keyed ``lines.<i>.<field>``.
+    :raise AmountTooLarge: Σ debit or Σ credit is more than a 64-bit column holds.
     :raise Unbalanced: the lines are fine one by one, but Σ debit ≠ Σ credit or both are zero.
     """
     errors: dict[str, list[str]] = {}
@@ -166,6 +168,11 @@ def validate_draft(
     if errors:
         raise ValidationFailed("the voucher has invalid lines", errors=errors)
     debit, credit = totals(draft.lines)
+    if max(abs(debit), abs(credit)) > MAX_FEN_SUM:
+        raise AmountTooLarge(
+            f"the voucher's total {SUM_TOO_LARGE_MESSAGE}",
+            errors={"lines": [f"the total {SUM_TOO_LARGE_MESSAGE}"]},
+        )
     if debit != credit or debit == 0:
         raise Unbalanced(
             f"debits {format_amount(debit)} and credits {format_amount(credit)} differ by "

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from coopledger.domain.bounds import MAX_YEAR, MIN_YEAR, year_in_range
+
 _PERIOD_RE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])", re.ASCII)
 
 
@@ -24,10 +26,15 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``"2026-11"`` → Period(2026, 11). :raise ValueError: not ``YYYY-MM``."""
+        """``"2026-11"`` → Period(2026, 11).
+
+        :raise ValueError: not ``YYYY-MM``, or a month outside 1900-01 … 2199-12.
+        """
         match = _PERIOD_RE.fullmatch(text)
         if not match:
             raise ValueError("must be a month written YYYY-MM")
+        if not year_in_range(int(match[1])):
+            raise ValueError(f"must be a month from {MIN_YEAR}-01 to {MAX_YEAR}-12")
         return cls(int(match[1]), int(match[2]))
 
     @property
@@ -40,6 +47,11 @@ class Period:
 
     def next(self) -> Period:
         return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+    def plus(self, months: int) -> Period:
+        """The month ``months`` later (earlier when negative), without stepping through them."""
+        index = self.year * 12 + self.month - 1 + months
+        return Period(index // 12, index % 12 + 1)
 
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
