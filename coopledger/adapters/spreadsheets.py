@@ -1,10 +1,22 @@
-"""CSV and XLSX bytes in and out; the books never see a file format.
+"""CSV, XLSX and XLS bytes in and out; the books never see a file format.
 
-Reading: an XLSX workbook (its first sheet) or a CSV file in UTF-8 (with or without a BOM) or
-GB18030 — what Excel on Chinese Windows saves — decoded into a :class:`RawTable` of text cells.
-Any other encoding, a binary file, an old ``.xls`` or a file over 50 MB is refused with a problem
-that says what to do. XLSX numbers become plain decimal text (the importer then parses them as
-strictly as typed text); a formula stays a formula (``=…``) and the importer refuses it.
+Reading: the first sheet of an XLSX workbook or of an old ``.xls`` one, or a CSV file in UTF-8
+(with or without a BOM) or GB18030 — what Excel on Chinese Windows saves — decoded into a
+:class:`RawTable` of text cells. Any other encoding or a binary file is refused with a problem
+that says what to do.
+
+Every file is read within a fixed budget of memory and time, whatever it claims: at most 50 MB;
+a workbook's parts unpack to at most 128 MB in all, none to more than 200 times its packed size
+nor to more than the size it declares (checked while unpacking); a sheet reaches at most row
+200,001 and column 64 (BL), and spans at most 4,000,000 cells; a cell holds at most 2,000
+characters; a CSV quote that is never closed, or that swallows a line break, is refused. Each
+refusal names the part, row or cell and the reason. Workbooks are read by calamine only once the
+sheet has been scanned and found within these bounds.
+
+Numbers become plain decimal text — the shortest that reads back as the stored number (``0.1``,
+``1234.5``, ``102``), never a rounded float — which the importer then parses as strictly as typed
+text; a number no spreadsheet holds (``1E999999999``) is refused. A date cell becomes
+``2026-03-10``; a formula becomes ``=`` and the importer refuses it.
 
 Writing: text cells go through :func:`coopledger.domain.cells.safe_text`, so nothing a member
 typed runs as a formula; amounts are numbers in XLSX (two decimals shown) and plain decimals
@@ -15,32 +27,57 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import posixpath
 import re
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+import struct
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopledger.domain.cells import safe_text
 from coopledger.domain.exports import Amount, Cell, Quantity, Sheet
-from coopledger.domain.imports import MAX_FILE_BYTES, ImportRejected, Problem, RawTable
+from coopledger.domain.imports import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    ImportRejected,
+    Problem,
+    RawTable,
+)
 from coopledger.domain.money import format_amount, format_quantity
 
+if TYPE_CHECKING:
+    from zipfile import ZipInfo
+
+#: what a workbook's parts may unpack to, in all
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+#: how many times its packed size a part may unpack to (parts under 1 MB are not held to it)
+MAX_RATIO = 200
+#: how many parts a workbook may have
+MAX_PARTS = 1000
+#: cells a sheet may span (its last row times its last column) or hold
+MAX_CELLS = 4_000_000
+
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\r", "\n"}
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CHUNK = 1 << 20
+_RESAVE = "open it in Excel or WPS and save it again as .xlsx, or as CSV UTF-8"
 
 
-def _refuse(message: str) -> ImportRejected:
-    return ImportRejected([Problem(0, "", message)])
-
-
-def is_xlsx(data: bytes, filename: str = "") -> bool:
-    return data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx")
+def _refuse(message: str, row: int = 0, column: str = "") -> ImportRejected:
+    return ImportRejected([Problem(row, column, message)])
 
 
 def read_table(data: bytes, filename: str = "") -> RawTable:
-    """The first sheet of an XLSX file, or a CSV file, as text cells.
+    """The first sheet of an XLSX or XLS workbook, or a CSV file, as text cells.
 
-    :raise ImportRejected: empty, too large, an unknown encoding, or not a readable spreadsheet.
+    :raise ImportRejected: empty, too large, an unknown encoding, not a readable spreadsheet, or
+        beyond the bounds every file is read within (each problem names where and why).
     """
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(
@@ -49,10 +86,12 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
         )
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise _refuse("the file is empty")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _refuse("an old Excel .xls file: save it as .xlsx or as CSV UTF-8 first")
-    if is_xlsx(data, filename):
+    if data.startswith(_OLE):
+        return _read_xls(data)
+    if data.startswith(_ZIP):
         return _read_xlsx(data)
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise _refuse(f"not a readable Excel file: {_RESAVE}")
     return _read_csv(decode(data))
 
 
@@ -75,194 +114,566 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _read_csv(text: str) -> RawTable:
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    try:
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise _refuse(f"not a readable CSV file: {exc}") from exc
-    if not rows:
-        raise _refuse("the file is empty")
-    return RawTable(rows[0], tuple(rows[1:]))
+def column_letters(number: int) -> str:
+    """1 → ``A``, 26 → ``Z``, 27 → ``AA``."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-#: built-in number formats that show a date (ECMA-376 §18.8.30, with the CJK ones)
-_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
-_EPOCH = date(1899, 12, 30)
-
-
-def _read_xlsx(data: bytes) -> RawTable:
-    """The first worksheet, read straight from its XML (openpyxl's cell objects are ~20 times
-    slower on a 100,000-row file); openpyxl reads anything this reader does not expect."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            rows = _sheet_rows(zf)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
-        return _read_xlsx_openpyxl(data)
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        raise _refuse("the file is empty")
-    return RawTable(tuple(rows[0]), tuple(tuple(r) for r in rows[1:]))
-
-
-def _sheet_rows(zf: Any) -> list[list[str]]:
-    from xml.etree.ElementTree import fromstring, iterparse
-
-    book = fromstring(zf.read("xl/workbook.xml"))
-    first = book.find(f"{_NS}sheets/{_NS}sheet")
-    if first is None:
-        raise ValueError("no worksheet")
-    rid = first.get(f"{_REL}id")
-    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = next(
-        (r.get("Target") for r in rels.iter(f"{_PKG}Relationship") if r.get("Id") == rid), None
-    )
-    if target is None:
-        raise ValueError("the first worksheet has no part")
-    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    shared: list[str] = []
-    if "xl/sharedStrings.xml" in zf.namelist():
-        for si in fromstring(zf.read("xl/sharedStrings.xml")).iter(f"{_NS}si"):
-            shared.append("".join(t.text or "" for t in si.iter(f"{_NS}t")))
-    dates = _date_styles(zf)
-    rows: list[list[str]] = []
-    current: list[str] = []
-    columns: dict[str, int] = {}
-    c_tag, v_tag, f_tag, is_tag, t_tag, row_tag = (
-        f"{_NS}c",
-        f"{_NS}v",
-        f"{_NS}f",
-        f"{_NS}is",
-        f"{_NS}t",
-        f"{_NS}row",
-    )
-    with zf.open(path) as stream:
-        for _event, el in iterparse(stream, events=("end",)):
-            tag = el.tag
-            if tag == c_tag:
-                ref = el.get("r")
-                if ref:
-                    letters = ref.rstrip("0123456789")
-                    column = columns.get(letters)
-                    if column is None:
-                        column = columns[letters] = _column_number(letters)
-                    while len(current) < column - 1:
-                        current.append("")
-                current.append(_cell(el, shared, dates, v_tag, f_tag, is_tag, t_tag))
-                el.clear()
-            elif tag == row_tag:
-                number = int(el.get("r") or len(rows) + 1)
-                while len(rows) < number - 1:
-                    rows.append([])
-                rows.append(current)
-                current = []
-                el.clear()
-    return rows
-
-
-def _column_number(letters: str) -> int:
+def _column_number(letters: bytes | str) -> int:
     """``A`` → 1, ``Z`` → 26, ``AA`` → 27."""
     number = 0
-    for ch in letters:
+    for ch in letters.upper() if isinstance(letters, str) else letters.decode().upper():
         number = number * 26 + ord(ch) - 64
     return number
 
 
-def _cell(
-    el: Any, shared: list[str], dates: set[int], v_tag: str, f_tag: str, is_tag: str, t_tag: str
-) -> str:
-    text = ""
-    inline = None
-    for child in el:  # ElementTree's find() parses its path on every call: iterate instead
-        tag = child.tag
-        if tag == v_tag:
-            text = child.text or ""
-        elif tag == f_tag:
-            return "=" + (child.text or "")
-        elif tag == is_tag:
-            inline = child
-    kind = el.get("t", "n")
-    if kind == "s":
-        return shared[int(text)] if text else ""
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in inline.iter(t_tag)) if inline is not None else ""
-    if kind == "b":
-        return "yes" if text == "1" else "no"
-    if kind in ("str", "e") or not text:
-        return text
-    if dates and int(el.get("s", "0")) in dates:
-        return (_EPOCH + timedelta(days=int(Decimal(text)))).isoformat()
-    if "E" in text or "e" in text:
-        return format(Decimal(text), "f")
-    return text
+def _too_many_rows(row: int) -> str:
+    return (
+        f"the sheet reaches row {row:,}; a file holds at most {MAX_ROWS:,} data rows under its "
+        "header row: split it into several files"
+    )
 
 
-def _date_styles(zf: Any) -> set[int]:
-    """The cell styles whose number format shows a date."""
-    from xml.etree.ElementTree import fromstring
-
-    if "xl/styles.xml" not in zf.namelist():
-        return set()
-    styles = fromstring(zf.read("xl/styles.xml"))
-    custom = set()
-    for fmt in styles.iter(f"{_NS}numFmt"):
-        code = re.sub(r'"[^"]*"|\[[^\]]*\]', "", fmt.get("formatCode", "")).lower()
-        if any(ch in code for ch in "ydh年月日"):
-            custom.add(int(fmt.get("numFmtId", "0")))
-    xfs = styles.find(f"{_NS}cellXfs")
-    if xfs is None:
-        return set()
-    return {
-        i
-        for i, xf in enumerate(xfs.iter(f"{_NS}xf"))
-        if int(xf.get("numFmtId", "0")) in _DATE_FORMATS | custom
-    }
+def _too_wide(letters: str) -> str:
+    return (
+        f"the sheet reaches column {letters}; at most {MAX_COLUMNS} columns "
+        f"(A to {column_letters(MAX_COLUMNS)}) are read"
+    )
 
 
-def _read_xlsx_openpyxl(data: bytes) -> RawTable:
-    import zipfile
+_TOO_LONG = f"a cell holds at most {MAX_CELL_CHARS:,} characters"
 
-    from openpyxl import load_workbook
 
+# -- CSV -------------------------------------------------------------------------------------------
+
+
+def _read_csv(text: str) -> RawTable:
+    newline = text.find("\n")
+    first = text if newline < 0 else text[:newline]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[str, ...]] = []
+    number = 0
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _refuse(f"not a readable .xlsx file ({exc.__class__.__name__})") from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = [tuple(_text(v) for v in r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
+        for record in reader:
+            number += 1
+            if number > MAX_ROWS + 1:
+                raise _refuse(_too_many_rows(number), number)
+            if reader.line_num != number:  # a cell ran over a line break
+                column = next(
+                    (i for i, c in enumerate(record, 1) if "\n" in c or "\r" in c), len(record)
+                )
+                raise _refuse(
+                    'a cell runs over several lines: a quote (") is opened and not closed where '
+                    "it should be, or a cell holds a line break",
+                    number,
+                    column_letters(column),
+                )
+            if record and max(map(len, record)) > MAX_CELL_CHARS:
+                column = next(i for i, c in enumerate(record, 1) if len(c) > MAX_CELL_CHARS)
+                raise _refuse(_TOO_LONG, number, column_letters(column))
+            rows.append(tuple(record))
+    except csv.Error as exc:
+        raise _refuse(
+            f'not a readable CSV row ({exc}): a quote (") is opened and never closed, or text '
+            "follows a closing quote",
+            number + 1,
+        ) from exc
     if not rows:
         raise _refuse("the file is empty")
     return RawTable(rows[0], tuple(rows[1:]))
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
+# -- XLSX ------------------------------------------------------------------------------------------
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: a cell's start tag, with its reference when it is a plain ``r="B7"`` (else two empty groups)
+_CELL = re.compile(rb'<c(?:\s[^>]*?(?<=\s)r="([A-Z]+)([0-9]+)"|[\s/>])')
+_FORMULA = re.compile(rb"<f[\s/>]")
+#: the same, for a sheet whose tags carry a namespace prefix (``<x:c r="B7">``)
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_CELL_PREFIXED = re.compile(_PREFIX + rb'c(?:\s[^>]*?(?<=\s)r="([A-Z]+)([0-9]+)"|[\s/>])')
+_FORMULA_PREFIXED = re.compile(_PREFIX + rb"f[\s/>]")
+_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+class _Exact(Exception):
+    """A chunk the quick scan cannot vouch for: the sheet is scanned again, element by element."""
+
+
+def _read_xlsx(data: bytes) -> RawTable:
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = _check_parts(zf.infolist())
+        sheet = _first_sheet(data, infos)
+        formulas: set[tuple[int, int]] = set()
+        for info in infos.values():
+            if info.filename == sheet:
+                formulas = _scan_sheet(data, info)
+            else:
+                for _chunk in _unpacked(data, info):
+                    pass
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
+        raise _refuse(f"not a readable .xlsx file ({exc}): {_RESAVE}") from exc
+    except (ParseError, KeyError, ValueError, struct.error) as exc:
+        raise _refuse(f"not a readable .xlsx file ({exc.__class__.__name__}): {_RESAVE}") from exc
+    try:
+        return _calamine_table(data, formulas, ".xlsx")
+    except ImportRejected as exc:
+        if "shared strings" in exc.problems[0].message:
+            _check_shared_strings(data, infos, sheet)
+        raise
+
+
+_SHARED = re.compile(_PREFIX + rb"si[\s/>]")
+
+
+def _check_shared_strings(data: bytes, infos: dict[str, ZipInfo], sheet: str) -> None:
+    """:raise ImportRejected: naming the first cell that refers to a shared text the workbook
+    does not have."""
+    from xml.parsers import expat
+
+    count, tail = 0, b""
+    part = next((i for n, i in infos.items() if n.lower() == "xl/sharedstrings.xml"), None)
+    for chunk in _unpacked(data, part) if part is not None else ():
+        buf = tail + chunk
+        cut = max(buf.rfind(b"<"), 0)
+        count += len(_SHARED.findall(buf, 0, cut))
+        tail = buf[cut:][-_CHUNK:]
+    count += len(_SHARED.findall(tail))
+    cell: list[str] = []
+    text: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(":")[2]
+        if local == "c":
+            cell[:] = [attrs.get("r", "?")[:20]] if attrs.get("t") == "s" else []
+            text.clear()
+
+    def data_(chars: str) -> None:
+        if cell and len(text) < 20:
+            text.append(chars)
+
+    def end(name: str) -> None:
+        if name.rpartition(":")[2] == "v" and cell:
+            index = "".join(text).strip()
+            if not index.isdigit() or int(index[:12]) >= count:
+                match = _REF.fullmatch(cell[0])
+                raise _refuse(
+                    f"the cell refers to shared text number {index[:12]!r}; the workbook has "
+                    f"{count:,}: {_RESAVE}",
+                    int(match[2][:12]) if match else 0,
+                    match[1] if match else "",
+                )
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = data_
+    parser.EndElementHandler = end
+    for chunk in _unpacked(data, infos[sheet]):
+        parser.Parse(chunk, False)
+
+
+def _check_parts(infos: list[ZipInfo]) -> dict[str, ZipInfo]:
+    """The parts by name, once their declared sizes are within bounds."""
+    import zipfile
+
+    if len(infos) > MAX_PARTS:
+        raise _refuse(f"the workbook has {len(infos):,} parts; at most {MAX_PARTS:,}")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 1:
+            raise _refuse("the file is password-protected: remove the password and save it again")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _refuse(f"part {info.filename} is packed in a way Excel does not use: {_RESAVE}")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _CHUNK and ratio > MAX_RATIO:
+            raise _refuse(
+                f"part {info.filename} unpacks to {info.file_size:,} bytes, {ratio:,.0f} times "
+                f"its packed size; at most {MAX_RATIO} times: this is not a file Excel saves"
+            )
+        total += info.file_size
+    if total > MAX_UNPACKED_BYTES:
+        raise _refuse(
+            f"the workbook unpacks to {total / 1024 / 1024:,.0f} MB; at most "
+            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB: split it into several files"
+        )
+    return {info.filename: info for info in infos}
+
+
+def _unpacked(data: bytes, info: ZipInfo) -> Iterator[bytes]:
+    """A part's bytes in chunks; never more than the size the file declares for it.
+
+    :raise ImportRejected: the part unpacks to more (or less) than it declares.
+    """
+    import zipfile
+
+    header = data[info.header_offset : info.header_offset + 30]
+    if len(header) < 30 or not header.startswith(_ZIP):
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_length + extra_length
+    packed = memoryview(data)[start : start + info.compress_size]
+    produced = 0
+    if info.compress_type == zipfile.ZIP_STORED:
+        for offset in range(0, len(packed), _CHUNK):
+            chunk = bytes(packed[offset : offset + _CHUNK])
+            produced += len(chunk)
+            yield chunk
+    else:
+        inflate = zlib.decompressobj(-15)
+        offset = 0
+        while not inflate.eof:
+            if inflate.unconsumed_tail:
+                source = inflate.unconsumed_tail
+            elif offset < len(packed):
+                source, offset = bytes(packed[offset : offset + _CHUNK]), offset + _CHUNK
+            else:
+                raise zipfile.BadZipFile(f"part {info.filename} is cut short")
+            chunk = inflate.decompress(source, _CHUNK)
+            produced += len(chunk)
+            if produced > info.file_size:
+                raise _refuse(
+                    f"part {info.filename} unpacks to more than the {info.file_size:,} bytes it "
+                    "declares: this is not a file Excel saves"
+                )
+            if chunk:
+                yield chunk
+    if produced != info.file_size:
+        raise zipfile.BadZipFile(f"part {info.filename} is not the size it declares")
+
+
+def _part(data: bytes, info: ZipInfo, limit: int = 4 * 1024 * 1024) -> bytes:
+    if info.file_size > limit:
+        raise _refuse(f"part {info.filename} is {info.file_size:,} bytes; at most {limit:,}")
+    return b"".join(_unpacked(data, info))
+
+
+def _first_sheet(data: bytes, infos: dict[str, ZipInfo]) -> str:
+    """The name of the part that holds the workbook's first sheet."""
+    from xml.etree.ElementTree import fromstring
+
+    if "xl/workbook.xml" not in infos or "xl/_rels/workbook.xml.rels" not in infos:
+        raise _refuse(f"not an .xlsx workbook: {_RESAVE}")
+    first = fromstring(_part(data, infos["xl/workbook.xml"])).find(f"{_NS}sheets/{_NS}sheet")
+    if first is None:
+        raise _refuse("the workbook has no sheet")
+    rid = first.get(f"{_REL}id")
+    rels = fromstring(_part(data, infos["xl/_rels/workbook.xml.rels"]))
+    target = next(
+        (r.get("Target") for r in rels.iter(f"{_PKG}Relationship") if r.get("Id") == rid), None
+    )
+    path = (
+        target.lstrip("/")
+        if target and target.startswith("/")
+        else posixpath.normpath(f"xl/{target}")
+    )
+    if path not in infos:
+        raise _refuse(f"the workbook's first sheet ({target}) is missing: {_RESAVE}")
+    return path
+
+
+def _scan_sheet(data: bytes, info: ZipInfo) -> set[tuple[int, int]]:
+    """Check every cell reference of the sheet while it is unpacked; the cells (row, column,
+    counted from 1) that hold a formula."""
+    scan = _Scan()
+    try:
+        tail = b""
+        for chunk in _unpacked(data, info):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            if cut <= 0:
+                tail = buf
+                continue
+            scan.quick(buf[:cut])
+            tail = buf[cut:]
+            if len(tail) > _CHUNK:
+                raise _Exact
+        scan.quick(tail)
+    except _Exact:
+        scan = _Scan()
+        scan.exact(_unpacked(data, info))
+    scan.check_span()
+    return scan.formulas
+
+
+class _Scan:
+    """The bounds of a sheet's cell references, and the cells that hold a formula.
+
+    The quick scan reads the references with two regular expressions; a chunk where some cell
+    has no plain ``r="B7"`` reference sends the whole sheet to :meth:`exact`, an XML parse.
+    """
+
+    def __init__(self) -> None:
+        self.formulas: set[tuple[int, int]] = set()
+        self.rows = self.columns = self.cells = 0
+        self.last = (0, 0)  # the last cell seen: a formula's cell when its tag is further on
+
+    def quick(self, buf: bytes) -> None:
+        prefixed = b":c" in buf or b":f" in buf
+        cell, formula = (_CELL_PREFIXED, _FORMULA_PREFIXED) if prefixed else (_CELL, _FORMULA)
+        refs = cell.findall(buf)
+        if formula.search(buf):
+            self._locate_formulas(buf, cell, formula)
+        if not refs:
+            return
+        letters, digits = zip(*refs, strict=True)
+        if b"" in letters:  # a cell without a plain reference: only a parse can place it
+            raise _Exact
+        self.cells += len(refs)
+        if self.cells > MAX_CELLS:
+            raise _refuse(f"the sheet holds more than {MAX_CELLS:,} cells")
+        if max(map(len, digits)) > 7 or max(map(len, letters)) > 3:
+            bad = next(i for i, d in enumerate(digits) if len(d) > 7 or len(letters[i]) > 3)
+            self.cell(letters[bad].decode(), int(digits[bad][:12]))
+        rows = list(map(int, digits))
+        top, low = max(rows), min(rows)
+        if top > MAX_ROWS + 1 or low < 1:
+            bad = rows.index(top if top > MAX_ROWS + 1 else low)
+            self.cell(letters[bad].decode(), rows[bad])
+        widest = max(set(letters), key=lambda a: (len(a), a))
+        self.cell(widest.decode(), rows[letters.index(widest)])
+        self.rows = max(self.rows, top)
+        self.last = (rows[-1], _column_number(letters[-1]))
+
+    def _locate_formulas(
+        self, buf: bytes, cell: re.Pattern[bytes], formula: re.Pattern[bytes]
+    ) -> None:
+        refs = [(m.start(), m[1] or b"", m[2] or b"") for m in cell.finditer(buf)]
+        if any(not letters for _, letters, _ in refs):
+            raise _Exact
+        i, last = 0, self.last
+        for m in formula.finditer(buf):
+            while i < len(refs) and refs[i][0] < m.start():
+                last = (int(refs[i][2][:12]), _column_number(refs[i][1]))
+                i += 1
+            self.formulas.add(last)
+
+    def cell(self, letters: str, row: int) -> None:
+        """Check one reference: :raise ImportRejected: beyond the bounds of a sheet."""
+        if row < 1 or not letters:
+            raise _refuse(f"cell {letters}{row} is not a cell such as B7: {_RESAVE}")
+        if row > MAX_ROWS + 1:
+            raise _refuse(_too_many_rows(row), row, letters)
+        column = _column_number(letters) if len(letters) <= 3 else MAX_COLUMNS + 1
+        if column > MAX_COLUMNS:
+            raise _refuse(_too_wide(letters), row, letters)
+        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+
+    def check_span(self) -> None:
+        if self.rows * self.columns > MAX_CELLS:
+            raise _refuse(
+                f"the sheet spans {self.rows:,} rows × {self.columns} columns; at most "
+                f"{MAX_CELLS:,} cells: split it into several files"
+            )
+
+    def exact(self, chunks: Iterable[bytes]) -> None:
+        from xml.parsers import expat
+
+        row = column = 0
+        parser = expat.ParserCreate()
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal row, column
+            local = name.rpartition(":")[2]
+            if local == "row":
+                text = attrs.get("r", "")
+                row = int(text[:12]) if text.isascii() and text.isdigit() else row + 1
+                column = 0
+                if row > MAX_ROWS + 1:
+                    raise _refuse(_too_many_rows(row), row)
+            elif local == "c":
+                self.cells += 1
+                if self.cells > MAX_CELLS:
+                    raise _refuse(f"the sheet holds more than {MAX_CELLS:,} cells")
+                ref = attrs.get("r")
+                if ref is None:
+                    column += 1
+                    letters = column_letters(min(column, MAX_COLUMNS + 1))
+                else:
+                    match = _REF.fullmatch(ref)
+                    if match is None:
+                        raise _refuse(f"cell {ref[:20]!r} is not a cell such as B7: {_RESAVE}")
+                    letters, row = match[1], int(match[2][:12])
+                    column = _column_number(letters) if len(letters) <= 3 else MAX_COLUMNS + 1
+                self.cell(letters, row)
+            elif local == "f":
+                self.formulas.add((row, column))
+
+        parser.StartElementHandler = start
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+
+# -- XLS -------------------------------------------------------------------------------------------
+
+#: BIFF records that hold one cell and start with its row and column
+_BIFF_CELLS = {0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204}
+_BIFF_CELLS |= {0x0205, 0x027E, 0x0006, 0x0206, 0x0406}
+_BIFF_FORMULAS = {0x0006, 0x0206, 0x0406}
+_BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: a row, a first and (at the end) a last column
+_BIFF_EOF, _BIFF_BOUNDSHEET, _BIFF_SST, _BIFF_DIMENSIONS = 0x000A, 0x0085, 0x00FC, 0x0200
+
+
+def _read_xls(data: bytes) -> RawTable:
+    """An old Excel 97–2003 workbook: its records are scanned for the first sheet's bounds and
+    formulas before calamine reads it."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                raise _refuse(
+                    "the file is password-protected: remove the password and save it again"
+                )
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                raise _refuse(f"not an Excel workbook: {_RESAVE}")
+            stream = ole.openstream(name).read()
+    except ImportRejected:
+        raise
+    except Exception as exc:  # olefile raises what it meets: every one means the same here
+        raise _refuse(f"not a readable .xls file ({exc.__class__.__name__}): {_RESAVE}") from exc
+    return _calamine_table(data, _scan_biff(stream), ".xls")
+
+
+def _scan_biff(stream: bytes) -> set[tuple[int, int]]:
+    """Check the first sheet's records; the cells (row, column, counted from 1) with a formula."""
+    end, pos, first = len(stream), 0, None
+    while pos + 4 <= end:  # the workbook globals, up to their EOF record
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        body, pos = pos + 4, pos + 4 + size
+        if kind == _BIFF_BOUNDSHEET and first is None and size >= 4:
+            first = struct.unpack_from("<I", stream, body)[0]
+        elif kind == _BIFF_SST and size >= 8:
+            unique = struct.unpack_from("<I", stream, body + 4)[0]
+            if unique > end // 3:
+                raise _refuse(f"the workbook claims {unique:,} texts; it cannot hold that many")
+        elif kind == _BIFF_EOF:
+            break
+    if first is None or first >= end:
+        raise _refuse(f"the workbook has no sheet: {_RESAVE}")
+    scan, formulas, pos = _Scan(), set(), first
+    while pos + 4 <= end:
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        body, pos = pos + 4, pos + 4 + size
+        if kind in _BIFF_CELLS and size >= 4:
+            row, column = struct.unpack_from("<HH", stream, body)
+            cells = 1
+            if kind in _BIFF_FORMULAS:
+                formulas.add((row + 1, column + 1))
+        elif kind in _BIFF_MULTI and size >= 6:
+            row, first_column = struct.unpack_from("<HH", stream, body)
+            column = struct.unpack_from("<H", stream, body + size - 2)[0]
+            cells = max(column - first_column + 1, 1)
+        elif kind == _BIFF_DIMENSIONS and size >= 10:
+            wide = size >= 14
+            last_row, last_column = struct.unpack_from(
+                "<IxxH" if wide else "<HxxH", stream, body + (4 if wide else 2)
+            )
+            scan.cell(column_letters(max(last_column, 1)), max(last_row, 1))
+            continue
+        elif kind == _BIFF_EOF:
+            break
+        else:
+            continue
+        scan.cells += cells
+        if scan.cells > MAX_CELLS:
+            raise _refuse(f"the sheet holds more than {MAX_CELLS:,} cells")
+        scan.cell(column_letters(column + 1), row + 1)
+    scan.check_span()
+    return formulas
+
+
+# -- both workbook kinds: calamine reads the sheet scanned above ------------------------------------
+
+
+def _calamine_table(data: bytes, formulas: set[tuple[int, int]], kind: str) -> RawTable:
+    """The first sheet's cells as text; each cell in ``formulas`` (row, column, counted from 1)
+    becomes ``=``."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            sheet = book.get_sheet_by_index(0)
+            top, left = sheet.start or (0, 0)
+            grid = [
+                _row_text(values, top + i + 1, left) for i, values in enumerate(sheet.iter_rows())
+            ]
+    except ImportRejected:
+        raise
+    except BaseException as exc:  # calamine's own errors, and a Rust panic (not an Exception)
+        if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+            raise
+        raise _refuse(f"not a readable {kind} file ({exc}): {_RESAVE}") from exc
+    for row, column in sorted(formulas):
+        if row < 1 or column < 1:
+            continue
+        while top >= row:  # a formula with no value above the cells that have one
+            grid.insert(0, [])
+            top -= 1
+        while len(grid) < row - top:
+            grid.append([])
+        cells = grid[row - top - 1]
+        cells.extend([""] * (column - len(cells)))
+        cells[column - 1] = "="
+    while grid and not any(grid[-1]):
+        grid.pop()
+    while grid and not any(grid[0]):
+        grid.pop(0)
+        top += 1
+    if not grid:
+        raise _refuse("the file is empty")
+    return RawTable(tuple(grid[0]), tuple(tuple(r) for r in grid[1:]), first_row=top + 2)
+
+
+def _row_text(values: list[Any], row: int, left: int) -> list[str]:
+    texts: list[Any] = [v if v.__class__ is str else _text(v) for v in values]
+    if texts and (None in texts or max(map(len, texts)) > MAX_CELL_CHARS):
+        column = next(i for i, t in enumerate(texts) if t is None or len(t) > MAX_CELL_CHARS)
+        raise _refuse(
+            _TOO_LONG
+            if texts[column] is not None
+            else "a number no spreadsheet holds (too large, or not a number)",
+            row,
+            column_letters(left + column + 1),
+        )
+    return [""] * left + texts if left else texts
+
+
+def _text(value: object) -> str | None:
+    """A cell's value as text; None for a number that is not finite."""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        # the shortest text that reads back as this float: 0.1 stays "0.1", 1234.5 stays
+        # "1234.5"; a float that is not a plain two-decimal amount is then refused, never rounded
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, int):
+    if isinstance(value, time | timedelta):
         return str(value)
-    if isinstance(value, float):
-        # the shortest text that reads back as this float: 0.1 stays "0.1", 1234.5 stays
-        # "1234.5"; a float that is not a plain two-decimal amount is then refused, never rounded
-        return format(Decimal(repr(value)), "f") if value == value else "NaN"
-    return str(value)
+    return "" if value is None else str(value)
 
 
 # -- writing ---------------------------------------------------------------------------------------
