@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 EN = {
+    "在所有设备上退出": "Sign out everywhere",
+    "结束本账户在其他浏览器、手机和接口客户端上的全部登录": "End every sign-in of this account: other browsers, phones and API clients",
     "请填写金额，例如 8000.00": "Give an amount, such as 8000.00",
     "请至少勾选一种身份": "Tick at least one status",
     "保底金额与保底比例只填一项": "Give either a fixed minimum or a rate, not both",

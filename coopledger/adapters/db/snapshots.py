@@ -15,7 +15,7 @@ posted lines for ``audit verify``: a changed, added or deleted row is a finding.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -31,6 +31,7 @@ from coopledger.adapters.db.tables import (
     VoucherLineRow,
     VoucherRow,
 )
+from coopledger.domain.bounds import MAX_FEN_SUM, SUM_TOO_LARGE_MESSAGE, AmountTooLarge
 from coopledger.domain.periods import Period
 from coopledger.domain.reporting import Turnover
 
@@ -51,6 +52,48 @@ def _ym(year: Any, month: Any) -> Any:
 
 def _period(ym: int) -> Period:
     return Period(ym // 100, ym % 100)
+
+
+def check_room(
+    session: Session,
+    added: Mapping[tuple[int, int, int], Sequence[int]],
+    codes: Mapping[int, str],
+) -> None:
+    """Refuse turnover that the 64-bit columns could not hold, before it is written.
+
+    ``added`` maps (account id, year, month) to the (debit, credit) fen a posting adds. Each
+    side's absolute turnover over all months, what is stored plus what is added, stays within
+    2^63 − 1 fen, so no month's row, no cumulative snapshot and no sum a report takes of them
+    can overflow (SQLite would silently turn the sum into a float; PostgreSQL would fail).
+
+    :raise AmountTooLarge: naming the first account that would overflow.
+    """
+    wanted: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (account_id, _year, _month), (debit, credit) in added.items():
+        wanted[account_id][0] += abs(debit)
+        wanted[account_id][1] += abs(credit)
+    held = {
+        account_id: (int(debit or 0), int(credit or 0))
+        for account_id, debit, credit in session.execute(
+            select(
+                PeriodBalanceRow.account_id,
+                func.sum(func.abs(PeriodBalanceRow.debit_fen)),
+                func.sum(func.abs(PeriodBalanceRow.credit_fen)),
+            )
+            .where(PeriodBalanceRow.account_id.in_(sorted(wanted)))
+            .group_by(PeriodBalanceRow.account_id)
+        )
+    }
+    for account_id in sorted(wanted, key=lambda a: codes.get(a, "")):
+        debit, credit = held.get(account_id, (0, 0))
+        if (
+            debit + wanted[account_id][0] > MAX_FEN_SUM
+            or credit + wanted[account_id][1] > MAX_FEN_SUM
+        ):
+            message = (
+                f"account {codes.get(account_id, account_id)}: its turnover {SUM_TOO_LARGE_MESSAGE}"
+            )
+            raise AmountTooLarge(message, errors={"lines": [message]})
 
 
 def earliest_open(session: Session, org_id: int) -> int | None:

@@ -741,6 +741,7 @@ class SqlStore:
                 sums[key][0 if line.side is Dr.DEBIT else 1] += line.amount_fen
         if not sums:
             return
+        snapshots.check_room(self.session, sums, {i: code for code, i in account_ids.items()})
         table = _PERIOD_BALANCES
         stmt = self._insert(table)
         stmt = stmt.on_conflict_do_update(

@@ -13,11 +13,13 @@ from flask.views import MethodView
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.auditlog import checkpoint_key
+from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import NotFound
 from coopledger.services import audit_log
 from coopledger.services import findings as findings_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
+from coopledger.web.api.fields import Count, Day, Year
 
 blp = Blueprint(
     "audit",
@@ -43,8 +45,8 @@ class LogArgs(PageArgs):
         metadata={"description": "exact action, or a prefix ending in * (``voucher.*``)"},
     )
     user = ma.fields.String(load_default=None, validate=ma.validate.Length(max=80))
-    from_ = ma.fields.Date(load_default=None, data_key="from")
-    to = ma.fields.Date(load_default=None)
+    from_ = Day(load_default=None, data_key="from")
+    to = Day(load_default=None)
     object_type = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40))
     object = ma.fields.String(load_default=None, validate=ma.validate.Length(max=120))
 
@@ -115,7 +117,7 @@ class Log(MethodView):
 
 
 class YearArgs(ma.Schema):
-    year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=2000, max=2999))
+    year = Year(required=True, min_year=2000)
 
 
 class FindingOut(ma.Schema):
@@ -170,9 +172,9 @@ class CheckpointOut(ma.Schema):
 class CheckpointIn(ma.Schema):
     version = ma.fields.Integer(load_default=1)
     org = ma.fields.String(required=True, validate=ma.validate.Length(max=40))
-    voucher_seq = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    voucher_seq = Count(required=True, low=0, high=MAX_FEN_SUM)
     voucher_head = ma.fields.String(required=True, validate=ma.validate.Length(equal=64))
-    audit_seq = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    audit_seq = Count(required=True, low=0, high=MAX_FEN_SUM)
     audit_head = ma.fields.String(required=True, validate=ma.validate.Length(equal=64))
     at = ma.fields.String(required=True, validate=ma.validate.Length(max=40))
     reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))

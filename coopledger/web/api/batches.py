@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, request, send_file, url_for
+from flask import current_app, send_file, url_for
 from flask.views import MethodView
 
 from coopledger.adapters import statement_batch as sb
 from coopledger.domain.errors import NotFound
 from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.fields import Year
 
 blp = Blueprint(
     "batches",
@@ -30,7 +31,7 @@ blp = Blueprint(
 
 
 class BatchIn(ma.Schema):
-    year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1990, max=2200))
+    year = Year(required=True, min_year=1990)
     combined = ma.fields.Boolean(
         load_default=False, metadata={"description": "one PDF with a page per household"}
     )
@@ -134,7 +135,7 @@ class Batches(MethodView):
             org=org,
             year=data["year"],
             out_dir=out_dir,
-            base_url=request.host_url,
+            base_url=current_app.extensions["coopledger"].settings.public_url,
             username=who.username,
             combined=data["combined"],
             batch_id=batch_id,

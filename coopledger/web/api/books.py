@@ -27,6 +27,7 @@ from coopledger.services.ports import Org, PeriodState
 from coopledger.services.reports import Ledger
 from coopledger.translations import N_, gettext_for, localized_name
 from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, drawn_from, uow
+from coopledger.web.api.fields import Day, Year
 
 blp = Blueprint(
     "books",
@@ -109,8 +110,8 @@ def close_year(org: str, year: int) -> dict[str, Any]:
 
 
 class RangeArgs(ma.Schema):
-    from_ = ma.fields.Date(data_key="from", load_default=None)
-    to = ma.fields.Date(load_default=None)
+    from_ = Day(data_key="from", load_default=None)
+    to = Day(load_default=None)
 
 
 class ReportArgs(RangeArgs, LangArgs):
@@ -279,7 +280,7 @@ class FormatArgs(LangArgs):
 
 
 class BalanceSheetArgs(FormatArgs):
-    as_of = ma.fields.Date(load_default=None, metadata={"description": "Default: today."})
+    as_of = Day(load_default=None, metadata={"description": "Default: today."})
 
 
 # the period a statement of a year prints (a msgid: the PDF's language)
@@ -287,7 +288,7 @@ YEAR = N_("%(year)s年度")
 
 
 class SurplusArgs(FormatArgs):
-    year = ma.fields.Integer(required=True)
+    year = Year(required=True)
 
 
 class StatementLineOut(ma.Schema):

@@ -13,6 +13,7 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint as _Blueprint
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import field_error
 from coopledger.domain.roles import Actor
 from coopledger.services.clock import utcnow
@@ -84,6 +85,8 @@ def decode_cursor(cursor: str | None) -> int:
         value = int(base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii"))
     except (ValueError, binascii.Error, UnicodeError) as exc:
         raise field_error("cursor", "is not a cursor this API gave out") from exc
+    if not 0 <= value <= MAX_FEN_SUM:  # no id is larger: a forged cursor
+        raise field_error("cursor", "is not a cursor this API gave out")
     return value
 
 

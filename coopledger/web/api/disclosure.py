@@ -11,6 +11,7 @@ from flask import Response
 from coopledger.domain.money import format_amount
 from coopledger.services import disclosure as svc
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
+from coopledger.web.api.fields import Day, Year
 
 blp = Blueprint(
     "disclosure",
@@ -30,8 +31,8 @@ class PublishIn(ma.Schema):
 
 
 class AssemblyIn(ma.Schema):
-    year = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(2000, 2999))
-    held_on = ma.fields.Date(required=True)
+    year = Year(required=True, strict=True, min_year=2000)
+    held_on = Day(required=True)
 
 
 def _item(i: svc.Item) -> dict[str, Any]:

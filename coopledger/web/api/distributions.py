@@ -13,7 +13,7 @@ from coopledger.domain.money import format_amount
 from coopledger.services import distribution as svc
 from coopledger.services.ports import PlanRecord
 from coopledger.web.api.common import Blueprint, actor, uow
-from coopledger.web.api.fields import Money, Rate, Text
+from coopledger.web.api.fields import Day, Money, Rate, Text, Year
 from coopledger.web.api.vouchers import VoucherOut, present
 
 blp = Blueprint(
@@ -40,9 +40,7 @@ class GuaranteeIn(ma.Schema):
 
 
 class PlanIn(ma.Schema):
-    year = ma.fields.Integer(
-        required=True, strict=True, validate=ma.validate.Range(min=2000, max=2999)
-    )
+    year = Year(required=True, strict=True, min_year=2000)
     reserve_rate = Rate(required=True, metadata=RATE)
     patronage_ratio = Rate(
         load_default=None, allow_none=True, metadata={"type": "string", "example": "0.60"}
@@ -206,7 +204,7 @@ class OnePlan(MethodView):
 
 class ApproveIn(ma.Schema):
     resolution = Text(required=True, max_length=200, min_length=1)
-    approved_on = ma.fields.Date(required=True)
+    approved_on = Day(required=True)
 
 
 @blp.route("/<int:plan_id>/approve", methods=["POST"])
@@ -228,7 +226,7 @@ def post_plan(org: str, plan_id: int) -> dict[str, Any]:
 
 
 class PaymentIn(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     method = ma.fields.String(required=True, validate=ma.validate.OneOf(["bank", "cash"]))
     member = ma.fields.String(load_default=None, allow_none=True)
     amount = Money(load_default=None, allow_none=True, metadata=MONEY)
@@ -256,7 +254,7 @@ class ConversionItem(ma.Schema):
 
 
 class ConversionIn(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     resolution = Text(required=True, max_length=200, min_length=1)
     members = ma.fields.List(
         ma.fields.Nested(ConversionItem), required=True, validate=ma.validate.Length(min=1)

@@ -9,6 +9,14 @@ from typing import Any
 
 import marshmallow as ma
 
+from coopledger.domain.bounds import (
+    DATE_RANGE_MESSAGE,
+    MAX_DATE,
+    MAX_YEAR,
+    MIN_DATE,
+    MIN_YEAR,
+    YEAR_RANGE_MESSAGE,
+)
 from coopledger.domain.money import AmountError, format_amount, parse_amount, parse_quantity
 
 _RATE_RE = re.compile(r"(0(\.[0-9]{1,6})?|1(\.0{1,6})?)", re.ASCII)
@@ -75,3 +83,41 @@ class Rate(ma.fields.Field[Decimal]):
         self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any
     ) -> str | None:
         return None if value is None else str(value)
+
+
+class Day(ma.fields.Date):
+    """An ISO date (``"2026-03-10"``) within 1900-01-01 … 2199-12-31."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            format="iso",
+            validate=ma.validate.Range(min=MIN_DATE, max=MAX_DATE, error=DATE_RANGE_MESSAGE),
+            **kwargs,
+        )
+
+
+class Year(ma.fields.Integer):
+    """A calendar year within 1900 … 2199 (a query string's text is read as a number)."""
+
+    def __init__(self, *, min_year: int = MIN_YEAR, **kwargs: Any) -> None:
+        message = (
+            YEAR_RANGE_MESSAGE
+            if min_year == MIN_YEAR
+            else f"must be a year from {min_year} to {MAX_YEAR}"
+        )
+        super().__init__(
+            validate=ma.validate.Range(min=min_year, max=MAX_YEAR, error=message), **kwargs
+        )
+
+
+class Count(ma.fields.Integer):
+    """A whole JSON number from ``low`` to ``high`` (a string or a fraction is refused)."""
+
+    def __init__(self, *, low: int, high: int, **kwargs: Any) -> None:
+        super().__init__(
+            strict=True,
+            validate=ma.validate.Range(
+                min=low, max=high, error=f"must be a whole number from {low} to {high}"
+            ),
+            **kwargs,
+        )

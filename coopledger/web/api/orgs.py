@@ -12,7 +12,7 @@ from coopledger.domain.members import MemberKind, PovertyStatus, mask
 from coopledger.services import orgs as svc
 from coopledger.services.ports import Member, Org
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
-from coopledger.web.api.fields import Text
+from coopledger.web.api.fields import Day, Text
 
 blp = Blueprint(
     "orgs",
@@ -83,7 +83,7 @@ class MemberIn(ma.Schema):
     poverty_status = ma.fields.String(
         load_default="none", validate=ma.validate.OneOf(list(PovertyStatus))
     )
-    joined_on = ma.fields.Date(load_default=None, allow_none=True)
+    joined_on = Day(load_default=None, allow_none=True)
     organization = ma.fields.String(
         load_default=None,
         allow_none=True,
@@ -98,8 +98,8 @@ class MemberPatch(ma.Schema):
     id_number = ma.fields.String(allow_none=True)
     bank_account = Text(allow_none=True, max_length=40)
     poverty_status = ma.fields.String(validate=ma.validate.OneOf(list(PovertyStatus)))
-    status_effective_on = ma.fields.Date()
-    left_on = ma.fields.Date(allow_none=True)
+    status_effective_on = Day()
+    left_on = Day(allow_none=True)
     organization = ma.fields.String(allow_none=True)
 
 

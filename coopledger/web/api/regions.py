@@ -14,6 +14,7 @@ from coopledger.services import regions as svc
 from coopledger.services.ports import Org
 from coopledger.translations import N_
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
+from coopledger.web.api.fields import Year
 
 blp = Blueprint(
     "regions",
@@ -76,7 +77,7 @@ def tree() -> dict[str, Any]:
 
 class ReportArgs(LangArgs):
     region = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=400))
-    year = ma.fields.Integer(required=True, strict=False)
+    year = Year(required=True)
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "pdf"]))
     findings = ma.fields.Boolean(
         load_default=True,

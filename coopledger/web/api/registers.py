@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, request
+from flask import Response, current_app
 from flask.views import MethodView
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
+from coopledger.domain.bounds import MAX_FEN_SUM, MAX_LIFE_MONTHS, MAX_UNITS
 from coopledger.domain.errors import field_error
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount, format_quantity
@@ -23,7 +24,7 @@ from coopledger.services import statements
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, ShareEvent
 from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, drawn_from, uow
-from coopledger.web.api.fields import Money, Quantity, Text
+from coopledger.web.api.fields import Count, Day, Money, Quantity, Text, Year
 from coopledger.web.api.vouchers import VoucherOut, present
 
 blp = Blueprint(
@@ -198,17 +199,17 @@ class AssetIn(ma.Schema):
     )
     poverty_project = ma.fields.Boolean(load_default=False)
     use = ma.fields.String(required=True, validate=ma.validate.OneOf(list(AssetUse)))
-    acquired_on = ma.fields.Date(required=True)
+    acquired_on = Day(required=True)
     cost = Money(required=True, metadata=MONEY)
     salvage = Money(load_default=0, metadata=MONEY)
-    useful_life_months = ma.fields.Integer(required=True, strict=True)
+    useful_life_months = Count(required=True, low=1, high=MAX_LIFE_MONTHS)
     method = ma.fields.String(
         load_default="straight_line", validate=ma.validate.OneOf(list(Method))
     )
-    total_units = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    total_units = Count(load_default=None, allow_none=True, low=1, high=MAX_UNITS)
     funding = ma.fields.List(ma.fields.Nested(FundingIn), load_default=list)
     opening_accumulated = Money(load_default=0, metadata=MONEY)
-    opening_months = ma.fields.Integer(load_default=0, strict=True)
+    opening_months = Count(load_default=0, low=0, high=MAX_LIFE_MONTHS)
     nominal = ma.fields.Boolean(load_default=False)
     pay_account = ma.fields.String(load_default=None, allow_none=True)
 
@@ -342,7 +343,7 @@ def get_asset(org: str, asset_no: str) -> dict[str, Any]:
 
 
 class DisposeIn(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     proceeds = Money(load_default=0, metadata={"description": "What the asset fetched (yuan)."})
     receive_account = ma.fields.String(
         load_default=None, allow_none=True, metadata={"description": "Default: the bank."}
@@ -370,7 +371,7 @@ def dispose(data: dict[str, Any], org: str, asset_no: str) -> dict[str, Any]:
 
 class UsageIn(ma.Schema):
     period = ma.fields.String(required=True)
-    units = ma.fields.Integer(required=True, strict=True)
+    units = Count(required=True, low=1, high=MAX_UNITS)
 
 
 @blp.route("/assets/<asset_no>/usage", methods=["POST"])
@@ -406,7 +407,7 @@ def depreciation(data: dict[str, Any], org: str) -> dict[str, Any]:
 
 
 class AsOfArgs(ma.Schema):
-    as_of = ma.fields.Date(load_default=None)
+    as_of = Day(load_default=None)
 
 
 class ShareRow(ma.Schema):
@@ -472,7 +473,7 @@ class ShareEventIn(ma.Schema):
         required=True,
         validate=ma.validate.OneOf([k.value for k in EventKind if k is not EventKind.FORFEIT]),
     )
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     reason = Text(required=True, max_length=400, min_length=1)
     fund = ma.fields.String(load_default=None, allow_none=True)
     amount = Money(load_default=None, allow_none=True, metadata=MONEY)
@@ -564,7 +565,7 @@ class ShareEvents(MethodView):
 
 
 class TransactionIn(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     product = Text(required=True, max_length=100, min_length=1)
     quantity = Quantity(required=True, metadata={"type": "string", "example": "1300.5"})
     unit = Text(load_default=None, allow_none=True, max_length=20)
@@ -607,7 +608,7 @@ def add_transaction(data: dict[str, Any], org: str, member_no: str) -> dict[str,
 
 
 class YearArgs(ma.Schema):
-    year = ma.fields.Integer(required=True, validate=ma.validate.Range(min=2000, max=2999))
+    year = Year(required=True, min_year=2000)
 
 
 class AccountArgs(YearArgs, LangArgs):
@@ -755,7 +756,7 @@ def member_account(args: dict[str, Any], org: str, member_no: str) -> dict[str, 
 
 
 class LeaveIn(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     pay_account = ma.fields.String(load_default=None, allow_none=True)
 
 
@@ -781,7 +782,7 @@ def leave(data: dict[str, Any], org: str, member_no: str) -> dict[str, Any]:
 
 
 class OnArgs(ma.Schema):
-    on = ma.fields.Date(load_default=None)
+    on = Day(load_default=None)
 
 
 class StatusOut(ma.Schema):
@@ -843,8 +844,8 @@ def dividends(org: str) -> dict[str, Any]:
 
 class ReceiptIn(ma.Schema):
     cooperative = ma.fields.String(required=True)
-    plan = ma.fields.Integer(required=True, strict=True)
-    date = ma.fields.Date(required=True)
+    plan = Count(required=True, low=1, high=MAX_FEN_SUM)
+    date = Day(required=True)
 
 
 @blp.route("/dividends/receipts", methods=["POST"])
@@ -878,8 +879,9 @@ def statement_pdf(args: dict[str, Any], org: str, member_no: str, year: int) -> 
     recorded, so either language checks by its SHA-256)."""
     from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
 
+    base = statements.verification_base(current_app.extensions["coopledger"].settings.public_url)
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    pdf = render_statement(s, request.host_url, isolated=True, locale=args["lang"])
+    pdf = render_statement(s, base, isolated=True, locale=args["lang"])
     statements.record_issued_document(uow(), s, pdf)
     return Response(
         pdf,

@@ -19,6 +19,7 @@ from coopledger.domain.exports import EXPORTS, FORMATS
 from coopledger.domain.imports import KINDS, MAX_FILE_BYTES, template
 from coopledger.services import imports as svc
 from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.fields import Day
 from coopledger.web.errors import problem
 
 blp = Blueprint(
@@ -35,9 +36,7 @@ class ImportArgs(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     dry_run = ma.fields.Boolean(load_default=False)
     post = ma.fields.Boolean(load_default=False)
-    date = ma.fields.Date(
-        load_default=None, metadata={"description": "opening balances: their date"}
-    )
+    date = Day(load_default=None, metadata={"description": "opening balances: their date"})
     from_chart = ma.fields.String(
         load_default=None, validate=ma.validate.OneOf(["cooperative-2007", "village-2004"])
     )

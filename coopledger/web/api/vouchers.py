@@ -29,7 +29,7 @@ from coopledger.web.api.common import (
     page,
     uow,
 )
-from coopledger.web.api.fields import Money, Quantity, Text
+from coopledger.web.api.fields import Day, Money, Quantity, Text
 
 blp = Blueprint(
     "vouchers",
@@ -66,7 +66,7 @@ class LineIn(ma.Schema):
 
 
 class VoucherIn(ma.Schema):
-    date = ma.fields.Date(required=True, format="iso")
+    date = Day(required=True)
     memo = Text(load_default="", max_length=200)
     attachments = ma.fields.Integer(
         load_default=0, strict=True, validate=ma.validate.Range(min=0, max=9999)
@@ -77,7 +77,7 @@ class VoucherIn(ma.Schema):
 
 
 class ReverseIn(ma.Schema):
-    date = ma.fields.Date(required=True, format="iso")
+    date = Day(required=True)
     memo = Text(load_default=None, allow_none=True, max_length=200)
 
 
