@@ -264,7 +264,15 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application and API with gunicorn (a production WSGI server)."""
     from coopledger.wsgi_server import run
 
+    if not Settings.from_env().public_url:
+        click.echo(_NO_PUBLIC_URL, err=True)
     run(host, port, workers)
+
+
+_NO_PUBLIC_URL = (
+    "warning: COOPLEDGER_PUBLIC_URL is not set: household statements are refused until it names "
+    "the address households reach (printed on each statement and in its QR code)"
+)
 
 
 # -- audit ---------------------------------------------------------------------------------------
@@ -518,6 +526,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool) -> None:
     import os
 
     os.environ["COOPLEDGER_DATABASE_URL"] = url
+    os.environ.setdefault("COOPLEDGER_PUBLIC_URL", f"http://{host}:{port}/")
     from coopledger.wsgi_server import run
 
     click.echo(f"\nserving on http://{host}:{port}/  (Ctrl-C stops)")
