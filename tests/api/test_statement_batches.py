@@ -21,7 +21,6 @@ from rq import Queue, SimpleWorker
 from coopledger.bench_statements import ADMIN, PASSWORD
 from coopledger.config import Settings
 from coopledger.web.app import create_app
-from tests.conftest import PUBLIC_URL
 from tests.statement_books import ORG, YEAR, purge_queue, statement_books
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -49,11 +48,7 @@ def client(
     monkeypatch.setenv("COOPLEDGER_DATABASE_URL", books_url)
     monkeypatch.delenv("COOPLEDGER_REDIS_URL", raising=False)
     settings = Settings(
-        database_url=books_url,
-        instance_path=tmp_path,
-        secret_key="test",
-        testing=True,
-        public_url=PUBLIC_URL,
+        database_url=books_url, instance_path=tmp_path, secret_key="test", testing=True
     )
     app = create_app(settings)
     client = app.test_client()
