@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from coopledger.config import parse_public_url
 from coopledger.services import auth
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +30,13 @@ def domain_errors(fn: F) -> F:
         return handler(fn)(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _public_url(value: str | None) -> str:
+    try:
+        return parse_public_url(value or "", "--base-url")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command("statements")
@@ -55,9 +63,10 @@ def domain_errors(fn: F) -> F:
 @click.option("--chunk-size", default=None, type=click.IntRange(1), help="Members per job.")
 @click.option(
     "--base-url",
-    default="http://127.0.0.1:8000",
-    show_default=True,
-    help="Where /verify answers, printed on each statement and in its QR code.",
+    default=None,
+    callback=lambda _ctx, _param, value: _public_url(value),
+    help="Where /verify answers, printed on each statement and in its QR code "
+    "(default: COOPLEDGER_PUBLIC_URL; without either no statement is issued).",
 )
 @click.option(
     "--user",
@@ -106,7 +115,7 @@ def statements_cmd(
             org=org,
             year=year,
             out_dir=out_dir,
-            base_url=base_url,
+            base_url=base_url or b.settings.public_url,
             username=username,
             combined=combined,
             chunk_size=chunk_size,

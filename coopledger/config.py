@@ -8,15 +8,19 @@ hard-coded fallback. ``COOPLEDGER_PROXY_HOPS`` (default 0) is how many reverse p
 front of the application and are trusted to say, in ``X-Forwarded-For``/``-Proto``/``-Host``,
 who the client is and whether it came over HTTPS (the login rate limit, the audit log's address
 and the ``Secure`` cookie read it); leave it 0 when clients reach the application directly, or
-they could claim any address.
+they could claim any address. ``COOPLEDGER_PUBLIC_URL`` is the address where ``/verify`` answers
+(``https://books.example.org/``), printed on every household statement and in its QR code; it is
+never taken from a request (whose ``Host`` header the client chooses), and without it no
+statement is issued.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Settings:
     token_ttl_hours: int = 12
     testing: bool = False
     proxy_hops: int = 0
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -39,6 +44,7 @@ class Settings:
             secret_key=env.get("COOPLEDGER_SECRET_KEY") or "",
             token_ttl_hours=int(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
             proxy_hops=_hops(env.get("COOPLEDGER_PROXY_HOPS", "0")),
+            public_url=parse_public_url(env.get("COOPLEDGER_PUBLIC_URL", "")),
         )
 
     def with_secret(self) -> Settings:
@@ -51,14 +57,7 @@ class Settings:
             fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
-        return Settings(
-            self.database_url,
-            self.instance_path,
-            key_file.read_text().strip(),
-            self.token_ttl_hours,
-            self.testing,
-            self.proxy_hops,
-        )
+        return replace(self, secret_key=key_file.read_text().strip())
 
     def ensure_instance(self) -> None:
         """Create the instance folder when the database is the default SQLite file in it."""
@@ -66,6 +65,29 @@ class Settings:
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
                 parents=True, exist_ok=True
             )
+
+
+def parse_public_url(text: str, name: str = "COOPLEDGER_PUBLIC_URL") -> str:
+    """The public address as ``scheme://host[:port][/path]/`` (one trailing slash), or "" when
+    unset. :raise ValueError: not an http(s) address with a host, or one with a query, a
+    fragment, a user or a character a browser would drop or rewrite."""
+    text = text.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or any(c <= " " or c in "\\\x7f" for c in text)
+    ):
+        raise ValueError(
+            f"{name} must be the http(s) address households reach, such as "
+            f"https://books.example.org/, not {text!r}"
+        )
+    return text.rstrip("/") + "/"
 
 
 def _hops(text: str) -> int:

@@ -28,6 +28,8 @@ from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
 
 PASSWORD = "correct horse battery"
+#: where /verify answers in the tests' application: printed on statements and in their QR codes
+PUBLIC_URL = "https://books.coop.example/"
 
 # Properties are checked on a fixed, reproducible set of examples; no per-example deadline, so a
 # busy machine cannot turn a slow example into a failure.
@@ -109,7 +111,11 @@ def uow(sessions: sessionmaker[Session]) -> Any:
 @pytest.fixture
 def app(sessions: sessionmaker[Session], tmp_path: Path) -> Flask:
     settings = Settings(
-        database_url="unused", instance_path=tmp_path, secret_key="test-secret", testing=True
+        database_url="unused",
+        instance_path=tmp_path,
+        secret_key="test-secret",
+        testing=True,
+        public_url=PUBLIC_URL,
     )
     return create_app(settings, session_factory=sessions, hasher=FastHasher())
 

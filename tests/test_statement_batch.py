@@ -19,6 +19,7 @@ from coopledger.adapters import statement_batch as sb
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.cli import main
+from tests.conftest import PUBLIC_URL
 from tests.statement_books import ORG, YEAR, issued_rows, statement_books
 
 MEMBERS = 5
@@ -38,6 +39,7 @@ def engine(books_url: str) -> Iterator[Engine]:
 
 def run(books_url: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> Any:
     monkeypatch.setenv("COOPLEDGER_DATABASE_URL", books_url)
+    monkeypatch.setenv("COOPLEDGER_PUBLIC_URL", PUBLIC_URL)
     return CliRunner().invoke(main, ["statements", ORG, "--year", str(YEAR), *args])
 
 
@@ -66,6 +68,7 @@ def test_one_file_per_household_and_a_rerun_issues_nothing_new(
     code = issued[0][1]
     text = "".join(PdfReader(io.BytesIO(first)).pages[0].extract_text().split())
     assert any(c in text for _, c in issued) and code
+    assert f"{PUBLIC_URL}verify/" in text  # the configured address, in words and in the QR code
     # the batch hands out the archival document, its SHA-256 on record and unchanged by the rerun
     assert (tmp_path / expected[0]).read_bytes() == first
     reader = PdfReader(io.BytesIO(first))
@@ -127,5 +130,25 @@ def test_no_posted_plan_is_a_clear_error(
     books_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("COOPLEDGER_DATABASE_URL", books_url)
+    monkeypatch.setenv("COOPLEDGER_PUBLIC_URL", PUBLIC_URL)
     result = CliRunner().invoke(main, ["statements", ORG, "--year", "2024", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "no posted distribution" in result.output
+
+
+def test_without_a_public_address_no_statement_is_issued(
+    books_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COOPLEDGER_DATABASE_URL", books_url)
+    monkeypatch.delenv("COOPLEDGER_PUBLIC_URL", raising=False)
+    before = issued_rows(engine)
+    result = CliRunner().invoke(
+        main, ["statements", ORG, "--year", str(YEAR), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1
+    assert "error:" in result.output and "COOPLEDGER_PUBLIC_URL" in result.output
+    assert issued_rows(engine) == before and not list((tmp_path / "out").iterdir())
+    bad = CliRunner().invoke(
+        main,
+        ["statements", ORG, "--year", str(YEAR), "--out", str(tmp_path), "--base-url", "//x"],
+    )
+    assert bad.exit_code == 2 and "--base-url must be the http(s) address" in bad.output

@@ -210,7 +210,10 @@ class _Exact(Exception):
 def _read_xlsx(data: bytes) -> RawTable:
     import zipfile
     from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import ExpatError
 
+    if data.count(b"PK\x01\x02") > MAX_PARTS:  # before zipfile lists every entry it declares
+        raise _refuse(f"the workbook has more than {MAX_PARTS:,} parts")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = _check_parts(zf.infolist())
@@ -224,13 +227,20 @@ def _read_xlsx(data: bytes) -> RawTable:
                     pass
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
         raise _refuse(f"not a readable .xlsx file ({exc}): {_RESAVE}") from exc
-    except (ParseError, KeyError, ValueError, struct.error) as exc:
+    except (NotImplementedError, RuntimeError) as exc:  # a zip feature Excel does not use
+        raise _refuse(f"not a readable .xlsx file ({exc}): {_RESAVE}") from exc
+    except (ParseError, ExpatError, KeyError, ValueError, struct.error) as exc:
         raise _refuse(f"not a readable .xlsx file ({exc.__class__.__name__}): {_RESAVE}") from exc
     try:
         return _calamine_table(data, formulas, ".xlsx")
     except ImportRejected as exc:
         if "shared strings" in exc.problems[0].message:
-            _check_shared_strings(data, infos, sheet)
+            try:
+                _check_shared_strings(data, infos, sheet)
+            except (ImportRejected, MemoryError):
+                raise
+            except Exception:  # the cell cannot be named: calamine's own words stand
+                pass
         raise
 
 

@@ -49,7 +49,7 @@ from coopledger.adapters.statement_pdf import statement_context
 from coopledger.domain.roles import Actor, Role
 from coopledger.services import auth
 from coopledger.services.statement_batch import household_statements, posted_plan_members
-from coopledger.services.statements import Statement, record_issued_documents
+from coopledger.services.statements import Statement, record_issued_documents, verification_base
 
 BATCHES = ".batches"
 #: members per chunk when the caller does not say: small enough for a smooth progress bar and
@@ -126,7 +126,9 @@ def plan_batch(
     document each); otherwise chunks of ``chunk_size`` members.
 
     :raise NotFound: no posted distribution for the year (or the organization is not seen).
+    :raise PublicUrlUnset: ``base_url`` is empty (no public address to print).
     """
+    base_url = verification_base(base_url)
     _plan_id, members = posted_plan_members(uow, actor, org, year)
     if chunks:
         size = max(1, -(-len(members) // chunks))

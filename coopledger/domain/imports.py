@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -275,7 +276,6 @@ METHOD_WORDS = {
 YES = {"1", "true", "yes", "y", "是"}
 NO = {"", "0", "false", "no", "n", "否"}
 
-_GROUPED_RE = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", re.ASCII)
 _DEBIT, _CREDIT = Dr.DEBIT, Dr.CREDIT
 _DATE_RE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", re.ASCII)
 _ZH_DATE_RE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
@@ -380,12 +380,20 @@ class _Cells:
     def fail(self, column: str, message: str) -> None:
         self.problems.append(Problem(self.row.number, column, message, self.key))
 
-    def text(self, column: str, *, required: bool = False, max_len: int = 200) -> str:
+    def text(
+        self, column: str, *, required: bool = False, max_len: int = 200, name: bool = False
+    ) -> str:
+        """A text cell; a ``name`` must show something (see :func:`visible`)."""
         value = self.row.get(column)
         if required and not value:
             self.fail(column, "must not be empty")
         elif len(value) > max_len:
             self.fail(column, f"at most {max_len} characters")
+        elif name and value and not visible(value):
+            self.fail(
+                column,
+                "shows nothing: only spaces, zero-width or direction characters (U+200B, U+202E…)",
+            )
         return value
 
     def amount(self, column: str, *, default: int | None = None) -> int | None:
@@ -397,9 +405,7 @@ class _Cells:
         if value.startswith("="):
             return None  # already reported as a formula
         try:
-            return parse_amount(
-                value.replace(",", "") if "," in value and _grouped(value) else value
-            )
+            return parse_amount(value)
         except AmountError as exc:
             self.fail(column, str(exc))
             return None
@@ -461,9 +467,18 @@ class _Cells:
         return False
 
 
-def _grouped(value: str) -> bool:
-    """``1,234.50``: thousands separators as Excel shows them are accepted only when well placed."""
-    return bool(_GROUPED_RE.fullmatch(value))
+#: characters that show nothing: spaces, zero-width and direction marks (``U+200B``, ``U+202E``),
+#: controls, combining marks with nothing to combine with, and the blank fillers of some fonts
+_INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"}
+_BLANKS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def visible(value: str) -> bool:
+    """Whether the text shows at least one character (a name of zero-width or direction-override
+    characters alone would look empty, or like another name)."""
+    return any(
+        unicodedata.category(ch) not in _INVISIBLE_CATEGORIES and ch not in _BLANKS for ch in value
+    )
 
 
 def parse_date(value: str) -> date | None:
@@ -497,7 +512,7 @@ def parse_members(
             seen[no] = row.number
         fields: dict[str, object] = {
             "member_no": no,
-            "name": c.text("name", required=True, max_len=100),
+            "name": c.text("name", required=True, max_len=100, name=True),
         }
         kind = c.choice("kind", list(MemberKind), KIND_WORDS)
         fields["kind"] = kind or "household"
@@ -682,8 +697,8 @@ def parse_transactions(
         c = _Cells(row, f"member {no}" if no else "", problems)
         before = len(problems)
         day = c.day("date")
-        product = c.text("product", required=True, max_len=100)
-        unit = c.text("unit", required=True, max_len=20)
+        product = c.text("product", required=True, max_len=100, name=True)
+        unit = c.text("unit", required=True, max_len=20, name=True)
         quantity, amount = c.quantity("quantity"), c.amount("amount")
         if not no:
             c.fail("member_no", "must not be empty")
@@ -719,9 +734,9 @@ def parse_accounts(
             c.fail("code", f"duplicate account code: also on row {seen[code]}")
             continue
         seen[code] = row.number
-        name = c.text("name", required=True, max_len=100)
+        name = c.text("name", required=True, max_len=100, name=True)
         parent = c.text("parent", required=True, max_len=12)
-        out.append((row, code, name, parent, c.text("name_en", max_len=100) or None))
+        out.append((row, code, name, parent, c.text("name_en", max_len=100, name=True) or None))
     return out
 
 
@@ -742,7 +757,7 @@ def parse_assets(
             c.fail("asset_no", f"duplicate asset number: also on row {seen[no]}")
         else:
             seen[no] = row.number
-        name = c.text("name", required=True)
+        name = c.text("name", required=True, name=True)
         asset_class = c.choice("class", list(AssetClass), CLASS_WORDS)
         use = c.choice("use", list(AssetUse), USE_WORDS)
         for column, value in (("class", asset_class), ("use", use)):
@@ -789,7 +804,7 @@ def parse_assets(
                     method=Method(
                         c.choice("method", list(Method), METHOD_WORDS) or "straight_line"
                     ),
-                    category=c.text("category", max_len=100),
+                    category=c.text("category", max_len=100, name=True),
                     poverty_project=c.flag("poverty_project"),
                     funding=funding,
                     opening_accumulated_fen=c.amount("opening_accumulated", default=0) or 0,

@@ -159,13 +159,15 @@ def disclosure_notice(uow: UnitOfWork, actor: Actor, org_code: str, period: str)
 def public_notice(uow: UnitOfWork, org_code: str, period: str) -> Notice:
     """The same notice for anyone, without login (the village's public link).
 
-    :raise NotFound: no such organization. :raise PeriodNotClosed: not closed yet.
+    :raise NotFound: no such organization, or the period is not closed yet — the same answer,
+        so the link tells nobody which organizations keep their books here.
+    :raise ValidationFailed: a malformed period.
     """
     parsed = parse_disclosure_period(period)
     with uow:
         org = uow.store.org_by_code(org_code)
-        if org is None:
-            raise NotFound(f"organization {org_code!r} not found")
+        if org is None or not _closed(uow.store, org, parsed):
+            raise NotFound("no disclosure notice is published here for this period")
         return _notice(uow, org, parsed)
 
 

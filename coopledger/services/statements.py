@@ -224,6 +224,25 @@ def _pct(part: int, total: int) -> str:
     return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
+class PublicUrlUnset(InvalidState):
+    code = "public_url_unset"
+
+
+def verification_base(public_url: str) -> str:
+    """The address printed on a statement and in its QR code, under which ``/verify`` answers:
+    the configured public address, never one a request named (its ``Host`` is the client's).
+
+    :raise PublicUrlUnset: no public address is configured (409); nothing is issued.
+    """
+    if not public_url:
+        raise PublicUrlUnset(
+            "no public address is configured for the verification link: set "
+            "COOPLEDGER_PUBLIC_URL (such as https://books.example.org/) and issue the statements "
+            "again"
+        )
+    return public_url
+
+
 def household_statement(
     uow: UnitOfWork,
     actor: Actor,

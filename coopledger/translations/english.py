@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 EN = {
+    "在所有设备上退出": "Sign out everywhere",
+    "结束本账户在其他浏览器、手机和接口客户端上的全部登录": "End every sign-in of this account: other browsers, phones and API clients",
     "请填写金额，例如 8000.00": "Give an amount, such as 8000.00",
     "请至少勾选一种身份": "Tick at least one status",
     "保底金额与保底比例只填一项": "Give either a fixed minimum or a rate, not both",
@@ -42,6 +44,8 @@ EN = {
     "找不到该页面或记录。": "That page or record was not found.",
     "您的角色无权进行此操作。": "Your role may not do this.",
     "出了问题，没有保存任何内容。请稍后再试。": "Something went wrong; nothing was saved. Please try again later.",
+    "“%(field)s”中含有不允许的控制字符，请求未被处理。": "“%(field)s” holds a control character; the request was not handled.",
+    "请求过于频繁，请稍后再试。": "Too many requests from this address; please try again in a minute.",
     "已完成。": "Done.",
     "凭证已保存为草稿。": "The voucher was saved as a draft.",
     "草稿已删除。": "The draft was deleted.",

@@ -332,7 +332,13 @@ def _unexpected(error: Exception) -> Response | tuple[str, int]:
 
 
 def _security_headers(response: Response) -> Response:
+    """Every answer: no sniffing, no framing, nothing loaded from elsewhere; an API answer (the
+    books, a statement, a member's account, a voucher print) is never stored by a browser or a
+    proxy on the way."""
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+
     response.headers.setdefault(
         "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
     )

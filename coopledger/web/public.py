@@ -2,7 +2,7 @@
 page at ``/orgs/<org>/disclosure`` for the signed-in accountant who prepares it.
 
 Shows only what the notice shows: names, never ID or bank numbers (the notice has no field for
-them). A period still open is 409; an unknown organization 404.
+them). An unknown organization and a period still open get the same answer (404).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ from flask import Flask, Response, current_app, g, request
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.auditlog import checkpoint_key
 from coopledger.domain.errors import DomainError, Forbidden, NotFound
-from coopledger.services import audit_context, audit_log
+from coopledger.services import audit_context, audit_log, public_limit
 from coopledger.services.auth_errors import RateLimited
+from coopledger.services.clock import utcnow
 from coopledger.web.errors import domain_problem, problem
+from coopledger.web.pages.common import error_page, wants_page
 from coopledger.web.policy import rule_for
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 def init_security(app: Flask) -> None:
     # first of all before_request functions: _authenticate may already refuse and be logged
     app.before_request_funcs.setdefault(None, []).insert(0, _bind_remote)
+    app.before_request(_refuse_control_characters)
+    app.before_request(_limit_public)
     app.before_request(_impossible_ids)
     app.before_request(_enforce_policy)
     app.teardown_request(_unbind_remote)
@@ -49,6 +54,77 @@ def _unbind_remote(_exc: BaseException | None) -> None:
 
 def _write_uow() -> SqlUnitOfWork:
     return SqlUnitOfWork(current_app.extensions["coopledger"].session_factory)
+
+
+#: no part of a request's address may hold a C0 control character (NUL among them: PostgreSQL
+#: stores no NUL; a browser drops tab and line breaks from an address)
+_CONTROL = re.compile("[\x00-\x1f]")
+#: a form field may hold tab, line feed and carriage return (a memo of several lines), no other
+_CONTROL_IN_FIELD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _control_field() -> str | None:
+    """The first field of the request (path segment, query parameter, form field) that holds a
+    control character, or None."""
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and _CONTROL.search(value):
+            return name
+    if _CONTROL.search(request.path):
+        return "path"
+    for name, value in request.args.items(multi=True):
+        if _CONTROL.search(name):
+            return "query"
+        if _CONTROL.search(value):
+            return name
+    if request.mimetype in FORM_TYPES:
+        for name, value in request.form.items(multi=True):
+            if _CONTROL.search(name):
+                return "form"
+            if _CONTROL_IN_FIELD.search(value):
+                return name
+    return None
+
+
+def _for_a_page() -> bool:
+    """A browser's request: a page asked for, or a form it sent (never the API)."""
+    if request.path.startswith("/api/"):
+        return False
+    return request.mimetype in FORM_TYPES or wants_page()
+
+
+def _refuse_control_characters() -> Response | tuple[str, int] | None:
+    """A control character in the address, the query or a form field is refused before any
+    view or query sees it: 422 problem+json naming the field, or a 400 page for a browser."""
+    field = _control_field()
+    if field is None:
+        return None
+    if _for_a_page():
+        return error_page(400, "control_characters", field=field)
+    message = "contains a control character"
+    return problem(422, "invalid_text", f"{field}: {message}", {field: [message]})
+
+
+#: the public pages, limited per client address: the check of a printed statement and a village's
+#: disclosure notice (their PDFs more strictly)
+PUBLIC_ENDPOINTS = {"verify", "public.disclosure"}
+
+
+def _limit_public() -> Response | tuple[str, int] | None:
+    """429 with ``Retry-After`` once an address has asked too often (the page, or its error page
+    for a browser)."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        return None
+    kind = "pdf" if request.args.get("format") == "pdf" else "page"
+    try:
+        public_limit.hit(_write_uow(), kind, utcnow())
+    except RateLimited as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        if _for_a_page():
+            body, status = error_page(429, "rate_limited")
+            return Response(body, status, headers, mimetype="text/html")
+        return problem(429, exc.code, exc.message, headers=headers)
+    return None
 
 
 #: ids, years and numbers in a path are 64-bit in the database; anything larger cannot exist

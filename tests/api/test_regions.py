@@ -249,7 +249,7 @@ def test_public_disclosure_names_households_never_id_or_bank(books: Books) -> No
     )
     _income(books, "village", "1200.00", "2026-01-15")
     url = "/public/village/disclosure"
-    assert books.client.get(url, query_string={"period": "2026-Q1"}).status_code == 409
+    assert books.client.get(url, query_string={"period": "2026-Q1"}).status_code == 404
     assert books.client.get(url, query_string={"period": "2026-13"}).status_code == 422
     assert (
         books.client.get("/public/nope/disclosure", query_string={"period": "2026-Q1"}).status_code

@@ -21,6 +21,7 @@ from rq import Queue, SimpleWorker
 from coopledger.bench_statements import ADMIN, PASSWORD
 from coopledger.config import Settings
 from coopledger.web.app import create_app
+from tests.conftest import PUBLIC_URL
 from tests.statement_books import ORG, YEAR, purge_queue, statement_books
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -48,7 +49,11 @@ def client(
     monkeypatch.setenv("COOPLEDGER_DATABASE_URL", books_url)
     monkeypatch.delenv("COOPLEDGER_REDIS_URL", raising=False)
     settings = Settings(
-        database_url=books_url, instance_path=tmp_path, secret_key="test", testing=True
+        database_url=books_url,
+        instance_path=tmp_path,
+        secret_key="test",
+        testing=True,
+        public_url=PUBLIC_URL,
     )
     app = create_app(settings)
     client = app.test_client()

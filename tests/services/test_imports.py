@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from coopledger.adapters.spreadsheets import read_table, write_xlsx
+from coopledger.domain.bounds import DATE_RANGE_MESSAGE
 from coopledger.domain.exports import Sheet
 from coopledger.domain.imports import ImportRejected, RawTable
 from coopledger.domain.periods import Period
@@ -333,3 +334,74 @@ def test_the_reader_reads_what_openpyxl_reads() -> None:
         tuple(c for c in r if c) for r in expected[1:]
     ]
     assert got.rows[0][4] == "1234.5" and got.rows[3][3] == "0.1"
+
+
+def test_an_amount_with_thousands_separators_is_refused_as_the_api_refuses_it(
+    world: Any, uow: Any
+) -> None:
+    csv_text = (
+        "voucher_key,date,account,member,debit,credit\n"
+        'G1,2026-03-10,102,,"1,000.00",\n'
+        "G1,2026-03-10,301,1,,1000.00\n"
+    )
+    report = run(uow, "vouchers", csv_text, dry_run=True)
+    assert [p.text() for p in report.problems] == [
+        'row 2, column debit (voucher G1): must be a plain decimal such as "1234.50" (ASCII '
+        "digits, no sign, separator or exponent)"
+    ]
+
+
+def test_dates_outside_1900_to_2199_are_refused(world: Any, uow: Any) -> None:
+    report = run(
+        uow,
+        "members",
+        "member_no,name,joined_on\n20,王五,2999-01-01\n21,赵六,1899-12-31\n22,钱七,2026-01-05\n",
+        dry_run=True,
+    )
+    assert [p.text() for p in report.problems] == [
+        f"row 2, column joined_on (member 20): {DATE_RANGE_MESSAGE}",
+        f"row 3, column joined_on (member 21): {DATE_RANGE_MESSAGE}",
+    ]
+
+
+def test_a_name_that_shows_nothing_is_refused(world: Any, uow: Any) -> None:
+    nothing = "shows nothing: only spaces, zero-width or direction characters (U+200B, U+202E…)"
+    report = run(
+        uow,
+        "members",
+        "member_no,name\n30,\u200b\u200b\n31,\u202e\u2066\n32,\u202e王\u202c\n",
+        dry_run=True,
+    )
+    assert [p.text() for p in report.problems] == [
+        f"row 2, column name (member 30): {nothing}",
+        f"row 3, column name (member 31): {nothing}",
+    ]
+    report = run(uow, "accounts", "code,name,parent\n12101,\u200d\ufeff,121\n", dry_run=True)
+    assert [p.text() for p in report.problems] == [f"row 2, column name (account 12101): {nothing}"]
+
+
+def test_an_xlsx_date_serial_beyond_any_calendar_is_a_problem_on_its_cell(
+    world: Any, uow: Any
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["member_no", "name", "joined_on"])
+    ws.append(["40", "孙八", 99999999999])
+    ws["C2"].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    actor = auth.actor_named(uow(), "acc")
+    report = svc.import_table(
+        uow(),
+        actor,
+        "coop",
+        "members",
+        read_table(out.getvalue(), "m.xlsx"),
+        svc.Options(dry_run=True),
+    )
+    assert [p.text() for p in report.problems] == [
+        "row 2, column joined_on (member 40): must be a date such as 2026-03-10"
+    ]

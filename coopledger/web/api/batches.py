@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, request, send_file, url_for
+from flask import current_app, send_file, url_for
 from flask.views import MethodView
 
 from coopledger.adapters import statement_batch as sb
@@ -135,7 +135,7 @@ class Batches(MethodView):
             org=org,
             year=data["year"],
             out_dir=out_dir,
-            base_url=request.host_url,
+            base_url=current_app.extensions["coopledger"].settings.public_url,
             username=who.username,
             combined=data["combined"],
             batch_id=batch_id,

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, request
+from flask import Response, current_app
 from flask.views import MethodView
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
@@ -879,8 +879,9 @@ def statement_pdf(args: dict[str, Any], org: str, member_no: str, year: int) -> 
     recorded, so either language checks by its SHA-256)."""
     from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
 
+    base = statements.verification_base(current_app.extensions["coopledger"].settings.public_url)
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    pdf = render_statement(s, request.host_url, isolated=True, locale=args["lang"])
+    pdf = render_statement(s, base, isolated=True, locale=args["lang"])
     statements.record_issued_document(uow(), s, pdf)
     return Response(
         pdf,

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, wraps
 from typing import Any, TypeVar, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from babel import Locale
 from babel.dates import format_date
@@ -138,10 +138,18 @@ def login_required(view: F) -> F:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never ``//elsewhere`` or ``https://elsewhere``."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site, read as the browser will read it: one leading ``/`` and no
+    second, no backslash (a browser reads it as ``/``), and no control character or space
+    anywhere (a browser drops tab and line breaks, so ``/<tab>/elsewhere`` is ``//elsewhere``;
+    a line break cannot go into a header). Anything else is None: the caller's default."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return target
 
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -211,6 +219,8 @@ ERROR_CODES: dict[str, Any] = {
     "not_found": _l("找不到该页面或记录。"),
     "forbidden": _l("您的角色无权进行此操作。"),
     "internal_error": _l("出了问题，没有保存任何内容。请稍后再试。"),
+    "control_characters": _l("“%(field)s”中含有不允许的控制字符，请求未被处理。"),
+    "rate_limited": _l("请求过于频繁，请稍后再试。"),
     "year_not_closed": _l("该年度尚未年终结账，不能制定分配方案。"),
     "done": _l("已完成。"),
     "saved": _l("凭证已保存为草稿。"),
@@ -296,11 +306,12 @@ def wants_page() -> bool:
     return best == "text/html"
 
 
-def error_page(status: int) -> tuple[str, int]:
+def error_page(status: int, code: str | None = None, **values: str) -> tuple[str, int]:
     """The layout's error page for an HTTP status: an unknown address (404), a refused role
-    (403), or an unexpected failure (500)."""
-    code = {404: "not_found", 403: "forbidden"}.get(status, "internal_error")
-    return render_template("pages/error.html", status=status, message=ERROR_CODES[code]), status
+    (403), an unexpected failure (500), or the message of ``code`` (with ``values`` in it)."""
+    code = code or {404: "not_found", 403: "forbidden"}.get(status, "internal_error")
+    message = str(ERROR_CODES[code]) % values if values else ERROR_CODES[code]
+    return render_template("pages/error.html", status=status, message=message), status
 
 
 def is_household() -> bool:

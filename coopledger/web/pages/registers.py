@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.distribution import Guarantee
@@ -285,11 +285,12 @@ def my_statement(year: int) -> Response:
 
     who = signed_in()
     home = household_of(uow(), who)
+    base = statements.verification_base(current_app.extensions["coopledger"].settings.public_url)
     s = statements.household_statement(
         uow_for_statement(), who, home.org.code, home.member.member_no, year
     )
     return _pdf(
-        render_statement(s, request.host_url, locale=lang()),
+        render_statement(s, base, locale=lang()),
         f"statement-{home.org.code}-{home.member.member_no}-{year}",
     )
 
