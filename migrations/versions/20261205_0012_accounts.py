@@ -22,6 +22,16 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:
+    clashes = op.get_bind().execute(
+        sa.text(
+            'SELECT lower(username) FROM app_user GROUP BY lower(username) HAVING count(*) > 1'
+        )
+    ).scalars().all()
+    if clashes:
+        raise RuntimeError(
+            'usernames must differ in more than letter case; rename all but one of: '
+            + ', '.join(sorted(clashes))
+        )
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('username_key', sa.String(length=80), nullable=True))
         batch_op.add_column(
