@@ -27,7 +27,9 @@ class Action(enum.StrEnum):
     REVERSE = "reverse"
     CLOSE_PERIOD = "close_period"
     REOPEN_PERIOD = "reopen_period"
-    MANAGE_REGISTERS = "manage_registers"  # members, funds, sub-accounts
+    MANAGE_REGISTERS = "manage_registers"  # members, funds, assets, shares, member transactions
+    DISTRIBUTE = "distribute"  # draft, delete, post a surplus distribution; convert it to capital
+    ISSUE_STATEMENTS = "issue_statements"  # a year's household statements, issued in a batch
     MANAGE_ORGS = "manage_orgs"
     MANAGE_USERS = "manage_users"
 

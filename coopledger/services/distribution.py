@@ -138,7 +138,7 @@ def create_plan(
     """
     now = clock()
     with uow:
-        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        org = org_for(uow.store, actor, org_code, Action.DISTRIBUTE)
         plan, ids = _compute(uow, org, request)
         inputs = {
             "reserve_rate": str(request.reserve_rate),
@@ -279,7 +279,7 @@ def approve_plan(
 def delete_plan(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> None:
     """Delete a draft plan. :raise InvalidState: an approved or posted plan never changes."""
     with uow:
-        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        org = org_for(uow.store, actor, org_code, Action.DISTRIBUTE)
         record = uow.distributions.plan(org.id, plan_id, lock=True)
         if record is None:
             raise NotFound(f"distribution plan {plan_id} not found")
@@ -308,7 +308,7 @@ def post_plan(
     now = clock()
     with uow:
         store, dist = uow.store, uow.distributions
-        org = org_for(store, actor, org_code, Action.PREPARE)
+        org = org_for(store, actor, org_code, Action.DISTRIBUTE)
         record = dist.plan(org.id, plan_id, lock=True)
         if record is None:
             raise NotFound(f"distribution plan {plan_id} not found")
@@ -521,7 +521,7 @@ def convert_to_capital(
     now = clock()
     with uow:
         store, dist = uow.store, uow.distributions
-        org = org_for(store, actor, org_code, Action.PREPARE)
+        org = org_for(store, actor, org_code, Action.DISTRIBUTE)
         if org.kind != "cooperative":
             raise field_error(
                 "members", "a village collective does not convert distributions into capital"

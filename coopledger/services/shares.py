@@ -394,7 +394,7 @@ def record_transaction(
         raise ValidationFailed("the transaction is invalid", errors=errors)
     assert unit is not None
     with uow:
-        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
         member = uow.store.member(org.id, member_no)
         if member is None:
             raise NotFound(f"member {member_no!r} not found")

@@ -31,10 +31,10 @@ def posted_plan_members(
     """The posted plan of ``year`` and its members' numbers, in the plan's order.
 
     :raise NotFound: unknown or unseen organization; no posted distribution for the year.
-    :raise Forbidden: the actor may not read the books.
+    :raise Forbidden: the actor may not issue statements (an auditor only reads).
     """
     with uow:
-        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        org = org_for(uow.store, actor, org_code, Action.ISSUE_STATEMENTS)
         plan_id = next(
             (i for i, _y, s in uow.distributions.plans(org.id, year) if s == "posted"), None
         )
@@ -58,11 +58,11 @@ def household_statements(
     (plan, member) key; the loser's transaction fails and a retry reads the winner's code.
 
     :raise NotFound: unknown or unseen organization; no posted plan; a member not in the plan.
-    :raise Forbidden: the actor may not read the books.
+    :raise Forbidden: the actor may not issue statements (an auditor only reads).
     """
     with uow:
         store, dist = uow.store, uow.distributions
-        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        org = org_for(store, actor, org_code, Action.ISSUE_STATEMENTS)
         plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
         plan = dist.plan(org.id, plan_id) if plan_id is not None else None
         if plan is None:

@@ -59,6 +59,8 @@ REVIEW = may(Action.REVIEW)
 POST = may(Action.POST)
 REVERSE = may(Action.REVERSE)
 MANAGE = may(Action.MANAGE_REGISTERS)  # members, funds, assets, shares, sub-accounts
+DISTRIBUTE = may(Action.DISTRIBUTE)  # surplus distribution plans (payments are PREPARE)
+ISSUE = may(Action.ISSUE_STATEMENTS)  # household statements in a batch
 CLOSE = may(Action.CLOSE_PERIOD)
 REOPEN = may(Action.REOPEN_PERIOD)
 AUDIT = rule(A, ACC, AUD)  # the audit log, the auditor's package (audit_log.LOG_READERS)
@@ -133,18 +135,18 @@ POLICY: dict[str, Rule] = {
     "registers.statement_pdf": MEMBER,
     "registers.status": MEMBER,
     "registers.leave": MANAGE,
-    "registers.add_transaction": PREPARE,
+    "registers.add_transaction": MANAGE,
     "registers.dividends": READ,
     "registers.dividend_receipt": PREPARE,
     # -- distribution -------------------------------------------------------------------------
     "distributions.Plans GET": READ,
-    "distributions.Plans POST": PREPARE,
+    "distributions.Plans POST": DISTRIBUTE,
     "distributions.OnePlan GET": READ,
-    "distributions.OnePlan DELETE": PREPARE,
+    "distributions.OnePlan DELETE": DISTRIBUTE,
     "distributions.approve": REVIEW,
-    "distributions.post_plan": PREPARE,
+    "distributions.post_plan": DISTRIBUTE,
     "distributions.payments": PREPARE,
-    "distributions.conversions": PREPARE,
+    "distributions.conversions": DISTRIBUTE,
     # -- disclosure and regions (issue 10) ------------------------------------------------------
     "disclosure.disclosure": READ,
     "disclosure.publish": CLOSE,
@@ -159,7 +161,7 @@ POLICY: dict[str, Rule] = {
     "transfer.export_data": READ,
     "transfer.import_template": ANYONE,
     # -- statement batches (issues 5 and 9) -----------------------------------------------------
-    "batches.Batches POST": READ,  # issues the codes a reader would get one PDF at a time
+    "batches.Batches POST": ISSUE,  # issues every household's code of the year
     "batches.batch": READ,
     "batches.batch_file": READ,
     # -- audit (issue 7) ----------------------------------------------------------------------
@@ -182,7 +184,7 @@ POLICY: dict[str, Rule] = {
     "pages.audit_view": READ,
     "pages.audit_export": AUDIT,
     "pages.distributions": READ,
-    "pages.distributions POST": PREPARE,
+    "pages.distributions POST": DISTRIBUTE,
     "pages.distribution": READ,
     "pages.distribution_step": PREPARE,
     "pages.funds": READ,

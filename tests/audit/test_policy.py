@@ -69,6 +69,23 @@ def posted_a(books: Books) -> int:
     return int(books.posted()["id"])
 
 
+def reviewed_a(books: Books) -> int:
+    """A voucher of A prepared by ``acc`` and reviewed by ``rev``: only posting is left."""
+    voucher_id = int(books.voucher()["id"])
+    assert books.post("rev", f"{A}/vouchers/{voucher_id}/review").status_code == 200
+    return voucher_id
+
+
+PLAN = {"year": 2026, "reserve_rate": "0.10", "patronage_ratio": "0.60"}
+TRANSACTION = {
+    "date": "2026-03-10",
+    "product": "大蒜",
+    "quantity": "10",
+    "unit": "kg",
+    "amount": "1",
+}
+
+
 def posted_b(books: Books) -> int:
     return int(books.posted(org="village", lines=VILLAGE_VOUCHER["lines"])["id"])
 
@@ -196,6 +213,22 @@ ACTIONS: dict[str, tuple[Action, dict[str, int]]] = {
         ),
         {"acc2": 403, "hh1": 403, "aud": 403, "rev": 404, "cash": 403, "admin": 403, "anon": 401},
     ),
+    "post a reviewed voucher in A": (
+        lambda b, w: call(b, w, "POST", f"{A}/vouchers/{reviewed_a(b)}/post"),
+        {"acc2": 200, "hh1": 403, "aud": 403, "rev": 403, "cash": 403, "admin": 200, "anon": 401},
+    ),
+    "create a distribution plan in A": (
+        lambda b, w: call(b, w, "POST", f"{A}/distributions", PLAN),
+        {"acc2": 409, "hh1": 403, "aud": 403, "rev": 403, "cash": 403, "admin": 409, "anon": 401},
+    ),
+    "record a member transaction in A": (
+        lambda b, w: call(b, w, "POST", f"{A}/members/1/transactions", TRANSACTION),
+        {"acc2": 201, "hh1": 403, "aud": 403, "rev": 403, "cash": 403, "admin": 201, "anon": 401},
+    ),
+    "issue the statement batch of A": (
+        lambda b, w: call(b, w, "POST", f"{A}/statements/batches", {"year": 2026}),
+        {"acc2": 404, "hh1": 403, "aud": 403, "rev": 403, "cash": 403, "admin": 404, "anon": 401},
+    ),
     "manage users": (
         lambda b, w: call(b, w, "GET", "/api/v1/users"),
         {"acc2": 403, "hh1": 403, "aud": 403, "rev": 403, "cash": 403, "admin": 200, "anon": 401},
@@ -218,6 +251,7 @@ def test_matrix(books: Books, connection: Any, action: str, role: str) -> None:
         response = None
         before = None
         if action not in (
+            "post a reviewed voucher in A",
             "reverse voucher in A",
             "edit a posted voucher (PUT)",
             "delete a posted voucher",
