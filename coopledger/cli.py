@@ -6,6 +6,8 @@ Every command calls the same services as the API. A rule the books refuse is pri
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,8 +22,9 @@ from sqlalchemy.orm import sessionmaker
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.failures import describe
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.config import Settings
+from coopledger.config import Settings, database_url
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import format_amount
 from coopledger.domain.roles import Actor, Role
@@ -31,16 +34,40 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Books:
-    """The database the command works on, from ``COOPLEDGER_*`` settings."""
+    """The database a command works on.
 
-    def __init__(self, settings: Settings) -> None:
+    Opening it never creates anything: a SQLite file that does not exist is refused (only
+    ``coopledger db upgrade`` and the demo create one), and unless ``schema=False`` the schema
+    must be at the newest migration.
+    """
+
+    def __init__(self, settings: Settings, *, create: bool = False, schema: bool = True) -> None:
         self.settings = settings
-        settings.ensure_instance()
+        sqlite_file = _sqlite_path(settings.database_url)
+        if create:
+            settings.ensure_instance()
+        elif sqlite_file is not None and not sqlite_file.exists():
+            raise migrate.SchemaNotCurrent(
+                f"no coopledger database at {sqlite_file}; run `coopledger db upgrade` to create "
+                "one, or pass --db PATH"
+            )
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if schema:
+            try:
+                migrate.require_head(self.engine)
+            except BaseException:
+                self.engine.dispose()
+                raise
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///") or url in ("sqlite:///:memory:",):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
 
 
 def domain_errors(fn: F) -> F:
@@ -59,24 +86,69 @@ def domain_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def settings() -> Settings:
+    """The settings from ``COOPLEDGER_*``, with the database the global ``--db`` names."""
+    ctx = click.get_current_context()
+    chosen = ctx.find_root().meta.get(_DB_META)
+    settings = Settings.from_env()
+    if chosen:
+        url = database_url(chosen, settings.instance_path)
+        settings = dataclasses.replace(settings, database_url=url)
+    return settings
+
+
 @contextmanager
-def books() -> Iterator[Books]:
+def books(*, create: bool = False, schema: bool = True) -> Iterator[Books]:
     """The books named by the settings, or the ones a caller passed as ``obj`` (tests do)."""
     injected = click.get_current_context().find_object(Books)
     if injected is not None:
         yield injected
         return
-    opened = Books(Settings.from_env())
+    opened = Books(settings(), create=create, schema=schema)
     try:
         yield opened
     finally:
         opened.engine.dispose()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_DB_META = "coopledger.database"
+
+
+class _Commands(click.Group):
+    """The command group that says an operational failure in one line (exit 1), never as a
+    traceback — unless ``--debug`` or ``COOPLEDGER_DEBUG=1`` asks for it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug") or os.environ.get("COOPLEDGER_DEBUG") == "1":
+                raise
+            said = describe(exc)
+            if said is None:
+                said = f"{type(exc).__name__}: {exc} (run again with --debug for the traceback)"
+            click.echo(f"error: {said}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="coopledger")
-def main() -> None:
+@click.option(
+    "--db",
+    "database",
+    default=None,
+    metavar="PATH|URL",
+    help="The database: a SQLite file or a URL (default: COOPLEDGER_DATABASE_URL, else "
+    "instance/coopledger.db).",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of a failure.")
+@click.pass_context
+def main(ctx: click.Context, database: str | None, debug: bool) -> None:
     """coopledger: the books of rural cooperatives and village collectives."""
+    if database:
+        ctx.meta[_DB_META] = database
 
 
 # -- database ------------------------------------------------------------------------------------
@@ -90,15 +162,15 @@ def db() -> None:
 @db.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
-    """Apply the migrations up to REVISION (default: head)."""
-    with books() as b:
+    """Apply the migrations up to REVISION (default: head); creates a SQLite file if missing."""
+    with books(create=True, schema=False) as b:
         migrate.upgrade(b.engine, revision)
         click.echo(f"database at {revision}: {b.engine.url.render_as_string(hide_password=True)}")
 
 
 @db.command("check")
 def db_check() -> None:
-    """Fail when the models and the migrations differ."""
+    """Fail when the database is not at the newest migration or its schema differs from the models."""
     with books() as b:
         migrate.check(b.engine)
         click.echo("the schema matches the migrations")
@@ -261,11 +333,15 @@ def users_password(username: str, password_stdin: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web application and API with gunicorn (a production WSGI server)."""
+    """Serve the web application and API with gunicorn (a production WSGI server).
+
+    Refuses a database whose schema is not at the newest migration."""
     from coopledger.wsgi_server import run
 
-    if not Settings.from_env().public_url:
-        click.echo(_NO_PUBLIC_URL, err=True)
+    with books() as b:  # the schema check, before any worker starts
+        os.environ["COOPLEDGER_DATABASE_URL"] = b.settings.database_url
+        if not b.settings.public_url:
+            click.echo(_NO_PUBLIC_URL, err=True)
     run(host, port, workers)
 
 
@@ -290,30 +366,47 @@ def audit_group() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Also check against a signed checkpoint (catches a rewrite or a truncated tail).",
 )
+@click.option(
+    "--vouchers-only",
+    is_flag=True,
+    help="Check the vouchers' chain and the balances only, not the audit log's chain.",
+)
 @domain_errors
-def audit_verify(org: str, checkpoint: Path | None) -> None:
-    """Recompute ORG's hash chain and period balances; exit 1 naming the first bad voucher."""
+def audit_verify(org: str, checkpoint: Path | None, vouchers_only: bool) -> None:
+    """Recompute ORG's voucher hash chain, period balances and audit-log chain; say which were
+    checked; exit 1 naming the first bad voucher or event."""
     with books() as b:
-        report = audit.verify_org(b.uow(), org)
+        report = audit.verify_org(b.uow(), org, audit_log=not vouchers_only)
     if checkpoint is not None:
         from coopledger.cli_audit import verify_checkpoint
 
         if not verify_checkpoint(org, checkpoint):
             sys.exit(1)
-    if report.ok:
+    checked = "the voucher chain and period balances"
+    if report.audit_log is not None:
+        checked += ", and the audit-log chain"
+    click.echo(f"{report.org}: checked {checked}")
+    if report.vouchers_ok:
         click.echo(
-            f"{report.org}: {report.vouchers} posted vouchers, chain intact, head {report.head}"
+            f"{report.org}: vouchers: {report.vouchers} posted, chain intact, head {report.head}"
         )
-        return
-    where = (
-        f"voucher {report.first_bad_number} (id {report.first_bad_voucher})"
-        if report.first_bad_voucher
-        else "the chain head"
-    )
-    click.echo(f"{report.org}: BROKEN at {where}: {report.reason}", err=True)
-    for line in report.balance_mismatches:
-        click.echo(f"  {line}", err=True)
-    sys.exit(1)
+    else:
+        where = (
+            f"voucher {report.first_bad_number} (id {report.first_bad_voucher})"
+            if report.first_bad_voucher
+            else "the chain head"
+        )
+        click.echo(f"{report.org}: vouchers: BROKEN at {where}: {report.reason}", err=True)
+        for line in report.balance_mismatches:
+            click.echo(f"  {line}", err=True)
+    log = report.audit_log
+    if log is not None and log.ok:
+        click.echo(f"{report.org}: audit log: {log.events} events, chain intact, head {log.head}")
+    elif log is not None:
+        where = f"event {log.first_bad_seq}" if log.first_bad_seq else "the chain head"
+        click.echo(f"{report.org}: audit log: BROKEN at {where}: {log.reason}", err=True)
+    if not report.ok:
+        sys.exit(1)
 
 
 # -- registers and distribution ------------------------------------------------------------------
@@ -492,45 +585,74 @@ def orgs_members(b: Books, org: str) -> list[Any]:
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="SQLite file to create (default: demo.db in the instance folder).",
+    help="SQLite file to build (default: the database every command uses, "
+    "instance/coopledger.db, or the global --db).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Build the books and stop.")
-def demo(db_path: Path | None, host: str, port: int, no_serve: bool) -> None:
-    """Build demonstration books in a fresh SQLite database, then serve them."""
+@click.option("--force", is_flag=True, help="Replace the file even if the demo did not make it.")
+def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool) -> None:
+    """Build demonstration books in a SQLite file, then serve them.
+
+    The file is replaced only when it is missing or a demo made it; books made otherwise are
+    refused unless --force. Every other command then reaches the same books."""
+    from coopledger.adapters.db import demo_file
     from coopledger.demo import build_demo
 
-    settings = Settings.from_env()
-    path = (db_path or settings.instance_path / "demo.db").absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    summary = build_demo(
-        lambda: SqlUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
-        Argon2Hasher(),
-        progress=lambda text: click.echo(text),
-    )
-    engine.dispose()
+    current = settings()
+    path = db_path.absolute() if db_path else _sqlite_path(current.database_url)
+    if path is None:
+        raise click.UsageError(
+            "the demo builds a SQLite file, and the configured database is not one: pass --db PATH"
+        )
+    if not no_serve:
+        demo_file.require_free_port(host, port)
+    lock = demo_file.claim(path, force=force)  # held while building and serving
+    try:
+        url = f"sqlite:///{path}"
+        engine = make_engine(url)
+        demo_file.mark(engine)
+        migrate.upgrade(engine)
+        summary = build_demo(
+            lambda: SqlUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
+            Argon2Hasher(),
+            progress=lambda text: click.echo(text),
+        )
+        engine.dispose()
+        _print_demo(path, summary, default=path == _sqlite_path(Settings.from_env().database_url))
+        if no_serve:
+            return
+        os.environ["COOPLEDGER_DATABASE_URL"] = url
+        os.environ.setdefault("COOPLEDGER_PUBLIC_URL", f"http://{host}:{port}/")
+        from coopledger.wsgi_server import run
+
+        click.echo(f"\nserving on http://{host}:{port}/  (Ctrl-C stops)")
+        run(host, port, 2)
+    finally:
+        os.close(lock)
+
+
+def _print_demo(path: Path, summary: Any, *, default: bool) -> None:
+    from coopledger.services.clock import utcnow
+
     click.echo(f"\ndemonstration books in {path}")
     for org in summary.orgs:
         click.echo(f"  {org}")
     click.echo("logins (username / password):")
     for username, password, role in summary.logins:
         click.echo(f"  {username:<14} {password:<16} {role}")
-    if no_serve:
-        return
-    import os
-
-    os.environ["COOPLEDGER_DATABASE_URL"] = url
-    os.environ.setdefault("COOPLEDGER_PUBLIC_URL", f"http://{host}:{port}/")
-    from coopledger.wsgi_server import run
-
-    click.echo(f"\nserving on http://{host}:{port}/  (Ctrl-C stops)")
-    run(host, port, 2)
+    cmd = "coopledger" if default else f"coopledger --db {path}"
+    year = utcnow().year - 1  # the demo books the previous calendar year in full
+    click.echo("\nnext, from this folder (the same books):")
+    for line in (
+        f"{cmd} audit verify garlic-coop",
+        f"{cmd} audit findings garlic-coop --year {year}",
+        f"{cmd} export garlic-coop --what trial-balance --year {year} --out trial-balance.csv",
+        f"{cmd} statements garlic-coop --year {year} --out statements/",
+        f"{cmd} orgs list",
+    ):
+        click.echo(f"  {line}")
 
 
 # -- benchmarks ----------------------------------------------------------------------------------

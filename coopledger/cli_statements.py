@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from coopledger import config
 from coopledger.config import parse_public_url
 from coopledger.services import auth
 
@@ -55,10 +56,14 @@ def _public_url(value: str | None) -> str:
     "--queue",
     "use_queue",
     is_flag=True,
-    help="Render on the job queue (RQ on COOPLEDGER_REDIS_URL or --redis-url) by `coopledger "
+    help="Render on the job queue (RQ on Redis: --redis-url) by `coopledger "
     "worker` processes, and show progress until done.",
 )
-@click.option("--redis-url", default=None, help="Default: COOPLEDGER_REDIS_URL.")
+@click.option(
+    "--redis-url",
+    default=None,
+    help=f"Default: COOPLEDGER_REDIS_URL, else {config.DEFAULT_REDIS_URL}.",
+)
 @click.option("--no-wait", is_flag=True, help="With --queue: print the batch id and return.")
 @click.option("--chunk-size", default=None, type=click.IntRange(1), help="Members per job.")
 @click.option(
@@ -95,16 +100,8 @@ def statements_cmd(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if use_queue:
-        from coopledger.adapters import jobs
-
-        redis_url = redis_url or jobs.redis_url_from_env()
-        if not redis_url:
-            click.echo(
-                "no Redis configured (COOPLEDGER_REDIS_URL or --redis-url): "
-                "rendering in local processes",
-                err=True,
-            )
-            use_queue = False
+        redis_url = config.redis_url(redis_url)
+        click.echo(f"job queue: Redis at {config.shown_url(redis_url)}", err=True)
     from coopledger.cli import books
 
     with books() as b:
@@ -194,7 +191,12 @@ def _run_on_queue(spec: object, redis_url: str, no_wait: bool, label: str) -> No
 
 
 @click.command("worker")
-@click.option("--url", "redis_url", default=None, help="Default: COOPLEDGER_REDIS_URL.")
+@click.option(
+    "--url",
+    "redis_url",
+    default=None,
+    help=f"Default: COOPLEDGER_REDIS_URL, else {config.DEFAULT_REDIS_URL}.",
+)
 @click.option("--queue", "queue_name", default=None, help="Default: COOPLEDGER_QUEUE or the usual.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_cmd(redis_url: str | None, queue_name: str | None, burst: bool) -> None:
@@ -202,8 +204,10 @@ def worker_cmd(redis_url: str | None, queue_name: str | None, burst: bool) -> No
     the database and the output folder)."""
     from coopledger.adapters import jobs
 
-    url = redis_url or jobs.redis_url_from_env() or "redis://127.0.0.1:6379/0"
-    jobs.run_worker(jobs.connect(url), queue_name or jobs.queue_name_from_env(), burst=burst)
+    url = config.redis_url(redis_url)
+    name = queue_name or jobs.queue_name_from_env()
+    click.echo(f"worker: Redis at {config.shown_url(url)}, queue {name!r}", err=True)
+    jobs.run_worker(jobs.connect(url), name, burst=burst)
 
 
 @click.command("statements")

@@ -218,7 +218,7 @@ def restore_cmd(file: Path) -> None:
     from coopledger.adapters.backup import BackupError, restore
     from coopledger.cli import books
 
-    with books() as b, _bar(1, "restore") as bar:
+    with books(create=True, schema=False) as b, _bar(1, "restore") as bar:
         try:
             summary = restore(b.engine, file, progress=bar.update, set_length=_set_length(bar))
         except BackupError as exc:

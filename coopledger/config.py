@@ -37,7 +37,7 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         instance = Path(env.get("COOPLEDGER_INSTANCE_PATH", "instance")).absolute()
-        url = env.get("COOPLEDGER_DATABASE_URL") or f"sqlite:///{instance / 'coopledger.db'}"
+        url = database_url(env.get("COOPLEDGER_DATABASE_URL") or "", instance)
         return cls(
             database_url=url,
             instance_path=instance,
@@ -60,11 +60,65 @@ class Settings:
         return replace(self, secret_key=key_file.read_text().strip())
 
     def ensure_instance(self) -> None:
-        """Create the instance folder when the database is the default SQLite file in it."""
+        """Create the instance folder when the database is a SQLite file in it; a folder named
+        anywhere else must exist already (a mistyped path is not made)."""
         if self.database_url.startswith("sqlite:///"):
-            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
+            folder = Path(self.database_url.removeprefix("sqlite:///")).parent
+            if folder == self.instance_path:
+                folder.mkdir(parents=True, exist_ok=True)
+
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_url(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """The Redis that ``coopledger worker`` and ``coopledger statements --queue`` use: the one
+    given on the command line, else ``COOPLEDGER_REDIS_URL``, else the local default."""
+    env = os.environ if environ is None else environ
+    return explicit or env.get("COOPLEDGER_REDIS_URL") or DEFAULT_REDIS_URL
+
+
+def shown_url(url: str) -> str:
+    """A URL as it may be printed: any password replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names it and says what to write instead."""
+
+
+def database_url(text: str, instance: Path) -> str:
+    """The database to open: ``text`` — a SQLAlchemy URL or a path to a SQLite file — or, when
+    empty, the SQLite file ``coopledger.db`` in the instance folder.
+
+    PostgreSQL is reached through psycopg 3, so ``postgresql://`` means
+    ``postgresql+psycopg://``; Heroku-style ``postgres://`` and every other driver or database
+    are refused with the URL to write instead.
+    """
+    text = text.strip()
+    if not text:
+        return f"sqlite:///{instance / 'coopledger.db'}"
+    scheme, sep, rest = text.partition("://")
+    if not sep:  # a plain path names a SQLite file
+        return f"sqlite:///{Path(text).expanduser().absolute()}"
+    if scheme in ("sqlite", "postgresql+psycopg"):
+        return text
+    if scheme == "postgresql":
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "postgres":
+        raise SettingsError(
+            "unsupported database URL scheme 'postgres://'; write "
+            f"'postgresql+psycopg://{rest.split('@')[-1]}' (with the user and password as before)"
+        )
+    raise SettingsError(
+        f"unsupported database URL scheme '{scheme}://': coopledger runs on SQLite "
+        "('sqlite:///path/to/books.db' or a plain file path) or PostgreSQL "
+        "('postgresql+psycopg://user@host:5432/name')"
+    )
 
 
 def parse_public_url(text: str, name: str = "COOPLEDGER_PUBLIC_URL") -> str:

@@ -607,7 +607,7 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
             attachments=2,
             draft=True,
         ),
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
@@ -719,7 +719,7 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
             offset="008",  # 海桂兰's silage is deducted
             converted=("010", "1000.00"),  # 马振海 turns 1,000 yuan into share capital
         ),
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
@@ -843,7 +843,7 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
             _production_cost([visitor_centre], y),
         ),
         _simple(date(y + 1, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00", by="cashier"),
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
@@ -988,7 +988,7 @@ def _village_books(plan: _Plan, y: int) -> list[_Step]:
         *_month_ends(y),
         _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
         _Dividends(date(y + 1, 1, 28)),  # the garlic cooperative's dividend on the village's shares
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through this month
+        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
@@ -1290,6 +1290,8 @@ def _book(
             tally.assets += 1
         case _Depreciate():
             through = Period.of(step.day)
+            if not through.ended_by(step.day):  # the current month: charged once it has ended
+                through = through.previous()
             made += registers.run_depreciation(
                 uow_factory(), accountant, plan.code, through, clock=_at(step.day, 1, now)
             )

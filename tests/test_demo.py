@@ -69,6 +69,13 @@ def uow(demo: tuple[Path, str]) -> Iterator[Callable[[], UnitOfWork]]:
     engine.dispose()
 
 
+def last_ended_month() -> Period:
+    """The latest month whose end has come: depreciation is never charged ahead of it."""
+    today = utcnow().date()
+    this_month = Period.of(today)
+    return this_month if this_month.ended_by(today) else this_month.previous()
+
+
 def test_the_command_prints_every_login_and_organization(demo: tuple[Path, str]) -> None:
     _db, output = demo
     for username in LOGINS:
@@ -78,7 +85,7 @@ def test_the_command_prints_every_login_and_organization(demo: tuple[Path, str])
         assert f"  {code} " in output
     assert "官王庙大蒜种植专业合作社" in output
     assert "1 draft" in output
-    assert f"depreciation through {Period.of(utcnow().date())}" in output
+    assert f"depreciation through {last_ended_month()}" in output
     assert "260000.00 yuan quantified to 5 households" in output
     year = utcnow().date().year - 1
     assert (
@@ -190,11 +197,11 @@ def test_every_fund_traces_from_grant_to_assets_and_households(
 
 
 @pytest.mark.parametrize("org", ORGS)
-def test_every_asset_is_depreciated_through_this_month_once(
+def test_every_asset_is_depreciated_through_the_last_ended_month_once(
     uow: Callable[[], UnitOfWork], org: str
 ) -> None:
     auditor = auth.actor_named(uow(), "auditor")
-    this_month = Period.of(utcnow().date())
+    this_month = last_ended_month()
     records = registers.list_assets(uow(), auditor, org)
     assert records
     for record in records:
@@ -208,7 +215,7 @@ def test_the_cattle_shed_card_ties_to_its_monthly_charges_and_the_ledger(
 ) -> None:
     auditor = auth.actor_named(uow(), "auditor")
     today = utcnow().date()
-    this_month = Period.of(today)
+    this_month = last_ended_month()
     record = registers.get_asset(uow(), auditor, "cattle-coop", "NP-01")
     shed = record.asset
     assert (shed.asset_class, shed.use, shed.poverty_project) == ("operating", "production", True)

@@ -56,6 +56,11 @@ class Period:
     def previous(self) -> Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
+    def ended_by(self, day: date) -> bool:
+        """Whether the month is over on ``day``: its last day has come (a month-end run is done
+        on the last day or later)."""
+        return self.last_day <= day
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 

@@ -127,18 +127,32 @@ def preview(uow: UnitOfWork, actor: Actor, org_code: str, request: PlanRequest) 
     return plan
 
 
+IN_FORCE = ("approved", "posted")  # the statuses of the year's one distribution
+
+
 def create_plan(
     uow: UnitOfWork, actor: Actor, org_code: str, request: PlanRequest, *, clock: Clock = utcnow
 ) -> PlanRecord:
     """Compute and save a draft plan, keeping its inputs so it can be recomputed and explained.
 
-    :raise InvalidState: the year is not closed (``year_not_closed``).
+    :raise InvalidState: the year is not closed (``year_not_closed``), or a plan of the year is
+        approved or posted already (``plan_exists``: the year has its distribution).
     :raise ValidationFailed: rates out of range, patronage below 60 %, a loss, guarantees that
         cannot be met (the shortfall named in yuan), weights that are all zero.
     """
     now = clock()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.DISTRIBUTE)
+        in_force = [
+            (i, s) for i, _y, s in uow.distributions.plans(org.id, request.year) if s in IN_FORCE
+        ]
+        if in_force:
+            plan_id, status = in_force[0]
+            raise InvalidState(
+                f"plan {plan_id} for {request.year} is {status} already; "
+                "a year has one distribution",
+                code="plan_exists",
+            )
         plan, ids = _compute(uow, org, request)
         inputs = {
             "reserve_rate": str(request.reserve_rate),
@@ -254,11 +268,7 @@ def approve_plan(
                 "the preparer may not approve its own plan", code="segregation_of_duties"
             )
         dist.fiscal_year_surplus(org.id, record.year, lock=True)  # one approval at a time per year
-        if any(
-            s in ("approved", "posted")
-            for i, _y, s in dist.plans(org.id, record.year)
-            if i != plan_id
-        ):
+        if any(s in IN_FORCE for i, _y, s in dist.plans(org.id, record.year) if i != plan_id):
             raise InvalidState(
                 f"another plan for {record.year} is approved already", code="plan_exists"
             )

@@ -414,9 +414,20 @@ def run_depreciation(
     Dr 生产成本 / 管理费用 / 其他支出 by each asset's use, Cr 累计折旧. Running it twice prepares
     nothing twice.
 
+    :raise ValidationFailed: ``through`` has not ended yet (``month_not_ended``): a month is
+        charged at its end, never ahead of it.
     :raise PeriodClosed: a month with charges due is closed (named in the message).
     """
     now = clock()
+    if not through.ended_by(now.date()):
+        this_month = Period.of(now.date())
+        last = this_month if this_month.ended_by(now.date()) else this_month.previous()
+        raise ValidationFailed(
+            f"{through} has not ended yet; depreciation is charged at a month's end "
+            f"(the latest month that can be charged today is {last})",
+            code="month_not_ended",
+            errors={"through": [f"{through} has not ended yet; the latest is {last}"]},
+        )
     with uow:
         store, registers = uow.store, uow.registers
         org = org_for(store, actor, org_code, Action.PREPARE)
