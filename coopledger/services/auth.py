@@ -84,15 +84,16 @@ def actor_of(user: User) -> Actor:
 
 def password_problems(username: str, password: str) -> list[str]:
     """What is wrong with a new password: at least ``MIN_PASSWORD`` characters, not only one
-    class of characters (letters, digits, others), and not the username."""
+    class of characters (letters, digits, others), and neither the username nor (for a name of
+    four characters or more) anything containing it."""
     problems = []
     if len(password) < MIN_PASSWORD:
         problems.append(f"at least {MIN_PASSWORD} characters")
     classes = {"letter" if c.isalpha() else "digit" if c.isdigit() else "other" for c in password}
     if password and len(classes) < 2:
         problems.append("mix letters with digits or other characters")
-    folded = password.strip().lower()
-    if folded and username and (folded == username.lower() or username.lower() in folded):
+    folded, name = password.strip().lower(), username.lower()
+    if folded and name and (folded == name or (len(name) >= 4 and name in folded)):
         problems.append("must not contain the username")
     return problems
 

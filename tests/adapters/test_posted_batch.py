@@ -42,8 +42,9 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, li
     with engine.begin() as conn:
         user = conn.execute(
             text(
-                "INSERT INTO app_user (username, password_hash, role, locale, failed_logins)"
-                " VALUES ('loader', 'x', 'admin', 'zh_CN', 0) RETURNING id"
+                "INSERT INTO app_user"
+                " (username, username_key, password_hash, role, locale, failed_logins)"
+                " VALUES ('loader', 'loader', 'x', 'admin', 'zh_CN', 0) RETURNING id"
             )
         ).scalar_one()
     yield engine, org_ids, int(user)
