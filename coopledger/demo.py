@@ -45,7 +45,16 @@ from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
 from coopledger.domain.money import allocate, format_amount, parse_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Actor
-from coopledger.services import auth, distribution, orgs, periods, registers, shares, vouchers
+from coopledger.services import (
+    auth,
+    disclosure,
+    distribution,
+    orgs,
+    periods,
+    registers,
+    shares,
+    vouchers,
+)
 from coopledger.services.auth import PasswordHasher
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import UnitOfWork
@@ -1470,6 +1479,18 @@ def _close_year(
     )
 
 
+def _publish_quarters(
+    uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
+) -> None:
+    """The village puts up the notice of each quarter of the closed year (财务公开), on the tenth
+    day after the quarter; from then on its public link serves the notice as issued."""
+    for quarter in range(1, 5):
+        day = date(year, 3 * quarter + 1, 10) if quarter < 4 else date(year + 1, 1, 10)
+        disclosure.publish(
+            uow_factory(), accountant, code, f"{year}-Q{quarter}", clock=_at(day, 9, now)
+        )
+
+
 def _by(step: _Step, today: date) -> _Step:
     """``step`` dated ``today`` at the latest (early in January, the current year's steps)."""
     if isinstance(step, _Distribution):
@@ -1556,6 +1577,9 @@ def build_demo(
             if step.day.year == year:
                 _book(uow_factory, actors, plan, step, now, tally)
         closed = _close_year(uow_factory, accountant, plan.code, year, now)
+        if plan.kind == "village_collective":
+            _publish_quarters(uow_factory, accountant, plan.code, year, now)
+            progress(f"{plan.code}: the four quarterly disclosure notices of {year} published")
         posted = tally.posted + (closed.closing_voucher_id is not None)
         progress(
             f"{plan.code}: {_count(tally.assets, 'asset')} registered, depreciation through "

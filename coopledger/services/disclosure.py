@@ -4,21 +4,32 @@ warnings for disclosures and distribution plans that fall due (domain.md §5.5).
 The notice lists, item by item, the income and expenditure of the period, the assets (money,
 fixed assets), claims and debts at its end, the distribution plan of the year before (to be
 announced before the assembly), the one-matter-one-discussion funds and their use, and the
-poverty-alleviation assets with the income distributed from them. It names households; it never
-carries an ID or bank number (the ``Notice`` has no field that could hold one). Only a period
-whose months are all closed can be published (409 otherwise).
+poverty-alleviation assets with the income distributed from them — the books as they stood at
+the period's last day. It names households; every text on it passes through
+:func:`coopledger.domain.privacy.scrub`, so an ID, bank card or phone number typed into a name,
+a grantor, a purpose or a memo is masked. Only a period whose months are all closed can be
+published (409 otherwise).
+
+Publishing issues the notice: its content is stored as canonical JSON with the SHA-256 of that
+text (its fingerprint), and every later view — the public page, its PDF, the accountant's page —
+serves the stored notice, whatever happens to the books afterwards. The public link shows issued
+notices only; an unknown organization and a period not published answer the same 404.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from coopledger.domain.accounts import Category
 from coopledger.domain.errors import InvalidState, NotFound
+from coopledger.domain.money import format_amount
+from coopledger.domain.privacy import scrub, scrub_optional
 from coopledger.domain.regions import (
     DisclosurePeriod,
     Due,
@@ -30,21 +41,12 @@ from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, Store, UnitOfWork
-from coopledger.services.region_ports import PostedLine
-from coopledger.services.registers import fund_accounts
+from coopledger.services.region_ports import IssuedDisclosure, PostedLine
 
 Clock = Callable[[], datetime]
 
-
-_DIGITS = re.compile(r"\d[\d ]{10,}[\dXx]")
-
-
-def scrub(text: str | None) -> str | None:
-    """Free text on a public notice with any run of twelve or more digits (an ID or bank number
-    typed into a memo) masked but for its last four."""
-    if text is None:
-        return None
-    return _DIGITS.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
+#: what the public link answers for an unknown organization and for a period not published alike
+NOT_PUBLISHED = "no published disclosure notice here"
 
 
 class PeriodNotClosed(InvalidState):
@@ -144,40 +146,83 @@ def _closed(store: Store, org: Org, period: DisclosurePeriod) -> bool:
     return all(store.period_status(org.id, p.year, p.month) == "closed" for p in period.months)
 
 
-def disclosure_notice(uow: UnitOfWork, actor: Actor, org_code: str, period: str) -> Notice:
-    """The notice for the accountant who prepares it (needs to read the books).
+@dataclass(frozen=True, slots=True)
+class NoticeDocument:
+    """A notice ready to show: ``content`` is :func:`notice_content`'s data, ``body`` its
+    canonical JSON text (UTF-8). ``sha256`` is the fingerprint of ``body`` once the notice is
+    issued, None for the accountant's draft of a period not yet published."""
 
-    :raise NotFound: unknown or unseen organization. :raise PeriodNotClosed: a month of the
-        period is open. :raise ValidationFailed: a malformed period.
+    content: dict[str, Any]
+    body: bytes
+    sha256: str | None
+
+    @property
+    def period(self) -> str:
+        return str(self.content["period"])
+
+    @property
+    def org_code(self) -> str:
+        return str(self.content["organization"]["code"])
+
+
+def canonical(content: dict[str, Any]) -> bytes:
+    """The one text of a notice whose SHA-256 is its fingerprint: JSON, keys sorted, no spaces,
+    UTF-8 (Chinese as it is)."""
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _document(content: dict[str, Any], issued: bool) -> NoticeDocument:
+    body = canonical(content)
+    return NoticeDocument(content, body, hashlib.sha256(body).hexdigest() if issued else None)
+
+
+def _stored(issued: IssuedDisclosure) -> NoticeDocument:
+    body = issued.content.encode()
+    return NoticeDocument(json.loads(body), body, issued.sha256)
+
+
+def disclosure_notice(uow: UnitOfWork, actor: Actor, org_code: str, period: str) -> NoticeDocument:
+    """The notice for the accountant who prepares it (needs to read the books): the issued one
+    once published, else a draft from the books of the period.
+
+    :raise NotFound: unknown or unseen organization. :raise PeriodNotClosed: a month of an
+        unpublished period is open. :raise ValidationFailed: a malformed period.
     """
     parsed = parse_disclosure_period(period)
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        return _notice(uow, org, parsed)
+        issued = uow.regions.issued_disclosure(org.id, parsed.label)
+        if issued is not None:
+            return _stored(issued)
+        if not _closed(uow.store, org, parsed):
+            raise PeriodNotClosed(
+                f"{parsed.label} is not closed yet: close its months before publishing"
+            )
+        return _document(notice_content(_notice(uow, org, parsed, None)), issued=False)
 
 
-def public_notice(uow: UnitOfWork, org_code: str, period: str) -> Notice:
-    """The same notice for anyone, without login (the village's public link).
+def public_notice(uow: UnitOfWork, org_code: str, period: str) -> NoticeDocument:
+    """The issued notice for anyone, without login (the village's public link).
 
-    :raise NotFound: no such organization, or the period is not closed yet — the same answer,
-        so the link tells nobody which organizations keep their books here.
-    :raise ValidationFailed: a malformed period.
+    :raise NotFound: (:data:`NOT_PUBLISHED`) no such organization, or the period is not published:
+        the two are not told apart. :raise ValidationFailed: a malformed period.
     """
     parsed = parse_disclosure_period(period)
     with uow:
         org = uow.store.org_by_code(org_code)
-        if org is None or not _closed(uow.store, org, parsed):
-            raise NotFound("no disclosure notice is published here for this period")
-        return _notice(uow, org, parsed)
+        issued = uow.regions.issued_disclosure(org.id, parsed.label) if org else None
+        if issued is None:
+            raise NotFound(NOT_PUBLISHED)
+        return _stored(issued)
 
 
-def _notice(uow: UnitOfWork, org: Org, period: DisclosurePeriod) -> Notice:
+def _notice(
+    uow: UnitOfWork, org: Org, period: DisclosurePeriod, published_on: date | None
+) -> Notice:
+    """The notice from the books as they stood at the period's last day (the months closed)."""
     store, registers = uow.store, uow.registers
-    if not _closed(store, org, period):
-        raise PeriodNotClosed(
-            f"{period.label} is not closed yet: close its months before publishing"
-        )
     accounts = store.accounts(org.id)
+    end = period.last_day
 
     def item(ln: PostedLine) -> Item:
         acc = accounts.get(ln.account)
@@ -186,18 +231,14 @@ def _notice(uow: UnitOfWork, org: Org, period: DisclosurePeriod) -> Notice:
             ln.booked_on,
             f"记-{ln.number:03d}" if ln.number else "",
             ln.account,
-            acc.name_zh if acc else ln.account,
-            scrub(ln.line_memo or ln.memo) or "",
+            scrub(acc.name_zh if acc else ln.account),
+            scrub(ln.line_memo or ln.memo),
             signed,
-            scrub(ln.member_name),
+            scrub_optional(ln.member_name),
             ln.fund_code,
         )
 
-    lines = [
-        ln
-        for ln in uow.regions.posted_lines(org.id, period.first_day, period.last_day)
-        if not ln.closing
-    ]
+    lines = [ln for ln in uow.regions.posted_lines(org.id, period.first_day, end) if not ln.closing]
     income, expenditure = [], []
     for ln in lines:
         acc = accounts.get(ln.account)
@@ -219,7 +260,7 @@ def _notice(uow: UnitOfWork, org: Org, period: DisclosurePeriod) -> Notice:
                     it.fund,
                 )
             )
-    turnovers = store.turnovers(org.id, period.first_day, period.last_day)
+    turnovers = store.turnovers(org.id, period.first_day, end)
     closing = {t.account: t.opening_net + t.debit - t.credit for t in turnovers}
     money = sum(n for code, n in closing.items() if code.startswith(("101", "102")))
     claims, debts = [], []
@@ -229,43 +270,47 @@ def _notice(uow: UnitOfWork, org: Org, period: DisclosurePeriod) -> Notice:
             continue
         receivable = code.startswith(("112", "113", "114"))  # 应收款, 内部往来 / 成员往来…
         if acc.category is Category.ASSET and receivable and net > 0:
-            claims.append(BalanceItem(code, acc.name_zh, net))
+            claims.append(BalanceItem(code, scrub(acc.name_zh), net))
         elif (acc.category is Category.LIABILITY or receivable) and net < 0:
-            debts.append(BalanceItem(code, acc.name_zh, -net))
+            debts.append(BalanceItem(code, scrub(acc.name_zh), -net))
     cards = [
         AssetItem(
-            r.asset.asset_no,
-            r.asset.name,
+            scrub(r.asset.asset_no),
+            scrub(r.asset.name),
             r.asset.asset_class.value,
             r.asset.poverty_project,
             r.asset.acquired_on,
             r.asset.cost_fen,
-            tuple(sorted(r.asset.funding)),
+            tuple(sorted(scrub(f) for f in r.asset.funding)),
         )
         for r in registers.assets(org.id)
-        if r.asset.acquired_on <= period.last_day
-        and (r.asset.disposed_on is None or r.asset.disposed_on > period.last_day)
+        if r.asset.acquired_on <= end and (r.asset.disposed_on is None or r.asset.disposed_on > end)
     ]
     fund_lines: dict[str, list[Item]] = defaultdict(list)
     for ln in lines:
         if ln.fund_code:
             fund_lines[ln.fund_code].append(item(ln))
-    figures = registers.fund_figures(org.id, fund_accounts(store, org))
+    # a fund is on the notice if it was in the register by the period's end, or money of it
+    # moved by then (books entered later for earlier months); its figures count postings to then
+    totals = {t.code: t for t in uow.regions.fund_totals([org.id], end)}
     one_matter = []
     for f in store.funds(org.id):
-        if f.source != "one_matter_one_discussion":
+        total = totals.get(f.code)
+        if f.source != "one_matter_one_discussion" or total is None:
             continue
-        fig = figures.get(f.code)
+        existed = total.created_on is None or total.created_on <= end
+        if not (existed or total.received or total.spent):
+            continue
         one_matter.append(
             FundItem(
-                f.code,
-                f.name,
+                scrub(f.code),
+                scrub(f.name),
                 f.source,
-                f.grantor,
-                f.purpose,
+                scrub(f.grantor),
+                scrub(f.purpose),
                 f.granted_fen,
-                fig.received if fig else 0,
-                fig.spent if fig else 0,
+                total.received,
+                total.spent,
                 tuple(fund_lines.get(f.code, ())),
             )
         )
@@ -280,20 +325,21 @@ def _notice(uow: UnitOfWork, org: Org, period: DisclosurePeriod) -> Notice:
             PlanItem(
                 plan.year,
                 plan.status,
-                plan.resolution,
+                scrub_optional(plan.resolution),
                 plan.approved_on,
                 plan.S,
                 plan.R,
                 plan.P,
                 plan.Q,
                 tuple(
-                    PlanHousehold(ln.member_no, ln.name, ln.total_fen, ln.paid.settled_fen)
+                    PlanHousehold(
+                        scrub(ln.member_no), scrub(ln.name), ln.total_fen, ln.paid.settled_fen
+                    )
                     for ln in plan.lines
                 ),
             )
         )
     plans.sort(key=lambda p: p.year)
-    published = uow.regions.notices(org.id, "disclosure").get(period.label)
     return Notice(
         org,
         period,
@@ -307,28 +353,143 @@ def _notice(uow: UnitOfWork, org: Org, period: DisclosurePeriod) -> Notice:
         tuple(one_matter),
         tuple(c for c in cards if c.poverty_project),
         sum(h.amount for p in plans for h in p.households),
-        published,
+        published_on,
     )
+
+
+def _item(i: Item) -> dict[str, Any]:
+    return {
+        "date": i.booked_on.isoformat(),
+        "voucher": i.voucher,
+        "account": i.account,
+        "account_name": i.account_name,
+        "memo": i.memo,
+        "amount": format_amount(i.amount),
+        "name": i.counterparty,
+        "fund": i.fund,
+    }
+
+
+def _asset(a: AssetItem) -> dict[str, Any]:
+    return {
+        "asset_no": a.asset_no,
+        "name": a.name,
+        "class": a.asset_class,
+        "poverty_project": a.poverty_project,
+        "acquired_on": a.acquired_on.isoformat(),
+        "cost": format_amount(a.cost),
+        "funds": list(a.funds),
+    }
+
+
+def notice_content(n: Notice) -> dict[str, Any]:
+    """The notice as data (JSON-able, amounts as decimal strings): exactly what the page and the
+    PDF show, and what is stored when it is published."""
+    return {
+        "organization": {
+            "code": n.org.code,
+            "name": scrub(n.org.name),
+            "region": scrub(n.org.region),
+        },
+        "period": n.period.label,
+        "from": n.period.first_day.isoformat(),
+        "to": n.period.last_day.isoformat(),
+        "published_on": n.published_on.isoformat() if n.published_on else None,
+        "income": [_item(i) for i in n.income],
+        "income_total": format_amount(n.income_total),
+        "expenditure": [_item(i) for i in n.expenditure],
+        "expenditure_total": format_amount(n.expenditure_total),
+        "money": format_amount(n.money),
+        "assets": [_asset(a) for a in n.assets],
+        "claims": [
+            {"account": b.account, "name": b.name, "amount": format_amount(b.amount)}
+            for b in n.claims
+        ],
+        "debts": [
+            {"account": b.account, "name": b.name, "amount": format_amount(b.amount)}
+            for b in n.debts
+        ],
+        "distribution_plans": [
+            {
+                "year": p.year,
+                "status": p.status,
+                "resolution": p.resolution,
+                "approved_on": p.approved_on.isoformat() if p.approved_on else None,
+                "surplus": format_amount(p.surplus),
+                "reserve": format_amount(p.reserve),
+                "patronage": format_amount(p.patronage),
+                "residual": format_amount(p.residual),
+                "households": [
+                    {
+                        "member_no": h.member_no,
+                        "name": h.name,
+                        "amount": format_amount(h.amount),
+                        "paid": format_amount(h.paid),
+                    }
+                    for h in p.households
+                ],
+            }
+            for p in n.plans
+        ],
+        "one_matter_one_discussion": [
+            {
+                "code": f.code,
+                "name": f.name,
+                "grantor": f.grantor,
+                "purpose": f.purpose,
+                "granted": format_amount(f.granted),
+                "received": format_amount(f.received),
+                "spent": format_amount(f.spent),
+                "lines": [_item(i) for i in f.lines],
+            }
+            for f in n.one_matter_funds
+        ],
+        "poverty_assets": [_asset(a) for a in n.poverty_assets],
+        "poverty_income_distributed": format_amount(n.poverty_income_distributed),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    document: NoticeDocument
+    new: bool  # False: the period had been published before; its notice is served unchanged
 
 
 def publish(
     uow: UnitOfWork, actor: Actor, org_code: str, period: str, *, clock: Clock = utcnow
-) -> Notice:
-    """Record that the notice for ``period`` was put up (today): the due-date warning for it
-    stops. :raise PeriodNotClosed: the period is not closed."""
+) -> Published:
+    """Issue the notice for ``period`` (today): its content and fingerprint are stored and served
+    from then on, and the due-date warning for it stops. Publishing a period again changes
+    nothing and answers the notice issued the first time.
+
+    :raise PeriodNotClosed: the period is not closed.
+    """
     parsed = parse_disclosure_period(period)
     now = clock()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.CLOSE_PERIOD)
+        issued = uow.regions.issued_disclosure(org.id, parsed.label)
+        if issued is not None:
+            return Published(_stored(issued), new=False)
         if not _closed(uow.store, org, parsed):
             raise PeriodNotClosed(f"{parsed.label} is not closed yet")
+        body = canonical(notice_content(_notice(uow, org, parsed, now.date())))
+        issued = IssuedDisclosure(
+            parsed.label, now.date(), body.decode(), hashlib.sha256(body).hexdigest()
+        )
+        uow.regions.add_issued_disclosure(org.id, issued, actor.user_id, now)
         uow.regions.add_notice(org.id, "disclosure", parsed.label, now.date(), actor.user_id, now)
         uow.store.audit(
-            org.id, actor.user_id, "disclosure.publish", "disclosure", parsed.label, {}, now
+            org.id,
+            actor.user_id,
+            "disclosure.publish",
+            "disclosure",
+            parsed.label,
+            {"new": {"sha256": issued.sha256}},
+            now,
         )
         uow.commit()
-    with uow:
-        return _notice(uow, org, parsed)
+    return Published(_stored(issued), new=True)
 
 
 def schedule_assembly(

@@ -27,6 +27,7 @@ class FundTotal:
     granted: int
     received: int  # credits on the fund's fund-subledger accounts, posted
     spent: int  # debits on them
+    created_on: date | None = None  # the day the fund was entered in the register (UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,16 @@ class DividendTotal:
     members: int
     allocated: int
     paid: int  # patronage + residual settled (paid, offset or converted)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedDisclosure:
+    """A disclosure notice as published: ``content`` is canonical JSON, ``sha256`` its digest."""
+
+    period: str
+    published_on: date
+    content: str
+    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +93,7 @@ class Regions(Protocol):
         self, org_id: int, kind: str, subject: str, on: date, by: int | None, at: datetime
     ) -> None: ...
     def notices(self, org_id: int, kind: str) -> dict[str, date]: ...
+    def issued_disclosure(self, org_id: int, period: str) -> IssuedDisclosure | None: ...
+    def add_issued_disclosure(
+        self, org_id: int, issued: IssuedDisclosure, by: int | None, at: datetime
+    ) -> None: ...

@@ -1,8 +1,11 @@
 """Public pages, no login: a village's disclosure notice (财务公开) by its link; and the same
 page at ``/orgs/<org>/disclosure`` for the signed-in accountant who prepares it.
 
-Shows only what the notice shows: names, never ID or bank numbers (the notice has no field for
-them). An unknown organization and a period still open get the same answer (404).
+The public link shows a notice once it is published, exactly as it was issued: the page, its PDF
+and ``format=json`` — the issued text itself, whose SHA-256 is the fingerprint printed on the
+page and the PDF. An unknown organization and a period not published answer the same 404, so the
+link tells nobody which organizations exist. Every text on the notice has its ID, bank card and
+phone numbers masked.
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from coopledger.domain.regions import quarter_of
 from coopledger.services import disclosure as svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
-from coopledger.web.api.disclosure import notice_json, notice_pdf
+from coopledger.web.api.disclosure import notice_pdf
 from coopledger.web.pages.common import bp as pages_bp
 from coopledger.web.pages.common import lang, login_required, signed_in
 
@@ -26,13 +29,14 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 @bp.get("/<org>/disclosure")
 def disclosure(org: str) -> Any:
     period = request.args.get("period", "")
-    n = svc.public_notice(uow(), org, period)
+    doc = svc.public_notice(uow(), org, period)
     fmt = request.args.get("format", "html")
     if fmt == "pdf":
-        return notice_pdf(n, lang())
+        return notice_pdf(doc, lang())
     if fmt == "json":
-        return notice_json(n)
-    return render_template("disclosure.html", n=notice_json(n))
+        # the issued bytes as stored: ``sha256sum`` of this download is the fingerprint
+        return Response(doc.body, mimetype="application/json", headers={"ETag": f'"{doc.sha256}"'})
+    return render_template("disclosure.html", n=doc.content, fingerprint=doc.sha256, public=True)
 
 
 @pages_bp.route("/orgs/<org>/disclosure")
@@ -40,10 +44,10 @@ def disclosure(org: str) -> Any:
 def org_disclosure(org: str) -> Any:
     """The same notice for the signed-in accountant who prepares it (default: last quarter)."""
     period = request.args.get("period") or _last_quarter()
-    n = svc.disclosure_notice(uow(), signed_in(), org, period)
+    doc = svc.disclosure_notice(uow(), signed_in(), org, period)
     if request.args.get("format") == "pdf":
-        return notice_pdf(n, lang())
-    return render_template("disclosure.html", n=notice_json(n))
+        return notice_pdf(doc, lang())
+    return render_template("disclosure.html", n=doc.content, fingerprint=doc.sha256)
 
 
 def _last_quarter() -> str:

@@ -44,6 +44,87 @@ def test_posted_rows_are_refused_by_the_database(books: Books, connection: Any, 
     assert books.get("aud", f"{ORG}/vouchers/{v['id']}").json == v
 
 
+_LINE = "id, voucher_id, org_id, line_no, account_id, side, amount_fen, memo"
+
+
+def _replace(table: str, columns: str, select: str, update: str) -> str:
+    """An insert that takes over an existing row: SQLite's INSERT OR REPLACE (which deletes the
+    row in the way without firing delete triggers), PostgreSQL's ON CONFLICT DO UPDATE."""
+    if is_pg():
+        return f"INSERT INTO {table} ({columns}) {select} ON CONFLICT (id) DO UPDATE SET {update}"
+    return f"INSERT OR REPLACE INTO {table} ({columns}) {select}"
+
+
+def test_a_line_cannot_be_moved_into_a_posted_voucher(books: Books, connection: Any) -> None:
+    posted = books.posted()
+    draft = books.voucher()
+    moved = (
+        f"UPDATE voucher_line SET voucher_id = {posted['id']}, line_no = line_no + 90 "
+        f"WHERE voucher_id = {draft['id']}"
+    )
+    assert refused(connection, moved)
+    out = f"UPDATE voucher_line SET voucher_id = {draft['id']}, line_no = line_no + 90 WHERE voucher_id = {posted['id']}"
+    assert refused(connection, out)
+    assert books.get("aud", f"{ORG}/vouchers/{posted['id']}").json == posted
+    assert not refused(  # a draft's line may still move to another draft
+        connection,
+        f"UPDATE voucher_line SET voucher_id = {books.voucher()['id']}, line_no = line_no + 90 "
+        f"WHERE voucher_id = {draft['id']}",
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # a posted line taken over by a line of a draft, the same id
+        _replace(
+            "voucher_line",
+            _LINE,
+            "SELECT id, {draft}, org_id, line_no + 90, account_id, side, amount_fen + 1, memo "
+            "FROM voucher_line WHERE voucher_id = {id} AND line_no = 1",
+            "amount_fen = EXCLUDED.amount_fen",
+        ),
+        # the same line, rewritten in place
+        _replace(
+            "voucher_line",
+            _LINE,
+            "SELECT id, voucher_id, org_id, line_no, account_id, side, amount_fen, 'changed' "
+            "FROM voucher_line WHERE voucher_id = {id} AND line_no = 1",
+            "memo = EXCLUDED.memo",
+        ),
+        # a posted voucher taken over by a draft of the same id
+        _replace(
+            "voucher",
+            "id, org_id, status, kind, booked_on, year, month, memo, attachments, prepared_by, "
+            "created_at",
+            "SELECT id, org_id, 'draft', kind, booked_on, year, month, 'changed', attachments, "
+            "prepared_by, created_at FROM voucher WHERE id = {id}",
+            "memo = EXCLUDED.memo",
+        ),
+    ],
+)
+def test_an_insert_cannot_replace_a_posted_row(books: Books, connection: Any, sql: str) -> None:
+    v = books.posted()
+    draft = books.voucher()
+    assert refused(connection, sql.format(id=v["id"], draft=draft["id"]))
+    assert books.get("aud", f"{ORG}/vouchers/{v['id']}").json == v
+
+
+@pytest.mark.skipif(is_pg(), reason="UPDATE OR REPLACE is SQLite's")
+def test_an_update_cannot_replace_a_posted_line(books: Books, connection: Any) -> None:
+    v = books.posted()
+    draft = books.voucher()
+    posted_line = connection.execute(
+        text(f"SELECT min(id) FROM voucher_line WHERE voucher_id = {v['id']}")
+    ).scalar_one()
+    assert refused(
+        connection,
+        f"UPDATE OR REPLACE voucher_line SET id = {posted_line} "
+        f"WHERE voucher_id = {draft['id']} AND line_no = 1",
+    )
+    assert books.get("aud", f"{ORG}/vouchers/{v['id']}").json == v
+
+
 @pytest.mark.skipif(not is_pg(), reason="TRUNCATE exists on PostgreSQL only")
 def test_truncate_is_refused(books: Books, connection: Any) -> None:
     books.posted()
@@ -83,6 +164,7 @@ def drop_guards(connection: Any) -> None:
     else:
         for name in (
             "voucher_line_posted_update",
+            "voucher_line_posted_move",
             "voucher_line_posted_delete",
             "voucher_posted_update",
         ):

@@ -190,6 +190,10 @@ def test_the_report_and_the_notice_print_in_english(books: Books) -> None:
     bad = books.get("admin", "/api/v1/regions/report", query_string={**query, "lang": "de"})
     assert bad.status_code == 422 and "lang" in bad.json["errors"]
     _close(books, "village", ["2026-01", "2026-02", "2026-03"])
+    assert (
+        books.post("acc", "/api/v1/orgs/village/disclosures", {"period": "2026-Q1"}).status_code
+        == 201
+    )
     url = "/public/village/disclosure"
     page = books.client.get(url, query_string={"period": "2026-Q1", "lang": "en"})
     html = page.get_data(as_text=True)
@@ -256,6 +260,10 @@ def test_public_disclosure_names_households_never_id_or_bank(books: Books) -> No
         == 404
     )
     _close(books, "village", ["2026-01", "2026-02", "2026-03"])
+    assert (
+        books.post("acc", "/api/v1/orgs/village/disclosures", {"period": "2026-Q1"}).status_code
+        == 201
+    )
     page = books.client.get(url, query_string={"period": "2026-Q1"})
     assert page.status_code == 200, page.data[:500]
     html = page.get_data(as_text=True)

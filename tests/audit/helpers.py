@@ -23,6 +23,7 @@ def guards_off(connection: Any) -> None:
         return
     for name in (
         "voucher_line_posted_update",
+        "voucher_line_posted_move",
         "voucher_line_posted_delete",
         "voucher_posted_update",
         "voucher_posted_delete",

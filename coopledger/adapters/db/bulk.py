@@ -89,9 +89,15 @@ SELECT v.id, 'status' FROM voucher v
  WHERE v.id BETWEEN :first AND :last AND v.status <> 'draft'
 """
 
-#: SQLite's guards that fire once per inserted row (migration 0001); PostgreSQL's fire once per
-#: statement and cost nothing worth saving
-SQLITE_INSERT_GUARDS = ("voucher_insert_draft", "voucher_line_posted_insert")
+#: SQLite's guards that fire once per inserted row (migrations 0001 and 0013); PostgreSQL's fire
+#: once per statement and cost nothing worth saving. A batch is plain INSERTs, never OR REPLACE,
+#: so the guards against REPLACE step aside with the others.
+SQLITE_INSERT_GUARDS = (
+    "voucher_insert_draft",
+    "voucher_line_posted_insert",
+    "voucher_no_replace",
+    "voucher_line_no_replace",
+)
 
 
 class GuardedBatchError(ValueError):

@@ -19,6 +19,7 @@ from coopledger.adapters.db.tables import (
     DistributionPlanRow,
     DividendReceiptRow,
     FundRow,
+    IssuedDisclosureRow,
     MemberRow,
     OrganizationRow,
     OrgNoticeRow,
@@ -33,6 +34,7 @@ from coopledger.services.region_ports import (
     AssetTotal,
     DividendTotal,
     FundTotal,
+    IssuedDisclosure,
     PostedLine,
     RegionNode,
 )
@@ -171,12 +173,14 @@ class SqlRegions:
                 FundRow.name,
                 FundRow.source,
                 FundRow.granted_fen,
+                FundRow.created_at,
             )
             .where(FundRow.org_id.in_(ids))
             .order_by(FundRow.org_id, FundRow.code)
         )
         return [
-            FundTotal(o, f, c, n, s, int(g), *moved.get(f, (0, 0))) for o, f, c, n, s, g in rows
+            FundTotal(o, f, c, n, s, int(g), *moved.get(f, (0, 0)), created_on=at.date())
+            for o, f, c, n, s, g, at in rows
         ]
 
     def asset_totals(self, org_ids: Collection[int], through: date) -> list[AssetTotal]:
@@ -328,6 +332,32 @@ class SqlRegions:
             )
         )
         return dict(rows.tuples().all())
+
+    def issued_disclosure(self, org_id: int, period: str) -> IssuedDisclosure | None:
+        row = self.session.scalar(
+            select(IssuedDisclosureRow).where(
+                IssuedDisclosureRow.org_id == org_id, IssuedDisclosureRow.period == period
+            )
+        )
+        if row is None:
+            return None
+        return IssuedDisclosure(row.period, row.published_on, row.content, row.sha256)
+
+    def add_issued_disclosure(
+        self, org_id: int, issued: IssuedDisclosure, by: int | None, at: datetime
+    ) -> None:
+        self.session.add(
+            IssuedDisclosureRow(
+                org_id=org_id,
+                period=issued.period,
+                published_on=issued.published_on,
+                content=issued.content,
+                sha256=issued.sha256,
+                published_by=by,
+                published_at=at,
+            )
+        )
+        self.session.flush()
 
 
 def user_regions(session: Session, user_id: int) -> tuple[str, ...]:

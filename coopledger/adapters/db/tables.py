@@ -798,3 +798,20 @@ class IssuedDocumentRow(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     first_issued_at: Mapped[datetime] = mapped_column()
     __table_args__ = (UniqueConstraint("statement_id", "sha256"),)
+
+
+class IssuedDisclosureRow(Base):
+    """A disclosure notice (财务公开) as it was published: its content (canonical JSON, personal
+    numbers already masked) and the SHA-256 of that text. Later views serve this, never the
+    books of the day; the database refuses to change or delete it."""
+
+    __tablename__ = "issued_disclosure"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    period: Mapped[str] = mapped_column(String(10))
+    published_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    published_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (UniqueConstraint("org_id", "period"),)

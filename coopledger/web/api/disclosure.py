@@ -8,7 +8,6 @@ from typing import Any
 import marshmallow as ma
 from flask import Response
 
-from coopledger.domain.money import format_amount
 from coopledger.services import disclosure as svc
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 from coopledger.web.api.fields import Day, Year
@@ -35,100 +34,21 @@ class AssemblyIn(ma.Schema):
     held_on = Day(required=True)
 
 
-def _item(i: svc.Item) -> dict[str, Any]:
-    return {
-        "date": i.booked_on.isoformat(),
-        "voucher": i.voucher,
-        "account": i.account,
-        "account_name": i.account_name,
-        "memo": i.memo,
-        "amount": format_amount(i.amount),
-        "name": i.counterparty,
-        "fund": i.fund,
-    }
+def notice_json(doc: svc.NoticeDocument) -> dict[str, Any]:
+    """The notice as data: exactly what the page and the PDF show (names, never ID or bank), with
+    its fingerprint (``sha256``, null while the period is not published)."""
+    return {**doc.content, "sha256": doc.sha256}
 
 
-def _asset(a: svc.AssetItem) -> dict[str, Any]:
-    return {
-        "asset_no": a.asset_no,
-        "name": a.name,
-        "class": a.asset_class,
-        "poverty_project": a.poverty_project,
-        "acquired_on": a.acquired_on.isoformat(),
-        "cost": format_amount(a.cost),
-        "funds": list(a.funds),
-    }
-
-
-def notice_json(n: svc.Notice) -> dict[str, Any]:
-    """The notice as data: exactly what the page and the PDF show (names, never ID or bank)."""
-    return {
-        "organization": {"code": n.org.code, "name": n.org.name, "region": n.org.region},
-        "period": n.period.label,
-        "from": n.period.first_day.isoformat(),
-        "to": n.period.last_day.isoformat(),
-        "published_on": n.published_on.isoformat() if n.published_on else None,
-        "income": [_item(i) for i in n.income],
-        "income_total": format_amount(n.income_total),
-        "expenditure": [_item(i) for i in n.expenditure],
-        "expenditure_total": format_amount(n.expenditure_total),
-        "money": format_amount(n.money),
-        "assets": [_asset(a) for a in n.assets],
-        "claims": [
-            {"account": b.account, "name": b.name, "amount": format_amount(b.amount)}
-            for b in n.claims
-        ],
-        "debts": [
-            {"account": b.account, "name": b.name, "amount": format_amount(b.amount)}
-            for b in n.debts
-        ],
-        "distribution_plans": [
-            {
-                "year": p.year,
-                "status": p.status,
-                "resolution": p.resolution,
-                "approved_on": p.approved_on.isoformat() if p.approved_on else None,
-                "surplus": format_amount(p.surplus),
-                "reserve": format_amount(p.reserve),
-                "patronage": format_amount(p.patronage),
-                "residual": format_amount(p.residual),
-                "households": [
-                    {
-                        "member_no": h.member_no,
-                        "name": h.name,
-                        "amount": format_amount(h.amount),
-                        "paid": format_amount(h.paid),
-                    }
-                    for h in p.households
-                ],
-            }
-            for p in n.plans
-        ],
-        "one_matter_one_discussion": [
-            {
-                "code": f.code,
-                "name": f.name,
-                "grantor": f.grantor,
-                "purpose": f.purpose,
-                "granted": format_amount(f.granted),
-                "received": format_amount(f.received),
-                "spent": format_amount(f.spent),
-                "lines": [_item(i) for i in f.lines],
-            }
-            for f in n.one_matter_funds
-        ],
-        "poverty_assets": [_asset(a) for a in n.poverty_assets],
-        "poverty_income_distributed": format_amount(n.poverty_income_distributed),
-    }
-
-
-def notice_pdf(n: svc.Notice, locale: str = "zh") -> Response:
+def notice_pdf(doc: svc.NoticeDocument, locale: str = "zh") -> Response:
     """The notice-board PDF in ``locale``: the labels translated; names, accounts and memos as
-    the books hold them (Chinese)."""
+    the notice holds them (Chinese), and its fingerprint."""
     from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
-    pdf = render_pdf("pdf/disclosure.html", {"n": notice_json(n)}, locale=locale)
-    name = f"disclosure-{n.org.code}-{n.period.label}.pdf"
+    pdf = render_pdf(
+        "pdf/disclosure.html", {"n": doc.content, "fingerprint": doc.sha256}, locale=locale
+    )
+    name = f"disclosure-{doc.org_code}-{doc.period}.pdf"
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -151,9 +71,10 @@ def notice_pdf(n: svc.Notice, locale: str = "zh") -> Response:
 )
 @blp.arguments(PeriodArgs, location="query")
 def disclosure(args: dict[str, Any], org: str) -> Any:
-    """The disclosure notice of a quarter (``2026-Q3``) or month (``2026-07``) as the public
-    will see it; ``format=pdf`` for the notice board (``lang=en``: in English). 409 while a month
-    of it is open."""
+    """The disclosure notice of a quarter (``2026-Q3``) or month (``2026-07``): the issued one
+    (with its ``sha256``) once published, else the draft the public will see; ``format=pdf`` for
+    the notice board (``lang=en``: in English). 409 while a month of an unpublished period is
+    open."""
     n = svc.disclosure_notice(uow(), actor(), org, args["period"])
     if args["format"] == "pdf":
         return notice_pdf(n, args["lang"])
@@ -163,8 +84,11 @@ def disclosure(args: dict[str, Any], org: str) -> Any:
 @blp.route("/disclosures", methods=["POST"])
 @blp.arguments(PublishIn)
 def publish(data: dict[str, Any], org: str) -> tuple[dict[str, Any], int]:
-    """Record that the notice of a closed period was put up today (stops its due warning)."""
-    return notice_json(svc.publish(uow(), actor(), org, data["period"])), 201
+    """Issue the notice of a closed period today: its content and SHA-256 fingerprint are stored
+    and served from then on (stops its due warning). 201 the first time; 200 with the notice
+    issued before when the period was published already."""
+    published = svc.publish(uow(), actor(), org, data["period"])
+    return notice_json(published.document), 201 if published.new else 200
 
 
 @blp.route("/assemblies", methods=["POST"])
