@@ -175,6 +175,7 @@ POLICY: dict[str, Rule] = {
     "pages.login": PUBLIC,
     "pages.logout": ANYONE,
     "pages.logout_everywhere": ANYONE,
+    "pages.admin_users": ADMIN,
     "pages.me": ANYONE,
     "pages.my_account": rule(HH, scope="member"),
     "pages.my_statement": rule(HH, scope="member"),

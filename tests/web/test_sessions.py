@@ -105,3 +105,35 @@ def test_the_browser_the_owner_used_before_is_not_locked_out(
         assert response.status_code == 401
     assert Browser(app.test_client()).login("rev").status_code == 429
     assert own.login("rev", PASSWORD).status_code == 302
+
+
+def test_the_admin_users_page_refuses_weak_passwords_and_names_taken_in_any_case(
+    signed_in: Any,
+) -> None:
+    admin = signed_in("admin")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200 and 'id="user-acc2"' in page.get_data(as_text=True)
+    new = {"action": "create", "role": "auditor", "orgs": "coop", "username": "zhao-aud"}
+    weak = admin.post("/admin/users", {**new, "password": "abcdefghijkl"})
+    assert weak.status_code == 422
+    assert "密码须混合字母与数字或其他字符" in weak.get_data(as_text=True)
+    taken = admin.post("/admin/users", {**new, "username": "ACC2", "password": "audit pass 12"})
+    assert taken.status_code == 409 and "用户名已被使用" in taken.get_data(as_text=True)
+    made = admin.post("/admin/users", {**new, "password": "audit pass 12"})
+    assert made.status_code == 200 and 'id="user-zhao-aud"' in made.get_data(as_text=True)
+    reset = admin.post(
+        "/admin/users", {"action": "password", "username": "zhao-aud", "password": "zhao-aud-1"}
+    )
+    assert reset.status_code == 422 and "密码不能包含用户名" in reset.get_data(as_text=True)
+    assert signed_in("acc").get("/admin/users").status_code == 403
+
+
+def test_disabling_on_the_admin_page_signs_the_user_out(signed_in: Any) -> None:
+    admin, clerk = signed_in("admin"), signed_in("acc2")
+    assert 'id="nav-users"' in admin.get("/orgs").get_data(as_text=True)
+    done = admin.post("/admin/users", {"action": "disable", "username": "acc2"})
+    assert done.status_code == 200 and "已停用" in done.get_data(as_text=True)
+    assert clerk.client.get("/orgs/coop").status_code == 302
+    self_off = admin.post("/admin/users", {"action": "disable", "username": "admin"})
+    assert self_off.status_code == 409
+    assert admin.post("/admin/users", {"action": "enable", "username": "acc2"}).status_code == 200
