@@ -16,10 +16,8 @@ from typing import Any
 
 from coopledger.domain.auditlog import (
     CHECKPOINT_VERSION,
-    GENESIS,
     AuditEvent,
     detail_json,
-    event_hash,
     signature_ok,
     signed_checkpoint,
 )
@@ -27,15 +25,12 @@ from coopledger.domain.errors import Forbidden, NotFound, ValidationFailed
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services import audit
 from coopledger.services.access import org_for
+from coopledger.services.audit import LOG_READERS, LogReport, verify_log
 from coopledger.services.audit_context import remote_addr
 from coopledger.services.audit_ports import AuditQuery
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, Store, UnitOfWork
 
-#: who may read an organization's audit log (and take the auditor's package): its auditors, the
-#: admins, and its accountants — SPEC §4 gives them "everything on their books", reliability.md §E
-#: "read"; cashiers, reviewers and households do not
-LOG_READERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ACCOUNTANT})
 #: who may sign a checkpoint: also the accountant, who prints it on statements at period close
 CHECKPOINT_MAKERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ACCOUNTANT})
 
@@ -166,45 +161,6 @@ def read_log(
         org = _reader(uow, actor, org_code)
         q = AuditQuery(org.id, action, user, start, end, object_type, object_key)
         return uow.audit.events(q, limit, after_id)
-
-
-@dataclass(frozen=True, slots=True)
-class LogReport:
-    events: int
-    head: str
-    ok: bool
-    first_bad_seq: int | None = None
-    reason: str | None = None
-
-
-def verify_log(uow: UnitOfWork, org: Org) -> LogReport:
-    """Recompute one organization's audit chain (inside the caller's ``with uow``)."""
-    expected = GENESIS
-    count = 0
-    for event in uow.audit.chain(org.id):
-        count += 1
-        problem = None
-        if event.seq != count:
-            problem = (
-                f"position {event.seq} where {count} was expected (an event is missing or moved)"
-            )
-        elif event.prev_hash != expected:
-            problem = "its link to the previous event does not match"
-        elif event.hash != event_hash(expected, event):
-            problem = "its content no longer matches its hash"
-        if problem:
-            return LogReport(count, expected, False, event.seq, problem)
-        expected = event.hash
-    seq, head = uow.audit.head(org.id)
-    if seq != count or head != expected:
-        return LogReport(
-            count,
-            expected,
-            False,
-            None,
-            f"the stored head (position {seq}) does not match the last event (position {count})",
-        )
-    return LogReport(count, expected, True)
 
 
 # -- checkpoints (anchors held outside the database) -----------------------------------------------
@@ -340,4 +296,13 @@ def parse_checkpoint(text: str) -> dict[str, Any]:
     return data
 
 
-__all__ = ["detail_json", "read_log", "record", "record_denial", "record_export", "verify_log"]
+__all__ = [
+    "LOG_READERS",
+    "LogReport",
+    "detail_json",
+    "read_log",
+    "record",
+    "record_denial",
+    "record_export",
+    "verify_log",
+]

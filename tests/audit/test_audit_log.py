@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from coopledger.services import audit_log
-from tests.audit.helpers import ORG, guards_off
+from tests.audit.helpers import ORG, cli_books, guards_off
 from tests.conftest import PASSWORD, Books, is_pg
 
 
@@ -157,6 +157,32 @@ def test_the_log_is_append_only_in_the_database(books: Books, connection: Any, s
     assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == before
 
 
+_EVENT = (
+    "id, chain_key, seq, org_id, actor_id, actor_name, remote_addr, action, object_type, "
+    "object_key, detail, at, prev_hash, hash"
+)
+
+
+def test_an_insert_cannot_replace_an_event(books: Books, connection: Any) -> None:
+    """SQLite's INSERT OR REPLACE deletes the row in the way without firing delete triggers;
+    PostgreSQL's ON CONFLICT DO UPDATE is an update."""
+    books.posted()
+    last = "(SELECT max(id) FROM audit_log)"
+    forged = _EVENT.replace("actor_name", "'someone else'")
+    select = f"SELECT {forged} FROM audit_log WHERE id = {last}"
+    if is_pg():
+        sql = f"INSERT INTO audit_log ({_EVENT}) {select} ON CONFLICT (id) DO UPDATE SET actor_name = EXCLUDED.actor_name"
+    else:
+        sql = f"INSERT OR REPLACE INTO audit_log ({_EVENT}) {select}"
+    before = connection.execute(text(f"SELECT {_EVENT} FROM audit_log ORDER BY id")).all()
+    assert refused(connection, sql)
+    # a new id on the same chain position takes the event's place just the same
+    moved = select.replace("SELECT id,", f"SELECT {last} + 1000,", 1)
+    if not is_pg():
+        assert refused(connection, f"INSERT OR REPLACE INTO audit_log ({_EVENT}) {moved}")
+    assert connection.execute(text(f"SELECT {_EVENT} FROM audit_log ORDER BY id")).all() == before
+
+
 @pytest.mark.skipif(not is_pg(), reason="TRUNCATE exists on PostgreSQL only")
 def test_truncating_the_log_is_refused(books: Books, connection: Any) -> None:
     books.posted()
@@ -195,3 +221,39 @@ def test_a_deleted_event_breaks_the_chain(books: Books, connection: Any, uow: An
     )
     broken = _coop_verify(uow)
     assert not broken.ok and broken.first_bad_seq == events
+
+
+def test_verify_checks_the_audit_log_too_and_says_so(
+    books: Books, connection: Any, sessions: Any, tmp_path: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from coopledger.cli import main
+
+    obj = cli_books(connection, sessions, tmp_path)
+    books.posted()
+    ok = CliRunner().invoke(main, ["audit", "verify", "coop"], obj=obj)
+    assert ok.exit_code == 0, ok.output
+    assert "checked the voucher chain and period balances, and the audit-log chain" in ok.output
+    assert "audit log:" in ok.output and "chain intact" in ok.output
+    chain = books.get("aud", f"{ORG}/audit/chain").json
+    assert chain["ok"] is True and chain["checked"] == ["vouchers", "audit_log"]
+    events = chain["audit_log"]["events"]
+    # an event in the middle is rewritten; the vouchers are untouched
+    guards_off(connection)
+    coop = connection.execute(text("SELECT id FROM organization WHERE code = 'coop'")).scalar_one()
+    connection.execute(
+        text(f"UPDATE audit_log SET actor_name = 'x' WHERE chain_key = {coop} AND seq = 2")
+    )
+    broken = CliRunner().invoke(main, ["audit", "verify", "coop"], obj=obj)
+    assert broken.exit_code == 1, broken.output
+    assert "vouchers: 1 posted, chain intact" in broken.output
+    assert "audit log: BROKEN at event 2" in broken.output
+    chain = books.get("aud", f"{ORG}/audit/chain").json
+    assert chain["ok"] is False and chain["first_bad_voucher"] is None
+    assert chain["audit_log"]["first_bad_seq"] == 2 and events >= 2
+    # the vouchers alone, on request
+    only = CliRunner().invoke(main, ["audit", "verify", "coop", "--vouchers-only"], obj=obj)
+    assert only.exit_code == 0 and "audit-log" not in only.output, only.output
+    # a reviewer, who may not read the log, gets the vouchers' check, and is told so
+    assert books.get("rev", f"{ORG}/audit/chain").json["checked"] == ["vouchers"]
