@@ -447,6 +447,10 @@ EN = {
     "收益分配到户：%(amount)s 元（见第五项）。": "Income distributed to households: %(amount)s yuan (see item 5).",
     "无扶贫项目资产。": "No poverty-alleviation project assets.",
     "公布日期：%(date)s。": "Published on %(date)s. ",
+    "公开内容指纹（SHA-256）：": "Fingerprint of the published notice (SHA-256): ",
+    "草稿：本期尚未公布，内容以公布时为准。": "Draft: this period is not published yet; the notice as published is the one that counts.",
+    "公布原文（JSON）": "The published text (JSON)",
+    "核验：公布原文的 SHA-256 与上面的指纹相同，说明本公开自公布以来未被改动。": "To check it: the SHA-256 of the published text equals the fingerprint above as long as the notice is unchanged since it was published.",
     "本公开经民主理财小组审核。如有疑问，请向村务监督委员会反映。": "This notice was reviewed by the democratic financial management group. Please bring any "
     "question to the village affairs supervision committee.",
     "建档立卡户": "Registered poor household",
