@@ -163,3 +163,21 @@ def test_properties(
         shuffled,
     )
     assert again.lines == plan.lines
+
+
+def test_a_tie_gives_the_extra_fen_to_the_lower_member_number_as_a_person_reads_it() -> None:
+    """Members "10" and "2" hold equal shares and did equal business, so every pool splits with
+    a remainder tie; the odd fen goes to member 2, whose number is the lower one read as a
+    number (a text order would put "10" first)."""
+    plan = compute(
+        inputs(surplus_fen=1_002, reserve_rate=Decimal("0")),
+        [
+            MemberBasis("10", 100_000, 50_000, 0, "none"),
+            MemberBasis("2", 100_000, 50_000, 0, "none"),
+        ],
+    )
+    assert (plan.P, plan.Q) == (601, 401)
+    assert [(ln.member_no, ln.patronage_fen, ln.residual_fen) for ln in plan.lines] == [
+        ("2", 301, 201),
+        ("10", 300, 200),
+    ]
