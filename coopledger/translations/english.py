@@ -88,6 +88,8 @@ EN = {
     "一行只能填写借方或贷方之一": "A line carries either a debit or a credit, not both",
     "请填写借方或贷方金额": "Type a debit or a credit amount",
     "日期须在 2000-01-01 至一年后之间": "The date must lie between 2000-01-01 and a year from today",
+    "日期须在 %(a)s 至 %(b)s 之间": "The date must lie between %(a)s and %(b)s",
+    "金额过大，超出账簿所能记载的范围": "The amount is more than the books can hold",
     "借方合计 %(d)s ≠ 贷方合计 %(c)s": "Debit total %(d)s ≠ credit total %(c)s",
     "请填写日期，例如 2026-03-10": "Type a date such as 2026-03-10",
     "最多 %(x)s 个字": "At most %(x)s characters",

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from coopledger.domain.accounts import Subledger
+from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_FEN_SUM, date_in_range
 from coopledger.domain.errors import DomainError, Forbidden, InvalidState, ValidationFailed
 from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, totals
 from coopledger.domain.money import AmountError, format_amount, parse_amount
@@ -108,6 +109,8 @@ def vouchers(org: str) -> Any:
     month = request.args.get("month") or ""
     text = (request.args.get("q") or "").strip()[:100]
     after = request.args.get("after", type=int) or 0
+    if not 0 <= after <= MAX_FEN_SUM:  # no id is larger; the database would refuse to compare
+        after = 0
     year = mon = None
     error = None
     if month:
@@ -233,10 +236,11 @@ def draft_of(form: VoucherForm) -> tuple[VoucherDraft | None, dict[str, list[str
     except ValueError:
         errors["date"] = [field_text("not a valid date")]
     attachments = 0
-    if not form.attachments.isdigit() or not 0 <= int(form.attachments) <= 9999:
+    digits = form.attachments.lstrip("0") or "0"
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 4):
         errors["attachments"] = [str(ERROR_CODES.get("attachments", "0–9999"))]
     else:
-        attachments = int(form.attachments)
+        attachments = int(digits)
     lines: list[Line] = []
     rows: list[int] = []
     for i, fl in enumerate(form.lines):
@@ -473,6 +477,11 @@ def _range() -> tuple[date, date, dict[str, list[str]]]:
     except ValueError:
         errors["from"] = [field_text("not a valid date")]
         start = date(end.year, 1, 1)
+    for key, day in (("from", start), ("to", end)):
+        if not date_in_range(day) and key not in errors:
+            errors[key] = [field_text(DATE_RANGE_MESSAGE)]
+    if errors:
+        start, end = date(today.year, 1, 1), today
     return start, end, errors
 
 

@@ -251,6 +251,11 @@ FIELD_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"needs a debit or a credit"), _l("请填写借方或贷方金额")),
     (re.compile(r"must lie between"), _l("日期须在 2000-01-01 至一年后之间")),
     (
+        re.compile(r"must be a date from (?P<a>\S+) to (?P<b>\S+)"),
+        _l("日期须在 %(a)s 至 %(b)s 之间"),
+    ),
+    (re.compile(r"is more than the books can hold"), _l("金额过大，超出账簿所能记载的范围")),
+    (
         re.compile(r"Σ debit (?P<d>\S+) ≠ Σ credit (?P<c>\S+)"),
         _l("借方合计 %(d)s ≠ 贷方合计 %(c)s"),
     ),

@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_YEAR, date_in_range
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import AmountError, parse_amount
@@ -176,8 +177,9 @@ def _plan_request(
     """The inputs as the API's rules read them (a rate is a decimal from 0 to 1: ``0.10``; an
     amount as on paper: ``8000`` or ``8000.00``). A minimum guarantee (保底) for the households of
     the ticked statuses is either a fixed amount or a rate of their quantified fiscal share."""
-    year = int(form["year"]) if form["year"].isdigit() else 0
-    if not 2000 <= year <= 2999:
+    text = form["year"]
+    year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
+    if not 2000 <= year <= MAX_YEAR:
         errors["year"] = [field_text("must be a year such as 2025")]
     rates: dict[str, Decimal] = {}
     for key in ("reserve_rate", "patronage_ratio"):
@@ -231,6 +233,9 @@ def distribution_step(org: str, plan_id: int, step: str) -> Any:
         on = date.fromisoformat(request.form.get("date", ""))
     except ValueError:
         flash(field_text("not a valid date"), "error")
+        return redirect(target)
+    if not date_in_range(on):
+        flash(field_text(DATE_RANGE_MESSAGE), "error")
         return redirect(target)
     try:
         if step == "approve":
