@@ -10,7 +10,7 @@ from flask import Flask, Response, current_app, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api as _Api
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -182,6 +182,7 @@ def create_app(
     app.before_request(_authenticate)
     app.register_error_handler(DomainError, domain_problem)
     app.register_error_handler(OperationalError, _database_busy)
+    app.register_error_handler(ProgrammingError, _schema_or_unexpected)
     app.register_error_handler(IntegrityError, _integrity)
     app.register_error_handler(RenderLimitError, _render_limit)
     app.register_error_handler(NoCJKFontError, _no_cjk_font)
@@ -280,7 +281,32 @@ def _storage_full(error: OperationalError) -> bool:
     )
 
 
-def _database_busy(error: OperationalError) -> Response:
+def _schema_missing(error: OperationalError | ProgrammingError) -> bool:
+    """SQLite's "no such table", PostgreSQL's undefined_table (42P01)."""
+    return "no such table" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "42P01"
+
+
+def _schema_problem() -> Response | tuple[str, int]:
+    log.error("the database has no coopledger schema, or an old one: run `coopledger db upgrade`")
+    if wants_page():
+        return error_page(503, "schema_not_current")
+    return problem(
+        503,
+        "schema_not_current",
+        "the service's database is not ready (its schema is missing or old); "
+        "tell the administrator to run `coopledger db upgrade`",
+    )
+
+
+def _schema_or_unexpected(error: ProgrammingError) -> Response | tuple[str, int]:
+    if _schema_missing(error):
+        return _schema_problem()
+    return _unexpected(error)
+
+
+def _database_busy(error: OperationalError) -> Response | tuple[str, int]:
+    if _schema_missing(error):
+        return _schema_problem()
     if _storage_full(error):
         log.error("storage full: %s", error.orig)
         return problem(
@@ -338,7 +364,6 @@ def _security_headers(response: Response) -> Response:
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-
     response.headers.setdefault(
         "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"
     )

@@ -77,6 +77,9 @@ def _control_field() -> str | None:
             return "query"
         if _CONTROL.search(value):
             return name
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        return None  # never read: the view refuses it as too large, saying the limit
     if request.mimetype in FORM_TYPES:
         for name, value in request.form.items(multi=True):
             if _CONTROL.search(name):

@@ -10,16 +10,20 @@ from click.testing import CliRunner
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.cli import Books as CliBooks
 from coopledger.cli import main
+from coopledger.config import Settings
 from tests.api.test_distributions import PLANS, closed_year
 from tests.api.test_registers import ORG, cold_store, receive_grant, review_and_post
 from tests.conftest import Books
 
 
 @pytest.fixture
-def cli(connection: Any, sessions: Any) -> Any:
+def cli(connection: Any, sessions: Any, tmp_path: Any) -> Any:
     class TestBooks(CliBooks):
         def __init__(self) -> None:
             self.engine = connection.engine
+            self.settings = Settings(
+                "unused", tmp_path, "test-secret", public_url="https://coop.example/"
+            )
 
         def uow(self) -> SqlUnitOfWork:
             return SqlUnitOfWork(sessions)
@@ -98,9 +102,41 @@ def test_statements_writes_every_household_of_the_plan(
     approved_and_posted(books)
     folder = tmp_path / "statements"  # tmp_path is also the app's instance folder
     code, out = cli("statements", "coop", "--year", "2025", "--out", str(folder), "--user", "aud")
+    assert code == 1 and "may not issue statements" in out  # an auditor reads, never issues
+    code, out = cli("statements", "coop", "--year", "2025", "--out", str(folder), "--user", "acc")
     assert code == 0, out
     files = sorted(p.name for p in folder.iterdir())
     assert files == ["statement-coop-1-2025.pdf", "statement-coop-2-2025.pdf"]
     assert (folder / files[0]).read_bytes().startswith(b"%PDF-")
-    code, out = cli("statements", "coop", "--year", "2024", "--out", str(folder), "--user", "aud")
+    code, out = cli("statements", "coop", "--year", "2024", "--out", str(folder), "--user", "acc")
     assert code == 1 and "no posted distribution" in out
+
+
+def test_depreciate_refuses_a_month_that_has_not_ended(books: Books, cli: Any) -> None:
+    from coopledger.domain.periods import Period
+    from coopledger.services.clock import utcnow
+
+    receive_grant(books)
+    review_and_post(
+        books, books.post("acc", f"{ORG}/assets", cold_store()).json["vouchers"]["acquisition"]
+    )
+    ahead = Period.of(utcnow().date()).plus(2)
+    code, out = cli("depreciate", "coop", "--through", str(ahead), "--user", "acc")
+    assert code == 1 and f"{ahead} has not ended yet" in out, out
+    assert "through:" in out  # the field is named
+    listed = books.get("acc", f"{ORG}/vouchers?status=draft").json["items"]
+    assert not [v for v in listed if "折旧" in v["memo"]]  # nothing prepared
+
+
+def test_distribute_save_refuses_a_year_that_has_its_distribution(books: Books, cli: Any) -> None:
+    from tests.api.test_distributions import approved_and_posted
+
+    closed_year(books)
+    approved_and_posted(books)
+    before = books.get("acc", PLANS).json
+    code, out = cli(
+        "distribute", "coop", "--year", "2025", "--reserve-rate", "0.10",
+        "--patronage-ratio", "0.6", "--save", "--user", "acc",
+    )  # fmt: skip
+    assert code == 1 and "a year has one distribution" in out, out
+    assert books.get("acc", PLANS).json == before  # no draft piled up

@@ -209,6 +209,9 @@ def may(action: str) -> bool:
 
 ERROR_CODES: dict[str, Any] = {
     "unbalanced": _l("借贷不平衡：借方合计与贷方合计必须相等且不为零。"),
+    "schema_not_current": _l(
+        "系统的数据库尚未就绪（结构缺失或过旧），请联系管理员运行 coopledger db upgrade。"
+    ),
     "period_closed": _l("该月份已结账，不能再记入凭证。"),
     "segregation_of_duties": _l("制单人不能审核自己编制的凭证。"),
     "already_posted": _l("此凭证已经记账。"),
