@@ -770,8 +770,8 @@ def bench_http(world: World, tmp: Path, runs: int, requests: int, echo: Echo) ->
 
 
 def bench_statements(database_url: str | None, scale: float, echo: Echo) -> None:
-    """Statements per second with 1 and 2 workers: ``coopledger bench statements`` (issue 9
-    item 3, another module) when it exists, run once with its own figures echoed."""
+    """Statements per second with 1 and 2 workers: ``coopledger bench statements`` (another
+    module's command) when it exists, run once with its own figures echoed."""
     from coopledger import cli
 
     command = cli.bench.commands.get("statements")

@@ -1,5 +1,5 @@
 """``coopledger bench soak``: mixed traffic against a served instance for N minutes, then every
-response reconciled against the books (reliability.md B8).
+response reconciled against the books.
 
 Clients are threads, each with its own token: 70 % reads (voucher list, trial balance, one
 voucher), 25 % postings (prepare → review → post, each prepare with an Idempotency-Key), 5 %

@@ -699,7 +699,7 @@ def bench_ledger(
     "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
 )
 def bench_pages(vouchers: int, tb_lines: int, runs: int, database_url: str | None) -> None:
-    """Median server time of the dashboard, the voucher list and the trial balance (issue 6)."""
+    """Median server time of the dashboard, the voucher list and the trial balance."""
     from coopledger.bench_pages import run_pages_bench
 
     run_pages_bench(
@@ -750,7 +750,7 @@ def bench_registers(assets: int, months: int, members: int, database_url: str | 
     "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
 )
 def bench_regions(orgs_count: int, lines: int, database_url: str | None) -> None:
-    """The consolidated report of a county of many organizations (issue 10)."""
+    """The consolidated report of a county of many organizations."""
     from coopledger.bench_regions import run_regions_bench
 
     run_regions_bench(
@@ -769,7 +769,7 @@ from coopledger import cli_statements  # noqa: E402  (registers on the groups ab
 cli_statements.register(main, bench)
 
 
-# -- scale benchmarks (issue 9): coopledger/bench_scale.py, scripts in coopledger/peers.py ------
+# -- scale benchmarks: coopledger/bench_scale.py, scripts in coopledger/peers.py ----------------
 
 SCALE_OPTIONS = [
     click.option(
@@ -824,7 +824,7 @@ def bench_peers(scale: float, runs: int, out_dir: Path | None) -> None:
         sys.exit(1)
 
 
-from coopledger import cli_audit  # noqa: E402,F401  (issue 7: registers audit log/findings/export)
+from coopledger import cli_audit  # noqa: E402,F401  (registers audit log/findings/export)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

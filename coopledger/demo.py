@@ -1552,7 +1552,7 @@ def build_demo(
             continue  # a household user needs its member: created after the registers
         auth.create_user(uow_factory(), None, hasher, username, PASSWORD, role, list(org_codes))
         logins.append((username, PASSWORD, description))
-    for username, role, regions, description in _REGION_USERS:  # issue 10: scoped to a region
+    for username, role, regions, description in _REGION_USERS:  # scoped to a region
         auth.create_user(
             uow_factory(), None, hasher, username, PASSWORD, role, [], regions=list(regions)
         )

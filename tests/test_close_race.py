@@ -1,4 +1,4 @@
-"""reliability.md B5: a month is closed while writers post into it.
+"""A month is closed while writers post into it.
 
 Every voucher dated in the month either committed before the close — and is in its closing
 balances — or was refused with ``period_closed``; after the close the month's totals never change.

@@ -1,4 +1,4 @@
-"""Issue 10 on the demonstration books: the county officer, the county's report tying to each
+"""Regions on the demonstration books: the county officer, the county's report tying to each
 organization's own statements, and the garlic base's fund followed to the households."""
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def guards(engine: Engine) -> int:
 
 
 def test_a_round_trip_on_books_with_history_keeps_them_byte_for_byte(tmp_path: Path) -> None:
-    """reliability.md C6: downgrade a populated database through the later migrations and
+    """Downgrade a populated database through the later migrations and
     upgrade it again — SQLite rebuilds tables that posted rows point at (the asset a depreciation
     voucher charges) — and the hash chain verifies and the balances are the same to the fen."""
     from datetime import date

@@ -1,4 +1,4 @@
-"""reliability.md B3: two payouts race for what one household is still owed.
+"""Two payouts race for what one household is still owed.
 
 A household is owed R; two clerks pay it more than R/2 at the same moment. Exactly one payment is
 prepared (201), the other is refused as more than owed (422), and what the household is owed never

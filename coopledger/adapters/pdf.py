@@ -1,10 +1,10 @@
-"""PDF documents: Jinja templates under ``templates/pdf/`` rendered by WeasyPrint (STYLE.md §12).
+"""PDF documents: Jinja templates under ``templates/pdf/`` rendered by WeasyPrint.
 
 Everything goes through :func:`render_pdf`. Its Jinja environment autoescapes and refuses undefined
 names, so text typed by users (memos, names) reaches the HTML as text, never as markup. WeasyPrint
 loads resources only through :class:`AssetFetcher`: files under ``templates/pdf/`` (the shipped
 CSS) and ``data:`` URLs; everything else — the network, any other ``file://``, redirects — is
-refused and recorded (reliability.md R1). Chinese glyphs come from a system font found through
+refused and recorded. Chinese glyphs come from a system font found through
 fontconfig by family name (Debian: ``fonts-noto-cjk`` or ``fonts-wqy-microhei``); without one the
 render stops with :class:`NoCJKFontError` rather than print boxes.
 
@@ -171,8 +171,9 @@ def render_html(template_name: str, context: Mapping[str, Any], locale: str = "z
     return _environment().get_template(template_name).render(_in_locale(context, locale))
 
 
-# Statements and annual reports are archived (domain.md §5.4): PDF/A-3b, the variant that lets a
-# PDF/A carry embedded files, so the figures a person reads travel with it as JSON for a machine.
+# Statements and annual reports are accounting archives (会计档案管理办法): PDF/A-3b, the variant
+# that lets a PDF/A carry embedded files, so the figures a person reads travel with it as JSON for
+# a machine.
 ARCHIVE_VARIANT = "pdf/a-3b"
 FIGURES_NAME = "figures.json"
 
@@ -225,7 +226,7 @@ def render_pdf(
     return pdf
 
 
-# Render isolation (reliability.md R2): a document rendered for a web request runs in a forked
+# Render isolation: a document rendered for a web request runs in a forked
 # child with a wall-clock limit and an address-space limit, so a hostile or huge document costs
 # one child, never the web worker. Batch rendering (already in worker processes) calls
 # ``render_pdf`` directly.

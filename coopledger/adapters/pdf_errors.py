@@ -13,4 +13,4 @@ class NoCJKFontError(PdfError):
 
 
 class RenderLimitError(PdfError):
-    """The render ran past its time or memory limit (reliability.md R2) and was stopped."""
+    """The render ran past its time or memory limit and was stopped."""

@@ -1,4 +1,4 @@
-"""Fixed assets (固定资产卡片) and their depreciation schedule (SPEC §2, domain.md §4.6).
+"""Fixed assets (固定资产卡片) and their depreciation schedule.
 
 Depreciation is monthly, from the month after acquisition (for an asset migrated from older
 books, after the months already charged there), still charged in the month of disposal, never
@@ -236,7 +236,7 @@ def disposal_lines(
     - 清理 closed to the result: a gain Cr 其他收入, a loss Dr 其他支出.
 
     清理 nets to zero, so the asset leaves the books in one voucher. The 专项基金 a fund formed
-    with it stays (domain.md: 专项基金 is never released to income).
+    with it stays (专项基金 is never released to income).
     """
     if proceeds_fen < 0:
         raise field_error("proceeds", "must not be negative")

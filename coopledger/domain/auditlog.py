@@ -4,7 +4,7 @@ Each organization's audit events form a chain like its posted vouchers: event ``
 ``hash = SHA-256(prev_hash ‖ canonical JSON of the event)``. A chain alone catches an edit or a
 deletion in the middle, not a full rewrite or a truncated tail; a *checkpoint* — the organization's
 voucher-chain and audit-chain heads, signed with HMAC-SHA-256 and kept outside the database —
-catches those (reliability.md §0.8, §F4).
+catches those.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Amounts in Chinese capitals (大写金额), as written on vouchers and statements (domain.md §6.2).
+"""Amounts in Chinese capitals (大写金额), as written on vouchers and statements.
 
 Rules (《会计基础工作规范》 art. 52, PBOC 《正确填写票据和结算凭证的基本规定》):
 

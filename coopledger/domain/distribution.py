@@ -1,6 +1,6 @@
 """Surplus distribution (盈余分配), computed exactly so that any auditor can recompute it to the fen.
 
-For a cooperative and year Y (domain.md §3; 农民专业合作社法 art. 44):
+For a cooperative and year Y (农民专业合作社法 art. 44):
 
 1. S, the surplus the year-end close carried into 本年盈余 (a loss distributes nothing);
 2. L, the loss made up (by default the accumulated loss in 未分配盈余, at most S);

@@ -1,4 +1,4 @@
-"""Books kept under a superseded chart, mapped into the current one (domain.md §1.2–§1.3, §2.2).
+"""Books kept under a superseded chart, mapped into the current one.
 
 The official transition maps (财会〔2021〕38号 for cooperatives; the 2023 village system's
 equivalence table) go **by system version and account name**: many codes changed for unchanged

@@ -2,7 +2,7 @@
 
 ID numbers (居民身份证号码) are validated with the GB 11643-1999 check digit and always shown
 masked — first six and last four characters — because the register ties a person to a poverty
-category, which is sensitive personal information (domain.md §6.4).
+category, which is sensitive personal information.
 """
 
 from __future__ import annotations

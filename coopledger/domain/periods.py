@@ -1,4 +1,4 @@
-"""Accounting periods: calendar months within a calendar fiscal year (domain.md §1.1).
+"""Accounting periods: calendar months within a calendar fiscal year.
 
 Voucher numbers restart each month and are printed ``记-2026-11-0007`` (记账凭证, the single
 通用 kind of 会计基础工作规范 art. 50).

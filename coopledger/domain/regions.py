@@ -1,4 +1,4 @@
-"""The region tree, disclosure periods and the dates disclosures fall due (SPEC §2). Pure.
+"""The region tree, disclosure periods and the dates disclosures fall due. Pure.
 
 A region is named by its path from the city down, ``济南市/商河县/白桥镇/官王庙村``: four levels at
 most (city, county, town, village). An organization sits at the node its ``region`` names; a
@@ -6,7 +6,7 @@ user scoped to a node sees every organization at or below it.
 
 Village finances are published at least quarterly (monthly when busy); a distribution plan is
 announced before the assembly: 15 days for a cooperative (农民专业合作社法 art. 40), 10 days for a
-village collective (农村集体经济组织法 art. 46) — domain.md §5.5.
+village collective (农村集体经济组织法 art. 46).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Who may do what (SPEC §4). Pure: the services ask, the web layer only maps the answer.
+"""Who may do what. Pure: the services ask, the web layer only maps the answer.
 
 Scope comes first: an organization the actor is not assigned to does not exist for it (404).
 Then the role: a known organization but an action the role may not take is 403.

@@ -1,4 +1,4 @@
-"""Scope and role checks shared by every use case (SPEC §4)."""
+"""Scope and role checks shared by every use case."""
 
 from __future__ import annotations
 

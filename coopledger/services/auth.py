@@ -51,7 +51,7 @@ class UserSummary:
     role: Role
     orgs: tuple[str, ...]
     member: str | None  # ORG/MEMBER_NO for a household user
-    regions: tuple[str, ...] = ()  # region paths the user is scoped to (issue 10)
+    regions: tuple[str, ...] = ()  # region paths the user is scoped to
     active: bool = True
     locked: bool = False  # failed logins from anywhere: devices it does not know are refused
 

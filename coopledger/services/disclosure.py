@@ -1,5 +1,5 @@
 """The public disclosure notice (财务公开) of an organization for a quarter or a month, and the
-warnings for disclosures and distribution plans that fall due (domain.md §5.5).
+warnings for disclosures and distribution plans that fall due.
 
 The notice lists, item by item, the income and expenditure of the period, the assets (money,
 fixed assets), claims and debts at its end, the distribution plan of the year before (to be

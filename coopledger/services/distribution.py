@@ -1,7 +1,7 @@
 """Surplus distribution, year by year: a plan is computed (domain.distribution), approved by the
 member assembly's resolution, posted as the statutory vouchers, then paid.
 
-Posting prepares (domain.md §3.3; village: 本年收益 / 收益分配 / 内部往来):
+Posting prepares (village: 本年收益 / 收益分配 / 内部往来):
   1. Dr 本年盈余 / Cr 盈余分配—未分配盈余, the year's surplus S;
   2. Dr 盈余分配—各项分配 / Cr 盈余公积 R, Cr the other appropriations, Cr 应付盈余返还 and
      应付剩余盈余 per member (village: Cr 内部往来 per household) — in vouchers of at most

@@ -2,7 +2,7 @@
 
 Each function reads inside one read-only unit of work and returns a :class:`Sheet` of typed cells
 (text, amounts in fen, quantities, dates); the adapters render them as CSV, XLSX or Beancount.
-ID and bank numbers leave masked, as everywhere else (domain.md §6.4).
+ID and bank numbers are personal information and leave masked, as everywhere else.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from coopledger.resources import resource_dir
 from coopledger.services.access import org_for
 from coopledger.services.ports import Org, UnitOfWork, VoucherFilter
 
-# two-sided accounts whose pieces are members (SPEC §1): per chart kind
+# two-sided accounts whose pieces are members: per chart kind
 _MEMBER_ACCOUNTS = {"cooperative": ("114",), "village_collective": ("113",)}
 
 

@@ -1,4 +1,4 @@
-"""Automated audit findings: what an auditor checks first, computed from the books (SPEC §2).
+"""Automated audit findings: what an auditor checks first, computed from the books.
 
 Each finding has a stable ``code``, a ``severity`` (``high``, ``medium``, ``low``), the objects it
 concerns (``voucher:12``, ``period:2026-03``, ``asset:NP-01``, ``fund:muni-2026``,

@@ -69,7 +69,7 @@ def create_org(
     if chart is not None and chart not in CHARTS:
         errors["chart"] = [f"must be one of {', '.join(CHARTS)}"]
     try:
-        region = normalize(region)  # a path in the region tree (issue 10)
+        region = normalize(region)  # a path in the region tree
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if errors:
@@ -359,6 +359,6 @@ def get_fund(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> Fund:
 
 
 def _public(fields: Mapping[str, object]) -> dict[str, object]:
-    """A member's fields for the audit log: ID and bank numbers never in clear (SPEC §2)."""
+    """A member's fields for the audit log: ID and bank numbers never in clear."""
     hidden = {"id_number", "bank_account"}
     return {k: ("***" if k in hidden and v else v) for k, v in fields.items()}

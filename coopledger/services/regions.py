@@ -1,5 +1,5 @@
 """Regions: the tree a user sees, the consolidated report of a region, and a fund followed across
-organizations (SPEC §2; issue 10).
+organizations.
 
 Scope: an admin sees every node; anyone else sees the nodes within the regions it is scoped to
 and the nodes above the organizations it sees (so a township accountant's villages hang in the
@@ -214,7 +214,7 @@ def _findings_source() -> FindingsSource | None:
     import importlib
 
     try:
-        findings = importlib.import_module("coopledger.services.findings")  # issue 7
+        findings = importlib.import_module("coopledger.services.findings")
     except ImportError:
         return None
     source = getattr(findings, "org_findings", None)
@@ -225,7 +225,7 @@ def region_report(
     uow: UnitOfWork, actor: Actor, region: str, year: int, *, with_findings: bool = True
 ) -> RegionReport:
     """The consolidated report of ``region`` for ``year`` (JSON and PDF share it). The findings
-    (issue 7's checks, run per organization: the costly part) can be left out.
+    (the audit checks, run per organization: the costly part) can be left out.
 
     :raise NotFound: unknown region or outside the actor's scope. :raise Forbidden: a role that
         may not read books. :raise ValidationFailed: a year out of range.

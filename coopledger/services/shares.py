@@ -516,7 +516,7 @@ def leave(
     clock: Clock = utcnow,
 ) -> Voucher | None:
     """A member leaves: it is paid back its capital and reserve share only (a draft voucher);
-    its quantified subsidy and donation shares go back to the pool, unpaid (SPEC §2).
+    its quantified subsidy and donation shares go back to the pool, unpaid.
 
     :raise ValidationFailed: already left; a date before joining.
     """

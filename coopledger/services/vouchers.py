@@ -498,7 +498,7 @@ def _audit(
     new: Voucher | None,
     at: datetime,
 ) -> None:
-    """One audit event per voucher change: its state before and after (SPEC §2)."""
+    """One audit event per voucher change: its state before and after."""
     store.audit(
         org.id,
         actor.user_id,

@@ -71,7 +71,7 @@ class StrictJSONProvider(DefaultJSONProvider):
 class Api(_Api):  # type: ignore[misc]
     """flask-smorest's Api, with every HTTP error answered as problem+json."""
 
-    ERROR_SCHEMA = ProblemSchema  # issue 7: the documented error is the problem+json sent
+    ERROR_SCHEMA = ProblemSchema  # the documented error is the problem+json sent
 
     def handle_http_exception(self, error: HTTPException) -> Response | tuple[str, int]:
         return _http_error(error)
@@ -163,20 +163,20 @@ def create_app(
     api = Api(app)
     for blueprint in (
         auth.blp,
-        audit.blp,  # issue 7
+        audit.blp,
         orgs.blp,
         vouchers.blp,
         books.blp,
         registers.blp,
         register_reports.blp,
         distributions.blp,
-        regions.blp,  # issue 10
-        disclosure.blp,  # issue 10
-        transfer.blp,  # issue 8: imports and exports
-        batches.blp,  # issue 5/9: statement batches on the job queue
+        regions.blp,
+        disclosure.blp,
+        transfer.blp,  # imports and exports
+        batches.blp,  # statement batches on the job queue
     ):
         api.register_blueprint(blueprint)
-    app.register_blueprint(public.bp)  # issue 10: /public/<org>/disclosure, no login
+    app.register_blueprint(public.bp)  # /public/<org>/disclosure, no login
 
     app.before_request(_check_body)
     app.before_request(_authenticate)
@@ -188,8 +188,8 @@ def create_app(
     app.register_error_handler(NoCJKFontError, _no_cjk_font)
     app.register_error_handler(Exception, _unexpected)
     app.after_request(_security_headers)
-    init_pages(app)  # the server-rendered pages (issue 6)
-    init_security(app)  # issue 7: audit context, authorization policy, refusals logged
+    init_pages(app)  # the server-rendered pages
+    init_security(app)  # audit context, authorization policy, refusals logged
 
     @app.get("/")
     def index() -> str:
@@ -237,7 +237,7 @@ def _check_body() -> Response | None:
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
         return None
     if request.path.endswith("/imports") and request.mimetype == "multipart/form-data":
-        request.max_content_length = transfer.MAX_UPLOAD  # issue 8: spreadsheets up to 50 MB
+        request.max_content_length = transfer.MAX_UPLOAD  # spreadsheets up to 50 MB
         return None
     data = request.get_data(cache=True)
     if not data:

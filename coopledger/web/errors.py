@@ -1,4 +1,4 @@
-"""Every error leaves as ``application/problem+json`` (RFC 9457, SPEC §3):
+"""Every error leaves as ``application/problem+json`` (RFC 9457):
 ``type``, ``title``, ``status``, ``detail``, a stable ``code`` and ``errors`` (field → messages).
 """
 
@@ -72,7 +72,7 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 class ProblemSchema(ma.Schema):
-    """The documented shape of every error (OpenAPI): what :func:`problem` sends (issue 7: the
+    """The documented shape of every error (OpenAPI): what :func:`problem` sends (the API
     fuzzer holds every answer to it)."""
 
     type = ma.fields.String()

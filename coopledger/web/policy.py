@@ -1,4 +1,4 @@
-"""Who may call what: every route of the application, declared here once (reliability.md §E2).
+"""Who may call what: every route of the application, declared here once.
 
 One line per endpoint (``"blueprint.view"``, or ``"blueprint.View METHOD"`` when the methods of
 one view differ): who may call it and the scope of the objects it touches. ``check_request``
@@ -147,7 +147,7 @@ POLICY: dict[str, Rule] = {
     "distributions.post_plan": DISTRIBUTE,
     "distributions.payments": PREPARE,
     "distributions.conversions": DISTRIBUTE,
-    # -- disclosure and regions (issue 10) ------------------------------------------------------
+    # -- disclosure and regions -----------------------------------------------------------------
     "disclosure.disclosure": READ,
     "disclosure.publish": CLOSE,
     "disclosure.assembly": MANAGE,
@@ -155,22 +155,22 @@ POLICY: dict[str, Rule] = {
     "regions.tree": REGION,
     "regions.report": REGION,
     "regions.fund_trace": REGION,
-    "pages.org_disclosure": READ,  # issue 10: the accountant's view of the notice
-    # -- imports and exports (issue 8); the use case narrows by kind ------------------------------
+    "pages.org_disclosure": READ,  # the accountant's view of the notice
+    # -- imports and exports; the use case narrows by kind ----------------------------------------
     "transfer.import_file": PREPARE,
     "transfer.export_data": READ,
     "transfer.import_template": ANYONE,
-    # -- statement batches (issues 5 and 9) -----------------------------------------------------
+    # -- statement batches ----------------------------------------------------------------------
     "batches.Batches POST": ISSUE,  # issues every household's code of the year
     "batches.batch": READ,
     "batches.batch_file": READ,
-    # -- audit (issue 7) ----------------------------------------------------------------------
+    # -- audit --------------------------------------------------------------------------------
     "audit.Log": AUDIT,
     "audit.Findings": READ,
     "audit.Checkpoints": ANCHOR,
     "audit.VerifyCheckpoint": ANCHOR,
     "audit.export": AUDIT,
-    # -- web pages (issue 6): session login; the same use cases decide ---------------------------
+    # -- web pages: session login; the same use cases decide -------------------------------------
     "pages.static": PUBLIC,
     "pages.login": PUBLIC,
     "pages.logout": ANYONE,

@@ -1,6 +1,6 @@
-"""The web layer's share of issue 7: where a request comes from (for the audit log), the central
-authorization policy (``policy.py``), refused requests written to the audit log, and the
-``Retry-After`` of the login rate limit.
+"""The web layer's share of auditing and access control: where a request comes from (for the
+audit log), the central authorization policy (``policy.py``), refused requests written to the
+audit log, and the ``Retry-After`` of the login rate limit.
 
 Wired by :func:`init_security` in ``create_app``.
 """

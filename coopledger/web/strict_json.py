@@ -1,4 +1,4 @@
-"""Strict JSON for request bodies (reliability.md D5, D9, D10).
+"""Strict JSON for request bodies.
 
 Python's json module, and so Flask's, accepts ``NaN`` and ``Infinity`` literals, keeps the last
 of duplicate keys (a disguise vector when a proxy reads the first) and recurses until it crashes

@@ -299,7 +299,7 @@ def downgrade() -> None:
     op.drop_table('organization')
 
 
-# Posted vouchers and their lines are permanent (SPEC §1), enforced here and not only in Python:
+# Posted vouchers and their lines are permanent, enforced here and not only in Python:
 # a voucher is inserted as a draft; the flip to posted checks that it balances, has a number and
 # a hash, carries negative amounts only if it is a red reversal, and lies in an open month; after
 # that neither the voucher nor its lines can be updated or deleted, and no line can be added.

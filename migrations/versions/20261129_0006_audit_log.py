@@ -1,4 +1,4 @@
-"""audit log (issue 7): the append-only, hash-chained audit log; login attempts for the rate limit
+"""audit log: the append-only, hash-chained audit log; login attempts for the rate limit
 
 ``audit_event`` (the first migration's unchained log) is carried over into ``audit_log``, chained,
 and dropped. Triggers refuse any UPDATE, DELETE (and on PostgreSQL TRUNCATE) of ``audit_log``,

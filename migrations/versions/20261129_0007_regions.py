@@ -1,4 +1,4 @@
-"""region tree and disclosure (issue 10)
+"""region tree and disclosure
 
 The region tree (city / county / town / village) and the regions users are scoped to. The nodes
 of the organizations' existing ``region`` paths (``济南市/商河县/白桥镇``) are derived here, so an

@@ -1,4 +1,4 @@
-"""import batches (issue 8): files imported and the keys of their rows
+"""import batches: files imported and the keys of their rows
 
 Revision ID: 0008
 Revises: 0007

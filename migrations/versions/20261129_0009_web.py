@@ -1,4 +1,4 @@
-"""web sessions and user language (issue 6)
+"""web sessions and user language
 
 Revision ID: 0009
 Revises: 0008

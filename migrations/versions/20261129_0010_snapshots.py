@@ -1,4 +1,4 @@
-"""period balance snapshots (issue 9)
+"""period balance snapshots
 
 Revision ID: 0010
 Revises: 0009

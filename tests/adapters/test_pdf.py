@@ -1,4 +1,4 @@
-"""PDF rendering (reliability.md R1, R3): CJK text, amounts in capitals, and a fetcher that
+"""PDF rendering: CJK text, amounts in capitals, and a fetcher that
 loads only the shipped assets — hostile text stays text, nothing else is ever fetched."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from coopledger.adapters.pdf import (
     render_pdf,
 )
 
-#: reliability.md D13, typed into every text field that reaches the voucher print
+#: markup that would load files or URLs, typed into every text field that reaches the voucher print
 PAYLOADS = [
     '<img src="file:///etc/passwd">',
     '<link rel="attachment" href="file:///etc/hostname">',
@@ -241,7 +241,7 @@ def test_templates_never_turn_escaping_off() -> None:
 
 
 def hostile_voucher(lines: int = 3_000) -> dict[str, Any]:
-    """reliability.md R2: thousands of lines, a 100 KB memo, deeply nested markup as text."""
+    """A hostile document: thousands of lines, a 100 KB memo, deeply nested markup as text."""
     big = context(memo="<b>" * 2_000 + "长" * 100_000)
     big["lines"] = big["lines"] * (lines // 2)
     return big
@@ -274,7 +274,7 @@ def test_errors_in_the_child_come_back_as_pdf_errors() -> None:
         pdf.render_pdf_isolated("pdf/voucher.html", {"org": {}})
 
 
-# -- languages (issue 6) -------------------------------------------------------------------------
+# -- languages -----------------------------------------------------------------------------------
 
 
 def test_a_document_in_english_translates_its_labels_not_its_data() -> None:

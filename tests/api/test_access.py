@@ -1,4 +1,4 @@
-"""Who may do what (SPEC §4, reliability.md E): scope first (404), then role (403), then 401."""
+"""Who may do what: scope first (404), then role (403), then 401."""
 
 from __future__ import annotations
 

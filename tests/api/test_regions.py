@@ -1,4 +1,4 @@
-"""Issue 10: the region tree, users scoped to regions, the consolidated report (which ties to each
+"""Regions: the region tree, users scoped to regions, the consolidated report (which ties to each
 organization's own reports), the fund trace across organizations, the public disclosure notice
 and the due dates."""
 

@@ -105,7 +105,7 @@ def test_a_printed_statement_is_checked_against_the_books(books: Books, connecti
 
 
 def test_the_statement_is_an_archival_pdf_carrying_its_figures(books: Books) -> None:
-    """PDF/A-3b (domain §5.4 retention) with figures.json: what a machine reads is what the
+    """PDF/A-3b (an archive kept under 会计档案管理办法) with figures.json: what a machine reads is what the
     household reads — the same total, unpaid amount and verification code."""
     plan_paid_in_part(books)
     document = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf").data

@@ -1,4 +1,4 @@
-"""Chain anchors (reliability.md §F): a signed checkpoint kept outside the database catches what
+"""Chain anchors: a signed checkpoint kept outside the database catches what
 the chain alone cannot — a full rewrite and a truncated tail — plus every in-chain tamper."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The audit log (SPEC §2, reliability.md F1/F6): every change, login, refusal and export, with
+"""The audit log: every change, login, refusal and export, with
 who, when, from where and old → new; append-only in the database; chained per organization."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hardening (reliability.md S3–S5): argon2id with rehash on login, the login rate limit with
+"""Hardening: argon2id with rehash on login, the login rate limit with
 shared storage, error hygiene and security headers."""
 
 from __future__ import annotations

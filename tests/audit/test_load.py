@@ -1,4 +1,4 @@
-"""Load and faults (reliability.md B2, B4, C2): concurrent +1.00 postings lose nothing, identical
+"""Load and faults: concurrent +1.00 postings lose nothing, identical
 requests with one Idempotency-Key make one voucher, and a response lost after COMMIT is replayed
 on retry — never a duplicate, never a 5xx. Processes drive the real application against a
 database that commits for real (like ``tests/test_concurrency.py``)."""

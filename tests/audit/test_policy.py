@@ -1,6 +1,6 @@
-"""Authorization (reliability.md §E): every route in the policy table (E2), the role × action ×
-{own, other household, other organization} matrix as generated tests (E1), and 404 for what the
-caller may not see, identical to "does not exist" (E3)."""
+"""Authorization: every route in the policy table, the role × action ×
+{own, other household, other organization} matrix as generated tests, and 404 for what the
+caller may not see, identical to "does not exist"."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``coopledger bench soak`` against a served instance (reliability.md B8, shortened): mixed
+"""``coopledger bench soak`` against a served instance (shortened): mixed
 traffic for a few seconds, every response reconciled against the books, no 5xx."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""reliability.md C5: the disk fills up while vouchers are being written.
+"""The disk fills up while vouchers are being written.
 
 SQLite's ``max_page_count`` stands in for a full disk (it fails a write with SQLITE_FULL exactly
 as a full file system does). The client gets 507 ``storage_full`` — never a 500 or a traceback —

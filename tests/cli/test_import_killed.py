@@ -1,4 +1,4 @@
-"""reliability.md C1: ``coopledger import`` killed (SIGKILL) in the middle, then run again.
+"""``coopledger import`` killed (SIGKILL) in the middle, then run again.
 
 After each kill the database is checked (SQLite ``PRAGMA integrity_check``; PostgreSQL amcheck's
 ``bt_index_check`` on the ledger's indexes).

@@ -1,4 +1,4 @@
-"""Amounts in Chinese capitals: domain.md §6.2's cases, and properties over the whole range."""
+"""Amounts in Chinese capitals: hand-checked cases, and properties over the whole range."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def inputs(**kw: object) -> Inputs:
     return Inputs(**base)  # type: ignore[arg-type]
 
 
-WORKED = [  # domain.md §3.2: A is a poor household
+WORKED = [  # A is a poor household
     MemberBasis("A", 5_000_000, 1_250_000, 1_000_000, "poor"),
     MemberBasis("B", 15_000_000, 2_250_000, 1_000_000, "none"),
     MemberBasis("C", 10_000_000, 2_000_000, 1_000_000, "none"),

@@ -2,7 +2,7 @@
 
 SQLite: WAL, foreign keys on, ``synchronous=FULL``, a 15 s busy timeout, and every transaction
 opened with ``BEGIN IMMEDIATE`` — a deferred BEGIN that later writes gets SQLITE_BUSY despite the
-timeout (reliability.md §0.5). The driver's own transaction handling is switched off
+timeout. The driver's own transaction handling is switched off
 (``isolation_level=None``) so that SQLAlchemy's BEGIN, COMMIT and SAVEPOINT are the real ones.
 A read-only unit of work passes ``coopledger_readonly=True`` and gets a plain ``BEGIN``.
 """

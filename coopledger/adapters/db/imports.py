@@ -1,4 +1,4 @@
-"""Import batches, the keys of imported rows, and drafts written in bulk (issue 8).
+"""Import batches, the keys of imported rows, and drafts written in bulk.
 
 Drafts from a file are inserted many at a time — one multi-row INSERT … RETURNING for the
 voucher headers, COPY (PostgreSQL) or one executemany (SQLite) for the lines — inside the

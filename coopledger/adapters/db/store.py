@@ -955,7 +955,7 @@ class SqlStore:
             for a in sorted(set(opening) | set(within), key=lambda i: codes[i])
         ]
 
-    # -- period snapshots (issue 9; adapters/db/snapshots.py) -------------------------------------
+    # -- period snapshots (adapters/db/snapshots.py) ----------------------------------------------
 
     def write_snapshot(self, org_id: int, year: int, month: int) -> None:
         snapshots.write(self.session, org_id, year, month)
@@ -1072,7 +1072,7 @@ class SqlStore:
         org_ids = frozenset(
             self.session.scalars(select(UserOrgRow.org_id).where(UserOrgRow.user_id == row.id))
         )
-        regions = user_regions(self.session, row.id)  # issue 10: and every org under them
+        regions = user_regions(self.session, row.id)  # and every org under them
         org_ids |= orgs_under(self.session, regions)
         return User(
             row.id,

@@ -158,7 +158,7 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    locale: Mapped[str | None] = mapped_column(String(5))  # the web pages' language (issue 6)
+    locale: Mapped[str | None] = mapped_column(String(5))  # the web pages' language
     # a disabled user can neither sign in nor use a token or web session it had
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
@@ -264,7 +264,7 @@ class VoucherRow(Base):
         UniqueConstraint("org_id", "year", "month", "number"),
         UniqueConstraint("org_id", "chain_seq"),
         Index("ix_voucher_org_status_date", "org_id", "status", "booked_on"),
-        # the voucher list, keyset-paged by id: all, by status, by month (issue 6)
+        # the voucher list, keyset-paged by id: all, by status, by month
         Index("ix_voucher_org_id", "org_id", "id"),
         Index("ix_voucher_org_status_id", "org_id", "status", "id"),
         Index("ix_voucher_org_month_id", "org_id", "year", "month", "id"),
@@ -292,7 +292,7 @@ class VoucherLineRow(Base):
         UniqueConstraint("voucher_id", "line_no"),
         Index("ix_voucher_line_account", "account_id", "voucher_id"),
         Index("ix_voucher_line_member", "member_id", "voucher_id"),
-        Index("ix_voucher_line_fund", "fund_id", "voucher_id"),  # a region's funds (issue 10)
+        Index("ix_voucher_line_fund", "fund_id", "voucher_id"),  # a region's funds
         CheckConstraint("side IN ('D', 'C')", name="side"),
         CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
     )
@@ -591,7 +591,7 @@ class IssuedStatementRow(Base):
     __table_args__ = (UniqueConstraint("plan_id", "member_id"),)
 
 
-# -- audit log (issue 7): append-only, hash-chained per organization --------------------------------
+# -- audit log: append-only, hash-chained per organization -----------------------------------------
 # Rows are only ever inserted (triggers in migration 0006 refuse UPDATE, DELETE and TRUNCATE).
 # ``chain_key`` is the organization's id, or 0 for events outside any organization (a failed login
 # of an unknown user); ``audit_chain`` holds each chain's head, updated in the same transaction.
@@ -652,7 +652,7 @@ class DenialTallyRow(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-# -- period snapshots (issue 9): closing balances of closed months --------------------------------
+# -- period snapshots: closing balances of closed months ------------------------------------------
 # Written when a month is closed, deleted when it (or an earlier month) is reopened or closed
 # again; a report reads the last snapshot before its range plus the later months' turnover, and
 # ``audit verify`` recomputes every snapshot from the posted lines (adapters/db/snapshots.py).
@@ -695,7 +695,7 @@ class MemberSnapshotRow(Base):
     net_fen: Mapped[int] = mapped_column()
 
 
-# -- regions (issue 10): the region tree and users scoped to a region ------------------------------
+# -- regions: the region tree and users scoped to a region -----------------------------------------
 
 
 class RegionRow(Base):
@@ -746,7 +746,7 @@ class OrgNoticeRow(Base):
     )
 
 
-# -- imports (issue 8): each file imported, and the key of every row it brought in ---------------
+# -- imports: each file imported, and the key of every row it brought in -------------------------
 
 
 class ImportBatchRow(Base):

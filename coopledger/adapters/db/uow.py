@@ -50,14 +50,14 @@ class SqlUnitOfWork:
 
     @property
     def imports(self) -> SqlImports:
-        """Import batches and row keys (issue 8)."""
+        """Import batches and row keys."""
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlImports(self._session)
 
     @property
     def regions(self) -> SqlRegions:
-        """The region tree, notices and sums over many organizations (issue 10)."""
+        """The region tree, notices and sums over many organizations."""
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlRegions(self._session)

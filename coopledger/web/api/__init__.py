@@ -1,1 +1,1 @@
-"""The HTTP API (SPEC §3): one blueprint per resource, marshmallow at the edge."""
+"""The HTTP API: one blueprint per resource, marshmallow at the edge."""

@@ -177,7 +177,7 @@ def _present(user: UserSummary) -> dict[str, Any]:
         "role": user.role.value,
         "orgs": list(user.orgs),
         "member": user.member,
-        # only for a user scoped to regions (issue 10), so older clients see the same answer
+        # only for a user scoped to regions, so older clients see the same answer
         **({"regions": list(user.regions)} if user.regions else {}),
         # only when they are news (a disabled or locked user), like ``regions`` above
         **({"active": False} if not user.active else {}),

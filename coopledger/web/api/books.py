@@ -147,7 +147,7 @@ def _pdf_response(
     joined by ->.pdf``.
 
     ``figures`` (the report's JSON) makes it an archival PDF/A-3b carrying them as figures.json:
-    the annual statements are kept for the retention periods of domain.md §5.4.
+    the annual statements are kept for the retention periods of 会计档案管理办法.
     """
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
     from coopledger.adapters.pdf import render_pdf_isolated

@@ -63,7 +63,7 @@ def drawn_from(org: Org, generated_at: datetime | None = None) -> dict[str, Any]
 
 
 class LangArgs(ma.Schema):
-    """The language of a PDF (issue 6): Chinese by default, English with ``lang=en``."""
+    """The language of a PDF: Chinese by default, English with ``lang=en``."""
 
     lang = ma.fields.String(
         load_default="zh",

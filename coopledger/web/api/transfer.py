@@ -1,4 +1,4 @@
-"""``/api/v1/orgs/{org}/imports`` and ``…/exports/{what}``: spreadsheets in, data out (issue 8).
+"""``/api/v1/orgs/{org}/imports`` and ``…/exports/{what}``: spreadsheets in, data out.
 
 An import is a ``multipart/form-data`` upload (field ``file``, at most 50 MB): a dry run answers
 200 with every problem; a real run answers 201 with what it created, or 422 naming each problem

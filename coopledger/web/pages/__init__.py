@@ -1,4 +1,4 @@
-"""Server-rendered pages (issue 6): the accountant's day, the household portal, the auditor's view.
+"""Server-rendered pages: the accountant's day, the household portal, the auditor's view.
 
 Signed in with a session cookie (HttpOnly, SameSite=Lax, Secure over HTTPS) that carries an API
 token issued by :func:`coopledger.services.auth.issue_token` — so lockout, expiry and the audit
