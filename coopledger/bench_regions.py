@@ -196,7 +196,7 @@ def run_regions_bench(*, orgs_count: int, lines: int, database_url: str | None, 
             f"{'yes' if ties else 'NO'}"
         )
         echo(
-            f"the same with the audit findings counted (issue 7's checks per organization): "
+            f"the same with the audit findings counted (the audit checks, run per organization): "
             f"{findings_s * 1000:.0f} ms, once; findings by severity: "
             f"{with_findings.findings_by_severity}"
         )
