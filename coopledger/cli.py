@@ -620,7 +620,8 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool
             progress=lambda text: click.echo(text),
         )
         engine.dispose()
-        _print_demo(path, summary, default=path == _sqlite_path(Settings.from_env().database_url))
+        default = path == _sqlite_path(Settings.from_env().database_url)
+        _print_demo(path, summary, default=default, served=f"http://{host}:{port}/")
         if no_serve:
             return
         os.environ["COOPLEDGER_DATABASE_URL"] = url
@@ -633,7 +634,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool
         os.close(lock)
 
 
-def _print_demo(path: Path, summary: Any, *, default: bool) -> None:
+def _print_demo(path: Path, summary: Any, *, default: bool, served: str) -> None:
     from coopledger.services.clock import utcnow
 
     click.echo(f"\ndemonstration books in {path}")
@@ -649,7 +650,7 @@ def _print_demo(path: Path, summary: Any, *, default: bool) -> None:
         f"{cmd} audit verify garlic-coop",
         f"{cmd} audit findings garlic-coop --year {year}",
         f"{cmd} export garlic-coop --what trial-balance --year {year} --out trial-balance.csv",
-        f"{cmd} statements garlic-coop --year {year} --out statements/",
+        f"{cmd} statements garlic-coop --year {year} --out statements/ --base-url {served}",
         f"{cmd} orgs list",
     ):
         click.echo(f"  {line}")

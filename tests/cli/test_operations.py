@@ -59,6 +59,11 @@ def test_the_demo_prints_the_next_commands_and_they_reach_its_books(demo_folder:
         demo_folder, "export", "garlic-coop", "--what", "trial-balance", "--out", str(out)
     )
     assert exported.exit_code == 0 and out.read_text(encoding="utf-8-sig").strip()
+    (statements,) = [ln for ln in result.output.splitlines() if " statements " in ln]
+    args = statements.split()[1:]  # as printed, from the demo's folder
+    args[args.index("statements/")] = str(demo_folder / "statements")
+    issued = run(demo_folder, *args)
+    assert issued.exit_code == 0 and "statements written" in issued.output, issued.output
 
 
 def test_the_demo_refuses_books_it_did_not_make_and_leaves_them_untouched(tmp_path: Path) -> None:
