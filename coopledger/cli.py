@@ -6,6 +6,7 @@ Every command calls the same services as the API. A rule the books refuse is pri
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
@@ -123,6 +124,10 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get("COOPLEDGER_DEBUG") == "1":
                 raise
