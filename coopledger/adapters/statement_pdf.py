@@ -10,7 +10,8 @@ from typing import Any
 import segno
 
 from coopledger.adapters.pdf import render_pdf, render_pdf_isolated
-from coopledger.services.statements import STATUS_ZH, Statement
+from coopledger.services.ports import UnitOfWork
+from coopledger.services.statements import STATUS_ZH, Statement, record_issued_document
 
 
 def statement_context(s: Statement, base_url: str, locale: str = "zh") -> dict[str, Any]:
@@ -49,3 +50,14 @@ def render_statement(
         created=s.issued.issued_at,
         locale=locale,
     )
+
+
+def issue_statement(
+    uow: UnitOfWork, s: Statement, base_url: str, *, isolated: bool = False, locale: str = "zh"
+) -> bytes:
+    """The statement as handed out to anyone, by any route: rendered as :func:`render_statement`
+    does, its SHA-256 recorded under its verification code (once: the same file handed out again
+    records nothing new), so ``/verify/{code}?sha256=`` recognizes exactly this file."""
+    document = render_statement(s, base_url, isolated=isolated, locale=locale)
+    record_issued_document(uow, s, document)
+    return document

@@ -18,8 +18,10 @@ from fractions import Fraction
 
 from coopledger.domain.capitals import to_capitals
 from coopledger.domain.errors import InvalidState, NotFound
+from coopledger.domain.ledger import Status, Voucher
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount
+from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import Actor
 from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
@@ -306,6 +308,19 @@ def household_statement(
 
 
 @dataclass(frozen=True, slots=True)
+class Reversal:
+    """A voucher behind a statement (the distribution's own, or one paying the household its
+    share) that a posted red voucher has cancelled since."""
+
+    voucher: str  # the printed number of the voucher cancelled
+    reversed_by: str  # the printed number of the red voucher
+    reversed_on: date
+
+
+VERDICTS = ("matches_issued", "matches_not_issued", "books_changed", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
 class Verification:
     code: str
     org_name: str
@@ -319,18 +334,31 @@ class Verification:
     chain_still_matches: bool
     documents: tuple[tuple[str, datetime], ...] = ()  # (SHA-256, first issued) of each PDF
     document_issued: bool | None = None  # the SHA-256 asked about was issued (None: not asked)
+    total_now_fen: int | None = None  # what the plan gives the household now (None: no plan)
+    chain_head_now: str | None = None  # the ledger's hash at ``chain_seq`` now
+    reversals: tuple[Reversal, ...] = ()
+
+    @property
+    def books_match(self) -> bool:
+        """The books still say what the statement printed: the same total, the same chain head,
+        and no voucher behind it reversed."""
+        return self.plan_still_matches and self.chain_still_matches and not self.reversals
+
+    @property
+    def verdict(self) -> str:
+        """``books_changed`` when the books no longer say what was printed; otherwise
+        ``matches_not_issued`` when the file asked about (its SHA-256) is not one handed out
+        under the code, else ``matches_issued`` (the file, or without one the code, was issued
+        and still matches)."""
+        if not self.books_match:
+            return "books_changed"
+        if self.document_issued is False:
+            return "matches_not_issued"
+        return "matches_issued"
 
     @property
     def genuine(self) -> bool:
-        return (
-            self.plan_still_matches
-            and self.chain_still_matches
-            and self.document_issued
-            in (
-                None,
-                True,
-            )
-        )
+        return self.verdict == "matches_issued"
 
 
 def record_issued_document(
@@ -379,10 +407,14 @@ def verify_statement(uow: UnitOfWork, code: str, sha256: str | None = None) -> V
             and line is not None
             and line.total_fen == issued.total_fen
         )
-        chain_ok = (
-            issued.chain_seq == 0
-            or uow.store.chain_hash_at(org_id, issued.chain_seq) == issued.chain_head
+        chain_now = uow.store.chain_hash_at(org_id, issued.chain_seq) if issued.chain_seq else None
+        chain_ok = issued.chain_seq == 0 or chain_now == issued.chain_head
+        behind = (
+            [*plan.vouchers, *uow.distributions.payment_vouchers(plan.id, member_id)]
+            if plan
+            else []
         )
+        reversals = tuple(r for r in (_reversal(uow, org_id, v) for v in behind) if r is not None)
         documents = tuple(uow.distributions.documents(issued.code))
     return Verification(
         issued.code,
@@ -397,4 +429,27 @@ def verify_statement(uow: UnitOfWork, code: str, sha256: str | None = None) -> V
         chain_ok,
         documents,
         None if sha256 is None else sha256.strip().lower() in {d for d, _ in documents},
+        line.total_fen
+        if plan is not None and plan.status == "posted" and line is not None
+        else None,
+        chain_now,
+        reversals,
     )
+
+
+def _reversal(uow: UnitOfWork, org_id: int, voucher_id: int) -> Reversal | None:
+    """How ``voucher_id`` was cancelled by a posted red voucher, or None (a draft reversal does
+    not change the books)."""
+    voucher = uow.store.voucher(org_id, voucher_id)
+    if voucher is None or voucher.reversed_by is None:
+        return None
+    red = uow.store.voucher(org_id, voucher.reversed_by)
+    if red is None or red.status is not Status.POSTED:
+        return None
+    return Reversal(_printed(voucher), _printed(red), red.booked_on)
+
+
+def _printed(voucher: Voucher) -> str:
+    if voucher.number is None:
+        return f"#{voucher.id}"
+    return voucher_number(Period.of(voucher.booked_on), voucher.number)

@@ -21,10 +21,8 @@ from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.adapters.pdf_errors import NoCJKFontError, RenderLimitError
 from coopledger.config import Settings
 from coopledger.domain.errors import DomainError
-from coopledger.domain.money import format_amount
 from coopledger.resources import resource_dir
 from coopledger.services.auth import PasswordHasher, authenticate
-from coopledger.services.statements import verify_statement
 from coopledger.web import public, strict_json
 from coopledger.web.api import (
     audit,
@@ -45,6 +43,7 @@ from coopledger.web.errors import ProblemSchema, domain_problem, flatten_message
 from coopledger.web.pages import init_pages
 from coopledger.web.pages.common import error_page, wants_page
 from coopledger.web.security import init_security
+from coopledger.web.verify import verify_answer
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -199,35 +198,7 @@ def create_app(
     def verify(code: str) -> Any:
         """Public check of a printed household statement by its verification code; with
         ``?sha256=`` (of a PDF file), whether exactly that document was issued under it."""
-        v = verify_statement(uow(), code, request.args.get("sha256"))
-        data = {
-            "code": v.code,
-            "organization": v.org_name,
-            "year": v.year,
-            "member": v.member,
-            "total": format_amount(v.total_fen),
-            "issued_at": v.issued_at.isoformat(),
-            "chain_seq": v.chain_seq,
-            "chain_head": v.chain_head,
-            "genuine": v.genuine,
-            "plan_matches": v.plan_still_matches,
-            "chain_matches": v.chain_still_matches,
-            "documents": [
-                {"sha256": digest, "first_issued_at": at.isoformat()} for digest, at in v.documents
-            ],
-            "document_issued": v.document_issued,
-        }
-        if (
-            request.accept_mimetypes.best == "application/json"
-            or request.args.get("format") == "json"
-        ):
-            return data
-        return render_template(
-            "verify.html",
-            v=v,
-            total=data["total"],
-            issued_at=v.issued_at.strftime("%Y-%m-%d %H:%M UTC"),
-        )
+        return verify_answer(code)
 
     return app
 

@@ -228,6 +228,18 @@ class SqlDistributions:
                 ],
             )
 
+    def payment_vouchers(self, plan_id: int, member_id: int) -> list[int]:
+        rows = self.session.scalars(
+            select(DistributionPaymentRow.voucher_id)
+            .where(
+                DistributionPaymentRow.plan_id == plan_id,
+                DistributionPaymentRow.member_id == member_id,
+            )
+            .distinct()
+            .order_by(DistributionPaymentRow.voucher_id)
+        )
+        return list(rows)
+
     def paid_to_member(self, plan_id: int, member_id: int) -> int:
         """What the plan's posted payment vouchers paid a member in money (offsets and
         conversions to capital are not money paid out)."""

@@ -877,12 +877,11 @@ def statement_pdf(args: dict[str, Any], org: str, member_no: str, year: int) -> 
     """What the household receives for the year and why, with a verification code and QR code;
     in English with ``lang=en`` (the same figures, code and names; each document handed out is
     recorded, so either language checks by its SHA-256)."""
-    from coopledger.adapters.statement_pdf import render_statement  # loads Pango: PDFs only
+    from coopledger.adapters.statement_pdf import issue_statement  # loads Pango: PDFs only
 
     base = statements.verification_base(current_app.extensions["coopledger"].settings.public_url)
     s = statements.household_statement(uow(), actor(), org, member_no, year)
-    pdf = render_statement(s, base, isolated=True, locale=args["lang"])
-    statements.record_issued_document(uow(), s, pdf)
+    pdf = issue_statement(uow(), s, base, isolated=True, locale=args["lang"])
     return Response(
         pdf,
         mimetype="application/pdf",

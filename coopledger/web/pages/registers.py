@@ -286,7 +286,7 @@ def me() -> Any:
 @bp.route("/me/statements/<int:year>.pdf")
 @login_required
 def my_statement(year: int) -> Response:
-    from coopledger.adapters.statement_pdf import render_statement
+    from coopledger.adapters.statement_pdf import issue_statement
 
     who = signed_in()
     home = household_of(uow(), who)
@@ -295,7 +295,7 @@ def my_statement(year: int) -> Response:
         uow_for_statement(), who, home.org.code, home.member.member_no, year
     )
     return _pdf(
-        render_statement(s, base, locale=lang()),
+        issue_statement(uow_for_statement(), s, base, locale=lang()),
         f"statement-{home.org.code}-{home.member.member_no}-{year}",
     )
 
