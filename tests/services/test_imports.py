@@ -271,17 +271,7 @@ def test_xlsx_numbers_dates_and_formulas(world: Any, uow: Any) -> None:
     ws.append(["voucher_key", "date", "account", "member", "debit", "credit"])
     ws.append(["X1", date(2026, 3, 10), 102, None, 1234.5, None])
     ws.append(["X1", date(2026, 3, 10), 301, 1, None, "=E2"])
-    out = io.BytesIO()
-    book.save(out)
-    actor = auth.actor_named(uow(), "acc")
-    report = svc.import_table(
-        uow(),
-        actor,
-        "coop",
-        "vouchers",
-        read_table(out.getvalue(), "v.xlsx"),
-        svc.Options(dry_run=True),
-    )
+    report = dry_run_workbook(uow, book, "vouchers", "v.xlsx")
     assert [p.text() for p in report.problems] == [
         "row 3, column credit (voucher X1): a formula is not a value; enter the value itself"
     ]
@@ -298,7 +288,12 @@ def test_xlsx_numbers_dates_and_formulas(world: Any, uow: Any) -> None:
         ]
     )
     report = svc.import_table(
-        uow(), actor, "coop", "vouchers", read_table(data, "v.xlsx"), svc.Options()
+        uow(),
+        auth.actor_named(uow(), "acc"),
+        "coop",
+        "vouchers",
+        read_table(data, "v.xlsx"),
+        svc.Options(),
     )
     assert report.created == 1
 
@@ -391,17 +386,17 @@ def test_an_xlsx_date_serial_beyond_any_calendar_is_a_problem_on_its_cell(
     ws.append(["member_no", "name", "joined_on"])
     ws.append(["40", "孙八", 99999999999])
     ws["C2"].number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    book.save(out)
-    actor = auth.actor_named(uow(), "acc")
-    report = svc.import_table(
-        uow(),
-        actor,
-        "coop",
-        "members",
-        read_table(out.getvalue(), "m.xlsx"),
-        svc.Options(dry_run=True),
-    )
+    report = dry_run_workbook(uow, book, "members", "m.xlsx")
     assert [p.text() for p in report.problems] == [
         "row 2, column joined_on (member 40): must be a date such as 2026-03-10"
     ]
+
+
+def dry_run_workbook(uow: Any, book: Any, kind: str, name: str) -> Any:
+    """The accountant's dry run of an openpyxl workbook, as uploaded under ``name``."""
+    out = io.BytesIO()
+    book.save(out)
+    actor = auth.actor_named(uow(), "acc")
+    return svc.import_table(
+        uow(), actor, "coop", kind, read_table(out.getvalue(), name), svc.Options(dry_run=True)
+    )

@@ -1093,14 +1093,15 @@ class SqlStore:
         return self._user(row) if row else None
 
     def user_by_token(self, token_sha256: str, now: datetime) -> User | None:
+        return self._active_user(TokenRow, TokenRow.token_sha256 == token_sha256, now)
+
+    def _active_user(self, grant: Any, matches: Any, now: datetime) -> User | None:
+        """The active user a grant (a token or a web session) that ``matches`` and has not
+        expired belongs to."""
         row = self.session.scalar(
             select(UserRow)
-            .join(TokenRow, TokenRow.user_id == UserRow.id)
-            .where(
-                TokenRow.token_sha256 == token_sha256,
-                TokenRow.expires_at > now,
-                UserRow.active.is_(True),
-            )
+            .join(grant, grant.user_id == UserRow.id)
+            .where(matches, grant.expires_at > now, UserRow.active.is_(True))
         )
         return self._user(row) if row else None
 
@@ -1235,16 +1236,7 @@ class SqlStore:
         self.session.flush()
 
     def user_by_web_session(self, sid_sha256: str, now: datetime) -> User | None:
-        row = self.session.scalar(
-            select(UserRow)
-            .join(WebSessionRow, WebSessionRow.user_id == UserRow.id)
-            .where(
-                WebSessionRow.sid_sha256 == sid_sha256,
-                WebSessionRow.expires_at > now,
-                UserRow.active.is_(True),
-            )
-        )
-        return self._user(row) if row else None
+        return self._active_user(WebSessionRow, WebSessionRow.sid_sha256 == sid_sha256, now)
 
     def delete_web_session(self, sid_sha256: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.sid_sha256 == sid_sha256))
