@@ -258,3 +258,23 @@ def test_an_unknown_and_an_unpublished_organization_look_alike(client: Any, worl
     unpublished = client.get("/public/village/disclosure?period=2026-Q1")
     assert unknown.status_code == unpublished.status_code == 404
     assert unknown.data == unpublished.data
+
+
+# -- the pages' own assets ------------------------------------------------------------------------
+
+
+def test_the_stylesheet_is_served_and_revalidated(client: Any) -> None:
+    """The stylesheet comes with its media type and an entity tag; a browser that already holds
+    it is told so (304) instead of being sent it again."""
+    first = client.get("/assets/app.css")
+    assert first.status_code == 200
+    assert first.mimetype == "text/css"
+    assert b"{" in first.data
+    again = client.get("/assets/app.css", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/assets/favicon.svg").mimetype == "image/svg+xml"
+
+
+@pytest.mark.parametrize("name", ["../common.py", "nothing.css", "..%2fcommon.py", "app.py"])
+def test_nothing_but_the_assets_is_served_from_the_assets_path(client: Any, name: str) -> None:
+    assert client.get(f"/assets/{name}").status_code == 404

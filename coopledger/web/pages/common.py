@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache, wraps
+from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
@@ -16,6 +18,7 @@ from babel.numbers import parse_pattern
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     g,
     redirect,
@@ -35,7 +38,38 @@ from coopledger.services.auth import web_actor
 from coopledger.services.web_session import LOCALES, set_user_locale
 from coopledger.web.api.common import uow
 
-bp = Blueprint("pages", __name__, static_folder="static", static_url_path="/assets")
+bp = Blueprint("pages", __name__)
+
+# The pages' own stylesheet, script and icon, read once and served from memory: a few kilobytes
+# that never change while the process runs, and no open file for a client to abandon mid-send.
+_ASSETS_DIR = Path(__file__).with_name("static")
+_ASSET_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+@cache
+def _asset(filename: str) -> tuple[bytes, str, str] | None:
+    """An asset's bytes, media type and entity tag, or None when there is no such asset."""
+    path = _ASSETS_DIR / filename
+    media_type = _ASSET_TYPES.get(path.suffix)
+    if media_type is None or path.parent != _ASSETS_DIR or not path.is_file():
+        return None
+    body = path.read_bytes()
+    return body, media_type, hashlib.sha256(body).hexdigest()[:32]
+
+
+@bp.get("/assets/<path:filename>", endpoint="static")
+def static(filename: str) -> Response:
+    found = _asset(filename)
+    if found is None:
+        abort(404)
+    body, media_type, etag = found
+    response = Response(body, mimetype=media_type)
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.make_conditional(request)
+    return response
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 BABEL_LOCALE = {"zh": "zh_Hans_CN", "en": "en"}
