@@ -341,7 +341,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application and API with gunicorn (a production WSGI server).
 
     Refuses a database whose schema is not at the newest migration."""
-    from coopledger.wsgi_server import run
+    from coopledger.web.server import run
 
     with books() as b:  # the schema check, before any worker starts
         os.environ["COOPLEDGER_DATABASE_URL"] = b.settings.database_url
@@ -631,7 +631,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool
             return
         os.environ["COOPLEDGER_DATABASE_URL"] = url
         os.environ.setdefault("COOPLEDGER_PUBLIC_URL", f"http://{host}:{port}/")
-        from coopledger.wsgi_server import run
+        from coopledger.web.server import run
 
         click.echo(f"\nserving on http://{host}:{port}/  (Ctrl-C stops)")
         run(host, port, 2)
