@@ -20,7 +20,7 @@ from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.config import Settings
 from coopledger.web.app import create_app
-from tests.api.test_distributions import PLANS, approved_and_posted, closed_year
+from tests.builders import PLANS, approved_and_posted, closed_year
 from tests.conftest import Books, FastHasher, build_world, fresh_database
 
 TRIALS = 6

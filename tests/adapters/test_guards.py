@@ -7,23 +7,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from coopledger.services import audit
+from tests.builders import drop_guards, refused
 from tests.conftest import Books, is_pg
 
 ORG = "/api/v1/orgs/coop"
-
-
-def refused(connection: Any, sql: str) -> bool:
-    savepoint = connection.begin_nested()
-    try:
-        connection.execute(text(sql))
-    except DBAPIError:
-        savepoint.rollback()
-        return True
-    savepoint.rollback()
-    return False
 
 
 @pytest.mark.parametrize(
@@ -155,20 +144,6 @@ def test_an_unbalanced_voucher_cannot_be_posted_even_by_sql(books: Books, connec
         "prepared_by, created_at) SELECT org_id, 'posted', 'normal', booked_on, year, month, memo, "
         f"attachments, prepared_by, created_at FROM voucher WHERE id = {v['id']}",
     )
-
-
-def drop_guards(connection: Any) -> None:
-    if is_pg():
-        connection.execute(text("ALTER TABLE voucher_line DISABLE TRIGGER USER"))
-        connection.execute(text("ALTER TABLE voucher DISABLE TRIGGER USER"))
-    else:
-        for name in (
-            "voucher_line_posted_update",
-            "voucher_line_posted_move",
-            "voucher_line_posted_delete",
-            "voucher_posted_update",
-        ):
-            connection.execute(text(f"DROP TRIGGER {name}"))
 
 
 def test_a_tampered_line_is_named_by_verify(books: Books, connection: Any, uow: Any) -> None:

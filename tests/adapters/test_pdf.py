@@ -24,6 +24,7 @@ from coopledger.adapters.pdf import (
     render_html,
     render_pdf,
 )
+from tests.builders import text_of
 
 #: markup that would load files or URLs, typed into every text field that reaches the voucher print
 PAYLOADS = [
@@ -75,12 +76,6 @@ def context(memo: str = "收到股金", name: str = "绿源大蒜种植专业合
         "total_debit_fen": 1_234_567,
         "total_credit_fen": 1_234_567,
     }
-
-
-def text_of(document: bytes) -> str:
-    """The PDF's text with all whitespace removed (lines wrap anywhere in table cells)."""
-    reader = PdfReader(io.BytesIO(document))
-    return "".join("".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 def attachments_of(document: bytes) -> dict[str, Any]:

@@ -12,9 +12,8 @@ from coopledger.domain.bounds import AmountTooLarge
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.money import MAX_AMOUNT_FEN, format_amount
 from coopledger.services import audit, auth, reports, vouchers
-from tests.api.test_registers import cold_store, receive_grant
+from tests.builders import cold_store, deadline, receive_grant
 from tests.conftest import Books, count_rows
-from tests.domain.test_bounds import deadline
 
 ORG = "/api/v1/orgs/coop"
 

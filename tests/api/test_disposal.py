@@ -3,7 +3,7 @@ in, the difference is a gain or a loss, and the register and the ledger still ag
 
 from __future__ import annotations
 
-from tests.api.test_registers import ORG, cold_store, receive_grant, review_and_post
+from tests.builders import ORG, cold_store, receive_grant, review_and_post
 from tests.conftest import Books
 
 DISPOSE = f"{ORG}/assets/GB-01/dispose"

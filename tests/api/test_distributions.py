@@ -6,78 +6,18 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_registers import post_ok, review_and_post
+from tests.builders import (
+    approved_and_posted,
+    closed_year,
+    plan_body,
+    post_ok,
+    review_and_post,
+    voucher,
+)
 from tests.conftest import Books, count_rows
 
 ORG = "/api/v1/orgs/coop"
 PLANS = f"{ORG}/distributions"
-
-
-def voucher(day: str, *lines: tuple[str, str, str, str | None]) -> dict[str, Any]:
-    out = []
-    for account, side, amount, member in lines:
-        line: dict[str, Any] = {"account": account, side: amount}
-        if member:
-            line["member"] = member
-        out.append(line)
-    return {"date": day, "memo": "m", "lines": out}
-
-
-def closed_year(books: Books, org: str = "coop") -> None:
-    """2025: capital 2,000 (member 1, poor) and 10,000 (member 2); sales 100,000; transactions
-    50,000 and 150,000; then the year-end close carries 100,000 into 本年盈余."""
-    base = f"/api/v1/orgs/{org}"
-    post_ok(
-        books,
-        voucher(
-            "2025-02-01",
-            ("102", "debit", "12000.00", None),
-            ("301", "credit", "2000.00", "1"),
-            ("301", "credit", "10000.00", "2"),
-        ),
-        org,
-    )
-    post_ok(
-        books,
-        voucher(
-            "2025-06-01", ("102", "debit", "100000.00", None), ("501", "credit", "100000.00", None)
-        ),
-        org,
-    )
-    if org == "coop":
-        for member, amount in (("1", "50000.00"), ("2", "150000.00")):
-            assert (
-                books.post(
-                    "acc",
-                    f"{base}/members/{member}/transactions",
-                    {
-                        "date": "2025-07-01",
-                        "product": "大蒜",
-                        "quantity": "1000",
-                        "unit": "kg",
-                        "amount": amount,
-                    },
-                ).status_code
-                == 201
-            )
-    assert books.post("acc", f"{base}/years/2025/close").status_code == 200
-
-
-def plan_body(**kw: Any) -> dict[str, Any]:
-    return {"year": 2025, "reserve_rate": "0.10", "patronage_ratio": "0.60", **kw}
-
-
-def approved_and_posted(books: Books, **kw: Any) -> dict[str, Any]:
-    plan = books.post("acc", PLANS, plan_body(**kw)).json
-    books.post(
-        "rev",
-        f"{PLANS}/{plan['id']}/approve",
-        {"resolution": "成员大会决议2026-01号", "approved_on": "2026-01-20"},
-    )
-    posted = books.post("acc", f"{PLANS}/{plan['id']}/post").json
-    for v in posted["vouchers"]:
-        review_and_post(books, v["id"])
-    return posted["plan"]  # type: ignore[no-any-return]
 
 
 def balance(books: Books, account: str, member: str) -> str:

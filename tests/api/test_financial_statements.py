@@ -9,8 +9,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tests.api.test_distributions import approved_and_posted, closed_year
-from tests.api.test_registers import post_ok
+from tests.builders import approved_and_posted, closed_year, post, text_of
 from tests.conftest import Books
 
 ORG = "/api/v1/orgs/coop"
@@ -18,25 +17,8 @@ BS = f"{ORG}/reports/balance-sheet"
 SURPLUS = f"{ORG}/reports/surplus"
 
 
-def text_of(document: bytes) -> str:
-    reader = PdfReader(io.BytesIO(document))
-    return "".join("".join(page.extract_text() or "" for page in reader.pages).split())
-
-
 def lines(body: dict[str, Any]) -> dict[str, tuple[str | None, str | None]]:
     return {ln["key"]: (ln["current"], ln["prior"]) for ln in body["lines"]}
-
-
-def post(
-    books: Books, day: str, *entries: tuple[str, str, str, str | None], org: str = "coop"
-) -> None:
-    out: list[dict[str, Any]] = []
-    for account, side, amount, member in entries:
-        line: dict[str, Any] = {"account": account, side: amount}
-        if member:
-            line["member"] = member
-        out.append(line)
-    post_ok(books, {"date": day, "memo": "m", "lines": out}, org)
 
 
 def some_books(books: Books) -> None:

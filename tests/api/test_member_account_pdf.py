@@ -6,8 +6,7 @@ import io
 
 from pypdf import PdfReader
 
-from tests.api.test_distributions import approved_and_posted, closed_year
-from tests.api.test_statements import text_of
+from tests.builders import approved_and_posted, closed_year, text_of
 from tests.conftest import Books
 
 ORG = "/api/v1/orgs/coop"

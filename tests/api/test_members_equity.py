@@ -3,8 +3,7 @@ checked against the ledger, and the printable PDF."""
 
 from __future__ import annotations
 
-from tests.api.test_distributions import approved_and_posted, closed_year
-from tests.api.test_financial_statements import post, text_of
+from tests.builders import approved_and_posted, closed_year, post, text_of
 from tests.conftest import Books
 
 EQUITY = "/api/v1/orgs/coop/reports/members-equity"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.test_financial_statements import text_of
-from tests.api.test_registers import FUND, ORG, cold_store, receive_grant, review_and_post
+from tests.builders import FUND, ORG, cold_store, receive_grant, review_and_post, text_of
 from tests.conftest import Books
 
 ASSETS = f"{ORG}/reports/asset-register"

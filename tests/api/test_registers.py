@@ -6,70 +6,11 @@ from typing import Any
 
 import pytest
 
+from tests.builders import cold_store, post_ok, quantify, receive_grant, review_and_post
 from tests.conftest import Books, count_rows
 
 ORG = "/api/v1/orgs/coop"
 FUND = "muni-2026"
-
-
-def post_ok(books: Books, body: dict[str, Any], org: str = "coop") -> dict[str, Any]:
-    voucher = books.post("acc", f"/api/v1/orgs/{org}/vouchers", body)
-    assert voucher.status_code == 201, voucher.json
-    return review_and_post(books, voucher.json["id"], org)
-
-
-def review_and_post(books: Books, voucher_id: int, org: str = "coop") -> dict[str, Any]:
-    assert books.post("rev", f"/api/v1/orgs/{org}/vouchers/{voucher_id}/review").status_code == 200
-    posted = books.post("acc", f"/api/v1/orgs/{org}/vouchers/{voucher_id}/post")
-    assert posted.status_code == 200, posted.json
-    return posted.json  # type: ignore[no-any-return]
-
-
-def receive_grant(books: Books, amount: str = "300000.00", day: str = "2026-02-10") -> None:
-    post_ok(
-        books,
-        {
-            "date": day,
-            "memo": "收到市级扶贫资金",
-            "lines": [
-                {"account": "102", "debit": amount},
-                {"account": "235", "fund": FUND, "credit": amount},
-            ],
-        },
-    )
-
-
-def cold_store(**overrides: Any) -> dict[str, Any]:
-    body = {
-        "asset_no": "GB-01",
-        "name": "大蒜示范基地冷库",
-        "category": "房屋及建筑物",
-        "class": "operating",
-        "poverty_project": True,
-        "use": "production",
-        "acquired_on": "2026-03-15",
-        "cost": "250000.00",
-        "salvage": "10000.00",
-        "useful_life_months": 120,
-        "funding": [{"fund": FUND, "amount": "200000.00"}],
-    }
-    body.update(overrides)
-    return body
-
-
-def quantify(books: Books, amount: str, basis: str, day: str = "2026-04-01") -> Any:
-    return books.post(
-        "acc",
-        f"{ORG}/shares/events",
-        {
-            "kind": "quantify_fiscal",
-            "date": day,
-            "reason": "量化",
-            "fund": FUND,
-            "amount": amount,
-            "basis": basis,
-        },
-    )
 
 
 class TestFundsAndAssets:

@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.api.test_registers import post_ok
+from tests.builders import post_ok
 from tests.conftest import Books
 
 ORG = "/api/v1/orgs/coop"

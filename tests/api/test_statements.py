@@ -11,29 +11,16 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from tests.adapters.test_guards import drop_guards
-from tests.api.test_distributions import PLANS, approved_and_posted, closed_year
-from tests.api.test_registers import review_and_post
+from tests.builders import (
+    PLANS,
+    drop_guards,
+    plan_paid_in_part,
+    review_and_post,
+    text_of,
+)
 from tests.conftest import Books
 
 ORG = "/api/v1/orgs/coop"
-
-
-def text_of(document: bytes) -> str:
-    reader = PdfReader(io.BytesIO(document))
-    return "".join("".join(page.extract_text() or "" for page in reader.pages).split())
-
-
-def plan_paid_in_part(books: Books) -> dict[str, Any]:
-    closed_year(books)
-    plan = approved_and_posted(books, guarantee={"fixed": "8000.00"})
-    paid = books.post(
-        "acc",
-        f"{PLANS}/{plan['id']}/payments",
-        {"member": "1", "amount": "5000.00", "date": "2026-02-01", "method": "bank"},
-    )
-    review_and_post(books, paid.json["vouchers"][0]["id"])
-    return plan
 
 
 def test_the_household_reads_its_statement_and_why(books: Books) -> None:

@@ -15,9 +15,15 @@ from coopledger.cli import main
 from coopledger.domain.periods import Period
 from coopledger.services import findings
 from coopledger.services.clock import utcnow
-from tests.api.test_distributions import PLANS, approved_and_posted, closed_year, plan_body
-from tests.api.test_registers import cold_store, review_and_post
 from tests.audit.helpers import ORG, cli_books, guards_off
+from tests.builders import (
+    PLANS,
+    approved_and_posted,
+    closed_year,
+    cold_store,
+    plan_body,
+    review_and_post,
+)
 from tests.conftest import Books, is_pg
 
 CODES = [

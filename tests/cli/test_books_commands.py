@@ -11,8 +11,7 @@ from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.cli import Books as CliBooks
 from coopledger.cli import main
 from coopledger.config import Settings
-from tests.api.test_distributions import PLANS, closed_year
-from tests.api.test_registers import ORG, cold_store, receive_grant, review_and_post
+from tests.builders import ORG, PLANS, closed_year, cold_store, receive_grant, review_and_post
 from tests.conftest import Books
 
 

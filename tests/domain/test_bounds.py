@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
-from types import FrameType
 
 import pytest
 
@@ -25,22 +21,7 @@ from coopledger.domain.errors import ValidationFailed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft, validate_draft
 from coopledger.domain.money import MAX_AMOUNT_FEN
 from coopledger.domain.periods import Period
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Fail (instead of hanging the run) when the block takes longer than ``seconds``."""
-
-    def expired(signum: int, frame: FrameType | None) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+from tests.builders import deadline
 
 
 def shed(**kw: object) -> FixedAsset:

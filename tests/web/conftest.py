@@ -65,3 +65,20 @@ def signed_in(app: Flask, world: dict[str, str]) -> Any:
         return b
 
     return sign_in
+
+
+# A three-line voucher as the entry form posts it (one line left blank at the end).
+THREE_LINES = {
+    "date": "2026-03-10",
+    "memo": "收到股金",
+    "attachments": "1",
+    "lines-0-account": "102",
+    "lines-0-debit": "1500",
+    "lines-1-account": "301",
+    "lines-1-member": "1",
+    "lines-1-credit": "1000",
+    "lines-2-account": "301",
+    "lines-2-member": "2",
+    "lines-2-credit": "500.00",
+    "lines-3-account": "",
+}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Books
-from tests.web.test_pages import THREE_LINES
+from tests.web.conftest import THREE_LINES
 
 
 def test_a_report_range_past_2199_names_the_field(signed_in: Any, books: Books) -> None:

@@ -12,8 +12,7 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from tests.adapters.test_guards import refused
-from tests.api.test_distributions import closed_year
+from tests.builders import closed_year, refused
 from tests.conftest import Books, is_pg
 from tests.web.conftest import Browser
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.bench import serving
+from coopledger.bench.serving import serving
 from coopledger.config import Settings
 from coopledger.services import public_limit
 from coopledger.web.app import create_app
-from tests.api.test_statements import ORG, plan_paid_in_part, text_of
+from tests.builders import ORG, plan_paid_in_part, text_of
 from tests.conftest import PASSWORD, PUBLIC_URL, Books, FastHasher
 from tests.web.conftest import Browser
 

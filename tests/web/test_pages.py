@@ -8,26 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from coopledger.services import auth, orgs
-from tests.adapters.test_pdf import text_of
-from tests.api.test_distributions import closed_year
-from tests.api.test_registers import review_and_post
+from tests.builders import closed_year, review_and_post, text_of
 from tests.conftest import PASSWORD, Books
-from tests.web.conftest import Browser, csrf_of
-
-THREE_LINES = {
-    "date": "2026-03-10",
-    "memo": "收到股金",
-    "attachments": "1",
-    "lines-0-account": "102",
-    "lines-0-debit": "1500",
-    "lines-1-account": "301",
-    "lines-1-member": "1",
-    "lines-1-credit": "1000",
-    "lines-2-account": "301",
-    "lines-2-member": "2",
-    "lines-2-credit": "500.00",
-    "lines-3-account": "",
-}
+from tests.web.conftest import THREE_LINES, Browser, csrf_of
 
 
 def _voucher_id(response: Any) -> int:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from tests.api.test_distributions import PLANS, approved_and_posted, closed_year
-from tests.api.test_registers import review_and_post
-from tests.api.test_statements import text_of
+from tests.builders import PLANS, approved_and_posted, closed_year, review_and_post, text_of
 from tests.conftest import Books
 
 ORG = "/api/v1/orgs/coop"
