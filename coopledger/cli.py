@@ -29,7 +29,7 @@ from coopledger.config import Settings, database_url
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import format_amount
 from coopledger.domain.roles import Actor, Role
-from coopledger.services import audit, auth, orgs
+from coopledger.services import auth, chain_check, orgs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -381,7 +381,7 @@ def audit_verify(org: str, checkpoint: Path | None, vouchers_only: bool) -> None
     """Recompute ORG's voucher hash chain, period balances and audit-log chain; say which were
     checked; exit 1 naming the first bad voucher or event."""
     with books() as b:
-        report = audit.verify_org(b.uow(), org, audit_log=not vouchers_only)
+        report = chain_check.verify_org(b.uow(), org, audit_log=not vouchers_only)
     if checkpoint is not None:
         from coopledger.cli_audit import verify_checkpoint
 
@@ -686,7 +686,7 @@ def bench_ledger(
     vouchers: int, tb_lines: int, http_requests: int, database_url: str | None
 ) -> None:
     """Bulk posting, trial balance at scale, and voucher creation over HTTP."""
-    from coopledger.bench import run_ledger_bench
+    from coopledger.bench.ledger import run_ledger_bench
 
     run_ledger_bench(
         vouchers=vouchers,
@@ -706,7 +706,7 @@ def bench_ledger(
 )
 def bench_pages(vouchers: int, tb_lines: int, runs: int, database_url: str | None) -> None:
     """Median server time of the dashboard, the voucher list and the trial balance."""
-    from coopledger.bench_pages import run_pages_bench
+    from coopledger.bench.pages import run_pages_bench
 
     run_pages_bench(
         vouchers=vouchers,
@@ -724,7 +724,7 @@ def bench_pages(vouchers: int, tb_lines: int, runs: int, database_url: str | Non
 )
 def bench_distribution(members: int, database_url: str | None) -> None:
     """A distribution plan for many members: computed, saved, approved and posted."""
-    from coopledger.bench_distribution import run_distribution_bench
+    from coopledger.bench.distribution import run_distribution_bench
 
     run_distribution_bench(members=members, database_url=database_url, echo=click.echo)
 
@@ -738,7 +738,7 @@ def bench_distribution(members: int, database_url: str | None) -> None:
 )
 def bench_registers(assets: int, months: int, members: int, database_url: str | None) -> None:
     """A depreciation run over many assets, and the share register of many members."""
-    from coopledger.bench_registers import run_registers_bench
+    from coopledger.bench.registers import run_registers_bench
 
     run_registers_bench(
         assets=assets,
@@ -757,7 +757,7 @@ def bench_registers(assets: int, months: int, members: int, database_url: str | 
 )
 def bench_regions(orgs_count: int, lines: int, database_url: str | None) -> None:
     """The consolidated report of a county of many organizations."""
-    from coopledger.bench_regions import run_regions_bench
+    from coopledger.bench.regions import run_regions_bench
 
     run_regions_bench(
         orgs_count=orgs_count, lines=lines, database_url=database_url, echo=click.echo
@@ -791,7 +791,7 @@ SCALE_OPTIONS = [
 
 def _scale_command(name: str, parts: tuple[str, ...], doc: str) -> None:
     def command(scale: float, runs: int, http_requests: int, database_url: str | None) -> None:
-        from coopledger.bench_scale import run_scale_bench
+        from coopledger.bench.scale import run_scale_bench
 
         run_scale_bench(
             parts=parts,
@@ -824,7 +824,7 @@ _scale_command("scale-statements", ("statements",), "Statements/s with 1 and 2 w
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path))
 def bench_peers(scale: float, runs: int, out_dir: Path | None) -> None:
     """The generator's journal in coopledger, Beancount, hledger and ledger-cli: same trial balance?"""
-    from coopledger.peers import run_peers
+    from coopledger.bench.peers import run_peers
 
     if not run_peers(scale=scale, runs=runs, out_dir=out_dir, echo=click.echo):
         sys.exit(1)

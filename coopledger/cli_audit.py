@@ -183,7 +183,7 @@ def bench_soak(
 ) -> None:
     """Mixed traffic against a served instance for N minutes, every response reconciled against
     the books afterwards; exit 1 on any 5xx or mismatch. Both users share --password."""
-    from coopledger.bench_soak import run_soak
+    from coopledger.bench.soak import run_soak
 
     result = run_soak(
         url,

@@ -96,7 +96,7 @@ def statements_cmd(
     """Write every household's dividend statement of a year into a folder: one PDF per household
     (statement-ORG-MEMBER-YEAR.pdf) or, with --combined, one PDF with a page per household
     (statements-ORG-YEAR.pdf). Re-running rewrites the same files and issues no new codes."""
-    from coopledger.adapters import statement_batch as sb
+    from coopledger.adapters import household_statement_batch as sb
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if use_queue:
@@ -137,7 +137,7 @@ def statements_cmd(
 
 
 def _written(spec: object, files: list[str]) -> None:
-    from coopledger.adapters.statement_batch import BatchSpec
+    from coopledger.adapters.household_statement_batch import BatchSpec
 
     assert isinstance(spec, BatchSpec)
     if spec.combined:
@@ -148,7 +148,7 @@ def _written(spec: object, files: list[str]) -> None:
 
 def _run_on_queue(spec: object, redis_url: str, no_wait: bool, label: str) -> None:
     from coopledger.adapters import jobs
-    from coopledger.adapters.statement_batch import BatchSpec
+    from coopledger.adapters.household_statement_batch import BatchSpec
 
     assert isinstance(spec, BatchSpec)
     conn = jobs.connect(redis_url)
@@ -185,7 +185,7 @@ def _run_on_queue(spec: object, redis_url: str, no_wait: bool, label: str) -> No
             err=True,
         )
         sys.exit(1)
-    from coopledger.adapters.statement_batch import finish
+    from coopledger.adapters.household_statement_batch import finish
 
     _written(spec, finish(spec))
 
@@ -218,7 +218,7 @@ def worker_cmd(redis_url: str | None, queue_name: str | None, burst: bool) -> No
 )
 def bench_statements_cmd(count: int, workers: str, database_url: str | None) -> None:
     """Statements per second and KB per statement, separate and combined, beside bare WeasyPrint."""
-    from coopledger.bench_statements import run_statements_bench
+    from coopledger.bench.statements import run_statements_bench
 
     run_statements_bench(
         count=count,

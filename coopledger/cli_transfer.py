@@ -244,7 +244,7 @@ def _set_length(bar: Any) -> Callable[[int], None]:
 )
 def bench_import(lines: int, database_url: str | None) -> None:
     """Import voucher lines from CSV and from XLSX, with and without a dry run."""
-    from coopledger.bench_transfer import run_import_bench
+    from coopledger.bench.transfer import run_import_bench
 
     run_import_bench(lines=lines, database_url=database_url, echo=click.echo)
 
@@ -259,7 +259,7 @@ def bench_import(lines: int, database_url: str | None) -> None:
 )
 def bench_backup(lines: int, database_url: str | None, restore_url: str | None) -> None:
     """Backup and restore of an organization with many voucher lines."""
-    from coopledger.bench_transfer import run_backup_bench
+    from coopledger.bench.transfer import run_backup_bench
 
     run_backup_bench(
         lines=lines, database_url=database_url, restore_url=restore_url, echo=click.echo

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from coopledger import bench_scale
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.bench import scale as bench_scale
 from coopledger.domain.periods import Period
-from coopledger.services import audit, auth, consolidated, orgs, periods, reports, vouchers
+from coopledger.services import auth, chain_check, consolidated, orgs, periods, reports, vouchers
 from tests.conftest import FastHasher, fresh_database
 
 
@@ -40,7 +40,7 @@ def test_the_fast_loader_writes_books_that_verify(
         )
         assert lines == 1200 and load_s > 0 and raw_s > 0
         for org in org_ids:
-            report = audit.verify_org(uow(), org.code)
+            report = chain_check.verify_org(uow(), org.code)
             assert report.ok, (report.reason, report.balance_mismatches[:3])
             assert report.vouchers > 100
         # the same journal posted the ordinary way gives the same trial balance
@@ -83,6 +83,6 @@ def test_the_fast_loader_writes_books_that_verify(
             assert together.ties
         assert periods.list_periods(uow(), admin, org_ids[1].code)[-4].status == "closed"
         periods.reopen_period(uow(), admin, org_ids[1].code, Period(2026, 9))
-        assert audit.verify_org(uow(), org_ids[1].code).ok
+        assert chain_check.verify_org(uow(), org_ids[1].code).ok
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coopledger import peers
+from coopledger.bench import peers
 
 
 @pytest.mark.skipif(

@@ -16,7 +16,6 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from coopledger import bench_scale
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.bulk import (
     SQLITE_INSERT_GUARDS,
@@ -26,6 +25,7 @@ from coopledger.adapters.db.bulk import (
     may_set_guards_aside,
 )
 from coopledger.adapters.db.engine import make_engine
+from coopledger.bench import scale as bench_scale
 from coopledger.domain.periods import Period
 from tests.conftest import fresh_database, is_pg
 

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
-from coopledger.bench_soak import run_soak
+from coopledger.bench.soak import run_soak
 from coopledger.cli import main
 from coopledger.config import Settings
 from coopledger.services import auth, orgs

@@ -24,10 +24,10 @@ from sqlalchemy.orm import sessionmaker
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
-from coopledger.bench import MEMBERS
-from coopledger.bench_transfer import voucher_rows
+from coopledger.bench.common import MEMBERS
+from coopledger.bench.transfer import voucher_rows
 from coopledger.domain.imports import SPECS
-from coopledger.services import audit, auth, orgs
+from coopledger.services import auth, chain_check, orgs
 from tests.conftest import PASSWORD, FastHasher, fresh_database, is_pg
 
 LINES = 30_000
@@ -119,5 +119,5 @@ def test_a_killed_import_leaves_nothing_and_the_rerun_brings_everything_once(
             )
         ).scalar_one()
     assert unbalanced == 0
-    assert audit.verify_org(SqlUnitOfWork(sessions), "bench").ok
+    assert chain_check.verify_org(SqlUnitOfWork(sessions), "bench").ok
     engine.dispose()

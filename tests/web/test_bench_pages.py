@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coopledger.bench_pages import run_pages_bench
+from coopledger.bench.pages import run_pages_bench
 from tests.conftest import fresh_database, is_pg
 
 

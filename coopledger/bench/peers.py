@@ -31,7 +31,7 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.bench_scale import (
+from coopledger.bench.scale import (
     ADMIN,
     LINES_PER_ORG,
     PASSWORD,

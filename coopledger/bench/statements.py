@@ -42,7 +42,7 @@ from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.services import auth, distribution, orgs, periods, vouchers
-from coopledger.services.statements import Statement
+from coopledger.services.household_statements import Statement
 
 Echo = Callable[[str], None]
 ORG = "stmt"
@@ -188,7 +188,7 @@ def _pool_map(fn: Callable[..., int], items: list[object], workers: int) -> int:
 def _one_statement(url: str, out: str) -> None:
     """The cold run's child: one statement through the pipeline, then a second one warm;
     prints the warm seconds."""
-    from coopledger.adapters import statement_batch as sb
+    from coopledger.adapters import household_statement_batch as sb
 
     sessions = sb.process_sessions(url)
 
@@ -216,10 +216,10 @@ def _one_statement(url: str, out: str) -> None:
 def run_statements_bench(
     *, count: int, workers: list[int], database_url: str | None, echo: Echo
 ) -> None:
-    from coopledger.adapters import statement_batch as sb
+    from coopledger.adapters import household_statement_batch as sb
+    from coopledger.adapters.household_statement_pdf import statement_context
     from coopledger.adapters.pdf import render_block, render_html
-    from coopledger.adapters.statement_pdf import statement_context
-    from coopledger.services.statement_batch import household_statements
+    from coopledger.services.household_statement_batch import household_statements
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -368,6 +368,6 @@ def _fonts_used() -> list[str]:
 
 
 _CHILD = (
-    "import sys; from coopledger.bench_statements import _one_statement; "
+    "import sys; from coopledger.bench.statements import _one_statement; "
     "_one_statement(sys.argv[1], sys.argv[2])"
 )

@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.bench import BATCH, PASSWORD, _fresh_url, bench_books, drafts, vouchers_post
+from coopledger.bench.common import BATCH, PASSWORD, bench_books, drafts, fresh_url, vouchers_post
 from coopledger.config import Settings
 from coopledger.services.clock import utcnow
 
@@ -40,7 +40,7 @@ def run_pages_bench(
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        url = _fresh_url(database_url, tmp)
+        url = fresh_url(database_url, tmp)
         engine = make_engine(url)
         backend = engine.dialect.name
         migrate.upgrade(engine)

@@ -6,90 +6,36 @@
 2. The trial balance of one organization holding ``tb_lines`` posted lines, in milliseconds
    (median of several runs), beside a plain ``GROUP BY`` over every line.
 3. One voucher created over HTTP against gunicorn on localhost: p50 and p95 in milliseconds.
-
-Data come from a seeded generator, so two runs post the same books.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import os
-import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.engine import make_engine, recreate_database
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.domain.ledger import Dr, Line, VoucherDraft
-from coopledger.domain.roles import Actor
-from coopledger.services import auth, orgs, reports, vouchers
-from coopledger.services.auth import PasswordHasher
-
-Echo = Callable[[str], None]
-MEMBERS = 200
-BATCH = 2_000
-PASSWORD = "bench-password-1"
-
-
-def drafts(seed: int, count: int, year: int) -> Iterator[VoucherDraft]:
-    """Vouchers of two to four lines (2.8 on average), dated across ``year``, in date order."""
-    rnd = random.Random(seed)
-    start = date(year, 1, 1)
-    for i in range(count):
-        day = start + timedelta(days=i * 365 // count)
-        amount = rnd.randint(100, 5_000_000)
-        member = str(rnd.randint(1, MEMBERS))
-        kind = rnd.random()
-        lines: tuple[Line, ...]
-        if kind < 0.3:  # sale for cash and bank
-            cash = rnd.randint(1, amount - 1) if amount > 1 else 0
-            lines = (
-                Line("101", Dr.DEBIT, cash),
-                Line("102", Dr.DEBIT, amount - cash),
-                Line("501", Dr.CREDIT, amount, quantity_milli=rnd.randint(1, 10**6), unit="kg"),
-            )
-            lines = tuple(ln for ln in lines if ln.amount_fen)
-        elif kind < 0.6:  # produce bought from a member and paid
-            lines = (
-                Line("128", Dr.DEBIT, amount),
-                Line("114", Dr.CREDIT, amount, member=member),
-                Line("114", Dr.DEBIT, amount, member=member),
-                Line("102", Dr.CREDIT, amount),
-            )
-        elif kind < 0.8:  # expenses
-            half = amount // 2
-            lines = (
-                Line("521", Dr.DEBIT, half),
-                Line("523", Dr.DEBIT, amount - half),
-                Line("102", Dr.CREDIT, amount),
-            )
-            lines = tuple(ln for ln in lines if ln.amount_fen)
-        else:  # a member's capital
-            lines = (Line("102", Dr.DEBIT, amount), Line("301", Dr.CREDIT, amount, member=member))
-        yield VoucherDraft(day, f"bench {i}", lines, attachments=1)
-
-
-def _fresh_url(database_url: str | None, tmp: Path) -> str:
-    if not database_url:
-        return f"sqlite:///{tmp / 'bench.db'}"
-    if make_url(database_url).get_backend_name() == "postgresql":
-        recreate_database(database_url)
-    return database_url
+from coopledger.bench.common import (
+    BATCH,
+    PASSWORD,
+    Echo,
+    bench_books,
+    drafts,
+    fresh_url,
+    vouchers_post,
+)
+from coopledger.bench.serving import serving
+from coopledger.services import reports
 
 
 def _median_ms(fn: Callable[[], object], runs: int = 5) -> float:
@@ -101,33 +47,12 @@ def _median_ms(fn: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def bench_books(
-    engine: Engine, codes: Sequence[str], hasher: PasswordHasher
-) -> tuple[Callable[[], SqlUnitOfWork], Actor]:
-    """A benchmark's books on a migrated database: cooperatives ``codes`` (one accountant may
-    prepare, review and post), the admin ``bench-admin``, and ``MEMBERS`` members in each."""
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
-
-    auth.create_user(uow(), None, hasher, "bench-admin", PASSWORD, "admin", [])
-    admin = auth.actor_named(uow(), "bench-admin")
-    for code in codes:
-        orgs.create_org(
-            uow(), None, code, f"基准测试合作社 {code}", "cooperative", allow_single_accountant=True
-        )
-        for n in range(1, MEMBERS + 1):
-            orgs.create_member(uow(), admin, code, {"member_no": str(n), "name": f"成员{n}"})
-    return uow, admin
-
-
 def run_ledger_bench(
     *, vouchers: int, tb_lines: int, http_requests: int, database_url: str | None, echo: Echo
 ) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        url = _fresh_url(database_url, tmp)
+        url = fresh_url(database_url, tmp)
         engine = make_engine(url)
         backend = engine.dialect.name
         migrate.upgrade(engine)
@@ -208,12 +133,6 @@ def run_ledger_bench(
         engine.dispose()
 
 
-def vouchers_post(
-    uow: Callable[[], SqlUnitOfWork], admin: Actor, batch: list[VoucherDraft]
-) -> None:
-    vouchers.post_batch(uow(), admin, "bench", batch)
-
-
 def _raw_insert(engine: object, rows: list[tuple[int, int, str, int]]) -> float:
     """The same rows into a bare table, by the fastest plain means of the backend."""
     from sqlalchemy import Engine
@@ -240,46 +159,6 @@ def _raw_insert(engine: object, rows: list[tuple[int, int, str, int]]) -> float:
     finally:
         raw.close()
     return elapsed
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(url: str, tmp: Path, workers: int) -> Iterator[int]:
-    """``coopledger serve`` (gunicorn) with ``workers`` processes on a free local port, stopped
-    when the block ends."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "COOPLEDGER_DATABASE_URL": url,
-        "COOPLEDGER_INSTANCE_PATH": str(tmp),
-        "COOPLEDGER_SECRET_KEY": "bench",
-    }
-    command = [sys.executable, "-m", "coopledger.cli", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _http_bench(url: str, tmp: Path, count: int, echo: Echo) -> tuple[float, float]:

@@ -34,7 +34,7 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.bench import _fresh_url
+from coopledger.bench.common import fresh_url
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, charges_due
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.members import PovertyStatus
@@ -117,7 +117,7 @@ def run_registers_bench(
     *, assets: int, months: int, members: int, database_url: str | None, echo: Echo
 ) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
-        url = _fresh_url(database_url, Path(tmpdir))
+        url = fresh_url(database_url, Path(tmpdir))
         engine = make_engine(url)
         backend = engine.dialect.name
         echo(

@@ -52,10 +52,11 @@ from coopledger.adapters.db.bulk import (
     load_posted_batch,
     may_set_guards_aside,
 )
-from coopledger.adapters.db.engine import make_engine, recreate_database
+from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.bench import serving
+from coopledger.bench.common import fresh_url
+from coopledger.bench.serving import serving
 from coopledger.domain.ledger import (
     GENESIS_HASH,
     Dr,
@@ -586,7 +587,7 @@ def fast_load(
 def build_world(
     database_url: str | None, tmp: Path, scale: float, echo: Echo, *, raw: bool = True
 ) -> World:
-    url = _fresh_url(database_url, tmp)
+    url = fresh_url(database_url, tmp, "scale.db")
     engine = make_engine(url)
     migrate.upgrade(engine)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
@@ -607,14 +608,6 @@ def build_world(
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     return World(url, engine, sessions, org_ids, admin, lines, load_s, raw_s)
-
-
-def _fresh_url(database_url: str | None, tmp: Path) -> str:
-    if not database_url:
-        return f"sqlite:///{tmp / 'scale.db'}"
-    if make_url(database_url).get_backend_name() == "postgresql":
-        recreate_database(database_url)
-    return database_url
 
 
 # -- the figures ----------------------------------------------------------------------------------
@@ -681,7 +674,7 @@ def bench_reports(world: World, runs: int, echo: Echo) -> None:
 
 
 def bench_distribution(database_url: str | None, scale: float, runs: int, echo: Echo) -> None:
-    from coopledger.bench_distribution import run_distribution_bench
+    from coopledger.bench.distribution import run_distribution_bench
 
     members = 10_000 if scale >= 0.1 else max(200, round(100_000 * scale))
     url = None
@@ -770,21 +763,11 @@ def bench_http(world: World, tmp: Path, runs: int, requests: int, echo: Echo) ->
 
 
 def bench_statements(database_url: str | None, scale: float, echo: Echo) -> None:
-    """Statements per second with 1 and 2 workers: ``coopledger bench statements`` (another
-    module's command) when it exists, run once with its own figures echoed."""
-    from coopledger import cli
-
-    command = cli.bench.commands.get("statements")
-    if command is None:
-        echo("statements/s: skipped (`coopledger bench statements` does not exist yet)")
-        return
-    options = {p.name for p in command.params}
-    args = ["bench", "statements"]
-    if "workers" in options:
-        args += ["--workers", "1,2"]
-    if "count" in options:
-        args += ["--count", str(max(20, round(1000 * min(scale, 1.0))))]
-    if "database_url" in options and database_url:
+    """Statements per second with 1 and 2 workers: ``coopledger bench statements`` run once,
+    with its own figures echoed."""
+    args = ["bench", "statements", "--workers", "1,2"]
+    args += ["--count", str(max(20, round(1000 * min(scale, 1.0))))]
+    if database_url:
         parsed = make_url(database_url)
         stmt_url = parsed.set(database=f"{parsed.database}_stmt")
         args += ["--database-url", stmt_url.render_as_string(hide_password=False)]

@@ -25,12 +25,12 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.spreadsheets import read_table
-from coopledger.bench import BATCH, _fresh_url, bench_books, drafts, vouchers_post
+from coopledger.bench.common import BATCH, bench_books, drafts, fresh_url, vouchers_post
 from coopledger.domain.imports import SPECS
 from coopledger.domain.ledger import Dr
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.roles import Actor
-from coopledger.services import audit
+from coopledger.services import chain_check
 from coopledger.services import imports as svc
 
 Echo = Callable[[str], None]
@@ -105,7 +105,7 @@ def run_import_bench(*, lines: int, database_url: str | None, echo: Echo) -> Non
         f"XLSX {len(xlsx_bytes) / 1e6:.1f} MB (written in {time.perf_counter() - started:.1f} s)"
     )
     with tempfile.TemporaryDirectory() as tmpdir:
-        url = _fresh_url(database_url, Path(tmpdir))
+        url = fresh_url(database_url, Path(tmpdir))
         uow, admin = _books(url, ["csv", "xlsx", "posted"])
         echo(f"backend: {make_url(url).get_backend_name()}")
         runs = [
@@ -135,7 +135,7 @@ def run_backup_bench(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        url = _fresh_url(database_url, tmp)
+        url = fresh_url(database_url, tmp)
         uow, admin = _books(url, ["bench"])
         posted = 0
         seed = 10
@@ -161,7 +161,7 @@ def run_backup_bench(
             f"({path.stat().st_size / 1e6:.1f} MB)"
         )
         target_url = (
-            _fresh_url(restore_url, tmp / "restore")
+            fresh_url(restore_url, tmp / "restore")
             if restore_url
             else (f"sqlite:///{tmp / 'restored.db'}")
         )
@@ -176,7 +176,7 @@ def run_backup_bench(
         echo(f"backup + restore of {posted:,} lines: {backup_s + restore_s:.1f} s")
         sessions = sessionmaker(bind=target, expire_on_commit=False)
         started = time.perf_counter()
-        report = audit.verify_org(SqlUnitOfWork(sessions), "bench")
+        report = chain_check.verify_org(SqlUnitOfWork(sessions), "bench")
         echo(
             f"audit verify on the restored books: {'chain intact' if report.ok else 'BROKEN'}, "
             f"{report.vouchers:,} vouchers in {time.perf_counter() - started:.1f} s"
