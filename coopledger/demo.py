@@ -55,9 +55,8 @@ from coopledger.services import (
     shares,
     vouchers,
 )
-from coopledger.services.auth import PasswordHasher
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import UnitOfWork
+from coopledger.services.ports import PasswordHasher, UnitOfWork
 
 PASSWORD = "demo-password-1"
 UowFactory = Callable[[], UnitOfWork]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 
 from coopledger.domain.accounts import CHARTS, DEFAULT_CHART, Account, load_chart, sub_account
 from coopledger.domain.errors import Conflict, Duplicate, NotFound, ValidationFailed, field_error
@@ -19,9 +19,8 @@ from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services import audit_log
 from coopledger.services.access import member_for, org_for, require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Fund, Member, Org, UnitOfWork
+from coopledger.services.ports import Clock, Fund, Member, Org, UnitOfWork
 
-Clock = Callable[[], datetime]
 BOOKS_BEGIN = date(2000, 1, 1)
 ORG_CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,39}", re.ASCII)
 FUND_SOURCES = (

@@ -7,9 +7,8 @@ records the surplus it carried — the S from which a distribution plan starts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from coopledger.domain.accounts import load_chart
 from coopledger.domain.errors import InvalidState, PeriodClosed
@@ -18,10 +17,8 @@ from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import PeriodState, UnitOfWork
+from coopledger.services.ports import Clock, PeriodState, UnitOfWork
 from coopledger.services.vouchers import post_reviewed
-
-Clock = Callable[[], datetime]
 
 
 def list_periods(uow: UnitOfWork, actor: Actor, org_code: str) -> list[PeriodState]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from coopledger.services.audit_context import remote_addr
-from coopledger.services.audit_ports import AuditLog
+from coopledger.services.ports.audit_log import AuditLog
 from coopledger.services.auth_errors import RateLimited
 
 LIMIT = 10

@@ -9,7 +9,7 @@ what matters (balanced, numbered, chained, open month) when the status flips to 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -36,9 +36,8 @@ from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES, Action, Actor, Role
 from coopledger.services.access import org_for, require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, PostingStamp, Store, UnitOfWork, VoucherFilter
+from coopledger.services.ports import Clock, Org, PostingStamp, Store, UnitOfWork, VoucherFilter
 
-Clock = Callable[[], datetime]
 EARLIEST_DATE = date(2000, 1, 1)
 
 

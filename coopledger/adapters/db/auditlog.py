@@ -29,7 +29,7 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.auditlog import GENESIS, AuditEvent, event_hash
-from coopledger.services.audit_ports import AuditQuery, LineFact, VoucherFact
+from coopledger.services.ports.audit_log import AuditQuery, LineFact, VoucherFact
 
 
 class SqlAuditLog:

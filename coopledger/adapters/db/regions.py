@@ -30,7 +30,7 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.regions import level_of, prefixes
-from coopledger.services.region_ports import (
+from coopledger.services.ports.regions import (
     AssetTotal,
     DividendTotal,
     FundTotal,

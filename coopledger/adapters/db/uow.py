@@ -13,12 +13,23 @@ from coopledger.adapters.db.imports import SqlImports
 from coopledger.adapters.db.regions import SqlRegions
 from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
+from coopledger.services.ports import ClientInfo
+
+#: the client of the command line, a benchmark or a test: no remote address
+LOCAL = ClientInfo()
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        readonly: bool = False,
+        client: ClientInfo = LOCAL,
+    ) -> None:
         self._factory = session_factory
         self._readonly = readonly
+        self.client = client
         self._session: Session | None = None
         self._store: SqlStore | None = None
         self._registers: SqlRegisters | None = None

@@ -1,5 +1,5 @@
 """The regions' port: the region tree, users' regions, notices and the set-based sums the
-consolidated report needs (see ``adapters/db/regions.py``). Amounts in fen."""
+consolidated report needs. Amounts in fen."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""The audit log's port: what the audit use cases need from storage (see ``adapters/db/auditlog.py``)."""
+"""The audit log's port: the chained events, the login and request counters, and the read-only
+facts behind the automated findings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -65,3 +66,28 @@ class AuditLog(Protocol):
     def posted_lines(
         self, org_id: int, prefixes: tuple[str, ...], through: date
     ) -> list[LineFact]: ...
+
+
+class AuditStore(Protocol):
+    """What a use case writes to the audit log in its own transaction, and the tallies of refused
+    requests."""
+
+    def tally_denial(self, subject: str, minute: datetime) -> int:
+        """Count one refused request of ``subject`` in ``minute``; the count so far."""
+        ...
+
+    def denials(self, subject: str, minute: datetime) -> int: ...
+    def forget_denials(self, before: datetime) -> None: ...
+    def audit(
+        self,
+        org_id: int | None,
+        actor_id: int | None,
+        action: str,
+        object_type: str,
+        object_key: str,
+        detail: Mapping[str, object],
+        at: datetime,
+    ) -> None:
+        """Append an event to the organization's chain (0: the installation's), from the unit of
+        work's client address."""
+        ...

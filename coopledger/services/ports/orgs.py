@@ -1,0 +1,38 @@
+"""The organizations' port: an organization, found by code or id, and its creation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from coopledger.domain.accounts import Account
+
+
+@dataclass(frozen=True, slots=True)
+class Org:
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str
+    chart: str
+    allow_single_accountant: bool
+    chain_seq: int
+    chain_head: str
+
+
+class OrgStore(Protocol):
+    def org_by_code(self, code: str) -> Org | None: ...
+    def org_by_id(self, org_id: int) -> Org | None: ...
+    def orgs(self, ids: frozenset[int] | None) -> list[Org]: ...
+    def add_org(
+        self,
+        code: str,
+        name: str,
+        kind: str,
+        region: str,
+        chart: str,
+        allow_single_accountant: bool,
+        accounts: Sequence[Account],
+    ) -> Org: ...

@@ -1,0 +1,38 @@
+"""The reports' port: turnover over a range, ledger entries, and the closed months' snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from coopledger.domain.periods import Period
+from coopledger.domain.reporting import LedgerEntry, Turnover
+
+
+class ReportStore(Protocol):
+    def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]: ...
+    def ledger_entries(
+        self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
+    ) -> tuple[int, list[LedgerEntry]]: ...
+    def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
+    def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
+
+    # period snapshots: closing balances of closed months
+    def write_snapshot(self, org_id: int, year: int, month: int) -> None:
+        """Store the closing balances of a month being closed (and drop any later snapshot)."""
+        ...
+
+    def drop_snapshots(self, org_id: int, year: int, month: int) -> None:
+        """Delete the snapshots of ``year-month`` and every later month (a reopen)."""
+        ...
+
+    def snapshot_mismatches(self, org_id: int) -> list[str]:
+        """Each stored snapshot row that differs from the posted lines (empty: all agree)."""
+        ...
+
+    def consolidated_turnovers(
+        self, org_ids: Sequence[int], first: Period, last: Period
+    ) -> list[Turnover]:
+        """Whole months ``first``..``last`` summed over organizations of one chart, per code."""
+        ...

@@ -1,0 +1,101 @@
+"""The vouchers' and periods' port: drafts, posting (numbers, the chain, turnover), the months'
+states and the closed years."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from coopledger.domain.ledger import Balance, Line, Voucher, VoucherDraft
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodState:
+    year: int
+    month: int
+    status: str
+    last_number: int
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherFilter:
+    status: str | None = None
+    year: int | None = None
+    month: int | None = None
+    account: str | None = None
+    member_id: int | None = None
+    text: str | None = None  # in the voucher's memo or a line's memo
+
+
+@dataclass(frozen=True, slots=True)
+class PostingStamp:
+    """What posting writes onto a voucher (the database re-checks it: see the guards)."""
+
+    number: int
+    chain_seq: int
+    prev_hash: str
+    hash: str
+    posted_by: int
+    posted_at: datetime
+
+
+class VoucherStore(Protocol):
+    def add_voucher(
+        self,
+        org_id: int,
+        draft: VoucherDraft,
+        prepared_by: int,
+        at: datetime,
+        reverses: int | None = None,
+    ) -> int: ...
+    def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None: ...
+    def delete_draft(self, voucher_id: int) -> None: ...
+    def voucher(self, org_id: int, voucher_id: int, *, lock: bool = False) -> Voucher | None: ...
+    def vouchers(
+        self, org_id: int, flt: VoucherFilter, limit: int, after_id: int
+    ) -> list[Voucher]: ...
+    def set_reviewed(self, voucher_id: int, reviewer: int | None, at: datetime | None) -> None: ...
+    def next_number(self, org_id: int, year: int, month: int, count: int = 1) -> int | None:
+        """Reserve ``count`` consecutive numbers in an open month; the first, or None if closed."""
+        ...
+
+    def advance_chain(self, org_id: int, count: int = 1) -> tuple[int, str]:
+        """Reserve ``count`` chain positions; (the first, the head before it)."""
+        ...
+
+    def add_posted_batch(
+        self,
+        org_id: int,
+        drafts: Sequence[VoucherDraft],
+        stamps: Sequence[PostingStamp],
+        user_id: int,
+        at: datetime,
+    ) -> list[int]: ...
+    def set_chain_head(self, org_id: int, seq: int, head: str) -> None: ...
+    def mark_posted(self, voucher_id: int, stamp: PostingStamp) -> None: ...
+    def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None: ...
+    def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]: ...
+    def chain_hash_at(self, org_id: int, seq: int) -> str | None: ...
+    def count_pending(self, org_id: int, year: int, month: int | None) -> int: ...
+
+
+class PeriodStore(Protocol):
+    def periods(self, org_id: int) -> list[PeriodState]: ...
+    def period_status(self, org_id: int, year: int, month: int) -> str: ...
+    def set_period_status(
+        self, org_id: int, year: int, month: int, status: str, by: int | None, at: datetime | None
+    ) -> None: ...
+    def year_closed(self, org_id: int, year: int) -> bool: ...
+    def add_fiscal_year(
+        self,
+        org_id: int,
+        year: int,
+        surplus_fen: int,
+        closing_voucher_id: int | None,
+        by: int,
+        at: datetime,
+    ) -> None: ...
+    def pnl_balances(self, org_id: int, through: date) -> list[Balance]: ...
