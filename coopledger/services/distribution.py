@@ -14,12 +14,13 @@ bank, or offset what the member owes the cooperative on 成员往来; conversion
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from coopledger.domain.accounts import Chart, load_chart
+from coopledger.domain import postings
+from coopledger.domain.accounts import load_chart
 from coopledger.domain.distribution import (
     Appropriation,
     Guarantee,
@@ -36,19 +37,18 @@ from coopledger.domain.errors import (
     ValidationFailed,
     field_error,
 )
-from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft
+from coopledger.domain.ledger import Status, Voucher
 from coopledger.domain.members import member_sort_key
 from coopledger.domain.money import format_amount, parse_amount
 from coopledger.domain.roles import Action, Actor
 from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, PlanLineRecord, PlanRecord, UnitOfWork
+from coopledger.services.ports import Clock, Org, PlanLineRecord, PlanRecord, UnitOfWork
 from coopledger.services.shares import holdings_as_of
 from coopledger.services.vouchers import prepare
 
-Clock = Callable[[], datetime]
-MEMBERS_PER_VOUCHER = 2_000
+MEMBERS_PER_VOUCHER = postings.MEMBERS_PER_VOUCHER
 
 
 @dataclass(frozen=True)
@@ -328,7 +328,9 @@ def post_plan(
             )
         assert record.approved_on is not None
         chart = load_chart(org.chart)
-        drafts = _statutory_vouchers(chart, org, record)
+        drafts = postings.distribution(
+            chart, plan_to_post(record), cooperative=org.kind == "cooperative"
+        )
         vouchers = [prepare(store, org, actor, d, now) for d in drafts]
         dist.set_plan(plan_id, {"status": "posted", "vouchers": [v.id for v in vouchers]})
         updated = _logged_status(uow, org, actor, plan_id)
@@ -336,88 +338,23 @@ def post_plan(
     return updated, vouchers
 
 
-def _statutory_vouchers(chart: Chart, org: Org, plan: PlanRecord) -> list[VoucherDraft]:
-    on = plan.approved_on
-    assert on is not None
-    y = plan.year
-    coop = org.kind == "cooperative"
-    word = "盈余" if coop else "收益"
-    undistributed, appropriation = chart.undistributed_account, chart.appropriation_account
-    drafts = [
-        VoucherDraft(
-            on,
-            f"结转{y}年度本年{word}",
-            (
-                Line(
-                    chart.surplus_account,
-                    Dr.DEBIT,
-                    plan.S,
-                    memo=f"{y}年度本年{word}转入未分配{word}",
-                ),
-                Line(undistributed, Dr.CREDIT, plan.S, memo=f"{y}年度本年{word}转入未分配{word}"),
-            ),
-            attachments=1,
-        )
-    ]
-    head: list[Line] = []
-    if plan.R:
-        head.append(
-            Line(
-                chart.role("surplus_reserve"),
-                Dr.CREDIT,
-                plan.R,
-                memo=f"提取{'盈余公积' if coop else '公积公益金'}",
-            )
-        )
-    for other in _others(plan):
-        head.append(Line(other[1], Dr.CREDIT, other[2], memo=other[0]))
-    member_lines: list[Line] = []
-    for ln in plan.lines:
-        parts = (
-            (
-                (chart.role("patronage_payable"), ln.patronage_fen, "盈余返还"),
-                (chart.role("residual_payable"), ln.residual_fen, "剩余盈余分配"),
-            )
-            if coop
-            else ((chart.role("member_current"), ln.total_fen, "收益分配"),)
-        )
-        member_lines.extend(
-            Line(account, Dr.CREDIT, fen, member=ln.member_no, memo=memo)
-            for account, fen, memo in parts
-            if fen
-        )
-    chunks = [
-        member_lines[i : i + 2 * MEMBERS_PER_VOUCHER]
-        for i in range(0, len(member_lines), 2 * MEMBERS_PER_VOUCHER)
-    ] or [[]]
-    for n, chunk in enumerate(chunks, start=1):
-        credits = (head if n == 1 else []) + chunk
-        total = sum(line.amount_fen for line in credits)
-        if not total:
-            continue
-        suffix = f"（{n}/{len(chunks)}）" if len(chunks) > 1 else ""
-        memo = f"{y}年度{word}分配（决议{plan.resolution}）{suffix}"
-        drafts.append(
-            VoucherDraft(
-                on,
-                memo[:200],
-                (Line(appropriation, Dr.DEBIT, total, memo=f"{word}分配"), *credits),
-                attachments=1,
-            )
-        )
-    distributed = plan.R + plan.others + plan.D
-    drafts.append(
-        VoucherDraft(
-            on,
-            f"结转{y}年度各项分配",
-            (
-                Line(undistributed, Dr.DEBIT, distributed, memo="各项分配转入未分配"),
-                Line(appropriation, Dr.CREDIT, distributed, memo="各项分配转入未分配"),
-            ),
-            attachments=1,
-        )
+def plan_to_post(plan: PlanRecord) -> postings.PlanToPost:
+    """An approved plan as its statutory vouchers need it."""
+    assert plan.approved_on is not None
+    return postings.PlanToPost(
+        year=plan.year,
+        approved_on=plan.approved_on,
+        resolution=plan.resolution,
+        surplus_fen=plan.S,
+        reserve_fen=plan.R,
+        others=tuple(_others(plan)),
+        distributable_fen=plan.D,
+        members=tuple(_part(ln, ln.patronage_fen, ln.residual_fen) for ln in plan.lines),
     )
-    return drafts
+
+
+def _part(ln: PlanLineRecord, patronage: int, residual: int) -> postings.MemberPart:
+    return postings.MemberPart(ln.member_no, patronage, residual)
 
 
 def _others(plan: PlanRecord) -> list[tuple[str, str, int]]:
@@ -471,39 +408,25 @@ def pay(
             receivable = {m: -b for m, b in balances.items() if b < 0}
         cash_account = chart.role("bank" if request.method == "bank" else "cash")
         vouchers = []
+        cooperative = org.kind == "cooperative"
         for chunk_start in range(0, len(targets), MEMBERS_PER_VOUCHER):
             chunk = targets[chunk_start : chunk_start + MEMBERS_PER_VOUCHER]
-            lines: list[Line] = []
+            payments: list[postings.Payment] = []
             rows: list[tuple[int, int, int, int]] = []
-            cash_total = 0
             for ln, amount in chunk:
-                patronage, residual = _split_payment(ln, amount, org.kind == "cooperative")
+                patronage, residual = _split_payment(ln, amount, cooperative)
                 offset = min(receivable.get(ln.member_id, 0), amount)
-                lines.extend(_debits(chart, org, ln, patronage, residual))
-                if offset:
-                    lines.append(
-                        Line(
-                            chart.role("member_current"),
-                            Dr.CREDIT,
-                            offset,
-                            member=ln.member_no,
-                            memo="抵扣成员欠款",
-                        )
-                    )
-                cash_total += amount - offset
+                payments.append(postings.Payment(_part(ln, patronage, residual), offset))
                 rows.append((ln.member_id, patronage, residual, offset))
-            if cash_total:
-                lines.append(
-                    Line(cash_account, Dr.CREDIT, cash_total, memo=f"支付{record.year}年度盈余分配")
-                )
-            memo = f"支付{record.year}年度{'盈余' if org.kind == 'cooperative' else '收益'}分配"
-            voucher = prepare(
-                store,
-                org,
-                actor,
-                VoucherDraft(request.paid_on, memo, tuple(lines), attachments=1),
-                now,
+            draft = postings.payment(
+                chart,
+                cooperative=cooperative,
+                year=record.year,
+                paid_on=request.paid_on,
+                cash_account=cash_account,
+                payments=payments,
             )
+            voucher = prepare(store, org, actor, draft, now)
             dist.add_payments(plan_id, voucher.id, request.paid_on, request.method, rows)
             vouchers.append(voucher)
         updated = _logged_status(uow, org, actor, plan_id)
@@ -538,31 +461,17 @@ def convert_to_capital(
             )
         record = _payable_plan(uow, org, plan_id)
         chart = load_chart(org.chart)
-        lines: list[Line] = []
+        parts: list[postings.MemberPart] = []
         rows = []
         for member_no, amount in amounts:
             ((ln, owed),) = _targets(record, member_no, amount)
             patronage, residual = _split_payment(ln, owed, True)
-            lines.extend(_debits(chart, org, ln, patronage, residual))
-            lines.append(
-                Line(
-                    chart.role("capital"),
-                    Dr.CREDIT,
-                    owed,
-                    member=ln.member_no,
-                    memo=f"盈余转为出资（{resolution.strip()}）",
-                )
-            )
+            parts.append(_part(ln, patronage, residual))
             rows.append((ln.member_id, patronage, residual, 0))
-        if not lines:
+        if not parts:
             raise field_error("members", "name the members and amounts to convert")
-        voucher = prepare(
-            store,
-            org,
-            actor,
-            VoucherDraft(on, f"{record.year}年度盈余转为成员出资", tuple(lines), 1),
-            now,
-        )
+        draft = postings.conversion(chart, record.year, on, resolution, parts)
+        voucher = prepare(store, org, actor, draft, now)
         dist.add_payments(plan_id, voucher.id, on, "capital", rows)
         updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
@@ -629,49 +538,8 @@ def _targets(
 
 
 def _split_payment(ln: PlanLineRecord, amount: int, cooperative: bool) -> tuple[int, int]:
-    """Settle the patronage refund first, then the residual part."""
-    if not cooperative:
-        return 0, amount
-    patronage_left = ln.patronage_fen - ln.paid.patronage_fen
-    patronage = min(amount, patronage_left)
-    return patronage, amount - patronage
-
-
-def _debits(
-    chart: Chart, org: Org, ln: PlanLineRecord, patronage: int, residual: int
-) -> list[Line]:
-    if org.kind != "cooperative":
-        return [
-            Line(
-                chart.role("member_current"),
-                Dr.DEBIT,
-                residual,
-                member=ln.member_no,
-                memo="支付收益分配",
-            )
-        ]
-    out = []
-    if patronage:
-        out.append(
-            Line(
-                chart.role("patronage_payable"),
-                Dr.DEBIT,
-                patronage,
-                member=ln.member_no,
-                memo="支付盈余返还",
-            )
-        )
-    if residual:
-        out.append(
-            Line(
-                chart.role("residual_payable"),
-                Dr.DEBIT,
-                residual,
-                member=ln.member_no,
-                memo="支付剩余盈余",
-            )
-        )
-    return out
+    """Settle the patronage refund still owed first, then the residual part."""
+    return postings.split_payment(ln.patronage_fen - ln.paid.patronage_fen, amount, cooperative)
 
 
 # -- the village flow: a cooperative's dividend received in the village's own books --------------
@@ -748,22 +616,8 @@ def record_dividend_receipt(
         if dist.receipt(org.id, plan_id) is not None:
             raise Duplicate(f"the receipt of plan {plan_id} is recorded already")
         chart = load_chart(org.chart)
-        memo = f"收到{coop.name}{plan.year}年度盈余分配（成员{member[1]}）"
-        voucher = prepare(
-            store,
-            org,
-            actor,
-            VoucherDraft(
-                on,
-                memo[:200],
-                (
-                    Line(chart.role("bank"), Dr.DEBIT, paid, memo=memo),
-                    Line(chart.role("investment_income"), Dr.CREDIT, paid, memo=memo),
-                ),
-                attachments=1,
-            ),
-            now,
-        )
+        draft = postings.dividend_receipt(chart, on, coop.name, plan.year, member[1], paid)
+        voucher = prepare(store, org, actor, draft, now)
         dist.add_receipt(org.id, plan_id, paid, voucher.id)
         audit_log.record(
             uow.store,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from coopledger.domain.accounts import Account, load_chart, sub_account
 from coopledger.domain.assets import FixedAsset, validate_asset
@@ -48,38 +47,12 @@ from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import org_for, require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, Store, UnitOfWork
+from coopledger.services.ports import Clock, ImportUnitOfWork, Org, Store
 from coopledger.services.vouchers import add_posted_batch
 
-Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
 EARLIEST_DATE = date(2000, 1, 1)
 BOOKS_BEGIN = date(2000, 1, 1)
-
-
-class ImportKeys(Protocol):
-    def keys(self, org_id: int, kind: str) -> dict[str, tuple[str, int | None]]: ...
-    def add_batch(
-        self,
-        org_id: int,
-        kind: str,
-        filename: str,
-        sha256: str,
-        counts: tuple[int, int, int],
-        user_id: int,
-        at: datetime,
-    ) -> int: ...
-    def add_keys(
-        self, org_id: int, kind: str, batch_id: int, keys: Sequence[tuple[str, str, int | None]]
-    ) -> None: ...
-    def add_drafts(
-        self, org_id: int, drafts: Sequence[VoucherDraft], user_id: int, at: datetime
-    ) -> list[int]: ...
-
-
-class ImportUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def imports(self) -> ImportKeys: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +495,10 @@ def _assets(ctx: _Context, rows: Sequence[Row]) -> None:
     """Asset cards. A card migrated from older books (opening accumulated depreciation or months)
     brings no voucher — its cost comes in with the opening balances; any other card prepares its
     acquisition voucher, as registering it by hand does."""
-    from coopledger.services.registers import _acquisition, _views  # the same voucher as by hand
+    from coopledger.services.registers import (  # the same voucher as by hand
+        acquisition_draft,
+        views_in,
+    )
     from coopledger.services.vouchers import prepare
 
     parsed = parse_assets(rows, ctx.problems)
@@ -571,11 +547,11 @@ def _assets(ctx: _Context, rows: Sequence[Row]) -> None:
     if ctx.problems or ctx.options.dry_run:
         return
     chart = load_chart(ctx.org.chart)
-    views = {v.fund.code: v for v in _views(ctx.uow, ctx.org)}
+    views = {v.fund.code: v for v in views_in(ctx.uow, ctx.org)}
     for row, asset in todo:
         voucher_id = None
         if not asset.migrated:
-            draft = _acquisition(chart, ctx.store, ctx.org, asset, views, chart.role("bank"))
+            draft = acquisition_draft(chart, ctx.store, ctx.org, asset, views, chart.role("bank"))
             voucher = prepare(ctx.store, ctx.org, ctx.actor, draft, ctx.now)
             voucher_id = voucher.id
             ctx.report.vouchers.append(CreatedVoucher(asset.asset_no, voucher.id, "draft", None))

@@ -19,7 +19,7 @@ from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import AssetRecord, Org, UnitOfWork
-from coopledger.services.registers import FundView, _views, fund_accounts
+from coopledger.services.registers import FundView, fund_accounts, views_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ def fund_usage(uow: UnitOfWork, actor: Actor, org_code: str) -> FundUsage:
     as_of = utcnow().date()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        views = _views(uow, org)
+        views = views_in(uow, org)
         accounts = fund_accounts(uow.store, org)
         # the funds' figures count every posted line, a voucher dated ahead of today included:
         # so does the ledger balance they are compared with

@@ -9,19 +9,12 @@ Generated vouchers go through review and posting like any other.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from coopledger.domain import postings
 from coopledger.domain.accounts import Chart, Subledger, load_chart
-from coopledger.domain.assets import (
-    AssetUse,
-    DisposalAccounts,
-    FixedAsset,
-    charges_due,
-    disposal_lines,
-    validate_asset,
-)
+from coopledger.domain.assets import FixedAsset, charges_due, validate_asset
 from coopledger.domain.errors import (
     Duplicate,
     NotFound,
@@ -29,7 +22,7 @@ from coopledger.domain.errors import (
     ValidationFailed,
     field_error,
 )
-from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.ledger import Voucher, VoucherDraft
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
@@ -38,6 +31,7 @@ from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import (
     AssetRecord,
+    Clock,
     Fund,
     FundFigures,
     FundLine,
@@ -46,14 +40,6 @@ from coopledger.services.ports import (
     UnitOfWork,
 )
 from coopledger.services.vouchers import prepare
-
-Clock = Callable[[], datetime]
-USE_ROLE = {
-    AssetUse.PRODUCTION: "depreciation_production",
-    AssetUse.MANAGEMENT: "depreciation_management",
-    AssetUse.PUBLIC_WELFARE: "depreciation_public_welfare",
-}
-
 
 # -- funds ---------------------------------------------------------------------------------------
 
@@ -82,7 +68,7 @@ def fund_accounts(store: Store, org: Org) -> list[str]:
 def fund_views(uow: UnitOfWork, actor: Actor, org_code: str) -> list[FundView]:
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        return _views(uow, org)
+        return views_in(uow, org)
 
 
 def fund_view(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundView:
@@ -93,7 +79,8 @@ def fund_view(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundVi
     raise NotFound(f"fund {code!r} not found")
 
 
-def _views(uow: UnitOfWork, org: Org) -> list[FundView]:
+def views_in(uow: UnitOfWork, org: Org) -> list[FundView]:
+    """Every fund of ``org`` with its figures, inside the caller's unit of work."""
     figures = uow.registers.fund_figures(org.id, fund_accounts(uow.store, org))
     empty = FundFigures(0, 0, 0, 0, 0, ())
     return [FundView(f, figures.get(f.code, empty)) for f in uow.store.funds(org.id)]
@@ -137,7 +124,7 @@ def fund_trace(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundT
     with uow:
         store, registers = uow.store, uow.registers
         org = org_for(store, actor, org_code, Action.READ_BOOKS)
-        view = next((v for v in _views(uow, org) if v.fund.code == code), None)
+        view = next((v for v in views_in(uow, org) if v.fund.code == code), None)
         if view is None:
             raise NotFound(f"fund {code!r} not found")
         lines = registers.fund_lines(org.id, view.fund.id)
@@ -202,7 +189,7 @@ def register_asset(
         unknown = sorted(set(asset.funding) - set(fund_ids))
         if unknown:
             raise field_error("funding", f"unknown fund(s): {', '.join(unknown)}")
-        views = {v.fund.code: v for v in _views(uow, org)}
+        views = {v.fund.code: v for v in views_in(uow, org)}
         errors = {
             f"funding.{code}": [
                 f"more than the fund's unspent balance of {format_amount(views[code].unspent_for_assets)} yuan"
@@ -215,7 +202,9 @@ def register_asset(
         voucher = None
         if not asset.migrated:
             chart = load_chart(org.chart)
-            draft = _acquisition(chart, store, org, asset, views, pay_account or chart.role("bank"))
+            draft = acquisition_draft(
+                chart, store, org, asset, views, pay_account or chart.role("bank")
+            )
             voucher = prepare(store, org, actor, draft, now)
         registers.add_asset(org.id, asset, fund_ids, voucher.id if voucher else None, now)
         record = registers.asset(org.id, asset.asset_no)
@@ -233,7 +222,7 @@ def register_asset(
     return record, voucher
 
 
-def _acquisition(
+def acquisition_draft(
     chart: Chart,
     store: Store,
     org: Org,
@@ -241,37 +230,19 @@ def _acquisition(
     views: dict[str, FundView],
     pay_account: str,
 ) -> VoucherDraft:
-    memo = f"购入固定资产 {asset.asset_no} {asset.name}"
-    fixed, special_fund = chart.role("fixed_assets"), chart.role("special_fund")
-    if asset.nominal:  # received in kind without documents: at 1 yuan, straight to 专项基金
-        lines = [
-            Line(fixed, Dr.DEBIT, asset.cost_fen, memo=memo),
-            Line(special_fund, Dr.CREDIT, asset.cost_fen, memo="名义金额入账"),
-        ]
-        return VoucherDraft(asset.acquired_on, memo, tuple(lines), attachments=1)
-    lines = [
-        Line(fixed, Dr.DEBIT, asset.cost_fen, memo=memo),
-        Line(pay_account, Dr.CREDIT, asset.cost_fen, memo=memo),
-    ]
-    for code, amount in sorted(asset.funding.items()):
-        payable = _payable_account(chart, store, org, views[code].fund)
-        lines.append(
-            Line(payable, Dr.DEBIT, amount, fund=code, memo=f"{views[code].fund.name}转专项基金")
-        )
-        lines.append(Line(special_fund, Dr.CREDIT, amount, memo=f"{views[code].fund.name}形成资产"))
-    return VoucherDraft(asset.acquired_on, memo, tuple(lines), attachments=1)
-
-
-def _payable_account(chart: Chart, store: Store, org: Org, fund: Fund) -> str:
-    """一事一议 money sits in 一事一议资金 where the chart has it; other grants in 专项应付款."""
-    accounts = store.accounts(org.id)
-    if (
-        fund.source == "one_matter_one_discussion"
-        and "231" in accounts
-        and accounts["231"].subledger is Subledger.FUND
-    ):
-        return "231"
-    return chart.role("special_payable")
+    """The acquisition voucher of ``asset`` paid from ``pay_account``, each financing fund's
+    part moved from where its money waits (``views`` names the funds) into 专项基金."""
+    funds: dict[str, postings.FundPart] = {}
+    if asset.funding and not asset.nominal:
+        accounts = store.accounts(org.id)
+        funds = {
+            code: postings.FundPart(
+                views[code].fund.name,
+                postings.fund_payable_account(chart, accounts, views[code].fund.source),
+            )
+            for code in asset.funding
+        }
+    return postings.acquisition(chart, asset, pay_account, funds)
 
 
 def list_assets(uow: UnitOfWork, actor: Actor, org_code: str) -> list[AssetRecord]:
@@ -334,27 +305,13 @@ def dispose_asset(
             if acquisition is None or acquisition.status != "posted":
                 raise field_error("date", "post the acquisition voucher of this asset first")
         chart = load_chart(org.chart)
-        lines = disposal_lines(
+        draft = postings.disposal(
+            chart,
             record.asset,
+            on,
             accumulated(record),
             proceeds_fen,
             receive_account or chart.role("bank"),
-            DisposalAccounts(
-                chart.role("fixed_assets"),
-                chart.role("accumulated_depreciation"),
-                chart.role("disposal"),
-                chart.role("other_income"),
-                chart.role("other_expenses"),
-            ),
-        )
-        memo = f"处置固定资产 {record.asset.asset_no} {record.asset.name}"[:200]
-        draft = VoucherDraft(
-            on,
-            memo,
-            tuple(
-                Line(a, Dr.DEBIT if debit else Dr.CREDIT, fen, memo=memo) for a, debit, fen in lines
-            ),
-            attachments=1,
         )
         voucher = prepare(store, org, actor, draft, clock())
         uow.registers.set_disposed(record.id, on, voucher.id)
@@ -447,7 +404,9 @@ def run_depreciation(
             )
         vouchers = []
         for period in sorted(due):
-            draft = _depreciation_voucher(chart, period, due[period])
+            draft = postings.depreciation(
+                chart, period, [(r.asset.use, fen) for r, fen in due[period]]
+            )
             voucher = prepare(store, org, actor, draft, now)
             registers.add_charges(voucher.id, [(r.id, period, fen) for r, fen in due[period]])
             vouchers.append(voucher)
@@ -462,20 +421,3 @@ def run_depreciation(
         )
         uow.commit()
     return vouchers
-
-
-def _depreciation_voucher(
-    chart: Chart, period: Period, charges: list[tuple[AssetRecord, int]]
-) -> VoucherDraft:
-    memo = f"计提{period.year}年{period.month}月固定资产折旧"
-    by_account: dict[str, int] = defaultdict(int)
-    for record, fen in charges:
-        by_account[chart.role(USE_ROLE[record.asset.use])] += fen
-    lines = [
-        Line(code, Dr.DEBIT, fen, memo=f"{memo}（{len(charges)}项资产）")
-        for code, fen in sorted(by_account.items())
-    ]
-    lines.append(
-        Line(chart.role("accumulated_depreciation"), Dr.CREDIT, sum(by_account.values()), memo=memo)
-    )
-    return VoucherDraft(period.last_day, memo, tuple(lines), attachments=1)

@@ -8,14 +8,15 @@ quantified fiscal and donation shares — from dated, reasoned events. Events th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from coopledger.domain import postings
 from coopledger.domain.accounts import load_chart
 from coopledger.domain.errors import NotFound, ValidationFailed, field_error
-from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.ledger import Voucher
 from coopledger.domain.members import PovertyStatus, member_sort_key
 from coopledger.domain.money import format_amount
 from coopledger.domain.roles import Action, Actor
@@ -31,11 +32,10 @@ from coopledger.domain.shares import (
 from coopledger.services import audit_log
 from coopledger.services.access import member_for, org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import HolderRow, Org, ShareEvent, UnitOfWork
-from coopledger.services.registers import _views
+from coopledger.services.ports import Clock, HolderRow, Org, ShareEvent, UnitOfWork
+from coopledger.services.registers import views_in
 from coopledger.services.vouchers import prepare
 
-Clock = Callable[[], datetime]
 CLASSES = (
     "capital",
     "capital_from_poverty_assets",
@@ -204,49 +204,34 @@ def record_event(
                         "amount",
                         f"more than member {member.member_no}'s capital of {format_amount(held)} yuan",
                     )
-            pay = event.pay_account or chart.role("bank")
+            target_no = None
             if kind is EventKind.TRANSFER:
                 target = _holder(holders, event.to_member, "to_member")
-                lines = (
-                    Line(
-                        capital_code, Dr.DEBIT, amount, member=member.member_no, memo=event.reason
-                    ),
-                    Line(
-                        capital_code, Dr.CREDIT, amount, member=target.member_no, memo=event.reason
-                    ),
-                )
+                target_no = target.member_no
                 fields.update(
                     from_member_id=member.member_id,
                     to_member_id=target.member_id,
                     share_class="capital",
                 )
             elif kind is EventKind.REDEEM:
-                lines = (
-                    Line(
-                        capital_code, Dr.DEBIT, amount, member=member.member_no, memo=event.reason
-                    ),
-                    Line(pay, Dr.CREDIT, amount, memo=event.reason),
-                )
                 fields.update(from_member_id=member.member_id, share_class="capital")
             else:
-                lines = (
-                    Line(pay, Dr.DEBIT, amount, memo=event.reason),
-                    Line(
-                        capital_code, Dr.CREDIT, amount, member=member.member_no, memo=event.reason
-                    ),
-                )
                 fields.update(to_member_id=member.member_id, share_class="capital")
                 if event.from_poverty_assets:
                     allocations = [
                         (member.member_id, ShareClass.CAPITAL_FROM_POVERTY_ASSETS.value, amount)
                     ]
-            voucher = prepare(
-                store,
-                org,
-                actor,
-                VoucherDraft(event.occurred_on, event.reason.strip()[:200], lines, 1),
-                now,
+            draft = postings.capital_event(
+                chart,
+                kind,
+                event.occurred_on,
+                event.reason,
+                amount,
+                member.member_no,
+                to_member=target_no,
+                pay_account=event.pay_account,
             )
+            voucher = prepare(store, org, actor, draft, now)
             fields["voucher_id"] = voucher.id
         event_id = registers.add_share_event(org.id, fields, allocations)
         recorded = next(e for e in registers.share_events(org.id) if e.id == event_id)
@@ -289,7 +274,7 @@ def _quantify(
 ) -> list[tuple[int, str, int]]:
     if not event.fund:
         raise field_error("fund", "name the fund whose 专项基金 is quantified")
-    view = next((v for v in _views(uow, org) if v.fund.code == event.fund), None)
+    view = next((v for v in views_in(uow, org) if v.fund.code == event.fund), None)
     if view is None:
         raise field_error("fund", f"unknown fund {event.fund!r}")
     basis = Basis(event.basis) if event.basis in set(Basis) else None
@@ -537,19 +522,11 @@ def leave(
         )
         held = registers.share_balances(org.id, None).get(member.id, {})
         reserve = held.get(ShareClass.RESERVE, 0)
-        pay = pay_account or chart.role("bank")
-        lines: list[Line] = []
-        memo = f"成员{member.member_no}{member.name}退社，退还出资及公积金份额"
-        if capital > 0:
-            lines.append(
-                Line(chart.role("capital"), Dr.DEBIT, capital, member=member.member_no, memo=memo)
-            )
-        if reserve > 0:
-            lines.append(Line(chart.role("surplus_reserve"), Dr.DEBIT, reserve, memo=memo))
-        voucher = None
-        if lines:
-            lines.append(Line(pay, Dr.CREDIT, capital + max(reserve, 0), memo=memo))
-            voucher = prepare(store, org, actor, VoucherDraft(on, memo[:200], tuple(lines), 1), now)
+        memo = postings.withdrawal_memo(member.member_no, member.name)
+        draft = postings.withdrawal(
+            chart, on, member.member_no, member.name, capital, reserve, pay_account
+        )
+        voucher = prepare(store, org, actor, draft, now) if draft is not None else None
         forfeit = [
             (member.id, cls, -fen)
             for cls, fen in held.items()
