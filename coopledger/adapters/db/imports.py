@@ -22,12 +22,12 @@ from coopledger.adapters.db.bulk import (
     sqlite_guards_aside,
     sqlite_timestamp,
 )
-from coopledger.adapters.db.store import SqlStore
 from coopledger.adapters.db.tables import (
     ImportBatchRow,
     ImportKeyRow,
     VoucherRow,
 )
+from coopledger.adapters.db.vouchers import SqlVouchers
 from coopledger.domain.ledger import Status, VoucherDraft
 
 _VOUCHERS = cast(Table, VoucherRow.__table__)
@@ -164,4 +164,4 @@ class SqlImports:
 
     def add_lines(self, org_id: int, vouchers: Sequence[tuple[int, VoucherDraft]]) -> None:
         """The drafts' lines, by the store's own bulk insert (COPY / executemany)."""
-        SqlStore(self.session).insert_lines(org_id, [(vid, d.lines) for vid, d in vouchers])
+        SqlVouchers(self.session).insert_lines(org_id, [(vid, d.lines) for vid, d in vouchers])

@@ -7,16 +7,14 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from coopledger.adapters.db.auditlog import SqlAuditLog
+from coopledger.adapters.db.base import LOCAL
 from coopledger.adapters.db.distributions import SqlDistributions
-from coopledger.adapters.db.engine import READONLY
+from coopledger.adapters.db.engine import READONLY, make_engine
 from coopledger.adapters.db.imports import SqlImports
 from coopledger.adapters.db.regions import SqlRegions
 from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
 from coopledger.services.ports import ClientInfo
-
-#: the client of the command line, a benchmark or a test: no remote address
-LOCAL = ClientInfo()
 
 
 class SqlUnitOfWork:
@@ -77,7 +75,7 @@ class SqlUnitOfWork:
         self._session = self._factory()
         if self._readonly:
             self._session.connection(execution_options={READONLY: True})
-        self._store = SqlStore(self._session)
+        self._store = SqlStore(self._session, self.client)
         self._registers = SqlRegisters(self._session)
         self._distributions = SqlDistributions(self._session)
         return self
@@ -96,3 +94,20 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         assert self._session is not None
         self._session.commit()
+
+
+class UnitsOfWork:
+    """The one place units of work are made: the app and the command line each hold one over
+    their books' sessions, and call it once per use case."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    @classmethod
+    def connect(cls, database_url: str) -> UnitsOfWork:
+        """Units of work on a new engine for ``database_url``."""
+        return cls(sessionmaker(bind=make_engine(database_url), expire_on_commit=False))
+
+    def __call__(self, *, readonly: bool = False, client: ClientInfo = LOCAL) -> SqlUnitOfWork:
+        """A unit of work serving ``client``; a read-only one refuses to write."""
+        return SqlUnitOfWork(self.sessions, readonly=readonly, client=client)

@@ -1,0 +1,109 @@
+"""The months and years in SQL: a month's state and last number, closed years, and the balances
+a year's closing carries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, select, update
+
+from coopledger.adapters.db.base import SIGNED, SqlBase
+from coopledger.adapters.db.tables import (
+    AccountRow,
+    FiscalYearRow,
+    FundRow,
+    MemberRow,
+    PeriodRow,
+    VoucherLineRow,
+    VoucherRow,
+)
+from coopledger.domain.accounts import Category
+from coopledger.domain.ledger import Balance
+from coopledger.services.ports import PeriodState
+
+
+class SqlPeriods(SqlBase):
+    def _ensure_period(self, org_id: int, year: int, month: int) -> None:
+        stmt = self._insert(PeriodRow).values(
+            org_id=org_id, year=year, month=month, status="open", last_number=0
+        )
+        self.session.execute(
+            stmt.on_conflict_do_nothing(index_elements=["org_id", "year", "month"])
+        )
+
+    def periods(self, org_id: int) -> list[PeriodState]:
+        rows = self.session.scalars(
+            select(PeriodRow)
+            .where(PeriodRow.org_id == org_id)
+            .order_by(PeriodRow.year, PeriodRow.month)
+        )
+        return [PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at) for r in rows]
+
+    def period_status(self, org_id: int, year: int, month: int) -> str:
+        status = self.session.scalar(
+            select(PeriodRow.status).where(
+                PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month
+            )
+        )
+        return status or "open"
+
+    def set_period_status(
+        self, org_id: int, year: int, month: int, status: str, by: int | None, at: datetime | None
+    ) -> None:
+        self._ensure_period(org_id, year, month)
+        self.session.execute(
+            update(PeriodRow)
+            .where(PeriodRow.org_id == org_id, PeriodRow.year == year, PeriodRow.month == month)
+            .values(status=status, closed_by=by, closed_at=at)
+        )
+
+    def year_closed(self, org_id: int, year: int) -> bool:
+        return bool(
+            self.session.scalar(
+                select(exists().where(FiscalYearRow.org_id == org_id, FiscalYearRow.year == year))
+            )
+        )
+
+    def add_fiscal_year(
+        self,
+        org_id: int,
+        year: int,
+        surplus_fen: int,
+        closing_voucher_id: int | None,
+        by: int,
+        at: datetime,
+    ) -> None:
+        self.session.add(
+            FiscalYearRow(
+                org_id=org_id,
+                year=year,
+                surplus_fen=surplus_fen,
+                closing_voucher_id=closing_voucher_id,
+                closed_by=by,
+                closed_at=at,
+            )
+        )
+        self.session.flush()
+
+    def pnl_balances(self, org_id: int, through: date) -> list[Balance]:
+        query = (
+            select(AccountRow.code, MemberRow.member_no, FundRow.code, func.sum(SIGNED))
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
+            .outerjoin(FundRow, FundRow.id == VoucherLineRow.fund_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on <= through,
+                AccountRow.category.in_([Category.INCOME.value, Category.EXPENSE.value]),
+            )
+            .group_by(AccountRow.code, MemberRow.member_no, FundRow.code)
+        )
+        return [
+            Balance(code, int(net), member, fund)
+            for code, member, fund, net in self.session.execute(query)
+            if net
+        ]

@@ -1,0 +1,210 @@
+"""The reports in SQL: turnover over any range (from the monthly turnover and the closed months'
+snapshots, topped up from the lines), ledger entries, and the turnover recomputed to check it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+
+from coopledger.adapters.db import snapshots
+from coopledger.adapters.db.accounts import SqlAccounts
+from coopledger.adapters.db.base import CREDIT, DEBIT, SIGNED, year_month
+from coopledger.adapters.db.tables import (
+    AccountRow,
+    MemberRow,
+    PeriodBalanceRow,
+    VoucherLineRow,
+    VoucherRow,
+)
+from coopledger.domain.periods import Period, voucher_number
+from coopledger.domain.reporting import LedgerEntry, Turnover
+
+
+class SqlReports(SqlAccounts):
+    def _pb_sums(
+        self, org_id: int, first: Period | None, last: Period | None
+    ) -> dict[int, tuple[int, int]]:
+        ym = year_month(PeriodBalanceRow.year, PeriodBalanceRow.month)
+        query = select(
+            PeriodBalanceRow.account_id,
+            func.sum(PeriodBalanceRow.debit_fen),
+            func.sum(PeriodBalanceRow.credit_fen),
+        ).where(PeriodBalanceRow.org_id == org_id)
+        if first is not None:
+            query = query.where(ym >= first.year * 100 + first.month)
+        if last is not None:
+            query = query.where(ym <= last.year * 100 + last.month)
+        rows = self.session.execute(query.group_by(PeriodBalanceRow.account_id))
+        return {a: (int(d), int(c)) for a, d, c in rows}
+
+    def _line_sums(self, org_id: int, start: date, end: date) -> dict[int, tuple[int, int]]:
+        if start > end:
+            return {}
+        # the vouchers of the range drive the query (their date index), then their lines
+        in_range = select(VoucherRow.id).where(
+            VoucherRow.org_id == org_id,
+            VoucherRow.status == "posted",
+            VoucherRow.booked_on >= start,
+            VoucherRow.booked_on <= end,
+        )
+        rows = self.session.execute(
+            select(VoucherLineRow.account_id, func.sum(DEBIT), func.sum(CREDIT))
+            .where(VoucherLineRow.voucher_id.in_(in_range))
+            .group_by(VoucherLineRow.account_id)
+        )
+        return {a: (int(d), int(c)) for a, d, c in rows}
+
+    def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]:
+        first, last = Period.of(start), Period.of(end)
+        opening = _add(
+            snapshots.sums_through(self.session, org_id, first.previous()),
+            self._line_sums(org_id, first.first_day, date.fromordinal(start.toordinal() - 1))
+            if start > first.first_day
+            else {},
+        )
+        if first == last:
+            if start == first.first_day and end == last.last_day:
+                within = self._pb_sums(org_id, first, last)
+            else:
+                within = self._line_sums(org_id, start, end)
+        else:
+            head_full = start == first.first_day
+            tail_full = end == last.last_day
+            within = self._pb_sums(
+                org_id, first if head_full else first.next(), last if tail_full else last.previous()
+            )
+            if not head_full:
+                within = _add(within, self._line_sums(org_id, start, first.last_day))
+            if not tail_full:
+                within = _add(within, self._line_sums(org_id, last.first_day, end))
+        codes = {i: c for c, i in self._account_ids(org_id).items()}
+        return [
+            Turnover(
+                codes[a],
+                opening.get(a, (0, 0))[0] - opening.get(a, (0, 0))[1],
+                within.get(a, (0, 0))[0],
+                within.get(a, (0, 0))[1],
+            )
+            for a in sorted(set(opening) | set(within), key=lambda i: codes[i])
+        ]
+
+    def write_snapshot(self, org_id: int, year: int, month: int) -> None:
+        snapshots.write(self.session, org_id, year, month)
+
+    def drop_snapshots(self, org_id: int, year: int, month: int) -> None:
+        snapshots.drop_from(self.session, org_id, year, month)
+
+    def snapshot_mismatches(self, org_id: int) -> list[str]:
+        return snapshots.mismatches(self.session, org_id)
+
+    def consolidated_turnovers(
+        self, org_ids: Sequence[int], first: Period, last: Period
+    ) -> list[Turnover]:
+        return snapshots.consolidated_turnovers(self.session, org_ids, first, last)
+
+    def ledger_entries(
+        self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
+    ) -> tuple[int, list[LedgerEntry]]:
+        ids = [self._account_ids(org_id)[c] for c in codes]
+        base = [
+            VoucherLineRow.org_id == org_id,
+            VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
+            VoucherLineRow.account_id.in_(ids),
+            VoucherRow.status == "posted",
+        ]
+        if member_id is not None:
+            base.append(VoucherLineRow.member_id == member_id)
+        opening = self.session.scalar(
+            select(func.coalesce(func.sum(SIGNED), 0))
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(*base, VoucherRow.booked_on < start)
+        )
+        rows = self.session.execute(
+            select(
+                VoucherRow.id,
+                VoucherRow.booked_on,
+                VoucherRow.year,
+                VoucherRow.month,
+                VoucherRow.number,
+                VoucherRow.memo,
+                VoucherLineRow.memo,
+                AccountRow.code,
+                MemberRow.member_no,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+            )
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
+            .where(*base, VoucherRow.booked_on >= start, VoucherRow.booked_on <= end)
+            .order_by(
+                VoucherRow.booked_on,
+                VoucherRow.year,
+                VoucherRow.month,
+                VoucherRow.number,
+                VoucherLineRow.line_no,
+            )
+        )
+        entries = [
+            LedgerEntry(
+                vid,
+                booked.isoformat(),
+                voucher_number(Period(y, m), n),
+                line_memo or memo,
+                code,
+                member_no,
+                amount if side == "D" else 0,
+                amount if side == "C" else 0,
+            )
+            for vid, booked, y, m, n, memo, line_memo, code, member_no, side, amount in rows
+        ]
+        return int(opening or 0), entries
+
+    def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]:
+        rows = self.session.execute(
+            select(
+                AccountRow.code,
+                VoucherRow.year,
+                VoucherRow.month,
+                func.sum(DEBIT),
+                func.sum(CREDIT),
+            )
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherRow.org_id == org_id,
+                VoucherRow.status == "posted",
+            )
+            .group_by(AccountRow.code, VoucherRow.year, VoucherRow.month)
+        )
+        return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
+
+    def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]:
+        rows = self.session.execute(
+            select(
+                AccountRow.code,
+                PeriodBalanceRow.year,
+                PeriodBalanceRow.month,
+                PeriodBalanceRow.debit_fen,
+                PeriodBalanceRow.credit_fen,
+            )
+            .join(AccountRow, AccountRow.id == PeriodBalanceRow.account_id)
+            .where(PeriodBalanceRow.org_id == org_id)
+        )
+        return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
+
+
+def _add(
+    a: Mapping[int, tuple[int, int]], b: Mapping[int, tuple[int, int]]
+) -> dict[int, tuple[int, int]]:
+    out = dict(a)
+    for key, (d, c) in b.items():
+        od, oc = out.get(key, (0, 0))
+        out[key] = (od + d, oc + c)
+    return out

@@ -1,0 +1,504 @@
+"""The vouchers in SQL: drafts and their lines, numbering, the chain, posting in batches, and
+the monthly turnover posting keeps."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select, update
+
+from coopledger.adapters.db import snapshots
+from coopledger.adapters.db.accounts import SqlAccounts
+from coopledger.adapters.db.base import IDEMPOTENCY, LINES, PERIOD_BALANCES, VOUCHERS
+from coopledger.adapters.db.bulk import (
+    SQLITE_INSERT_GUARDS,
+    batch_range,
+    check_batch,
+    insert_rows,
+    sqlite_guards_aside,
+    sqlite_timestamp,
+)
+from coopledger.adapters.db.funds import SqlFunds
+from coopledger.adapters.db.members import SqlMembers
+from coopledger.adapters.db.periods import SqlPeriods
+from coopledger.adapters.db.tables import (
+    AccountRow,
+    FundRow,
+    IdempotencyKeyRow,
+    MemberRow,
+    OrganizationRow,
+    PeriodRow,
+    UserRow,
+    VoucherLineRow,
+    VoucherRow,
+)
+from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, VoucherKind
+from coopledger.services.ports import PostingStamp, VoucherFilter
+
+
+class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
+    _LINE_COLUMNS = (
+        "voucher_id",
+        "org_id",
+        "line_no",
+        "account_id",
+        "member_id",
+        "fund_id",
+        "side",
+        "amount_fen",
+        "quantity_milli",
+        "unit",
+        "memo",
+    )
+
+    def insert_lines(self, org_id: int, vouchers: Sequence[tuple[int, Sequence[Line]]]) -> None:
+        """Insert the lines of drafts: COPY on PostgreSQL, one executemany on SQLite. Lines are
+        plain integers and text, so they go straight to the driver (the hot path of posting)."""
+        account_ids = self._account_ids(org_id)
+        members = self.members_by_no(
+            org_id, {ln.member for _, lines in vouchers for ln in lines if ln.member}
+        )
+        funds = self.funds_by_code(
+            org_id, {ln.fund for _, lines in vouchers for ln in lines if ln.fund}
+        )
+        rows = [
+            (
+                voucher_id,
+                org_id,
+                n + 1,
+                account_ids[ln.account],
+                members[ln.member] if ln.member else None,
+                funds[ln.fund] if ln.fund else None,
+                ln.side.value,
+                ln.amount_fen,
+                ln.quantity_milli,
+                ln.unit,
+                ln.memo,
+            )
+            for voucher_id, lines in vouchers
+            for n, ln in enumerate(lines)
+        ]
+        insert_rows(self.session, "voucher_line", self._LINE_COLUMNS, rows)
+
+    def add_voucher(
+        self,
+        org_id: int,
+        draft: VoucherDraft,
+        prepared_by: int,
+        at: datetime,
+        reverses: int | None = None,
+    ) -> int:
+        row = VoucherRow(
+            org_id=org_id,
+            status=Status.DRAFT.value,
+            kind=draft.kind.value,
+            booked_on=draft.booked_on,
+            year=draft.booked_on.year,
+            month=draft.booked_on.month,
+            memo=draft.memo,
+            attachments=draft.attachments,
+            reverses_id=reverses,
+            prepared_by=prepared_by,
+            created_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.insert_lines(org_id, [(row.id, draft.lines)])
+        return row.id
+
+    def replace_draft(self, voucher_id: int, draft: VoucherDraft) -> None:
+        row = self.session.get_one(VoucherRow, voucher_id)
+        self.session.execute(LINES.delete().where(VoucherLineRow.voucher_id == voucher_id))
+        row.booked_on = draft.booked_on
+        row.year, row.month = draft.booked_on.year, draft.booked_on.month
+        row.memo, row.attachments = draft.memo, draft.attachments
+        self.session.flush()
+        self.insert_lines(row.org_id, [(voucher_id, draft.lines)])
+
+    def delete_draft(self, voucher_id: int) -> None:
+        self.session.execute(IDEMPOTENCY.delete().where(IdempotencyKeyRow.voucher_id == voucher_id))
+        self.session.execute(LINES.delete().where(VoucherLineRow.voucher_id == voucher_id))
+        self.session.execute(VOUCHERS.delete().where(VoucherRow.id == voucher_id))
+
+    def voucher(self, org_id: int, voucher_id: int, *, lock: bool = False) -> Voucher | None:
+        query = select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.id == voucher_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.session.execute(
+            query.execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        return self._vouchers([row])[0]
+
+    def vouchers(self, org_id: int, flt: VoucherFilter, limit: int, after_id: int) -> list[Voucher]:
+        query = select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.id > after_id)
+        if flt.status:
+            query = query.where(VoucherRow.status == flt.status)
+        if flt.year:
+            query = query.where(VoucherRow.year == flt.year)
+        if flt.month:
+            query = query.where(VoucherRow.month == flt.month)
+        if flt.account:
+            ids = [
+                i for code, i in self._account_ids(org_id).items() if code.startswith(flt.account)
+            ]
+            query = query.where(
+                exists().where(
+                    VoucherLineRow.voucher_id == VoucherRow.id, VoucherLineRow.account_id.in_(ids)
+                )
+            )
+        if flt.member_id:
+            query = query.where(
+                exists().where(
+                    VoucherLineRow.voucher_id == VoucherRow.id,
+                    VoucherLineRow.member_id == flt.member_id,
+                )
+            )
+        if flt.text:  # a plain substring: % and _ typed by the user match themselves
+            query = query.where(
+                or_(
+                    VoucherRow.memo.contains(flt.text, autoescape=True),
+                    exists().where(
+                        VoucherLineRow.voucher_id == VoucherRow.id,
+                        VoucherLineRow.memo.contains(flt.text, autoescape=True),
+                    ),
+                )
+            )
+        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()
+        return self._vouchers(rows)
+
+    def _vouchers(self, rows: Sequence[VoucherRow]) -> list[Voucher]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        org_codes: dict[int, str] = dict(
+            self.session.execute(
+                select(OrganizationRow.id, OrganizationRow.code).where(
+                    OrganizationRow.id.in_({r.org_id for r in rows})
+                )
+            )
+            .tuples()
+            .all()
+        )
+        user_ids = {u for r in rows for u in (r.prepared_by, r.reviewed_by, r.posted_by) if u}
+        names: dict[int, str] = dict(
+            self.session.execute(
+                select(UserRow.id, UserRow.username).where(UserRow.id.in_(user_ids))
+            )
+            .tuples()
+            .all()
+        )
+        reversed_by: dict[int | None, int] = dict(
+            self.session.execute(
+                select(VoucherRow.reverses_id, VoucherRow.id).where(VoucherRow.reverses_id.in_(ids))
+            )
+            .tuples()
+            .all()
+        )
+        lines = self._lines_of(ids)
+        return [
+            Voucher(
+                id=r.id,
+                org_code=org_codes[r.org_id],
+                status=Status(r.status),
+                booked_on=r.booked_on,
+                memo=r.memo,
+                attachments=r.attachments,
+                kind=VoucherKind(r.kind),
+                lines=tuple(lines.get(r.id, ())),
+                prepared_by=names[r.prepared_by],
+                reviewed_by=names.get(r.reviewed_by) if r.reviewed_by else None,
+                posted_by=names.get(r.posted_by) if r.posted_by else None,
+                number=r.number,
+                reverses=r.reverses_id,
+                reversed_by=reversed_by.get(r.id),
+                chain_seq=r.chain_seq,
+                prev_hash=r.prev_hash,
+                hash=r.hash,
+            )
+            for r in rows
+        ]
+
+    def _lines_of(self, voucher_ids: Iterable[int]) -> dict[int, list[Line]]:
+        query = (
+            select(
+                VoucherLineRow.voucher_id,
+                AccountRow.code,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+                MemberRow.member_no,
+                FundRow.code,
+                VoucherLineRow.quantity_milli,
+                VoucherLineRow.unit,
+                VoucherLineRow.memo,
+            )
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
+            .outerjoin(FundRow, FundRow.id == VoucherLineRow.fund_id)
+            .where(VoucherLineRow.voucher_id.in_(list(voucher_ids)))
+            .order_by(VoucherLineRow.voucher_id, VoucherLineRow.line_no)
+        )
+        out: dict[int, list[Line]] = defaultdict(list)
+        for vid, code, side, amount, member_no, fund, qty, unit, memo in self.session.execute(
+            query
+        ):
+            out[vid].append(
+                Line(
+                    account=code,
+                    side=Dr(side),
+                    amount_fen=amount,
+                    member=member_no,
+                    fund=fund,
+                    quantity_milli=qty,
+                    unit=unit,
+                    memo=memo,
+                )
+            )
+        return out
+
+    def set_reviewed(self, voucher_id: int, reviewer: int | None, at: datetime | None) -> None:
+        status = Status.REVIEWED if reviewer is not None else Status.DRAFT
+        self.session.execute(
+            update(VoucherRow)
+            .where(VoucherRow.id == voucher_id)
+            .values(status=status.value, reviewed_by=reviewer, reviewed_at=at)
+        )
+
+    def next_number(self, org_id: int, year: int, month: int, count: int = 1) -> int | None:
+        self._ensure_period(org_id, year, month)
+        last = self.session.scalar(
+            update(PeriodRow)
+            .where(
+                PeriodRow.org_id == org_id,
+                PeriodRow.year == year,
+                PeriodRow.month == month,
+                PeriodRow.status == "open",
+            )
+            .values(last_number=PeriodRow.last_number + count)
+            .returning(PeriodRow.last_number)
+        )
+        return None if last is None else int(last) - count + 1
+
+    def advance_chain(self, org_id: int, count: int = 1) -> tuple[int, str]:
+        row = self.session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id)
+            .values(chain_seq=OrganizationRow.chain_seq + count)
+            .returning(OrganizationRow.chain_seq, OrganizationRow.chain_head)
+        ).one()
+        return int(row[0]) - count + 1, str(row[1])
+
+    def add_posted_batch(
+        self,
+        org_id: int,
+        drafts: Sequence[VoucherDraft],
+        stamps: Sequence[PostingStamp],
+        user_id: int,
+        at: datetime,
+    ) -> list[int]:
+        """Insert many vouchers with their numbers and hashes, posted, and their lines. The
+        stamps' chain positions are consecutive.
+
+        PostgreSQL: inserted as drafts and posted by one UPDATE, which its statement-level guard
+        checks at once. SQLite runs its guards once per row, which costs more than the rows:
+        there they are set aside for the batch, the vouchers go in posted, and one set query
+        checks the batch for what the guards would have refused (``bulk.check_batch``)."""
+        if not drafts:
+            return []
+        if not self._postgres:
+            self.session.flush()
+            connection = self.session.connection()
+            with sqlite_guards_aside(connection, SQLITE_INSERT_GUARDS):
+                ids = self._insert_batch(org_id, drafts, stamps, user_id, at, posted=True)
+                check_batch(connection, *batch_range(ids), posted=True)
+        else:
+            ids = self._insert_batch(org_id, drafts, stamps, user_id, at, posted=False)
+            first, last = stamps[0].chain_seq, stamps[-1].chain_seq
+            self.session.execute(
+                update(VOUCHERS)
+                .where(VOUCHERS.c.org_id == org_id, VOUCHERS.c.chain_seq.between(first, last))
+                .values(status=Status.POSTED.value, posted_by=user_id, posted_at=at)
+            )
+        by_month: dict[tuple[int, int], list[Line]] = defaultdict(list)
+        for draft in drafts:
+            by_month[(draft.booked_on.year, draft.booked_on.month)].extend(draft.lines)
+        self._add_turnovers(org_id, by_month)
+        return ids
+
+    _BATCH_COLUMNS = (
+        "org_id",
+        "status",
+        "kind",
+        "booked_on",
+        "year",
+        "month",
+        "number",
+        "memo",
+        "attachments",
+        "prepared_by",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "chain_seq",
+        "prev_hash",
+        "hash",
+        "posted_by",
+        "posted_at",
+    )
+
+    def _insert_batch(
+        self,
+        org_id: int,
+        drafts: Sequence[VoucherDraft],
+        stamps: Sequence[PostingStamp],
+        user_id: int,
+        at: datetime,
+        *,
+        posted: bool,
+    ) -> list[int]:
+        """The batch's vouchers (drafts, or posted) and their lines; their ids, in order."""
+        vtable = VOUCHERS
+        # COPY adapts dates and timestamps itself; SQLite stores them as text, as the models do
+        stamp: object = at if self._postgres else sqlite_timestamp(at)
+        status = (Status.POSTED if posted else Status.DRAFT).value
+        rows = [
+            (
+                org_id,
+                status,
+                d.kind.value,
+                d.booked_on if self._postgres else d.booked_on.isoformat(),
+                d.booked_on.year,
+                d.booked_on.month,
+                st.number,
+                d.memo,
+                d.attachments,
+                user_id,
+                user_id,
+                stamp,
+                stamp,
+                st.chain_seq,
+                st.prev_hash,
+                st.hash,
+                user_id if posted else None,
+                stamp if posted else None,
+            )
+            for d, st in zip(drafts, stamps, strict=True)
+        ]
+        insert_rows(self.session, "voucher", self._BATCH_COLUMNS, rows)
+        first, last = stamps[0].chain_seq, stamps[-1].chain_seq
+        in_batch = (vtable.c.org_id == org_id, vtable.c.chain_seq.between(first, last))
+        id_of = dict(
+            self.session.execute(select(vtable.c.chain_seq, vtable.c.id).where(*in_batch))
+            .tuples()
+            .all()
+        )
+        ids = [int(id_of[st.chain_seq]) for st in stamps]
+        self.insert_lines(org_id, [(i, d.lines) for i, d in zip(ids, drafts, strict=True)])
+        return ids
+
+    def set_chain_head(self, org_id: int, seq: int, head: str) -> None:
+        self.session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id, OrganizationRow.chain_seq == seq)
+            .values(chain_head=head)
+        )
+
+    def mark_posted(self, voucher_id: int, stamp: PostingStamp) -> None:
+        self.session.execute(
+            update(VoucherRow)
+            .where(VoucherRow.id == voucher_id)
+            .values(
+                status=Status.POSTED.value,
+                number=stamp.number,
+                chain_seq=stamp.chain_seq,
+                prev_hash=stamp.prev_hash,
+                hash=stamp.hash,
+                posted_by=stamp.posted_by,
+                posted_at=stamp.posted_at,
+            )
+        )
+
+    def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None:
+        self._add_turnovers(org_id, {(year, month): lines})
+
+    def _add_turnovers(
+        self, org_id: int, by_month: Mapping[tuple[int, int], Sequence[Line]]
+    ) -> None:
+        """Add posted lines to the per-account, per-month turnover: one upsert statement,
+        rows in (account, month) order so that concurrent postings lock them alike."""
+        account_ids = self._account_ids(org_id)
+        sums: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+        for (year, month), lines in by_month.items():
+            for line in lines:
+                key = (account_ids[line.account], year, month)
+                sums[key][0 if line.side is Dr.DEBIT else 1] += line.amount_fen
+        if not sums:
+            return
+        snapshots.check_room(self.session, sums, {i: code for code, i in account_ids.items()})
+        table = PERIOD_BALANCES
+        stmt = self._insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["account_id", "year", "month"],
+            set_={
+                "debit_fen": table.c.debit_fen + stmt.excluded.debit_fen,
+                "credit_fen": table.c.credit_fen + stmt.excluded.credit_fen,
+            },
+        )
+        self.session.execute(
+            stmt,
+            [
+                {
+                    "account_id": a,
+                    "year": y,
+                    "month": m,
+                    "org_id": org_id,
+                    "debit_fen": d,
+                    "credit_fen": c,
+                }
+                for (a, y, m), (d, c) in sorted(sums.items())
+            ],
+        )
+
+    def chain_hash_at(self, org_id: int, seq: int) -> str | None:
+        return self.session.scalar(
+            select(VoucherRow.hash).where(
+                VoucherRow.org_id == org_id,
+                VoucherRow.chain_seq == seq,
+                VoucherRow.status == "posted",
+            )
+        )
+
+    def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]:
+        after = 0
+        while True:
+            rows = self.session.scalars(
+                select(VoucherRow)
+                .where(
+                    VoucherRow.org_id == org_id,
+                    VoucherRow.status == "posted",
+                    VoucherRow.chain_seq > after,
+                )
+                .order_by(VoucherRow.chain_seq)
+                .limit(1000)
+                .execution_options(populate_existing=True)
+            ).all()
+            if not rows:
+                return
+            yield from self._vouchers(rows)
+            after = rows[-1].chain_seq or 0
+            self.session.expunge_all()
+
+    def count_pending(self, org_id: int, year: int, month: int | None) -> int:
+        query = (
+            select(func.count())
+            .select_from(VoucherRow)
+            .where(
+                VoucherRow.org_id == org_id, VoucherRow.year == year, VoucherRow.status != "posted"
+            )
+        )
+        if month is not None:
+            query = query.where(VoucherRow.month == month)
+        return int(self.session.scalar(query) or 0)
