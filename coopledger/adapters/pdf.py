@@ -40,6 +40,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from coopledger.adapters.pdf_errors import NoCJKFontError, PdfError, RenderLimitError
 from coopledger.domain.capitals import to_capitals
+from coopledger.domain.money import format_amount
 from coopledger.resources import resource_dir
 from coopledger.translations import HTML_LANG, gettext_for
 
@@ -94,9 +95,7 @@ def format_money(fen: int | None, symbol: bool = False) -> str:
     """123456789 → ``"1,234,567.89"`` (``"¥1,234,567.89"`` with ``symbol``); None → ``""``."""
     if fen is None:
         return ""
-    sign = "-" if fen < 0 else ""
-    whole, part = divmod(abs(fen), 100)
-    return f"{sign}{'¥' if symbol else ''}{whole:,}.{part:02d}"
+    return format_amount(fen, grouped=True, symbol="¥" if symbol else "")
 
 
 @functools.cache

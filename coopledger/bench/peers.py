@@ -41,6 +41,7 @@ from coopledger.bench.scale import (
 )
 from coopledger.domain.accounts import DEFAULT_CHART, Category, load_chart
 from coopledger.domain.ledger import Dr, VoucherDraft
+from coopledger.domain.money import format_amount
 from coopledger.services import auth, reports
 
 Echo = Callable[[str], None]
@@ -65,11 +66,6 @@ def _name(roots: dict[str, str], org: str, code: str) -> str:
     return f"{roots[code]}:{org.upper()}:A{code}"
 
 
-def _yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
-
-
 def write_journals(
     journals: dict[str, list[VoucherDraft]], folder: Path
 ) -> tuple[Path, Path, Path]:
@@ -85,7 +81,7 @@ def write_journals(
             postings = [
                 (
                     _name(roots, org, ln.account),
-                    _yuan(ln.amount_fen if ln.side is Dr.DEBIT else -ln.amount_fen),
+                    format_amount(ln.amount_fen if ln.side is Dr.DEBIT else -ln.amount_fen),
                 )
                 for ln in d.lines
             ]

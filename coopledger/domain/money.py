@@ -41,11 +41,22 @@ def parse_amount(text: object) -> int:
     return int(whole) * 100 + int(frac.ljust(2, "0") or "0")
 
 
-def format_amount(fen: int) -> str:
-    """123450 → ``"1234.50"``; -500 → ``"-5.00"``."""
+def format_amount(fen: int, *, grouped: bool = False, symbol: str = "") -> str:
+    """Fen as yuan with two decimals: 123450 → ``"1234.50"``; -500 → ``"-5.00"``.
+
+    ``grouped`` separates thousands with commas (``"1,234.50"``), as printed tables show
+    amounts; ``symbol`` goes between the sign and the digits (``"-¥5.00"``). Plain, the text is
+    what :func:`parse_amount` reads back.
+    """
     sign = "-" if fen < 0 else ""
     whole, part = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{part:02d}"
+    digits = f"{whole:,}" if grouped else str(whole)
+    return f"{sign}{symbol}{digits}.{part:02d}"
+
+
+def format_grouped(fen: int) -> str:
+    """12345678 → ``"123,456.78"``: thousands separated, for printed tables and statements."""
+    return format_amount(fen, grouped=True)
 
 
 def parse_quantity(text: object) -> int:

@@ -14,6 +14,7 @@ from coopledger.domain.money import (
     allocate,
     apply_rate,
     format_amount,
+    format_grouped,
     format_quantity,
     parse_amount,
     parse_quantity,
@@ -70,6 +71,30 @@ def test_three_decimals_say_why() -> None:
 def test_format_then_parse_round_trips(fen: int) -> None:
     text = format_amount(fen)
     assert (parse_amount(text.lstrip("-")) * (-1 if fen < 0 else 1)) == fen
+
+
+@pytest.mark.parametrize(
+    ("fen", "plain", "grouped", "with_symbol"),
+    [
+        (0, "0.00", "0.00", "¥0.00"),
+        (5, "0.05", "0.05", "¥0.05"),
+        (-500, "-5.00", "-5.00", "-¥5.00"),
+        (123_456_789, "1234567.89", "1,234,567.89", "¥1,234,567.89"),
+        (-100_000, "-1000.00", "-1,000.00", "-¥1,000.00"),
+        (99_999, "999.99", "999.99", "¥999.99"),
+    ],
+)
+def test_one_formatter_writes_amounts_plain_grouped_or_with_the_symbol(
+    fen: int, plain: str, grouped: str, with_symbol: str
+) -> None:
+    assert format_amount(fen) == plain
+    assert format_amount(fen, grouped=True) == format_grouped(fen) == grouped
+    assert format_amount(fen, grouped=True, symbol="¥") == with_symbol
+
+
+@given(st.integers(-(10**15), 10**15))
+def test_grouping_only_adds_separators(fen: int) -> None:
+    assert format_grouped(fen).replace(",", "") == format_amount(fen)
 
 
 def test_quantities() -> None:
