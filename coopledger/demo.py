@@ -42,6 +42,7 @@ from decimal import Decimal
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, schedule
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
+from coopledger.domain.members import check_digit
 from coopledger.domain.money import allocate, format_amount, parse_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Actor
@@ -61,9 +62,6 @@ from coopledger.services.ports import PasswordHasher, UnitOfWork
 PASSWORD = "demo-password-1"
 UowFactory = Callable[[], UnitOfWork]
 Amount = int | str  # fen, or yuan written as text ("1234.50")
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643-1999
-_ID_CHECK = "10X98765432"
 
 
 @dataclass(frozen=True)
@@ -1162,8 +1160,7 @@ _USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
 def _id_number(area: str, born: date, seq: int) -> str:
     """An ID number with its GB 11643 check digit; ``seq`` odd for a man, even for a woman."""
     body = f"{area}{born:%Y%m%d}{seq:03d}"
-    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
-    return body + _ID_CHECK[total % 11]
+    return body + check_digit(body)
 
 
 def _registers(uow_factory: UowFactory, accountant: Actor, plan: _Plan, year: int) -> None:

@@ -32,12 +32,17 @@ _ID_RE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 MEMBER_NO_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}", re.ASCII)
 
 
+def check_digit(body: str) -> str:
+    """The GB 11643 check digit (0-9 or X) of an ID number's first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
+    return _CHECK[total % 11]
+
+
 def id_number_problem(value: str) -> str | None:
     """Why ``value`` is not a valid 18-character ID number, or None when it is."""
     if not _ID_RE.fullmatch(value):
         return "must be 18 characters: 17 digits and a check digit (0-9 or X)"
-    total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS, strict=True))
-    if _CHECK[total % 11] != value[17]:
+    if check_digit(value[:17]) != value[17]:
         return "the check digit does not match (GB 11643)"
     return None
 

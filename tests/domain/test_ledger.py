@@ -25,7 +25,7 @@ from coopledger.domain.ledger import (
     reversal_draft,
     validate_draft,
 )
-from coopledger.domain.members import id_number_problem, mask, member_sort_key
+from coopledger.domain.members import check_digit, id_number_problem, mask, member_sort_key
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.reporting import Turnover, trial_balance
 
@@ -188,6 +188,12 @@ def test_id_numbers_and_masks() -> None:
     assert mask("370102199001011234") == "370102********1234"
     assert mask("6228480012345678", head=0, tail=4) == "************5678"
     assert sorted(["10", "9", "2"], key=member_sort_key) == ["2", "9", "10"]
+
+
+@given(st.text("0123456789", min_size=17, max_size=17))
+def test_a_check_digit_makes_any_17_digits_a_valid_id_number(body: str) -> None:
+    assert id_number_problem(body + check_digit(body)) is None
+    assert check_digit("11010519491231002") == "X"
 
 
 @pytest.mark.parametrize(
