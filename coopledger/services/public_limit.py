@@ -11,7 +11,6 @@ import math
 from datetime import datetime, timedelta
 
 from coopledger.services import ratelimit
-from coopledger.services.audit_context import remote_addr
 from coopledger.services.auth_errors import RateLimited
 from coopledger.services.ports import UnitOfWork
 
@@ -21,9 +20,9 @@ WINDOW = timedelta(minutes=1)
 LIMITS = {"page": PAGE_LIMIT, "pdf": PDF_LIMIT}
 
 
-def subject(kind: str) -> str:
+def subject(kind: str, address: str) -> str:
     """The counter's key: what was asked for and the address it was asked from."""
-    return f"public-{kind}|{remote_addr() or '-'}"
+    return f"public-{kind}|{address or '-'}"
 
 
 def hit(uow: UnitOfWork, kind: str, now: datetime) -> None:
@@ -32,7 +31,7 @@ def hit(uow: UnitOfWork, kind: str, now: datetime) -> None:
     :raise RateLimited: this address has had its ``LIMITS[kind]`` within ``WINDOW``; says when
         to try again (nothing is counted then).
     """
-    key = subject(kind)
+    key = subject(kind, uow.client.address)
     since = now - WINDOW
     with uow:
         log = uow.audit

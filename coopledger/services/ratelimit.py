@@ -16,9 +16,8 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from coopledger.services.audit_context import remote_addr
-from coopledger.services.ports.audit_log import AuditLog
 from coopledger.services.auth_errors import RateLimited
+from coopledger.services.ports.audit_log import AuditLog
 
 LIMIT = 10
 WINDOW = timedelta(minutes=1)
@@ -33,13 +32,13 @@ def _account(username: str) -> str:
     return username.strip().lower()[:120]
 
 
-def subject(username: str) -> str:
+def subject(username: str, address: str) -> str:
     """The (account, address) counter's key."""
-    return f"{_account(username)}|{remote_addr() or '-'}"
+    return f"{_account(username)}|{address or '-'}"
 
 
-def address_subject() -> str:
-    return f"addr|{remote_addr() or '-'}"
+def address_subject(address: str) -> str:
+    return f"addr|{address or '-'}"
 
 
 def account_subject(username: str) -> str:
@@ -60,12 +59,14 @@ def account_locked(log: AuditLog, username: str, now: datetime) -> bool:
     return _wait(log, key, now, ACCOUNT_WINDOW, ACCOUNT_LIMIT) is not None
 
 
-def check(log: AuditLog, username: str, now: datetime, *, known_device: bool = False) -> None:
+def check(
+    log: AuditLog, username: str, address: str, now: datetime, *, known_device: bool = False
+) -> None:
     """:raise RateLimited: one of the counters is full; says when to try again. The answer is
     the same whichever counter it is and whether the account exists."""
     checks: list[tuple[str, timedelta, int]] = [
-        (subject(username), WINDOW, LIMIT),
-        (address_subject(), WINDOW, ADDRESS_LIMIT),
+        (subject(username, address), WINDOW, LIMIT),
+        (address_subject(address), WINDOW, ADDRESS_LIMIT),
     ]
     if not known_device:
         checks.append((account_subject(username), ACCOUNT_WINDOW, ACCOUNT_LIMIT))
@@ -75,13 +76,13 @@ def check(log: AuditLog, username: str, now: datetime, *, known_device: bool = F
             raise RateLimited(MESSAGE, wait)
 
 
-def failed(log: AuditLog, username: str, now: datetime) -> None:
+def failed(log: AuditLog, username: str, address: str, now: datetime) -> None:
     """Count a failure on every counter (in the caller's transaction); forget the old ones."""
-    for key in (subject(username), address_subject(), account_subject(username)):
+    for key in (subject(username, address), address_subject(address), account_subject(username)):
         log.add_failure(key, now)
     log.forget_failures(now - max(KEEP, ACCOUNT_WINDOW))
 
 
-def succeeded_subjects(username: str) -> Sequence[str]:
+def succeeded_subjects(username: str, address: str) -> Sequence[str]:
     """The counters a successful sign-in clears: this account's, here and everywhere."""
-    return (subject(username), account_subject(username))
+    return (subject(username, address), account_subject(username))

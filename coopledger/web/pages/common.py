@@ -19,7 +19,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     redirect,
     render_template,
@@ -37,6 +36,7 @@ from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.auth import web_actor
 from coopledger.services.web_session import LOCALES, set_user_locale
 from coopledger.web.api.common import uow
+from coopledger.web.units import unit_of_work
 
 bp = Blueprint("pages", __name__)
 
@@ -151,7 +151,7 @@ def _load_actor() -> None:
 
 def uow_rw() -> SqlUnitOfWork:
     """A read-write unit of work even on GET (remembering the language, issuing a statement)."""
-    return SqlUnitOfWork(current_app.extensions["coopledger"].session_factory)
+    return unit_of_work()
 
 
 @bp.after_request
