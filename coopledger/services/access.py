@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from coopledger.domain.errors import Forbidden, NotFound
 from coopledger.domain.roles import Action, Actor, Role
-from coopledger.services.ports import Member, Org, Store
+from coopledger.services.ports import Member, Org, OrgStore, Store
 
 
-def org_for(store: Store, actor: Actor, org_code: str, action: Action) -> Org:
+def org_for(store: OrgStore, actor: Actor, org_code: str, action: Action) -> Org:
     """The organization ``org_code`` if ``actor`` may take ``action`` on it.
 
     :raise NotFound: no such organization, or one the actor is not assigned to (they look alike).

@@ -36,7 +36,17 @@ from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES, Action, Actor, Role
 from coopledger.services.access import org_for, require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Clock, Org, PostingStamp, Store, UnitOfWork, VoucherFilter
+from coopledger.services.ports import (
+    AuditStore,
+    Clock,
+    Org,
+    PeriodStore,
+    PostingStamp,
+    Store,
+    UnitOfWork,
+    VoucherFilter,
+    VoucherStore,
+)
 
 EARLIEST_DATE = date(2000, 1, 1)
 
@@ -460,7 +470,7 @@ def _replay(store: Store, org: Org, user_id: int, key: str, digest: str) -> Vouc
     return _load(store, org, found[1])
 
 
-def _load(store: Store, org: Org, voucher_id: int, *, lock: bool = False) -> Voucher:
+def _load(store: VoucherStore, org: Org, voucher_id: int, *, lock: bool = False) -> Voucher:
     voucher = store.voucher(org.id, voucher_id, lock=lock)
     if voucher is None:
         raise NotFound(f"voucher {voucher_id} not found")
@@ -481,14 +491,14 @@ def _check_draft(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now:
     _check_open(store, org, draft.booked_on)
 
 
-def _check_open(store: Store, org: Org, booked_on: date) -> None:
+def _check_open(store: PeriodStore, org: Org, booked_on: date) -> None:
     period = Period.of(booked_on)
     if store.period_status(org.id, period.year, period.month) == "closed":
         raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
 
 
 def _audit(
-    store: Store,
+    store: AuditStore,
     org: Org,
     actor: Actor,
     action: str,
