@@ -13,7 +13,7 @@ from datetime import date
 
 from coopledger.domain.accounts import Account
 from coopledger.domain.errors import field_error
-from coopledger.domain.exports import EXPORTS, Amount, Cell, Quantity, Sheet
+from coopledger.domain.exports import COLUMNS, EXPORTS, Amount, Cell, Quantity, Sheet
 from coopledger.domain.ledger import Dr, Voucher
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount
@@ -72,26 +72,7 @@ def _vouchers_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | N
                 )
     return Sheet(
         "vouchers",
-        (
-            "voucher_key",
-            "date",
-            "memo",
-            "account",
-            "member",
-            "fund",
-            "debit",
-            "credit",
-            "quantity",
-            "unit",
-            "account_name",
-            "line",
-            "line_memo",
-            "status",
-            "kind",
-            "prepared_by",
-            "reviewed_by",
-            "posted_by",
-        ),
+        COLUMNS["vouchers"],
         tuple(rows),
     )
 
@@ -146,17 +127,7 @@ def _members_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | No
         )
     return Sheet(
         "members",
-        (
-            "member_no",
-            "name",
-            "kind",
-            "persons",
-            "id_number",
-            "poverty_status",
-            "joined_on",
-            "left_on",
-            "bank_account",
-        ),
+        COLUMNS["members"],
         rows,
     )
 
@@ -187,17 +158,7 @@ def _trial_balance_sheet(uows: UowFactory, actor: Actor, org_code: str, year: in
     rows.append(row(tb.totals, "合计"))
     return Sheet(
         f"trial-balance {start.year}",
-        (
-            "account",
-            "name",
-            "level",
-            "opening_debit",
-            "opening_credit",
-            "debit",
-            "credit",
-            "closing_debit",
-            "closing_credit",
-        ),
+        COLUMNS["trial-balance"],
         tuple(rows),
     )
 
@@ -220,6 +181,7 @@ def _assets_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | Non
                 Amount(a.salvage_fen),
                 a.useful_life_months,
                 a.method.value,
+                a.total_units,
                 ";".join(f"{code}:{format_amount(f)}" for code, f in sorted(a.funding.items())),
                 Amount(a.opening_accumulated_fen),
                 a.opening_months,
@@ -231,26 +193,7 @@ def _assets_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | Non
         )
     return Sheet(
         "assets",
-        (
-            "asset_no",
-            "name",
-            "category",
-            "class",
-            "poverty_project",
-            "use",
-            "acquired_on",
-            "cost",
-            "salvage",
-            "useful_life_months",
-            "method",
-            "funding",
-            "opening_accumulated",
-            "opening_months",
-            "nominal",
-            "accumulated",
-            "net_value",
-            "disposed_on",
-        ),
+        COLUMNS["assets"],
         tuple(rows),
     )
 
@@ -275,18 +218,7 @@ def _shares_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | Non
     )
     return Sheet(
         "shares",
-        (
-            "member_no",
-            "name",
-            "kind",
-            "poverty_status",
-            "capital",
-            "capital_from_poverty_assets",
-            "reserve_share",
-            "fiscal_share",
-            "donation_share",
-            "total",
-        ),
+        COLUMNS["shares"],
         rows,
     )
 
@@ -318,22 +250,7 @@ def _distributions_sheet(uows: UowFactory, actor: Actor, org_code: str, year: in
             )
     return Sheet(
         "distributions",
-        (
-            "plan",
-            "year",
-            "status",
-            "resolution",
-            "member_no",
-            "name",
-            "poverty_status",
-            "transaction_amount",
-            "account_share",
-            "patronage_refund",
-            "residual",
-            "top_up",
-            "total",
-            "paid",
-        ),
+        COLUMNS["distributions"],
         tuple(rows),
     )
 
