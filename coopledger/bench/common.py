@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db.engine import recreate_database
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.roles import Actor
 from coopledger.services import auth, orgs, vouchers
@@ -80,10 +80,7 @@ def bench_books(
 ) -> tuple[Callable[[], SqlUnitOfWork], Actor]:
     """A benchmark's books on a migrated database: cooperatives ``codes`` (one accountant may
     prepare, review and post), the admin ``bench-admin``, and ``MEMBERS`` members in each."""
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+    uow = UnitsOfWork(sessionmaker(bind=engine, expire_on_commit=False))
 
     auth.create_user(uow(), None, hasher, "bench-admin", PASSWORD, "admin", [])
     admin = auth.actor_named(uow(), "bench-admin")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine, recreate_database
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
@@ -39,10 +39,7 @@ def run_distribution_bench(*, members: int, database_url: str | None, echo: Echo
             recreate_database(url)
         engine = make_engine(url)
         migrate.upgrade(engine)
-        sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions)
+        uow = UnitsOfWork(sessionmaker(bind=engine, expire_on_commit=False))
 
         echo(f"backend: {engine.dialect.name}; setting up {members:,} members")
         hasher = Argon2Hasher()

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.bench.scale import (
     ADMIN,
@@ -160,16 +160,11 @@ def ledger_balances(path: Path) -> Balances:
 
 
 def coopledger_balances(sessions: sessionmaker[Session], org_codes: list[str]) -> Balances:
-    admin = auth.actor_named(SqlUnitOfWork(sessions), ADMIN)
+    uow = UnitsOfWork(sessions)
+    admin = auth.actor_named(uow(), ADMIN)
     out: Balances = {}
     for org in org_codes:
-        tb = reports.trial_balance_report(
-            SqlUnitOfWork(sessions),
-            admin,
-            org,
-            START,
-            END,
-        )
+        tb = reports.trial_balance_report(uow(), admin, org, START, END)
         for row in tb.rows:
             out[(org, row.account)] = row.closing_debit - row.closing_credit
     return out
@@ -204,9 +199,9 @@ def run_peers(
             migrate.upgrade(engine)
             sessions = sessionmaker(bind=engine, expire_on_commit=False)
             org_ids = create_orgs(engine, sessions, count)
-            uow = SqlUnitOfWork(sessions)
-            auth.create_user(uow, None, Argon2Hasher(), ADMIN, PASSWORD, "admin", [])
-            admin = auth.actor_named(SqlUnitOfWork(sessions), ADMIN)
+            uow = UnitsOfWork(sessions)
+            auth.create_user(uow(), None, Argon2Hasher(), ADMIN, PASSWORD, "admin", [])
+            admin = auth.actor_named(uow(), ADMIN)
             _lines, load_s, _raw = fast_load(
                 engine, org_ids, admin.user_id, ADMIN, lines_per_org=lines_per_org
             )

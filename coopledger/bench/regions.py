@@ -25,7 +25,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.bench.common import fresh_url
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset
@@ -107,10 +107,7 @@ def run_regions_bench(*, orgs_count: int, lines: int, database_url: str | None, 
         engine = make_engine(url)
         backend = engine.dialect.name
         migrate.upgrade(engine)
-        sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions)
+        uow = UnitsOfWork(sessionmaker(bind=engine, expire_on_commit=False))
 
         echo(f"backend: {backend} ({make_url(url).render_as_string()})")
         auth.create_user(uow(), None, Argon2Hasher(), "bench-admin", PASSWORD, "admin", [])

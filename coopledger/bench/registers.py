@@ -32,7 +32,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.bench.common import fresh_url
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, charges_due
@@ -124,10 +124,7 @@ def run_registers_bench(
             f"backend: {backend} ({url if backend == 'sqlite' else make_url(url).render_as_string()})"
         )
         migrate.upgrade(engine)
-        sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-        def uow() -> SqlUnitOfWork:
-            return SqlUnitOfWork(sessions)
+        uow = UnitsOfWork(sessionmaker(bind=engine, expire_on_commit=False))
 
         for code, name in ((ASSET_ORG, "基准资产合作社"), (SHARE_ORG, "基准股金合作社")):
             orgs.create_org(uow(), None, code, name, "cooperative", allow_single_accountant=True)

@@ -53,7 +53,7 @@ from coopledger.adapters.db.bulk import (
     may_set_guards_aside,
 )
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.bench.common import fresh_url
 from coopledger.bench.serving import serving
@@ -410,13 +410,13 @@ class World:
     raw_seconds: float
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions)
+        return UnitsOfWork(self.sessions)()
 
 
 def create_orgs(world_engine: Engine, sessions: sessionmaker[Any], count: int) -> list[OrgIds]:
     """The first organization through the service; the others cloned from it in bulk (same
     chart, same accounts), each with ``HOUSEHOLDS`` households."""
-    orgs.create_org(SqlUnitOfWork(sessions), None, org_code(0), "规模测试合作社0", "cooperative")
+    orgs.create_org(UnitsOfWork(sessions)(), None, org_code(0), "规模测试合作社0", "cooperative")
     with world_engine.begin() as conn:
         template = conn.execute(
             text("SELECT id, kind, region, chart FROM organization WHERE code = :c"),
@@ -598,8 +598,9 @@ def build_world(
         f"(scale {scale:g})"
     )
     org_ids = create_orgs(engine, sessions, count)
-    auth.create_user(SqlUnitOfWork(sessions), None, Argon2Hasher(), ADMIN, PASSWORD, "admin", [])
-    admin = auth.actor_named(SqlUnitOfWork(sessions), ADMIN)
+    uow = UnitsOfWork(sessions)
+    auth.create_user(uow(), None, Argon2Hasher(), ADMIN, PASSWORD, "admin", [])
+    admin = auth.actor_named(uow(), ADMIN)
     lines, load_s, raw_s = fast_load(engine, org_ids, admin.user_id, ADMIN, echo=echo, raw=raw)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine, recreate_database
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
@@ -58,10 +58,7 @@ def build_statement_books(url: str, members: int, *, seed: int = 2025) -> None:
     """A cooperative ``stmt`` with ``members`` households and a posted 2025 distribution, in the
     migrated, empty database ``url``; user ``bench-admin`` (admin) can read it."""
     engine = make_engine(url)
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+    uow = UnitsOfWork(sessionmaker(bind=engine, expire_on_commit=False))
 
     hasher = Argon2Hasher()
     orgs.create_org(
@@ -192,8 +189,7 @@ def _one_statement(url: str, out: str) -> None:
 
     sessions = sb.process_sessions(url)
 
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+    uow = UnitsOfWork(sessions)
 
     spec = sb.plan_batch(
         uow(),
@@ -257,11 +253,9 @@ def run_statements_bench(
         )
 
         # the same HTML for bare WeasyPrint, rendered beforehand
-        sessions = sb.process_sessions(url)
+        uow = UnitsOfWork(sb.process_sessions(url))
         members = [str(n) for n in range(1, count + 1)]
-        statements = household_statements(
-            SqlUnitOfWork(sessions), sb.operator(), ORG, YEAR, members
-        )
+        statements = household_statements(uow(), sb.operator(), ORG, YEAR, members)
         base = "http://127.0.0.1:8000"
         htmls = [render_html("pdf/statement.html", statement_context(s, base)) for s in statements]
 
@@ -288,7 +282,7 @@ def run_statements_bench(
                 out = tmp / f"out-{w}-{int(combined)}"
                 out.mkdir()
                 spec = sb.plan_batch(
-                    SqlUnitOfWork(sessions),
+                    uow(),
                     sb.operator(),
                     org=ORG,
                     year=YEAR,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from coopledger.adapters.backup import backup, restore
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
 from coopledger.adapters.spreadsheets import read_table
 from coopledger.bench.common import BATCH, bench_books, drafts, fresh_url, vouchers_post
 from coopledger.domain.imports import SPECS
@@ -174,9 +174,9 @@ def run_backup_bench(
             f"(schema created by the migrations included)"
         )
         echo(f"backup + restore of {posted:,} lines: {backup_s + restore_s:.1f} s")
-        sessions = sessionmaker(bind=target, expire_on_commit=False)
+        restored = UnitsOfWork(sessionmaker(bind=target, expire_on_commit=False))
         started = time.perf_counter()
-        report = chain_check.verify_org(SqlUnitOfWork(sessions), "bench")
+        report = chain_check.verify_org(restored(), "bench")
         echo(
             f"audit verify on the restored books: {'chain intact' if report.ok else 'BROKEN'}, "
             f"{report.vouchers:,} vouchers in {time.perf_counter() - started:.1f} s"
