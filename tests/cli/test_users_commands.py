@@ -120,7 +120,7 @@ def test_users_password_from_stdin_and_twice_at_a_terminal(
     assert code == 0 and "password of lihua changed" in out
     code, out = run(env, "users", "password", "lihua", "--password-stdin", stdin="short\n")
     assert code == 1 and "password: at least 10 characters" in out
-    monkeypatch.setattr("coopledger.cli._terminal", lambda: True)
+    monkeypatch.setattr("coopledger.cli.users._terminal", lambda: True)
     code, out = run(env, "users", "password", "lihua", stdin="third phrase 3\nthird phrase 3\n")
     assert code == 0 and "password of lihua changed" in out
     code, out = run(env, "users", "password", "lihua", stdin="third phrase 3\nanother one 4\n")

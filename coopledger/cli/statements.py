@@ -1,36 +1,22 @@
 """``coopledger statements`` (a year's household statements: one PDF each, or one combined PDF;
-on local processes or on the job queue), ``coopledger worker`` and ``coopledger bench statements``.
+on local processes or on the job queue) and ``coopledger worker``.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from coopledger import config
+from coopledger.cli.common import (
+    books,
+    domain_errors,
+)
 from coopledger.config import parse_public_url
 from coopledger.services import auth
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def domain_errors(fn: F) -> F:
-    """``coopledger.cli.domain_errors``, looked up when the command runs: this module is
-    imported by ``coopledger.cli`` itself (also when it runs as ``python -m coopledger.cli``)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from coopledger.cli import domain_errors as handler
-
-        return handler(fn)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _public_url(value: str | None) -> str:
@@ -102,7 +88,6 @@ def statements_cmd(
     if use_queue:
         redis_url = config.redis_url(redis_url)
         click.echo(f"job queue: Redis at {config.shown_url(redis_url)}", err=True)
-    from coopledger.cli import books
 
     with books() as b:
         actor = auth.actor_named(b.uow(), username) if username else sb.operator()
@@ -208,27 +193,3 @@ def worker_cmd(redis_url: str | None, queue_name: str | None, burst: bool) -> No
     name = queue_name or jobs.queue_name_from_env()
     click.echo(f"worker: Redis at {config.shown_url(url)}, queue {name!r}", err=True)
     jobs.run_worker(jobs.connect(url), name, burst=burst)
-
-
-@click.command("statements")
-@click.option("--count", default=1_000, show_default=True, type=click.IntRange(2))
-@click.option("--workers", default="1,2", show_default=True, help="Worker counts to run.")
-@click.option(
-    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
-)
-def bench_statements_cmd(count: int, workers: str, database_url: str | None) -> None:
-    """Statements per second and KB per statement, separate and combined, beside bare WeasyPrint."""
-    from coopledger.bench.statements import run_statements_bench
-
-    run_statements_bench(
-        count=count,
-        workers=[int(w) for w in workers.split(",") if w.strip()],
-        database_url=database_url,
-        echo=click.echo,
-    )
-
-
-def register(main: click.Group, bench: click.Group) -> None:
-    main.add_command(statements_cmd)
-    main.add_command(worker_cmd)
-    bench.add_command(bench_statements_cmd)

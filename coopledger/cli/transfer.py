@@ -1,7 +1,6 @@
-"""``coopledger import``, ``export``, ``backup`` and ``restore``, and their benchmarks.
+"""``coopledger import``, ``export``, ``backup`` and ``restore``.
 
-Registered on the main group by :mod:`coopledger.cli`. Long work shows a progress bar on standard
-error, so that standard output stays the report.
+Long work shows a progress bar on standard error, so that standard output stays the report.
 """
 
 from __future__ import annotations
@@ -16,9 +15,14 @@ from typing import Any, TypeVar
 
 import click
 
+from coopledger.cli.common import (
+    books,
+    operator_actor,
+)
 from coopledger.domain.errors import DomainError
 from coopledger.domain.exports import EXPORTS, FORMATS
 from coopledger.domain.imports import KINDS, MAX_FILE_BYTES, ImportRejected, Problem, parse_date
+from coopledger.services import auth
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,9 +98,7 @@ def import_cmd(
     `coopledger import --template KIND [--out FILE]` writes an empty template (.csv or .xlsx).
     """
     from coopledger.adapters.spreadsheets import read_table, write_template
-    from coopledger.cli import books
     from coopledger.domain.imports import template as headers_of
-    from coopledger.services import auth
     from coopledger.services import imports as svc
 
     if template:
@@ -182,11 +184,9 @@ def export_cmd(
     """Write ORG's vouchers, members, trial balance, assets, shares or distributions as CSV or
     XLSX, or the whole ledger as a Beancount file (--format beancount)."""
     from coopledger.adapters.exporting import export
-    from coopledger.cli import _operator, books
-    from coopledger.services import auth
 
     with books() as b:
-        actor = auth.actor_named(b.uow(), username) if username else _operator()
+        actor = auth.actor_named(b.uow(), username) if username else operator_actor()
         with _bar(1, f"export {what}") as bar:
             data, rows = export(b.uow, actor, org, what, fmt, year, progress=bar.update)
     out.write_bytes(data)
@@ -203,7 +203,6 @@ def export_cmd(
 def backup_cmd(out: Path) -> None:
     """Write every table of the database at COOPLEDGER_DATABASE_URL to one file."""
     from coopledger.adapters.backup import backup
-    from coopledger.cli import books
 
     with books() as b, _bar(1, "backup") as bar:
         summary = backup(b.engine, out, progress=bar.update, set_length=_set_length(bar))
@@ -216,7 +215,6 @@ def restore_cmd(file: Path) -> None:
     """Load a backup into the empty database at COOPLEDGER_DATABASE_URL (the schema is created
     by the migrations when absent; a database that holds data is refused)."""
     from coopledger.adapters.backup import BackupError, restore
-    from coopledger.cli import books
 
     with books(create=True, schema=False) as b, _bar(1, "restore") as bar:
         try:
@@ -232,42 +230,3 @@ def _set_length(bar: Any) -> Callable[[int], None]:
         bar.length = max(n, 1)
 
     return set_length
-
-
-# -- benchmarks ------------------------------------------------------------------------------------
-
-
-@click.command("import")
-@click.option("--lines", default=100_000, show_default=True, type=int)
-@click.option(
-    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
-)
-def bench_import(lines: int, database_url: str | None) -> None:
-    """Import voucher lines from CSV and from XLSX, with and without a dry run."""
-    from coopledger.bench.transfer import run_import_bench
-
-    run_import_bench(lines=lines, database_url=database_url, echo=click.echo)
-
-
-@click.command("backup")
-@click.option("--lines", default=1_000_000, show_default=True, type=int)
-@click.option(
-    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
-)
-@click.option(
-    "--restore-url", default=None, help="Where to restore (default: another SQLite file)."
-)
-def bench_backup(lines: int, database_url: str | None, restore_url: str | None) -> None:
-    """Backup and restore of an organization with many voucher lines."""
-    from coopledger.bench.transfer import run_backup_bench
-
-    run_backup_bench(
-        lines=lines, database_url=database_url, restore_url=restore_url, echo=click.echo
-    )
-
-
-def register(main: click.Group, bench: click.Group) -> None:
-    for command in (import_cmd, export_cmd, backup_cmd, restore_cmd):
-        main.add_command(command)
-    bench.add_command(bench_import)
-    bench.add_command(bench_backup)

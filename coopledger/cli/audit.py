@@ -1,7 +1,8 @@
-"""``coopledger audit …``: the audit log, findings, signed checkpoints and the auditor's package.
+"""``coopledger audit …``: chain verification, the audit log, findings, signed checkpoints and the
+auditor's package.
 
-Registered on the ``audit`` group of :mod:`coopledger.cli` (imported at its end). The operator at
-the command line reads without a user; the export acts as a named auditor, admin or accountant of the organization (``--user``).
+The operator at the command line reads without a user; the export acts as a named auditor, admin
+or accountant of the organization (``--user``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,65 @@ from pathlib import Path
 
 import click
 
-from coopledger.cli import audit_group, bench, books, domain_errors
+from coopledger.cli.common import (
+    books,
+    domain_errors,
+)
 from coopledger.domain.auditlog import checkpoint_key
-from coopledger.services import audit_log, auth
+from coopledger.services import audit_log, auth, chain_check
 from coopledger.services import findings as findings_svc
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Tamper evidence and audit checks."""
+
+
+@audit_group.command("verify")
+@click.argument("org")
+@click.option(
+    "--checkpoint",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also check against a signed checkpoint (catches a rewrite or a truncated tail).",
+)
+@click.option(
+    "--vouchers-only",
+    is_flag=True,
+    help="Check the vouchers' chain and the balances only, not the audit log's chain.",
+)
+@domain_errors
+def audit_verify(org: str, checkpoint: Path | None, vouchers_only: bool) -> None:
+    """Recompute ORG's voucher hash chain, period balances and audit-log chain; say which were
+    checked; exit 1 naming the first bad voucher or event."""
+    with books() as b:
+        report = chain_check.verify_org(b.uow(), org, audit_log=not vouchers_only)
+    if checkpoint is not None and not verify_checkpoint(org, checkpoint):
+        sys.exit(1)
+    checked = "the voucher chain and period balances"
+    if report.audit_log is not None:
+        checked += ", and the audit-log chain"
+    click.echo(f"{report.org}: checked {checked}")
+    if report.vouchers_ok:
+        click.echo(
+            f"{report.org}: vouchers: {report.vouchers} posted, chain intact, head {report.head}"
+        )
+    else:
+        where = (
+            f"voucher {report.first_bad_number} (id {report.first_bad_voucher})"
+            if report.first_bad_voucher
+            else "the chain head"
+        )
+        click.echo(f"{report.org}: vouchers: BROKEN at {where}: {report.reason}", err=True)
+        for line in report.balance_mismatches:
+            click.echo(f"  {line}", err=True)
+    log = report.audit_log
+    if log is not None and log.ok:
+        click.echo(f"{report.org}: audit log: {log.events} events, chain intact, head {log.head}")
+    elif log is not None:
+        where = f"event {log.first_bad_seq}" if log.first_bad_seq else "the chain head"
+        click.echo(f"{report.org}: audit log: BROKEN at {where}: {log.reason}", err=True)
+    if not report.ok:
+        sys.exit(1)
 
 
 @audit_group.command("log")
@@ -58,15 +114,7 @@ def audit_findings(org: str, year: int, as_json: bool) -> None:
     if as_json:
         click.echo(
             json.dumps(
-                [
-                    {
-                        "code": f.code,
-                        "severity": f.severity,
-                        "objects": list(f.objects),
-                        "message": f.message,
-                    }
-                    for f in found
-                ],
+                [findings_svc.finding_json(f) for f in found],
                 ensure_ascii=False,
                 indent=1,
             )
@@ -129,12 +177,15 @@ def verify_checkpoint(org: str, path: Path) -> bool:
 def audit_export(org: str, year: int, out: Path, username: str) -> None:
     """Write ORG's audit package for YEAR (vouchers, ledgers, statements, log, findings,
     manifest) to FILE.zip."""
-    from coopledger.web.audit_export import build_package
+    from coopledger.adapters.audit_package_zip import write_package
+    from coopledger.services import audit_package
 
     with books() as b:
         actor = auth.actor_named(b.uow(), username)
         key = checkpoint_key(b.settings.with_secret().secret_key)
-        data, manifest = build_package(b.uow, b.uow, actor, org, year, key)
+        package = audit_package.gather(b.uow, b.uow, actor, org, year, key)
+        data, manifest = write_package(package, key)
+        audit_package.record_taken(b.uow, actor, package, files=len(manifest["files"]))
     out.write_bytes(data)
     click.echo(
         f"{org} {year}: {len(manifest['files'])} files, voucher chain head "
@@ -147,7 +198,7 @@ def audit_export(org: str, year: int, out: Path, username: str) -> None:
 @click.option("--no-signature", is_flag=True, help="Checksums only (another instance's package).")
 def audit_verify_export(package: Path, no_signature: bool) -> None:
     """Recompute every checksum of an audit package (and its signature); exit 1 on any mismatch."""
-    from coopledger.web.audit_export import verify_package
+    from coopledger.adapters.audit_package_zip import verify_package
 
     key = None
     if not no_signature:
@@ -160,42 +211,3 @@ def audit_verify_export(package: Path, no_signature: bool) -> None:
     for problem in report.problems:
         click.echo(f"{package}: {problem}", err=True)
     sys.exit(1)
-
-
-@bench.command("soak")
-@click.option("--url", required=True, help="The served instance, e.g. http://127.0.0.1:8000")
-@click.option("--org", required=True)
-@click.option("--user", "username", required=True, help="An accountant of ORG (prepares, posts).")
-@click.option("--reviewer", required=True, help="A reviewer of ORG.")
-@click.option("--password", envvar="COOPLEDGER_SOAK_PASSWORD", required=True, hide_input=True)
-@click.option("--minutes", default=1.0, show_default=True, type=float)
-@click.option("--clients", default=4, show_default=True, type=int)
-@click.option("--date", "day", default="2026-05-15", show_default=True, help="Voucher date.")
-def bench_soak(
-    url: str,
-    org: str,
-    username: str,
-    reviewer: str,
-    password: str,
-    minutes: float,
-    clients: int,
-    day: str,
-) -> None:
-    """Mixed traffic against a served instance for N minutes, every response reconciled against
-    the books afterwards; exit 1 on any 5xx or mismatch. Both users share --password."""
-    from coopledger.bench.soak import run_soak
-
-    result = run_soak(
-        url,
-        org,
-        (username, password),
-        (reviewer, password),
-        seconds=minutes * 60,
-        clients=clients,
-        date=day,
-        echo=click.echo,
-    )
-    for problem in result.problems:
-        click.echo(f"  {problem}", err=True)
-    if result.server_errors or result.problems:
-        sys.exit(1)
