@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from coopledger.domain import assets as asset_rules
 from coopledger.domain import postings
 from coopledger.domain.accounts import Chart, Subledger, load_chart
 from coopledger.domain.assets import FixedAsset, charges_due, validate_asset
@@ -157,8 +158,8 @@ def fund_trace(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundT
 
 def accumulated(record: AssetRecord) -> int:
     """Accumulated depreciation: older books' plus the posted charges of this system."""
-    return record.asset.opening_accumulated_fen + sum(
-        c.amount_fen for c in record.charges.values() if c.posted
+    return asset_rules.accumulated(
+        record.asset, sum(c.amount_fen for c in record.charges.values() if c.posted)
     )
 
 
