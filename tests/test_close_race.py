@@ -24,7 +24,7 @@ from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.errors import PeriodClosed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.periods import Period
-from coopledger.services import audit, auth, orgs, periods, reports, vouchers
+from coopledger.services import auth, chain_check, orgs, periods, reports, vouchers
 from tests.conftest import PASSWORD, FastHasher, fresh_database
 
 WRITERS = 4
@@ -100,7 +100,7 @@ def test_a_close_racing_writers_keeps_every_voucher_on_one_side_of_it(tmp_path: 
         assert sorted(posted) == [i for i, _ in in_month] and posted
         assert {s for _, s in in_month} == {"posted"}
         # the closing balances (snapshot) agree with the lines, and nothing changes them later
-        report = audit.verify_org(uow(), "race")
+        report = chain_check.verify_org(uow(), "race")
         assert report.ok, (report.reason, report.balance_mismatches[:3])
         first, last = period.first_day, period.last_day
         closed = reports.trial_balance_report(uow(), admin, "race", first, last)

@@ -22,7 +22,7 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.config import Settings
-from coopledger.services import audit, auth, orgs, vouchers
+from coopledger.services import auth, chain_check, orgs, vouchers
 from tests.conftest import PASSWORD, FastHasher, fresh_database, is_pg
 
 PER_WRITER = 20
@@ -127,6 +127,6 @@ def test_concurrent_posting_is_gapless_and_loses_nothing(tmp_path: Path) -> None
     n = writers * PER_WRITER
     assert numbers == list(range(1, n + 1))
     assert cash == n * 100
-    report = audit.verify_org(uow(), "conc")
+    report = chain_check.verify_org(uow(), "conc")
     assert report.ok and report.vouchers == n
     engine.dispose()

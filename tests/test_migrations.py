@@ -56,7 +56,7 @@ def test_a_round_trip_on_books_with_history_keeps_them_byte_for_byte(tmp_path: P
 
     from coopledger.adapters.db.uow import SqlUnitOfWork
     from coopledger.config import Settings
-    from coopledger.services import audit, auth, reports
+    from coopledger.services import auth, chain_check, reports
     from coopledger.web.app import create_app
     from tests.api.test_registers import cold_store, post_ok, receive_grant, review_and_post
     from tests.conftest import Books, FastHasher, build_world
@@ -101,7 +101,7 @@ def test_a_round_trip_on_books_with_history_keeps_them_byte_for_byte(tmp_path: P
             tb = reports.trial_balance_report(
                 uow(), admin, "coop", date(2026, 1, 1), date(2026, 12, 31)
             )
-            report = audit.verify_org(uow(), "coop")
+            report = chain_check.verify_org(uow(), "coop")
             with engine.connect() as conn:
                 rows = conn.execute(
                     text("SELECT id, hash, prev_hash, number, status FROM voucher ORDER BY id")

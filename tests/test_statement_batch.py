@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlalchemy import text as text_sql
 
-from coopledger.adapters import statement_batch as sb
+from coopledger.adapters import household_statement_batch as sb
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.cli import main

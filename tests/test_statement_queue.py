@@ -21,8 +21,8 @@ from rq.registry import StartedJobRegistry
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from coopledger.adapters import household_statement_batch as sb
 from coopledger.adapters import jobs
-from coopledger.adapters import statement_batch as sb
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from tests.statement_books import ORG, YEAR, issued_rows, purge_queue, statement_books

@@ -1,9 +1,9 @@
 """Statement batches on a job queue: RQ on Redis, the queue real deployments already run.
 
 ``COOPLEDGER_REDIS_URL`` (e.g. ``redis://127.0.0.1:6379/0``) turns it on; unset, batches run in
-local processes (:func:`coopledger.adapters.statement_batch.run_local`). A batch is one job per
-chunk of members plus a finishing job that depends on all of them; ``coopledger worker`` starts
-a worker, and any number of workers, on any machines that see the output folder and the
+local processes (:func:`coopledger.adapters.household_statement_batch.run_local`). A batch is one
+job per chunk of members plus a finishing job that depends on all of them; ``coopledger worker``
+starts a worker, and any number of workers, on any machines that see the output folder and the
 database, share a batch. Job ids are derived from the batch id (``stmt-<batch>-<chunk>``), so
 enqueueing twice adds nothing.
 
@@ -12,7 +12,7 @@ job that raised; a job whose worker died stays in the started registry until its
 expires, and RQ's clean-up then retries it (:func:`recover` does the same at once for a worker
 known dead — on this machine, by its pid). Jobs that failed for good are requeued by
 ``recover(..., failed=True)``. Re-running a chunk duplicates nothing (see
-:mod:`coopledger.adapters.statement_batch`).
+:mod:`coopledger.adapters.household_statement_batch`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from rq import Queue, Retry, Worker
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
-from coopledger.adapters import statement_batch as sb
+from coopledger.adapters import household_statement_batch as sb
 
 DEFAULT_QUEUE = "coopledger-statements"
 JOB_TIMEOUT = 30 * 60  # one chunk: 100 combined pages at worst, on a slow machine

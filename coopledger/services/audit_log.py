@@ -23,13 +23,12 @@ from coopledger.domain.auditlog import (
 )
 from coopledger.domain.errors import Forbidden, NotFound, ValidationFailed
 from coopledger.domain.roles import Action, Actor, Role
-from coopledger.services import audit
+from coopledger.services import chain_check
 from coopledger.services.access import org_for
-from coopledger.services.audit import LOG_READERS, LogReport, verify_log
-from coopledger.services.audit_context import remote_addr
-from coopledger.services.audit_ports import AuditQuery
+from coopledger.services.chain_check import LOG_READERS, LogReport, verify_log
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, Store, UnitOfWork
+from coopledger.services.ports.audit_log import AuditQuery
 
 #: who may sign a checkpoint: also the accountant, who prints it on statements at period close
 CHECKPOINT_MAKERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ACCOUNTANT})
@@ -79,7 +78,7 @@ def record_denial(
     """
     now = utcnow()
     minute = now.replace(second=0, microsecond=0)
-    who = f"user:{actor.user_id}" if actor else f"addr:{remote_addr() or '-'}"
+    who = f"user:{actor.user_id}" if actor else f"addr:{uow.client.address or '-'}"
     subject = f"{who}|{code}|{status}"
     with uow:
         if uow.store.tally_denial(subject, minute) > 1:
@@ -270,7 +269,7 @@ def verify_checkpoint(
         org = _reader(uow, actor, org_code, CHECKPOINT_MAKERS)
         report = verify_against(uow, org, checkpoint, key)
         problems = list(report.problems)
-        chain = audit._verify(uow, org)
+        chain = chain_check.verify_vouchers(uow, org)
         if not chain.ok:
             problems.insert(0, f"vouchers: the chain is broken: {chain.reason}")
         log = verify_log(uow, org)

@@ -2,7 +2,8 @@
 收益及收益分配表), each with its comparison column, and the cooperatives' 成员权益变动表.
 
 The line definitions are data (``reports/balance_sheet.toml``, ``reports/surplus.toml``, one
-table per chart); the fold is ``domain.statements``. This module only gathers the balances:
+table per chart); the fold is ``domain.financial_statements``. This module only gathers the
+balances:
 per-account turnovers, per-member balances of the two-sided accounts with a member subledger
 (114 成员往来; village 113 内部往来), the year-end closing voucher (left out of the income and
 expense lines so a closed year still shows its figures) and the distribution plans posted in
@@ -21,17 +22,17 @@ from coopledger.domain.equity import EquityDef, EquityStatement, PostedVoucher
 from coopledger.domain.equity import members_equity as fold_members_equity
 from coopledger.domain.equity import parse_definitions as parse_equity_definitions
 from coopledger.domain.errors import InvalidState, field_error
-from coopledger.domain.ledger import Dr, VoucherKind
-from coopledger.domain.periods import Period, voucher_number
-from coopledger.domain.reporting import Turnover
-from coopledger.domain.roles import Action, Actor
-from coopledger.domain.statements import (
+from coopledger.domain.financial_statements import (
     Balances,
     Statement,
     StatementDef,
     parse_definitions,
     statement,
 )
+from coopledger.domain.ledger import Dr, VoucherKind
+from coopledger.domain.periods import Period, voucher_number
+from coopledger.domain.reporting import Turnover
+from coopledger.domain.roles import Action, Actor
 from coopledger.resources import resource_dir
 from coopledger.services.access import org_for
 from coopledger.services.ports import Org, UnitOfWork, VoucherFilter

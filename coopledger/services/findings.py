@@ -16,9 +16,8 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from coopledger.domain.accounts import load_chart
@@ -27,13 +26,12 @@ from coopledger.domain.errors import NotFound, field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
-from coopledger.services import audit, audit_log
+from coopledger.services import audit_log, chain_check
 from coopledger.services.access import org_for
-from coopledger.services.audit_ports import LineFact
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Member, Org, UnitOfWork, VoucherFilter
+from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
+from coopledger.services.ports.audit_log import LineFact
 
-Clock = Callable[[], datetime]
 SEVERITIES = ("high", "medium", "low")
 DRAFT_DAYS = 30
 PAYABLE_DAYS = 90
@@ -46,6 +44,16 @@ class Finding:
     severity: str
     objects: tuple[str, ...]
     message: str
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    """A finding as the API, the command line and the auditor's package write it."""
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "objects": list(f.objects),
+        "message": f.message,
+    }
 
 
 def findings_for(
@@ -378,7 +386,7 @@ def _pending_on(uow: UnitOfWork, org: Org, codes: list[str]) -> bool:
 
 def _chains(uow: UnitOfWork, org: Org) -> list[Finding]:
     out: list[Finding] = []
-    report = audit._verify(uow, org)
+    report = chain_check.verify_vouchers(uow, org)
     if not report.ok:
         where = (
             (f"voucher:{report.first_bad_voucher}",)

@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coopledger.domain.errors import NotFound, ValidationFailed, field_error
+from coopledger.domain.financial_statements import Balances, fold
 from coopledger.domain.ledger import Dr
 from coopledger.domain.money import allocate
 from coopledger.domain.regions import covered, normalize, within
 from coopledger.domain.roles import Action, Actor, Role
-from coopledger.domain.statements import Balances, fold
 from coopledger.services.access import org_for, require
 from coopledger.services.financial_statements import definitions
 from coopledger.services.ports import Org, UnitOfWork
-from coopledger.services.region_ports import RegionNode
+from coopledger.services.ports.regions import RegionNode
 from coopledger.services.registers import FundTrace, fund_trace
 
 THRESHOLDS = (3_000_000, 5_000_000)  # 30 and 50 thousand yuan, in fen

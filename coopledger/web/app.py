@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api as _Api
 from sqlalchemy import Engine
@@ -16,25 +16,32 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.adapters.pdf_errors import NoCJKFontError, RenderLimitError
 from coopledger.config import Settings
 from coopledger.domain.errors import DomainError
 from coopledger.resources import resource_dir
-from coopledger.services.auth import PasswordHasher, authenticate
+from coopledger.services.auth import authenticate
+from coopledger.services.ports import PasswordHasher
 from coopledger.web import public, strict_json
 from coopledger.web.api import (
+    assets,
     audit,
     auth,
     batches,
-    books,
+    chain_check,
     disclosure,
     distributions,
+    dividends,
+    funds,
+    member_records,
     orgs,
+    periods,
     regions,
     register_reports,
-    registers,
+    reports,
+    shares,
     transfer,
     vouchers,
 )
@@ -43,6 +50,7 @@ from coopledger.web.errors import ProblemSchema, domain_problem, flatten_message
 from coopledger.web.pages import init_pages
 from coopledger.web.pages.common import error_page, wants_page
 from coopledger.web.security import init_security
+from coopledger.web.units import unit_of_work
 from coopledger.web.verify import verify_answer
 
 log = logging.getLogger(__name__)
@@ -57,6 +65,10 @@ class Extension:
     session_factory: sessionmaker[Session]
     hasher: PasswordHasher
     engine: Engine | None
+    units: UnitsOfWork = field(init=False)  # every unit of work the app makes
+
+    def __post_init__(self) -> None:
+        self.units = UnitsOfWork(self.session_factory)
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -165,8 +177,14 @@ def create_app(
         audit.blp,
         orgs.blp,
         vouchers.blp,
-        books.blp,
-        registers.blp,
+        periods.blp,
+        reports.blp,
+        chain_check.blp,
+        funds.blp,
+        assets.blp,
+        shares.blp,
+        member_records.blp,
+        dividends.blp,
         register_reports.blp,
         distributions.blp,
         regions.blp,
@@ -240,7 +258,7 @@ def _authenticate() -> Response | None:
     g.actor = authenticate(
         uow(),
         token.strip(),
-        touch=SqlUnitOfWork(current_app.extensions["coopledger"].session_factory),
+        touch=unit_of_work(),
     )
     return None
 

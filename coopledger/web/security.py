@@ -1,13 +1,13 @@
-"""The web layer's share of auditing and access control: where a request comes from (for the
-audit log), the central authorization policy (``policy.py``), refused requests written to the
-audit log, and the ``Retry-After`` of the login rate limit.
+"""The web layer's share of auditing and access control: the central authorization policy
+(``policy.py``), refused requests written to the audit log, and the ``Retry-After`` of the login
+rate limit. Where a request comes from reaches the audit log through its units of work
+(``units.py``).
 
 Wired by :func:`init_security` in ``create_app``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
@@ -19,41 +19,28 @@ from flask import Flask, Response, current_app, g, request
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.auditlog import checkpoint_key
 from coopledger.domain.errors import DomainError, Forbidden, NotFound
-from coopledger.services import audit_context, audit_log, public_limit
+from coopledger.services import audit_log, public_limit
 from coopledger.services.auth_errors import RateLimited
 from coopledger.services.clock import utcnow
 from coopledger.web.errors import domain_problem, problem
 from coopledger.web.pages.common import error_page, wants_page
 from coopledger.web.policy import rule_for
+from coopledger.web.units import unit_of_work
 
 log = logging.getLogger(__name__)
 
 
 def init_security(app: Flask) -> None:
-    # first of all before_request functions: _authenticate may already refuse and be logged
-    app.before_request_funcs.setdefault(None, []).insert(0, _bind_remote)
     app.before_request(_refuse_control_characters)
     app.before_request(_limit_public)
     app.before_request(_impossible_ids)
     app.before_request(_enforce_policy)
-    app.teardown_request(_unbind_remote)
     app.register_error_handler(DomainError, audited_problem)
     app.after_request(_checkpoint_on_close)
 
 
-def _bind_remote() -> None:
-    g.audit_remote_token = audit_context.bind_remote(request.remote_addr or "")
-
-
-def _unbind_remote(_exc: BaseException | None) -> None:
-    token = g.pop("audit_remote_token", None)
-    if token is not None:
-        with contextlib.suppress(ValueError):  # reset from another context
-            audit_context.reset_remote(token)
-
-
 def _write_uow() -> SqlUnitOfWork:
-    return SqlUnitOfWork(current_app.extensions["coopledger"].session_factory)
+    return unit_of_work()
 
 
 #: no part of a request's address may hold a C0 control character (NUL among them: PostgreSQL
@@ -164,9 +151,7 @@ def _enforce_policy() -> Response | None:
     if rule.scope in ("org", "member"):
         code = (request.view_args or {}).get("org")
         if code is not None:
-            with SqlUnitOfWork(
-                current_app.extensions["coopledger"].session_factory, readonly=True
-            ) as uow:
+            with unit_of_work(readonly=True) as uow:
                 org = uow.store.org_by_code(str(code))
             if org is None or not actor.sees(org.id):
                 raise NotFound(f"organization {code!r} not found")
@@ -206,7 +191,7 @@ def _record(actor: Any, code: str, status: int) -> None:
 
 
 #: endpoints after which the chain heads are anchored outside the database
-CLOSES = {"books.close_period", "books.close_year"}
+CLOSES = {"periods.close_period", "periods.close_year"}
 
 
 def _checkpoint_on_close(response: Response) -> Response:

@@ -24,7 +24,7 @@ from flask import json, render_template, request
 
 from coopledger.domain.errors import NotFound
 from coopledger.domain.money import format_amount
-from coopledger.services.statements import Verification, verify_statement
+from coopledger.services.household_statements import Verification, verify_statement
 from coopledger.web.api.common import uow
 from coopledger.web.errors import problem
 

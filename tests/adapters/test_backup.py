@@ -17,7 +17,7 @@ from coopledger.adapters.db.tables import Base, VoucherRow
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.spreadsheets import read_table
 from coopledger.domain.roles import Actor, Role
-from coopledger.services import audit, auth, orgs, reports
+from coopledger.services import auth, chain_check, orgs, reports
 from coopledger.services import imports as svc
 from tests.conftest import FastHasher, fresh_database
 
@@ -53,7 +53,7 @@ def build(engine: Engine) -> None:
 def snapshot(engine: Engine) -> tuple[Any, ...]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     operator = Actor(0, "operator", Role.ADMIN, frozenset())
-    verified = audit.verify_org(SqlUnitOfWork(sessions), "coop")
+    verified = chain_check.verify_org(SqlUnitOfWork(sessions), "coop")
     assert verified.ok, verified
     tb = reports.trial_balance_report(
         SqlUnitOfWork(sessions), operator, "coop", date(2026, 1, 1), date(2026, 12, 31)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from coopledger.services import audit
+from coopledger.services import chain_check
 from tests.builders import drop_guards, refused
 from tests.conftest import Books, is_pg
 
@@ -150,12 +150,12 @@ def test_a_tampered_line_is_named_by_verify(books: Books, connection: Any, uow: 
     first = books.posted(date="2026-03-01")
     second = books.posted(date="2026-03-02")
     books.posted(date="2026-03-03")
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
     drop_guards(connection)
     connection.execute(
         text(f"UPDATE voucher_line SET amount_fen = 100001 WHERE voucher_id = {second['id']}")
     )
-    report = audit.verify_org(uow(), "coop")
+    report = chain_check.verify_org(uow(), "coop")
     assert not report.ok and report.first_bad_voucher == second["id"]
     assert report.first_bad_number == "记-2026-03-0002" and "content" in (report.reason or "")
     assert first["id"] != report.first_bad_voucher
@@ -170,14 +170,14 @@ def test_a_deleted_voucher_breaks_the_chain(books: Books, connection: Any, uow: 
     if not is_pg():
         connection.execute(text("DROP TRIGGER voucher_posted_delete"))
     connection.execute(text(f"DELETE FROM voucher WHERE id = {second['id']}"))
-    report = audit.verify_org(uow(), "coop")
+    report = chain_check.verify_org(uow(), "coop")
     assert not report.ok and report.first_bad_voucher == third["id"]
 
 
 def test_a_rewritten_period_balance_is_caught(books: Books, connection: Any, uow: Any) -> None:
     books.posted()
     connection.execute(text("UPDATE period_balance SET debit_fen = debit_fen + 1"))
-    report = audit.verify_org(uow(), "coop")
+    report = chain_check.verify_org(uow(), "coop")
     assert not report.ok and report.balance_mismatches
 
 

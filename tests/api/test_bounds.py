@@ -11,7 +11,7 @@ import pytest
 from coopledger.domain.bounds import AmountTooLarge
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.money import MAX_AMOUNT_FEN, format_amount
-from coopledger.services import audit, auth, reports, vouchers
+from coopledger.services import auth, chain_check, reports, vouchers
 from tests.builders import cold_store, deadline, receive_grant
 from tests.conftest import Books, count_rows
 
@@ -194,4 +194,4 @@ def test_a_posting_that_would_overflow_an_accounts_turnover_is_refused(
     tb = reports.trial_balance_report(uow(), admin, "coop", date(2026, 1, 1), date(2026, 12, 31))
     bank = {r.account: r for r in tb.rows}["102"]
     assert bank.debit == 2 * HALF * MAX_AMOUNT_FEN and isinstance(bank.debit, int)
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok

@@ -13,9 +13,9 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from coopledger.adapters.audit_package_zip import verify_package
 from coopledger.cli import main
 from coopledger.domain.auditlog import checkpoint_key
-from coopledger.web.audit_export import verify_package
 from tests.audit.helpers import ORG, cli_books
 from tests.conftest import Books
 

@@ -21,7 +21,7 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.config import Settings
-from coopledger.services import audit, auth, orgs
+from coopledger.services import auth, chain_check, orgs
 from tests.conftest import PASSWORD, Books, FastHasher, fresh_database, is_pg
 
 KEYS = 40
@@ -135,7 +135,7 @@ def test_idempotency_race_and_no_lost_updates(
     assert keyed_vouchers == KEYS and drafts == KEYS  # the keyed vouchers stay drafts
     assert cash == workers * POSTINGS * 100  # B2: nothing lost
     assert audit_events == workers * POSTINGS  # F6: one audit event per posting
-    report = audit.verify_org(uow(), "load")
+    report = chain_check.verify_org(uow(), "load")
     assert report.ok and report.vouchers == workers * POSTINGS
     assert elapsed < 600  # generous: the machine is shared; the figure is logged
     logging.getLogger(__name__).warning(

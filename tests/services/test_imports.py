@@ -15,7 +15,7 @@ from coopledger.domain.bounds import DATE_RANGE_MESSAGE
 from coopledger.domain.exports import Sheet
 from coopledger.domain.imports import ImportRejected, RawTable
 from coopledger.domain.periods import Period
-from coopledger.services import audit, auth, periods
+from coopledger.services import auth, chain_check, periods
 from coopledger.services import imports as svc
 from tests.conftest import count_rows
 
@@ -76,7 +76,7 @@ def test_post_needs_someone_who_may_post_alone(world: Any, uow: Any) -> None:
         run(uow, "vouchers", VOUCHERS, post=True)
     report = run(uow, "vouchers", VOUCHERS, user="admin", post=True)
     assert [v.number for v in report.vouchers] == ["记-2026-03-0001", "记-2026-03-0002"]
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
 
 
 BAD = (

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from coopledger.domain.errors import Forbidden, PeriodClosed, ValidationFailed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.periods import Period
-from coopledger.services import audit, auth, periods, reports, vouchers
+from coopledger.services import auth, chain_check, periods, reports, vouchers
 from tests.conftest import Books, count_rows
 
 
@@ -33,7 +33,7 @@ def test_a_batch_is_numbered_chained_and_counted(books: Books, uow: Any) -> None
     posted = [vouchers.get_voucher(uow(), admin, "coop", i) for i in ids]
     assert [(v.booked_on.month, v.number) for v in posted] == [(3, 2), (4, 1), (3, 3)]
     assert all(v.prepared_by == v.reviewed_by == v.posted_by == "admin" for v in posted)
-    report = audit.verify_org(uow(), "coop")
+    report = chain_check.verify_org(uow(), "coop")
     assert report.ok and report.vouchers == 4
     tb = reports.trial_balance_report(uow(), admin, "coop", date(2026, 1, 1), date(2026, 12, 31))
     assert {r.account: r.debit for r in tb.rows}["102"] == 100000 + 600

@@ -14,7 +14,7 @@ from coopledger.domain.errors import DomainError
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.periods import Period
 from coopledger.domain.reporting import Turnover, trial_balance
-from coopledger.services import audit, auth, financial_statements, periods, reports, vouchers
+from coopledger.services import auth, chain_check, financial_statements, periods, reports, vouchers
 from tests.conftest import Books
 
 MONTHS = [Period(2025, m) for m in range(1, 13)] + [Period(2026, m) for m in range(1, 11)]
@@ -133,7 +133,7 @@ def test_reports_with_snapshots_equal_the_lines_over_closes_and_reopens(
     _check_reports(uow, admin, connection, rnd)
     sheet = financial_statements.balance_sheet(uow(), admin, "coop", date(2026, 6, 30))
     assert sheet.statement is not None
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
 
 
 def test_a_reopen_drops_the_snapshot_and_reports_still_agree(
@@ -155,7 +155,7 @@ def test_a_reopen_drops_the_snapshot_and_reports_still_agree(
     assert reports.trial_balance_report(uow(), admin, "coop", start, end) == trial_balance(
         accounts, _from_lines(connection, start, end)
     )
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
 
 
 def test_a_posting_into_an_earlier_open_month_bypasses_later_snapshots(
@@ -176,7 +176,7 @@ def test_a_posting_into_an_earlier_open_month_bypasses_later_snapshots(
     periods.close_period(uow(), admin, "coop", Period(2025, 2))
     assert _snapshot_months(connection) == [(2025, 2)]
     assert reports.trial_balance_report(uow(), admin, "coop", start, end) == expected
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
 
 
 def test_a_tampered_snapshot_fails_verification(books: Books, uow: Any, connection: Any) -> None:
@@ -185,7 +185,7 @@ def test_a_tampered_snapshot_fails_verification(books: Books, uow: Any, connecti
     for period in MONTHS[:12]:
         vouchers.post_batch(uow(), admin, "coop", _drafts(rnd, period, 2))
     periods.close_year(uow(), admin, "coop", 2025)
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
     org_id = connection.execute(text("SELECT id FROM organization WHERE code = 'coop'")).scalar()
     connection.execute(
         text(
@@ -195,7 +195,7 @@ def test_a_tampered_snapshot_fails_verification(books: Books, uow: Any, connecti
         ),
         {"org": org_id},
     )
-    report = audit.verify_org(uow(), "coop")
+    report = chain_check.verify_org(uow(), "coop")
     assert not report.ok
     assert report.reason == "period snapshots differ from the posted lines"
     assert report.balance_mismatches[0].startswith("snapshot 2025-06 account ")
@@ -207,7 +207,7 @@ def test_a_tampered_snapshot_fails_verification(books: Books, uow: Any, connecti
         ),
         {"org": org_id},
     )
-    assert audit.verify_org(uow(), "coop").ok
+    assert chain_check.verify_org(uow(), "coop").ok
     connection.execute(
         text(
             "DELETE FROM member_snapshot WHERE org_id = :org AND member_id = (SELECT min(member_id)"
@@ -215,6 +215,6 @@ def test_a_tampered_snapshot_fails_verification(books: Books, uow: Any, connecti
         ),
         {"org": org_id},
     )
-    report = audit.verify_org(uow(), "coop")
+    report = chain_check.verify_org(uow(), "coop")
     assert not report.ok
     assert report.balance_mismatches[0].startswith("member snapshot 2025-12 account ")

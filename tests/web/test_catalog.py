@@ -24,7 +24,10 @@ SOURCES = [
     ),
     (ROOT / "coopledger" / "web" / "pages", [("**.py", "python")]),
     (ROOT / "coopledger" / "web" / "api", [("**.py", "python")]),  # N_-marked names
-    (ROOT / "coopledger" / "services", [("statements.py", "python")]),
+    (
+        ROOT / "coopledger" / "services",
+        [("household_statements.py", "python"), ("print_contexts.py", "python")],
+    ),
 ]
 
 

@@ -15,11 +15,13 @@ from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.auditlog import checkpoint_key
 from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import NotFound
-from coopledger.services import audit_log
+from coopledger.domain.roles import Actor
+from coopledger.services import audit_log, audit_package
 from coopledger.services import findings as findings_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
 from coopledger.web.api.fields import Count, Day, Year
+from coopledger.web.units import unit_of_work
 
 blp = Blueprint(
     "audit",
@@ -31,7 +33,7 @@ blp = Blueprint(
 
 def write_uow() -> SqlUnitOfWork:
     """A read-write unit of work, also inside a GET (an export is recorded as it leaves)."""
-    return SqlUnitOfWork(current_app.extensions["coopledger"].session_factory)
+    return unit_of_work()
 
 
 def signing_key() -> bytes:
@@ -145,15 +147,7 @@ class Findings(MethodView):
             "org": org,
             "year": args["year"],
             "counts": findings_svc.severity_counts(found),
-            "items": [
-                {
-                    "code": f.code,
-                    "severity": f.severity,
-                    "objects": list(f.objects),
-                    "message": f.message,
-                }
-                for f in found
-            ],
+            "items": [findings_svc.finding_json(f) for f in found],
         }
 
 
@@ -219,10 +213,17 @@ class VerifyCheckpoint(MethodView):
 def export(args: dict[str, Any], org: str) -> Response:
     """The auditor's package of a year: vouchers and lines (CSV), ledgers and statements (PDF),
     audit log, findings, checkpoint, and a manifest of SHA-256 checksums (auditors, admins)."""
-    from coopledger.web.audit_export import build_package
+    return audit_package_response(actor(), org, args["year"])
 
-    year = args["year"]
-    data, _ = build_package(uow, write_uow, actor(), org, year, signing_key())
+
+def audit_package_response(who: Actor, org: str, year: int) -> Response:
+    """The auditor's package of ``year`` as a download, recorded in the audit log as it leaves;
+    the API and the audit page both answer with it."""
+    from coopledger.adapters.audit_package_zip import write_package  # PDFs: loads Pango
+
+    package = audit_package.gather(uow, write_uow, who, org, year, signing_key())
+    data, manifest = write_package(package, signing_key())
+    audit_package.record_taken(write_uow, who, package, files=len(manifest["files"]))
     stamp = utcnow().strftime("%Y%m%d")
     return Response(
         data,

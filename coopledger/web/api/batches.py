@@ -17,7 +17,7 @@ import marshmallow as ma
 from flask import current_app, send_file, url_for
 from flask.views import MethodView
 
-from coopledger.adapters import statement_batch as sb
+from coopledger.adapters import household_statement_batch as sb
 from coopledger.domain.errors import NotFound
 from coopledger.web.api.common import Blueprint, actor, uow
 from coopledger.web.api.fields import Year

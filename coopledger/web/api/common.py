@@ -5,20 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, g, request
+from flask import g, request
 from flask_smorest import Blueprint as _Blueprint
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import field_error
 from coopledger.domain.roles import Actor
-from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org
 from coopledger.services.web_session import LOCALES
+from coopledger.web.units import unit_of_work
 
 MAX_LIMIT = 500
 
@@ -32,8 +30,7 @@ def actor() -> Actor:
 
 
 def uow() -> SqlUnitOfWork:
-    ext = current_app.extensions["coopledger"]
-    return SqlUnitOfWork(ext.session_factory, readonly=request.method in ("GET", "HEAD"))
+    return unit_of_work(readonly=request.method in ("GET", "HEAD"))
 
 
 class DrawnFromOut(ma.Schema):
@@ -44,22 +41,6 @@ class DrawnFromOut(ma.Schema):
     generated_at = ma.fields.String(metadata={"description": "UTC, ISO 8601."})
     chain_seq = ma.fields.Integer(metadata={"description": "Posted vouchers in the chain."})
     chain_head = ma.fields.String(metadata={"description": "SHA-256 of the last posted voucher."})
-
-
-def drawn_from(org: Org, generated_at: datetime | None = None) -> dict[str, Any]:
-    """The organization, the generation time and the chain head a report was drawn from.
-
-    ``org`` must be the one the report's service read in the report's own transaction, so the
-    head is exactly the state of the books the figures come from (``coopledger audit verify``
-    and ``GET …/audit/chain`` show the same head while nothing has been posted since).
-    """
-    return {
-        "org": org.code,
-        "org_name": org.name,
-        "generated_at": (generated_at or utcnow()).isoformat(timespec="seconds"),
-        "chain_seq": org.chain_seq,
-        "chain_head": org.chain_head,
-    }
 
 
 class LangArgs(ma.Schema):

@@ -17,7 +17,9 @@ from coopledger.domain.bounds import (
     MIN_YEAR,
     YEAR_RANGE_MESSAGE,
 )
+from coopledger.domain.errors import field_error
 from coopledger.domain.money import AmountError, format_amount, parse_amount, parse_quantity
+from coopledger.domain.periods import Period
 
 _RATE_RE = re.compile(r"(0(\.[0-9]{1,6})?|1(\.0{1,6})?)", re.ASCII)
 
@@ -121,3 +123,15 @@ class Count(ma.fields.Integer):
             ),
             **kwargs,
         )
+
+
+#: how the OpenAPI document shows an amount in yuan
+MONEY = {"type": "string", "example": "400000.00"}
+
+
+def parse_period(text: str, field: str = "period") -> Period:
+    """A month such as ``2026-11``. :raise ValidationFailed: naming ``field``."""
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise field_error(field, str(exc)) from exc

@@ -1,8 +1,5 @@
 """The registers as reports: 固定资产登记簿 and 资金使用情况表, as JSON or PDF (``?format=pdf``,
-``lang=en`` for an English PDF).
-
-The names below are Chinese msgids (:func:`~coopledger.translations.N_`): the PDF templates
-translate them into the document's language."""
+``lang=en`` for an English PDF; what each prints is in :mod:`coopledger.services.print_contexts`)."""
 
 from __future__ import annotations
 
@@ -11,12 +8,16 @@ from typing import Any
 import marshmallow as ma
 from flask import Response
 
-from coopledger.domain.assets import AssetClass
 from coopledger.domain.money import format_amount
 from coopledger.services import register_reports as svc
-from coopledger.translations import N_
-from coopledger.web.api.books import FormatArgs, _pdf_doc, _pdf_response
-from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, drawn_from, uow
+from coopledger.services.print_contexts import (
+    asset_register_print_context,
+    drawn_from,
+    fund_usage_print_context,
+    fund_usage_totals,
+)
+from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, uow
+from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
 
 blp = Blueprint(
     "register-reports",
@@ -24,26 +25,6 @@ blp = Blueprint(
     url_prefix="/api/v1/orgs/<org>/reports",
     description="The fixed-asset register and the fund usage report.",
 )
-
-CLASS_ZH = {
-    AssetClass.OPERATING: N_("经营性资产"),
-    AssetClass.PUBLIC_WELFARE: N_("公益性资产"),
-    AssetClass.HOUSEHOLD: N_("到户类资产"),
-}
-SUBTOTAL_ZH = {
-    AssetClass.OPERATING: N_("经营性资产小计"),
-    AssetClass.PUBLIC_WELFARE: N_("公益性资产小计"),
-    AssetClass.HOUSEHOLD: N_("到户类资产小计"),
-}
-SOURCE_ZH = {
-    "municipal_pro_poor": N_("市级专项扶贫资金"),
-    "county_fiscal": N_("县级财政资金"),
-    "one_matter_one_discussion": N_("一事一议奖补资金"),
-    "help_unit": N_("帮扶单位资金"),
-    "donation": N_("社会捐赠"),
-    "self_raised": N_("自筹资金"),
-    "other": N_("其他"),
-}
 
 
 class TotalsOut(ma.Schema):
@@ -109,59 +90,8 @@ def _asset(line: svc.AssetLine) -> dict[str, Any]:
     }
 
 
-def _print_totals(name: str, t: svc.Totals) -> dict[str, Any]:
-    return {
-        "name": name,
-        "count": t.count,
-        "cost_fen": t.cost_fen,
-        "accumulated_fen": t.accumulated_fen,
-        "net_fen": t.net_fen,
-        "fund_financed_fen": t.fund_financed_fen,
-    }
-
-
-def asset_register_print_context(report: svc.AssetRegister) -> dict[str, Any]:
-    """What ``templates/pdf/asset_register.html`` shows (fen)."""
-    return {
-        "org": {"code": report.org.code, "name": report.org.name},
-        "drawn": drawn_from(report.org),
-        "as_of": report.as_of.isoformat(),
-        "assets": [
-            {
-                "asset_no": ln.record.asset.asset_no,
-                "name": ln.record.asset.name,
-                "class_zh": CLASS_ZH[ln.record.asset.asset_class],
-                "poverty": ln.record.asset.poverty_project,
-                "acquired_on": ln.record.asset.acquired_on.isoformat(),
-                "life_years": f"{ln.record.asset.useful_life_months / 12:g}",
-                "cost_fen": ln.record.asset.cost_fen,
-                "accumulated_fen": ln.accumulated_fen,
-                "net_fen": ln.net_fen,
-                "funding": ", ".join(
-                    f"{fund} {format_amount(fen)}"
-                    for fund, fen in sorted(ln.record.asset.funding.items())
-                ),
-                "disposed_on": (
-                    ln.record.asset.disposed_on.isoformat() if ln.record.asset.disposed_on else ""
-                ),
-            }
-            for ln in report.lines
-        ],
-        "groups": [
-            *(_print_totals(SUBTOTAL_ZH[cls], t) for cls, t in report.by_class.items()),
-            _print_totals(N_("其中：扶贫资产"), report.poverty),
-        ],
-        "totals": _print_totals(N_("合计"), report.totals),
-        "ledger_cost_fen": report.ledger_cost_fen,
-        "ledger_accumulated_fen": report.ledger_accumulated_fen,
-        "ties": report.ties,
-    }
-
-
 @blp.route("/asset-register")
-@blp.doc(
-    responses=_pdf_doc("固定资产登记簿 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
-)
+@blp.doc(responses=pdf_doc("固定资产登记簿 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
 @blp.arguments(FormatArgs, location="query")
 @blp.response(200, AssetRegisterOut)
 def asset_register(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
@@ -171,7 +101,7 @@ def asset_register(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     report = svc.asset_register(uow(), actor(), org)
     if args["format"] == "pdf":
         context = asset_register_print_context(report)
-        return _pdf_response(
+        return pdf_response(
             "asset_register.html",
             context,
             ["asset-register", org, report.as_of.isoformat()],
@@ -219,49 +149,17 @@ class FundUsageOut(ma.Schema):
 
 
 @blp.route("/fund-usage")
-@blp.doc(
-    responses=_pdf_doc("资金使用情况表 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
-)
+@blp.doc(responses=pdf_doc("资金使用情况表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
 @blp.arguments(FormatArgs, location="query")
 @blp.response(200, FundUsageOut)
 def fund_usage(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """资金使用情况表 today: per fund the grant, received, spent, held, 专项基金 formed through
     assets and quantified to members; the fund accounts' balance beside the total held (``ties``)."""
     report = svc.fund_usage(uow(), actor(), org)
-    totals = {
-        "granted": report.granted_fen,
-        "received": report.received_fen,
-        "spent": report.spent_fen,
-        "balance": report.balance_fen,
-        "special_fund": report.special_fund_fen,
-        "quantified": report.quantified_fen,
-    }
+    totals = fund_usage_totals(report)
     if args["format"] == "pdf":
-        context = {
-            "org": {"code": report.org.code, "name": report.org.name},
-            "drawn": drawn_from(report.org),
-            "as_of": report.as_of.isoformat(),
-            "funds": [
-                {
-                    "code": v.fund.code,
-                    "name": v.fund.name,
-                    "source_zh": SOURCE_ZH.get(v.fund.source, v.fund.source),
-                    "grantor": v.fund.grantor,
-                    "granted_fen": v.fund.granted_fen,
-                    "received_fen": v.figures.received,
-                    "spent_fen": v.figures.spent,
-                    "balance_fen": v.balance,
-                    "special_fund_fen": v.figures.special_fund,
-                    "quantified_fen": v.figures.quantified,
-                    "assets": list(v.figures.asset_nos),
-                }
-                for v in report.funds
-            ],
-            "totals": {f"{k}_fen": fen for k, fen in totals.items()},
-            "ledger_balance_fen": report.ledger_balance_fen,
-            "ties": report.ties,
-        }
-        return _pdf_response(
+        context = fund_usage_print_context(report)
+        return pdf_response(
             "fund_usage.html",
             context,
             ["fund-usage", org, report.as_of.isoformat()],

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from typing import Any
 
 import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
-from coopledger.domain.accounts import Account
 from coopledger.domain.errors import field_error
-from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft, totals
+from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.services import orgs as org_svc
 from coopledger.services import vouchers as svc
-from coopledger.services.ports import Org, VoucherFilter
-from coopledger.translations import localized_name
+from coopledger.services.ports import VoucherFilter
+from coopledger.services.print_contexts import account_names, voucher_print_context
 from coopledger.web.api.common import (
     Blueprint,
     LangArgs,
@@ -292,51 +290,6 @@ def reverse(data: dict[str, Any], org: str, voucher_id: int) -> dict[str, Any]:
     return present(svc.reverse_voucher(uow(), actor(), org, voucher_id, data["date"], data["memo"]))
 
 
-def account_names(accounts: Iterable[Account], locale: str = "zh") -> dict[str, str]:
-    """Code → the account's name in ``locale`` (English from the chart when there is one)."""
-    return {a.code: localized_name(a.name_zh, a.name_en, locale) for a in accounts}
-
-
-def print_context(voucher: Voucher, org: Org, account_names: dict[str, str]) -> dict[str, Any]:
-    """What ``templates/pdf/voucher.html`` shows: amounts in fen, totals computed here."""
-    debit, credit = totals(voucher.lines)
-    number = (
-        voucher_number(Period.of(voucher.booked_on), voucher.number)
-        if voucher.number is not None
-        else None
-    )
-    return {
-        "org": {"code": org.code, "name": org.name},
-        "voucher": {
-            "number": number,
-            "date": voucher.booked_on.isoformat(),
-            "attachments": voucher.attachments,
-            "memo": voucher.memo,
-            "status": voucher.status.value,
-            "prepared_by": voucher.prepared_by,
-            "reviewed_by": voucher.reviewed_by,
-            "posted_by": voucher.posted_by,
-            "chain_seq": voucher.chain_seq,
-            "prev_hash": voucher.prev_hash,
-            "hash": voucher.hash,
-        },
-        "lines": [
-            {
-                "memo": ln.memo,
-                "account_code": ln.account,
-                "account_name": account_names.get(ln.account, ""),
-                "member": ln.member,
-                "fund": ln.fund,
-                "debit_fen": ln.amount_fen if ln.side is Dr.DEBIT else None,
-                "credit_fen": ln.amount_fen if ln.side is Dr.CREDIT else None,
-            }
-            for ln in voucher.lines
-        ],
-        "total_debit_fen": debit,
-        "total_credit_fen": credit,
-    }
-
-
 @blp.route("/<int:voucher_id>.pdf", methods=["GET"])
 @blp.doc(
     responses={
@@ -357,7 +310,7 @@ def voucher_pdf(args: dict[str, Any], org: str, voucher_id: int) -> Response:
     the_org = org_svc.get_org(uow(), actor(), org)
     names = account_names(org_svc.list_accounts(uow(), actor(), org), args["lang"])
     pdf = render_pdf_isolated(
-        "pdf/voucher.html", print_context(voucher, the_org, names), locale=args["lang"]
+        "pdf/voucher.html", voucher_print_context(voucher, the_org, names), locale=args["lang"]
     )
     filename = f"voucher-{org}-{voucher.id}.pdf"
     return Response(

@@ -23,6 +23,12 @@ from coopledger.services import reports
 from coopledger.services import vouchers as svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import VoucherFilter
+from coopledger.services.print_contexts import (
+    account_names,
+    ledger_print_context,
+    trial_balance_print_context,
+    voucher_print_context,
+)
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import (
     ERROR_CODES,
@@ -445,14 +451,13 @@ def voucher_step(org: str, voucher_id: int, step: str) -> Any:
 @login_required
 def voucher_pdf(org: str, voucher_id: int) -> Response:
     from coopledger.adapters.pdf import render_pdf
-    from coopledger.web.api.vouchers import account_names, print_context
 
     who = signed_in()
     v = svc.get_voucher(uow(), who, org, voucher_id)
     the_org = org_svc.get_org(uow(), who, org)
     names = account_names(org_svc.list_accounts(uow(), who, org), lang())
     return _pdf(
-        render_pdf("pdf/voucher.html", print_context(v, the_org, names), locale=lang()),
+        render_pdf("pdf/voucher.html", voucher_print_context(v, the_org, names), locale=lang()),
         f"voucher-{org}-{v.id}",
     )
 
@@ -498,7 +503,6 @@ def trial_balance(org: str) -> Any:
     tb = reports.trial_balance_report(uow(), who, org, start, end)
     if request.args.get("format") == "pdf":
         from coopledger.adapters.pdf import render_pdf
-        from coopledger.web.api.books import trial_balance_print_context
 
         context = trial_balance_print_context(tb, the_org, start, end, lang())
         return _pdf(
@@ -526,7 +530,6 @@ def ledger(org: str) -> Any:
         member_name = org_svc.get_member(uow(), who, org, member).name
     if request.args.get("format") == "pdf":
         from coopledger.adapters.pdf import render_pdf
-        from coopledger.web.api.books import ledger_print_context
 
         context = ledger_print_context(result, the_org, member_name, lang())
         return _pdf(

@@ -14,13 +14,14 @@ from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_YEAR, date_in_range
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import AmountError, parse_amount
-from coopledger.services import audit, statements
+from coopledger.services import chain_check, household_statements
 from coopledger.services import distribution as dist_svc
 from coopledger.services import findings as findings_svc
 from coopledger.services import orgs as org_svc
 from coopledger.services import registers as reg_svc
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
+from coopledger.services.print_contexts import member_account_print_context
 from coopledger.services.registers import accumulated
 from coopledger.services.web_session import household_of
 from coopledger.web.api.common import uow
@@ -88,7 +89,7 @@ def audit_view(org: str) -> Any:
     """The auditor's workspace: the hash chain and the balances, verified now."""
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
-    report = audit.verify_org(uow(), org, who)
+    report = chain_check.verify_org(uow(), org, who)
     year = request.args.get("year", type=int) or utcnow().year
     if not 2000 <= year <= 2999:
         year = utcnow().year
@@ -102,18 +103,10 @@ def audit_view(org: str) -> Any:
 @login_required
 def audit_export(org: str) -> Response:
     """The auditor's package of a year (ZIP with its manifest), as the API builds it."""
-    from coopledger.web.api.audit import signing_key, write_uow
-    from coopledger.web.audit_export import build_package
+    from coopledger.web.api.audit import audit_package_response
 
-    who = signed_in()
     year = request.args.get("year", type=int) or utcnow().year
-    data, _ = build_package(uow, write_uow, who, org, year, signing_key())
-    stamp = utcnow().strftime("%Y%m%d")
-    return Response(
-        data,
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="audit-{org}-{year}-{stamp}.zip"'},
-    )
+    return audit_package_response(signed_in(), org, year)
 
 
 # -- distributions ------------------------------------------------------------------------------
@@ -286,12 +279,14 @@ def me() -> Any:
 @bp.route("/me/statements/<int:year>.pdf")
 @login_required
 def my_statement(year: int) -> Response:
-    from coopledger.adapters.statement_pdf import issue_statement
+    from coopledger.adapters.household_statement_pdf import issue_statement
 
     who = signed_in()
     home = household_of(uow(), who)
-    base = statements.verification_base(current_app.extensions["coopledger"].settings.public_url)
-    s = statements.household_statement(
+    base = household_statements.verification_base(
+        current_app.extensions["coopledger"].settings.public_url
+    )
+    s = household_statements.household_statement(
         uow_for_statement(), who, home.org.code, home.member.member_no, year
     )
     return _pdf(
@@ -304,12 +299,11 @@ def my_statement(year: int) -> Response:
 @login_required
 def my_account(year: int) -> Response:
     from coopledger.adapters.pdf import render_pdf
-    from coopledger.web.api.registers import member_account_context
 
     who = signed_in()
     home = household_of(uow(), who)
     acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
-    context = member_account_context(acc, home.org.name, home.member.id_number)
+    context = member_account_print_context(acc, home.org.name, home.member.id_number)
     return _pdf(
         render_pdf("pdf/member_account.html", context, locale=lang()),
         f"member-account-{home.org.code}-{home.member.member_no}-{year}",

@@ -17,7 +17,7 @@ progress, the API) reads the same state:
 Idempotent, so a chunk may run twice (a retried job, a worker killed half-way, a re-run): file
 names depend only on organization, member and year; every file is written to a temporary name
 and renamed, so a reader never sees half a PDF; the verification code of a member is issued once
-(:mod:`coopledger.services.statement_batch`), so a second rendering prints the same code and
+(:mod:`coopledger.services.household_statement_batch`), so a second rendering prints the same code and
 records nothing. The database URL is never written to the folder or the queue: each process
 reads its own settings (``COOPLEDGER_DATABASE_URL``) and opens its own engine.
 """
@@ -44,12 +44,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
-from coopledger.adapters.statement_pdf import statement_context
+from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
+from coopledger.adapters.household_statement_pdf import statement_context
 from coopledger.domain.roles import Actor, Role
 from coopledger.services import auth
-from coopledger.services.statement_batch import household_statements, posted_plan_members
-from coopledger.services.statements import Statement, record_issued_documents, verification_base
+from coopledger.services.household_statement_batch import household_statements, posted_plan_members
+from coopledger.services.household_statements import (
+    Statement,
+    record_issued_documents,
+    verification_base,
+)
 
 BATCHES = ".batches"
 #: members per chunk when the caller does not say: small enough for a smooth progress bar and
@@ -201,7 +205,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def render_separate(s: Statement, base_url: str) -> bytes:
     """The same document the web hands out (PDF/A-3b with figures.json, byte for byte)."""
-    from coopledger.adapters.statement_pdf import render_statement
+    from coopledger.adapters.household_statement_pdf import render_statement
 
     return render_statement(s, base_url)
 
@@ -246,7 +250,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 
 
 def _uow_factory(sessions: sessionmaker[Any]) -> UowFactory:
-    return lambda: SqlUnitOfWork(sessions)
+    return UnitsOfWork(sessions)
 
 
 def _statements(uow: UowFactory, spec: BatchSpec, members: Sequence[str]) -> list[Statement]:
@@ -400,7 +404,7 @@ def run_in_background(out_dir: Path, batch_id: str, database_url: str, workers: 
         [
             sys.executable,
             "-m",
-            "coopledger.adapters.statement_batch",
+            "coopledger.adapters.household_statement_batch",
             str(out_dir),
             batch_id,
             str(workers),
@@ -417,7 +421,7 @@ def run_in_background(out_dir: Path, batch_id: str, database_url: str, workers: 
 
 def _main(argv: Sequence[str]) -> int:
     # the module by its name, not as __main__: the pool's processes find its functions there
-    from coopledger.adapters import statement_batch as sb
+    from coopledger.adapters import household_statement_batch as sb
 
     out_dir, batch_id, workers = Path(argv[0]), argv[1], int(argv[2])
     spec = sb.load_spec(out_dir, batch_id)

@@ -20,9 +20,9 @@ from coopledger.domain.members import mask
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import IssuedStatement, UnitOfWork
+from coopledger.services.household_statements import Statement
+from coopledger.services.ports import Clock, IssuedStatement, UnitOfWork
 from coopledger.services.shares import holdings_as_of
-from coopledger.services.statements import Clock, Statement
 
 
 def posted_plan_members(

@@ -1,4 +1,4 @@
-"""Periods, year-end close, reports (trial balance, ledger) and the audit chain of one organization.
+"""The reports of one organization's books: trial balance, ledger, the statutory statements.
 
 A report's PDF (``format=pdf``) is Chinese unless ``lang=en`` asks for English: the labels are
 translated, the accounts' names are the chart's English ones; the statutory statements' titles,
@@ -6,107 +6,36 @@ columns and lines (``reports/*.toml``) have no English and stay Chinese."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from flask import Response
-from flask.views import MethodView
 
-from coopledger.domain.equity import EquityRow
-from coopledger.domain.errors import field_error
 from coopledger.domain.money import format_amount
-from coopledger.domain.periods import Period
-from coopledger.domain.reporting import TrialBalance, TrialBalanceRow, direction
-from coopledger.services import audit, periods, reports
+from coopledger.domain.reporting import TrialBalanceRow, direction
 from coopledger.services import financial_statements as fs
 from coopledger.services import orgs as org_svc
+from coopledger.services import reports
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, PeriodState
-from coopledger.services.reports import Ledger
-from coopledger.translations import N_, gettext_for, localized_name
-from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, drawn_from, uow
+from coopledger.services.print_contexts import (
+    drawn_from,
+    financial_statement_print_context,
+    ledger_print_context,
+    members_equity_print_context,
+    trial_balance_print_context,
+)
+from coopledger.translations import N_, gettext_for
+from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, uow
 from coopledger.web.api.fields import Day, Year
+from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
 
 blp = Blueprint(
-    "books",
+    "reports",
     __name__,
     url_prefix="/api/v1/orgs/<org>",
-    description="Periods, year-end close, reports and the audit chain.",
+    description="Reports: trial balance, ledger, balance sheet, surplus, members' equity.",
 )
-
-
-def _period(text: str) -> Period:
-    try:
-        return Period.parse(text)
-    except ValueError as exc:
-        raise field_error("period", str(exc)) from exc
-
-
-class PeriodOut(ma.Schema):
-    period = ma.fields.String()
-    status = ma.fields.String()
-    vouchers_posted = ma.fields.Integer()
-    closed_at = ma.fields.String(allow_none=True)
-
-
-class PeriodList(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(PeriodOut))
-    next_cursor = ma.fields.String(allow_none=True)
-
-
-class YearCloseOut(ma.Schema):
-    year = ma.fields.Integer()
-    surplus = ma.fields.String()
-    closing_voucher = ma.fields.Integer(allow_none=True)
-
-
-def present_period(state: PeriodState) -> dict[str, Any]:
-    return {
-        "period": f"{state.year:04d}-{state.month:02d}",
-        "status": state.status,
-        "vouchers_posted": state.last_number,
-        "closed_at": state.closed_at.isoformat() if state.closed_at else None,
-    }
-
-
-@blp.route("/periods")
-@blp.response(200, PeriodList)
-def list_periods(org: str) -> dict[str, Any]:
-    """Months that have been posted into or closed."""
-    return {
-        "items": [present_period(p) for p in periods.list_periods(uow(), actor(), org)],
-        "next_cursor": None,
-    }
-
-
-@blp.route("/periods/<period>/close", methods=["POST"])
-@blp.response(200, PeriodOut)
-def close_period(org: str, period: str) -> dict[str, Any]:
-    """Close a month (every voucher in it posted, earlier months closed)."""
-    return present_period(periods.close_period(uow(), actor(), org, _period(period)))
-
-
-@blp.route("/periods/<period>/reopen", methods=["POST"])
-@blp.response(200, PeriodOut)
-def reopen_period(org: str, period: str) -> dict[str, Any]:
-    """Reopen a closed month (admin only; logged)."""
-    return present_period(periods.reopen_period(uow(), actor(), org, _period(period)))
-
-
-@blp.route("/years/<int:year>/close", methods=["POST"])
-@blp.response(200, YearCloseOut)
-def close_year(org: str, year: int) -> dict[str, Any]:
-    """Year-end close: carry income and expense into 本年盈余, close every month of the year."""
-    if not 2000 <= year <= 2999:
-        raise field_error("year", "must be a year such as 2026")
-    result = periods.close_year(uow(), actor(), org, year)
-    return {
-        "year": result.year,
-        "surplus": format_amount(result.surplus_fen),
-        "closing_voucher": result.closing_voucher_id,
-    }
 
 
 class RangeArgs(ma.Schema):
@@ -120,49 +49,6 @@ class ReportArgs(RangeArgs, LangArgs):
         validate=ma.validate.OneOf(["json", "pdf"]),
         metadata={"description": "``json`` (the default) or ``pdf`` for the printable report."},
     )
-
-
-def _pdf_doc(description: str) -> dict[int, Any]:
-    """The OpenAPI ``responses`` entry for a report that also comes as PDF (``format=pdf``).
-
-    Keyed by the int 200, as ``@blp.response(200, ...)`` keys its JSON entry: the two then merge
-    into one response with both content types (a ``"200"`` key would replace the JSON one).
-    """
-    return {
-        200: {
-            "description": description,
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-
-
-def _pdf_response(
-    template: str,
-    context: dict[str, Any],
-    name_parts: list[str],
-    figures: dict[str, Any] | None = None,
-    locale: str = "zh",
-) -> Response:
-    """Render ``templates/pdf/<template>`` in ``locale`` and send it inline as ``<name_parts
-    joined by ->.pdf``.
-
-    ``figures`` (the report's JSON) makes it an archival PDF/A-3b carrying them as figures.json:
-    the annual statements are kept for the retention periods of 会计档案管理办法.
-    """
-    # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
-    from coopledger.adapters.pdf import render_pdf_isolated
-
-    pdf = render_pdf_isolated(f"pdf/{template}", context, figures=figures, locale=locale)
-    filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
-
-
-def _org_context(org: Org) -> dict[str, str]:
-    return {"code": org.code, "name": org.name}
 
 
 class TrialBalanceRowOut(ma.Schema):
@@ -209,39 +95,8 @@ def _tb_row(row: TrialBalanceRow) -> dict[str, Any]:
     }
 
 
-def _tb_print_row(row: TrialBalanceRow, locale: str) -> dict[str, Any]:
-    return {
-        "account": row.account,
-        "name": localized_name(row.name_zh, row.name_en, locale),
-        "level": row.level,
-        "indent_em": max(row.level - 1, 0) * 1.5,
-        "opening_debit_fen": row.opening_debit,
-        "opening_credit_fen": row.opening_credit,
-        "debit_fen": row.debit,
-        "credit_fen": row.credit,
-        "closing_debit_fen": row.closing_debit,
-        "closing_credit_fen": row.closing_credit,
-    }
-
-
-def trial_balance_print_context(
-    tb: TrialBalance, org: Org, start: date, end: date, locale: str = "zh"
-) -> dict[str, Any]:
-    """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here,
-    the accounts' names in ``locale``."""
-    return {
-        "org": _org_context(org),
-        "drawn": drawn_from(org),
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "rows": [_tb_print_row(r, locale) for r in tb.rows],
-        "totals": _tb_print_row(tb.totals, locale),
-        "balanced": tb.ties,
-    }
-
-
 @blp.route("/reports/trial-balance")
-@blp.doc(responses=_pdf_doc("科目余额表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
+@blp.doc(responses=pdf_doc("科目余额表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, TrialBalanceOut)
 def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
@@ -254,7 +109,7 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     tb = report.tb
     if args["format"] == "pdf":
         context = trial_balance_print_context(tb, report.org, start, end, args["lang"])
-        return _pdf_response(
+        return pdf_response(
             "trial_balance.html",
             context,
             ["trial-balance", org, start.isoformat(), end.isoformat()],
@@ -269,14 +124,6 @@ def trial_balance(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         "balanced": tb.ties,
         "drawn_from": drawn_from(report.org),
     }
-
-
-class FormatArgs(LangArgs):
-    format = ma.fields.String(
-        load_default="json",
-        validate=ma.validate.OneOf(["json", "pdf"]),
-        metadata={"description": "``json`` (the default) or ``pdf`` for the printable report."},
-    )
 
 
 class BalanceSheetArgs(FormatArgs):
@@ -346,33 +193,8 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
     return out
 
 
-def statement_print_context(result: fs.FinancialStatement, period: str) -> dict[str, Any]:
-    """What ``templates/pdf/financial_statement.html`` shows (amounts in fen)."""
-    st = result.statement
-    return {
-        "org": _org_context(result.org),
-        "drawn": drawn_from(result.org),
-        "form": st.definition.form,
-        "title": st.definition.title,
-        "columns": list(st.definition.columns),
-        "period": period,
-        "lines": [
-            {
-                "name": ln.name,
-                "indent_em": ln.indent * 1.5,
-                "heading": ln.heading,
-                "total": ln.total,
-                "current_fen": ln.current,
-                "prior_fen": ln.prior,
-            }
-            for ln in st.lines
-        ],
-        "balanced": st.balanced,
-    }
-
-
 @blp.route("/reports/balance-sheet")
-@blp.doc(responses=_pdf_doc("资产负债表 as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
+@blp.doc(responses=pdf_doc("资产负债表 as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
 @blp.arguments(BalanceSheetArgs, location="query")
 @blp.response(200, StatementOut)
 def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
@@ -385,8 +207,8 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     result = fs.balance_sheet(uow(), actor(), org, as_of)
     body = _statement_json(result)
     if args["format"] == "pdf":
-        context = statement_print_context(result, f"{as_of.isoformat()}")
-        return _pdf_response(
+        context = financial_statement_print_context(result, f"{as_of.isoformat()}")
+        return pdf_response(
             "financial_statement.html",
             context,
             ["balance-sheet", org, as_of.isoformat()],
@@ -398,7 +220,7 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
 
 @blp.route("/reports/surplus")
 @blp.doc(
-    responses=_pdf_doc("盈余及盈余分配表 as JSON, or as PDF (A4 portrait) with ``format=pdf``.")
+    responses=pdf_doc("盈余及盈余分配表 as JSON, or as PDF (A4 portrait) with ``format=pdf``.")
 )
 @blp.arguments(SurplusArgs, location="query")
 @blp.response(200, StatementOut)
@@ -412,8 +234,8 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     body = _statement_json(result)
     if args["format"] == "pdf":
         period = gettext_for(args["lang"])(YEAR) % {"year": year}
-        context = statement_print_context(result, period)
-        return _pdf_response(
+        context = financial_statement_print_context(result, period)
+        return pdf_response(
             "financial_statement.html",
             context,
             ["surplus", org, str(year)],
@@ -455,41 +277,8 @@ class MembersEquityOut(ma.Schema):
     drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
-def _equity_cells(row: EquityRow, columns: list[str]) -> list[int | None]:
-    """Fen per column in column order; an item row leaves a column without movement blank."""
-    if row.kind in ("increase", "decrease"):
-        return [row.amounts.get(c) for c in columns]
-    return [row.amounts.get(c, 0) for c in columns]
-
-
-def members_equity_print_context(report: fs.MembersEquityReport) -> dict[str, Any]:
-    """What ``templates/pdf/members_equity.html`` shows (fen)."""
-    st = report.statement
-    columns = [c.key for c in st.definition.columns]
-    return {
-        "org": _org_context(report.org),
-        "drawn": drawn_from(report.org),
-        "form": st.definition.form,
-        "title": st.definition.title,
-        "year": report.year,
-        "columns": [{"key": c.key, "name": c.name} for c in st.definition.columns],
-        "rows": [
-            {
-                "name": row.name,
-                "kind": row.kind,
-                "cells": _equity_cells(row, columns),
-                "total_fen": row.total,
-            }
-            for row in st.rows
-        ],
-        "ties": st.ties,
-    }
-
-
 @blp.route("/reports/members-equity")
-@blp.doc(
-    responses=_pdf_doc("成员权益变动表 as JSON, or as PDF (A4 landscape) with ``format=pdf``.")
-)
+@blp.doc(responses=pdf_doc("成员权益变动表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
 @blp.arguments(SurplusArgs, location="query")
 @blp.response(200, MembersEquityOut)
 def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
@@ -533,7 +322,7 @@ def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     }
     if args["format"] == "pdf":
         context = members_equity_print_context(report)
-        return _pdf_response(
+        return pdf_response(
             "members_equity.html",
             context,
             ["members-equity", org, str(year)],
@@ -573,49 +362,8 @@ class LedgerOut(ma.Schema):
     drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
-def ledger_print_context(
-    result: Ledger, org: Org, member_name: str | None, locale: str = "zh"
-) -> dict[str, Any]:
-    """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平,
-    the account's name in ``locale``."""
-    account = result.account
-    return {
-        "org": _org_context(org),
-        "drawn": drawn_from(result.org),
-        "account": {
-            "code": account.code,
-            "name": localized_name(account.name_zh, account.name_en, locale),
-        },
-        "member": (
-            {"no": result.member, "name": member_name or ""} if result.member is not None else None
-        ),
-        "from": result.start.isoformat(),
-        "to": result.end.isoformat(),
-        "opening_fen": abs(result.opening_net),
-        "opening_direction": direction(result.opening_net),
-        "closing_fen": abs(result.closing_net),
-        "closing_direction": direction(result.closing_net),
-        "total_debit_fen": sum(r.entry.debit for r in result.rows),
-        "total_credit_fen": sum(r.entry.credit for r in result.rows),
-        "rows": [
-            {
-                "date": r.entry.booked_on,
-                "number": r.entry.number,
-                "memo": r.entry.memo,
-                "account": r.entry.account,
-                "member": r.entry.member,
-                "debit_fen": r.entry.debit or None,
-                "credit_fen": r.entry.credit or None,
-                "balance_fen": abs(r.balance_net),
-                "direction": direction(r.balance_net),
-            }
-            for r in result.rows
-        ],
-    }
-
-
 @blp.route("/ledger")
-@blp.doc(responses=_pdf_doc("The ledger as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
+@blp.doc(responses=pdf_doc("The ledger as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
 @blp.arguments(LedgerArgs, location="query")
 @blp.response(200, LedgerOut)
 def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
@@ -635,7 +383,7 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         name = ["ledger", org, result.account.code]
         if result.member is not None:
             name += ["member", result.member]
-        return _pdf_response(
+        return pdf_response(
             "ledger.html", context, [*name, start.isoformat(), end.isoformat()], locale=args["lang"]
         )
     return {
@@ -663,56 +411,3 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         ],
         "drawn_from": drawn_from(result.org),
     }
-
-
-class LogChainOut(ma.Schema):
-    events = ma.fields.Integer()
-    head = ma.fields.String()
-    ok = ma.fields.Boolean()
-    first_bad_seq = ma.fields.Integer(allow_none=True)
-    reason = ma.fields.String(allow_none=True)
-
-
-class ChainOut(ma.Schema):
-    org = ma.fields.String()
-    checked = ma.fields.List(
-        ma.fields.String(),
-        metadata={"description": "``vouchers`` (chain and balances), ``audit_log`` (its chain)"},
-    )
-    vouchers = ma.fields.Integer()
-    head = ma.fields.String()
-    ok = ma.fields.Boolean(metadata={"description": "Everything checked is intact."})
-    first_bad_voucher = ma.fields.Integer(allow_none=True)
-    first_bad_number = ma.fields.String(allow_none=True)
-    reason = ma.fields.String(allow_none=True)
-    audit_log = ma.fields.Nested(LogChainOut, allow_none=True)
-
-
-@blp.route("/audit/chain")
-class Chain(MethodView):
-    @blp.response(200, ChainOut)
-    def get(self, org: str) -> dict[str, Any]:
-        """Recompute the vouchers' hash chain and balances and, for a role that reads the audit
-        log, the log's chain; ``checked`` says which. Names the first voucher (or event) that no
-        longer matches."""
-        report = audit.verify_org(uow(), org, actor())
-        log = report.audit_log
-        return {
-            "org": report.org,
-            "checked": list(report.checked),
-            "audit_log": None
-            if log is None
-            else {
-                "events": log.events,
-                "head": log.head,
-                "ok": log.ok,
-                "first_bad_seq": log.first_bad_seq,
-                "reason": log.reason,
-            },
-            "vouchers": report.vouchers,
-            "head": report.head,
-            "ok": report.ok,
-            "first_bad_voucher": report.first_bad_voucher,
-            "first_bad_number": report.first_bad_number,
-            "reason": report.reason,
-        }

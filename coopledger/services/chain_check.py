@@ -71,7 +71,7 @@ def verify_org(
                 raise NotFound(f"organization {org_code!r} not found")
         else:
             org = org_for(store, actor, org_code, Action.READ_BOOKS)
-        report = _verify(uow, org)
+        report = verify_vouchers(uow, org)
         report = replace(report, vouchers_ok=report.ok)
         if not audit_log or (actor is not None and actor.role not in LOG_READERS):
             return report
@@ -117,7 +117,9 @@ def verify_log(uow: UnitOfWork, org: Org) -> LogReport:
     return LogReport(count, expected, True)
 
 
-def _verify(uow: UnitOfWork, org: Org) -> ChainReport:
+def verify_vouchers(uow: UnitOfWork, org: Org) -> ChainReport:
+    """Recompute one organization's voucher chain and period balances (inside the caller's
+    ``with uow``)."""
     store = uow.store
     expected_prev = GENESIS_HASH
     count = 0

@@ -10,8 +10,8 @@ from typing import Any
 import segno
 
 from coopledger.adapters.pdf import render_pdf, render_pdf_isolated
+from coopledger.services.household_statements import STATUS_ZH, Statement, record_issued_document
 from coopledger.services.ports import UnitOfWork
-from coopledger.services.statements import STATUS_ZH, Statement, record_issued_document
 
 
 def statement_context(s: Statement, base_url: str, locale: str = "zh") -> dict[str, Any]:

@@ -1,0 +1,406 @@
+"""What each printed document shows: the data its ``templates/pdf/*.html`` template renders.
+
+Amounts stay in fen (the templates format them), indents, totals and directions are computed
+here, names come in the document's language where the chart has one. The API's ``format=pdf``
+answers, the pages' print buttons and the auditor's package all print from these, so one report
+prints the same wherever it is asked for. The Chinese names below are msgids
+(:func:`~coopledger.translations.N_`): the templates translate them into the document's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from coopledger.domain.accounts import Account
+from coopledger.domain.assets import AssetClass
+from coopledger.domain.equity import EquityRow
+from coopledger.domain.ledger import Dr, Voucher, totals
+from coopledger.domain.members import mask
+from coopledger.domain.money import format_amount, format_quantity
+from coopledger.domain.periods import Period, voucher_number
+from coopledger.domain.reporting import TrialBalance, TrialBalanceRow, direction
+from coopledger.services import financial_statements as fs
+from coopledger.services import register_reports as rr
+from coopledger.services import shares as share_svc
+from coopledger.services.clock import utcnow
+from coopledger.services.household_statements import STATUS_ZH
+from coopledger.services.ports import Org
+from coopledger.services.reports import Ledger
+from coopledger.translations import N_, localized_name
+
+CLASS_ZH = {
+    AssetClass.OPERATING: N_("经营性资产"),
+    AssetClass.PUBLIC_WELFARE: N_("公益性资产"),
+    AssetClass.HOUSEHOLD: N_("到户类资产"),
+}
+SUBTOTAL_ZH = {
+    AssetClass.OPERATING: N_("经营性资产小计"),
+    AssetClass.PUBLIC_WELFARE: N_("公益性资产小计"),
+    AssetClass.HOUSEHOLD: N_("到户类资产小计"),
+}
+SOURCE_ZH = {
+    "municipal_pro_poor": N_("市级专项扶贫资金"),
+    "county_fiscal": N_("县级财政资金"),
+    "one_matter_one_discussion": N_("一事一议奖补资金"),
+    "help_unit": N_("帮扶单位资金"),
+    "donation": N_("社会捐赠"),
+    "self_raised": N_("自筹资金"),
+    "other": N_("其他"),
+}
+
+
+def drawn_from(org: Org, generated_at: datetime | None = None) -> dict[str, Any]:
+    """The organization, the generation time and the chain head a report was drawn from.
+
+    ``org`` must be the one the report's service read in the report's own transaction, so the
+    head is exactly the state of the books the figures come from (``coopledger audit verify``
+    and ``GET …/audit/chain`` show the same head while nothing has been posted since).
+    """
+    return {
+        "org": org.code,
+        "org_name": org.name,
+        "generated_at": (generated_at or utcnow()).isoformat(timespec="seconds"),
+        "chain_seq": org.chain_seq,
+        "chain_head": org.chain_head,
+    }
+
+
+def org_heading(org: Org) -> dict[str, str]:
+    """The organization as a document's heading names it."""
+    return {"code": org.code, "name": org.name}
+
+
+# -- vouchers ------------------------------------------------------------------------------------
+
+
+def account_names(accounts: Iterable[Account], locale: str = "zh") -> dict[str, str]:
+    """Code → the account's name in ``locale`` (English from the chart when there is one)."""
+    return {a.code: localized_name(a.name_zh, a.name_en, locale) for a in accounts}
+
+
+def voucher_print_context(
+    voucher: Voucher, org: Org, account_names: dict[str, str]
+) -> dict[str, Any]:
+    """What ``templates/pdf/voucher.html`` shows: amounts in fen, totals computed here."""
+    debit, credit = totals(voucher.lines)
+    number = (
+        voucher_number(Period.of(voucher.booked_on), voucher.number)
+        if voucher.number is not None
+        else None
+    )
+    return {
+        "org": org_heading(org),
+        "voucher": {
+            "number": number,
+            "date": voucher.booked_on.isoformat(),
+            "attachments": voucher.attachments,
+            "memo": voucher.memo,
+            "status": voucher.status.value,
+            "prepared_by": voucher.prepared_by,
+            "reviewed_by": voucher.reviewed_by,
+            "posted_by": voucher.posted_by,
+            "chain_seq": voucher.chain_seq,
+            "prev_hash": voucher.prev_hash,
+            "hash": voucher.hash,
+        },
+        "lines": [
+            {
+                "memo": ln.memo,
+                "account_code": ln.account,
+                "account_name": account_names.get(ln.account, ""),
+                "member": ln.member,
+                "fund": ln.fund,
+                "debit_fen": ln.amount_fen if ln.side is Dr.DEBIT else None,
+                "credit_fen": ln.amount_fen if ln.side is Dr.CREDIT else None,
+            }
+            for ln in voucher.lines
+        ],
+        "total_debit_fen": debit,
+        "total_credit_fen": credit,
+    }
+
+
+# -- the books: trial balance, ledger, statutory statements --------------------------------------
+
+
+def _tb_print_row(row: TrialBalanceRow, locale: str) -> dict[str, Any]:
+    return {
+        "account": row.account,
+        "name": localized_name(row.name_zh, row.name_en, locale),
+        "level": row.level,
+        "indent_em": max(row.level - 1, 0) * 1.5,
+        "opening_debit_fen": row.opening_debit,
+        "opening_credit_fen": row.opening_credit,
+        "debit_fen": row.debit,
+        "credit_fen": row.credit,
+        "closing_debit_fen": row.closing_debit,
+        "closing_credit_fen": row.closing_credit,
+    }
+
+
+def trial_balance_print_context(
+    tb: TrialBalance, org: Org, start: date, end: date, locale: str = "zh"
+) -> dict[str, Any]:
+    """What ``templates/pdf/trial_balance.html`` shows: amounts in fen, indents computed here,
+    the accounts' names in ``locale``."""
+    return {
+        "org": org_heading(org),
+        "drawn": drawn_from(org),
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "rows": [_tb_print_row(r, locale) for r in tb.rows],
+        "totals": _tb_print_row(tb.totals, locale),
+        "balanced": tb.ties,
+    }
+
+
+def ledger_print_context(
+    result: Ledger, org: Org, member_name: str | None, locale: str = "zh"
+) -> dict[str, Any]:
+    """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平,
+    the account's name in ``locale``."""
+    account = result.account
+    return {
+        "org": org_heading(org),
+        "drawn": drawn_from(result.org),
+        "account": {
+            "code": account.code,
+            "name": localized_name(account.name_zh, account.name_en, locale),
+        },
+        "member": (
+            {"no": result.member, "name": member_name or ""} if result.member is not None else None
+        ),
+        "from": result.start.isoformat(),
+        "to": result.end.isoformat(),
+        "opening_fen": abs(result.opening_net),
+        "opening_direction": direction(result.opening_net),
+        "closing_fen": abs(result.closing_net),
+        "closing_direction": direction(result.closing_net),
+        "total_debit_fen": sum(r.entry.debit for r in result.rows),
+        "total_credit_fen": sum(r.entry.credit for r in result.rows),
+        "rows": [
+            {
+                "date": r.entry.booked_on,
+                "number": r.entry.number,
+                "memo": r.entry.memo,
+                "account": r.entry.account,
+                "member": r.entry.member,
+                "debit_fen": r.entry.debit or None,
+                "credit_fen": r.entry.credit or None,
+                "balance_fen": abs(r.balance_net),
+                "direction": direction(r.balance_net),
+            }
+            for r in result.rows
+        ],
+    }
+
+
+def financial_statement_print_context(result: fs.FinancialStatement, period: str) -> dict[str, Any]:
+    """What ``templates/pdf/financial_statement.html`` shows (amounts in fen)."""
+    st = result.statement
+    return {
+        "org": org_heading(result.org),
+        "drawn": drawn_from(result.org),
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "columns": list(st.definition.columns),
+        "period": period,
+        "lines": [
+            {
+                "name": ln.name,
+                "indent_em": ln.indent * 1.5,
+                "heading": ln.heading,
+                "total": ln.total,
+                "current_fen": ln.current,
+                "prior_fen": ln.prior,
+            }
+            for ln in st.lines
+        ],
+        "balanced": st.balanced,
+    }
+
+
+def _equity_cells(row: EquityRow, columns: list[str]) -> list[int | None]:
+    """Fen per column in column order; an item row leaves a column without movement blank."""
+    if row.kind in ("increase", "decrease"):
+        return [row.amounts.get(c) for c in columns]
+    return [row.amounts.get(c, 0) for c in columns]
+
+
+def members_equity_print_context(report: fs.MembersEquityReport) -> dict[str, Any]:
+    """What ``templates/pdf/members_equity.html`` shows (fen)."""
+    st = report.statement
+    columns = [c.key for c in st.definition.columns]
+    return {
+        "org": org_heading(report.org),
+        "drawn": drawn_from(report.org),
+        "form": st.definition.form,
+        "title": st.definition.title,
+        "year": report.year,
+        "columns": [{"key": c.key, "name": c.name} for c in st.definition.columns],
+        "rows": [
+            {
+                "name": row.name,
+                "kind": row.kind,
+                "cells": _equity_cells(row, columns),
+                "total_fen": row.total,
+            }
+            for row in st.rows
+        ],
+        "ties": st.ties,
+    }
+
+
+# -- the registers as reports --------------------------------------------------------------------
+
+
+def _register_totals(name: str, t: rr.Totals) -> dict[str, Any]:
+    return {
+        "name": name,
+        "count": t.count,
+        "cost_fen": t.cost_fen,
+        "accumulated_fen": t.accumulated_fen,
+        "net_fen": t.net_fen,
+        "fund_financed_fen": t.fund_financed_fen,
+    }
+
+
+def asset_register_print_context(report: rr.AssetRegister) -> dict[str, Any]:
+    """What ``templates/pdf/asset_register.html`` shows (fen)."""
+    return {
+        "org": org_heading(report.org),
+        "drawn": drawn_from(report.org),
+        "as_of": report.as_of.isoformat(),
+        "assets": [
+            {
+                "asset_no": ln.record.asset.asset_no,
+                "name": ln.record.asset.name,
+                "class_zh": CLASS_ZH[ln.record.asset.asset_class],
+                "poverty": ln.record.asset.poverty_project,
+                "acquired_on": ln.record.asset.acquired_on.isoformat(),
+                "life_years": f"{ln.record.asset.useful_life_months / 12:g}",
+                "cost_fen": ln.record.asset.cost_fen,
+                "accumulated_fen": ln.accumulated_fen,
+                "net_fen": ln.net_fen,
+                "funding": ", ".join(
+                    f"{fund} {format_amount(fen)}"
+                    for fund, fen in sorted(ln.record.asset.funding.items())
+                ),
+                "disposed_on": (
+                    ln.record.asset.disposed_on.isoformat() if ln.record.asset.disposed_on else ""
+                ),
+            }
+            for ln in report.lines
+        ],
+        "groups": [
+            *(_register_totals(SUBTOTAL_ZH[cls], t) for cls, t in report.by_class.items()),
+            _register_totals(N_("其中：扶贫资产"), report.poverty),
+        ],
+        "totals": _register_totals(N_("合计"), report.totals),
+        "ledger_cost_fen": report.ledger_cost_fen,
+        "ledger_accumulated_fen": report.ledger_accumulated_fen,
+        "ties": report.ties,
+    }
+
+
+def fund_usage_totals(report: rr.FundUsage) -> dict[str, int]:
+    """The report's totals in fen, by figure."""
+    return {
+        "granted": report.granted_fen,
+        "received": report.received_fen,
+        "spent": report.spent_fen,
+        "balance": report.balance_fen,
+        "special_fund": report.special_fund_fen,
+        "quantified": report.quantified_fen,
+    }
+
+
+def fund_usage_print_context(report: rr.FundUsage) -> dict[str, Any]:
+    """What ``templates/pdf/fund_usage.html`` shows (fen)."""
+    return {
+        "org": org_heading(report.org),
+        "drawn": drawn_from(report.org),
+        "as_of": report.as_of.isoformat(),
+        "funds": [
+            {
+                "code": v.fund.code,
+                "name": v.fund.name,
+                "source_zh": SOURCE_ZH.get(v.fund.source, v.fund.source),
+                "grantor": v.fund.grantor,
+                "granted_fen": v.fund.granted_fen,
+                "received_fen": v.figures.received,
+                "spent_fen": v.figures.spent,
+                "balance_fen": v.balance,
+                "special_fund_fen": v.figures.special_fund,
+                "quantified_fen": v.figures.quantified,
+                "assets": list(v.figures.asset_nos),
+            }
+            for v in report.funds
+        ],
+        "totals": {f"{k}_fen": fen for k, fen in fund_usage_totals(report).items()},
+        "ledger_balance_fen": report.ledger_balance_fen,
+        "ties": report.ties,
+    }
+
+
+# -- a member's account --------------------------------------------------------------------------
+
+
+def _account_columns(h: share_svc.Holding | None) -> dict[str, int]:
+    """The statutory share columns of a 成员账户 row, in fen (no holding: all zero)."""
+    if h is None:
+        return dict.fromkeys(
+            (
+                "capital_poverty",
+                "capital_other",
+                "reserve",
+                "fiscal",
+                "donation",
+                "capital",
+                "total",
+            ),
+            0,
+        )
+    return {
+        "capital_poverty": h.capital_from_poverty_assets,
+        "capital_other": h.capital - h.capital_from_poverty_assets,
+        "reserve": h.reserve_share,
+        "fiscal": h.fiscal_share,
+        "donation": h.donation_share,
+        "capital": h.capital,
+        "total": h.total,
+    }
+
+
+def member_account_print_context(
+    acc: share_svc.MemberAccount, org_name: str, id_number: str | None
+) -> dict[str, Any]:
+    """What ``templates/pdf/member_account.html`` shows; every figure computed here, in fen."""
+    opening = _account_columns(acc.opening)
+    closing = _account_columns(acc.closing)
+    return {
+        "org_name": org_name,
+        "member_no": acc.member_no,
+        "name": acc.name,
+        "id_number_masked": mask(id_number),
+        "year": acc.year,
+        "status_zh": STATUS_ZH.get(acc.poverty_status, acc.poverty_status),
+        "opening": opening,
+        "change": {k: closing[k] - opening[k] for k in closing},
+        "closing": closing,
+        "transactions": [
+            {
+                "product": p,
+                "quantity": f"{format_quantity(q)} {u}".strip() if u else format_quantity(q),
+                "amount": a,
+            }
+            for p, u, q, a in acc.transactions
+        ],
+        "transaction_total": sum(a for _p, _u, _q, a in acc.transactions),
+        "patronage_refund": acc.patronage_refund,
+        "residual_distribution": acc.residual_distribution,
+        "distributed_total": acc.patronage_refund + acc.residual_distribution,
+        "drawn": drawn_from(acc.org) if acc.org is not None else None,
+    }
