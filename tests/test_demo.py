@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.cli import main
-from coopledger.demo import PASSWORD
+from coopledger.demo.story import PASSWORD
 from coopledger.domain.accounts import Category
 from coopledger.domain.assets import charges_due, schedule
 from coopledger.domain.errors import NotFound

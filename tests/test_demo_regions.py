@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
-from coopledger.demo import build_demo
+from coopledger.demo.build import build_demo
 from coopledger.services import auth, financial_statements, orgs, regions
 from coopledger.services.ports import UnitOfWork
 from tests.conftest import FastHasher

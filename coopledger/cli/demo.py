@@ -39,7 +39,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool
     The file is replaced only when it is missing or a demo made it; books made otherwise are
     refused unless --force. Every other command then reaches the same books."""
     from coopledger.adapters.db import demo_file
-    from coopledger.demo import build_demo
+    from coopledger.demo.build import build_demo
 
     current = settings()
     path = db_path.absolute() if db_path else sqlite_path(current.database_url)

@@ -1,5 +1,7 @@
-"""The demonstration books that ``coopledger demo`` builds: four organizations of Jinan's poorest
-villages with a year of posted vouchers, made only through the services, as a user would.
+"""The story the demonstration books tell, as data: four organizations of Jinan's poorest villages,
+their households, funds, sub-accounts and users, and each organization's year of vouchers, asset
+cards, share events, member transactions and distributions, as steps that
+:mod:`coopledger.demo.build` books.
 
 The story follows the seed article: in 官王庙村 (白桥镇, 商河县) a city hospital paid 400
 thousand yuan for a cement road and a drainage ditch, and 400 thousand yuan of municipal
@@ -8,17 +10,11 @@ Hui village 南村 (韩庙镇) a beef-cattle cooperative sells its members' catt
 a rural-tourism cooperative lives on guest-houses, meals and fruit picking. Organizations,
 villages and grantors come from the article; every household is invented.
 
-This module owns the data of those books (households, funds, vouchers, asset cards, share events
-and member transactions per organization) and the order in which they are booked: organizations,
-users, registers, then the previous calendar year (vouchers prepared by the accountant or
-cashier, reviewed by the reviewer, posted by the accountant). The assets the funds built — the
-garlic base's sprinklers and cold store, the cattle shed, the visitor centre, the village's road,
-ditch and street lights — are registered as asset cards whose acquisition vouchers move the
-fund's 专项应付款 into 专项基金; depreciation is run at every month end (never by hand); the
-专项基金 is quantified to poor and monitored households (to every member in the village), and a
-household that exits poverty hands its share to a monitored one. Every month is closed and the
-year closed into 本年盈余 / 本年收益. Then the current year: a few vouchers, depreciation run
-through the current month, its months open, and one draft left waiting for review.
+The assets the funds built — the garlic base's sprinklers and cold store, the cattle shed, the
+visitor centre, the village's road, ditch and street lights — are asset cards whose acquisition
+vouchers move the fund's 专项应付款 into 专项基金; the 专项基金 is quantified to poor and
+monitored households (to every member in the village), and a household that exits poverty hands
+its share to a monitored one.
 
 In January the garlic and cattle cooperatives distribute the previous year's surplus (盈余分配):
 a plan (10 % reserve, 60 % returned by patronage, a guaranteed minimum for poor and monitored
@@ -28,53 +24,32 @@ deducting what it owes on 成员往来, one's part turned into share capital, so
 garlic cooperative's collective member JT01 stands for 官王庙村, which records the dividend it
 received in its own books as 投资收益. (南村, the cattle cooperative's JT01, keeps no books here.)
 
-Everything is deterministic: the same ``today`` gives the same books; every date of the current
-year is ``today`` at the latest. Amounts are integer fen throughout.
+Steps are dated by the year they are given, so the same year gives the same story. Amounts are
+integer fen, or yuan written as text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, schedule
 from coopledger.domain.distribution import Guarantee
-from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
-from coopledger.domain.members import check_digit
-from coopledger.domain.money import allocate, format_amount, parse_amount
+from coopledger.domain.ledger import Dr, Line
+from coopledger.domain.money import allocate, parse_amount
 from coopledger.domain.periods import Period
-from coopledger.domain.roles import Actor
-from coopledger.services import (
-    auth,
-    disclosure,
-    distribution,
-    orgs,
-    periods,
-    registers,
-    shares,
-    vouchers,
-)
-from coopledger.services.clock import utcnow
-from coopledger.services.ports import PasswordHasher, UnitOfWork
 
 PASSWORD = "demo-password-1"
-UowFactory = Callable[[], UnitOfWork]
 Amount = int | str  # fen, or yuan written as text ("1234.50")
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    orgs: list[str]  # human lines: one per organization, then its distribution or dividend
-    logins: list[tuple[str, str, str]]  # (username, password, role description)
 
 
 # -- the data ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _Household:
+class Household:
     no: str
     name: str
     size: int
@@ -85,7 +60,7 @@ class _Household:
 
 
 @dataclass(frozen=True, slots=True)
-class _FundSpec:
+class FundSpec:
     code: str
     name: str
     source: str
@@ -95,7 +70,7 @@ class _FundSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
+class Entry:
     day: date
     memo: str
     lines: tuple[Line, ...]
@@ -105,7 +80,7 @@ class _Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class _Asset:
+class Asset:
     """An asset card registered on the day it is put in use; its acquisition voucher is posted."""
 
     day: date
@@ -114,14 +89,14 @@ class _Asset:
 
 
 @dataclass(frozen=True, slots=True)
-class _Depreciate:
+class Depreciate:
     """A depreciation run through the month of ``day``; every voucher it prepares is posted."""
 
     day: date
 
 
 @dataclass(frozen=True, slots=True)
-class _Share:
+class Share:
     """A share event: a fund's 专项基金 quantified to members, or a quantified share reassigned."""
 
     day: date
@@ -135,7 +110,7 @@ class _Share:
 
 
 @dataclass(frozen=True, slots=True)
-class _Status:
+class Status:
     """A household's poverty status changes (dated history), e.g. it exits poverty."""
 
     day: date
@@ -144,7 +119,7 @@ class _Status:
 
 
 @dataclass(frozen=True, slots=True)
-class _Trade:
+class Trade:
     """A member's business with the cooperative (交易量, 交易额): what it delivered or hosted."""
 
     day: date
@@ -156,7 +131,7 @@ class _Trade:
 
 
 @dataclass(frozen=True, slots=True)
-class _Distribution:
+class Distribution:
     """The previous year's surplus distribution (盈余分配), done in January of the current year.
 
     The accountant prepares the plan on ``day``; the reviewer approves it on ``approved_on`` under
@@ -182,40 +157,40 @@ class _Distribution:
 
 
 @dataclass(frozen=True, slots=True)
-class _Dividends:
+class Dividends:
     """A village records, in its own books, every cooperative dividend paid to it (Dr 银行存款 /
     Cr 投资收益); the cooperatives' steps are booked before the village's."""
 
     day: date
 
 
-_Step = _Entry | _Asset | _Depreciate | _Share | _Status | _Trade | _Distribution | _Dividends
+Step = Entry | Asset | Depreciate | Share | Status | Trade | Distribution | Dividends
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class Plan:
     code: str
     name: str
     kind: str
     region: str
     area: str  # administrative division code that opens the households' ID numbers
     accountant: str
-    households: tuple[_Household, ...]
+    households: tuple[Household, ...]
     # the village collective as a member: no, name, capital, and the code of the organization it
     # stands for when the village keeps its books in coopledger
     collective: tuple[str, str, str, str | None] | None
-    funds: tuple[_FundSpec, ...]
+    funds: tuple[FundSpec, ...]
     sub_accounts: tuple[tuple[str, str, str, str], ...]  # parent, code, name_zh, name_en
-    books: Callable[[_Plan, int], list[_Step]]  # (plan, year y) → y's steps and early y + 1's
+    books: Callable[[Plan, int], list[Step]]  # (plan, year y) → y's steps and early y + 1's
 
 
-def _households(table: str) -> tuple[_Household, ...]:
+def _households(table: str) -> tuple[Household, ...]:
     """Rows of ``no name size status born sex capital``, one household a line."""
     rows = []
     for text in table.strip().splitlines():
         no, name, size, status, born, sex, capital = text.split()
         rows.append(
-            _Household(no, name, int(size), status, date.fromisoformat(born), sex == "F", capital)
+            Household(no, name, int(size), status, date.fromisoformat(born), sex == "F", capital)
         )
     return tuple(rows)
 
@@ -271,7 +246,7 @@ _BEIYU = _households("""
 # -- small builders ------------------------------------------------------------------------------
 
 
-def _fen(amount: Amount) -> int:
+def as_fen(amount: Amount) -> int:
     return parse_amount(amount) if isinstance(amount, str) else amount
 
 
@@ -288,7 +263,7 @@ def _line(
     return Line(
         account=account,
         side=side,
-        amount_fen=_fen(amount),
+        amount_fen=as_fen(amount),
         member=member,
         fund=fund,
         quantity_milli=None if qty is None else qty * 1000,
@@ -332,8 +307,8 @@ def _entry(
     attachments: int = 1,
     by: str | None = None,
     draft: bool = False,
-) -> _Entry:
-    return _Entry(day, memo, lines, attachments, by, draft)
+) -> Entry:
+    return Entry(day, memo, lines, attachments, by, draft)
 
 
 def _simple(
@@ -346,7 +321,7 @@ def _simple(
     attachments: int = 1,
     by: str | None = None,
     draft: bool = False,
-) -> _Entry:
+) -> Entry:
     """One debit, one credit: most of a small organization's vouchers."""
     return _entry(
         day,
@@ -379,12 +354,12 @@ def _card(
         asset_class=AssetClass.PUBLIC_WELFARE if public_welfare else AssetClass.OPERATING,
         use=AssetUse.PUBLIC_WELFARE if public_welfare else AssetUse.PRODUCTION,
         acquired_on=day,
-        cost_fen=_fen(cost),
-        salvage_fen=_fen(cost) * salvage_percent // 100,
+        cost_fen=as_fen(cost),
+        salvage_fen=as_fen(cost) * salvage_percent // 100,
         useful_life_months=months,
         category=category,
         poverty_project=poverty_project,
-        funding={code: _fen(amount) for code, amount in funding.items()},
+        funding={code: as_fen(amount) for code, amount in funding.items()},
     )
 
 
@@ -400,25 +375,25 @@ def _production_cost(cards: Iterable[FixedAsset], year: int) -> int:
     )
 
 
-def _month_ends(year: int) -> list[_Step]:
+def _month_ends(year: int) -> list[Step]:
     """The accountant runs depreciation at every month end; a run with nothing due prepares
     nothing. (A cooperative then carries the year's production cost to 经营支出 on 31 December,
     after December's run.)"""
-    return [_Depreciate(Period(year, month).last_day) for month in range(1, 13)]
+    return [Depreciate(Period(year, month).last_day) for month in range(1, 13)]
 
 
 def _trades(
     day: date, product: str, unit: str, quantities: Mapping[str, int], owed: Mapping[str, int]
-) -> list[_Step]:
+) -> list[Step]:
     """Each member's delivery (or hosting) recorded as its transaction with the cooperative."""
-    return [_Trade(day, no, product, qty, unit, owed[no]) for no, qty in quantities.items()]
+    return [Trade(day, no, product, qty, unit, owed[no]) for no, qty in quantities.items()]
 
 
-def _capital(plan: _Plan, day: date) -> _Entry:
+def _capital(plan: Plan, day: date) -> Entry:
     """成员入股: the bank receives every member's share capital (股金, per member)."""
-    paid = [(h.no, _fen(h.capital)) for h in plan.households]
+    paid = [(h.no, as_fen(h.capital)) for h in plan.households]
     if plan.collective is not None:
-        paid.append((plan.collective[0], _fen(plan.collective[2])))
+        paid.append((plan.collective[0], as_fen(plan.collective[2])))
     total = sum(fen for _no, fen in paid)
     return _entry(
         day,
@@ -431,12 +406,12 @@ def _capital(plan: _Plan, day: date) -> _Entry:
 
 def _consigned(
     day: date, product: str, deliveries: Mapping[str, int], price: str, unit: str
-) -> tuple[_Entry, dict[str, int]]:
+) -> tuple[Entry, dict[str, int]]:
     """Members deliver produce for the cooperative to sell (受托代销商品 / 成员往来 per member).
 
     Returns the voucher and what is owed to each member, in fen.
     """
-    owed = {no: qty * _fen(price) for no, qty in deliveries.items()}
+    owed = {no: qty * as_fen(price) for no, qty in deliveries.items()}
     total_qty = sum(deliveries.values())
     lines = [dr("128", sum(owed.values()), qty=total_qty, unit=unit, memo=f"受托代销成员{product}")]
     lines += [
@@ -455,16 +430,16 @@ def _sale(
     price: str,
     cost: int = 0,
     cash: str = "102",
-) -> _Entry:
+) -> Entry:
     """A sale at ``price`` per unit; with ``cost``, the consigned goods' cost goes to 经营支出."""
-    amount = qty * _fen(price)
+    amount = qty * as_fen(price)
     lines = [dr(cash, amount), cr(account, amount, qty=qty, unit=unit, memo=f"{qty}{unit}×{price}")]
     if cost:
         lines += [dr("521", cost, memo="结转受托代销商品成本"), cr("128", cost)]
     return _entry(day, memo, *lines, attachments=2)
 
 
-def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> _Entry:
+def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> Entry:
     """Pay what members are owed (成员往来, per member), by bank transfer to their accounts."""
     return _entry(
         day,
@@ -478,7 +453,7 @@ def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> _Entry:
 # -- the four organizations' books --------------------------------------------------------------
 
 
-def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
+def _garlic_books(plan: Plan, y: int) -> list[Step]:
     base = "gwm-garlic-base"
     facilities, seed = parse_amount("260000.00"), parse_amount("140000.00")
     cold_store = _card(
@@ -515,8 +490,8 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
             attachments=2,
         ),
         # paid on completion: Dr 151 / Cr 102, and Dr 235 (fund) / Cr 311 for the funded part
-        _Asset(cold_store.acquired_on, cold_store),
-        _Share(
+        Asset(cold_store.acquired_on, cold_store),
+        Share(
             date(y, 4, 1),
             "quantify_fiscal",
             "示范基地财政补助形成资产折股量化到贫困户、监测户",
@@ -569,8 +544,8 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
         _simple(date(y, 10, 30), "冷库出租收入（外地客商储存大蒜）", "102", "502", "15000.00"),
         # 郭玉田's household passes the annual review and exits poverty; its quantified share
         # goes to a monitored household
-        _Status(date(y, 11, 30), "001", "exited"),
-        _Share(
+        Status(date(y, 11, 30), "001", "exited"),
+        Share(
             date(y, 12, 10),
             "reassign",
             "郭玉田户脱贫，量化份额调整给监测户蔡永福",
@@ -592,7 +567,7 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
             cr("102", "300.00"),
             attachments=2,
         ),
-        _Distribution(
+        Distribution(
             date(y + 1, 1, 14),
             approved_on=date(y + 1, 1, 18),
             paid_on=date(y + 1, 1, 25),
@@ -613,11 +588,11 @@ def _garlic_books(plan: _Plan, y: int) -> list[_Step]:
             attachments=2,
             draft=True,
         ),
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
+        Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
-def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
+def _cattle_books(plan: Plan, y: int) -> list[Step]:
     fund = "nancun-cattle-shed"
     shed = _card(
         "NP-01",
@@ -630,7 +605,7 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
         category="房屋及建筑物",
     )
     # three rounds a year: members bring fattened cattle, the cooperative sells them, pays members
-    rounds: list[_Step] = []
+    rounds: list[Step] = []
     for month, herd, cost, price in (
         (3, {"001": 3, "002": 2, "004": 4, "006": 2, "009": 3}, "15200.00", "16300.00"),
         (9, {"001": 2, "003": 4, "005": 3, "007": 4, "010": 3}, "15000.00", "16100.00"),
@@ -685,8 +660,8 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
             attachments=4,
         ),
         # put in use: Dr 151 / Cr 153, and Dr 235 (fund) / Cr 311 (专项基金)
-        _Asset(shed.acquired_on, shed, pay_account="153"),
-        _Share(
+        Asset(shed.acquired_on, shed, pay_account="153"),
+        Share(
             date(y, 6, 1),
             "quantify_fiscal",
             "标准化肉牛棚财政资金形成资产折股量化到贫困户、监测户",
@@ -714,7 +689,7 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
             cr("102", "260.00"),
             attachments=2,
         ),
-        _Distribution(
+        Distribution(
             date(y + 1, 1, 15),
             approved_on=date(y + 1, 1, 19),
             paid_on=date(y + 1, 1, 26),
@@ -725,11 +700,11 @@ def _cattle_books(plan: _Plan, y: int) -> list[_Step]:
             offset="008",  # 海桂兰's silage is deducted
             converted=("010", "1000.00"),  # 马振海 turns 1,000 yuan into share capital
         ),
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
+        Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
-def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
+def _tourism_books(plan: Plan, y: int) -> list[Step]:
     centre, kitchens = "dz-visitor-centre", "dz-toilet-kitchen"
     upgraded = ("001", "002", "003", "004", "006", "007", "009")  # 16,000 yuan each
     kitchen_total = len(upgraded) * parse_amount("16000.00")
@@ -745,11 +720,11 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
     )
     hosts = ("001", "002", "004", "007", "008")  # the households whose guest-houses take guests
 
-    def takings(month: int, nights: int, rate: str, meals: str, picking: int = 0) -> _Entry:
+    def takings(month: int, nights: int, rate: str, meals: str, picking: int = 0) -> Entry:
         """The cashier books a month's guest-house and meal takings (bank) and picking (cash)."""
-        lodging = nights * _fen(rate)
+        lodging = nights * as_fen(rate)
         lines = [
-            dr("102", lodging + _fen(meals)),
+            dr("102", lodging + as_fen(meals)),
             cr("50101", lodging, qty=nights, unit="间夜", memo=f"{nights}间夜×{rate}"),
             cr("50102", meals),
         ]
@@ -766,10 +741,10 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
             by="cashier",
         )
 
-    def hosting(month: int, nights: int, fees: tuple[str, ...]) -> list[_Step]:
+    def hosting(month: int, nights: int, fees: tuple[str, ...]) -> list[Step]:
         """The households' share of the lodging takings (服务费), accrued then paid; each
         household's guest-nights are the period's ``nights`` spread in proportion to its fee."""
-        owed = {no: _fen(fee) for no, fee in zip(hosts, fees, strict=True)}
+        owed = {no: as_fen(fee) for no, fee in zip(hosts, fees, strict=True)}
         hosted = dict(zip(hosts, allocate(nights, list(owed.values())), strict=True))
         day = Period(y, month).last_day
         return [
@@ -800,7 +775,7 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
             cr("235", kitchen_total, fund=kitchens),
             attachments=2,
         ),
-        _Asset(visitor_centre.acquired_on, visitor_centre),  # 游客服务中心竣工付款
+        Asset(visitor_centre.acquired_on, visitor_centre),  # 游客服务中心竣工付款
         _entry(
             date(y, 3, 28),
             "核定成员户改厕改厨补助",
@@ -849,11 +824,11 @@ def _tourism_books(plan: _Plan, y: int) -> list[_Step]:
             _production_cost([visitor_centre], y),
         ),
         _simple(date(y + 1, 1, 15), "元旦假期住宿收入", "102", "50101", "6120.00", by="cashier"),
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
+        Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
-def _village_books(plan: _Plan, y: int) -> list[_Step]:
+def _village_books(plan: Plan, y: int) -> list[Step]:
     road, lights = "gwm-road-help", "gwm-streetlights"
     contracts = {"005": 18, "006": 22, "008": 26, "012": 10, "014": 8}  # 机动地, mu at 650 yuan
     fees = {no: mu * parse_amount("650.00") for no, mu in contracts.items()}
@@ -944,9 +919,9 @@ def _village_books(plan: _Plan, y: int) -> list[_Step]:
             attachments=5,
         ),
         # put in use: Dr 151 / Cr 153 each, and Dr 241 (fund) / Cr 311 for what the fund paid
-        _Asset(finished, cement_road, pay_account="153"),
-        _Asset(finished, ditch, pay_account="153"),
-        _Share(
+        Asset(finished, cement_road, pay_account="153"),
+        Asset(finished, ditch, pay_account="153"),
+        Share(
             date(y, 7, 10),
             "quantify_fiscal",
             "帮扶资金形成的道路及排水沟资产折股量化到全体成员",
@@ -986,20 +961,20 @@ def _village_books(plan: _Plan, y: int) -> list[_Step]:
             attachments=len(levy),
         ),
         _simple(date(y, 8, 26), "库存现金存入银行", "102", "101", sum(levy.values())),
-        _Asset(street_lights.acquired_on, street_lights),  # 村内路灯安装完工付款
-        _Status(date(y, 11, 30), "001", "exited"),  # 郭玉田户脱贫 (the garlic grower too)
+        Asset(street_lights.acquired_on, street_lights),  # 村内路灯安装完工付款
+        Status(date(y, 11, 30), "001", "exited"),  # 郭玉田户脱贫 (the garlic grower too)
         _simple(date(y, 11, 12), "出租房屋屋顶维修", "511", "102", "2850.00", attachments=2),
         _simple(date(y, 12, 28), "支付村干部下半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 12, 28), "支付下半年村庄保洁费", "514", "102", "9600.00"),
         *_month_ends(y),
         _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
-        _Dividends(date(y + 1, 1, 28)),  # the garlic cooperative's dividend on the village's shares
-        _Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
+        Dividends(date(y + 1, 1, 28)),  # the garlic cooperative's dividend on the village's shares
+        Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]
 
 
-_PLANS = (
-    _Plan(
+PLANS = (
+    Plan(
         "garlic-coop",
         "官王庙大蒜种植专业合作社",
         "cooperative",
@@ -1009,7 +984,7 @@ _PLANS = (
         _GUANWANGMIAO,
         ("JT01", "官王庙村股份经济合作社", "50000.00", "guanwangmiao"),
         (
-            _FundSpec(
+            FundSpec(
                 "gwm-garlic-base",
                 "优质大蒜示范基地",
                 "municipal_pro_poor",
@@ -1024,7 +999,7 @@ _PLANS = (
         ),
         _garlic_books,
     ),
-    _Plan(
+    Plan(
         "cattle-coop",
         "南村肉牛养殖专业合作社",
         "cooperative",
@@ -1034,7 +1009,7 @@ _PLANS = (
         _NANCUN,
         ("JT01", "南村股份经济合作社", "30000.00", None),  # 南村 keeps its books elsewhere
         (
-            _FundSpec(
+            FundSpec(
                 "nancun-cattle-shed",
                 "标准化肉牛棚",
                 "county_fiscal",
@@ -1049,7 +1024,7 @@ _PLANS = (
         ),
         _cattle_books,
     ),
-    _Plan(
+    Plan(
         "tourism-coop",
         "垛庄北峪乡村旅游专业合作社",
         "cooperative",
@@ -1059,7 +1034,7 @@ _PLANS = (
         _BEIYU,
         ("JT01", "北峪村股份经济合作社", "20000.00", None),
         (
-            _FundSpec(
+            FundSpec(
                 "dz-visitor-centre",
                 "乡村旅游合作社发展补助",
                 "municipal_pro_poor",
@@ -1067,7 +1042,7 @@ _PLANS = (
                 "建设游客服务中心",
                 "150000.00",
             ),
-            _FundSpec(
+            FundSpec(
                 "dz-toilet-kitchen",
                 "乡村旅游改厕改厨补助",
                 "municipal_pro_poor",
@@ -1083,7 +1058,7 @@ _PLANS = (
         ),
         _tourism_books,
     ),
-    _Plan(
+    Plan(
         "guanwangmiao",
         "官王庙村股份经济合作社",
         "village_collective",
@@ -1093,7 +1068,7 @@ _PLANS = (
         _GUANWANGMIAO_VILLAGE,
         None,
         (
-            _FundSpec(
+            FundSpec(
                 "gwm-road-help",
                 "村内道路及排水沟帮扶资金",
                 "help_unit",
@@ -1101,7 +1076,7 @@ _PLANS = (
                 "新修水泥路10300米、排水沟5650米",
                 "400000.00",
             ),
-            _FundSpec(
+            FundSpec(
                 "gwm-streetlights",
                 "村内路灯一事一议",
                 "one_matter_one_discussion",
@@ -1118,7 +1093,7 @@ _PLANS = (
     ),
 )
 
-_USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
+USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
     ("admin", "admin", (), None, "administrator, every organization"),
     (
         "zhang-kj",
@@ -1139,11 +1114,11 @@ _USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
     (
         "reviewer",
         "reviewer",
-        tuple(p.code for p in _PLANS),
+        tuple(p.code for p in PLANS),
         None,
         "reviewer: all four organizations",
     ),
-    ("auditor", "auditor", tuple(p.code for p in _PLANS), None, "auditor (read only): all four"),
+    ("auditor", "auditor", tuple(p.code for p in PLANS), None, "auditor (read only): all four"),
     (
         "household",
         "household",
@@ -1154,365 +1129,8 @@ _USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
 )
 
 
-# -- booking -------------------------------------------------------------------------------------
-
-
-def _id_number(area: str, born: date, seq: int) -> str:
-    """An ID number with its GB 11643 check digit; ``seq`` odd for a man, even for a woman."""
-    body = f"{area}{born:%Y%m%d}{seq:03d}"
-    return body + check_digit(body)
-
-
-def _registers(uow_factory: UowFactory, accountant: Actor, plan: _Plan, year: int) -> None:
-    """Members, the village collective's shareholding, funds and sub-accounts."""
-    joined = date(year - 1, 11, 20)
-    for i, h in enumerate(plan.households):
-        seq = 10 * (i + 1) + (2 if h.female else 1)
-        orgs.create_member(
-            uow_factory(),
-            accountant,
-            plan.code,
-            {
-                "member_no": h.no,
-                "name": h.name,
-                "kind": "household",
-                "household_size": h.size,
-                "id_number": _id_number(plan.area, h.born, seq),
-                "bank_account": f"623058{plan.area}{seq:03d}{h.born:%m%d}",
-                "poverty_status": h.status,
-                "joined_on": joined,
-            },
-        )
-    if plan.collective is not None:
-        no, name, _capital_paid, organization = plan.collective
-        orgs.create_member(
-            uow_factory(),
-            accountant,
-            plan.code,
-            {
-                "member_no": no,
-                "name": name,
-                "kind": "collective",
-                "joined_on": joined,
-                **({"organization": organization} if organization else {}),
-            },
-        )
-    for fund in plan.funds:
-        orgs.create_fund(
-            uow_factory(),
-            accountant,
-            plan.code,
-            {
-                "code": fund.code,
-                "name": fund.name,
-                "source": fund.source,
-                "grantor": fund.grantor,
-                "purpose": fund.purpose,
-                "granted_fen": parse_amount(fund.granted),
-            },
-        )
-    for parent, code, name_zh, name_en in plan.sub_accounts:
-        orgs.add_account(uow_factory(), accountant, plan.code, code, name_zh, parent, name_en)
-
-
-def _at(day: date, hour: int, now: datetime) -> Callable[[], datetime]:
-    """A clock stopped at ``hour`` UTC on ``day`` (never later than now): the demonstration's
-    vouchers are prepared, reviewed and posted on the day they are dated."""
-    moment = min(datetime(day.year, day.month, day.day, hour, tzinfo=UTC), now)
-    return lambda: moment
-
-
-@dataclass(slots=True)
-class _Tally:
-    """What one organization's steps did, for the progress lines and the summary."""
-
-    posted: int = 0
-    drafts: int = 0
-    assets: int = 0
-    through: Period | None = None  # depreciation charged through this month
-    quantified: int = 0  # fen
-    households: set[str] = field(default_factory=set)  # who received quantified shares
-    trades: int = 0
-    progress: list[str] = field(default_factory=list)  # what a distribution or receipt did
-    summary: list[str] = field(default_factory=list)
-
-
-def _review_and_post(
-    uow_factory: UowFactory,
-    actors: Mapping[str, Actor],
-    plan: _Plan,
-    voucher: Voucher,
-    day: date,
-    now: datetime,
-) -> None:
-    vouchers.review_voucher(
-        uow_factory(), actors["reviewer"], plan.code, voucher.id, clock=_at(day, 6, now)
-    )
-    vouchers.post_voucher(
-        uow_factory(), actors[plan.accountant], plan.code, voucher.id, clock=_at(day, 8, now)
-    )
-
-
-def _book(
-    uow_factory: UowFactory,
-    actors: Mapping[str, Actor],
-    plan: _Plan,
-    step: _Step,
-    now: datetime,
-    tally: _Tally,
-) -> None:
-    """Do one step as the organization's accountant (a voucher: as its preparer). Every voucher
-    prepared, by hand or by a register, is reviewed and posted unless it stays a draft."""
-    accountant = actors[plan.accountant]
-    made: list[Voucher] = []
-    match step:
-        case _Entry():
-            draft = VoucherDraft(
-                booked_on=step.day, memo=step.memo, lines=step.lines, attachments=step.attachments
-            )
-            voucher, _replayed = vouchers.create_voucher(
-                uow_factory(),
-                actors[step.by or plan.accountant],
-                plan.code,
-                draft,
-                clock=_at(step.day, 1, now),
-            )
-            if step.draft:
-                tally.drafts += 1
-            else:
-                made.append(voucher)
-        case _Asset():
-            _record, acquisition = registers.register_asset(
-                uow_factory(),
-                accountant,
-                plan.code,
-                replace(step.card, acquired_on=step.day),
-                pay_account=step.pay_account,
-                clock=_at(step.day, 1, now),
-            )
-            assert acquisition is not None  # a new asset, not one migrated from older books
-            made.append(acquisition)
-            tally.assets += 1
-        case _Depreciate():
-            through = Period.of(step.day)
-            if not through.ended_by(step.day):  # the current month: charged once it has ended
-                through = through.previous()
-            made += registers.run_depreciation(
-                uow_factory(), accountant, plan.code, through, clock=_at(step.day, 1, now)
-            )
-            tally.through = through
-        case _Share():
-            event, _voucher = shares.record_event(
-                uow_factory(),
-                accountant,
-                plan.code,
-                shares.EventInput(
-                    kind=step.kind,
-                    occurred_on=step.day,
-                    reason=step.reason,
-                    fund=step.fund,
-                    amount_fen=step.amount,
-                    basis=step.basis,
-                    from_member=step.from_member,
-                    to_member=step.to_member,
-                ),
-                clock=_at(step.day, 9, now),
-            )
-            if step.kind.startswith("quantify"):
-                tally.quantified += event.amount_fen or 0
-                tally.households.update(no for no, _cls, fen in event.allocations if fen > 0)
-        case _Status():
-            orgs.update_member(
-                uow_factory(),
-                accountant,
-                plan.code,
-                step.member_no,
-                {"poverty_status": step.status, "status_effective_on": step.day},
-                clock=_at(step.day, 9, now),
-            )
-        case _Distribution():
-            _distribute(uow_factory, actors, plan, step, now, tally)
-        case _Dividends():
-            for due in distribution.dividends_due(uow_factory(), accountant, plan.code):
-                if due.receipt_voucher is not None:
-                    continue
-                made.append(
-                    distribution.record_dividend_receipt(
-                        uow_factory(),
-                        accountant,
-                        plan.code,
-                        due.cooperative,
-                        due.plan_id,
-                        step.day,
-                        clock=_at(step.day, 2, now),
-                    )
-                )
-                text = (
-                    f"{format_amount(due.paid_fen)} yuan {due.year} dividend from "
-                    f"{due.cooperative} (member {due.member_no}) received into 投资收益"
-                )
-                tally.progress.append(f"{plan.code}: {text}")
-                tally.summary.append(text)
-        case _Trade():
-            shares.record_transaction(
-                uow_factory(),
-                accountant,
-                plan.code,
-                step.member_no,
-                step.day,
-                step.product,
-                step.qty * 1000,
-                step.unit,
-                step.amount_fen,
-                clock=_at(step.day, 9, now),
-            )
-            tally.trades += 1
-    for voucher in made:
-        _review_and_post(uow_factory, actors, plan, voucher, step.day, now)
-    tally.posted += len(made)
-
-
-def _distribute(
-    uow_factory: UowFactory,
-    actors: Mapping[str, Actor],
-    plan: _Plan,
-    step: _Distribution,
-    now: datetime,
-    tally: _Tally,
-) -> None:
-    """Plan, approve, post and pay the previous year's distribution (see :class:`_Distribution`);
-    every voucher it prepares is reviewed and posted before the next step needs it."""
-    accountant, code = actors[plan.accountant], plan.code
-    year = step.day.year - 1
-    record = distribution.create_plan(
-        uow_factory(),
-        accountant,
-        code,
-        distribution.PlanRequest(
-            year, step.reserve_rate, step.patronage_ratio, guarantee=step.guarantee
-        ),
-        clock=_at(step.day, 2, now),
-    )
-    distribution.approve_plan(
-        uow_factory(), actors["reviewer"], code, record.id, step.resolution, step.approved_on
-    )
-    _posted, statutory = distribution.post_plan(
-        uow_factory(), accountant, code, record.id, clock=_at(step.approved_on, 3, now)
-    )
-    made = [(voucher, step.approved_on) for voucher in statutory]
-    for voucher, day in made:
-        _review_and_post(uow_factory, actors, plan, voucher, day, now)
-    paid_on = step.paid_on
-
-    def paid(request: distribution.PaymentRequest) -> None:
-        _record, prepared = distribution.pay(
-            uow_factory(), accountant, code, record.id, request, clock=_at(paid_on, 2, now)
-        )
-        for voucher in prepared:
-            _review_and_post(uow_factory, actors, plan, voucher, paid_on, now)
-            made.append((voucher, paid_on))
-
-    cash_member, cash = step.cash
-    paid(distribution.PaymentRequest(paid_on, "cash", cash_member, _fen(cash)))
-    paid(distribution.PaymentRequest(paid_on, "bank", step.offset, offset=True))
-    converted_member, converted = step.converted
-    owed = {ln.member_no: ln.total_fen for ln in record.lines}
-    _record, conversion = distribution.convert_to_capital(
-        uow_factory(),
-        accountant,
-        code,
-        record.id,
-        [(converted_member, owed[converted_member] if converted is None else _fen(converted))],
-        paid_on,
-        step.resolution,
-        clock=_at(paid_on, 2, now),
-    )
-    _review_and_post(uow_factory, actors, plan, conversion, paid_on, now)
-    made.append((conversion, paid_on))
-    waiting = {cash_member, *step.unpaid}
-    for ln in distribution.get_plan(uow_factory(), accountant, code, record.id).lines:
-        if ln.member_no not in waiting and ln.total_fen > ln.paid.settled_fen:
-            paid(distribution.PaymentRequest(paid_on, "bank", ln.member_no))
-    tally.posted += len(made)
-
-    final = distribution.get_plan(uow_factory(), accountant, code, record.id)
-    households = sum(ln.kind == "household" for ln in final.lines)
-    who = f"{_count(households, 'household')}" + (
-        f" and {len(final.lines) - households} collective" if len(final.lines) > households else ""
-    )
-    topups = _count(sum(ln.topup_fen > 0 for ln in final.lines), "guarantee top-up")
-    owing = [ln.total_fen - ln.paid.settled_fen for ln in final.lines]
-    owing = [fen for fen in owing if fen > 0]
-    offset = sum(ln.paid.offset_fen for ln in final.lines)
-    capital = sum(ln.paid.converted_fen for ln in final.lines)
-    bank = sum(ln.paid.settled_fen for ln in final.lines) - offset - capital - _fen(cash)
-    tally.progress += [
-        f"{code}: {year} plan approved ({final.resolution}) on {final.approved_on}: {who}, "
-        f"{format_amount(final.D)} yuan distributed (patronage refunds {format_amount(final.P)}, "
-        f"residual {format_amount(final.Q)}), {topups} ({format_amount(final.T)} yuan)",
-        f"{code}: paid {format_amount(bank)} yuan by bank and {format_amount(_fen(cash))} in "
-        f"cash, {format_amount(offset)} offset against 成员往来, {format_amount(capital)} "
-        f"converted into capital; {len(owing)} still owed {format_amount(sum(owing))} yuan",
-    ]
-    tally.summary.append(
-        f"{year} plan approved ({final.resolution}), {who}, {format_amount(final.D)} yuan "
-        f"distributed, {topups}, {len(owing)} still owed"
-    )
-
-
-def _close_year(
-    uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
-) -> periods.YearClose:
-    """Close January to November month by month, then the year: the year-end close posts its
-    closing voucher on 31 December, so December must still be open; it closes December itself."""
-    for month in range(1, 12):
-        closing_day = Period(year, month).next().first_day.replace(day=3)
-        periods.close_period(
-            uow_factory(), accountant, code, Period(year, month), clock=_at(closing_day, 7, now)
-        )
-    return periods.close_year(
-        uow_factory(), accountant, code, year, clock=_at(date(year + 1, 1, 6), 7, now)
-    )
-
-
-def _publish_quarters(
-    uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
-) -> None:
-    """The village puts up the notice of each quarter of the closed year (财务公开), on the tenth
-    day after the quarter; from then on its public link serves the notice as issued."""
-    for quarter in range(1, 5):
-        day = date(year, 3 * quarter + 1, 10) if quarter < 4 else date(year + 1, 1, 10)
-        disclosure.publish(
-            uow_factory(), accountant, code, f"{year}-Q{quarter}", clock=_at(day, 9, now)
-        )
-
-
-def _by(step: _Step, today: date) -> _Step:
-    """``step`` dated ``today`` at the latest (early in January, the current year's steps)."""
-    if isinstance(step, _Distribution):
-        return replace(
-            step,
-            day=min(step.day, today),
-            approved_on=min(step.approved_on, today),
-            paid_on=min(step.paid_on, today),
-        )
-    return replace(step, day=min(step.day, today))
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _quantified(tally: _Tally) -> str:
-    """``"260000.00 yuan quantified to 5 households"``."""
-    return (
-        f"{format_amount(tally.quantified)} yuan quantified to "
-        f"{_count(len(tally.households), 'household')}"
-    )
-
-
 #: users scoped to a region of the tree the organizations' regions form (济南市/商河县/…, 章丘区/…)
-_REGION_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+REGION_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     (
         "shanghe",
         "auditor",
@@ -1520,97 +1138,3 @@ _REGION_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "county officer (read only): every organization under 济南市/商河县",
     ),
 )
-
-
-def build_demo(
-    uow_factory: Callable[[], UnitOfWork],
-    hasher: PasswordHasher,
-    progress: Callable[[str], None] = lambda _text: None,
-    today: date | None = None,
-) -> DemoSummary:
-    """Build the demonstration books in an empty, migrated database.
-
-    ``today`` (default: today in UTC) decides the year: the previous calendar year is booked in
-    full and closed; the current year gets a few vouchers in January, months left open.
-
-    :raise DomainError: the database is not empty (an organization or user exists already).
-    """
-    now = utcnow()
-    today = today or now.date()
-    year = today.year - 1
-    for plan in _PLANS:
-        orgs.create_org(uow_factory(), None, plan.code, plan.name, plan.kind, plan.region)
-    progress(f"{len(_PLANS)} organizations created")
-
-    logins = []
-    for username, role, org_codes, member, description in _USERS:
-        if member is not None:
-            continue  # a household user needs its member: created after the registers
-        auth.create_user(uow_factory(), None, hasher, username, PASSWORD, role, list(org_codes))
-        logins.append((username, PASSWORD, description))
-    for username, role, regions, description in _REGION_USERS:  # scoped to a region
-        auth.create_user(
-            uow_factory(), None, hasher, username, PASSWORD, role, [], regions=list(regions)
-        )
-        logins.append((username, PASSWORD, description))
-    actors = {username: auth.actor_named(uow_factory(), username) for username, *_rest in logins}
-    progress(f"{len(logins)} users created")
-
-    summaries = []
-    for plan in _PLANS:
-        accountant = actors[plan.accountant]
-        _registers(uow_factory, accountant, plan, year)
-        members = len(plan.households) + (plan.collective is not None)
-        progress(
-            f"{plan.code}: {members} members, {_count(len(plan.funds), 'fund')}, "
-            f"{_count(len(plan.sub_accounts), 'sub-account')}"
-        )
-        # early in January, the current year's steps are dated today rather than ahead of it;
-        # the current year's depreciation run, dated at its end, is dated today
-        steps = sorted((_by(e, today) for e in plan.books(plan, year)), key=lambda e: e.day)
-        tally = _Tally()
-        for step in steps:
-            if step.day.year == year:
-                _book(uow_factory, actors, plan, step, now, tally)
-        closed = _close_year(uow_factory, accountant, plan.code, year, now)
-        if plan.kind == "village_collective":
-            _publish_quarters(uow_factory, accountant, plan.code, year, now)
-            progress(f"{plan.code}: the four quarterly disclosure notices of {year} published")
-        posted = tally.posted + (closed.closing_voucher_id is not None)
-        progress(
-            f"{plan.code}: {_count(tally.assets, 'asset')} registered, depreciation through "
-            f"{tally.through}"
-            + (f", {_quantified(tally)}" if tally.quantified else "")
-            + (f", {_count(tally.trades, 'member transaction')}" if tally.trades else "")
-        )
-        progress(
-            f"{plan.code}: {posted} vouchers posted in {year}, year closed, "
-            f"surplus {format_amount(closed.surplus_fen)} carried into "
-            f"{'本年收益' if plan.kind == 'village_collective' else '本年盈余'}"
-        )
-        now_tally = _Tally(through=tally.through)
-        for step in steps:
-            if step.day.year == today.year:
-                _book(uow_factory, actors, plan, step, now, now_tally)
-        drafts = now_tally.drafts
-        for text in now_tally.progress:
-            progress(text)
-        progress(
-            f"{plan.code}: {now_tally.posted} vouchers posted in {today.year}, depreciation "
-            f"through {now_tally.through}"
-            + (f", {drafts} draft waiting for review" if drafts else "")
-        )
-        summaries.append(
-            f"{plan.code:<13} {plan.name}  ({plan.kind}, {members} members, "
-            f"{posted + now_tally.posted} posted vouchers{f', {drafts} draft' if drafts else ''}; "
-            f"{_count(tally.assets + now_tally.assets, 'asset')}, depreciation through "
-            f"{now_tally.through}" + (f", {_quantified(tally)}" if tally.quantified else "") + ")"
-        )
-        summaries += [f"{'':<13} {text}" for text in now_tally.summary]
-
-    for username, role, _codes, member, description in _USERS:
-        if member is not None:
-            auth.create_user(uow_factory(), None, hasher, username, PASSWORD, role, [], member)
-            logins.append((username, PASSWORD, description))
-            progress(f"household user {username} created for {member}")
-    return DemoSummary(orgs=summaries, logins=logins)
