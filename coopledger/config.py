@@ -11,7 +11,8 @@ and the ``Secure`` cookie read it); leave it 0 when clients reach the applicatio
 they could claim any address. ``COOPLEDGER_PUBLIC_URL`` is the address where ``/verify`` answers
 (``https://books.example.org/``), printed on every household statement and in its QR code; it is
 never taken from a request (whose ``Host`` header the client chooses), and without it no
-statement is issued.
+statement is issued. ``COOPLEDGER_REDIS_URL`` puts statement batches on that Redis's job queue
+(``COOPLEDGER_QUEUE``, default ``coopledger-statements``); unset, they render in local processes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Settings:
     testing: bool = False
     proxy_hops: int = 0
     public_url: str = ""
+    #: the Redis of the statement-batch queue; empty: batches render in local processes
+    queue_redis_url: str = ""
+    queue_name: str = "coopledger-statements"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -45,6 +49,8 @@ class Settings:
             token_ttl_hours=int(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
             proxy_hops=_hops(env.get("COOPLEDGER_PROXY_HOPS", "0")),
             public_url=parse_public_url(env.get("COOPLEDGER_PUBLIC_URL", "")),
+            queue_redis_url=env.get("COOPLEDGER_REDIS_URL") or "",
+            queue_name=env.get("COOPLEDGER_QUEUE", "coopledger-statements"),
         )
 
     def with_secret(self) -> Settings:

@@ -8,6 +8,7 @@ import io
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,9 @@ def test_a_batch_on_the_queue_shows_progress_then_links(
 ) -> None:
     http, headers = client
     queue_name = f"coopledger-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("COOPLEDGER_REDIS_URL", REDIS_URL)
-    monkeypatch.setenv("COOPLEDGER_QUEUE", queue_name)
+    ext = http.application.extensions["coopledger"]
+    settings = replace(ext.settings, queue_redis_url=REDIS_URL, queue_name=queue_name)
+    monkeypatch.setattr(ext, "settings", settings)
     conn = Redis.from_url(REDIS_URL)
     try:
         started = http.post(BATCHES, json={"year": YEAR, "combined": True}, headers=headers)

@@ -1,9 +1,10 @@
 """``/api/v1/orgs/{org}/statements/batches``: a year's household statements as a background job.
 
 ``POST {year, combined?}`` answers 202 with the batch's id; ``GET …/batches/{id}`` its progress
-``{total, done, failed, state}`` and, once done, links to the PDFs (``…/files/{name}``). With
-``COOPLEDGER_REDIS_URL`` set the batch goes on the RQ queue (``coopledger worker`` renders it);
-without, a local process of this machine renders it. Either way its state is its folder under
+``{total, done, failed, state}`` and, once done, links to the PDFs (``…/files/{name}``). With a
+queue configured (``COOPLEDGER_REDIS_URL``, read into the settings when the app starts) the batch
+goes on the RQ queue (``coopledger worker`` renders it); without, a local process of this machine
+renders it. Either way its state is its folder under
 the instance folder (``statement-batches/{org}/{id}``), which every web process and worker reads.
 """
 
@@ -76,8 +77,8 @@ def _present(spec: sb.BatchSpec) -> dict[str, Any]:
     if spec.queue is not None:
         from coopledger.adapters import jobs
 
-        redis_url = jobs.redis_url_from_env()
-        if redis_url is None:
+        redis_url = current_app.extensions["coopledger"].settings.queue_redis_url
+        if not redis_url:
             raise NotFound("the job queue of this batch is not configured here")
         st = jobs.status(jobs.connect(redis_url), spec, spec.queue)
         total, done, failed, state, error = st.total, st.done, st.failed, st.state, None
@@ -126,8 +127,9 @@ class Batches(MethodView):
 
         batch_id = sb.new_batch_id()
         out_dir = _folder(org, batch_id)
-        redis_url = jobs.redis_url_from_env()
-        queue = jobs.queue_name_from_env() if redis_url else None
+        settings = current_app.extensions["coopledger"].settings
+        redis_url = settings.queue_redis_url
+        queue = settings.queue_name if redis_url else None
         who = actor()
         spec = sb.plan_batch(
             uow(),
@@ -135,7 +137,7 @@ class Batches(MethodView):
             org=org,
             year=data["year"],
             out_dir=out_dir,
-            base_url=current_app.extensions["coopledger"].settings.public_url,
+            base_url=settings.public_url,
             username=who.username,
             combined=data["combined"],
             batch_id=batch_id,
@@ -144,7 +146,6 @@ class Batches(MethodView):
         if redis_url and queue:
             jobs.enqueue_batch(jobs.connect(redis_url), spec, queue)
         else:
-            settings = current_app.extensions["coopledger"].settings
             sb.run_in_background(
                 out_dir, spec.id, settings.database_url, min(2, os.cpu_count() or 1)
             )
