@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
 from coopledger.config import Settings, database_url
 from coopledger.domain.errors import DomainError
 from coopledger.domain.roles import Actor, Role
@@ -48,6 +48,7 @@ class Books:
             )
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.units = UnitsOfWork(self.sessions)
         if schema:
             try:
                 migrate.require_head(self.engine)
@@ -56,7 +57,7 @@ class Books:
                 raise
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions)
+        return self.units()
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.cli.common import (
     settings,
@@ -56,7 +56,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool
         demo_file.mark(engine)
         migrate.upgrade(engine)
         summary = build_demo(
-            lambda: SqlUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
+            UnitsOfWork(sessionmaker(bind=engine, expire_on_commit=False)),
             Argon2Hasher(),
             progress=lambda text: click.echo(text),
         )
