@@ -11,17 +11,15 @@ code and records nothing new.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from datetime import date
 
 from coopledger.domain.errors import NotFound
-from coopledger.domain.members import mask
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.household_statements import Statement
-from coopledger.services.ports import Clock, IssuedStatement, UnitOfWork
+from coopledger.services.household_statements import Statement, issue_code, statement_of
+from coopledger.services.ports import Clock, UnitOfWork
 from coopledger.services.shares import holdings_as_of
 
 
@@ -74,44 +72,15 @@ def household_statements(
         wanted = {lines[no].member_id for no in member_nos}
         members = {i: store.member_by_id(i) for i in wanted}
         holdings = {h.member_no: h for h in holdings_as_of(uow, org, date(year, 12, 31)).holdings}
-        transactions_total = sum(ln.transaction_fen for ln in plan.lines)
-        shares_total = sum(ln.account_share_fen for ln in plan.lines)
-        current = store.org_by_code(org_code)
-        assert current is not None
         out: list[Statement] = []
         issued_any = False
         for no in member_nos:
             line = lines[no]
-            issued = dist.issued_statement(plan.id, line.member_id)
-            if issued is None:
-                issued = IssuedStatement(
-                    secrets.token_hex(8).upper(),
-                    plan.id,
-                    year,
-                    line.total_fen,
-                    current.chain_seq,
-                    current.chain_head,
-                    clock(),
-                )
-                dist.issue_statement(issued, org.id, line.member_id)
-                issued_any = True
-            out.append(
-                Statement(
-                    org.code,
-                    org.name,
-                    year,
-                    line.member_no,
-                    m.name if (m := members[line.member_id]) else line.name,
-                    mask(m.id_number) if m else None,
-                    line.poverty_status,
-                    plan,
-                    line,
-                    holdings.get(no),
-                    transactions_total,
-                    shares_total,
-                    issued,
-                )
-            )
+            issued, new = issue_code(uow, org, plan, line, clock)
+            issued_any = issued_any or new
+            m = members[line.member_id]
+            name, id_number = (m.name, m.id_number) if m else (line.name, None)
+            out.append(statement_of(org, plan, line, name, id_number, holdings.get(no), issued))
         if issued_any:
             uow.commit()
     return out

@@ -25,7 +25,14 @@ from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import Actor
 from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Clock, IssuedStatement, PlanLineRecord, PlanRecord, UnitOfWork
+from coopledger.services.ports import (
+    Clock,
+    IssuedStatement,
+    Org,
+    PlanLineRecord,
+    PlanRecord,
+    UnitOfWork,
+)
 from coopledger.services.shares import Holding, holdings_as_of
 from coopledger.translations import N_, gettext_for
 
@@ -267,28 +274,54 @@ def household_statement(
             raise NotFound(f"member {member_no} has no share in the {year} distribution")
         register = holdings_as_of(uow, org, date(year, 12, 31))
         holding = next((h for h in register.holdings if h.member_no == member_no), None)
-        issued = dist.issued_statement(plan.id, member.id)
-        if issued is None:
-            current = store.org_by_code(org_code)
-            assert current is not None
-            issued = IssuedStatement(
-                secrets.token_hex(8).upper(),
-                plan.id,
-                year,
-                line.total_fen,
-                current.chain_seq,
-                current.chain_head,
-                clock(),
-            )
-            dist.issue_statement(issued, org.id, member.id)
+        issued, new = issue_code(uow, org, plan, line, clock)
+        if new:
             uow.commit()
+    return statement_of(org, plan, line, member.name, member.id_number, holding, issued)
+
+
+def issue_code(
+    uow: UnitOfWork, org: Org, plan: PlanRecord, line: PlanLineRecord, clock: Clock
+) -> tuple[IssuedStatement, bool]:
+    """The verification code issued to ``line``'s household under ``plan``, or a new one issued
+    now with the total it prints and the chain head it is drawn from; True when new (the caller
+    commits). Inside the caller's ``with uow``.
+    """
+    issued = uow.distributions.issued_statement(plan.id, line.member_id)
+    if issued is not None:
+        return issued, False
+    current = uow.store.org_by_id(org.id)
+    assert current is not None
+    issued = IssuedStatement(
+        secrets.token_hex(8).upper(),
+        plan.id,
+        plan.year,
+        line.total_fen,
+        current.chain_seq,
+        current.chain_head,
+        clock(),
+    )
+    uow.distributions.issue_statement(issued, org.id, line.member_id)
+    return issued, True
+
+
+def statement_of(
+    org: Org,
+    plan: PlanRecord,
+    line: PlanLineRecord,
+    name: str,
+    id_number: str | None,
+    holding: Holding | None,
+    issued: IssuedStatement,
+) -> Statement:
+    """The statement of ``line``'s household: the plan's figures, its year-end holding, its code."""
     return Statement(
         org.code,
         org.name,
-        year,
-        member.member_no,
-        member.name,
-        mask(member.id_number),
+        plan.year,
+        line.member_no,
+        name,
+        mask(id_number),
         line.poverty_status,
         plan,
         line,
