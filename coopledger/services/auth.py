@@ -13,10 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from coopledger.domain.errors import (
     Duplicate,
@@ -30,19 +29,12 @@ from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services import ratelimit
 from coopledger.services.access import require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Store, TokenInfo, UnitOfWork, User
+from coopledger.services.ports import Clock, PasswordHasher, Store, TokenInfo, UnitOfWork, User
 
-Clock = Callable[[], datetime]
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.@-]{3,80}", re.ASCII)
 MIN_PASSWORD = 10
 #: a token's last use is written at most this often (most requests only read)
 TOUCH_EVERY = timedelta(minutes=1)
-
-
-class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
-    def verify(self, password_hash: str, password: str) -> bool: ...
-    def needs_rehash(self, password_hash: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +104,7 @@ def _check_password(
     counted alike and get the same answer.
     """
     store = uow.store
-    ratelimit.check(uow.audit, username, now, known_device=known_device)
+    ratelimit.check(uow.audit, username, uow.client.address, now, known_device=known_device)
     user = store.user_by_name(username)
     if user is None or not user.active:
         hasher.verify(user.password_hash if user else _DUMMY_HASH.get(hasher), password)
@@ -120,7 +112,7 @@ def _check_password(
     else:
         ok = hasher.verify(user.password_hash, password)
     if not ok:
-        ratelimit.failed(uow.audit, username, now)
+        ratelimit.failed(uow.audit, username, uow.client.address, now)
         key = user.username if user else username[:80]
         store.audit(None, user.id if user else None, "auth.failed", "user", key, {}, now)
         uow.commit()
@@ -128,7 +120,7 @@ def _check_password(
     assert user is not None
     new_hash = hasher.hash(password) if hasher.needs_rehash(user.password_hash) else None
     store.record_login(user.id, 0, None, new_hash)
-    store.clear_login_failures(ratelimit.succeeded_subjects(username))
+    store.clear_login_failures(ratelimit.succeeded_subjects(username, uow.client.address))
     return user
 
 

@@ -21,9 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from coopledger.domain.accounts import Category
@@ -40,10 +39,8 @@ from coopledger.domain.regions import (
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, Store, UnitOfWork
-from coopledger.services.region_ports import IssuedDisclosure, PostedLine
-
-Clock = Callable[[], datetime]
+from coopledger.services.ports import Clock, Org, Store, UnitOfWork
+from coopledger.services.ports.regions import IssuedDisclosure, PostedLine
 
 #: what the public link answers for an unknown organization and for a period not published alike
 NOT_PUBLISHED = "no published disclosure notice here"
