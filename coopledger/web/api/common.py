@@ -15,7 +15,7 @@ from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import field_error
 from coopledger.domain.roles import Actor
-from coopledger.services.web_session import LOCALES
+from coopledger.services.preferences import LOCALES
 from coopledger.web.units import unit_of_work
 
 MAX_LIMIT = 500

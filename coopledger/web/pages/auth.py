@@ -13,7 +13,7 @@ from coopledger.domain.roles import Actor, Role
 from coopledger.services import auth as svc
 from coopledger.services import orgs as org_svc
 from coopledger.services.auth import end_web_session, revoke_everywhere, start_web_session
-from coopledger.services.web_session import set_user_locale, user_locale
+from coopledger.services.preferences import set_user_locale, user_locale
 from coopledger.web.api.auth import known_device, remember_device
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import (

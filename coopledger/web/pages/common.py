@@ -34,7 +34,7 @@ from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.errors import DomainError, Unauthenticated
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.auth import web_actor
-from coopledger.services.web_session import LOCALES, set_user_locale
+from coopledger.services.preferences import LOCALES, set_user_locale
 from coopledger.web.api.common import uow
 from coopledger.web.units import unit_of_work
 

@@ -21,9 +21,9 @@ from coopledger.services import orgs as org_svc
 from coopledger.services import registers as reg_svc
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
+from coopledger.services.household_portal import household_of
 from coopledger.services.print_contexts import member_account_print_context
 from coopledger.services.registers import accumulated
-from coopledger.services.web_session import household_of
 from coopledger.web.api.common import uow
 from coopledger.web.api.fields import Rate
 from coopledger.web.pages.books import _pdf

@@ -1,33 +1,13 @@
-"""What the web pages need beyond the API's use cases: a user's language, a household's record.
-
-Signing in and out of a browser is in :mod:`.auth` (server-side web sessions)."""
+"""The household portal: the member record a household user stands for, and the years it has
+statements."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coopledger.domain.errors import Forbidden, NotFound, ValidationFailed
+from coopledger.domain.errors import Forbidden, NotFound
 from coopledger.domain.roles import Actor, Role
 from coopledger.services.ports import Member, Org, UnitOfWork
-
-LOCALES = ("zh", "en")
-
-
-def user_locale(uow: UnitOfWork, actor: Actor) -> str | None:
-    """The language the user chose last, or None."""
-    with uow:
-        return uow.store.user_locale(actor.user_id)
-
-
-def set_user_locale(uow: UnitOfWork, actor: Actor, locale: str) -> None:
-    """Remember the user's language. :raise ValidationFailed: not one of :data:`LOCALES`."""
-    if locale not in LOCALES:
-        raise ValidationFailed(
-            "unknown language", errors={"lang": [f"one of {', '.join(LOCALES)}"]}
-        )
-    with uow:
-        uow.store.set_user_locale(actor.user_id, locale)
-        uow.commit()
 
 
 @dataclass(frozen=True, slots=True)
