@@ -27,7 +27,7 @@ from coopledger.services import chain_check
 from coopledger.services.access import org_for
 from coopledger.services.chain_check import LOG_READERS, LogReport, verify_log
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Org, Store, UnitOfWork
+from coopledger.services.ports import AuditStore, Org, UnitOfWork
 from coopledger.services.ports.audit_log import AuditQuery
 
 #: who may sign a checkpoint: also the accountant, who prints it on statements at period close
@@ -35,7 +35,7 @@ CHECKPOINT_MAKERS = frozenset({Role.ADMIN, Role.AUDITOR, Role.ACCOUNTANT})
 
 
 def record(
-    store: Store,
+    store: AuditStore,
     org: Org | None,
     actor: Actor | None,
     action: str,

@@ -29,7 +29,16 @@ from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services import ratelimit
 from coopledger.services.access import require
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Clock, PasswordHasher, Store, TokenInfo, UnitOfWork, User
+from coopledger.services.ports import (
+    Clock,
+    OrgStore,
+    PasswordHasher,
+    Store,
+    TokenInfo,
+    UnitOfWork,
+    User,
+    UserStore,
+)
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.@-]{3,80}", re.ASCII)
 MIN_PASSWORD = 10
@@ -239,7 +248,7 @@ def revoke_everywhere(uow: UnitOfWork, actor: Actor, *, clock: Clock = utcnow) -
     return count
 
 
-def _user_named(store: Store, username: str) -> User:
+def _user_named(store: UserStore, username: str) -> User:
     user = store.user_by_name(username)
     if user is None:
         raise NotFound(f"user {username!r} not found")
@@ -460,7 +469,7 @@ def update_user(
     return summary
 
 
-def _org_id(store: Store, code: str) -> int:
+def _org_id(store: OrgStore, code: str) -> int:
     org = store.org_by_code(code)
     if org is None:
         raise ValidationFailed(

@@ -39,7 +39,7 @@ from coopledger.domain.regions import (
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Clock, Org, Store, UnitOfWork
+from coopledger.services.ports import Clock, Org, PeriodStore, UnitOfWork
 from coopledger.services.ports.regions import IssuedDisclosure, PostedLine
 
 #: what the public link answers for an unknown organization and for a period not published alike
@@ -139,7 +139,7 @@ class Notice:
         return sum(i.amount for i in self.expenditure)
 
 
-def _closed(store: Store, org: Org, period: DisclosurePeriod) -> bool:
+def _closed(store: PeriodStore, org: Org, period: DisclosurePeriod) -> bool:
     return all(store.period_status(org.id, p.year, p.month) == "closed" for p in period.months)
 
 

@@ -31,6 +31,7 @@ from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import (
+    AccountStore,
     AssetRecord,
     Clock,
     Fund,
@@ -61,7 +62,7 @@ class FundView:
         return self.balance - self.figures.committed_to_assets
 
 
-def fund_accounts(store: Store, org: Org) -> list[str]:
+def fund_accounts(store: AccountStore, org: Org) -> list[str]:
     """The accounts that keep a fund subledger (专项应付款, 一事一议资金…) and their sub-accounts."""
     return [a.code for a in store.accounts(org.id).values() if a.subledger is Subledger.FUND]
 
