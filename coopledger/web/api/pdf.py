@@ -3,13 +3,13 @@ of a PDF answer, and the PDF response itself."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import marshmallow as ma
 from flask import Response
 
 from coopledger.web.api.common import LangArgs
+from coopledger.web.responses import inline_pdf
 
 
 class FormatArgs(LangArgs):
@@ -51,9 +51,4 @@ def pdf_response(
     from coopledger.adapters.pdf import render_pdf_isolated
 
     pdf = render_pdf_isolated(f"pdf/{template}", context, figures=figures, locale=locale)
-    filename = "-".join(re.sub(r"[^A-Za-z0-9_.-]+", "_", part) for part in name_parts) + ".pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return inline_pdf(pdf, "-".join(name_parts))

@@ -3,7 +3,6 @@ organizations."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import marshmallow as ma
@@ -15,6 +14,7 @@ from coopledger.services.ports import Org
 from coopledger.translations import N_
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 from coopledger.web.api.fields import Year
+from coopledger.web.responses import inline_pdf
 
 blp = Blueprint(
     "regions",
@@ -196,13 +196,7 @@ def report_print_context(r: svc.RegionReport) -> dict[str, Any]:
 def _pdf(template: str, context: dict[str, Any], name: str, locale: str = "zh") -> Response:
     from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
-    pdf = render_pdf(f"pdf/{template}", context, locale=locale)
-    filename = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return inline_pdf(render_pdf(f"pdf/{template}", context, locale=locale), name)
 
 
 JSON_OR_PDF = {

@@ -39,20 +39,12 @@ from coopledger.web.pages.common import (
     login_required,
     signed_in,
 )
+from coopledger.web.responses import inline_pdf
 
 PAGE = 50
 MIN_ROWS = 4
 MAX_ROWS = 500
 CHART_W, CHART_H = 640, 220
-
-
-def _pdf(data: bytes, name: str) -> Response:
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{safe}.pdf"'},
-    )
 
 
 def number_of(voucher: Voucher) -> str:
@@ -456,7 +448,7 @@ def voucher_pdf(org: str, voucher_id: int) -> Response:
     v = svc.get_voucher(uow(), who, org, voucher_id)
     the_org = org_svc.get_org(uow(), who, org)
     names = account_names(org_svc.list_accounts(uow(), who, org), lang())
-    return _pdf(
+    return inline_pdf(
         render_pdf("pdf/voucher.html", voucher_print_context(v, the_org, names), locale=lang()),
         f"voucher-{org}-{v.id}",
     )
@@ -505,7 +497,7 @@ def trial_balance(org: str) -> Any:
         from coopledger.adapters.pdf import render_pdf
 
         context = trial_balance_print_context(tb, the_org, start, end, lang())
-        return _pdf(
+        return inline_pdf(
             render_pdf("pdf/trial_balance.html", context, locale=lang()),
             f"trial-balance-{org}-{start.isoformat()}-{end.isoformat()}",
         )
@@ -532,7 +524,7 @@ def ledger(org: str) -> Any:
         from coopledger.adapters.pdf import render_pdf
 
         context = ledger_print_context(result, the_org, member_name, lang())
-        return _pdf(
+        return inline_pdf(
             render_pdf("pdf/ledger.html", context, locale=lang()),
             f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
         )

@@ -26,7 +26,6 @@ from coopledger.services.print_contexts import member_account_print_context
 from coopledger.services.registers import accumulated
 from coopledger.web.api.common import uow
 from coopledger.web.api.fields import Rate
-from coopledger.web.pages.books import _pdf
 from coopledger.web.pages.common import (
     ERROR_CODES,
     bp,
@@ -37,6 +36,7 @@ from coopledger.web.pages.common import (
     signed_in,
     uow_rw,
 )
+from coopledger.web.responses import inline_pdf
 
 
 @bp.route("/orgs/<org>/members")
@@ -289,7 +289,7 @@ def my_statement(year: int) -> Response:
     s = household_statements.household_statement(
         uow_for_statement(), who, home.org.code, home.member.member_no, year
     )
-    return _pdf(
+    return inline_pdf(
         issue_statement(uow_for_statement(), s, base, locale=lang()),
         f"statement-{home.org.code}-{home.member.member_no}-{year}",
     )
@@ -304,7 +304,7 @@ def my_account(year: int) -> Response:
     home = household_of(uow(), who)
     acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
     context = member_account_print_context(acc, home.org.name, home.member.id_number)
-    return _pdf(
+    return inline_pdf(
         render_pdf("pdf/member_account.html", context, locale=lang()),
         f"member-account-{home.org.code}-{home.member.member_no}-{year}",
     )
