@@ -26,6 +26,7 @@ from coopledger.services.auth import authenticate
 from coopledger.services.ports import PasswordHasher
 from coopledger.web import public, strict_json
 from coopledger.web.api import (
+    accounts,
     assets,
     audit,
     auth,
@@ -35,7 +36,7 @@ from coopledger.web.api import (
     distributions,
     dividends,
     funds,
-    member_records,
+    members,
     orgs,
     periods,
     regions,
@@ -176,6 +177,8 @@ def create_app(
         auth.blp,
         audit.blp,
         orgs.blp,
+        accounts.blp,
+        members.blp,
         vouchers.blp,
         periods.blp,
         reports.blp,
@@ -183,7 +186,6 @@ def create_app(
         funds.blp,
         assets.blp,
         shares.blp,
-        member_records.blp,
         dividends.blp,
         register_reports.blp,
         distributions.blp,

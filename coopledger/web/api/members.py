@@ -1,5 +1,5 @@
-"""What the books hold of one member: its transactions, its account (成员账户), its status, its
-leaving, and the household dividend statement."""
+"""The members of one organization: the member register, and what the books hold of each member —
+its transactions, its account (成员账户), its status, its leaving, its dividend statement."""
 
 from __future__ import annotations
 
@@ -7,24 +7,146 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, current_app
+from flask.views import MethodView
 
+from coopledger.domain.members import MemberKind, PovertyStatus, mask
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.services import household_statements
 from coopledger.services import orgs as org_svc
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
+from coopledger.services.ports import Member
 from coopledger.services.print_contexts import drawn_from, member_account_print_context
-from coopledger.web.api.common import Blueprint, DrawnFromOut, LangArgs, actor, uow
+from coopledger.web.api.common import (
+    Blueprint,
+    DrawnFromOut,
+    LangArgs,
+    PageArgs,
+    actor,
+    decode_cursor,
+    page,
+    uow,
+)
 from coopledger.web.api.fields import MONEY, Day, Money, Quantity, Text, Year
 from coopledger.web.api.pdf import pdf_response
 from coopledger.web.api.vouchers import VoucherOut, present
 
 blp = Blueprint(
-    "member-records",
+    "members",
     __name__,
     url_prefix="/api/v1/orgs/<org>",
-    description="A member's transactions, account, status, leaving and dividend statement.",
+    description="Members: the register, transactions, account, status, leaving, statement.",
 )
+
+
+# -- the member register ----------------------------------------------------------------------
+
+
+class MemberIn(ma.Schema):
+    member_no = ma.fields.String(required=True)
+    name = Text(required=True, max_length=100, min_length=1)
+    kind = ma.fields.String(load_default="household", validate=ma.validate.OneOf(list(MemberKind)))
+    household_size = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    id_number = ma.fields.String(load_default=None, allow_none=True)
+    bank_account = Text(load_default=None, allow_none=True, max_length=40)
+    poverty_status = ma.fields.String(
+        load_default="none", validate=ma.validate.OneOf(list(PovertyStatus))
+    )
+    joined_on = Day(load_default=None, allow_none=True)
+    organization = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "for a collective member: the organization it stands for"},
+    )
+
+
+class MemberPatch(ma.Schema):
+    name = Text(max_length=100, min_length=1)
+    kind = ma.fields.String(validate=ma.validate.OneOf(list(MemberKind)))
+    household_size = ma.fields.Integer(allow_none=True, strict=True)
+    id_number = ma.fields.String(allow_none=True)
+    bank_account = Text(allow_none=True, max_length=40)
+    poverty_status = ma.fields.String(validate=ma.validate.OneOf(list(PovertyStatus)))
+    status_effective_on = Day()
+    left_on = Day(allow_none=True)
+    organization = ma.fields.String(allow_none=True)
+
+
+class MemberOut(ma.Schema):
+    member_no = ma.fields.String()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    household_size = ma.fields.Integer(allow_none=True)
+    id_number = ma.fields.String(allow_none=True, metadata={"description": "always masked"})
+    bank_account = ma.fields.String(allow_none=True, metadata={"description": "always masked"})
+    poverty_status = ma.fields.String()
+    joined_on = ma.fields.String(allow_none=True)
+    left_on = ma.fields.String(allow_none=True)
+    organization = ma.fields.String(allow_none=True)
+
+
+class MemberList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MemberOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+def present_member(member: Member, organization: str | None = None) -> dict[str, Any]:
+    return {
+        "organization": organization,
+        "member_no": member.member_no,
+        "name": member.name,
+        "kind": member.kind,
+        "household_size": member.household_size,
+        "id_number": mask(member.id_number),
+        "bank_account": mask(member.bank_account, head=0, tail=4),
+        "poverty_status": member.poverty_status,
+        "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+        "left_on": member.left_on.isoformat() if member.left_on else None,
+    }
+
+
+@blp.route("/members")
+class Members(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MemberList)
+    def get(self, args: dict[str, Any], org: str) -> dict[str, Any]:
+        """The member register (ID and bank numbers masked)."""
+        found = org_svc.list_members(
+            uow(), actor(), org, args["limit"], decode_cursor(args["cursor"])
+        )
+        return page([present_member(m) for m in found], [m.id for m in found], args["limit"])
+
+    @blp.arguments(MemberIn)
+    @blp.response(201, MemberOut)
+    def post(self, data: dict[str, Any], org: str) -> dict[str, Any]:
+        """Admit a member (ID number checked with the GB 11643 check digit)."""
+        return present_member(
+            org_svc.create_member(uow(), actor(), org, data), data["organization"]
+        )
+
+
+@blp.route("/members/<member_no>")
+class OneMember(MethodView):
+    @blp.response(200, MemberOut)
+    def get(self, org: str, member_no: str) -> dict[str, Any]:
+        """One member (a household user sees only its own record)."""
+        member = org_svc.get_member(uow(), actor(), org, member_no)
+        link = (
+            org_svc.member_link(uow(), actor(), org, member_no)
+            if member.kind != "household"
+            else None
+        )
+        return present_member(member, link)
+
+    @blp.arguments(MemberPatch)
+    @blp.response(200, MemberOut)
+    def patch(self, data: dict[str, Any], org: str, member_no: str) -> dict[str, Any]:
+        """Change a member; a poverty-status change is kept as dated history."""
+        member = org_svc.update_member(uow(), actor(), org, member_no, data)
+        return present_member(member, org_svc.member_link(uow(), actor(), org, member_no))
+
+
+# -- what the books hold of a member -------------------------------------------------------------
 
 
 class TransactionIn(ma.Schema):
