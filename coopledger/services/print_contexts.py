@@ -25,6 +25,7 @@ from coopledger.services import financial_statements as fs
 from coopledger.services import register_reports as rr
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
+from coopledger.services.disclosure import NoticeDocument
 from coopledger.services.household_statements import STATUS_ZH
 from coopledger.services.ports import Org
 from coopledger.services.reports import Ledger
@@ -404,3 +405,12 @@ def member_account_print_context(
         "distributed_total": acc.patronage_refund + acc.residual_distribution,
         "drawn": drawn_from(acc.org) if acc.org is not None else None,
     }
+
+
+# -- the disclosure notice -----------------------------------------------------------------------
+
+
+def notice_print_context(doc: NoticeDocument) -> dict[str, Any]:
+    """What ``templates/pdf/disclosure.html`` shows: the notice as it holds its texts, and its
+    fingerprint (None while the period is not published)."""
+    return {"n": doc.content, "fingerprint": doc.sha256}

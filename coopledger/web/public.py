@@ -19,9 +19,9 @@ from coopledger.domain.regions import quarter_of
 from coopledger.services import disclosure as svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
-from coopledger.web.api.disclosure import notice_pdf
 from coopledger.web.pages.common import bp as pages_bp
 from coopledger.web.pages.common import lang, login_required, signed_in
+from coopledger.web.responses import notice_pdf
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 

@@ -1,10 +1,13 @@
-"""What the API and the pages both send back beyond JSON and HTML: a PDF shown inline."""
+"""What the API and the pages both send back beyond JSON and HTML: PDFs shown inline."""
 
 from __future__ import annotations
 
 import re
 
 from flask import Response
+
+from coopledger.services.disclosure import NoticeDocument
+from coopledger.services.print_contexts import notice_print_context
 
 
 def inline_pdf(data: bytes, name: str) -> Response:
@@ -15,4 +18,18 @@ def inline_pdf(data: bytes, name: str) -> Response:
         data,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{safe}.pdf"'},
+    )
+
+
+def notice_pdf(doc: NoticeDocument, locale: str = "zh") -> Response:
+    """The notice-board PDF in ``locale``: the labels translated; names, accounts and memos as
+    the notice holds them (Chinese), and its fingerprint."""
+    from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
+
+    pdf = render_pdf("pdf/disclosure.html", notice_print_context(doc), locale=locale)
+    name = f"disclosure-{doc.org_code}-{doc.period}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
 
 from coopledger.services import disclosure as svc
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 from coopledger.web.api.fields import Day, Year
+from coopledger.web.responses import notice_pdf
 
 blp = Blueprint(
     "disclosure",
@@ -38,22 +38,6 @@ def notice_json(doc: svc.NoticeDocument) -> dict[str, Any]:
     """The notice as data: exactly what the page and the PDF show (names, never ID or bank), with
     its fingerprint (``sha256``, null while the period is not published)."""
     return {**doc.content, "sha256": doc.sha256}
-
-
-def notice_pdf(doc: svc.NoticeDocument, locale: str = "zh") -> Response:
-    """The notice-board PDF in ``locale``: the labels translated; names, accounts and memos as
-    the notice holds them (Chinese), and its fingerprint."""
-    from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
-
-    pdf = render_pdf(
-        "pdf/disclosure.html", {"n": doc.content, "fingerprint": doc.sha256}, locale=locale
-    )
-    name = f"disclosure-{doc.org_code}-{doc.period}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
 
 
 @blp.route("/disclosure")
