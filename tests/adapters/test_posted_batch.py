@@ -5,6 +5,7 @@ guards are back afterwards."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,10 +24,10 @@ from coopledger.adapters.db.bulk import (
     copy_into,
     load_posted_batch,
     may_set_guards_aside,
+    sqlite_timestamp,
 )
 from coopledger.adapters.db.engine import make_engine
 from coopledger.bench import scale as bench_scale
-from coopledger.domain.periods import Period
 from tests.conftest import fresh_database, is_pg
 
 Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
@@ -52,19 +53,39 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, li
 
 
 def batch(books: tuple[Engine, list[Any], int], org: int) -> Rows:
-    """The first twenty posted vouchers of an organization, ids after every voucher there."""
+    """Twenty posted vouchers of an organization, as a restore copies them: numbered in their
+    month, chained (the hashes are placeholders: the set query does not recompute them), ids
+    after every voucher there."""
     engine, org_ids, user = books
     with engine.connect() as conn:
         first = int(conn.execute(text("SELECT coalesce(max(id), 0) + 1 FROM voucher")).scalar_one())
-    rows = bench_scale.LoadRows()
+    target = org_ids[org]
     at = datetime(2026, 11, 29, tzinfo=UTC)
-    drafts = bench_scale.journal(7, 60)[:20]
-    bench_scale.build_rows(
-        org_ids[org], drafts, first, user, "loader", at, Period(2023, 12), rows, sqlite=not is_pg()
-    )
-    posted_at = at if is_pg() else at.replace(tzinfo=None).isoformat(" ")
-    vouchers = [(*v[:2], "posted", *v[3:], user, posted_at) for v in rows.vouchers]
-    return vouchers, list(rows.lines)
+    stamp: object = at if is_pg() else sqlite_timestamp(at)
+    numbers: Counter[tuple[int, int]] = Counter()
+    vouchers: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
+    for seq, draft in enumerate(bench_scale.journal(7, 60)[:20], start=1):
+        day = draft.booked_on
+        numbers[(day.year, day.month)] += 1
+        voucher_id = first + seq - 1
+        vouchers.append(
+            (
+                *(voucher_id, target.id, "posted", "normal"),
+                *(day if is_pg() else day.isoformat(), day.year, day.month),
+                *(numbers[(day.year, day.month)], draft.memo, draft.attachments, user, user),
+                *(stamp, stamp, seq, f"{seq - 1:064x}", f"{seq:064x}", user, stamp),
+            )
+        )
+        for n, ln in enumerate(draft.lines, start=1):
+            member = target.members[ln.member] if ln.member else None
+            lines.append(
+                (
+                    *(voucher_id, target.id, n, target.accounts[ln.account], member, None),
+                    *(ln.side.value, ln.amount_fen, ln.quantity_milli, ln.unit, ln.memo),
+                )
+            )
+    return vouchers, lines
 
 
 def load(engine: Engine, rows: Rows) -> None:
