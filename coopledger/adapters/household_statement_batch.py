@@ -216,12 +216,12 @@ def render_combined(statements: Sequence[Statement], base_url: str) -> bytes:
     from coopledger.adapters.pdf import render_block, render_pdf
 
     pages = [
-        render_block("pdf/statement.html", "page", statement_context(s, base_url))
+        render_block("pdf/household_statement.html", "page", statement_context(s, base_url))
         for s in statements
     ]
     first = statements[0]
     return render_pdf(
-        "pdf/statements_combined.html",
+        "pdf/household_statements_combined.html",
         {"pages": pages, "year": first.year, "org_name": first.org_name},
     )
 

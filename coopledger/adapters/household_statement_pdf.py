@@ -15,7 +15,7 @@ from coopledger.services.ports import UnitOfWork
 
 
 def statement_context(s: Statement, base_url: str, locale: str = "zh") -> dict[str, Any]:
-    """What ``templates/pdf/statement.html`` shows; ``base_url`` is where ``/verify`` answers;
+    """What ``templates/pdf/household_statement.html`` shows; ``base_url`` is where ``/verify`` answers;
     the explanation is written in ``locale`` (render the template in the same one)."""
     verify_url = f"{base_url.rstrip('/')}/verify/{s.issued.code}"
     return {
@@ -44,7 +44,7 @@ def render_statement(
     its language (``zh``, the default, or ``en``: the figures and names are the same)."""
     render = render_pdf_isolated if isolated else render_pdf
     return render(
-        "pdf/statement.html",
+        "pdf/household_statement.html",
         statement_context(s, base_url, locale),
         figures=s.figures(),
         created=s.issued.issued_at,

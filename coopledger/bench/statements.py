@@ -257,14 +257,19 @@ def run_statements_bench(
         members = [str(n) for n in range(1, count + 1)]
         statements = household_statements(uow(), sb.operator(), ORG, YEAR, members)
         base = "http://127.0.0.1:8000"
-        htmls = [render_html("pdf/statement.html", statement_context(s, base)) for s in statements]
+        htmls = [
+            render_html("pdf/household_statement.html", statement_context(s, base))
+            for s in statements
+        ]
 
         def combined_html(part: Sequence[Statement]) -> str:
             return render_html(
-                "pdf/statements_combined.html",
+                "pdf/household_statements_combined.html",
                 {
                     "pages": [
-                        render_block("pdf/statement.html", "page", statement_context(s, base))
+                        render_block(
+                            "pdf/household_statement.html", "page", statement_context(s, base)
+                        )
                         for s in part
                     ],
                     "year": YEAR,
