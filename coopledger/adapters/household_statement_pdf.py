@@ -1,4 +1,4 @@
-"""The household dividend statement rendered to PDF: its template context, QR code and render.
+"""The household dividend statement rendered to PDF: its QR code and render.
 
 Shared by the web (one statement, in the reader's language) and the CLI (a year's statements in a
 folder, in Chinese)."""
@@ -10,30 +10,16 @@ from typing import Any
 import segno
 
 from coopledger.adapters.pdf import render_pdf, render_pdf_isolated
-from coopledger.services.household_statements import STATUS_ZH, Statement, record_issued_document
+from coopledger.services.household_statements import Statement, record_issued_document
 from coopledger.services.ports import UnitOfWork
+from coopledger.services.print_contexts import household_statement_print_context
 
 
 def statement_context(s: Statement, base_url: str, locale: str = "zh") -> dict[str, Any]:
-    """What ``templates/pdf/household_statement.html`` shows; ``base_url`` is where ``/verify`` answers;
-    the explanation is written in ``locale`` (render the template in the same one)."""
-    verify_url = f"{base_url.rstrip('/')}/verify/{s.issued.code}"
-    return {
-        "s": s,
-        "plan": s.plan,
-        "line": s.line,
-        "holding": s.holding,
-        "issued": s.issued,
-        "status_zh": STATUS_ZH.get(s.poverty_status, s.poverty_status),
-        "residual_before_topup": s.residual_before_topup_fen,
-        "paid_out": s.paid_out_fen,
-        "unpaid": s.unpaid_fen,
-        "explanation": s.explanation(locale),
-        "issued_on": s.issued.issued_at.date().isoformat(),
-        "created": s.issued.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "verify_url": verify_url,
-        "qr": segno.make(verify_url, error="m").svg_data_uri(scale=4),
-    }
+    """What ``templates/pdf/household_statement.html`` shows, with the QR code of its
+    verification address drawn here; ``base_url`` is where ``/verify`` answers."""
+    context = household_statement_print_context(s, base_url, locale)
+    return {**context, "qr": segno.make(context["verify_url"], error="m").svg_data_uri(scale=4)}
 
 
 def render_statement(

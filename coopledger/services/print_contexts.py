@@ -26,7 +26,7 @@ from coopledger.services import register_reports as rr
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.disclosure import NoticeDocument
-from coopledger.services.household_statements import STATUS_ZH
+from coopledger.services.household_statements import STATUS_ZH, Statement
 from coopledger.services.ports import Org
 from coopledger.services.reports import Ledger
 from coopledger.translations import N_, localized_name
@@ -414,3 +414,29 @@ def notice_print_context(doc: NoticeDocument) -> dict[str, Any]:
     """What ``templates/pdf/disclosure.html`` shows: the notice as it holds its texts, and its
     fingerprint (None while the period is not published)."""
     return {"n": doc.content, "fingerprint": doc.sha256}
+
+
+# -- the household dividend statement ------------------------------------------------------------
+
+
+def household_statement_print_context(
+    s: Statement, base_url: str, locale: str = "zh"
+) -> dict[str, Any]:
+    """What ``templates/pdf/household_statement.html`` shows but its QR code (drawn where the
+    PDF is rendered, from ``verify_url``); ``base_url`` is where ``/verify`` answers, the
+    explanation is written in ``locale`` (render the template in the same one)."""
+    return {
+        "s": s,
+        "plan": s.plan,
+        "line": s.line,
+        "holding": s.holding,
+        "issued": s.issued,
+        "status_zh": STATUS_ZH.get(s.poverty_status, s.poverty_status),
+        "residual_before_topup": s.residual_before_topup_fen,
+        "paid_out": s.paid_out_fen,
+        "unpaid": s.unpaid_fen,
+        "explanation": s.explanation(locale),
+        "issued_on": s.issued.issued_at.date().isoformat(),
+        "created": s.issued.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "verify_url": f"{base_url.rstrip('/')}/verify/{s.issued.code}",
+    }
