@@ -14,7 +14,16 @@ from flask import Flask, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from coopledger.web.pages import auth, books, registers  # noqa: F401  (routes)
+from coopledger.web.pages import (  # noqa: F401  (routes)
+    audit,
+    auth,
+    dashboard,
+    distributions,
+    household,
+    registers,
+    reports,
+    vouchers,
+)
 from coopledger.web.pages.common import (
     POVERTY,
     ROLE,

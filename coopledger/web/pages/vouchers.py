@@ -1,4 +1,4 @@
-"""The accountant's day: dashboard, vouchers (entry, review, post, reverse), trial balance, ledger."""
+"""Vouchers: the list, entry and editing, one voucher and its workflow (review, post, reverse), its print."""
 
 from __future__ import annotations
 
@@ -11,24 +11,17 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from coopledger.domain.accounts import Subledger
-from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_FEN_SUM, date_in_range
+from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import DomainError, Forbidden, InvalidState, ValidationFailed
 from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, totals
 from coopledger.domain.money import AmountError, format_amount, parse_amount
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import Action
-from coopledger.services import dashboard as dash_svc
 from coopledger.services import orgs as org_svc
-from coopledger.services import reports
 from coopledger.services import vouchers as svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import VoucherFilter
-from coopledger.services.print_contexts import (
-    account_names,
-    ledger_print_context,
-    trial_balance_print_context,
-    voucher_print_context,
-)
+from coopledger.services.print_contexts import account_names, voucher_print_context
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import (
     ERROR_CODES,
@@ -42,9 +35,12 @@ from coopledger.web.pages.common import (
 from coopledger.web.responses import inline_pdf
 
 PAGE = 50
+
+
 MIN_ROWS = 4
+
+
 MAX_ROWS = 500
-CHART_W, CHART_H = 640, 220
 
 
 def number_of(voucher: Voucher) -> str:
@@ -55,45 +51,6 @@ def number_of(voucher: Voucher) -> str:
 
 def total_of(voucher: Voucher) -> int:
     return totals(voucher.lines)[0]
-
-
-# -- dashboard ----------------------------------------------------------------------------------
-
-
-def chart(months: tuple[dash_svc.Month, ...]) -> dict[str, Any]:
-    """Bars of income and expenditure per month, scaled into the SVG's box (drawn server-side)."""
-    top = max([1, *(max(m.income_fen, m.expense_fen, 0) for m in months)])
-    slot = CHART_W / 12
-    bar = slot * 0.35
-    usable = CHART_H - 30
-    bars = []
-    for m in months:
-        x = (m.month - 1) * slot + slot * 0.12
-        for kind, value, dx in (("income", m.income_fen, 0.0), ("expense", m.expense_fen, bar)):
-            height = max(value, 0) / top * usable
-            bars.append(
-                {
-                    "kind": kind,
-                    "x": round(x + dx, 1),
-                    "y": round(usable - height + 5, 1),
-                    "w": round(bar, 1),
-                    "h": round(height, 1),
-                    "value": value,
-                    "month": m.month,
-                }
-            )
-    labels = [{"x": round((m - 1) * slot + slot / 2, 1), "text": str(m)} for m in range(1, 13)]
-    return {"w": CHART_W, "h": CHART_H, "bars": bars, "labels": labels, "base": usable + 5}
-
-
-@bp.route("/orgs/<org>")
-@login_required
-def dashboard(org: str) -> Any:
-    d = dash_svc.dashboard(uow(), signed_in(), org, utcnow().date())
-    return render_template("pages/dashboard.html", org=d.org, d=d, chart=chart(d.months))
-
-
-# -- voucher list -------------------------------------------------------------------------------
 
 
 @bp.route("/orgs/<org>/vouchers")
@@ -134,9 +91,6 @@ def vouchers(org: str) -> Any:
         number_of=number_of,
         total_of=total_of,
     )
-
-
-# -- voucher entry ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -372,9 +326,6 @@ def abort_forbidden() -> None:
     raise Forbidden("the role may not do this")
 
 
-# -- one voucher and its workflow ---------------------------------------------------------------
-
-
 @bp.route("/orgs/<org>/vouchers/<int:voucher_id>")
 @login_required
 def voucher(org: str, voucher_id: int) -> Any:
@@ -451,88 +402,4 @@ def voucher_pdf(org: str, voucher_id: int) -> Response:
     return inline_pdf(
         render_pdf("pdf/voucher.html", voucher_print_context(v, the_org, names), locale=lang()),
         f"voucher-{org}-{v.id}",
-    )
-
-
-# -- reports ------------------------------------------------------------------------------------
-
-
-def _range() -> tuple[date, date, dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
-    today = utcnow().date()
-    try:
-        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else today
-    except ValueError:
-        errors["to"] = [field_text("not a valid date")]
-        end = today
-    try:
-        start = (
-            date.fromisoformat(request.args["from"])
-            if request.args.get("from")
-            else date(end.year, 1, 1)
-        )
-    except ValueError:
-        errors["from"] = [field_text("not a valid date")]
-        start = date(end.year, 1, 1)
-    for key, day in (("from", start), ("to", end)):
-        if not date_in_range(day) and key not in errors:
-            errors[key] = [field_text(DATE_RANGE_MESSAGE)]
-    if errors:
-        start, end = date(today.year, 1, 1), today
-    return start, end, errors
-
-
-@bp.route("/orgs/<org>/reports/trial-balance")
-@login_required
-def trial_balance(org: str) -> Any:
-    who = signed_in()
-    start, end, errors = _range()
-    the_org = org_svc.get_org(uow(), who, org)
-    if errors:
-        return render_template(
-            "pages/trial_balance.html", org=the_org, tb=None, start=start, end=end, errors=errors
-        ), 422
-    tb = reports.trial_balance_report(uow(), who, org, start, end)
-    if request.args.get("format") == "pdf":
-        from coopledger.adapters.pdf import render_pdf
-
-        context = trial_balance_print_context(tb, the_org, start, end, lang())
-        return inline_pdf(
-            render_pdf("pdf/trial_balance.html", context, locale=lang()),
-            f"trial-balance-{org}-{start.isoformat()}-{end.isoformat()}",
-        )
-    return render_template(
-        "pages/trial_balance.html", org=the_org, tb=tb, start=start, end=end, errors={}
-    )
-
-
-@bp.route("/orgs/<org>/reports/ledger")
-@login_required
-def ledger(org: str) -> Any:
-    who = signed_in()
-    start, end, errors = _range()
-    the_org = org_svc.get_org(uow(), who, org)
-    account = (request.args.get("account") or "").strip()[:12]
-    member = (request.args.get("member") or "").strip()[:20] or None
-    if not account or errors:
-        return redirect(url_for("pages.trial_balance", org=org))
-    result = reports.ledger_report(uow(), who, org, account, member, start, end)
-    member_name = None
-    if member is not None:
-        member_name = org_svc.get_member(uow(), who, org, member).name
-    if request.args.get("format") == "pdf":
-        from coopledger.adapters.pdf import render_pdf
-
-        context = ledger_print_context(result, the_org, member_name, lang())
-        return inline_pdf(
-            render_pdf("pdf/ledger.html", context, locale=lang()),
-            f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
-        )
-    return render_template(
-        "pages/ledger.html",
-        org=the_org,
-        ledger=result,
-        member_name=member_name,
-        start=start,
-        end=end,
     )

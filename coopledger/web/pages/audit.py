@@ -1,0 +1,40 @@
+"""The auditor's view: the chain check and the findings of a year, and the auditor's package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request
+
+from coopledger.services import chain_check
+from coopledger.services import findings as findings_svc
+from coopledger.services import orgs as org_svc
+from coopledger.services.clock import utcnow
+from coopledger.web.api.common import uow
+from coopledger.web.pages.common import bp, login_required, signed_in
+
+
+@bp.route("/orgs/<org>/audit")
+@login_required
+def audit_view(org: str) -> Any:
+    """The auditor's workspace: the hash chain and the balances, verified now."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    report = chain_check.verify_org(uow(), org, who)
+    year = request.args.get("year", type=int) or utcnow().year
+    if not 2000 <= year <= 2999:
+        year = utcnow().year
+    found = findings_svc.findings_for(uow(), who, org, year)
+    return render_template(
+        "pages/audit.html", org=the_org, report=report, year=year, findings=found
+    )
+
+
+@bp.route("/orgs/<org>/audit/export")
+@login_required
+def audit_export(org: str) -> Response:
+    """The auditor's package of a year (ZIP with its manifest), as the API builds it."""
+    from coopledger.web.api.audit import audit_package_response
+
+    year = request.args.get("year", type=int) or utcnow().year
+    return audit_package_response(signed_in(), org, year)

@@ -1,0 +1,67 @@
+"""The household portal: a household's own record, its statements and its member account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, render_template
+
+from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.services import household_statements
+from coopledger.services import shares as share_svc
+from coopledger.services.clock import utcnow
+from coopledger.services.household_portal import household_of
+from coopledger.services.print_contexts import member_account_print_context
+from coopledger.web.api.common import uow
+from coopledger.web.pages.common import bp, lang, login_required, signed_in, uow_rw
+from coopledger.web.responses import inline_pdf
+
+
+@bp.route("/me")
+@login_required
+def me() -> Any:
+    """A household sees its own record, its shares and its statements — nothing of anyone else."""
+    who = signed_in()
+    home = household_of(uow(), who)
+    year = utcnow().date().year
+    account = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
+    return render_template("pages/me.html", home=home, account=account, year=year)
+
+
+@bp.route("/me/statements/<int:year>.pdf")
+@login_required
+def my_statement(year: int) -> Response:
+    from coopledger.adapters.household_statement_pdf import issue_statement
+
+    who = signed_in()
+    home = household_of(uow(), who)
+    base = household_statements.verification_base(
+        current_app.extensions["coopledger"].settings.public_url
+    )
+    s = household_statements.household_statement(
+        uow_for_statement(), who, home.org.code, home.member.member_no, year
+    )
+    return inline_pdf(
+        issue_statement(uow_for_statement(), s, base, locale=lang()),
+        f"statement-{home.org.code}-{home.member.member_no}-{year}",
+    )
+
+
+@bp.route("/me/account/<int:year>.pdf")
+@login_required
+def my_account(year: int) -> Response:
+    from coopledger.adapters.pdf import render_pdf
+
+    who = signed_in()
+    home = household_of(uow(), who)
+    acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
+    context = member_account_print_context(acc, home.org.name, home.member.id_number)
+    return inline_pdf(
+        render_pdf("pdf/member_account.html", context, locale=lang()),
+        f"member-account-{home.org.code}-{home.member.member_no}-{year}",
+    )
+
+
+def uow_for_statement() -> SqlUnitOfWork:
+    """Issuing a statement records its verification code: a write, even on GET."""
+    return uow_rw()
