@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
-from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.auditlog import checkpoint_key
 from coopledger.domain.errors import DomainError, Forbidden, NotFound
 from coopledger.services import audit_log, public_limit
@@ -37,10 +36,6 @@ def init_security(app: Flask) -> None:
     app.before_request(_enforce_policy)
     app.register_error_handler(DomainError, audited_problem)
     app.after_request(_checkpoint_on_close)
-
-
-def _write_uow() -> SqlUnitOfWork:
-    return unit_of_work()
 
 
 #: no part of a request's address may hold a C0 control character (NUL among them: PostgreSQL
@@ -107,7 +102,7 @@ def _limit_public() -> Response | tuple[str, int] | None:
         return None
     kind = "pdf" if request.args.get("format") == "pdf" else "page"
     try:
-        public_limit.hit(_write_uow(), kind, utcnow())
+        public_limit.hit(unit_of_work(), kind, utcnow())
     except RateLimited as exc:
         headers = {"Retry-After": str(exc.retry_after)}
         if _for_a_page():
@@ -179,7 +174,7 @@ def audited_problem(error: DomainError) -> Response:
 def _record(actor: Any, code: str, status: int) -> None:
     try:
         audit_log.record_denial(
-            _write_uow(),
+            unit_of_work(),
             actor,
             (request.view_args or {}).get("org"),
             f"{request.method} {request.path}",
@@ -208,7 +203,7 @@ def _checkpoint_on_close(response: Response) -> Response:
         ext = current_app.extensions["coopledger"]
         what = (request.view_args or {}).get("period") or (request.view_args or {}).get("year")
         checkpoint = audit_log.make_checkpoint(
-            _write_uow(),
+            unit_of_work(),
             actor,
             str(org),
             checkpoint_key(ext.settings.secret_key),

@@ -11,7 +11,6 @@ import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
 
-from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.auditlog import checkpoint_key
 from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import NotFound
@@ -29,11 +28,6 @@ blp = Blueprint(
     url_prefix="/api/v1/orgs/<org>/audit",
     description="Audit log, findings, checkpoints and the auditor's export.",
 )
-
-
-def write_uow() -> SqlUnitOfWork:
-    """A read-write unit of work, also inside a GET (an export is recorded as it leaves)."""
-    return unit_of_work()
 
 
 def signing_key() -> bytes:
@@ -186,7 +180,7 @@ class Checkpoints(MethodView):
     def post(self, org: str) -> dict[str, Any]:
         """Sign a checkpoint of the voucher chain and the audit chain heads, to keep outside
         the database (printed on statements, held by the auditor)."""
-        return audit_log.make_checkpoint(write_uow(), actor(), org, signing_key())
+        return audit_log.make_checkpoint(unit_of_work(), actor(), org, signing_key())
 
 
 @blp.route("/checkpoints/verify")
@@ -221,9 +215,10 @@ def audit_package_response(who: Actor, org: str, year: int) -> Response:
     the API and the audit page both answer with it."""
     from coopledger.adapters.audit_package_zip import write_package  # PDFs: loads Pango
 
-    package = audit_package.gather(uow, write_uow, who, org, year, signing_key())
+    # read-write units of work for the checkpoint and the record, also inside a GET
+    package = audit_package.gather(uow, unit_of_work, who, org, year, signing_key())
     data, manifest = write_package(package, signing_key())
-    audit_package.record_taken(write_uow, who, package, files=len(manifest["files"]))
+    audit_package.record_taken(unit_of_work, who, package, files=len(manifest["files"]))
     stamp = utcnow().strftime("%Y%m%d")
     return Response(
         data,

@@ -30,7 +30,6 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.domain.errors import DomainError, Unauthenticated
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.auth import web_actor
@@ -146,12 +145,7 @@ def _load_actor() -> None:
     if wanted in LOCALES and session.get("lang") != wanted:
         session["lang"] = wanted
         if g.page_actor is not None:
-            set_user_locale(uow_rw(), g.page_actor, wanted)
-
-
-def uow_rw() -> SqlUnitOfWork:
-    """A read-write unit of work even on GET (remembering the language, issuing a statement)."""
-    return unit_of_work()
+            set_user_locale(unit_of_work(), g.page_actor, wanted)
 
 
 @bp.after_request

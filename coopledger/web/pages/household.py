@@ -6,15 +6,15 @@ from typing import Any
 
 from flask import Response, current_app, render_template
 
-from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.household_portal import household_of
 from coopledger.services.print_contexts import member_account_print_context
 from coopledger.web.api.common import uow
-from coopledger.web.pages.common import bp, lang, login_required, signed_in, uow_rw
+from coopledger.web.pages.common import bp, lang, login_required, signed_in
 from coopledger.web.responses import inline_pdf
+from coopledger.web.units import unit_of_work
 
 
 @bp.route("/me")
@@ -38,11 +38,12 @@ def my_statement(year: int) -> Response:
     base = household_statements.verification_base(
         current_app.extensions["coopledger"].settings.public_url
     )
+    # issuing a statement records its verification code and its file: writes, even on GET
     s = household_statements.household_statement(
-        uow_for_statement(), who, home.org.code, home.member.member_no, year
+        unit_of_work(), who, home.org.code, home.member.member_no, year
     )
     return inline_pdf(
-        issue_statement(uow_for_statement(), s, base, locale=lang()),
+        issue_statement(unit_of_work(), s, base, locale=lang()),
         f"statement-{home.org.code}-{home.member.member_no}-{year}",
     )
 
@@ -60,8 +61,3 @@ def my_account(year: int) -> Response:
         render_pdf("pdf/member_account.html", context, locale=lang()),
         f"member-account-{home.org.code}-{home.member.member_no}-{year}",
     )
-
-
-def uow_for_statement() -> SqlUnitOfWork:
-    """Issuing a statement records its verification code: a write, even on GET."""
-    return uow_rw()
