@@ -28,6 +28,7 @@ from coopledger.services.clock import utcnow
 from coopledger.services.disclosure import NoticeDocument
 from coopledger.services.household_statements import STATUS_ZH, Statement
 from coopledger.services.ports import Org
+from coopledger.services.regions import THRESHOLDS, RegionReport
 from coopledger.services.reports import Ledger
 from coopledger.translations import N_, localized_name
 
@@ -439,4 +440,132 @@ def household_statement_print_context(
         "issued_on": s.issued.issued_at.date().isoformat(),
         "created": s.issued.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "verify_url": f"{base_url.rstrip('/')}/verify/{s.issued.code}",
+    }
+
+
+# -- a region's consolidated report ---------------------------------------------------------------
+
+# Chinese msgids (N_): the PDF template translates them into the document's language
+REGION_STATUS_NAMES = {
+    "poor": N_("建档立卡户"),
+    "exited": N_("脱贫户"),
+    "monitored": N_("监测对象"),
+    "low_income": N_("低保户"),
+    "extreme_poverty": N_("特困户"),
+    "none": N_("一般农户"),
+}
+REGION_CLASS_NAMES = {
+    "operating": N_("经营性"),
+    "public_welfare": N_("公益性"),
+    "household": N_("到户类"),
+}
+
+
+def _region_funds(granted: int, received: int, spent: int) -> dict[str, str]:
+    return {
+        "granted": format_amount(granted),
+        "received": format_amount(received),
+        "spent": format_amount(spent),
+        "unspent": format_amount(received - spent),
+    }
+
+
+def region_report_figures(r: RegionReport) -> dict[str, Any]:
+    """A region's consolidated report as figures (amounts as decimal strings): the API's JSON
+    answer, and what the printed report writes in its tables."""
+    return {
+        "region": r.region,
+        "year": r.year,
+        "organizations": [
+            {
+                "code": o.org.code,
+                "name": o.org.name,
+                "kind": o.org.kind,
+                "region": o.org.region,
+                "operating_income": format_amount(o.operating_income),
+                "over_30k": o.over_30k,
+                "over_50k": o.over_50k,
+                "funds": _region_funds(o.funds_granted, o.funds_received, o.funds_spent),
+                "dividends": format_amount(o.dividends),
+                "owed_to_households": format_amount(o.owed),
+            }
+            for o in r.orgs
+        ],
+        "villages": len(r.villages),
+        "villages_over_30k": r.villages_over_30k,
+        "villages_over_50k": r.villages_over_50k,
+        "operating_income": format_amount(r.operating_income),
+        "funds": _region_funds(r.funds_granted, r.funds_received, r.funds_spent),
+        "assets_by_class": {
+            cls: {
+                "count": f.count,
+                "cost": format_amount(f.cost),
+                "funded": format_amount(f.funded),
+                "poverty_project_cost": format_amount(f.poverty_project_cost),
+            }
+            for cls, f in sorted(r.assets_by_class.items())
+        },
+        "dividends_by_status": {
+            status: {
+                "households": f.households,
+                "allocated": format_amount(f.allocated),
+                "paid": format_amount(f.paid),
+                "owed": format_amount(f.owed),
+            }
+            for status, f in r.dividends_by_status.items()
+        },
+        "owed_to_households": format_amount(r.owed_to_households),
+        "findings_by_severity": dict(r.findings_by_severity),
+        "findings_available": r.findings_available,
+    }
+
+
+def _bars(items: list[tuple[str, int]], width: float = 300.0) -> list[dict[str, Any]]:
+    """Horizontal bars for an SVG chart: label, amount (fen), bar length scaled to the largest."""
+    top = max((abs(v) for _, v in items), default=0) or 1
+    return [
+        {"label": label, "fen": v, "length": round(max(v, 0) * width / top, 1), "y": 16 * i}
+        for i, (label, v) in enumerate(items)
+    ]
+
+
+def region_report_print_context(r: RegionReport) -> dict[str, Any]:
+    """What ``templates/pdf/region_report.html`` draws: figures in fen, chart geometry here."""
+    thresholds = [
+        round(t * 300.0 / (max((o.operating_income for o in r.orgs), default=0) or 1), 1)
+        for t in THRESHOLDS
+    ]
+    return {
+        "report": region_report_figures(r),
+        "orgs": r.orgs,
+        "income_bars": _bars([(o.org.name, o.operating_income) for o in r.orgs]),
+        "income_thresholds": thresholds,
+        "fund_bars": _bars(
+            [
+                (N_("下达"), r.funds_granted),
+                (N_("到账"), r.funds_received),
+                (N_("已用"), r.funds_spent),
+                (N_("结余"), r.funds_unspent),
+            ]
+        ),
+        "status_bars": _bars(
+            [
+                (REGION_STATUS_NAMES.get(s, s), f.allocated)
+                for s, f in r.dividends_by_status.items()
+                if f.households
+            ]
+        ),
+        "class_bars": _bars(
+            [(REGION_CLASS_NAMES.get(c, c), f.cost) for c, f in sorted(r.assets_by_class.items())]
+        ),
+        "status_names": REGION_STATUS_NAMES,
+        "class_names": REGION_CLASS_NAMES,
+        "fen": {
+            "operating_income": r.operating_income,
+            "granted": r.funds_granted,
+            "received": r.funds_received,
+            "spent": r.funds_spent,
+            "unspent": r.funds_unspent,
+            "owed": r.owed_to_households,
+        },
     }

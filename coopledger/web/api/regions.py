@@ -11,7 +11,7 @@ from flask import Response
 from coopledger.domain.money import format_amount
 from coopledger.services import regions as svc
 from coopledger.services.ports import Org
-from coopledger.translations import N_
+from coopledger.services.print_contexts import region_report_figures, region_report_print_context
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 from coopledger.web.api.fields import Year
 from coopledger.web.responses import inline_pdf
@@ -22,17 +22,6 @@ blp = Blueprint(
     url_prefix="/api/v1/regions",
     description="The region tree (city / county / town / village) and consolidated reports.",
 )
-
-# Chinese msgids (N_): the PDF template translates them into the document's language
-STATUS_NAMES = {
-    "poor": N_("建档立卡户"),
-    "exited": N_("脱贫户"),
-    "monitored": N_("监测对象"),
-    "low_income": N_("低保户"),
-    "extreme_poverty": N_("特困户"),
-    "none": N_("一般农户"),
-}
-CLASS_NAMES = {"operating": N_("经营性"), "public_welfare": N_("公益性"), "household": N_("到户类")}
 
 
 class OrgBrief(ma.Schema):
@@ -85,114 +74,6 @@ class ReportArgs(LangArgs):
     )
 
 
-def _funds(granted: int, received: int, spent: int) -> dict[str, str]:
-    return {
-        "granted": format_amount(granted),
-        "received": format_amount(received),
-        "spent": format_amount(spent),
-        "unspent": format_amount(received - spent),
-    }
-
-
-def report_json(r: svc.RegionReport) -> dict[str, Any]:
-    return {
-        "region": r.region,
-        "year": r.year,
-        "organizations": [
-            {
-                "code": o.org.code,
-                "name": o.org.name,
-                "kind": o.org.kind,
-                "region": o.org.region,
-                "operating_income": format_amount(o.operating_income),
-                "over_30k": o.over_30k,
-                "over_50k": o.over_50k,
-                "funds": _funds(o.funds_granted, o.funds_received, o.funds_spent),
-                "dividends": format_amount(o.dividends),
-                "owed_to_households": format_amount(o.owed),
-            }
-            for o in r.orgs
-        ],
-        "villages": len(r.villages),
-        "villages_over_30k": r.villages_over_30k,
-        "villages_over_50k": r.villages_over_50k,
-        "operating_income": format_amount(r.operating_income),
-        "funds": _funds(r.funds_granted, r.funds_received, r.funds_spent),
-        "assets_by_class": {
-            cls: {
-                "count": f.count,
-                "cost": format_amount(f.cost),
-                "funded": format_amount(f.funded),
-                "poverty_project_cost": format_amount(f.poverty_project_cost),
-            }
-            for cls, f in sorted(r.assets_by_class.items())
-        },
-        "dividends_by_status": {
-            status: {
-                "households": f.households,
-                "allocated": format_amount(f.allocated),
-                "paid": format_amount(f.paid),
-                "owed": format_amount(f.owed),
-            }
-            for status, f in r.dividends_by_status.items()
-        },
-        "owed_to_households": format_amount(r.owed_to_households),
-        "findings_by_severity": dict(r.findings_by_severity),
-        "findings_available": r.findings_available,
-    }
-
-
-def _bars(items: list[tuple[str, int]], width: float = 300.0) -> list[dict[str, Any]]:
-    """Horizontal bars for an SVG chart: label, amount (fen), bar length scaled to the largest."""
-    top = max((abs(v) for _, v in items), default=0) or 1
-    return [
-        {"label": label, "fen": v, "length": round(max(v, 0) * width / top, 1), "y": 16 * i}
-        for i, (label, v) in enumerate(items)
-    ]
-
-
-def report_print_context(r: svc.RegionReport) -> dict[str, Any]:
-    """What ``templates/pdf/region_report.html`` draws: figures in fen, chart geometry here."""
-    thresholds = [
-        round(t * 300.0 / (max((o.operating_income for o in r.orgs), default=0) or 1), 1)
-        for t in svc.THRESHOLDS
-    ]
-    return {
-        "report": report_json(r),
-        "orgs": r.orgs,
-        "income_bars": _bars([(o.org.name, o.operating_income) for o in r.orgs]),
-        "income_thresholds": thresholds,
-        "fund_bars": _bars(
-            [
-                (N_("下达"), r.funds_granted),
-                (N_("到账"), r.funds_received),
-                (N_("已用"), r.funds_spent),
-                (N_("结余"), r.funds_unspent),
-            ]
-        ),
-        "status_bars": _bars(
-            [
-                (STATUS_NAMES.get(s, s), f.allocated)
-                for s, f in r.dividends_by_status.items()
-                if f.households
-            ]
-        ),
-        "class_bars": _bars(
-            [(CLASS_NAMES.get(c, c), f.cost) for c, f in sorted(r.assets_by_class.items())]
-        ),
-        "status_names": STATUS_NAMES,
-        "class_names": CLASS_NAMES,
-        "fen": {
-            "operating_income": r.operating_income,
-            "granted": r.funds_granted,
-            "received": r.funds_received,
-            "spent": r.funds_spent,
-            "unspent": r.funds_unspent,
-            "owed": r.owed_to_households,
-        },
-    }
-
-
 def _pdf(template: str, context: dict[str, Any], name: str, locale: str = "zh") -> Response:
     from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
 
@@ -226,11 +107,11 @@ def report(args: dict[str, Any]) -> Any:
     if args["format"] == "pdf":
         return _pdf(
             "region_report.html",
-            report_print_context(result),
+            region_report_print_context(result),
             f"region-report-{result.year}",
             args["lang"],
         )
-    return report_json(result)
+    return region_report_figures(result)
 
 
 class TraceArgs(ma.Schema):
