@@ -34,10 +34,6 @@ JOB_TIMEOUT = 30 * 60  # one chunk: 100 combined pages at worst, on a slow machi
 KEEP = 7 * 24 * 3600  # results and failures are kept a week
 
 
-def redis_url_from_env() -> str | None:
-    return os.environ.get("COOPLEDGER_REDIS_URL") or None
-
-
 def queue_name_from_env() -> str:
     return os.environ.get("COOPLEDGER_QUEUE", DEFAULT_QUEUE)
 
