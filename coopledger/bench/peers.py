@@ -1,6 +1,6 @@
 """``coopledger bench peers``: the scale generator's journal in coopledger and in the peers.
 
-The journal of ``1,000 × scale`` organizations (``bench_scale.journal``) is written in the
+The journal of ``1,000 × scale`` organizations (``bench.scale.journal``) is written in the
 peers' own formats — Beancount (read by ``beancount.loader``), hledger and ledger-cli (their
 journal format, read by the ``hledger`` and ``ledger`` programs) — and loaded into a fresh
 coopledger SQLite database by the scale loader. Each produces the closing balance of every

@@ -143,7 +143,7 @@ def journal(index: int, lines: int = LINES_PER_ORG) -> list[VoucherDraft]:
     return out
 
 
-# -- the fast loader ------------------------------------------------------------------------------
+# -- the loader: the services' posting path -----------------------------------------------------
 
 
 @dataclass
