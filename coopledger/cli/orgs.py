@@ -41,3 +41,14 @@ def orgs_create(
     with books() as b:
         org = orgs.create_org(b.uow(), None, code, name, kind, region, chart, single_accountant)
         click.echo(f"created {org.code} ({org.name}), chart {org.chart}")
+
+
+@orgs_group.command("chief-accountant")
+@click.argument("code")
+@click.argument("name")
+@domain_errors
+def orgs_chief_accountant(code: str, name: str) -> None:
+    """Name the organization's 会计主管, printed on its vouchers ("" names nobody)."""
+    with books() as b:
+        org = orgs.set_chief_accountant(b.uow(), None, code, name)
+    click.echo(f"{org.code}: 会计主管 {org.chief_accountant or '-'}")

@@ -127,3 +127,15 @@ def users_password(username: str, password_stdin: bool) -> None:
     with books() as b:
         auth.update_user(b.uow(), None, Argon2Hasher(), username, password=password)
     click.echo(f"password of {username} changed; its tokens and sessions are revoked")
+
+
+@users.command("name")
+@click.argument("username")
+@click.argument("full_name")
+@domain_errors
+def users_name(username: str, full_name: str) -> None:
+    """Set the person's full name, printed on the vouchers the user prepares, reviews or posts
+    in place of the username ("" clears it)."""
+    with books() as b:
+        auth.update_user(b.uow(), None, Argon2Hasher(), username, full_name=full_name)
+    click.echo(f"{username} signs as {full_name.strip() or username}")

@@ -55,6 +55,7 @@ class UserSummary:
     regions: tuple[str, ...] = ()  # region paths the user is scoped to
     active: bool = True
     locked: bool = False  # failed logins from anywhere: devices it does not know are refused
+    full_name: str | None = None  # the person's name, printed where the user signs
 
 
 def _summary(store: Store, user: User, locked: bool = False) -> UserSummary:
@@ -72,6 +73,7 @@ def _summary(store: Store, user: User, locked: bool = False) -> UserSummary:
         user.regions,
         user.active,
         locked,
+        user.full_name,
     )
 
 
@@ -383,9 +385,13 @@ def update_user(
     member: str | None = None,
     password: str | None = None,
     keep_token: str | None = None,
+    full_name: str | None = None,
     clock: Clock = utcnow,
 ) -> UserSummary:
     """Change a user (admin, or the operator at the command line with ``actor`` None).
+
+    ``full_name`` is the person's name that vouchers they prepare, review or post print in
+    place of the username ("" clears it).
 
     Disabling (``active`` False) ends every token and web session of the user at once; a new
     password ends them too, except ``keep_token`` (the admin's own request, changing its own
@@ -405,6 +411,10 @@ def update_user(
         errors["member"] = ["a household user names its member as ORG/MEMBER_NO"]
     if member and role != Role.HOUSEHOLD:
         errors["member"] = ["only a household user names a member (with role household)"]
+    if full_name is not None:
+        full_name = full_name.strip()
+        if len(full_name) > 100:
+            errors["full_name"] = ["at most 100 characters"]
     if errors:
         raise ValidationFailed("the change is invalid", errors=errors)
     now = clock()
@@ -439,6 +449,7 @@ def update_user(
             member_id=member_id,
             password_hash=new_hash,
             active=active,
+            full_name=full_name,
         )
         ended = 0
         if active is False:
@@ -454,6 +465,8 @@ def update_user(
             changes["orgs"] = list(org_codes)
         if password is not None:
             changes["password"] = "changed"
+        if full_name is not None:
+            changes["full_name"] = full_name
         store.audit(
             None,
             actor.user_id if actor else None,

@@ -118,6 +118,55 @@ def get_org(uow: UnitOfWork, actor: Actor, org_code: str) -> Org:
         return org
 
 
+def set_chief_accountant(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    org_code: str,
+    name: str | None,
+    *,
+    clock: Clock = utcnow,
+) -> Org:
+    """Name the organization's 会计主管, whose name its voucher prints sign with (admin, or the
+    operator at the command line with ``actor`` None); a blank name names nobody.
+
+    :raise NotFound: no such organization. :raise ValidationFailed: a name over 100 characters.
+    """
+    cleaned = (name or "").strip() or None
+    if cleaned is not None and len(cleaned) > 100:
+        raise field_error("chief_accountant", "at most 100 characters")
+    with uow:
+        store = uow.store
+        org = store.org_by_code(org_code)
+        if org is None or (actor is not None and not actor.sees(org.id)):
+            raise NotFound(f"organization {org_code!r} not found")
+        if actor is not None:
+            require(actor, Action.MANAGE_ORGS)
+        store.set_chief_accountant(org.id, cleaned)
+        store.audit(
+            org.id,
+            actor.user_id if actor else None,
+            "org.update",
+            "organization",
+            org.code,
+            {"chief_accountant": cleaned},
+            clock(),
+        )
+        updated = store.org_by_id(org.id)
+        uow.commit()
+    assert updated is not None
+    return updated
+
+
+def signers(uow: UnitOfWork, actor: Actor, org_code: str, usernames: list[str]) -> dict[str, str]:
+    """Username → the person's name as the organization's documents print it: the user's full
+    name, or the username when the user has none (a signature names a person, not an account).
+    """
+    with uow:
+        org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        names = uow.store.full_names(usernames)
+    return {u: names.get(u, u) for u in usernames}
+
+
 def list_accounts(uow: UnitOfWork, actor: Actor, org_code: str) -> list[Account]:
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coopledger.adapters.db.accounts import SqlAccounts
 from coopledger.adapters.db.tables import OrganizationRow
@@ -25,6 +25,7 @@ class SqlOrgs(SqlAccounts):
             row.allow_single_accountant,
             row.chain_seq,
             row.chain_head,
+            row.chief_accountant,
         )
 
     def org_by_code(self, code: str) -> Org | None:
@@ -66,3 +67,11 @@ class SqlOrgs(SqlAccounts):
         for account in sorted(accounts, key=lambda a: (len(a.code), a.code)):
             self.add_account(row.id, account)
         return self._org(row)
+
+    def set_chief_accountant(self, org_id: int, name: str | None) -> None:
+        self.session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id)
+            .values(chief_accountant=name)
+        )
+        self.session.flush()

@@ -78,6 +78,8 @@ class OrganizationRow(Base):
     region: Mapped[str] = mapped_column(String(400), default="")
     chart: Mapped[str] = mapped_column(String(40))
     allow_single_accountant: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the 会计主管 whose name a voucher print signs with; blank prints an empty signature
+    chief_accountant: Mapped[str | None] = mapped_column(String(100))
     # head of the per-organization hash chain; updated in the transaction that posts
     chain_seq: Mapped[int] = mapped_column(default=0)
     chain_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
@@ -161,6 +163,8 @@ class UserRow(Base):
     locale: Mapped[str | None] = mapped_column(String(5))  # the web pages' language
     # a disabled user can neither sign in nor use a token or web session it had
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # the person's name prints on vouchers they prepared, reviewed or posted (else the username)
+    full_name: Mapped[str | None] = mapped_column(String(100))
 
 
 class UserOrgRow(Base):

@@ -40,6 +40,7 @@ class SqlUsers(SqlBase):
             row.locked_until,
             regions,
             row.active,
+            row.full_name,
         )
 
     def user_by_name(self, username: str) -> User | None:
@@ -108,8 +109,11 @@ class SqlUsers(SqlBase):
         member_id: int | None = None,
         password_hash: str | None = None,
         active: bool | None = None,
+        full_name: str | None = None,
     ) -> None:
         values: dict[str, Any] = {}
+        if full_name is not None:
+            values["full_name"] = full_name or None
         if role is not None:
             values["role"] = role.value
             values["member_id"] = member_id
@@ -201,6 +205,16 @@ class SqlUsers(SqlBase):
 
     def clear_login_failures(self, subjects: Sequence[str]) -> None:
         self.session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.subject.in_(subjects)))
+
+    def full_names(self, usernames: Sequence[str]) -> dict[str, str]:
+        if not usernames:
+            return {}
+        rows = self.session.execute(
+            select(UserRow.username, UserRow.full_name).where(
+                UserRow.username.in_(set(usernames)), UserRow.full_name.is_not(None)
+            )
+        )
+        return {name: full for name, full in rows if full}
 
     def user_locale(self, user_id: int) -> str | None:
         return self.session.scalar(select(UserRow.locale).where(UserRow.id == user_id))

@@ -20,6 +20,7 @@ class Org:
     allow_single_accountant: bool
     chain_seq: int
     chain_head: str
+    chief_accountant: str | None = None  # 会计主管: the name a voucher print signs with
 
 
 class OrgStore(Protocol):
@@ -36,3 +37,6 @@ class OrgStore(Protocol):
         allow_single_accountant: bool,
         accounts: Sequence[Account],
     ) -> Org: ...
+    def set_chief_accountant(self, org_id: int, name: str | None) -> None:
+        """Name the 会计主管 (None: nobody named)."""
+        ...

@@ -23,6 +23,7 @@ class User:
     locked_until: datetime | None
     regions: tuple[str, ...] = ()  # region paths; org_ids include every organization under them
     active: bool = True  # a disabled user signs in no more, its tokens and sessions are dead
+    full_name: str | None = None  # the person's name, as documents they sign print it
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,10 @@ class UserStore(Protocol):
         member_id: int | None = None,
         password_hash: str | None = None,
         active: bool | None = None,
+        full_name: str | None = None,
     ) -> None:
-        """Change what is given; ``member_id`` is set together with ``role``."""
+        """Change what is given; ``member_id`` is set together with ``role``; a ``full_name``
+        of "" clears the name."""
         ...
 
     def record_login(
@@ -101,5 +104,9 @@ class UserStore(Protocol):
     def delete_web_session(self, sid_sha256: str) -> None: ...
     def forget_web_sessions(self, before: datetime) -> None: ...
     def clear_login_failures(self, subjects: Sequence[str]) -> None: ...
+    def full_names(self, usernames: Sequence[str]) -> dict[str, str]:
+        """Username → full name, for those of the users that have one."""
+        ...
+
     def user_locale(self, user_id: int) -> str | None: ...
     def set_user_locale(self, user_id: int, locale: str) -> None: ...

@@ -57,6 +57,7 @@ class UserOut(ma.Schema):
     member = ma.fields.String(allow_none=True)
     regions = ma.fields.List(ma.fields.String())
     active = ma.fields.Boolean(metadata={"description": "present (false) for a disabled user"})
+    full_name = ma.fields.String(metadata={"description": "present when the user has one"})
     locked = ma.fields.Boolean(
         metadata={
             "description": "present (true) after many failed logins from anywhere: devices the "
@@ -78,6 +79,13 @@ class UserPatch(ma.Schema):
     password = ma.fields.String(
         validate=ma.validate.Length(max=1000),
         metadata={"description": "a new password ends the user's other tokens and sessions"},
+    )
+    full_name = ma.fields.String(
+        validate=ma.validate.Length(max=100),
+        metadata={
+            "description": "the person's name, printed on the vouchers they prepare, review or "
+            "post instead of the username (empty clears it)"
+        },
     )
 
 
@@ -182,6 +190,7 @@ def _present(user: UserSummary) -> dict[str, Any]:
         # only when they are news (a disabled or locked user), like ``regions`` above
         **({"active": False} if not user.active else {}),
         **({"locked": True} if user.locked else {}),
+        **({"full_name": user.full_name} if user.full_name else {}),
     }
 
 
@@ -225,7 +234,8 @@ class Users(MethodView):
 @blp.arguments(UserPatch)
 @blp.response(200, UserOut)
 def update_user(data: dict[str, Any], username: str) -> dict[str, Any]:
-    """Disable or enable a user, change its role, organizations or password (admin)."""
+    """Disable or enable a user, change its role, organizations, password or full name
+    (admin)."""
     ext = current_app.extensions["coopledger"]
     return _present(
         svc.update_user(
@@ -239,6 +249,7 @@ def update_user(data: dict[str, Any], username: str) -> dict[str, Any]:
             member=data.get("member"),
             password=data.get("password"),
             keep_token=_bearer(),
+            full_name=data.get("full_name"),
         )
     )
 

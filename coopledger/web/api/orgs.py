@@ -41,6 +41,18 @@ class OrgOut(ma.Schema):
     allow_single_accountant = ma.fields.Boolean()
     chain_head = ma.fields.String()
     vouchers_posted = ma.fields.Integer()
+    chief_accountant = ma.fields.String(
+        allow_none=True, metadata={"description": "会计主管: the name voucher prints sign with"}
+    )
+
+
+class OrgPatch(ma.Schema):
+    chief_accountant = ma.fields.String(
+        required=True,
+        allow_none=True,
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "会计主管's name (null or empty: nobody named)"},
+    )
 
 
 class OrgList(ma.Schema):
@@ -58,6 +70,7 @@ def present_org(org: Org) -> dict[str, Any]:
         "allow_single_accountant": org.allow_single_accountant,
         "chain_head": org.chain_head,
         "vouchers_posted": org.chain_seq,
+        "chief_accountant": org.chief_accountant,
     }
 
 
@@ -79,7 +92,14 @@ class Orgs(MethodView):
 
 
 @blp.route("/<org>")
-@blp.response(200, OrgOut)
-def get_org(org: str) -> dict[str, Any]:
-    """One organization, by its code."""
-    return present_org(svc.get_org(uow(), actor(), org))
+class OneOrg(MethodView):
+    @blp.response(200, OrgOut)
+    def get(self, org: str) -> dict[str, Any]:
+        """One organization, by its code."""
+        return present_org(svc.get_org(uow(), actor(), org))
+
+    @blp.arguments(OrgPatch)
+    @blp.response(200, OrgOut)
+    def patch(self, data: dict[str, Any], org: str) -> dict[str, Any]:
+        """Name the organization's 会计主管, printed on its vouchers (admin)."""
+        return present_org(svc.set_chief_accountant(uow(), actor(), org, data["chief_accountant"]))
