@@ -157,16 +157,6 @@ def set_chief_accountant(
     return updated
 
 
-def signers(uow: UnitOfWork, actor: Actor, org_code: str, usernames: list[str]) -> dict[str, str]:
-    """Username → the person's name as the organization's documents print it: the user's full
-    name, or the username when the user has none (a signature names a person, not an account).
-    """
-    with uow:
-        org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        names = uow.store.full_names(usernames)
-    return {u: names.get(u, u) for u in usernames}
-
-
 def list_accounts(uow: UnitOfWork, actor: Actor, org_code: str) -> list[Account]:
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)

@@ -16,11 +16,12 @@ from typing import Any
 from coopledger.domain.accounts import Account
 from coopledger.domain.assets import AssetClass
 from coopledger.domain.equity import EquityRow
-from coopledger.domain.ledger import Dr, Voucher, totals
+from coopledger.domain.ledger import Dr, Voucher, VoucherKind, totals
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.reporting import TrialBalance, TrialBalanceRow, direction
+from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES
 from coopledger.services import financial_statements as fs
 from coopledger.services import register_reports as rr
 from coopledger.services import shares as share_svc
@@ -83,15 +84,32 @@ def account_names(accounts: Iterable[Account], locale: str = "zh") -> dict[str, 
 
 
 def voucher_print_context(
-    voucher: Voucher, org: Org, account_names: dict[str, str]
+    voucher: Voucher,
+    org: Org,
+    account_names: dict[str, str],
+    *,
+    signers: dict[str, str] | None = None,
+    reverses_number: str | None = None,
 ) -> dict[str, Any]:
-    """What ``templates/pdf/voucher.html`` shows: amounts in fen, totals computed here."""
+    """What ``templates/pdf/voucher.html`` shows: amounts in fen, totals computed here.
+
+    ``signers`` maps the usernames that prepared, reviewed and posted the voucher to the names
+    the print signs with (a username missing from it prints as itself). The 会计主管 is the
+    organization's. A voucher with a line on cash, bank or other monetary funds is a receipt or
+    payment voucher and carries the cashier's (出纳) signature too (会计基础工作规范 art. 51). A
+    red reversal (红字冲销) prints its amounts in red and names the voucher it cancels.
+    """
     debit, credit = totals(voucher.lines)
     number = (
         voucher_number(Period.of(voucher.booked_on), voucher.number)
         if voucher.number is not None
         else None
     )
+    names = signers or {}
+
+    def signed(username: str | None) -> str | None:
+        return names.get(username, username) if username else None
+
     return {
         "org": org_heading(org),
         "voucher": {
@@ -100,9 +118,13 @@ def voucher_print_context(
             "attachments": voucher.attachments,
             "memo": voucher.memo,
             "status": voucher.status.value,
-            "prepared_by": voucher.prepared_by,
-            "reviewed_by": voucher.reviewed_by,
-            "posted_by": voucher.posted_by,
+            "prepared_by": signed(voucher.prepared_by),
+            "reviewed_by": signed(voucher.reviewed_by),
+            "posted_by": signed(voucher.posted_by),
+            "chief_accountant": org.chief_accountant or "",
+            "cashier": any(ln.account.startswith(CASH_ACCOUNT_PREFIXES) for ln in voucher.lines),
+            "red": voucher.kind is VoucherKind.REVERSAL,
+            "reverses_number": reverses_number,
             "chain_seq": voucher.chain_seq,
             "prev_hash": voucher.prev_hash,
             "hash": voucher.hash,
@@ -220,6 +242,56 @@ def financial_statement_print_context(result: fs.FinancialStatement, period: str
             }
             for ln in st.lines
         ],
+        "balanced": st.balanced,
+    }
+
+
+def _sheet_line(ln: Any, prior_first: bool) -> dict[str, Any]:
+    amounts = [ln.prior, ln.current] if prior_first else [ln.current, ln.prior]
+    return {
+        "name": ln.name,
+        "row": ln.row,
+        "indent_em": ln.indent * 1.2,
+        "heading": ln.heading,
+        "total": ln.total,
+        "amounts_fen": amounts,
+        "note": ln.note,
+    }
+
+
+def balance_sheet_print_context(result: fs.FinancialStatement) -> dict[str, Any]:
+    """What ``templates/pdf/balance_sheet.html`` shows: the two-sided form (amounts in fen).
+
+    The assets are the lines up to the first ``check`` line (资产总计), printed on the left; the
+    liabilities and equity, the rest, on the right; ``rows`` pairs them line by line, the shorter
+    side padded with empty cells. The columns are in the form's order (the 2021 form: 期末余额,
+    年初余额; the 2007 form: 年初数, 年末数). ``as_of`` is the date in the heading.
+    """
+    st = result.statement
+    definition = st.definition
+    keys = [ln.key for ln in st.lines]
+    split = keys.index(definition.check[0]) + 1 if definition.check else len(keys)
+    left = [_sheet_line(ln, definition.prior_first) for ln in st.lines[:split]]
+    right = [_sheet_line(ln, definition.prior_first) for ln in st.lines[split:]]
+    rows = [
+        {
+            "left": left[i] if i < len(left) else None,
+            "right": right[i] if i < len(right) else None,
+        }
+        for i in range(max(len(left), len(right)))
+    ]
+    columns = list(definition.columns)
+    as_of = result.as_of or date(result.year or 1970, 12, 31)
+    return {
+        "org": org_heading(result.org),
+        "drawn": drawn_from(result.org),
+        "form": definition.form,
+        "title": definition.title,
+        "columns": columns[::-1] if definition.prior_first else columns,
+        "as_of": {"year": as_of.year, "month": as_of.month, "day": as_of.day},
+        "rows": rows,
+        "notes": [ln.note for ln in st.lines if ln.note],
+        "chief_accountant": getattr(result.org, "chief_accountant", None),
         "balanced": st.balanced,
     }
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from coopledger.domain.accounts import Account
 from coopledger.domain.errors import (
     AlreadyReversed,
     Forbidden,
@@ -267,6 +268,40 @@ def get_voucher(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int) -
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         return _load(uow.store, org, voucher_id)
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherPrint:
+    """What the print of one voucher reads from the books, in one transaction."""
+
+    voucher: Voucher
+    org: Org
+    accounts: list[Account]
+    signers: dict[str, str]  # username → the person's name (the username when the user has none)
+    reverses_number: str | None  # the printed number of the voucher a red reversal cancels
+
+
+def voucher_print(uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int) -> VoucherPrint:
+    """A voucher with what its print shows beside it: the chart's names, the people who signed
+    it by name (a signature names a person, not an account), the number it reverses."""
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        voucher = _load(store, org, voucher_id)
+        usernames = [u for u in (voucher.prepared_by, voucher.reviewed_by, voucher.posted_by) if u]
+        names = store.full_names(usernames)
+        reverses_number = None
+        if voucher.reverses is not None:
+            original = store.voucher(org.id, voucher.reverses)
+            if original is not None and original.number is not None:
+                reverses_number = voucher_number(Period.of(original.booked_on), original.number)
+        return VoucherPrint(
+            voucher,
+            org,
+            sorted(store.accounts(org.id).values(), key=lambda a: a.code),
+            {u: names.get(u, u) for u in usernames},
+            reverses_number,
+        )
 
 
 def list_vouchers(

@@ -14,7 +14,6 @@ from coopledger.domain.errors import field_error
 from coopledger.domain.ledger import Dr, Line, Voucher, VoucherDraft
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period, voucher_number
-from coopledger.services import orgs as org_svc
 from coopledger.services import vouchers as svc
 from coopledger.services.ports import VoucherFilter
 from coopledger.services.print_contexts import account_names, voucher_print_context
@@ -306,13 +305,16 @@ def voucher_pdf(args: dict[str, Any], org: str, voucher_id: int) -> Response:
     # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
     from coopledger.adapters.pdf import render_pdf_isolated
 
-    voucher = svc.get_voucher(uow(), actor(), org, voucher_id)
-    the_org = org_svc.get_org(uow(), actor(), org)
-    names = account_names(org_svc.list_accounts(uow(), actor(), org), args["lang"])
-    pdf = render_pdf_isolated(
-        "pdf/voucher.html", voucher_print_context(voucher, the_org, names), locale=args["lang"]
+    found = svc.voucher_print(uow(), actor(), org, voucher_id)
+    context = voucher_print_context(
+        found.voucher,
+        found.org,
+        account_names(found.accounts, args["lang"]),
+        signers=found.signers,
+        reverses_number=found.reverses_number,
     )
-    filename = f"voucher-{org}-{voucher.id}.pdf"
+    pdf = render_pdf_isolated("pdf/voucher.html", context, locale=args["lang"])
+    filename = f"voucher-{org}-{found.voucher.id}.pdf"
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -395,11 +395,14 @@ def voucher_step(org: str, voucher_id: int, step: str) -> Any:
 def voucher_pdf(org: str, voucher_id: int) -> Response:
     from coopledger.adapters.pdf import render_pdf
 
-    who = signed_in()
-    v = svc.get_voucher(uow(), who, org, voucher_id)
-    the_org = org_svc.get_org(uow(), who, org)
-    names = account_names(org_svc.list_accounts(uow(), who, org), lang())
+    found = svc.voucher_print(uow(), signed_in(), org, voucher_id)
+    context = voucher_print_context(
+        found.voucher,
+        found.org,
+        account_names(found.accounts, lang()),
+        signers=found.signers,
+        reverses_number=found.reverses_number,
+    )
     return inline_pdf(
-        render_pdf("pdf/voucher.html", voucher_print_context(v, the_org, names), locale=lang()),
-        f"voucher-{org}-{v.id}",
+        render_pdf("pdf/voucher.html", context, locale=lang()), f"voucher-{org}-{voucher_id}"
     )
