@@ -334,11 +334,13 @@ def test_each_plan_splits_its_distributable_surplus_to_the_fen(
     uow: Callable[[], UnitOfWork], org: str
 ) -> None:
     plan = the_plan(uow, org)
-    assert plan.D == plan.S - plan.L - plan.R - plan.others > 0
-    assert plan.P + plan.Q == plan.D and plan.P == (plan.D * 60 + 50) // 100
+    # 可分配盈余 is the surplus less the loss made up and the reserve; 60 % of it, rounded up to
+    # the fen, is returned by transactions; other appropriations come out of the rest
+    assert plan.D == plan.S - plan.L - plan.R > 0
+    assert plan.P == -(-plan.D * 60 // 100) and plan.P + plan.others + plan.Q == plan.D
     assert sum(ln.patronage_fen for ln in plan.lines) == plan.P
     assert sum(ln.residual_fen for ln in plan.lines) == plan.Q
-    assert sum(ln.total_fen for ln in plan.lines) == plan.D
+    assert sum(ln.total_fen for ln in plan.lines) == plan.D - plan.others
     assert any(ln.kind == "collective" for ln in plan.lines)  # JT01, the village's shares
 
 

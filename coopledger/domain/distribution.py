@@ -1,13 +1,22 @@
 """Surplus distribution (盈余分配), computed exactly so that any auditor can recompute it to the fen.
 
-For a cooperative and year Y (农民专业合作社法 art. 44):
+For a cooperative and year Y. The law (农民专业合作社法 art. 44) defines the distributable surplus
+(可分配盈余) as the year's surplus after making up losses and appropriating the reserve (公积金),
+and returns not less than 60 % of it by the members' transactions:
 
 1. S, the surplus the year-end close carried into 本年盈余 (a loss distributes nothing);
 2. L, the loss made up (by default the accumulated loss in 未分配盈余, at most S);
-   R = round((S − L) × reserve rate); other appropriations, each a rate of (S − L) or an amount;
-   D = S − L − R − others (+ prior undistributed surplus when the plan says so), which must be > 0;
-3. P = round(D × patronage ratio), the ratio at least 60 %, split by transaction amount in Y;
-4. Q = D − P, split by account share at the end of Y (capital + reserve + fiscal + donation);
+   R = round((S − L) × reserve rate);
+   D = S − L − R (+ prior undistributed surplus when the plan says so), which must be > 0.
+   Nothing else is deducted before D: an appropriation taken first would shrink the base of
+   the 60 % floor;
+3. P = D × patronage ratio rounded UP to the fen (the ratio at least 60 %): the return must not
+   be below the ratio, and rounding half up could leave it a fraction of a fen short
+   (D = 9,000.02 × 60 % = 5,400.012 → 5,400.02, never 5,400.01); split by transaction amount
+   in Y;
+4. the other appropriations (其他提取, e.g. 应付福利费), each a rate of (S − L) or an amount, come
+   out of what remains after the patronage return: Q = D − P − others, which must not be
+   negative; Q is split by account share at the end of Y (capital + reserve + fiscal + donation);
 5. an optional guarantee tops up the Q-part of members of the given poverty statuses to a
    minimum (a fixed amount, or a rate of their quantified fiscal share), taking the total top-up
    T from the Q-parts of the members who get none, pro rata (a guaranteed member above its
@@ -15,7 +24,10 @@ For a cooperative and year Y (农民专业合作社法 art. 44):
    their totals.
 
 Every split is largest-remainder to the fen, ties to the lower member number. "round" is
-round-half-up (四舍五入). A village collective distributes the same way with no patronage part.
+round-half-up (四舍五入); only P rounds up. A village collective distributes the same way with no
+patronage part (P = 0): its other appropriations (提取应付福利费, 外来投资分利 …) come out of D
+before the rest is split by shares (Q = D − others), in the order its 收益分配 form lists them —
+提取公积公益金, then the other appropriations, then the households' distribution.
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ from decimal import Decimal
 
 from coopledger.domain.errors import ValidationFailed, field_error
 from coopledger.domain.members import member_sort_key
-from coopledger.domain.money import allocate, apply_rate, format_amount
+from coopledger.domain.money import allocate, apply_rate, apply_rate_up, format_amount
 
 MIN_PATRONAGE = Decimal("0.60")
 
@@ -34,7 +46,7 @@ MIN_PATRONAGE = Decimal("0.60")
 @dataclass(frozen=True, slots=True)
 class Appropriation:
     """Another appropriation the plan names (e.g. a welfare fund): a rate of (S − L) or an amount,
-    credited to ``account``."""
+    credited to ``account``; taken from what remains of D after the patronage return."""
 
     name: str
     account: str
@@ -144,8 +156,9 @@ def validate_inputs(inputs: Inputs) -> None:
 
 
 def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
-    """The whole plan. :raise ValidationFailed: see :func:`validate_inputs`; D ≤ 0; a pool whose
-    weights are all zero; a guarantee that cannot be met (the shortfall named in yuan)."""
+    """The whole plan. :raise ValidationFailed: see :func:`validate_inputs`; D ≤ 0; other
+    appropriations above what remains after the patronage return; a pool whose weights are all
+    zero; a guarantee that cannot be met (the shortfall named in yuan)."""
     validate_inputs(inputs)
     S = inputs.surplus_fen
     L = (
@@ -161,7 +174,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
         (o, apply_rate(base, o.rate) if o.rate is not None else int(o.amount_fen or 0))
         for o in inputs.others
     )
-    D = base - R - sum(amount for _, amount in others)
+    D = base - R
     if inputs.include_prior_undistributed:
         D += inputs.prior_undistributed_fen
     if D <= 0:
@@ -170,8 +183,23 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
             code="nothing_distributable",
             errors={"reserve_rate": ["leaves nothing to distribute"]},
         )
-    P = apply_rate(D, inputs.patronage_ratio)
-    Q = D - P
+    P = apply_rate_up(D, inputs.patronage_ratio)
+    other_total = sum(amount for _, amount in others)
+    Q = D - P - other_total
+    if Q < 0:
+        remains = D - P
+        after = " after the patronage return" if inputs.cooperative else ""
+        raise ValidationFailed(
+            f"the other appropriations come to {format_amount(other_total)} yuan, more than the "
+            f"{format_amount(remains)} yuan of distributable surplus that remain{after}",
+            code="appropriations_exceed_remainder",
+            errors={
+                "other_appropriations": [
+                    f"more than the {format_amount(remains)} yuan that remain "
+                    f"(over by {format_amount(-Q)} yuan)"
+                ]
+            },
+        )
     ordered = sorted(members, key=lambda m: member_sort_key(m.member_no))
     patronage = _split(
         P, [m.transaction_fen for m in ordered], "transaction amounts", "patronage_ratio"

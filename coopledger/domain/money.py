@@ -85,8 +85,16 @@ def round_half_up(value: Decimal) -> int:
 
 
 def apply_rate(amount_fen: int, rate: Decimal) -> int:
-    """``amount × rate``, rounded half up to the fen (reserve rates, patronage ratios)."""
+    """``amount × rate``, rounded half up to the fen (reserve and appropriation rates)."""
     return round_half_up(Decimal(amount_fen) * rate)
+
+
+def apply_rate_up(amount_fen: int, rate: Decimal) -> int:
+    """``amount × rate``, rounded up to the next whole fen whenever it has a fraction of a fen
+    (toward positive infinity): for a share the law sets as a floor ("not less than 60 %"), so
+    rounding never takes the result below the floor."""
+    numerator, denominator = rate.as_integer_ratio()  # exact, however many decimals the rate has
+    return -(-amount_fen * numerator // denominator)
 
 
 def allocate(total_fen: int, weights: Sequence[int]) -> list[int]:

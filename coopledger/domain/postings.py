@@ -6,8 +6,8 @@ gather the values and hand the drafts to the posting path, where they are review
 like any voucher. Every draft balances. The accounts come from the chart's roles:
 
 - an acquisition: Dr 固定资产 / Cr the paying account; for each fund's part, Dr 专项应付款 (or
-  一事一议资金) / Cr 专项基金. An asset received in kind at the nominal 1 yuan goes straight to
-  专项基金;
+  一事一议资金) / Cr 专项基金 (in village books 公积公益金: the memos name the account as the chart
+  in use names it). An asset received in kind at the nominal 1 yuan goes straight to 专项基金;
 - a month's depreciation: Dr 生产成本 / 管理费用 / 其他支出 by each asset's use, Cr 累计折旧;
 - a disposal: through 固定资产清理, the result to 其他收入 or 其他支出;
 - capital paid in, transferred, redeemed, or paid back to a member who leaves (股金 by member);
@@ -56,6 +56,12 @@ def fund_payable_account(chart: Chart, accounts: Mapping[AccountCode, Account], 
     return chart.role("special_payable")
 
 
+def account_name(chart: Chart, code: AccountCode) -> str:
+    """The account's name in the chart in use (专项基金 in a cooperative's books, 公积公益金 in a
+    village's), for the memos of generated vouchers."""
+    return next((a.name_zh for a in chart.accounts if a.code == code), code)
+
+
 @dataclass(frozen=True, slots=True)
 class FundPart:
     """A fund that financed part of an asset: its name (in the memos) and its payable account."""
@@ -86,10 +92,11 @@ def acquisition(
         Line(fixed, Dr.DEBIT, asset.cost_fen, memo=memo),
         Line(pay_account, Dr.CREDIT, asset.cost_fen, memo=memo),
     ]
+    into = account_name(chart, special_fund)
     for code, amount in sorted(asset.funding.items()):
         fund = funds[code]
         lines.append(
-            Line(fund.payable_account, Dr.DEBIT, amount, fund=code, memo=f"{fund.name}转专项基金")
+            Line(fund.payable_account, Dr.DEBIT, amount, fund=code, memo=f"{fund.name}转{into}")
         )
         lines.append(Line(special_fund, Dr.CREDIT, amount, memo=f"{fund.name}形成资产"))
     return VoucherDraft(asset.acquired_on, memo, tuple(lines), attachments=1)
@@ -258,7 +265,7 @@ class PlanToPost:
     surplus_fen: int  # S
     reserve_fen: int  # R
     others: tuple[tuple[str, AccountCode, int], ...]  # other appropriations: name, account, fen
-    distributable_fen: int  # D
+    distributable_fen: int  # D = S − L − R (+ prior undistributed): P + others + Q
     members: tuple[MemberPart, ...]
 
 
@@ -277,7 +284,8 @@ def distribution(chart: Chart, plan: PlanToPost, *, cooperative: bool) -> list[V
     2. Dr 各项分配 / Cr 盈余公积 R, Cr each other appropriation, and per member Cr 应付盈余返还
        and 应付剩余盈余 (a village: Cr 内部往来 its whole part) — at most
        :data:`MEMBERS_PER_VOUCHER` members a voucher, numbered (1/n) when there are several;
-    3. Dr 未分配盈余 / Cr 各项分配, what was distributed (R + others + D).
+    3. Dr 未分配盈余 / Cr 各项分配, what was distributed (R + others + P + Q = R + D: the other
+       appropriations come out of D, after the patronage return).
 
     A village says 收益 where a cooperative says 盈余.
     """
@@ -339,8 +347,12 @@ def distribution(chart: Chart, plan: PlanToPost, *, cooperative: bool) -> list[V
                 attachments=1,
             )
         )
+    # what the vouchers above debited to 各项分配: the reserve, the other appropriations and the
+    # members' parts, together the reserve and the distributable surplus
     distributed = (
-        plan.reserve_fen + sum(fen for _n, _a, fen in plan.others) + plan.distributable_fen
+        plan.reserve_fen
+        + sum(fen for _n, _a, fen in plan.others)
+        + sum(part.total_fen for part in plan.members)
     )
     drafts.append(
         VoucherDraft(

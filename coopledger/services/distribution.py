@@ -3,9 +3,9 @@ member assembly's resolution, posted as the statutory vouchers, then paid.
 
 Posting prepares (village: 本年收益 / 收益分配 / 内部往来):
   1. Dr 本年盈余 / Cr 盈余分配—未分配盈余, the year's surplus S;
-  2. Dr 盈余分配—各项分配 / Cr 盈余公积 R, Cr the other appropriations, Cr 应付盈余返还 and
-     应付剩余盈余 per member (village: Cr 内部往来 per household) — in vouchers of at most
-     2,000 members each;
+  2. Dr 盈余分配—各项分配 / Cr 盈余公积 R, Cr the other appropriations (taken from D after the
+     patronage return), Cr 应付盈余返还 and 应付剩余盈余 per member (village: Cr 内部往来 per
+     household) — in vouchers of at most 2,000 members each;
   3. Dr 盈余分配—未分配盈余 / Cr 盈余分配—各项分配, clearing 各项分配.
 They go through review and posting like any voucher. Payments clear 221/222 against cash or
 bank, or offset what the member owes the cooperative on 成员往来; conversion moves them to 股金.
@@ -182,6 +182,8 @@ def create_plan(
             "include_prior_undistributed": request.include_prior_undistributed,
             "prior_undistributed": format_amount(plan.inputs.prior_undistributed_fen),
             "accumulated_loss": format_amount(plan.inputs.accumulated_loss_fen),
+            "formula": "D = S − L − R (+ prior undistributed when asked); P = D × patronage "
+            "ratio, rounded up to the fen; Q = D − P − other appropriations",
             "weights": "transaction amount in the year; account share at 31 December (capital + reserve "
             "share + quantified fiscal share + quantified donation share); poverty status on 31 December",
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -212,6 +213,88 @@ def test_bad_plans_are_refused(
     if body.get("guarantee", {}).get("fixed") == "70000.00":
         assert "short by" in response.json["detail"] and "yuan" in response.json["detail"]
     assert count_rows(connection) == before
+
+
+def test_the_patronage_return_is_rounded_up_to_the_fen(books: Books) -> None:
+    """A surplus of 100,000.02: the reserve is 10,000.00 and 可分配盈余 90,000.02, of which 60 %
+    is 54,000.012 — the return is 54,000.02 (half up it would be 54,000.01, below 60 %)."""
+    post_ok(
+        books,
+        voucher("2025-06-02", ("102", "debit", "0.02", None), ("502", "credit", "0.02", None)),
+    )
+    closed_year(books)
+    plan = books.post("acc", PLANS, plan_body()).json
+    assert (plan["S"], plan["R"], plan["D"], plan["P"], plan["Q"]) == (
+        "100000.02",
+        "10000.00",
+        "90000.02",
+        "54000.02",
+        "36000.00",
+    )
+    assert plan["totals"]["patronage"] == "54000.02"
+
+
+WELFARE = {"name": "应付福利费", "account": "211", "amount": "5000.00"}
+
+
+def test_another_appropriation_comes_out_after_the_patronage_return(books: Books) -> None:
+    """A welfare fund of 5,000.00 does not shrink 可分配盈余 (90,000.00 after the reserve): the
+    return stays 60 % of it, 54,000.00, and the fund comes out of the residual part, leaving
+    31,000.00 to split by shares."""
+    closed_year(books)
+    plan = approved_and_posted(books, other_appropriations=[WELFARE])
+    assert (plan["R"], plan["others"], plan["D"], plan["P"], plan["Q"]) == (
+        "10000.00",
+        "5000.00",
+        "90000.00",
+        "54000.00",
+        "31000.00",
+    )
+    rows = {ln["member"]: ln for ln in plan["lines"]}
+    assert (rows["1"]["patronage"], rows["2"]["patronage"]) == ("13500.00", "40500.00")
+    assert (rows["1"]["residual"], rows["2"]["residual"]) == ("5166.67", "25833.33")
+    assert plan["inputs"]["other_appropriations"][0]["appropriated"] == "5000.00"
+    vouchers = [books.get("aud", f"{ORG}/vouchers/{v}").json for v in plan["vouchers"]]
+    assert ("211", None, "5000.00") in {
+        (ln["account"], ln["member"], ln["credit"]) for ln in vouchers[1]["lines"]
+    }
+    assert [(ln["account"], ln["debit"] or ln["credit"]) for ln in vouchers[2]["lines"]] == [
+        ("33202", "100000.00"),
+        ("33201", "100000.00"),
+    ]
+    tb = {
+        r["account"]: r
+        for r in books.get(
+            "aud", f"{ORG}/reports/trial-balance?from=2026-01-01&to=2026-12-31"
+        ).json["rows"]
+    }
+    assert tb["33201"]["closing_debit"] == tb["33201"]["closing_credit"] == "0.00"
+    assert tb["211"]["closing_credit"] == "5000.00"
+
+
+@pytest.mark.parametrize(
+    ("org", "fits"),
+    [("coop", "36000.00"), ("village", "90000.00")],  # after the return; a village has none
+)
+def test_other_appropriations_above_what_remains_are_refused(
+    books: Books, connection: Any, org: str, fits: str
+) -> None:
+    closed_year(books, org)
+    base = f"/api/v1/orgs/{org}/distributions"
+    body = (
+        plan_body()
+        if org == "coop"
+        else {"year": 2025, "reserve_rate": "0.10", "patronage_ratio": "0"}
+    )
+    before = count_rows(connection)
+    over = {**WELFARE, "amount": str(Decimal(fits) + Decimal("0.01"))}
+    refused = books.post("acc", base, {**body, "other_appropriations": [over]})
+    assert refused.status_code == 422, refused.json
+    assert "other_appropriations" in refused.json["errors"]
+    assert f"{fits} yuan" in refused.json["detail"]
+    assert count_rows(connection) == before
+    exact = books.post("acc", base, {**body, "other_appropriations": [{**WELFARE, "amount": fits}]})
+    assert exact.status_code == 201 and exact.json["Q"] == "0.00", exact.json
 
 
 def test_float_rates_are_read_by_their_decimal_text(books: Books) -> None:

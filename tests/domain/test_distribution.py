@@ -74,7 +74,76 @@ def test_loss_make_up_and_other_appropriations() -> None:
         WORKED,
     )
     assert plan.L == 2_000_000 and plan.R == 800_000 and plan.others[0][1] == 400_000
-    assert plan.D == 10_000_000 - 2_000_000 - 800_000 - 400_000
+    # 可分配盈余 is the surplus after the loss and the reserve only (art. 44); the other
+    # appropriation comes out of what remains after the patronage return
+    assert plan.D == 10_000_000 - 2_000_000 - 800_000 == 7_200_000
+    assert plan.P == 4_320_000  # 60 % of the full D, not of D less the welfare fund
+    assert plan.Q == 7_200_000 - 4_320_000 - 400_000
+    assert sum(ln.patronage_fen for ln in plan.lines) == plan.P
+    assert sum(ln.total_fen for ln in plan.lines) == plan.D - 400_000
+
+
+def test_a_welfare_fund_does_not_shrink_the_patronage_return() -> None:
+    """A welfare fund of 5,000.00 out of a surplus of 100,000.00: the return is still 60 % of
+    the 90,000.00 left after the reserve — 54,000.00, as without the fund — and the fund is paid
+    from the residual part, which falls from 36,000.00 to 31,000.00."""
+    fund = (Appropriation("应付福利费", "212", amount_fen=500_000),)
+    without, with_fund = compute(inputs(), WORKED), compute(inputs(others=fund), WORKED)
+    assert (with_fund.D, with_fund.P, with_fund.Q) == (9_000_000, 5_400_000, 3_100_000)
+    assert with_fund.P == without.P
+    assert [ln.patronage_fen for ln in with_fund.lines] == [900_000, 2_700_000, 1_800_000]
+
+
+def test_the_patronage_return_is_rounded_up_so_it_is_never_below_60_percent() -> None:
+    """D = 9,000.02 yuan: 60 % is 5,400.012 yuan; half-up rounding would return 5,400.01
+    (59.99998 %), below the legal floor. The return is 5,400.02, the residual 3,600.00."""
+    plan = compute(inputs(surplus_fen=900_002, reserve_rate=Decimal("0")), WORKED)
+    assert (plan.D, plan.P, plan.Q) == (900_002, 540_002, 360_000)
+    assert sum(ln.patronage_fen for ln in plan.lines) == 540_002
+
+
+@pytest.mark.parametrize("cooperative", [True, False])
+def test_other_appropriations_above_what_remains_are_refused_naming_the_field(
+    cooperative: bool,
+) -> None:
+    """After the reserve D is 90,000.00; a cooperative returns 54,000.00 by patronage, leaving
+    36,000.00 (a village, with no patronage part, 90,000.00): appropriations above that leave a
+    negative residual, which is refused."""
+    ratio = Decimal("0.60") if cooperative else Decimal(0)
+    room = 3_600_000 if cooperative else 9_000_000
+    fits = (Appropriation("应付福利费", "212", amount_fen=room),)
+    plan = compute(inputs(patronage_ratio=ratio, cooperative=cooperative, others=fits), WORKED)
+    assert plan.Q == 0 and all(ln.residual_fen == 0 for ln in plan.lines)
+    over = (
+        Appropriation("应付福利费", "212", amount_fen=room - 100),
+        Appropriation("外来投资分利", "202", amount_fen=101),
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        compute(inputs(patronage_ratio=ratio, cooperative=cooperative, others=over), WORKED)
+    assert caught.value.code == "appropriations_exceed_remainder"
+    assert "other_appropriations" in caught.value.errors
+    assert "over by 0.01 yuan" in caught.value.errors["other_appropriations"][0]
+
+
+def test_a_village_takes_its_other_appropriations_from_d_before_the_split_by_shares() -> None:
+    """本年收益 1,000.00, 提取公积公益金 10 % = 100.00, D = 900.00; 提取应付福利费 5 % of
+    本年收益 = 50.00 and 外来投资分利 30.00 come out of D, leaving 820.00 for the households by
+    shares (A 12,500 : B 22,500 : C 20,000)."""
+    plan = compute(
+        inputs(
+            surplus_fen=100_000,
+            patronage_ratio=Decimal(0),
+            cooperative=False,
+            others=(
+                Appropriation("提取应付福利费", "212", rate=Decimal("0.05")),
+                Appropriation("外来投资分利", "202", amount_fen=3_000),
+            ),
+        ),
+        WORKED,
+    )
+    assert (plan.R, plan.D, plan.P, plan.Q) == (10_000, 90_000, 0, 82_000)
+    assert [amount for _o, amount in plan.others] == [5_000, 3_000]
+    assert [ln.residual_fen for ln in plan.lines] == [18_636, 33_546, 29_818]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +213,8 @@ def test_properties(
         if exc.code not in ("guarantee_shortfall", "nothing_distributable"):
             raise
         return
-    assert Fraction(plan.D) * Fraction(60, 100) - Fraction(1, 2) <= plan.P
+    # the return is never below the ratio (the law's floor), and above it by less than a fen
+    assert Fraction(plan.D) * Fraction(ratio) <= plan.P < Fraction(plan.D) * Fraction(ratio) + 1
     assert plan.P + plan.Q == plan.D
     assert sum(ln.patronage_fen for ln in plan.lines) == plan.P
     assert sum(ln.residual_fen for ln in plan.lines) == plan.Q
@@ -165,19 +235,45 @@ def test_properties(
     assert again.lines == plan.lines
 
 
+@given(
+    st.integers(1, 10**13),
+    st.decimals("0", "0.5", places=4),
+    st.integers(0, 10**12),
+)
+def test_the_patronage_return_is_at_least_60_percent_of_d_and_less_than_a_fen_above(
+    surplus: int, reserve: Decimal, welfare: int
+) -> None:
+    fund = (Appropriation("应付福利费", "212", amount_fen=welfare),)
+    refused: ValidationFailed | None = None
+    try:
+        plan = compute(inputs(surplus_fen=surplus, reserve_rate=reserve, others=fund), WORKED)
+    except ValidationFailed as exc:
+        refused = exc
+    if refused is not None:  # nothing left after the reserve, or a fund larger than the residual
+        assert refused.code in ("nothing_distributable", "appropriations_exceed_remainder")
+        if refused.code == "appropriations_exceed_remainder":
+            assert "other_appropriations" in refused.errors
+        return
+    sixty_percent = Fraction(plan.D) * Fraction(60, 100)
+    assert sixty_percent <= plan.P < sixty_percent + 1
+    assert plan.D == plan.S - plan.R  # the welfare fund is not deducted before D
+    assert plan.Q == plan.D - plan.P - welfare >= 0
+    assert sum(ln.total_fen for ln in plan.lines) == plan.D - welfare
+
+
 def test_a_tie_gives_the_extra_fen_to_the_lower_member_number_as_a_person_reads_it() -> None:
     """Members "10" and "2" hold equal shares and did equal business, so every pool splits with
     a remainder tie; the odd fen goes to member 2, whose number is the lower one read as a
     number (a text order would put "10" first)."""
     plan = compute(
-        inputs(surplus_fen=1_002, reserve_rate=Decimal("0")),
+        inputs(surplus_fen=1_004, reserve_rate=Decimal("0")),
         [
             MemberBasis("10", 100_000, 50_000, 0, "none"),
             MemberBasis("2", 100_000, 50_000, 0, "none"),
         ],
     )
-    assert (plan.P, plan.Q) == (601, 401)
+    assert (plan.P, plan.Q) == (603, 401)  # 602.4 rounded up
     assert [(ln.member_no, ln.patronage_fen, ln.residual_fen) for ln in plan.lines] == [
-        ("2", 301, 201),
-        ("10", 300, 200),
+        ("2", 302, 201),
+        ("10", 301, 200),
     ]

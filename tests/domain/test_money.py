@@ -13,6 +13,7 @@ from coopledger.domain.money import (
     AmountError,
     allocate,
     apply_rate,
+    apply_rate_up,
     format_amount,
     format_grouped,
     format_quantity,
@@ -108,6 +109,21 @@ def test_rates_round_half_up() -> None:
     assert apply_rate(5, Decimal("0.1")) == 1  # 0.5 fen rounds up (四舍五入)
     assert apply_rate(4, Decimal("0.1")) == 0
     assert apply_rate(-5, Decimal("0.1")) == -1
+
+
+def test_a_floor_rate_rounds_up_to_the_next_fen() -> None:
+    assert apply_rate_up(900_002, Decimal("0.60")) == 540_002  # 5,400.012 yuan → 5,400.02
+    assert apply_rate_up(900_000, Decimal("0.60")) == 540_000  # exact: unchanged
+    assert apply_rate_up(1, Decimal("0.000001")) == 1  # any fraction of a fen counts
+    assert apply_rate_up(0, Decimal("0.6")) == 0
+
+
+@given(st.integers(0, 10**15), st.decimals("0", "1", places=6))
+def test_a_floor_rate_is_never_below_the_exact_product_nor_a_fen_above(
+    fen: int, rate: Decimal
+) -> None:
+    exact = Fraction(fen) * Fraction(rate)
+    assert exact <= apply_rate_up(fen, rate) < exact + 1
 
 
 def test_allocate_known_split() -> None:

@@ -224,7 +224,7 @@ def test_a_cooperatives_plan_posts_its_three_statutory_vouchers() -> None:
         surplus_fen=100_000,
         reserve_fen=10_000,
         others=(("公益金", "32203", 5_000),),
-        distributable_fen=85_000,
+        distributable_fen=90_000,  # D = S − R; the 公益金 and the members' parts come out of it
         members=(postings.MemberPart("1", 51_000, 20_000), postings.MemberPart("2", 0, 14_000)),
     )
     first, second, third = postings.distribution(COOP, plan, cooperative=True)
@@ -321,7 +321,8 @@ def test_a_plans_vouchers_balance_and_pay_out_the_plan_to_the_fen(
             if ln.member is not None:
                 assert ln.side is Dr.CREDIT
                 paid[ln.member] += ln.amount_fen
-    assert sum(paid.values()) == plan.D == plan.P + plan.Q
+    others = sum(fen for _o, fen in plan.others)
+    assert sum(paid.values()) == plan.P + plan.Q == plan.D - others
     assert dict(paid) == {ln.member_no: ln.total_fen for ln in plan.lines if ln.total_fen}
 
 
