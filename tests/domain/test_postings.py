@@ -89,12 +89,33 @@ def test_an_acquisition_pays_the_cost_and_moves_each_funds_part_into_the_special
         "购入固定资产 A1 冷库",
         1,
     )
+    # village books have 公积公益金 where a cooperative's have 专项基金: the memo names the account
     assert [ln.memo for ln in draft.lines[2:]] == [
-        "衔接资金转专项基金",
+        "衔接资金转公积公益金",
         "衔接资金形成资产",
-        "一事一议转专项基金",
+        "一事一议转公积公益金",
         "一事一议形成资产",
     ]
+
+
+@pytest.mark.parametrize(
+    ("chart_id", "name"),
+    [
+        ("village-2004", "公积公益金"),
+        ("village-2023", "公积公益金"),
+        ("cooperative-2021", "专项基金"),
+        ("cooperative-2007", "专项基金"),
+    ],
+)
+def test_a_grants_part_of_an_asset_names_the_charts_own_fund_account(
+    chart_id: str, name: str
+) -> None:
+    chart = load_chart(chart_id)
+    card = asset(funding={"F1": 200_000})
+    draft = postings.acquisition(chart, card, "102", {"F1": postings.FundPart("衔接资金", "235")})
+    assert draft.lines[2].memo == f"衔接资金转{name}"
+    if chart.kind == "village_collective":
+        assert not any("专项基金" in (ln.memo or "") for ln in draft.lines)
 
 
 def test_a_nominal_asset_goes_straight_to_the_special_fund_at_one_yuan() -> None:
