@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from coopledger.domain.auditlog import AuditEvent, sign, signature_ok
+from coopledger.domain.audit_log import AuditEvent, sign, signature_ok
 from coopledger.domain.cells import safe_text
 from coopledger.domain.ledger import Voucher
 from coopledger.domain.money import format_amount
@@ -28,6 +28,7 @@ from coopledger.services.audit_package import AuditPackage
 from coopledger.services.clock import utcnow
 from coopledger.services.findings import finding_json
 from coopledger.services.print_contexts import (
+    balance_sheet_print_context,
     financial_statement_print_context,
     ledger_print_context,
     trial_balance_print_context,
@@ -159,6 +160,11 @@ def _pdfs(package: AuditPackage) -> dict[str, bytes]:
             "pdf/ledger.html", ledger_print_context(ledger, org, None)
         )
     for st in package.statements:
+        if st.name == "balance-sheet":  # the two-sided form
+            out[f"reports/{st.name}.pdf"] = render_pdf(
+                "pdf/balance_sheet.html", balance_sheet_print_context(st.statement)
+            )
+            continue
         out[f"reports/{st.name}.pdf"] = render_pdf(
             "pdf/financial_statement.html",
             financial_statement_print_context(st.statement, st.period),

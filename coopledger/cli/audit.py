@@ -17,7 +17,7 @@ from coopledger.cli.common import (
     books,
     domain_errors,
 )
-from coopledger.domain.auditlog import checkpoint_key
+from coopledger.domain.audit_log import checkpoint_key
 from coopledger.services import audit_log, auth, chain_check
 from coopledger.services import findings as findings_svc
 

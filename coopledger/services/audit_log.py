@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from coopledger.domain.auditlog import (
+from coopledger.domain.audit_log import (
     CHECKPOINT_VERSION,
     AuditEvent,
     detail_json,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from coopledger.domain.auditlog import AuditEvent
+from coopledger.domain.audit_log import AuditEvent
 from coopledger.domain.errors import DomainError
 from coopledger.domain.ledger import Voucher
 from coopledger.domain.reporting import TrialBalance

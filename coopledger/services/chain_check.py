@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from coopledger.domain.auditlog import GENESIS, event_hash
+from coopledger.domain.audit_log import GENESIS, event_hash
 from coopledger.domain.errors import NotFound
 from coopledger.domain.ledger import GENESIS_HASH, canonical_payload, chain_hash
 from coopledger.domain.periods import Period, voucher_number

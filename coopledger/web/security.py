@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 
-from coopledger.domain.auditlog import checkpoint_key
+from coopledger.domain.audit_log import checkpoint_key
 from coopledger.domain.errors import DomainError, Forbidden, NotFound
 from coopledger.services import audit_log, public_limit
 from coopledger.services.auth_errors import RateLimited

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from coopledger.adapters.audit_package_zip import verify_package
 from coopledger.cli import main
-from coopledger.domain.auditlog import checkpoint_key
+from coopledger.domain.audit_log import checkpoint_key
 from tests.audit.helpers import ORG, cli_books
 from tests.conftest import Books
 

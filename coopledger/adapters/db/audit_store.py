@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from coopledger.adapters.db.auditlog import SqlAuditLog
+from coopledger.adapters.db.audit_log import SqlAuditLog
 from coopledger.adapters.db.base import SqlBase
 from coopledger.adapters.db.tables import DenialTallyRow
-from coopledger.domain.auditlog import AuditEvent, detail_json
+from coopledger.domain.audit_log import AuditEvent, detail_json
 
 
 class SqlAuditStore(SqlBase):
@@ -51,7 +51,7 @@ class SqlAuditStore(SqlBase):
         detail: Mapping[str, object],
         at: datetime,
     ) -> None:
-        """Append to the organization's audit chain (see :mod:`coopledger.adapters.db.auditlog`)."""
+        """Append to the organization's audit chain (see :mod:`coopledger.adapters.db.audit_log`)."""
         SqlAuditLog(self.session).append(
             AuditEvent(
                 chain_key=org_id or 0,

@@ -6,7 +6,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from coopledger.adapters.db.auditlog import SqlAuditLog
+from coopledger.adapters.db.audit_log import SqlAuditLog
 from coopledger.adapters.db.base import LOCAL
 from coopledger.adapters.db.distributions import SqlDistributions
 from coopledger.adapters.db.engine import READONLY, make_engine

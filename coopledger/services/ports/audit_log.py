@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from coopledger.domain.auditlog import AuditEvent
+from coopledger.domain.audit_log import AuditEvent
 
 
 @dataclass(frozen=True, slots=True)

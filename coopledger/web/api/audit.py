@@ -11,7 +11,7 @@ import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
 
-from coopledger.domain.auditlog import checkpoint_key
+from coopledger.domain.audit_log import checkpoint_key
 from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import NotFound
 from coopledger.domain.roles import Actor

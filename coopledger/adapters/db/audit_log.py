@@ -28,7 +28,7 @@ from coopledger.adapters.db.tables import (
     VoucherLineRow,
     VoucherRow,
 )
-from coopledger.domain.auditlog import GENESIS, AuditEvent, event_hash
+from coopledger.domain.audit_log import GENESIS, AuditEvent, event_hash
 from coopledger.services.ports.audit_log import AuditQuery, LineFact, VoucherFact
 
 
