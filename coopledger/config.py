@@ -23,6 +23,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+#: the queue that statement batches go on when no other is configured
+DEFAULT_QUEUE = "coopledger-statements"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -35,7 +38,7 @@ class Settings:
     public_url: str = ""
     #: the Redis of the statement-batch queue; empty: batches render in local processes
     queue_redis_url: str = ""
-    queue_name: str = "coopledger-statements"
+    queue_name: str = DEFAULT_QUEUE
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -50,7 +53,7 @@ class Settings:
             proxy_hops=_hops(env.get("COOPLEDGER_PROXY_HOPS", "0")),
             public_url=parse_public_url(env.get("COOPLEDGER_PUBLIC_URL", "")),
             queue_redis_url=env.get("COOPLEDGER_REDIS_URL") or "",
-            queue_name=env.get("COOPLEDGER_QUEUE", "coopledger-statements"),
+            queue_name=queue_name(environ=env),
         )
 
     def with_secret(self) -> Settings:
@@ -82,6 +85,13 @@ def redis_url(explicit: str | None = None, environ: dict[str, str] | None = None
     given on the command line, else ``COOPLEDGER_REDIS_URL``, else the local default."""
     env = os.environ if environ is None else environ
     return explicit or env.get("COOPLEDGER_REDIS_URL") or DEFAULT_REDIS_URL
+
+
+def queue_name(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """The statement-batch queue's name: the one given on the command line, else
+    ``COOPLEDGER_QUEUE``, else the usual one."""
+    env = os.environ if environ is None else environ
+    return explicit or env.get("COOPLEDGER_QUEUE") or DEFAULT_QUEUE
 
 
 def shown_url(url: str) -> str:

@@ -28,14 +28,10 @@ from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from coopledger.adapters import household_statement_batch as sb
+from coopledger.config import DEFAULT_QUEUE
 
-DEFAULT_QUEUE = "coopledger-statements"
 JOB_TIMEOUT = 30 * 60  # one chunk: 100 combined pages at worst, on a slow machine
 KEEP = 7 * 24 * 3600  # results and failures are kept a week
-
-
-def queue_name_from_env() -> str:
-    return os.environ.get("COOPLEDGER_QUEUE", DEFAULT_QUEUE)
 
 
 def connect(url: str) -> Redis:

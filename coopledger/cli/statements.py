@@ -137,7 +137,7 @@ def _run_on_queue(spec: object, redis_url: str, no_wait: bool, label: str) -> No
 
     assert isinstance(spec, BatchSpec)
     conn = jobs.connect(redis_url)
-    queue_name = jobs.queue_name_from_env()
+    queue_name = config.queue_name()
     jobs.enqueue_batch(conn, spec, queue_name)
     click.echo(
         f"batch {spec.id}: {len(spec.chunks)} jobs on queue {queue_name!r} "
@@ -190,6 +190,6 @@ def worker_cmd(redis_url: str | None, queue_name: str | None, burst: bool) -> No
     from coopledger.adapters import jobs
 
     url = config.redis_url(redis_url)
-    name = queue_name or jobs.queue_name_from_env()
+    name = config.queue_name(queue_name)
     click.echo(f"worker: Redis at {config.shown_url(url)}, queue {name!r}", err=True)
     jobs.run_worker(jobs.connect(url), name, burst=burst)
