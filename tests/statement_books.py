@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
-from coopledger.bench.statements import ORG, YEAR, build_statement_books
+from coopledger.bench.household_statements import ORG, YEAR, build_statement_books
 from tests.conftest import fresh_database
 
 __all__ = ["ORG", "YEAR", "issued_rows", "purge_queue", "statement_books"]

@@ -145,7 +145,7 @@ def bench_backup(lines: int, database_url: str | None, restore_url: str | None) 
 )
 def bench_statements_cmd(count: int, workers: str, database_url: str | None) -> None:
     """Statements per second and KB per statement, separate and combined, beside bare WeasyPrint."""
-    from coopledger.bench.statements import run_statements_bench
+    from coopledger.bench.household_statements import run_statements_bench
 
     run_statements_bench(
         count=count,

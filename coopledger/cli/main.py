@@ -1,7 +1,7 @@
 """The ``coopledger`` command: the root group and every command group registered on it.
 
 Every command calls the same services as the API; a module per group (``db``, ``orgs``,
-``users``, ``serve``, ``audit``, ``registers``, ``statements``, ``transfer``, ``demo``,
+``users``, ``serve``, ``audit``, ``registers``, ``household_statements``, ``transfer``, ``demo``,
 ``bench``) defines its commands, and only this module puts them together.
 """
 
@@ -20,9 +20,9 @@ from coopledger.cli import (
     bench,
     db,
     demo,
+    household_statements,
     registers,
     serve,
-    statements,
     transfer,
     users,
 )
@@ -79,8 +79,8 @@ for command in (
     audit.audit_group,
     registers.depreciate,
     registers.distribute,
-    statements.statements_cmd,
-    statements.worker_cmd,
+    household_statements.statements_cmd,
+    household_statements.worker_cmd,
     transfer.import_cmd,
     transfer.export_cmd,
     transfer.backup_cmd,

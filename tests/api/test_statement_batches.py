@@ -19,7 +19,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 
-from coopledger.bench.statements import ADMIN, PASSWORD
+from coopledger.bench.household_statements import ADMIN, PASSWORD
 from coopledger.config import Settings
 from coopledger.web.app import create_app
 from tests.conftest import PUBLIC_URL

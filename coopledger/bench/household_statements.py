@@ -367,6 +367,6 @@ def _fonts_used() -> list[str]:
 
 
 _CHILD = (
-    "import sys; from coopledger.bench.statements import _one_statement; "
+    "import sys; from coopledger.bench.household_statements import _one_statement; "
     "_one_statement(sys.argv[1], sys.argv[2])"
 )
