@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -97,3 +97,64 @@ def vouchers_post(
     uow: Callable[[], SqlUnitOfWork], admin: Actor, batch: list[VoucherDraft]
 ) -> None:
     vouchers.post_batch(uow(), admin, "bench", batch)
+
+
+MemberFields = Callable[[int], dict[str, object]]
+
+
+def garlic_households(
+    uow: Callable[[], SqlUnitOfWork],
+    admin: Actor,
+    org_code: str,
+    members: int,
+    year: int,
+    rnd: random.Random,
+    member_fields: MemberFields,
+    *,
+    per_voucher: int = 400,
+) -> list[VoucherDraft]:
+    """Households 1…members of a garlic cooperative, each with a poverty status and the year's
+    sale of garlic (one transaction), set up through the store in one transaction; returns the
+    year's capital vouchers (成员入股, ``per_voucher`` households a voucher) for the caller to post.
+
+    ``member_fields(n)`` gives household n's name and any other fields; it may draw from ``rnd``,
+    which is drawn in the same order on every run (seeded books stay the same)."""
+    statuses = ["poor", "monitored", "none", "none", "exited"]
+    with uow() as w:  # bulk set-up through the store: one transaction, not thousands
+        org = w.store.org_by_code(org_code)
+        assert org is not None
+        for n in range(1, members + 1):
+            fields = {"member_no": str(n), "kind": "household", **member_fields(n)}
+            w.store.add_member(org.id, {**fields, "poverty_status": statuses[n % 5]})
+        ids = w.store.members_by_no(org.id, {str(n) for n in range(1, members + 1)})
+        for n in range(1, members + 1):
+            w.store.add_member_status(ids[str(n)], statuses[n % 5], date(2000, 1, 1))
+            w.registers.add_member_transaction(
+                org.id,
+                ids[str(n)],
+                {
+                    "occurred_on": date(year, 6, 1),
+                    "product": "大蒜",
+                    "quantity_milli": rnd.randint(1, 10**7),
+                    "unit": "kg",
+                    "amount_fen": rnd.randint(100, 10**7),
+                    "created_by": admin.user_id,
+                    "created_at": datetime.now(UTC),
+                },
+            )
+        w.commit()
+    capital = []
+    for start in range(1, members + 1, per_voucher):
+        chunk = [
+            (str(n), rnd.randint(10_000, 1_000_000))
+            for n in range(start, min(start + per_voucher, members + 1))
+        ]
+        lines = [Line("301", Dr.CREDIT, fen, member=no) for no, fen in chunk]
+        capital.append(
+            VoucherDraft(
+                date(year, 1, 15),
+                "成员入股",
+                (Line("102", Dr.DEBIT, sum(f for _, f in chunk)), *lines),
+            )
+        )
+    return capital

@@ -11,8 +11,7 @@ from __future__ import annotations
 import random
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,12 +22,11 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.bench.common import PASSWORD, Echo, garlic_households
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.services import auth, distribution, orgs, periods, vouchers
 
-Echo = Callable[[str], None]
-PASSWORD = "bench-password-1"
 PER_VOUCHER = 400
 
 
@@ -51,51 +49,16 @@ def run_distribution_bench(*, members: int, database_url: str | None, echo: Echo
         admin = auth.actor_named(uow(), "bench-admin")
         reviewer = auth.actor_named(uow(), "bench-reviewer")
         rnd = random.Random(2025)
-        statuses = ["poor", "monitored", "none", "none", "exited"]
-        with uow() as w:  # bulk set-up through the store: one transaction, not 10,000
-            org = w.store.org_by_code("dist")
-            assert org is not None
-            for n in range(1, members + 1):
-                w.store.add_member(
-                    org.id,
-                    {
-                        "member_no": str(n),
-                        "name": f"成员{n}",
-                        "kind": "household",
-                        "poverty_status": statuses[n % 5],
-                    },
-                )
-            ids = w.store.members_by_no(org.id, {str(n) for n in range(1, members + 1)})
-            for n in range(1, members + 1):
-                w.store.add_member_status(ids[str(n)], statuses[n % 5], date(2000, 1, 1))
-                w.registers.add_member_transaction(
-                    org.id,
-                    ids[str(n)],
-                    {
-                        "occurred_on": date(2025, 6, 1),
-                        "product": "大蒜",
-                        "quantity_milli": rnd.randint(1, 10**7),
-                        "unit": "kg",
-                        "amount_fen": rnd.randint(100, 10**7),
-                        "created_by": admin.user_id,
-                        "created_at": datetime.now(UTC),
-                    },
-                )
-            w.commit()
-        drafts = []
-        for start in range(1, members + 1, PER_VOUCHER):
-            chunk = [
-                (str(n), rnd.randint(10_000, 1_000_000))
-                for n in range(start, min(start + PER_VOUCHER, members + 1))
-            ]
-            lines = [Line("301", Dr.CREDIT, fen, member=no) for no, fen in chunk]
-            drafts.append(
-                VoucherDraft(
-                    date(2025, 1, 15),
-                    "成员入股",
-                    (Line("102", Dr.DEBIT, sum(f for _, f in chunk)), *lines),
-                )
-            )
+        drafts = garlic_households(
+            uow,
+            admin,
+            "dist",
+            members,
+            2025,
+            rnd,
+            lambda n: {"name": f"成员{n}"},
+            per_voucher=PER_VOUCHER,
+        )
         vouchers.post_batch(uow(), admin, "dist", drafts)
         vouchers.post_batch(
             uow(),

@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from multiprocessing import get_context
 from pathlib import Path
@@ -39,6 +39,7 @@ from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.bench.common import garlic_households
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.services import auth, distribution, orgs, periods, vouchers
@@ -75,53 +76,14 @@ def build_statement_books(url: str, members: int, *, seed: int = 2025) -> None:
     admin = auth.actor_named(uow(), ADMIN)
     reviewer = auth.actor_named(uow(), "bench-reviewer")
     rnd = random.Random(seed)
-    statuses = ["poor", "monitored", "none", "none", "exited"]
-    with uow() as w:
-        org = w.store.org_by_code(ORG)
-        assert org is not None
-        for n in range(1, members + 1):
-            name = rnd.choice(NAMES) + "".join(rnd.sample(GIVEN, 2))
-            w.store.add_member(
-                org.id,
-                {
-                    "member_no": str(n),
-                    "name": name,
-                    "kind": "household",
-                    "household_size": rnd.randint(1, 6),
-                    "poverty_status": statuses[n % 5],
-                },
-            )
-        ids = w.store.members_by_no(org.id, {str(n) for n in range(1, members + 1)})
-        for n in range(1, members + 1):
-            w.store.add_member_status(ids[str(n)], statuses[n % 5], date(2000, 1, 1))
-            w.registers.add_member_transaction(
-                org.id,
-                ids[str(n)],
-                {
-                    "occurred_on": date(YEAR, 6, 1),
-                    "product": "大蒜",
-                    "quantity_milli": rnd.randint(1, 10**7),
-                    "unit": "kg",
-                    "amount_fen": rnd.randint(100, 10**7),
-                    "created_by": admin.user_id,
-                    "created_at": datetime.now(UTC),
-                },
-            )
-        w.commit()
-    drafts = []
-    for start in range(1, members + 1, PER_VOUCHER):
-        chunk = [
-            (str(n), rnd.randint(10_000, 1_000_000))
-            for n in range(start, min(start + PER_VOUCHER, members + 1))
-        ]
-        lines = [Line("301", Dr.CREDIT, fen, member=no) for no, fen in chunk]
-        drafts.append(
-            VoucherDraft(
-                date(YEAR, 1, 15),
-                "成员入股",
-                (Line("102", Dr.DEBIT, sum(f for _, f in chunk)), *lines),
-            )
-        )
+
+    def household(n: int) -> dict[str, object]:
+        name = rnd.choice(NAMES) + "".join(rnd.sample(GIVEN, 2))
+        return {"name": name, "household_size": rnd.randint(1, 6)}
+
+    drafts = garlic_households(
+        uow, admin, ORG, members, YEAR, rnd, household, per_voucher=PER_VOUCHER
+    )
     drafts.append(
         VoucherDraft(
             date(YEAR, 11, 30),
