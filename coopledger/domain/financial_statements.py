@@ -12,6 +12,12 @@ per chart id. Each line takes its amount (fen) from one or more of:
   posted distribution plan …);
 - ``sum``: other line keys, ``"-key"`` subtracted.
 
+``row`` is the line's 行次 on the official form (none on headings, and none where the form has
+no such line). A line with ``omit_when_zero = true`` is left out of the statement when it is zero
+in both columns (a line the form does not have, shown only while there is something to show);
+``note`` is a sentence printed with it. A table's ``prior_first = true`` says the form prints
+the earlier column (年初数) before the later one (年末数).
+
 A line with ``heading = true`` has no amount. ``check`` names two lines that must be equal
 (资产总计 = 负债和所有者权益总计). No I/O here; amounts are integer fen.
 """
@@ -39,6 +45,9 @@ class LineDef:
     credit_balances: tuple[str, ...] = ()
     input: str | None = None
     sum: tuple[str, ...] = ()
+    row: int | None = None
+    omit_when_zero: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +58,7 @@ class StatementDef:
     columns: tuple[str, str]
     lines: tuple[LineDef, ...]
     check: tuple[str, str] | None = None
+    prior_first: bool = False
 
 
 _LINE_KEYS = set(LineDef.__dataclass_fields__)
@@ -84,6 +94,7 @@ def parse_definitions(text: str) -> dict[str, StatementDef]:
             columns=(table["columns"][0], table["columns"][1]),
             lines=tuple(lines),
             check=(check[0], check[1]) if check else None,
+            prior_first=bool(table.get("prior_first", False)),
         )
     return out
 
@@ -146,6 +157,8 @@ class StatementLine:
     total: bool
     current: int | None
     prior: int | None
+    row: int | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +182,7 @@ class Statement:
 
 
 def statement(definition: StatementDef, current: Balances, prior: Balances) -> Statement:
-    """Fold both columns into one statement."""
+    """Fold both columns into one statement (an ``omit_when_zero`` line zero in both is left out)."""
     now, before = fold(definition, current), fold(definition, prior)
     return Statement(
         definition,
@@ -182,7 +195,10 @@ def statement(definition: StatementDef, current: Balances, prior: Balances) -> S
                 line.total,
                 now[line.key],
                 before[line.key],
+                line.row,
+                line.note,
             )
             for line in definition.lines
+            if not (line.omit_when_zero and not now[line.key] and not before[line.key])
         ),
     )

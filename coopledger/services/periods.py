@@ -3,16 +3,22 @@
 The year-end close posts one closing voucher dated 31 December that carries every income and
 expense balance into 本年盈余 (village: 本年收益), then closes every month of the year and
 records the surplus it carried — the S from which a distribution plan starts.
+
+待处理财产损溢 (181 in the charts that have it) must be cleared before the close: its losses and
+gains are investigated and carried to their accounts during the year, and it has no line on the
+balance sheet. The close refuses while it has a balance at 31 December.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from coopledger.domain.accounts import load_chart
+from coopledger.domain.accounts import Account, load_chart
 from coopledger.domain.errors import InvalidState, PeriodClosed
 from coopledger.domain.ledger import closing_draft, validate_draft
+from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
@@ -119,7 +125,8 @@ def close_year(
     The closing voucher is system-made and posted at once, with the closer as preparer,
     reviewer and poster (closing vouchers need no source documents: 会计基础工作规范 art. 51(4)).
 
-    :raise InvalidState: the year is closed already; vouchers in it are not posted yet.
+    :raise InvalidState: the year is closed already; vouchers in it are not posted yet;
+        待处理财产损溢 has a balance at the year's end (code ``unsettled_losses``).
     :raise PeriodClosed: December is closed, so the closing voucher cannot be posted.
     """
     now = clock()
@@ -136,6 +143,7 @@ def close_year(
             )
         chart = load_chart(org.chart)
         year_end = date(year, 12, 31)
+        _refuse_unsettled(uow, org.id, chart.accounts, year, year_end)
         draft, surplus = closing_draft(
             store.pnl_balances(org.id, year_end),
             chart.surplus_account,
@@ -172,6 +180,31 @@ def close_year(
         )
         uow.commit()
     return YearClose(year, surplus, voucher_id)
+
+
+UNSETTLED_NAME = "待处理财产损溢"
+
+
+def _refuse_unsettled(
+    uow: UnitOfWork, org_id: int, accounts: Sequence[Account], year: int, year_end: date
+) -> None:
+    """Refuse the close while 待处理财产损溢 has a balance at ``year_end`` (debit or credit)."""
+    codes = tuple(a.code for a in accounts if a.name_zh == UNSETTLED_NAME)
+    if not codes:
+        return
+    net = sum(
+        t.opening_net + t.debit - t.credit
+        for t in uow.store.turnovers(org_id, date(year, 1, 1), year_end)
+        if t.account.startswith(codes)
+    )
+    if net:
+        side = "借方" if net > 0 else "贷方"
+        raise InvalidState(
+            f"{UNSETTLED_NAME} ({'/'.join(codes)}) has a {side} balance of "
+            f"{format_amount(abs(net))} at {year_end.isoformat()}: investigate it and carry it to "
+            "its accounts before the year-end close",
+            code="unsettled_losses",
+        )
 
 
 def _state(uow: UnitOfWork, org_id: int, period: Period) -> PeriodState:

@@ -16,6 +16,7 @@ from typing import Any
 from coopledger.domain.accounts import Account
 from coopledger.domain.assets import AssetClass
 from coopledger.domain.equity import EquityRow
+from coopledger.domain.financial_statements import StatementLine
 from coopledger.domain.ledger import Dr, Voucher, VoucherKind, totals
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount, format_quantity
@@ -246,7 +247,7 @@ def financial_statement_print_context(result: fs.FinancialStatement, period: str
     }
 
 
-def _sheet_line(ln: Any, prior_first: bool) -> dict[str, Any]:
+def _sheet_line(ln: StatementLine, prior_first: bool) -> dict[str, Any]:
     amounts = [ln.prior, ln.current] if prior_first else [ln.current, ln.prior]
     return {
         "name": ln.name,
@@ -264,22 +265,25 @@ def balance_sheet_print_context(result: fs.FinancialStatement) -> dict[str, Any]
 
     The assets are the lines up to the first ``check`` line (资产总计), printed on the left; the
     liabilities and equity, the rest, on the right; ``rows`` pairs them line by line, the shorter
-    side padded with empty cells. The columns are in the form's order (the 2021 form: 期末余额,
-    年初余额; the 2007 form: 年初数, 年末数). ``as_of`` is the date in the heading.
+    side padded with empty cells (None) before its last line so the grand totals share a row.
+    The columns are in the form's order (the 2021 form: 期末余额, 年初余额; the 2007 form:
+    年初数, 年末数). ``as_of`` is the date in the heading.
     """
     st = result.statement
     definition = st.definition
     keys = [ln.key for ln in st.lines]
     split = keys.index(definition.check[0]) + 1 if definition.check else len(keys)
-    left = [_sheet_line(ln, definition.prior_first) for ln in st.lines[:split]]
-    right = [_sheet_line(ln, definition.prior_first) for ln in st.lines[split:]]
-    rows = [
-        {
-            "left": left[i] if i < len(left) else None,
-            "right": right[i] if i < len(right) else None,
-        }
-        for i in range(max(len(left), len(right)))
+    left: list[dict[str, Any] | None] = [
+        _sheet_line(ln, definition.prior_first) for ln in st.lines[:split]
     ]
+    right: list[dict[str, Any] | None] = [
+        _sheet_line(ln, definition.prior_first) for ln in st.lines[split:]
+    ]
+    # the grand totals (资产总计, 负债和所有者权益总计) share the last row, as on the form
+    height = max(len(left), len(right))
+    left[-1:-1] = [None] * (height - len(left))
+    right[-1:-1] = [None] * (height - len(right))
+    rows = [{"left": a, "right": b} for a, b in zip(left, right, strict=True)]
     columns = list(definition.columns)
     as_of = result.as_of or date(result.year or 1970, 12, 31)
     return {
@@ -291,7 +295,7 @@ def balance_sheet_print_context(result: fs.FinancialStatement) -> dict[str, Any]
         "as_of": {"year": as_of.year, "month": as_of.month, "day": as_of.day},
         "rows": rows,
         "notes": [ln.note for ln in st.lines if ln.note],
-        "chief_accountant": getattr(result.org, "chief_accountant", None),
+        "chief_accountant": result.org.chief_accountant,
         "balanced": st.balanced,
     }
 

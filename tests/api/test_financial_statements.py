@@ -105,6 +105,146 @@ class TestBalanceSheet:
         assert "11,100.00" in text
 
 
+class TestTheStatutoryForm:
+    """The 2021 会农社01表 line by line: 固定资产清理 and 待处理财产损溢 where the form puts them,
+    the 行次 of the form, and the printed two-sided form."""
+
+    def test_a_credit_balance_of_固定资产清理_is_a_negative_line_not_a_payable(
+        self, books: Books
+    ) -> None:
+        """Proceeds of a disposal received before the asset's book value is moved in (Cr 154)."""
+        some_books(books)
+        post(
+            books, "2026-05-01", ("102", "debit", "600.00", None), ("154", "credit", "600.00", None)
+        )
+        body = books.get("acc", f"{BS}?as_of=2026-12-31").json
+        got = lines(body)
+        assert got["disposal"][0] == "-600.00"
+        assert got["fixed_subtotal"][0] == "-600.00"  # 固定资产净值 0 + 在建工程 0 + 清理 -600
+        assert got["payables"][0] == "800.00"  # 应付款 + member 2's credit on 114 only
+        assert body["balanced"] is True
+        assert got["assets_total"][0] == got["liabilities_equity_total"][0] == "11100.00"
+
+    def test_待处理财产损溢_is_on_no_receivable_or_payable_line(self, books: Books) -> None:
+        some_books(books)
+        settled = lines(books.get("acc", f"{BS}?as_of=2026-12-31").json)
+        assert "unsettled" not in settled  # nothing pending: the form's own lines only
+        # a cash shortage found at the count, not yet explained (Dr 181 / Cr 101), and a
+        # surplus of produce (Dr 121 / Cr 181) on another day
+        post(books, "2026-06-30", ("181", "debit", "50.00", None), ("101", "credit", "50.00", None))
+        post(books, "2026-07-31", ("121", "debit", "20.00", None), ("181", "credit", "20.00", None))
+        body = books.get("acc", f"{BS}?as_of=2026-12-31").json
+        got = lines(body)
+        assert got["receivables"][0] == settled["receivables"][0] == "300.00"
+        assert got["payables"][0] == settled["payables"][0] == "800.00"
+        pending = next(ln for ln in body["lines"] if ln["key"] == "unsettled")
+        assert pending["name"] == "待处理财产损溢" and pending["current"] == "30.00"
+        assert pending["row"] is None and "年终结账前" in pending["note"]
+        assert body["balanced"] is True
+        assert got["assets_total"][0] == got["liabilities_equity_total"][0] == "11100.00"
+
+    def test_the_year_close_refuses_while_待处理财产损溢_has_a_balance(self, books: Books) -> None:
+        post(books, "2026-06-30", ("181", "debit", "50.00", None), ("101", "credit", "50.00", None))
+        refused = books.post("acc", f"{ORG}/years/2026/close")
+        assert refused.status_code == 409
+        assert refused.json["code"] == "unsettled_losses"
+        assert "50.00" in refused.json["detail"] and "待处理财产损溢" in refused.json["detail"]
+        # investigated: the cashier is liable for the shortage (Dr 114 member 1 / Cr 181)
+        post(books, "2026-12-20", ("114", "debit", "50.00", "1"), ("181", "credit", "50.00", None))
+        assert books.post("acc", f"{ORG}/years/2026/close").status_code == 200
+
+    def test_the_2021_form_has_its_lines_in_order_with_their_行次(self, books: Books) -> None:
+        body = books.get("acc", f"{BS}?as_of=2026-12-31").json
+        numbered = [(ln["row"], ln["name"]) for ln in body["lines"] if not ln["heading"]]
+        assert numbered == list(enumerate(FORM_2021, start=1))
+        assert all(ln["row"] is None for ln in body["lines"] if ln["heading"])
+
+    def test_the_2007_form_keeps_its_own_行次(self, books: Books) -> None:
+        made = books.post(
+            "admin",
+            "/api/v1/orgs",
+            {
+                "code": "legacy",
+                "name": "旧账合作社",
+                "kind": "cooperative",
+                "chart": "cooperative-2007",
+            },
+        )
+        assert made.status_code == 201
+        body = books.get("admin", "/api/v1/orgs/legacy/reports/balance-sheet").json
+        rows = {ln["name"]: ln["row"] for ln in body["lines"]}
+        assert rows["固定资产合计"] == 25 and rows["资产总计"] == 29
+        assert rows["负债和所有者权益总计"] == 54
+
+    def test_the_pdf_is_the_two_sided_form_on_a4_landscape(self, books: Books) -> None:
+        some_books(books)
+        document = books.get("aud", f"{BS}?as_of=2026-12-31&format=pdf").data
+        reader = PdfReader(io.BytesIO(document))
+        box = reader.pages[0].mediabox
+        assert float(box.width) > float(box.height)
+        assert len(reader.pages) == 1
+        text = text_of(document)
+        for expected in (
+            "编制单位：绿源大蒜种植专业合作社",
+            "2026年12月31日",
+            "会农社01表",
+            "单位：元",
+            "行次",
+            "单位负责人：",
+            "会计主管：",
+            "制表人：",
+        ):
+            assert expected in text, expected
+        # the two sides side by side: 资产总计 (22) and 负债和所有者权益总计 (42) share a row
+        assert "资产总计2211,100.000.00负债和所有者权益总计4211,100.000.00" in text
+
+
+FORM_2021 = [
+    "货币资金",
+    "应收款项",
+    "存货",
+    "消耗性生物资产",
+    "流动资产合计",
+    "对外投资",
+    "生产性生物资产原值",
+    "减：生产性生物资产累计折旧",
+    "生产性生物资产净值",
+    "固定资产原值",
+    "减：累计折旧",
+    "固定资产净值",
+    "在建工程",
+    "固定资产清理",
+    "固定资产小计",
+    "无形资产原值",
+    "减：累计摊销",
+    "无形资产净值",
+    "公益性生物资产",
+    "长期待摊费用",
+    "非流动资产合计",
+    "资产总计",
+    "短期借款",
+    "应付款项",
+    "应付工资",
+    "应付劳务费",
+    "应交税费",
+    "应付利息",
+    "应付盈余返还",
+    "应付剩余盈余",
+    "流动负债合计",
+    "长期借款",
+    "专项应付款",
+    "非流动负债合计",
+    "负债合计",
+    "股金",
+    "专项基金",
+    "资本公积",
+    "盈余公积",
+    "未分配盈余",
+    "所有者权益合计",
+    "负债和所有者权益总计",
+]
+
+
 class TestSurplusStatement:
     def test_after_the_close_本年盈余_is_the_closes_surplus(self, books: Books) -> None:
         closed_year(books)
@@ -202,7 +342,7 @@ def test_legacy_books_get_their_own_forms(books: Books) -> None:
     )
     assert made.status_code == 201
     sheet = books.get("admin", "/api/v1/orgs/legacy/reports/balance-sheet")
-    assert sheet.status_code == 200 and sheet.json["form"] == "资产负债表（2007年制度）"
+    assert sheet.status_code == 200 and sheet.json["form"] == "会农社01表（2007年制度）"
     assert sheet.json["balanced"] is True
     assert "牲畜（禽）资产" in [ln["name"] for ln in sheet.json["lines"]]
     surplus = books.get("admin", "/api/v1/orgs/legacy/reports/surplus?year=2026")

@@ -19,6 +19,7 @@ from coopledger.services import orgs as org_svc
 from coopledger.services import reports
 from coopledger.services.clock import utcnow
 from coopledger.services.print_contexts import (
+    balance_sheet_print_context,
     drawn_from,
     financial_statement_print_context,
     ledger_print_context,
@@ -146,6 +147,13 @@ class StatementLineOut(ma.Schema):
     total = ma.fields.Boolean()
     current = ma.fields.String(allow_none=True)
     prior = ma.fields.String(allow_none=True)
+    row = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "行次: the line's number on the official form (none on headings)"},
+    )
+    note = ma.fields.String(
+        metadata={"description": "a sentence printed with the line (a line the form has not)"}
+    )
 
 
 class StatementOut(ma.Schema):
@@ -180,6 +188,8 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
                 "total": ln.total,
                 "current": _amount(ln.current),
                 "prior": _amount(ln.prior),
+                "row": ln.row,
+                **({"note": ln.note} if ln.note else {}),
             }
             for ln in st.lines
         ],
@@ -194,7 +204,11 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
 
 
 @blp.route("/reports/balance-sheet")
-@blp.doc(responses=pdf_doc("资产负债表 as JSON, or as PDF (A4 portrait) with ``format=pdf``."))
+@blp.doc(
+    responses=pdf_doc(
+        "资产负债表 as JSON, or with ``format=pdf`` as PDF: the two-sided form on A4 landscape."
+    )
+)
 @blp.arguments(BalanceSheetArgs, location="query")
 @blp.response(200, StatementOut)
 def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
@@ -207,10 +221,9 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     result = fs.balance_sheet(uow(), actor(), org, as_of)
     body = _statement_json(result)
     if args["format"] == "pdf":
-        context = financial_statement_print_context(result, f"{as_of.isoformat()}")
         return pdf_response(
-            "financial_statement.html",
-            context,
+            "balance_sheet.html",
+            balance_sheet_print_context(result),
             ["balance-sheet", org, as_of.isoformat()],
             body,
             locale=args["lang"],
