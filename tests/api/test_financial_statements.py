@@ -153,6 +153,38 @@ class TestTheStatutoryForm:
         post(books, "2026-12-20", ("114", "debit", "50.00", "1"), ("181", "credit", "50.00", None))
         assert books.post("acc", f"{ORG}/years/2026/close").status_code == 200
 
+    def test_the_village_form_follows_the_same_rules(self, books: Books) -> None:
+        """2023 village chart: 154 固定资产清理 credit → negative; 181 apart; the close refuses."""
+        village = "/api/v1/orgs/village"
+        post(
+            books,
+            "2026-02-01",
+            ("102", "debit", "5000.00", None),
+            ("301", "credit", "5000.00", "1"),
+            org="village",
+        )
+        post(
+            books,
+            "2026-03-01",
+            ("102", "debit", "300.00", None),
+            ("154", "credit", "300.00", None),
+            org="village",
+        )
+        post(
+            books,
+            "2026-04-01",
+            ("181", "debit", "40.00", None),
+            ("101", "credit", "40.00", None),
+            org="village",
+        )
+        body = books.get("acc", f"{village}/reports/balance-sheet?as_of=2026-12-31").json
+        got = lines(body)
+        assert got["disposal"][0] == "-300.00" and got["payables"][0] == "0.00"
+        assert got["receivables"][0] == "0.00" and got["unsettled"][0] == "40.00"
+        assert body["balanced"] is True
+        refused = books.post("acc", f"{village}/years/2026/close")
+        assert refused.status_code == 409 and refused.json["code"] == "unsettled_losses"
+
     def test_the_2021_form_has_its_lines_in_order_with_their_行次(self, books: Books) -> None:
         body = books.get("acc", f"{BS}?as_of=2026-12-31").json
         numbered = [(ln["row"], ln["name"]) for ln in body["lines"] if not ln["heading"]]
@@ -197,6 +229,19 @@ class TestTheStatutoryForm:
             assert expected in text, expected
         # the two sides side by side: 资产总计 (22) and 负债和所有者权益总计 (42) share a row
         assert "资产总计2211,100.000.00负债和所有者权益总计4211,100.000.00" in text
+
+    def test_the_english_pdf_keeps_the_forms_lines(self, books: Books) -> None:
+        some_books(books)
+        text = text_of(books.get("aud", f"{BS}?as_of=2026-12-31&format=pdf&lang=en").data)
+        for expected in (
+            "Reportingentity:",
+            "2026-12-31",
+            "Line",
+            "资产总计",
+            "Headoftheorganization:",
+        ):
+            assert expected in text, expected
+        assert "编制单位" not in text
 
 
 FORM_2021 = [
