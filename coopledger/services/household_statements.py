@@ -147,7 +147,9 @@ class Statement:
         )
         out.append(
             f"年末您家的账户份额为 {m(ln.account_share_fen)} 元{parts}，占全体成员账户份额 {m(self.shares_total_fen)} 元的 "
-            f"{_pct(ln.account_share_fen, self.shares_total_fen)}。其余 {m(plan.Q)} 元按账户份额分配，您家分得 "
+            f"{_pct(ln.account_share_fen, self.shares_total_fen)}。"
+            f"{f'扣除其他提取 {m(plan.others)} 元后，' if plan.others else ''}"
+            f"其余 {m(plan.Q)} 元按账户份额分配，您家分得 "
             f"{m(self.residual_before_topup_fen)} 元。"
         )
         if ln.topup_fen:
@@ -192,7 +194,9 @@ class Statement:
         out.append(
             f"At year end your household's account share was {m(ln.account_share_fen)} yuan"
             f"{parts}, {_pct(ln.account_share_fen, self.shares_total_fen)} of all members' "
-            f"account shares ({m(self.shares_total_fen)} yuan). The remaining {m(plan.Q)} yuan "
+            f"account shares ({m(self.shares_total_fen)} yuan). "
+            f"{f'After other appropriations of {m(plan.others)} yuan, the' if plan.others else 'The'} "
+            f"remaining {m(plan.Q)} yuan "
             f"is distributed by account share: your household receives "
             f"{m(self.residual_before_topup_fen)} yuan."
         )

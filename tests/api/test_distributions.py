@@ -13,6 +13,7 @@ from tests.builders import (
     plan_body,
     post_ok,
     review_and_post,
+    text_of,
     voucher,
 )
 from tests.conftest import Books, count_rows
@@ -270,6 +271,13 @@ def test_another_appropriation_comes_out_after_the_patronage_return(books: Books
     }
     assert tb["33201"]["closing_debit"] == tb["33201"]["closing_credit"] == "0.00"
     assert tb["211"]["closing_credit"] == "5000.00"
+    # the household's statement says where the 5,000.00 went before the split by shares
+    for lang, says in (
+        ("zh", "扣除其他提取5,000.00元后，其余31,000.00元按账户份额分配"),
+        ("en", "Afterotherappropriationsof5,000.00yuan,theremaining31,000.00yuan"),
+    ):
+        pdf = books.get("hh1", f"{ORG}/members/1/statements/2025.pdf?lang={lang}")
+        assert pdf.status_code == 200 and says in text_of(pdf.data), lang
 
 
 @pytest.mark.parametrize(
