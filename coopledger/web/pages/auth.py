@@ -143,8 +143,9 @@ def _user_errors(exc: DomainError) -> list[str]:
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def admin_users() -> Any:
-    """The administrator's users: create one, disable or enable it, set its password. The same
-    use cases as the API: a weak password or a name taken in any letter case is refused."""
+    """The administrator's users: create one, disable or enable it, set its password or the
+    person's full name (printed on the vouchers the user signs). The same use cases as the API:
+    a weak password or a name taken in any letter case is refused."""
     who = signed_in()
     ext = current_app.extensions["coopledger"]
     errors: list[str] = []
@@ -169,8 +170,11 @@ def admin_users() -> Any:
                 svc.update_user(uow(), who, ext.hasher, username, active=action == "enable")
             elif action == "password":
                 svc.update_user(uow(), who, ext.hasher, username, password=form.get("password", ""))
+            elif action == "name":
+                full_name = form.get("full_name", "")
+                svc.update_user(uow(), who, ext.hasher, username, full_name=full_name)
             else:
-                raise field_error("action", "one of create, disable, enable, password")
+                raise field_error("action", "one of create, disable, enable, password, name")
         except DomainError as exc:
             if exc.kind == "forbidden":
                 raise
