@@ -52,7 +52,7 @@ from coopledger.web.pages import init_pages
 from coopledger.web.pages.common import error_page, wants_page
 from coopledger.web.security import init_security
 from coopledger.web.units import unit_of_work
-from coopledger.web.verify import verify_answer
+from coopledger.web.verify import verify_answer, verify_start
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -213,6 +213,11 @@ def create_app(
     @app.get("/")
     def index() -> str:
         return render_template("index.html")
+
+    @app.get("/verify/")
+    def verify_form() -> Any:
+        """The box to type a statement's verification code into, and to check a PDF file."""
+        return verify_start()
 
     @app.get("/verify/<code>")
     def verify(code: str) -> Any:

@@ -74,6 +74,7 @@ POLICY: dict[str, Rule] = {
     "index": PUBLIC,
     "static": PUBLIC,
     "verify": PUBLIC,
+    "verify_form": PUBLIC,
     "auth.create_token": PUBLIC,
     "api-docs.openapi_json": PUBLIC,
     "public.disclosure": PUBLIC,

@@ -13,14 +13,19 @@ The answer is one of four verdicts, in words on the page (in the reader's langua
 - ``unknown``: no statement has the code (404, a page for a browser).
 
 Times are shown in Beijing time; the JSON keeps them in UTC.
+
+``/verify/`` is the box to type a code into, with an optional PDF whose SHA-256 the browser
+computes (the file itself never leaves the reader's machine); it sends the reader on to
+``/verify/{code}?sha256=…``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from flask import json, render_template, request
+from flask import json, redirect, render_template, request, url_for
 
 from coopledger.domain.errors import NotFound
 from coopledger.domain.money import format_amount
@@ -29,6 +34,9 @@ from coopledger.web.api.common import uow
 from coopledger.web.errors import problem
 
 BEIJING = timezone(timedelta(hours=8))
+#: a code as people type it: letters and digits, perhaps grouped by spaces or hyphens
+_TYPED_CODE = re.compile(r"[0-9A-Z]{1,40}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def beijing(at: datetime) -> str:
@@ -41,6 +49,23 @@ def _wants_json() -> bool:
     return (
         request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json"
     )
+
+
+def verify_start() -> Any:
+    """The box for a code (and a file's fingerprint); with ``?code=`` a redirect to its answer."""
+    typed = request.args.get("code")
+    if typed is None:
+        return render_template("verify_start.html", bad_code=False, code=None)
+    code = re.sub(r"[\s\-]", "", typed).upper()
+    if not _TYPED_CODE.fullmatch(code):
+        return render_template("verify_start.html", bad_code=True, code=None), 422
+    query: dict[str, Any] = {}
+    sha256 = (request.args.get("sha256") or "").strip().lower()
+    if _SHA256.fullmatch(sha256):
+        query["sha256"] = sha256
+    if request.args.get("lang"):
+        query["lang"] = request.args["lang"]
+    return redirect(url_for("verify", code=code, **query), 303)
 
 
 def verify_answer(code: str) -> Any:

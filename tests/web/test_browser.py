@@ -243,3 +243,24 @@ def test_a_phone_sees_the_voucher_grid_as_cards(
     assert width <= 400, width  # nothing wider than the phone
     page.screenshot(path=str(shots / "11-phone-entry.png"), full_page=True)
     context.close()
+
+
+def test_the_verification_box_fingerprints_the_file_in_the_browser(
+    page: Any, tmp_path: Path
+) -> None:
+    """A household types the code and picks its PDF: the browser sends the file's SHA-256 with the
+    code, never the file; the fallback used where crypto.subtle is withheld gives the same hash."""
+    import hashlib
+
+    document = tmp_path / "明细.pdf"
+    document.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 300)
+    page.goto("/verify/")
+    page.fill("#verify-code", "3f2a 9c0b-7d14 e865")
+    page.set_input_files("#verify-file", str(document))
+    page.click("#verify-submit")
+    page.wait_for_url("**/verify/3F2A9C0B7D14E865?sha256=*")
+    assert page.url.endswith(f"sha256={hashlib.sha256(document.read_bytes()).hexdigest()}")
+    assert page.locator("#verdict").get_attribute("data-verdict") == "unknown"
+    for sample in (b"", b"abc", bytes(range(256)) * 5):
+        computed = page.evaluate("b => window.coopledgerSha256(new Uint8Array(b))", list(sample))
+        assert computed == hashlib.sha256(sample).hexdigest()

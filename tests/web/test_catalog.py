@@ -15,11 +15,9 @@ SOURCES = [
     (
         ROOT / "templates",
         [
-            ("base.html", "jinja2"),
+            ("*.html", "jinja2"),  # the public pages: landing, verification, disclosure
             ("pages/**.html", "jinja2"),
             ("pdf/**.html", "jinja2"),
-            ("disclosure.html", "jinja2"),
-            ("disclosure_body.html", "jinja2"),
         ],
     ),
     (ROOT / "coopledger" / "web" / "pages", [("**.py", "python")]),

@@ -535,3 +535,12 @@ def test_errors_speak_the_page_language(signed_in: Any) -> None:
     b.get("/orgs/coop?lang=en")
     response = b.post("/orgs/coop/vouchers/new", {**THREE_LINES, "lines-2-credit": "400"})
     assert "Debits and credits differ" in response.get_data(as_text=True)
+
+
+def test_the_landing_page_says_where_each_user_goes(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    for card in ("for-accountants", "for-households", "for-auditors", "for-villagers"):
+        assert f'id="{card}"' in html
+    assert 'href="/verify/"' in html and "POST /api/v1/auth/tokens" not in html
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Member households" in english and "Check a statement" in english

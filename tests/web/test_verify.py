@@ -99,3 +99,35 @@ def test_an_unknown_code_answers_a_page_or_json(books: Books) -> None:
     data = books.client.get("/verify/NOSUCHCODE0000?format=json")
     assert data.status_code == 404 and data.json["verdict"] == "unknown"
     assert data.json["code"] == "not_found"
+
+
+# -- the box to type a code into ---------------------------------------------------------------
+
+
+def test_the_verification_box_takes_a_code_as_people_type_it(books: Books) -> None:
+    page = books.client.get("/verify/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="verify-code"' in html and 'id="verify-file"' in html
+    assert "文件不会上传" in html  # the reader is told the file stays with them
+    typed = books.client.get("/verify/?code=3f2a 9c0b-7d14 e865")
+    assert typed.status_code == 303 and typed.headers["Location"] == "/verify/3F2A9C0B7D14E865"
+    digest = hashlib.sha256(b"a statement").hexdigest()
+    with_file = books.client.get(f"/verify/?code=3F2A9C0B7D14E865&sha256={digest}")
+    assert with_file.headers["Location"] == f"/verify/3F2A9C0B7D14E865?sha256={digest}"
+    assert books.client.get("/verify").status_code in (301, 308)  # to the box
+
+
+def test_a_code_that_cannot_be_one_is_refused_in_words(books: Books) -> None:
+    refused = books.client.get("/verify/?code=<script>")
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "核验码只含数字和字母" in html and "<script>" not in html
+    english = books.client.get("/verify/?code=%25%25&lang=en").get_data(as_text=True)
+    assert "only digits and letters" in english
+
+
+def test_a_found_statement_offers_to_check_the_file_in_hand(books: Books, signed_in: Any) -> None:
+    _paid(books)
+    _document, code = _downloaded(signed_in)
+    html = books.client.get(f"/verify/{code}").get_data(as_text=True)
+    assert 'id="verify-file"' in html and f'name="code" value="{code}"' in html
