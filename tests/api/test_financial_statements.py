@@ -15,6 +15,7 @@ from tests.conftest import Books
 ORG = "/api/v1/orgs/coop"
 BS = f"{ORG}/reports/balance-sheet"
 SURPLUS = f"{ORG}/reports/surplus"
+LEGACY_BS = "/api/v1/orgs/legacy/reports/balance-sheet"
 
 
 def lines(body: dict[str, Any]) -> dict[str, tuple[str | None, str | None]]:
@@ -203,10 +204,28 @@ class TestTheStatutoryForm:
             },
         )
         assert made.status_code == 201
-        body = books.get("admin", "/api/v1/orgs/legacy/reports/balance-sheet").json
+        body = books.get("admin", LEGACY_BS).json
         rows = {ln["name"]: ln["row"] for ln in body["lines"]}
         assert rows["固定资产合计"] == 25 and rows["资产总计"] == 29
         assert rows["负债和所有者权益总计"] == 54
+        # the 2007 form prints 年初数 before 年末数
+        for user in ("acc", "rev"):
+            given = books.client.patch(
+                f"/api/v1/users/{user}",
+                json={"orgs": ["coop", "village", "legacy"]},
+                headers=books.headers("admin"),
+            )
+            assert given.status_code == 200, given.json
+        post(
+            books,
+            "2026-03-01",
+            ("102", "debit", "700.00", None),
+            ("231", "credit", "700.00", None),
+            org="legacy",
+        )
+        text = text_of(books.get("admin", f"{LEGACY_BS}?as_of=2026-12-31&format=pdf").data)
+        assert "行次年初数年末数负债和所有者权益行次年初数年末数" in text
+        assert "资产总计290.00700.00负债和所有者权益总计540.00700.00" in text
 
     def test_the_pdf_is_the_two_sided_form_on_a4_landscape(self, books: Books) -> None:
         some_books(books)
