@@ -137,8 +137,9 @@ def create_plan(
 
     :raise InvalidState: the year is not closed (``year_not_closed``), or a plan of the year is
         approved or posted already (``plan_exists``: the year has its distribution).
-    :raise ValidationFailed: rates out of range, patronage below 60 %, a loss, guarantees that
-        cannot be met (the shortfall named in yuan), weights that are all zero.
+    :raise ValidationFailed: rates out of range, patronage below 60 %, a loss, other
+        appropriations above what remains after the patronage return, guarantees that cannot be
+        met (the shortfall named in yuan), weights that are all zero.
     """
     now = clock()
     with uow:
