@@ -84,7 +84,7 @@ def test_the_village_notice_of_a_closed_quarter(uow: Callable[[], UnitOfWork]) -
     from coopledger.adapters.pdf import render_pdf
     from coopledger.services import disclosure
 
-    notice = disclosure.public_notice(uow(), "guanwangmiao", f"{YEAR}-Q3")  # published
+    notice, _periods = disclosure.public_notice(uow(), "guanwangmiao", f"{YEAR}-Q3")  # published
     data = notice.content
     assert data["one_matter_one_discussion"], "the street lights' 一事一议 fund"
     assert data["income"] and data["expenditure"]

@@ -198,19 +198,42 @@ def disclosure_notice(uow: UnitOfWork, actor: Actor, org_code: str, period: str)
         return _document(notice_content(_notice(uow, org, parsed, None)), issued=False)
 
 
-def public_notice(uow: UnitOfWork, org_code: str, period: str) -> NoticeDocument:
-    """The issued notice for anyone, without login (the village's public link).
+def public_notice(uow: UnitOfWork, org_code: str, period: str) -> tuple[NoticeDocument, list[str]]:
+    """The issued notice for anyone, without login (the village's public link), and every period
+    published, the latest first. Without a period: the latest published notice.
 
-    :raise NotFound: (:data:`NOT_PUBLISHED`) no such organization, or the period is not published:
-        the two are not told apart. :raise ValidationFailed: a malformed period.
+    :raise NotFound: (:data:`NOT_PUBLISHED`) no such organization, or the period is not published
+        (or nothing is): the cases are not told apart. :raise ValidationFailed: a malformed period.
     """
-    parsed = parse_disclosure_period(period)
+    parsed = parse_disclosure_period(period) if period.strip() else None
     with uow:
         org = uow.store.org_by_code(org_code)
-        issued = uow.regions.issued_disclosure(org.id, parsed.label) if org else None
+        published = uow.regions.published_periods(org.id) if org else []
+        if org is None or not published:
+            raise NotFound(NOT_PUBLISHED)
+        label = parsed.label if parsed is not None else published[0]
+        issued = uow.regions.issued_disclosure(org.id, label)
         if issued is None:
             raise NotFound(NOT_PUBLISHED)
-        return _stored(issued)
+        return _stored(issued), published
+
+
+def ready_quarters(
+    uow: UnitOfWork, actor: Actor, org_code: str, today: date, count: int = 8
+) -> list[str]:
+    """Of the ``count`` quarters up to ``today``'s, those a notice can be drawn for (every month
+    closed) or that are published, the latest first: the choices of the accountant's page."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        published = set(uow.regions.published_periods(org.id))
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+        ready = []
+        for _ in range(count):
+            period = parse_disclosure_period(f"{year}-Q{quarter}")
+            if period.label in published or _closed(uow.store, org, period):
+                ready.append(period.label)
+            year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        return ready
 
 
 def _notice(
@@ -226,7 +249,8 @@ def _notice(
         signed = ln.amount if ln.side == "C" else -ln.amount
         return Item(
             ln.booked_on,
-            f"记-{ln.number:03d}" if ln.number else "",
+            # numbers restart each month: the month tells two 记-003 of one quarter apart
+            f"{ln.booked_on.month}月记-{ln.number:03d}" if ln.number else "",
             ln.account,
             scrub(acc.name_zh if acc else ln.account),
             scrub(ln.line_memo or ln.memo),

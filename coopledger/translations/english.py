@@ -533,6 +533,11 @@ EN = {
     "核验盈余分配明细": "Check a dividend statement",
     "每份盈余分配明细上都印有核验码和二维码。扫描二维码，或在下面输入核验码，就能看到账簿里记的数字是否与明细一致。": "Every dividend statement carries a verification code and a QR code. Scan the QR code, or type the code below, to see whether the books still say what the statement says.",
     "核验码只含数字和字母，请照明细上印的重新输入。": "A verification code has only digits and letters; please type it again as printed on the statement.",
+    # the disclosure notice's period picker and the menu
+    "财务公开": "Financial disclosure",
+    "返回概览": "Back to the overview",
+    "公开期间": "Period disclosed",
+    "查看": "Show",
 }
 
 

@@ -29,27 +29,44 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 @bp.get("/<org>/disclosure")
 def disclosure(org: str) -> Any:
     period = request.args.get("period", "")
-    doc = svc.public_notice(uow(), org, period)
+    doc, published = svc.public_notice(uow(), org, period)
     fmt = request.args.get("format", "html")
     if fmt == "pdf":
         return notice_pdf(doc, lang())
     if fmt == "json":
         # the issued bytes as stored: ``sha256sum`` of this download is the fingerprint
         return Response(doc.body, mimetype="application/json", headers={"ETag": f'"{doc.sha256}"'})
-    return render_template("disclosure.html", n=doc.content, fingerprint=doc.sha256, public=True)
+    return render_template(
+        "disclosure.html",
+        n=doc.content,
+        fingerprint=doc.sha256,
+        public=True,
+        periods=published,
+        picker_url=request.path,
+    )
 
 
 @pages_bp.route("/orgs/<org>/disclosure")
 @login_required
 def org_disclosure(org: str) -> Any:
     """The same notice for the signed-in accountant who prepares it (default: last quarter)."""
-    period = request.args.get("period") or _last_quarter()
+    ready = svc.ready_quarters(uow(), signed_in(), org, utcnow().date())
+    period = request.args.get("period") or (ready[0] if ready else _last_quarter())
     doc = svc.disclosure_notice(uow(), signed_in(), org, period)
     if request.args.get("format") == "pdf":
         return notice_pdf(doc, lang())
-    return render_template("disclosure.html", n=doc.content, fingerprint=doc.sha256)
+    return render_template(
+        "disclosure.html",
+        n=doc.content,
+        fingerprint=doc.sha256,
+        periods=ready,
+        picker_url=request.path,
+        org_code=org,
+    )
 
 
 def _last_quarter() -> str:
+    """The quarter before this one: what the page asks for when no quarter is ready yet (the
+    answer says which month to close)."""
     today = utcnow().date()
     return quarter_of(today.replace(day=1) - timedelta(days=80)).label

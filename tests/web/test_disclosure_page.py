@@ -297,3 +297,53 @@ def test_the_database_refuses_to_change_an_issued_notice(books: Books, connectio
     ):
         assert refused(connection, sql), sql
     assert connection.execute(text("SELECT content, sha256 FROM issued_disclosure")).all() == before
+
+
+# -- the page as villagers and accountants open it -------------------------------------------------
+
+
+def _two_vouchers_in_two_months(books: Books) -> None:
+    for day, memo in (("2026-01-15", "出租收入"), ("2026-02-15", "鱼塘承包费")):
+        books.posted(
+            org="village",
+            date=day,
+            memo=memo,
+            lines=[{"account": "102", "debit": "800.00"}, {"account": "501", "credit": "800.00"}],
+        )
+
+
+def test_the_public_link_without_a_period_opens_the_latest_notice_styled(books: Books) -> None:
+    _two_vouchers_in_two_months(books)
+    _close(books, "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06")
+    assert _publish(books, "2026-Q1").status_code == 201
+    assert _publish(books, "2026-Q2").status_code == 201
+    page = books.client.get(PUBLIC)  # the link as printed on the notice board, no period
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "2026-Q2" in html and "<style" not in html and "style=" not in html
+    assert "/assets/disclosure.css" in html  # a stylesheet the Content-Security-Policy allows
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    picker = re.findall(r'<option value="([^"]+)"', html)
+    assert picker == ["2026-Q2", "2026-Q1"]  # every published period, the latest first
+    css = books.client.get("/assets/disclosure.css")
+    assert css.status_code == 200 and "@page" in css.get_data(as_text=True)
+
+
+def test_two_vouchers_numbered_alike_in_a_quarter_are_told_apart_by_month(books: Books) -> None:
+    _two_vouchers_in_two_months(books)  # each month's first voucher: 记-001
+    _close(books, "2026-01", "2026-02", "2026-03")
+    assert _publish(books).status_code == 201
+    html = books.client.get(PUBLIC).get_data(as_text=True)
+    assert "1月记-001" in html and "2月记-001" in html
+
+
+def test_the_accountants_page_opens_a_quarter_it_can_show(books: Books, signed_in: Any) -> None:
+    _two_vouchers_in_two_months(books)
+    _close(books, "2026-01", "2026-02", "2026-03")
+    browser = signed_in("acc")
+    dashboard = browser.get("/orgs/village").get_data(as_text=True)
+    assert 'id="nav-disclosure"' in dashboard  # in the menu
+    page = browser.get("/orgs/village/disclosure")
+    assert page.status_code == 200  # the closed quarter, not an open one
+    html = page.get_data(as_text=True)
+    assert "2026-Q1" in html and re.findall(r'<option value="([^"]+)"', html) == ["2026-Q1"]

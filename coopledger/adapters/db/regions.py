@@ -343,6 +343,14 @@ class SqlRegions:
             return None
         return IssuedDisclosure(row.period, row.published_on, row.content, row.sha256)
 
+    def published_periods(self, org_id: int) -> list[str]:
+        rows = self.session.scalars(
+            select(IssuedDisclosureRow.period)
+            .where(IssuedDisclosureRow.org_id == org_id)
+            .order_by(IssuedDisclosureRow.published_on.desc(), IssuedDisclosureRow.period.desc())
+        )
+        return list(rows)
+
     def add_issued_disclosure(
         self, org_id: int, issued: IssuedDisclosure, by: int | None, at: datetime
     ) -> None:
