@@ -150,6 +150,7 @@ def _year_balances(uow: UnitOfWork, org: Org, year: int) -> Balances:
             ("other_appropriations", plan.others),
             ("patronage", plan.P),
             ("residual", plan.Q),
+            ("residual_and_others", plan.Q + plan.others),
             ("household_distribution", plan.P + plan.Q),
         ):
             inputs[key] = inputs.get(key, 0) + value

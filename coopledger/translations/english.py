@@ -538,6 +538,9 @@ EN = {
     "返回概览": "Back to the overview",
     "公开期间": "Period disclosed",
     "查看": "Show",
+    # the distribution plan's page
+    "提取公积金": "Reserve appropriated",
+    "其他提取（返还之后）": "Other appropriations (after the return)",
 }
 
 

@@ -353,6 +353,25 @@ class TestSurplusStatement:
         assert lines(sheet)["undistributed"] == ("0.00", "100000.00")
         assert lines(sheet)["patronage"][0] == "54000.00"
 
+    def test_an_other_appropriation_never_shrinks_the_distributable_line(
+        self, books: Books
+    ) -> None:
+        """The 2021 form has no 其他提取 line: a 5,000.00 welfare fund taken after the return
+        prints within 剩余盈余分配, 可分配盈余 stays 90,000.00 (its 60 % is the 54,000.00
+        returned), and 年末未分配盈余 ties to the balance sheet."""
+        closed_year(books)
+        approved_and_posted(
+            books,
+            other_appropriations=[{"name": "应付福利费", "account": "211", "amount": "5000.00"}],
+        )
+        got = lines(books.get("acc", f"{SURPLUS}?year=2026").json)
+        assert "other_appropriations" not in got
+        assert got["distributable"][0] == "90000.00"
+        assert got["patronage"][0] == "54000.00" and got["residual"][0] == "36000.00"
+        assert got["closing_undistributed"][0] == "0.00"
+        sheet = lines(books.get("acc", f"{BS}?as_of=2026-12-31").json)
+        assert sheet["undistributed"][0] == got["closing_undistributed"][0]
+
     def test_year_is_required(self, books: Books) -> None:
         response = books.get("acc", SURPLUS)
         assert response.status_code == 422 and "year" in response.json["errors"]

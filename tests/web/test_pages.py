@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -544,3 +545,28 @@ def test_the_landing_page_says_where_each_user_goes(client: FlaskClient) -> None
     assert 'href="/verify/"' in html and "POST /api/v1/auth/tokens" not in html
     english = client.get("/?lang=en").get_data(as_text=True)
     assert "Member households" in english and "Check a statement" in english
+
+
+def test_the_plan_page_shows_each_appropriation_so_the_parts_add_up(
+    signed_in: Any, books: Books
+) -> None:
+    """R, D, P, the welfare fund taken after the return and Q: D = P + others + Q on the page."""
+    closed_year(books)
+    welfare = {"name": "应付福利费", "account": "211", "amount": "5000.00"}
+    made = books.post(
+        "acc",
+        "/api/v1/orgs/coop/distributions",
+        {
+            "year": 2025,
+            "reserve_rate": "0.10",
+            "patronage_ratio": "0.60",
+            "other_appropriations": [welfare],
+        },
+    )
+    assert made.status_code == 201, made.json
+    html = (
+        signed_in("acc").get(f"/orgs/coop/distributions/{made.json['id']}").get_data(as_text=True)
+    )
+    assert re.search(r'id="plan-reserve">\D*10,000\.00', html)
+    assert re.search(r'id="plan-others">\D*5,000\.00', html)
+    assert "90,000.00" in html and "54,000.00" in html and "31,000.00" in html
