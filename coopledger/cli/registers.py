@@ -71,6 +71,13 @@ def depreciate(org: str, through: str, username: str) -> None:
     help="Poverty statuses the guarantee covers.",
 )
 @click.option("--include-prior-undistributed", is_flag=True)
+@click.option(
+    "--reserve-basis",
+    type=click.Choice(["transactions", "shares", "even"]),
+    default="transactions",
+    show_default=True,
+    help="How a cooperative's reserve is quantified into the members' accounts (its charter's).",
+)
 @click.option("--save", is_flag=True, help="Save the plan as a draft (otherwise a dry run).")
 @click.option("--user", "username", default=None, help="The preparer (needed with --save).")
 @domain_errors
@@ -83,13 +90,14 @@ def distribute(
     guarantee_rate: str | None,
     statuses: str,
     include_prior_undistributed: bool,
+    reserve_basis: str,
     save: bool,
     username: str | None,
 ) -> None:
     """Compute ORG's surplus distribution for a closed year and print it as a table."""
     from decimal import Decimal, InvalidOperation
 
-    from coopledger.domain.distribution import Guarantee
+    from coopledger.domain.distribution import Guarantee, ReserveBasis
     from coopledger.domain.money import parse_amount
     from coopledger.services import distribution
 
@@ -115,6 +123,7 @@ def distribute(
         else Decimal(0),
         guarantee=guarantee,
         include_prior_undistributed=include_prior_undistributed,
+        reserve_basis=ReserveBasis(reserve_basis),
     )
     with books() as b:
         if save:

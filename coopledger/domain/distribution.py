@@ -32,9 +32,11 @@ before the rest is split by shares (Q = D − others), in the order its 收益�
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from coopledger.domain.errors import ValidationFailed, field_error
 from coopledger.domain.members import member_sort_key
@@ -263,3 +265,53 @@ def _split(pool: int, weights: list[int], what: str, field: str) -> list[int]:
             f"the {what} of the members are all zero: {format_amount(pool)} yuan cannot be split",
         )
     return allocate(pool, weights)
+
+
+# -- the reserve quantified to members ------------------------------------------------------------
+
+
+class ReserveBasis(enum.StrEnum):
+    """How a cooperative's 公积金 of the year is quantified into its members' accounts, as its
+    charter says (农民专业合作社法 art. 42): by the members' transactions in the year (the usual
+    rule), by their account shares at 31 December, or evenly."""
+
+    TRANSACTIONS = "transactions"
+    SHARES = "shares"
+    EVEN = "even"
+
+
+class Weighed(Protocol):
+    """A plan line as the reserve's quantification reads it."""
+
+    @property
+    def member_no(self) -> str: ...
+    @property
+    def transaction_fen(self) -> int: ...
+    @property
+    def account_share_fen(self) -> int: ...
+
+
+def quantify_reserve(
+    reserve_fen: int, lines: Sequence[Weighed], basis: ReserveBasis
+) -> list[tuple[str, int]]:
+    """(member number, fen) of each member's share of the reserve ``reserve_fen``, largest
+    remainder to the fen, ties to the lower member number; members with nothing are left out.
+
+    :raise ValidationFailed: (``reserve_basis``) the basis gives every member a weight of zero.
+    """
+    if reserve_fen <= 0 or not lines:
+        return []
+    ordered = sorted(lines, key=lambda ln: member_sort_key(ln.member_no))
+    if basis is ReserveBasis.TRANSACTIONS:
+        weights = [max(ln.transaction_fen, 0) for ln in ordered]
+    elif basis is ReserveBasis.SHARES:
+        weights = [max(ln.account_share_fen, 0) for ln in ordered]
+    else:
+        weights = [1] * len(ordered)
+    if not any(weights):
+        raise field_error(
+            "reserve_basis",
+            f"no member has {basis.value} to quantify the reserve by; choose another basis",
+        )
+    parts = allocate(reserve_fen, weights)
+    return [(ln.member_no, part) for ln, part in zip(ordered, parts, strict=True) if part]

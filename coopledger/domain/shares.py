@@ -34,6 +34,7 @@ class EventKind(enum.StrEnum):
     REDEEM = "redeem"
     CONTRIBUTE = "contribute"
     FORFEIT = "forfeit"  # a member who leaves gives its quantified shares back to the pool
+    QUANTIFY_RESERVE = "quantify_reserve"  # the year's 公积金, when the distribution is posted
 
 
 class Basis(enum.StrEnum):

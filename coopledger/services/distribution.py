@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from coopledger.domain import postings
@@ -27,7 +27,9 @@ from coopledger.domain.distribution import (
     Inputs,
     MemberBasis,
     Plan,
+    ReserveBasis,
     compute,
+    quantify_reserve,
 )
 from coopledger.domain.errors import (
     Duplicate,
@@ -41,6 +43,7 @@ from coopledger.domain.ledger import Status, Voucher
 from coopledger.domain.members import member_sort_key
 from coopledger.domain.money import format_amount, parse_amount
 from coopledger.domain.roles import Action, Actor
+from coopledger.domain.shares import EventKind, ShareClass
 from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
@@ -60,6 +63,8 @@ class PlanRequest:
     guarantee: Guarantee | None = None
     include_prior_undistributed: bool = False
     loss_makeup_fen: int | None = None
+    #: how a cooperative's reserve is quantified into its members' accounts (its charter's rule)
+    reserve_basis: ReserveBasis = ReserveBasis.TRANSACTIONS
 
 
 def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dict[str, int]]:
@@ -155,8 +160,12 @@ def create_plan(
                 code="plan_exists",
             )
         plan, ids = _compute(uow, org, request)
+        cooperative = org.kind == "cooperative"
+        if cooperative:  # a basis that gives nobody a part is refused now, not when posting
+            quantify_reserve(plan.R, plan.lines, request.reserve_basis)
         inputs = {
             "reserve_rate": str(request.reserve_rate),
+            "reserve_basis": request.reserve_basis.value if cooperative else None,
             "patronage_ratio": str(request.patronage_ratio),
             "loss_makeup": None
             if request.loss_makeup_fen is None
@@ -335,10 +344,54 @@ def post_plan(
             chart, plan_to_post(record), cooperative=org.kind == "cooperative"
         )
         vouchers = [prepare(store, org, actor, d, now) for d in drafts]
+        if org.kind == "cooperative":
+            _quantify_reserve(uow, org, actor, record, vouchers[0].id, now)
         dist.set_plan(plan_id, {"status": "posted", "vouchers": [v.id for v in vouchers]})
         updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
     return updated, vouchers
+
+
+def reserve_basis(plan: PlanRecord) -> ReserveBasis:
+    """The plan's rule for quantifying its reserve (plans made before the rule existed: by
+    transactions, the usual charter's)."""
+    return ReserveBasis(str(plan.inputs.get("reserve_basis") or ReserveBasis.TRANSACTIONS))
+
+
+def reserve_parts(plan: PlanRecord) -> dict[str, int]:
+    """Member number → its share of the plan's reserve (a cooperative's 公积金 is quantified into
+    its members' accounts the year it is appropriated); empty for a village collective."""
+    if plan.inputs.get("reserve_basis") is None:
+        return {}
+    return dict(quantify_reserve(plan.R, plan.lines, reserve_basis(plan)))
+
+
+def _quantify_reserve(
+    uow: UnitOfWork, org: Org, actor: Actor, plan: PlanRecord, voucher_id: int, now: datetime
+) -> None:
+    """The share event that quantifies the plan's reserve into its members' accounts, dated with
+    the plan's vouchers: each member's 公积金份额 grows by its part (refunded if it leaves)."""
+    assert plan.approved_on is not None
+    basis = reserve_basis(plan)
+    parts = quantify_reserve(plan.R, plan.lines, basis)
+    if not parts:
+        return
+    ids = {ln.member_no: ln.member_id for ln in plan.lines}
+    uow.registers.add_share_event(
+        org.id,
+        {
+            "kind": EventKind.QUANTIFY_RESERVE.value,
+            "occurred_on": plan.approved_on,
+            "reason": f"{plan.year}年度提取的公积金量化到成员账户（{plan.resolution or ''}）",
+            "amount_fen": plan.R,
+            "basis": basis.value,
+            "share_class": ShareClass.RESERVE.value,
+            "voucher_id": voucher_id,
+            "created_by": actor.user_id,
+            "created_at": now,
+        },
+        [(ids[no], ShareClass.RESERVE.value, fen) for no, fen in parts],
+    )
 
 
 def plan_to_post(plan: PlanRecord) -> postings.PlanToPost:

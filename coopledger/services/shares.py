@@ -155,7 +155,7 @@ def record_event(
     """
     now = clock()
     errors: dict[str, list[str]] = {}
-    if event.kind not in set(EventKind) - {EventKind.FORFEIT}:
+    if event.kind not in set(EventKind) - {EventKind.FORFEIT, EventKind.QUANTIFY_RESERVE}:
         errors["kind"] = [
             "must be quantify_fiscal, quantify_donation, reassign, transfer, redeem or contribute"
         ]

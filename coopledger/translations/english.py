@@ -541,6 +541,13 @@ EN = {
     # the distribution plan's page
     "提取公积金": "Reserve appropriated",
     "其他提取（返还之后）": "Other appropriations (after the return)",
+    # the reserve quantified into the members' accounts
+    "按此办法没有成员能分到公积金，请换一种量化办法": "By this rule no member would get a part of the reserve; choose another rule",
+    "请从列出的办法中选择": "Choose one of the listed rules",
+    "公积金量化到成员账户": "Reserve quantified into members' accounts",
+    "按交易量": "By transactions",
+    "按账户份额": "By account shares",
+    "平均": "Evenly",
 }
 
 

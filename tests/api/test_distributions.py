@@ -453,3 +453,47 @@ def test_another_organizations_plan_is_absent_and_a_closed_month_refuses_payment
     )
     assert refused.status_code == 409 and refused.json["code"] == "period_closed"
     assert count_rows(connection) == before
+
+
+# -- the reserve quantified into the members' accounts ---------------------------------------------
+
+
+def test_the_years_reserve_is_quantified_into_the_members_accounts(books: Books) -> None:
+    """The 10,000.00 reserve of 2025 goes into the members' accounts by their transactions
+    (50,000 and 150,000): 2,500.00 and 7,500.00, on the plan, in the share register and in the
+    member account — and the account shares that split a later year's residual count it."""
+    closed_year(books)
+    plan = approved_and_posted(books)
+    assert plan["inputs"]["reserve_basis"] == "transactions"
+    shares = {ln["member"]: ln["reserve_share"] for ln in plan["lines"]}
+    assert shares == {"1": "2500.00", "2": "7500.00"}
+    events = books.get("aud", f"{ORG}/shares/events").json
+    reserve = [e for e in events["items"] if e["kind"] == "quantify_reserve"]
+    assert len(reserve) == 1 and reserve[0]["amount"] == "10000.00"
+    account = books.get("hh1", f"{ORG}/members/1/account?year=2026").json
+    assert account["closing"]["reserve_share"] == "2500.00"
+    register = books.get("aud", f"{ORG}/shares").json
+    assert register["totals"]["reserve_share"] == "10000.00"
+
+
+def test_a_member_who_leaves_after_the_appropriation_gets_its_reserve_share(
+    books: Books,
+) -> None:
+    closed_year(books)
+    approved_and_posted(books)
+    left = books.post("acc", f"{ORG}/members/1/leave", {"date": "2026-05-01"})
+    assert left.status_code == 200, left.json
+    lines = left.json["refund_voucher"]["lines"]
+    paid = {(ln["account"], ln["debit"] or ln["credit"]) for ln in lines}
+    assert ("301", "2000.00") in paid and ("322", "2500.00") in paid  # capital, 盈余公积 share
+    assert ("102", "4500.00") in paid
+
+
+def test_the_reserve_basis_is_the_charters_and_an_empty_one_is_refused(books: Books) -> None:
+    closed_year(books)
+    evenly = books.post("acc", PLANS, plan_body(reserve_basis="even"))
+    assert evenly.status_code == 201, evenly.json
+    assert {ln["reserve_share"] for ln in evenly.json["lines"]} == {"5000.00"}
+    books.delete("acc", f"{PLANS}/{evenly.json['id']}")
+    wrong = books.post("acc", PLANS, plan_body(reserve_basis="by_height"))
+    assert wrong.status_code == 422 and "reserve_basis" in wrong.json["errors"]

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopledger.domain.distribution import Appropriation, Guarantee, Inputs, MemberBasis, compute
+from coopledger.domain.distribution import (
+    Appropriation,
+    Guarantee,
+    Inputs,
+    MemberBasis,
+    PlanLine,
+    ReserveBasis,
+    compute,
+    quantify_reserve,
+)
 from coopledger.domain.errors import ValidationFailed
 
 
@@ -277,3 +286,47 @@ def test_a_tie_gives_the_extra_fen_to_the_lower_member_number_as_a_person_reads_
         ("2", 302, 201),
         ("10", 301, 200),
     ]
+
+
+# -- the reserve quantified into the members' accounts ---------------------------------------------
+
+
+def _line(no: str, trade: int, share: int) -> PlanLine:
+    return PlanLine(no, trade, share, 0, "none", 0, 0, 0, None)
+
+
+def test_the_reserve_goes_by_transactions_to_the_fen() -> None:
+    lines = [_line("2", 150_000, 0), _line("1", 50_000, 0), _line("3", 0, 9_999)]
+    assert quantify_reserve(1_000_001, lines, ReserveBasis.TRANSACTIONS) == [
+        ("1", 250_000),
+        ("2", 750_001),
+    ]
+    assert quantify_reserve(1_000_001, lines, ReserveBasis.SHARES) == [("3", 1_000_001)]
+    assert quantify_reserve(10, lines, ReserveBasis.EVEN) == [("1", 4), ("2", 3), ("3", 3)]
+    assert quantify_reserve(0, lines, ReserveBasis.EVEN) == []
+
+
+def test_a_basis_that_gives_nobody_a_part_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        quantify_reserve(100, [_line("1", 0, 5)], ReserveBasis.TRANSACTIONS)
+    assert "reserve_basis" in refused.value.errors
+
+
+@given(
+    st.integers(1, 10**12),
+    st.lists(st.tuples(st.integers(0, 10**10), st.integers(0, 10**10)), min_size=1, max_size=40),
+)
+def test_every_fen_of_the_reserve_reaches_a_member(
+    reserve: int, weights: list[tuple[int, int]]
+) -> None:
+    lines = [_line(str(i + 1), t, s) for i, (t, s) in enumerate(weights)]
+    for basis in ReserveBasis:
+        try:
+            parts = quantify_reserve(reserve, lines, basis)
+        except ValidationFailed:
+            assert basis is not ReserveBasis.EVEN
+            continue
+        assert sum(fen for _, fen in parts) == reserve and all(fen > 0 for _, fen in parts)
+        if basis is ReserveBasis.TRANSACTIONS:
+            traded = {ln.member_no for ln in lines if ln.transaction_fen}
+            assert {no for no, _ in parts} <= traded

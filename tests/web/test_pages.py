@@ -570,3 +570,17 @@ def test_the_plan_page_shows_each_appropriation_so_the_parts_add_up(
     assert re.search(r'id="plan-reserve">\D*10,000\.00', html)
     assert re.search(r'id="plan-others">\D*5,000\.00', html)
     assert "90,000.00" in html and "54,000.00" in html and "31,000.00" in html
+
+
+def test_the_wizard_takes_the_charters_rule_for_the_reserve(signed_in: Any, books: Books) -> None:
+    closed_year(books)
+    acc = signed_in("acc")
+    form = acc.get("/orgs/coop/distributions").get_data(as_text=True)
+    assert 'id="reserve-basis"' in form
+    inputs = {"year": "2025", "reserve_rate": "0.10", "patronage_ratio": "0.60"}
+    made = acc.post("/orgs/coop/distributions", {**inputs, "reserve_basis": "even"})
+    assert made.status_code == 302, made.get_data(as_text=True)
+    plan_id = int(made.headers["Location"].rsplit("/", 1)[-1])
+    plan = books.get("acc", f"/api/v1/orgs/coop/distributions/{plan_id}").json
+    assert plan["inputs"]["reserve_basis"] == "even"
+    assert {ln["reserve_share"] for ln in plan["lines"]} == {"5000.00"}

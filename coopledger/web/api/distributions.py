@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from flask.views import MethodView
 
-from coopledger.domain.distribution import Appropriation, Guarantee
+from coopledger.domain.distribution import Appropriation, Guarantee, ReserveBasis
 from coopledger.domain.money import format_amount
 from coopledger.services import distribution as svc
 from coopledger.services.ports import PlanRecord
@@ -49,6 +49,10 @@ class PlanIn(ma.Schema):
     guarantee = ma.fields.Nested(GuaranteeIn, load_default=None, allow_none=True)
     include_prior_undistributed = ma.fields.Boolean(load_default=False)
     loss_makeup = Money(load_default=None, allow_none=True, metadata=MONEY)
+    #: a cooperative's reserve is quantified into the members' accounts by this rule
+    reserve_basis = ma.fields.Enum(
+        ReserveBasis, by_value=True, load_default=ReserveBasis.TRANSACTIONS
+    )
 
 
 class PlanLineOut(ma.Schema):
@@ -58,6 +62,7 @@ class PlanLineOut(ma.Schema):
     transaction_amount = ma.fields.String()
     account_share = ma.fields.String()
     fiscal_share = ma.fields.String()
+    reserve_share = ma.fields.String()
     patronage = ma.fields.String()
     residual = ma.fields.String()
     topup = ma.fields.String()
@@ -103,6 +108,7 @@ class PlanWithVouchers(ma.Schema):
 
 def present_plan(plan: PlanRecord) -> dict[str, Any]:
     f = format_amount
+    reserve = svc.reserve_parts(plan)
     lines = []
     for ln in plan.lines:
         paid_out = ln.paid.settled_fen - ln.paid.offset_fen - ln.paid.converted_fen
@@ -114,6 +120,7 @@ def present_plan(plan: PlanRecord) -> dict[str, Any]:
                 "transaction_amount": f(ln.transaction_fen),
                 "account_share": f(ln.account_share_fen),
                 "fiscal_share": f(ln.fiscal_share_fen),
+                "reserve_share": f(reserve.get(ln.member_no, 0)),
                 "patronage": f(ln.patronage_fen),
                 "residual": f(ln.residual_fen),
                 "topup": f(ln.topup_fen),
@@ -167,6 +174,7 @@ def request_of(data: dict[str, Any]) -> svc.PlanRequest:
         guarantee=None if g is None else Guarantee(tuple(g["statuses"]), g["fixed"], g["rate"]),
         include_prior_undistributed=data["include_prior_undistributed"],
         loss_makeup_fen=data["loss_makeup"],
+        reserve_basis=data["reserve_basis"],
     )
 
 

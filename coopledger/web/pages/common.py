@@ -267,6 +267,11 @@ ERROR_CODES: dict[str, Any] = {
 }
 FIELD_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"must not be zero"), _l("金额不能为零")),
+    (
+        re.compile(r"to quantify the reserve by"),
+        _l("按此办法没有成员能分到公积金，请换一种量化办法"),
+    ),
+    (re.compile(r"choose one of the listed rules"), _l("请从列出的办法中选择")),
     (re.compile(r"unknown account '(?P<x>[^']*)'"), _l("没有科目 %(x)s")),
     (re.compile(r"(?P<x>\S+) has sub-accounts"), _l("%(x)s 有明细科目，请记入明细科目")),
     (re.compile(r"account (?P<x>\S+) .* needs a member"), _l("科目 %(x)s 需要填写成员")),

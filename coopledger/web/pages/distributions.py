@@ -10,7 +10,7 @@ import marshmallow as ma
 from flask import flash, redirect, render_template, request, url_for
 
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_YEAR, date_in_range
-from coopledger.domain.distribution import Guarantee
+from coopledger.domain.distribution import Guarantee, ReserveBasis
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import AmountError, parse_amount
 from coopledger.services import distribution as dist_svc
@@ -39,6 +39,7 @@ def distributions(org: str) -> Any:
         "reserve_rate": "0.10",
         "patronage_ratio": "0.60",
         "include_prior": "",
+        "reserve_basis": ReserveBasis.TRANSACTIONS.value,
         "guarantee_fixed": "",
         "guarantee_rate": "",
     }
@@ -110,6 +111,9 @@ def _plan_request(
             rate = Rate().deserialize(form["guarantee_rate"])
         except ma.ValidationError:
             errors["guarantee_rate"] = [field_text("a decimal from 0 to 1")]
+    form["reserve_basis"] = form["reserve_basis"] or ReserveBasis.TRANSACTIONS.value
+    if form["reserve_basis"] not in set(ReserveBasis):
+        errors["reserve_basis"] = [field_text("choose one of the listed rules")]
     wanted = fixed is not None or rate is not None
     if wanted and not statuses:
         errors["guarantee_status"] = [field_text("tick at least one status")]
@@ -121,6 +125,7 @@ def _plan_request(
         patronage_ratio=rates["patronage_ratio"],
         include_prior_undistributed=bool(form["include_prior"]),
         guarantee=Guarantee(tuple(statuses), fixed, rate) if wanted else None,
+        reserve_basis=ReserveBasis(form["reserve_basis"]),
     )
 
 
