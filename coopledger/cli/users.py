@@ -51,6 +51,9 @@ def _new_password(password_stdin: bool) -> str:
     multiple=True,
     help="A region path (济南市/商河县): the user also sees every organization under it (repeat).",
 )
+@click.option(
+    "--full-name", default=None, help="The person's name, printed on the vouchers it signs."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @domain_errors
 def users_create(
@@ -59,6 +62,7 @@ def users_create(
     org_codes: tuple[str, ...],
     member: str | None,
     regions: tuple[str, ...],
+    full_name: str | None,
     password_stdin: bool,
 ) -> None:
     """Create a user. The password is read from standard input or asked for (twice)."""
@@ -74,6 +78,7 @@ def users_create(
             list(org_codes),
             member,
             regions=list(regions),
+            full_name=full_name,
         )
         scope = ", ".join(user.orgs) or ("all organizations" if user.role == "admin" else "-")
         if user.regions:

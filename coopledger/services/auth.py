@@ -289,10 +289,12 @@ def create_user(
     member: str | None = None,
     *,
     regions: Sequence[str] = (),
+    full_name: str | None = None,
     clock: Clock = utcnow,
 ) -> UserSummary:
     """Create a user with one role over some organizations (admin only; ``actor`` None is the
-    machine's operator at the command line).
+    machine's operator at the command line). ``full_name`` is the person's name, printed on
+    the vouchers the user signs.
 
     ``member`` is ``ORG/MEMBER_NO`` for a household user, whose one organization it implies.
     ``regions`` are region paths (``济南市/商河县``): the user also sees every organization under
@@ -319,6 +321,9 @@ def create_user(
         errors["orgs"] = ["name at least one organization or region"]
     if regions and role == Role.HOUSEHOLD:
         errors["regions"] = ["a household user is not scoped to a region"]
+    full_name = (full_name or "").strip() or None
+    if full_name is not None and len(full_name) > 100:
+        errors["full_name"] = ["at most 100 characters"]
     paths: list[str] = []
     for text in regions:
         try:
@@ -345,6 +350,9 @@ def create_user(
         user = store.add_user(username, hasher.hash(password), Role(role), org_ids, member_id)
         if region_ids:
             uow.regions.set_user_regions(user.id, list(region_ids.values()))
+        if full_name is not None:
+            store.update_user(user.id, full_name=full_name)
+        if region_ids or full_name is not None:
             user = store.user_by_name(username) or user
         store.audit(
             None,

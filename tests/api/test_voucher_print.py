@@ -88,6 +88,26 @@ def test_signatures_print_peoples_names_and_the_chief_accountant(books: Books) -
     assert "审核：rev" in text_of(print_of(books, voucher))
 
 
+def test_a_user_created_with_a_full_name_signs_with_it(books: Books) -> None:
+    made = books.post(
+        "admin",
+        "/api/v1/users",
+        {
+            "username": "zhou",
+            "password": "ledger pass 123",
+            "role": "accountant",
+            "orgs": ["coop"],
+            "full_name": "周会计",
+        },
+    )
+    assert made.status_code == 201, made.json
+    assert made.json["full_name"] == "周会计"
+    listed = books.get("admin", "/api/v1/users").json["items"]
+    assert {"username": "zhou", "full_name": "周会计"}.items() <= next(
+        u for u in listed if u["username"] == "zhou"
+    ).items()
+
+
 def test_only_an_admin_names_the_chief_accountant_and_a_long_name_is_refused(
     books: Books,
 ) -> None:

@@ -63,6 +63,25 @@ def test_a_users_full_name_is_set_and_cleared(env: dict[str, str]) -> None:
     assert stored(env, "SELECT full_name FROM app_user WHERE username = 'lihua'") is None
 
 
+def test_a_user_is_created_with_a_full_name(env: dict[str, str]) -> None:
+    code, out = run(
+        env,
+        "users",
+        "create",
+        "wang",
+        "--role",
+        "reviewer",
+        "--org",
+        "garlic",
+        "--full-name",
+        "王芳",
+        "--password-stdin",
+        stdin="a long password 2\n",
+    )
+    assert code == 0, out
+    assert stored(env, "SELECT full_name FROM app_user WHERE username = 'wang'") == "王芳"
+
+
 def test_an_unknown_user_is_refused(env: dict[str, str]) -> None:
     code, out = run(env, "users", "name", "nobody", "某人")
     assert code != 0

@@ -48,6 +48,12 @@ class UserIn(ma.Schema):
     regions = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(max=400)), load_default=list
     )
+    full_name = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "the person's name, printed on the vouchers the user signs"},
+    )
 
 
 class UserOut(ma.Schema):
@@ -226,6 +232,7 @@ class Users(MethodView):
                 data["orgs"],
                 data["member"],
                 regions=data["regions"],
+                full_name=data["full_name"],
             )
         )
 
