@@ -124,8 +124,12 @@ def test_last_year_ties_and_is_closed_into_surplus(uow: Callable[[], UnitOfWork]
     for row in pnl:
         assert row.debit > 0, row
         assert (row.closing_debit, row.closing_credit) == (0, 0), row
+    # every demonstration organization made a surplus, and the year-end close carried it from
+    # 本年盈余 into 未分配盈余: 本年盈余 ends the year at zero
     surplus = rows[SURPLUS_ACCOUNT[org]]
-    assert surplus.closing_credit > 0  # every demonstration organization made a surplus
+    assert surplus.credit > 0 and (surplus.closing_debit, surplus.closing_credit) == (0, 0)
+    undistributed = rows[SURPLUS_ACCOUNT[org][:2] + "202"]
+    assert undistributed.credit >= surplus.credit
     months = {(p.year, p.month): p.status for p in periods.list_periods(uow(), auditor, org)}
     assert all(months[(year, m)] == "closed" for m in range(1, 13))
     assert all(status == "open" for (y, _m), status in months.items() if y == year + 1)
@@ -321,11 +325,12 @@ def test_the_plan_was_approved_by_the_reviewer_in_january_and_its_vouchers_poste
     assert (plan.approved_on.year, plan.approved_on.month) == (today.year, 1)
     assert plan.approved_on <= today
     auditor = auth.actor_named(uow(), "auditor")
-    assert len(plan.vouchers) == 3
+    assert len(plan.vouchers) == 2  # the appropriations, and 各项分配 into 未分配盈余
     for voucher_id in plan.vouchers:
         voucher = vouchers.get_voucher(uow(), auditor, org, voucher_id)
         assert voucher.status is Status.POSTED and voucher.booked_on == plan.approved_on
-    # 本年盈余 was carried to 未分配盈余 and distributed: R to 盈余公积, D to the members
+    # distributed from 未分配盈余 (the year-end close carried 本年盈余 there): R to 盈余公积, D to
+    # the members
     assert plan.S > 0 and plan.R == (plan.S * 10 + 50) // 100
 
 

@@ -25,7 +25,7 @@ from datetime import date
 
 from coopledger.domain.accounts import Account, AccountCode, Chart, Subledger
 from coopledger.domain.assets import AssetUse, DisposalAccounts, FixedAsset, disposal_lines
-from coopledger.domain.ledger import Dr, Line, VoucherDraft
+from coopledger.domain.ledger import Dr, Line, VoucherDraft, VoucherKind
 from coopledger.domain.periods import Period
 from coopledger.domain.shares import EventKind
 
@@ -267,10 +267,40 @@ class PlanToPost:
     others: tuple[tuple[str, AccountCode, int], ...]  # other appropriations: name, account, fen
     distributable_fen: int  # D = S − L − R (+ prior undistributed): P + others + Q
     members: tuple[MemberPart, ...]
+    #: the year-end close carried S into 未分配盈余 already (books closed before it did: not)
+    surplus_carried: bool = True
 
 
 def _word(cooperative: bool) -> str:
     return "盈余" if cooperative else "收益"
+
+
+def carry_surplus(
+    chart: Chart, year: int, surplus_fen: int, *, cooperative: bool
+) -> VoucherDraft | None:
+    """The year-end transfer of 本年盈余 (village: 本年收益) into 未分配盈余, dated 31 December,
+    after the closing voucher: a surplus Dr 本年盈余 / Cr 未分配盈余, a loss the other way, so
+    that 本年盈余 ends the year at zero and a loss waits in 未分配盈余 for a later year to cover.
+    None when the year broke even."""
+    if surplus_fen == 0:
+        return None
+    word = _word(cooperative)
+    memo = f"{year}年度本年{word}转入未分配{word}"
+    into, out_of = (
+        (chart.undistributed_account, chart.surplus_account)
+        if surplus_fen > 0
+        else (chart.surplus_account, chart.undistributed_account)
+    )
+    amount = abs(surplus_fen)
+    return VoucherDraft(
+        date(year, 12, 31),
+        f"结转{year}年度本年{word}",
+        (
+            Line(out_of, Dr.DEBIT, amount, memo=memo),
+            Line(into, Dr.CREDIT, amount, memo=memo),
+        ),
+        kind=VoucherKind.CLOSING,
+    )
 
 
 def _chunks(items: Sequence[Line], size: int) -> list[Sequence[Line]]:
@@ -280,7 +310,8 @@ def _chunks(items: Sequence[Line], size: int) -> list[Sequence[Line]]:
 def distribution(chart: Chart, plan: PlanToPost, *, cooperative: bool) -> list[VoucherDraft]:
     """The statutory vouchers of an approved plan, dated on its approval, one attachment each:
 
-    1. Dr 本年盈余 / Cr 未分配盈余, the year's surplus S;
+    1. only for books whose year-end close did not carry it (closed before it did): Dr 本年盈余
+       / Cr 未分配盈余, the year's surplus S (see :func:`carry_surplus`);
     2. Dr 各项分配 / Cr 盈余公积 R, Cr each other appropriation, and per member Cr 应付盈余返还
        and 应付剩余盈余 (a village: Cr 内部往来 its whole part) — at most
        :data:`MEMBERS_PER_VOUCHER` members a voucher, numbered (1/n) when there are several;
@@ -292,18 +323,20 @@ def distribution(chart: Chart, plan: PlanToPost, *, cooperative: bool) -> list[V
     on, y = plan.approved_on, plan.year
     word = _word(cooperative)
     undistributed, appropriation = chart.undistributed_account, chart.appropriation_account
-    carried = f"{y}年度本年{word}转入未分配{word}"
-    drafts = [
-        VoucherDraft(
-            on,
-            f"结转{y}年度本年{word}",
-            (
-                Line(chart.surplus_account, Dr.DEBIT, plan.surplus_fen, memo=carried),
-                Line(undistributed, Dr.CREDIT, plan.surplus_fen, memo=carried),
-            ),
-            attachments=1,
+    drafts = []
+    if not plan.surplus_carried:  # books closed before the year-end close carried it
+        carried = f"{y}年度本年{word}转入未分配{word}"
+        drafts.append(
+            VoucherDraft(
+                on,
+                f"结转{y}年度本年{word}",
+                (
+                    Line(chart.surplus_account, Dr.DEBIT, plan.surplus_fen, memo=carried),
+                    Line(undistributed, Dr.CREDIT, plan.surplus_fen, memo=carried),
+                ),
+                attachments=1,
+            )
         )
-    ]
     head: list[Line] = []
     if plan.reserve_fen:
         head.append(

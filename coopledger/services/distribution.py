@@ -79,6 +79,9 @@ def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dic
     chart = load_chart(org.chart)
     year_end = date(request.year, 12, 31)
     undistributed = _balance(uow, org, chart.undistributed_account, year_end)
+    if _surplus_carried(uow, org, request.year, surplus):
+        # 未分配盈余 as it stood before the year-end close carried this year's surplus into it
+        undistributed += surplus
     register = holdings_as_of(uow, org, year_end)
     trades: dict[int, int] = defaultdict(int)
     for member_id, _p, _u, _q, amount in registers.member_transactions(org.id, None, request.year):
@@ -116,6 +119,15 @@ def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dic
         cooperative=org.kind == "cooperative",
     )
     return compute(inputs, members), ids
+
+
+def _surplus_carried(uow: UnitOfWork, org: Org, year: int, surplus: int) -> bool:
+    """Whether the year-end close of ``year`` carried its surplus from 本年盈余 into 未分配盈余
+    (books closed before the close did so still hold it in 本年盈余 until the plan is posted)."""
+    if surplus == 0:
+        return True
+    chart = load_chart(org.chart)
+    return _balance(uow, org, chart.surplus_account, date(year, 12, 31)) == 0
 
 
 def _balance(uow: UnitOfWork, org: Org, code: str, through: date) -> int:
@@ -340,8 +352,9 @@ def post_plan(
             )
         assert record.approved_on is not None
         chart = load_chart(org.chart)
+        carried = _surplus_carried(uow, org, record.year, record.S)
         drafts = postings.distribution(
-            chart, plan_to_post(record), cooperative=org.kind == "cooperative"
+            chart, plan_to_post(record, carried), cooperative=org.kind == "cooperative"
         )
         vouchers = [prepare(store, org, actor, d, now) for d in drafts]
         if org.kind == "cooperative":
@@ -394,7 +407,7 @@ def _quantify_reserve(
     )
 
 
-def plan_to_post(plan: PlanRecord) -> postings.PlanToPost:
+def plan_to_post(plan: PlanRecord, surplus_carried: bool = True) -> postings.PlanToPost:
     """An approved plan as its statutory vouchers need it."""
     assert plan.approved_on is not None
     return postings.PlanToPost(
@@ -406,6 +419,7 @@ def plan_to_post(plan: PlanRecord) -> postings.PlanToPost:
         others=tuple(_others(plan)),
         distributable_fen=plan.D,
         members=tuple(_part(ln, ln.patronage_fen, ln.residual_fen) for ln in plan.lines),
+        surplus_carried=surplus_carried,
     )
 
 

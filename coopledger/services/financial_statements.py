@@ -107,24 +107,26 @@ def balance_sheet(uow: UnitOfWork, actor: Actor, org_code: str, as_of: date) -> 
 
 
 def _closing_lines(uow: UnitOfWork, org: Org, year: int, surplus_account: str) -> dict[str, int]:
-    """Debit-minus-credit per account of the year's closing voucher (empty if there is none)."""
+    """Debit-minus-credit per account of the year's closing vouchers — income and expense into
+    本年盈余, and 本年盈余 into 未分配盈余 — (empty if there are none)."""
     if not uow.store.year_closed(org.id, year):
         return {}
     for account in (surplus_account, "5"):
+        out: dict[str, int] = {}
         after = 0
         while True:
             flt = VoucherFilter(status="posted", year=year, month=12, account=account)
             page = uow.store.vouchers(org.id, flt, 200, after)
             for voucher in page:
                 if voucher.kind == VoucherKind.CLOSING:
-                    out: dict[str, int] = {}
                     for line in voucher.lines:
                         signed = line.amount_fen if line.side == Dr.DEBIT else -line.amount_fen
                         out[line.account] = out.get(line.account, 0) + signed
-                    return out
             if len(page) < 200:
                 break
             after = page[-1].id
+        if out:
+            return out
     return {}
 
 

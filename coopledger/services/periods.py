@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from coopledger.domain import postings
 from coopledger.domain.accounts import Account, load_chart
 from coopledger.domain.errors import InvalidState, PeriodClosed
-from coopledger.domain.ledger import closing_draft, validate_draft
+from coopledger.domain.ledger import VoucherDraft, closing_draft, validate_draft
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Clock, PeriodState, UnitOfWork
+from coopledger.services.ports import Clock, Org, PeriodState, Store, UnitOfWork
 from coopledger.services.vouchers import post_reviewed
 
 
@@ -120,7 +121,8 @@ class YearClose:
 def close_year(
     uow: UnitOfWork, actor: Actor, org_code: str, year: int, *, clock: Clock = utcnow
 ) -> YearClose:
-    """Year-end close (年终结账): carry income and expense into 本年盈余, close all twelve months.
+    """Year-end close (年终结账): carry income and expense into 本年盈余 and 本年盈余 into 未分配盈余
+    (a loss too: it waits there for a later year's surplus to cover), close all twelve months.
 
     The closing voucher is system-made and posted at once, with the closer as preparer,
     reviewer and poster (closing vouchers need no source documents: 会计基础工作规范 art. 51(4)).
@@ -154,13 +156,13 @@ def close_year(
         if draft is not None:
             if store.period_status(org.id, year, 12) == "closed":
                 raise PeriodClosed(f"{year}-12 is closed; reopen it to post the closing voucher")
-            validate_draft(draft, store.accounts(org.id), {}, {})
-            voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
-            store.set_reviewed(voucher_id, actor.user_id, now)
-            voucher = store.voucher(org.id, voucher_id)
-            if voucher is None:  # pragma: no cover - just written in this transaction
-                raise InvalidState("the closing voucher vanished")
-            post_reviewed(store, org, voucher, actor, now)
+            voucher_id = _post_closing(store, org, actor, draft, now)
+            # then 本年盈余 into 未分配盈余, profit or loss: 本年盈余 ends the year at zero
+            carry = postings.carry_surplus(
+                chart, year, surplus, cooperative=org.kind == "cooperative"
+            )
+            if carry is not None:
+                _post_closing(store, org, actor, carry, now)
         first_closed = 13
         for month in range(1, 13):
             if store.period_status(org.id, year, month) != "closed":
@@ -180,6 +182,19 @@ def close_year(
         )
         uow.commit()
     return YearClose(year, surplus, voucher_id)
+
+
+def _post_closing(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: datetime) -> int:
+    """Post a system-made year-end voucher at once, the closer as preparer, reviewer and poster
+    (closing vouchers need no source documents); its id."""
+    validate_draft(draft, store.accounts(org.id), {}, {})
+    voucher_id = store.add_voucher(org.id, draft, actor.user_id, now)
+    store.set_reviewed(voucher_id, actor.user_id, now)
+    voucher = store.voucher(org.id, voucher_id)
+    if voucher is None:  # pragma: no cover - just written in this transaction
+        raise InvalidState("the closing voucher vanished")
+    post_reviewed(store, org, voucher, actor, now)
+    return voucher_id
 
 
 UNSETTLED_NAME = "待处理财产损溢"

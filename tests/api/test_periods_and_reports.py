@@ -110,7 +110,26 @@ class TestYearEnd:
         rows = {r["account"]: r for r in tb["rows"]}
         for code in ("501", "502", "523", "529"):
             assert rows[code]["closing_debit"] == rows[code]["closing_credit"] == "0.00"
-        assert rows["331"]["closing_credit"] == "12000.25" and tb["balanced"]
+        # then 本年盈余 into 未分配盈余: 331 ends the year at zero
+        assert rows["331"]["closing_credit"] == rows["331"]["closing_debit"] == "0.00"
+        assert rows["33202"]["closing_credit"] == "12000.25" and tb["balanced"]
+
+    def test_a_loss_year_closes_and_its_loss_waits_in_undistributed_surplus(
+        self, books: Books
+    ) -> None:
+        for body in (sale("1000.00", "2025-05-01"), expense("4000.00", "2025-06-01")):
+            v = books.post("acc", f"{ORG}/vouchers", body).json
+            books.post("rev", f"{ORG}/vouchers/{v['id']}/review")
+            books.post("acc", f"{ORG}/vouchers/{v['id']}/post")
+        result = books.post("acc", f"{ORG}/years/2025/close")
+        assert result.status_code == 200 and result.json["surplus"] == "-3000.00"
+        tb = books.get("aud", f"{ORG}/reports/trial-balance?from=2025-01-01&to=2025-12-31").json
+        rows = {r["account"]: r for r in tb["rows"]}
+        assert rows["331"]["closing_credit"] == rows["331"]["closing_debit"] == "0.00"
+        assert rows["33202"]["closing_debit"] == "3000.00" and tb["balanced"]
+        sheet = books.get("aud", f"{ORG}/reports/balance-sheet?as_of=2025-12-31").json
+        undistributed = next(ln for ln in sheet["lines"] if ln["key"] == "undistributed")
+        assert undistributed["current"] == "-3000.00" and sheet["balanced"]
         periods = books.get("aud", f"{ORG}/periods").json["items"]
         assert [p["period"] for p in periods if p["status"] == "closed"] == [
             f"2025-{m:02d}" for m in range(1, 13)

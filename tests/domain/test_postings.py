@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -237,7 +238,9 @@ def to_post(plan: Plan, resolution: str = "2025-1") -> postings.PlanToPost:
     )
 
 
-def test_a_cooperatives_plan_posts_its_three_statutory_vouchers() -> None:
+def test_a_cooperatives_plan_posts_its_statutory_vouchers() -> None:
+    """The year-end close carried 本年盈余 into 未分配盈余; the plan appropriates and clears 各项分配.
+    Books closed before the close carried it get the carry as the plan's first voucher."""
     plan = postings.PlanToPost(
         year=2024,
         approved_on=date(2025, 3, 15),
@@ -248,7 +251,11 @@ def test_a_cooperatives_plan_posts_its_three_statutory_vouchers() -> None:
         distributable_fen=90_000,  # D = S − R; the 公益金 and the members' parts come out of it
         members=(postings.MemberPart("1", 51_000, 20_000), postings.MemberPart("2", 0, 14_000)),
     )
-    first, second, third = postings.distribution(COOP, plan, cooperative=True)
+    second, third = postings.distribution(COOP, plan, cooperative=True)
+    first, *rest = postings.distribution(
+        COOP, replace(plan, surplus_carried=False), cooperative=True
+    )
+    assert rest == [second, third]
     assert entries(first) == [("331", "D", 100_000, None), ("33202", "C", 100_000, None)]
     assert first.memo == "结转2024年度本年盈余"
     assert entries(second) == [
@@ -277,8 +284,7 @@ def test_a_village_credits_each_household_its_whole_part_on_internal_current() -
         distributable_fen=9_000,
         members=(postings.MemberPart("1", 0, 9_000),),
     )
-    first, second, _third = postings.distribution(VILLAGE, plan, cooperative=False)
-    assert first.memo == "结转2024年度本年收益"
+    second, _third = postings.distribution(VILLAGE, plan, cooperative=False)
     assert entries(second) == [
         ("32201", "D", 10_000, None),
         ("311", "C", 1_000, None),
@@ -292,7 +298,7 @@ def test_a_large_plan_is_split_into_numbered_vouchers_of_at_most_2000_members() 
     members = tuple(postings.MemberPart(str(n), 1, 1) for n in range(1, 4_002))
     plan = postings.PlanToPost(2024, ON, "r", 9_002, 1_000, (), 8_002, members)
     drafts = postings.distribution(COOP, plan, cooperative=True)
-    middle = drafts[1:-1]
+    middle = drafts[:-1]
     assert [d.memo[-5:] for d in middle] == ["（1/3）", "（2/3）", "（3/3）"]
     assert [len(d.lines) - 1 for d in middle] == [4_001, 4_000, 2]  # the head rides in the first
     assert sum(d.lines[0].amount_fen for d in middle) == 9_002
@@ -336,7 +342,9 @@ def test_a_plans_vouchers_balance_and_pay_out_the_plan_to_the_fen(
     drafts = postings.distribution(chart, to_post(plan), cooperative=inputs.cooperative)
     for draft in drafts:
         accepted(chart, draft, [m.member_no for m in members])
-    moved = net(drafts)
+    carry = postings.carry_surplus(chart, 2024, plan.S, cooperative=inputs.cooperative)
+    assert carry is not None
+    moved = net([carry, *drafts])  # the year-end carry, then the plan
     assert moved[chart.surplus_account] == plan.S  # 本年盈余 emptied
     assert moved.get(chart.appropriation_account, 0) == 0  # 各项分配 cleared
     assert moved[chart.undistributed_account] == plan.R + plan.D - plan.S
@@ -440,3 +448,14 @@ def test_every_asset_draft_balances(
         debit, credit = totals(disposal.lines)
         assert debit == credit
         assert all(isinstance(ln, Line) and ln.amount_fen > 0 for ln in disposal.lines)
+
+
+def test_the_year_end_carries_a_surplus_or_a_loss_into_undistributed_surplus() -> None:
+    surplus = postings.carry_surplus(COOP, 2024, 12_000, cooperative=True)
+    assert surplus is not None and surplus.booked_on == date(2024, 12, 31)
+    assert entries(surplus) == [("331", "D", 12_000, None), ("33202", "C", 12_000, None)]
+    assert surplus.memo == "结转2024年度本年盈余"
+    loss = postings.carry_surplus(VILLAGE, 2024, -3_000, cooperative=False)
+    assert loss is not None and loss.memo == "结转2024年度本年收益"
+    assert entries(loss) == [("32202", "D", 3_000, None), ("321", "C", 3_000, None)]
+    assert postings.carry_surplus(COOP, 2024, 0, cooperative=True) is None
