@@ -7,16 +7,21 @@ records the surplus it carried — the S from which a distribution plan starts.
 待处理财产损溢 (181 in the charts that have it) must be cleared before the close: its losses and
 gains are investigated and carried to their accounts during the year, and it has no line on the
 balance sheet. The close refuses while it has a balance at 31 December.
+
+Read-only views for the periods page: :func:`year_months` (the twelve months of a year, who
+closed each and what still keeps an open one from closing) and :func:`year_end_status` (the
+year-end's steps, what blocks the close, and the vouchers the close would post).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from coopledger.domain import postings
-from coopledger.domain.accounts import Account, load_chart
+from coopledger.domain.accounts import Account, Category, load_chart
+from coopledger.domain.assets import charges_due
 from coopledger.domain.errors import InvalidState, PeriodClosed
 from coopledger.domain.ledger import VoucherDraft, closing_draft, validate_draft
 from coopledger.domain.money import format_amount
@@ -198,20 +203,30 @@ def _post_closing(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now
 
 
 UNSETTLED_NAME = "待处理财产损溢"
+INCOME = Category.INCOME
+
+
+def _unsettled(
+    uow: UnitOfWork, org_id: int, accounts: Sequence[Account], year: int, year_end: date
+) -> tuple[tuple[str, ...], int]:
+    """The chart's 待处理财产损溢 codes and their net balance at ``year_end`` (fen, debit > 0);
+    no codes and 0 for a chart without the account."""
+    codes = tuple(a.code for a in accounts if a.name_zh == UNSETTLED_NAME)
+    if not codes:
+        return codes, 0
+    net = sum(
+        t.opening_net + t.debit - t.credit
+        for t in uow.store.turnovers(org_id, date(year, 1, 1), year_end)
+        if t.account.startswith(codes)
+    )
+    return codes, net
 
 
 def _refuse_unsettled(
     uow: UnitOfWork, org_id: int, accounts: Sequence[Account], year: int, year_end: date
 ) -> None:
     """Refuse the close while 待处理财产损溢 has a balance at ``year_end`` (debit or credit)."""
-    codes = tuple(a.code for a in accounts if a.name_zh == UNSETTLED_NAME)
-    if not codes:
-        return
-    net = sum(
-        t.opening_net + t.debit - t.credit
-        for t in uow.store.turnovers(org_id, date(year, 1, 1), year_end)
-        if t.account.startswith(codes)
-    )
+    codes, net = _unsettled(uow, org_id, accounts, year, year_end)
     if net:
         side = "借方" if net > 0 else "贷方"
         raise InvalidState(
@@ -227,3 +242,179 @@ def _state(uow: UnitOfWork, org_id: int, period: Period) -> PeriodState:
         if (state.year, state.month) == (period.year, period.month):
             return state
     return PeriodState(period.year, period.month, "open", 0, None)  # pragma: no cover
+
+
+# -- what the periods page reads -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MonthView:
+    """One month of a year as the periods page shows it."""
+
+    period: Period
+    status: str  # "open" or "closed"
+    vouchers_posted: int  # the month's last voucher number
+    closed_at: datetime | None
+    closed_by: str | None  # the username of who closed it
+    pending: int  # vouchers dated in it not posted yet (drafts and reviewed): a close refuses
+    earlier_open: Period | None  # an earlier month with activity still open: close it first
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class YearMonths:
+    year: int
+    months: tuple[MonthView, ...]  # January to December
+    years: tuple[int, ...]  # every year with a month recorded, and this one, ascending
+    next_to_close: Period | None  # the earliest open month with activity, in any year
+    year_closed: bool
+
+
+def year_months(uow: UnitOfWork, actor: Actor, org_code: str, year: int) -> YearMonths:
+    """The twelve months of ``year``: open or closed, by whom and when, and what keeps an open
+    one from closing now (vouchers not posted, an earlier month open) — the same rules as
+    :func:`close_period`. A month nothing was ever posted into is open and has no row.
+
+    :raise NotFound: / :raise Forbidden: as reading the books.
+    """
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        states = sorted(store.periods(org.id), key=lambda p: (p.year, p.month))
+        by_month = {(p.year, p.month): p for p in states}
+        open_ = [Period(p.year, p.month) for p in states if p.status != "closed"]
+        months = []
+        for month in range(1, 13):
+            period = Period(year, month)
+            state = by_month.get((year, month))
+            closed = state is not None and state.status == "closed"
+            earlier = [p for p in open_ if p < period]
+            months.append(
+                MonthView(
+                    period,
+                    "closed" if closed else "open",
+                    state.last_number if state else 0,
+                    state.closed_at if state else None,
+                    state.closed_by if state else None,
+                    0 if closed else store.count_pending(org.id, year, month),
+                    None if closed or not earlier else earlier[0],
+                )
+            )
+        years = sorted({p.year for p in states} | {year})
+        closed_year = store.year_closed(org.id, year)
+    return YearMonths(year, tuple(months), tuple(years), open_[0] if open_ else None, closed_year)
+
+
+@dataclass(frozen=True, slots=True)
+class AssetDue:
+    """An asset with depreciation months due through December not yet charged."""
+
+    asset_no: str
+    name: str
+    months: int
+    amount_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearEnd:
+    """The year-end's steps and their state. For a closed year only ``surplus_fen`` counts."""
+
+    year: int
+    closed: bool
+    surplus_fen: int  # closed: what the close carried; open: what it would carry now (loss < 0)
+    year_ended: bool = True  # 31 December has come
+    pending: int = 0  # vouchers dated in the year not posted yet (drafts and reviewed)
+    depreciation_due: tuple[AssetDue, ...] = ()
+    unsettled_accounts: tuple[str, ...] = ()  # 待处理财产损溢 in this chart (none: no step)
+    unsettled_fen: int = 0  # its balance at 31 December, debit > 0
+    open_months: tuple[int, ...] = ()  # January to November still open
+    december_closed: bool = False  # it is, and the closing voucher must be posted into it
+    surplus_account: str = ""  # 本年盈余 (village: 本年收益)
+    undistributed_account: str = ""  # 未分配盈余
+    income_fen: int = 0  # income carried into 本年盈余
+    expense_fen: int = 0  # expense carried into 本年盈余
+    postings: tuple[VoucherDraft, ...] = field(default=())  # what the close would post, in order
+
+    @property
+    def blockers(self) -> tuple[str, ...]:
+        """What keeps the year from closing, as codes, in the order the steps are shown."""
+        if self.closed:
+            return ()
+        found = {
+            "year_not_ended": not self.year_ended,
+            "vouchers_pending": self.pending > 0,
+            "depreciation_due": bool(self.depreciation_due),
+            "unsettled_losses": self.unsettled_fen != 0,
+            "months_open": bool(self.open_months),
+            "december_closed": self.december_closed,
+        }
+        return tuple(code for code, blocks in found.items() if blocks)
+
+    @property
+    def ready(self) -> bool:
+        return not self.closed and not self.blockers
+
+
+def year_end_status(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int, today: date
+) -> YearEnd:
+    """The year-end close's steps for ``year`` as of ``today``: whether 31 December has come,
+    vouchers dated in the year not posted, assets with depreciation due through December not
+    charged, the balance of 待处理财产损溢, January to November still open, December already
+    closed while there is income or expense to carry — and the vouchers :func:`close_year` would
+    post (income and expense into 本年盈余, then 本年盈余 into 未分配盈余). Reads only.
+
+    The guided page is stricter than :func:`close_year`, which closes open months itself and does
+    not look at depreciation or the date: each is a step of the year-end all the same.
+
+    :raise NotFound: / :raise Forbidden: as reading the books.
+    """
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        if store.year_closed(org.id, year):
+            surplus = uow.distributions.fiscal_year_surplus(org.id, year)
+            return YearEnd(year, True, surplus or 0)
+        chart = load_chart(org.chart)
+        year_end = date(year, 12, 31)
+        december = Period(year, 12)
+        due = []
+        for record in uow.registers.assets(org.id):
+            months = charges_due(record.asset, december, set(record.charges), record.usage)
+            if months:
+                due.append(
+                    AssetDue(
+                        record.asset.asset_no,
+                        record.asset.name,
+                        len(months),
+                        sum(fen for _, fen in months),
+                    )
+                )
+        codes, unsettled = _unsettled(uow, org.id, chart.accounts, year, year_end)
+        balances = store.pnl_balances(org.id, year_end)
+        kinds = {code: a.category for code, a in store.accounts(org.id).items()}
+        closing, surplus = closing_draft(
+            balances, chart.surplus_account, year_end, f"{year}年度损益结转"
+        )
+        carry = postings.carry_surplus(chart, year, surplus, cooperative=org.kind == "cooperative")
+        status = {(p.year, p.month): p.status for p in store.periods(org.id) if p.year == year}
+        return YearEnd(
+            year,
+            False,
+            surplus,
+            year_ended=december.ended_by(today),
+            pending=store.count_pending(org.id, year, None),
+            depreciation_due=tuple(due),
+            unsettled_accounts=codes,
+            unsettled_fen=unsettled,
+            open_months=tuple(m for m in range(1, 12) if status.get((year, m)) != "closed"),
+            december_closed=closing is not None and status.get((year, 12)) == "closed",
+            surplus_account=chart.surplus_account,
+            undistributed_account=chart.undistributed_account,
+            income_fen=-sum(b.net_fen for b in balances if kinds.get(b.account) is INCOME),
+            expense_fen=sum(b.net_fen for b in balances if kinds.get(b.account) is not INCOME),
+            postings=tuple(d for d in (closing, carry) if d is not None),
+        )

@@ -38,6 +38,7 @@ from coopledger.services.ports import (
     FundFigures,
     FundLine,
     Org,
+    Registers,
     Store,
     UnitOfWork,
 )
@@ -366,6 +367,68 @@ def record_usage(
     return updated
 
 
+def _refuse_unended(through: Period, today: date) -> None:
+    """:raise ValidationFailed: ``through`` has not ended on ``today`` (``month_not_ended``)."""
+    if not through.ended_by(today):
+        this_month = Period.of(today)
+        last = this_month if this_month.ended_by(today) else this_month.previous()
+        raise ValidationFailed(
+            f"{through} has not ended yet; depreciation is charged at a month's end "
+            f"(the latest month that can be charged today is {last})",
+            code="month_not_ended",
+            errors={"through": [f"{through} has not ended yet; the latest is {last}"]},
+        )
+
+
+def _charges_due(
+    store: Store, registers: Registers, org: Org, through: Period
+) -> dict[Period, list[tuple[AssetRecord, int]]]:
+    """Each month up to ``through`` with charges not made yet: (asset, fen) per asset.
+
+    :raise PeriodClosed: a month with charges due is closed (named in the message).
+    """
+    due: dict[Period, list[tuple[AssetRecord, int]]] = defaultdict(list)
+    for record in registers.assets(org.id):
+        for period, fen in charges_due(record.asset, through, set(record.charges), record.usage):
+            due[period].append((record, fen))
+    closed = [p for p in sorted(due) if store.period_status(org.id, p.year, p.month) == "closed"]
+    if closed:
+        raise PeriodClosed(f"{closed[0]} is closed; depreciation due in it cannot be charged there")
+    return dict(sorted(due.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class DueCharge:
+    """One asset's charge in one month, as a depreciation run would prepare it."""
+
+    period: Period
+    asset_no: str
+    name: str
+    use: str  # production, management, public_welfare
+    amount_fen: int
+
+
+def depreciation_preview(
+    uow: UnitOfWork, actor: Actor, org_code: str, through: Period, *, clock: Clock = utcnow
+) -> list[DueCharge]:
+    """What :func:`run_depreciation` would prepare through ``through``, without preparing it:
+    each month's charges per asset (one voucher a month), months in order. Reads only; the same
+    refusals as the run.
+
+    :raise ValidationFailed: ``through`` has not ended yet (``month_not_ended``).
+    :raise PeriodClosed: a month with charges due is closed (named in the message).
+    """
+    _refuse_unended(through, clock().date())
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.PREPARE)
+        due = _charges_due(uow.store, uow.registers, org, through)
+    return [
+        DueCharge(period, r.asset.asset_no, r.asset.name, r.asset.use.value, fen)
+        for period, charges in due.items()
+        for r, fen in charges
+    ]
+
+
 def run_depreciation(
     uow: UnitOfWork, actor: Actor, org_code: str, through: Period, *, clock: Clock = utcnow
 ) -> list[Voucher]:
@@ -378,32 +441,12 @@ def run_depreciation(
     :raise PeriodClosed: a month with charges due is closed (named in the message).
     """
     now = clock()
-    if not through.ended_by(now.date()):
-        this_month = Period.of(now.date())
-        last = this_month if this_month.ended_by(now.date()) else this_month.previous()
-        raise ValidationFailed(
-            f"{through} has not ended yet; depreciation is charged at a month's end "
-            f"(the latest month that can be charged today is {last})",
-            code="month_not_ended",
-            errors={"through": [f"{through} has not ended yet; the latest is {last}"]},
-        )
+    _refuse_unended(through, now.date())
     with uow:
         store, registers = uow.store, uow.registers
         org = org_for(store, actor, org_code, Action.PREPARE)
         chart = load_chart(org.chart)
-        due: dict[Period, list[tuple[AssetRecord, int]]] = defaultdict(list)
-        for record in registers.assets(org.id):
-            for period, fen in charges_due(
-                record.asset, through, set(record.charges), record.usage
-            ):
-                due[period].append((record, fen))
-        closed = [
-            p for p in sorted(due) if store.period_status(org.id, p.year, p.month) == "closed"
-        ]
-        if closed:
-            raise PeriodClosed(
-                f"{closed[0]} is closed; depreciation due in it cannot be charged there"
-            )
+        due = _charges_due(store, registers, org, through)
         vouchers = []
         for period in sorted(due):
             draft = postings.depreciation(

@@ -14,6 +14,7 @@ from coopledger.adapters.db.tables import (
     FundRow,
     MemberRow,
     PeriodRow,
+    UserRow,
     VoucherLineRow,
     VoucherRow,
 )
@@ -32,12 +33,16 @@ class SqlPeriods(SqlBase):
         )
 
     def periods(self, org_id: int) -> list[PeriodState]:
-        rows = self.session.scalars(
-            select(PeriodRow)
+        rows = self.session.execute(
+            select(PeriodRow, UserRow.username)
+            .outerjoin(UserRow, UserRow.id == PeriodRow.closed_by)
             .where(PeriodRow.org_id == org_id)
             .order_by(PeriodRow.year, PeriodRow.month)
         )
-        return [PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at) for r in rows]
+        return [
+            PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at, closer)
+            for r, closer in rows
+        ]
 
     def period_status(self, org_id: int, year: int, month: int) -> str:
         status = self.session.scalar(

@@ -18,6 +18,7 @@ class PeriodState:
     status: str
     last_number: int
     closed_at: datetime | None
+    closed_by: str | None = None  # the username of who closed it
 
 
 @dataclass(frozen=True, slots=True)
