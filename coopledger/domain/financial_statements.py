@@ -202,3 +202,83 @@ def statement(definition: StatementDef, current: Balances, prior: Balances) -> S
             if not (line.omit_when_zero and not now[line.key] and not before[line.key])
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SurplusAccounts:
+    """The accounts the distribution half of 盈余及盈余分配表 is read from (chart roles)."""
+
+    surplus: AccountCode  # 本年盈余 (village 本年收益)
+    undistributed: AccountCode  # 盈余分配—未分配盈余
+    appropriation: AccountCode  # 盈余分配—各项分配
+    reserve: AccountCode  # 盈余公积 (village 公积公益金)
+    capital: AccountCode  # 股金
+    patronage_payable: AccountCode | None  # 应付盈余返还 (cooperatives)
+    residual_payable: AccountCode | None  # 应付剩余盈余 (cooperatives)
+    member_current: AccountCode | None  # 内部往来 (villages: each household's part)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One posted line as the fold reads it: the account, the side, the (signed) amount."""
+
+    account: AccountCode
+    debit: bool
+    amount_fen: int
+
+
+DISTRIBUTION_INPUTS = (
+    "other_transfers",
+    "reserve",
+    "patronage",
+    "residual",
+    "household_distribution",
+    "other_appropriations",
+    "converted",
+    "residual_and_others",
+)
+
+
+def distribution_inputs(
+    accounts: SurplusAccounts, vouchers: Sequence[Sequence[LedgerLine]]
+) -> dict[str, int]:
+    """The appropriation lines of 盈余及盈余分配表 from the year's posted vouchers (closing vouchers
+    left out: the carry of 本年盈余 into 未分配盈余 is the form's 本年盈余 line itself).
+
+    A voucher that debits 各项分配 appropriates: each of its credits is the reserve (盈余公积),
+    a return by transactions (应付盈余返还), a residual part (应付剩余盈余), a household's part
+    (a village's 内部往来), surplus turned into members' capital (股金: 转为成员出资) or another
+    appropriation. Any other voucher that moves 本年盈余 or 未分配盈余 is 其他转入 (盈余公积
+    covering a loss, say), net of what it took out. The transfer of 各项分配 into 未分配盈余 is
+    internal to the form and not read. Red reversals carry negative amounts and subtract.
+    """
+    out = dict.fromkeys(DISTRIBUTION_INPUTS, 0)
+    kept = (accounts.surplus, accounts.undistributed)
+    by_role = (
+        (accounts.reserve, "reserve"),
+        (accounts.patronage_payable, "patronage"),
+        (accounts.residual_payable, "residual"),
+        (accounts.member_current, "household_distribution"),
+        (accounts.capital, "converted"),
+    )
+    for lines in vouchers:
+        appropriating = any(
+            ln.debit and ln.account.startswith(accounts.appropriation) for ln in lines
+        )
+        if appropriating:
+            for ln in lines:
+                if ln.debit or ln.account.startswith(accounts.appropriation):
+                    continue
+                key = next(
+                    (k for code, k in by_role if code and ln.account.startswith(code)),
+                    "other_appropriations",
+                )
+                out[key] += ln.amount_fen
+        elif not any(ln.account.startswith(accounts.appropriation) for ln in lines):
+            out["other_transfers"] += sum(
+                -ln.amount_fen if ln.debit else ln.amount_fen
+                for ln in lines
+                if ln.account.startswith(kept)
+            )
+    out["residual_and_others"] = out["residual"] + out["other_appropriations"]
+    return out

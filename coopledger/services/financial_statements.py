@@ -5,9 +5,10 @@ The line definitions are data (``reports/balance_sheet.toml``, ``reports/surplus
 table per chart); the fold is ``domain.financial_statements``. This module only gathers the
 balances:
 per-account turnovers, per-member balances of the two-sided accounts with a member subledger
-(114 成员往来; village 113 内部往来), the year-end closing voucher (left out of the income and
-expense lines so a closed year still shows its figures) and the distribution plans posted in
-the year.
+(114 成员往来; village 113 内部往来), the year-end closing vouchers (left out of the income and
+expense lines so a closed year still shows its figures) and the year's posted vouchers that
+appropriate surplus or move 未分配盈余. Nothing is read from the distribution plans: a statement
+shows what the ledger holds.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from coopledger.domain.equity import parse_definitions as parse_equity_definitio
 from coopledger.domain.errors import InvalidState, field_error
 from coopledger.domain.financial_statements import (
     Balances,
+    LedgerLine,
     Statement,
     StatementDef,
+    SurplusAccounts,
+    distribution_inputs,
     parse_definitions,
     statement,
 )
@@ -58,11 +62,25 @@ def _definition(name: str, chart: str) -> StatementDef:
 
 
 @dataclass(frozen=True, slots=True)
+class Tie:
+    """One figure two statements must both show: ``line`` on this statement and on the other."""
+
+    line: str
+    this_fen: int
+    other_fen: int
+
+    @property
+    def holds(self) -> bool:
+        return self.this_fen == self.other_fen
+
+
+@dataclass(frozen=True, slots=True)
 class FinancialStatement:
     org: Org
     statement: Statement
     as_of: date | None = None
     year: int | None = None
+    ties: tuple[Tie, ...] = ()
 
 
 def _closing(turnovers: list[Turnover]) -> dict[str, int]:
@@ -92,18 +110,19 @@ def balance_sheet(uow: UnitOfWork, actor: Actor, org_code: str, as_of: date) -> 
 
     :raise InvalidState: the organization's chart has no balance-sheet definition.
     """
-    start = date(as_of.year, 1, 1)
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        definition = _definition("balance_sheet", org.chart)
-        turnovers = uow.store.turnovers(org.id, start, as_of)
-        end_nets, start_nets = _closing(turnovers), _opening(turnovers)
-        end_pieces = _member_pieces(uow, org, end_nets, as_of)
-        start_pieces = _member_pieces(uow, org, start_nets, date(as_of.year - 1, 12, 31))
-    result = statement(
-        definition, Balances(end_nets, end_pieces), Balances(start_nets, start_pieces)
-    )
+        result = _balance_sheet(uow, org, as_of)
     return FinancialStatement(org, result, as_of=as_of)
+
+
+def _balance_sheet(uow: UnitOfWork, org: Org, as_of: date) -> Statement:
+    definition = _definition("balance_sheet", org.chart)
+    turnovers = uow.store.turnovers(org.id, date(as_of.year, 1, 1), as_of)
+    end_nets, start_nets = _closing(turnovers), _opening(turnovers)
+    end_pieces = _member_pieces(uow, org, end_nets, as_of)
+    start_pieces = _member_pieces(uow, org, start_nets, date(as_of.year - 1, 12, 31))
+    return statement(definition, Balances(end_nets, end_pieces), Balances(start_nets, start_pieces))
 
 
 def _closing_lines(uow: UnitOfWork, org: Org, year: int, surplus_account: str) -> dict[str, int]:
@@ -130,33 +149,64 @@ def _closing_lines(uow: UnitOfWork, org: Org, year: int, surplus_account: str) -
     return {}
 
 
+def surplus_accounts(org: Org) -> SurplusAccounts:
+    """The chart's accounts the distribution half of the surplus statement is read from."""
+    chart = load_chart(org.chart)
+    roles = chart.roles
+    cooperative = org.kind == "cooperative"
+    return SurplusAccounts(
+        surplus=chart.surplus_account,
+        undistributed=chart.undistributed_account,
+        appropriation=chart.appropriation_account,
+        reserve=chart.role("surplus_reserve"),
+        capital=chart.role("capital"),
+        patronage_payable=roles.get("patronage_payable") if cooperative else None,
+        residual_payable=roles.get("residual_payable") if cooperative else None,
+        member_current=None if cooperative else roles.get("member_current"),
+    )
+
+
+def _posted_touching(
+    uow: UnitOfWork, org: Org, year: int, prefixes: tuple[str, ...]
+) -> list[list[LedgerLine]]:
+    """The lines of each posted voucher of ``year`` that touches one of ``prefixes``, closing
+    vouchers left out, each voucher once."""
+    seen: set[int] = set()
+    out: list[list[LedgerLine]] = []
+    for prefix in prefixes:
+        after = 0
+        while True:
+            flt = VoucherFilter(status="posted", year=year, account=prefix)
+            page = uow.store.vouchers(org.id, flt, 500, after)
+            for v in page:
+                if v.id in seen or v.kind == VoucherKind.CLOSING:
+                    continue
+                seen.add(v.id)
+                out.append(
+                    [LedgerLine(ln.account, ln.side == Dr.DEBIT, ln.amount_fen) for ln in v.lines]
+                )
+            if len(page) < 500:
+                break
+            after = page[-1].id
+    return out
+
+
 def _year_balances(uow: UnitOfWork, org: Org, year: int) -> Balances:
     chart = load_chart(org.chart)
     turnovers = uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31))
     closing = _closing_lines(uow, org, year, chart.surplus_account)
     nets = {t.account: t.debit - t.credit - closing.get(t.account, 0) for t in turnovers}
-    equity = (chart.surplus_account, chart.surplus_account[:2] + "2")  # 331 + 332; 321 + 322
-    opening_undistributed = -sum(t.opening_net for t in turnovers if t.account.startswith(equity))
-    inputs = {"opening_undistributed": opening_undistributed}
-    # the plans whose vouchers are booked in this year (they are dated on the approval day), so
-    # 年末未分配盈余 agrees with 331 + 332 on the balance sheet at 31 December
-    dist = uow.distributions
-    for plan_id, plan_year, status in dist.plans(org.id, None):
-        if status != "posted" or plan_year not in (year - 1, year):
-            continue
-        plan = dist.plan(org.id, plan_id)
-        if plan is None or plan.approved_on is None or plan.approved_on.year != year:
-            continue
-        for key, value in (
-            ("reserve", plan.R),
-            ("other_appropriations", plan.others),
-            ("patronage", plan.P),
-            ("residual", plan.Q),
-            ("residual_and_others", plan.Q + plan.others),
-            ("household_distribution", plan.P + plan.Q),
-        ):
-            inputs[key] = inputs.get(key, 0) + value
-    return Balances(nets, inputs=inputs)
+    accounts = surplus_accounts(org)
+    kept = (accounts.surplus, accounts.undistributed, accounts.appropriation)
+    # as the balance sheet's 年初 column has it: with any income and expense of an earlier year
+    # not carried forward (a year not closed)
+    opening_undistributed = -sum(
+        t.opening_net for t in turnovers if t.account.startswith((*kept, "5"))
+    )
+    # everything below the 本年盈余 line is read from the year's posted vouchers: what 各项分配
+    # appropriated, by the account it credited, and what else moved 未分配盈余
+    inputs = distribution_inputs(accounts, _posted_touching(uow, org, year, kept))
+    return Balances(nets, inputs={"opening_undistributed": opening_undistributed, **inputs})
 
 
 def surplus_statement(
@@ -164,10 +214,11 @@ def surplus_statement(
 ) -> FinancialStatement:
     """盈余及盈余分配表 (village: 收益及收益分配表) of ``year``, with the year before.
 
-    Income and expense lines are the year's postings, the closing voucher left out; the
-    appropriations are those of the distribution plans posted in the year (their vouchers are
-    dated on the approval day, usually early the next year), so 年末未分配盈余 agrees with the
-    balance sheet at 31 December.
+    Every line is read from the ledger: income and expense from the year's postings, the
+    closing vouchers left out; 年初未分配盈余 from the balances at 1 January; the appropriations
+    from the posted vouchers that debit 各项分配, by the account each credits; 其他转入 from any
+    other voucher that moved 未分配盈余. Its 年末未分配盈余 is checked against the balance sheet's
+    未分配盈余 at 31 December (the tie is in ``ties``; :mod:`findings` reports one that fails).
 
     :raise ValidationFailed: ``year`` out of range.
     :raise InvalidState: the organization's chart has no surplus-statement definition.
@@ -176,10 +227,31 @@ def surplus_statement(
         raise field_error("year", "must be a year such as 2026")
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        definition = _definition("surplus", org.chart)
-        current = _year_balances(uow, org, year)
-        prior = _year_balances(uow, org, year - 1)
-    return FinancialStatement(org, statement(definition, current, prior), year=year)
+        result, ties = _surplus_statement(uow, org, year)
+    return FinancialStatement(org, result, year=year, ties=ties)
+
+
+def _surplus_statement(uow: UnitOfWork, org: Org, year: int) -> tuple[Statement, tuple[Tie, ...]]:
+    definition = _definition("surplus", org.chart)
+    result = statement(
+        definition, _year_balances(uow, org, year), _year_balances(uow, org, year - 1)
+    )
+    sheet = _balance_sheet(uow, org, date(year, 12, 31))
+    tie = Tie(
+        "未分配盈余" if org.kind == "cooperative" else "未分配收益",
+        result.line("closing_undistributed").current or 0,
+        sheet.line("undistributed").current or 0,
+    )
+    return result, (tie,)
+
+
+def surplus_ties(uow: UnitOfWork, org: Org, year: int) -> tuple[Tie, ...]:
+    """The surplus statement's ties to the balance sheet, inside the caller's unit of work (none
+    for a chart without both statements)."""
+    defined = definitions("surplus"), definitions("balance_sheet")
+    if any(org.chart not in d for d in defined):
+        return ()
+    return _surplus_statement(uow, org, year)[1]
 
 
 @cache

@@ -10,7 +10,8 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 ``fund_unspent`` (专项应付款 untouched for 12 months), ``fund_overspent``,
 ``household_payable_unpaid`` (221/222 owed longer than 90 days), ``guarantee_not_met``,
 ``cash_negative`` (库存现金 below zero at the end of a day), ``same_person_prepared_and_reviewed``,
-``member_account_unbalanced`` (the distribution register ≠ the ledger), ``chain_broken``.
+``member_account_unbalanced`` (the distribution register ≠ the ledger), ``chain_broken``,
+``statements_do_not_tie`` (the surplus statement's 年末未分配盈余 ≠ the balance sheet's).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from coopledger.domain.errors import NotFound, field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
-from coopledger.services import audit_log, chain_check
+from coopledger.services import audit_log, chain_check, financial_statements
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
@@ -88,6 +89,7 @@ def _findings(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
     out += _payables(uow, org, as_of)
     out += _cash(uow, org, year, as_of)
     out += _distribution(uow, org, year)
+    out += _ties(uow, org, year)
     out += _chains(uow, org)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (order[f.severity], f.code, f.objects))
@@ -335,6 +337,21 @@ def _distribution(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
                 owed_222[ln.member_id] += ln.residual_fen - ln.paid.residual_fen
     out += _register_vs_ledger(uow, org, owed_221, owed_222)
     return out
+
+
+def _ties(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
+    """The year's statements against each other: a figure two of them show must be the same."""
+    return [
+        Finding(
+            "statements_do_not_tie",
+            "high",
+            (f"year:{year}",),
+            f"{tie.line} at the end of {year}: the surplus statement shows "
+            f"{format_amount(tie.this_fen)}, the balance sheet {format_amount(tie.other_fen)}",
+        )
+        for tie in financial_statements.surplus_ties(uow, org, year)
+        if not tie.holds
+    ]
 
 
 def _register_vs_ledger(

@@ -244,6 +244,11 @@ def financial_statement_print_context(result: fs.FinancialStatement, period: str
             for ln in st.lines
         ],
         "balanced": st.balanced,
+        "broken_ties": [
+            {"line": t.line, "this_fen": t.this_fen, "other_fen": t.other_fen}
+            for t in result.ties
+            if not t.holds
+        ],
     }
 
 

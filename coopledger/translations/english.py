@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 EN = {
+    "本表%(line)s %(this)s 元与资产负债表 %(other)s 元不一致，请核对账簿。": "This statement's %(line)s, %(this)s yuan, differs from the balance sheet's %(other)s yuan: check the books.",
     "系统的数据库尚未就绪（结构缺失或过旧），请联系管理员运行 coopledger db upgrade。": "The service's database is not ready (its schema is missing or old): ask the administrator to run coopledger db upgrade.",
     "在所有设备上退出": "Sign out everywhere",
     "用户管理": "Users",

@@ -372,6 +372,58 @@ class TestSurplusStatement:
         sheet = lines(books.get("acc", f"{BS}?as_of=2026-12-31").json)
         assert sheet["undistributed"][0] == got["closing_undistributed"][0]
 
+    def test_盈余公积_covering_a_loss_is_其他转入_and_the_statement_ties(
+        self, books: Books
+    ) -> None:
+        """A 2026 loss of 2,360.50 carried into 未分配盈余 at the year end, then 1,000.00 of
+        盈余公积 covering part of it (Dr 322 / Cr 33202): the statement reads 其他转入 from the
+        ledger and its 年末未分配盈余 is the balance sheet's −1,360.50."""
+        post(
+            books,
+            "2026-01-05",
+            ("102", "debit", "5000.00", None),
+            ("322", "credit", "5000.00", None),
+        )
+        post(
+            books,
+            "2026-03-01",
+            ("523", "debit", "2360.50", None),
+            ("102", "credit", "2360.50", None),
+        )
+        assert books.post("acc", f"{ORG}/years/2026/close").status_code == 200
+        post(
+            books,
+            "2027-01-10",
+            ("322", "debit", "1000.00", None),
+            ("33202", "credit", "1000.00", None),
+        )
+        body = books.get("acc", f"{SURPLUS}?year=2027").json
+        got = lines(body)
+        assert got["opening_undistributed"][0] == "-2360.50"
+        assert got["other_transfers"][0] == "1000.00"
+        assert got["closing_undistributed"][0] == "-1360.50"
+        sheet = lines(books.get("acc", f"{BS}?as_of=2027-12-31").json)
+        assert sheet["undistributed"][0] == "-1360.50"
+        assert body["ties"] == [
+            {"line": "未分配盈余", "this": "-1360.50", "balance_sheet": "-1360.50", "holds": True}
+        ]
+
+    def test_a_posting_the_form_has_no_line_for_breaks_the_tie_in_print(self, books: Books) -> None:
+        """Money put straight into 各项分配 (Dr 银行存款 / Cr 各项分配) is on no line of the
+        form: the statement says it differs from the balance sheet instead of hiding it."""
+        post(
+            books,
+            "2026-05-01",
+            ("102", "debit", "300.00", None),
+            ("33201", "credit", "300.00", None),
+        )
+        body = books.get("acc", f"{SURPLUS}?year=2026").json
+        assert body["ties"][0]["holds"] is False
+        assert body["ties"][0]["this"] == "0.00"
+        assert body["ties"][0]["balance_sheet"] == "300.00"
+        pdf = books.get("acc", f"{SURPLUS}?year=2026&format=pdf")
+        assert "与资产负债表300.00元不一致" in text_of(pdf.data).replace(" ", "")
+
     def test_year_is_required(self, books: Books) -> None:
         response = books.get("acc", SURPLUS)
         assert response.status_code == 422 and "year" in response.json["errors"]

@@ -39,6 +39,7 @@ CODES = [
     "same_person_prepared_and_reviewed",
     "member_account_unbalanced",
     "chain_broken",
+    "statements_do_not_tie",
 ]
 
 
@@ -270,3 +271,22 @@ def test_cli_findings(books: Books, connection: Any, sessions: Any, tmp_path: Pa
     )
     bad = CliRunner().invoke(main, ["audit", "findings", "coop", "--year", "2026"], obj=obj)
     assert bad.exit_code == 1 and "[high] cash_negative account:101" in bad.output
+
+
+def test_statements_that_do_not_tie_are_a_high_finding(books: Books) -> None:
+    """Money put straight into 各项分配 is on no line of the surplus statement, so its 年末未分配
+    盈余 differs from the balance sheet's: the auditor is told, with both figures."""
+    books.posted(
+        date="2026-05-01",
+        lines=lines(("102", "debit", "300.00", {}), ("33201", "credit", "300.00", {})),
+    )
+    tie = [f for f in found(books) if f["code"] == "statements_do_not_tie"]
+    assert tie == [
+        {
+            "code": "statements_do_not_tie",
+            "severity": "high",
+            "objects": ["year:2026"],
+            "message": "未分配盈余 at the end of 2026: the surplus statement shows 0.00, "
+            "the balance sheet 300.00",
+        }
+    ]

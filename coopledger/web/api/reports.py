@@ -156,6 +156,13 @@ class StatementLineOut(ma.Schema):
     )
 
 
+class TieOut(ma.Schema):
+    line = ma.fields.String(metadata={"description": "the figure both statements show"})
+    this = ma.fields.String(metadata={"description": "on this statement, in yuan"})
+    balance_sheet = ma.fields.String(metadata={"description": "on the balance sheet, in yuan"})
+    holds = ma.fields.Boolean()
+
+
 class StatementOut(ma.Schema):
     org = ma.fields.String()
     form = ma.fields.String()
@@ -166,6 +173,10 @@ class StatementOut(ma.Schema):
     lines = ma.fields.List(ma.fields.Nested(StatementLineOut))
     balanced = ma.fields.Boolean()
     drawn_from = ma.fields.Nested(DrawnFromOut)
+    ties = ma.fields.List(
+        ma.fields.Nested(TieOut),
+        metadata={"description": "figures this statement shares with the balance sheet"},
+    )
 
 
 def _amount(fen: int | None) -> str | None:
@@ -196,6 +207,16 @@ def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
         "balanced": st.balanced,
         "drawn_from": drawn_from(result.org),
     }
+    if result.ties:
+        out["ties"] = [
+            {
+                "line": t.line,
+                "this": format_amount(t.this_fen),
+                "balance_sheet": format_amount(t.other_fen),
+                "holds": t.holds,
+            }
+            for t in result.ties
+        ]
     if result.as_of is not None:
         out["as_of"] = result.as_of.isoformat()
     if result.year is not None:
