@@ -162,6 +162,30 @@ def read_log(
         return uow.audit.events(q, limit, after_id)
 
 
+def read_user_log(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    *,
+    action: str | None = None,
+    user: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 100,
+    after_id: int = 0,
+) -> list[AuditEvent]:
+    """The events of no organization — users created, changed, unlocked; sign-ins and failed
+    ones; tokens revoked — oldest first, filtered like :func:`read_log` (admin, or the operator
+    at the command line with ``actor`` None).
+
+    :raise Forbidden: not an admin.
+    """
+    if actor is not None and actor.role is not Role.ADMIN:
+        raise Forbidden("only an administrator reads the users' audit log")
+    with uow:
+        q = AuditQuery(None, action, user, start, end, None, None)
+        return uow.audit.events(q, limit, after_id)
+
+
 # -- checkpoints (anchors held outside the database) -----------------------------------------------
 
 

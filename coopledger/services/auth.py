@@ -490,6 +490,38 @@ def update_user(
     return summary
 
 
+def unlock_user(
+    uow: UnitOfWork, actor: Actor | None, username: str, *, clock: Clock = utcnow
+) -> UserSummary:
+    """Lift the lock that many failed logins from anywhere put on an account (admin, or the
+    operator at the command line with ``actor`` None): its per-account failures are forgotten,
+    so devices it does not know may sign in again at once. The per-address counters stay: they
+    guard against one machine guessing, whoever the account.
+
+    :raise NotFound: no such user.
+    """
+    if actor is not None:
+        require(actor, Action.MANAGE_USERS)
+    now = clock()
+    with uow:
+        store = uow.store
+        user = _user_named(store, username)
+        was_locked = ratelimit.account_locked(uow.audit, user.username, now)
+        store.clear_login_failures([ratelimit.account_subject(user.username)])
+        store.audit(
+            None,
+            actor.user_id if actor else None,
+            "user.unlock",
+            "user",
+            user.username,
+            {"was_locked": was_locked},
+            now,
+        )
+        summary = _summary(store, user, False)
+        uow.commit()
+    return summary
+
+
 def _org_id(store: OrgStore, code: str) -> int:
     org = store.org_by_code(code)
     if org is None:

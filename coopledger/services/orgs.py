@@ -157,6 +157,78 @@ def set_chief_accountant(
     return updated
 
 
+def update_org(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    org_code: str,
+    *,
+    name: str | None = None,
+    chief_accountant: str | None = None,
+    allow_single_accountant: bool | None = None,
+    clock: Clock = utcnow,
+) -> Org:
+    """Rename an organization, name its 会计主管 (``""`` names nobody), or set whether one
+    accountant may review and post the vouchers it prepared (a small cooperative with one person
+    keeping the books); None leaves a setting as it is. Admin, or the operator at the command
+    line with ``actor`` None. The code, kind, chart and region stay as created: the books and
+    their reports are drawn on them.
+
+    :raise NotFound: no such organization. :raise Forbidden: not an admin.
+    :raise ValidationFailed: an empty name or one over 200 characters; a 会计主管 over 100.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned = None if name is None else name.strip()
+    if cleaned is not None and not cleaned:
+        errors["name"] = ["must not be empty"]
+    if cleaned is not None and len(cleaned) > 200:
+        errors["name"] = ["at most 200 characters"]
+    chief = None if chief_accountant is None else chief_accountant.strip()
+    if chief is not None and len(chief) > 100:
+        errors["chief_accountant"] = ["at most 100 characters"]
+    if errors:
+        raise ValidationFailed("the organization is invalid", errors=errors)
+    with uow:
+        store = uow.store
+        org = store.org_by_code(org_code)
+        if org is None or (actor is not None and not actor.sees(org.id)):
+            raise NotFound(f"organization {org_code!r} not found")
+        if actor is not None:
+            require(actor, Action.MANAGE_ORGS)
+        changes: dict[str, object] = {}
+        if cleaned is not None and cleaned != org.name:
+            changes["name"] = cleaned
+        if (
+            allow_single_accountant is not None
+            and allow_single_accountant != org.allow_single_accountant
+        ):
+            changes["allow_single_accountant"] = allow_single_accountant
+        if chief is not None and (chief or None) != org.chief_accountant:
+            changes["chief_accountant"] = chief or None
+            store.set_chief_accountant(org.id, chief or None)
+        if changes:
+            store.set_org_settings(
+                org.id,
+                name=cleaned if "name" in changes else None,
+                allow_single_accountant=allow_single_accountant
+                if "allow_single_accountant" in changes
+                else None,
+            )
+            old = {k: getattr(org, k) for k in changes}
+            store.audit(
+                org.id,
+                actor.user_id if actor else None,
+                "org.update",
+                "organization",
+                org.code,
+                {"old": old, "new": changes},
+                clock(),
+            )
+        updated = store.org_by_id(org.id)
+        uow.commit()
+    assert updated is not None
+    return updated
+
+
 def list_accounts(uow: UnitOfWork, actor: Actor, org_code: str) -> list[Account]:
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)

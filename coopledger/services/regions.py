@@ -292,6 +292,19 @@ def region_report(
     return RegionReport(path, year, figures, by_class, by_status, severities, source is not None)
 
 
+def region_disclosures(uow: UnitOfWork, actor: Actor, region: str) -> list[tuple[Org, list[str]]]:
+    """The organizations under ``region`` that the actor sees, each with the periods of its
+    published disclosure notices (财务公开), the latest first: what the public links open.
+
+    :raise NotFound: unknown region or outside the actor's scope. :raise Forbidden: a role that
+        may not read books.
+    """
+    require(actor, Action.READ_BOOKS)
+    with uow:
+        _, orgs = _region_scope(uow, actor, region)
+        return [(org, uow.regions.published_periods(org.id)) for org in orgs]
+
+
 # -- a fund followed across organizations ---------------------------------------------------------
 
 

@@ -122,7 +122,13 @@ def test_the_admin_users_page_refuses_weak_passwords_and_names_taken_in_any_case
     made = admin.post("/admin/users", {**new, "password": "audit pass 12"})
     assert made.status_code == 200 and 'id="user-zhao-aud"' in made.get_data(as_text=True)
     reset = admin.post(
-        "/admin/users", {"action": "password", "username": "zhao-aud", "password": "zhao-aud-1"}
+        "/admin/users",
+        {
+            "action": "password",
+            "username": "zhao-aud",
+            "password": "zhao-aud-1",
+            "confirmed": "yes",
+        },
     )
     assert reset.status_code == 422 and "密码不能包含用户名" in reset.get_data(as_text=True)
     assert signed_in("acc").get("/admin/users").status_code == 403
@@ -131,9 +137,11 @@ def test_the_admin_users_page_refuses_weak_passwords_and_names_taken_in_any_case
 def test_disabling_on_the_admin_page_signs_the_user_out(signed_in: Any) -> None:
     admin, clerk = signed_in("admin"), signed_in("acc2")
     assert 'id="nav-users"' in admin.get("/orgs").get_data(as_text=True)
-    done = admin.post("/admin/users", {"action": "disable", "username": "acc2"})
+    done = admin.post("/admin/users", {"action": "disable", "username": "acc2", "confirmed": "yes"})
     assert done.status_code == 200 and "已停用" in done.get_data(as_text=True)
     assert clerk.client.get("/orgs/coop").status_code == 302
-    self_off = admin.post("/admin/users", {"action": "disable", "username": "admin"})
+    self_off = admin.post(
+        "/admin/users", {"action": "disable", "username": "admin", "confirmed": "yes"}
+    )
     assert self_off.status_code == 409
     assert admin.post("/admin/users", {"action": "enable", "username": "acc2"}).status_code == 200

@@ -102,7 +102,8 @@ class SqlAuditLog:
         return iter([_event(row) for row in rows])
 
     def events(self, q: AuditQuery, limit: int, after_id: int) -> list[AuditEvent]:
-        conditions = [AuditLogRow.org_id == q.org_id, AuditLogRow.id > after_id]
+        org = AuditLogRow.org_id.is_(None) if q.org_id is None else AuditLogRow.org_id == q.org_id
+        conditions = [org, AuditLogRow.id > after_id]
         if q.action:
             conditions.append(
                 AuditLogRow.action.startswith(q.action.rstrip("*"))

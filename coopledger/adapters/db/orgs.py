@@ -75,3 +75,17 @@ class SqlOrgs(SqlAccounts):
             .values(chief_accountant=name)
         )
         self.session.flush()
+
+    def set_org_settings(
+        self, org_id: int, *, name: str | None = None, allow_single_accountant: bool | None = None
+    ) -> None:
+        values: dict[str, object] = {}
+        if name is not None:
+            values["name"] = name
+        if allow_single_accountant is not None:
+            values["allow_single_accountant"] = allow_single_accountant
+        if values:
+            self.session.execute(
+                update(OrganizationRow).where(OrganizationRow.id == org_id).values(**values)
+            )
+            self.session.flush()

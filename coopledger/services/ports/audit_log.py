@@ -13,7 +13,7 @@ from coopledger.domain.audit_log import AuditEvent
 
 @dataclass(frozen=True, slots=True)
 class AuditQuery:
-    org_id: int
+    org_id: int | None  # None: the events of no organization (users, sign-ins)
     action: str | None = None
     user: str | None = None
     start: datetime | None = None

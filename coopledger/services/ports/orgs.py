@@ -40,3 +40,10 @@ class OrgStore(Protocol):
     def set_chief_accountant(self, org_id: int, name: str | None) -> None:
         """Name the 会计主管 (None: nobody named)."""
         ...
+
+    def set_org_settings(
+        self, org_id: int, *, name: str | None = None, allow_single_accountant: bool | None = None
+    ) -> None:
+        """Rename the organization or change whether one accountant may review its own
+        vouchers (None: unchanged)."""
+        ...

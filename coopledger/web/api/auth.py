@@ -261,6 +261,14 @@ def update_user(data: dict[str, Any], username: str) -> dict[str, Any]:
     )
 
 
+@blp.route("/users/<username>/unlock", methods=["POST"])
+@blp.response(200, UserOut)
+def unlock_user(username: str) -> dict[str, Any]:
+    """Lift the lock many failed logins put on an account, so it may sign in from anywhere
+    again at once (admin)."""
+    return _present(svc.unlock_user(uow(), actor(), username))
+
+
 @blp.route("/users/<username>/tokens", methods=["GET"])
 @blp.response(200, TokenInfoList)
 def user_tokens(username: str) -> dict[str, Any]:

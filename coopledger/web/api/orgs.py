@@ -47,11 +47,14 @@ class OrgOut(ma.Schema):
 
 
 class OrgPatch(ma.Schema):
+    name = Text(max_length=200, min_length=1)
     chief_accountant = ma.fields.String(
-        required=True,
         allow_none=True,
         validate=ma.validate.Length(max=100),
         metadata={"description": "会计主管's name (null or empty: nobody named)"},
+    )
+    allow_single_accountant = ma.fields.Boolean(
+        metadata={"description": "one accountant may review and post the vouchers it prepared"}
     )
 
 
@@ -101,5 +104,16 @@ class OneOrg(MethodView):
     @blp.arguments(OrgPatch)
     @blp.response(200, OrgOut)
     def patch(self, data: dict[str, Any], org: str) -> dict[str, Any]:
-        """Name the organization's 会计主管, printed on its vouchers (admin)."""
-        return present_org(svc.set_chief_accountant(uow(), actor(), org, data["chief_accountant"]))
+        """Rename the organization, name its 会计主管 (printed on its vouchers) or set whether
+        one accountant may review its own vouchers (admin); a field left out is unchanged."""
+        chief = data.get("chief_accountant", ...)
+        return present_org(
+            svc.update_org(
+                uow(),
+                actor(),
+                org,
+                name=data.get("name"),
+                chief_accountant=None if chief is ... else chief or "",
+                allow_single_accountant=data.get("allow_single_accountant"),
+            )
+        )

@@ -15,11 +15,13 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from coopledger.web.pages import (  # noqa: F401  (routes)
+    admin,
     audit,
     auth,
     dashboard,
     distributions,
     household,
+    regions,
     registers,
     reports,
     vouchers,
