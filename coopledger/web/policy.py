@@ -82,6 +82,7 @@ POLICY: dict[str, Rule] = {
     "auth.Users": ADMIN,
     "auth.update_user": ADMIN,
     "auth.user_tokens": ADMIN,
+    "auth.unlock_user": ADMIN,
     "auth.revoke_token": ADMIN,
     "auth.revoke_current": ANYONE,
     "auth.revoke_everywhere": ANYONE,
@@ -178,6 +179,9 @@ POLICY: dict[str, Rule] = {
     "pages.logout": ANYONE,
     "pages.logout_everywhere": ANYONE,
     "pages.admin_users": ADMIN,
+    "pages.admin_orgs": ORGS,
+    "pages.admin_audit": ADMIN,
+    "pages.regions": REGION,  # the use case narrows to the caller's regions and organizations
     "pages.me": ANYONE,
     "pages.my_account": rule(HH, scope="member"),
     "pages.my_statement": rule(HH, scope="member"),

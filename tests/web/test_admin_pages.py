@@ -309,3 +309,18 @@ def test_the_audit_log_pages_by_fifty_and_filters(signed_in: Any, uow: Any) -> N
     bad = admin.get("/admin/audit?org=coop&from=yesterday")
     assert bad.status_code == 422 and 'id="error-from"' in bad.get_data(as_text=True)
     assert admin.get("/admin/audit?org=nope").status_code == 404
+
+
+def test_the_admin_pages_speak_english_when_asked(signed_in: Any) -> None:
+    admin = signed_in("admin")
+    users = admin.get("/admin/users?lang=en").get_data(as_text=True)
+    assert "Reset password, change role" in users and "Regions (county" in users
+    asked = admin.post("/admin/users", {"action": "disable", "username": "acc2"})
+    assert "Disable user acc2? Every sign-in it has" in asked.get_data(as_text=True)
+    orgs_page = admin.get("/admin/orgs").get_data(as_text=True)
+    assert "Farmers' cooperatives (Cai Kuai [2021] No. 37)" in orgs_page
+    assert "Users and sign-ins (no organization)" in admin.get("/admin/audit").get_data(
+        as_text=True
+    )
+    region = admin.get("/regions?region=济南市&year=2026").get_data(as_text=True)
+    assert "Operating income by organization" in region and "Villages' financial" in region
