@@ -21,6 +21,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     dashboard,
     distributions,
     household,
+    periods,
     regions,
     registers,
     reports,
