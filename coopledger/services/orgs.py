@@ -417,6 +417,19 @@ def get_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> 
         return member_for(uow.store, actor, org_code, member_no)[1]
 
 
+def status_history(
+    uow: UnitOfWork, actor: Actor, org_code: str, member_no: str
+) -> list[tuple[date, str]]:
+    """A member's poverty status as dated history, oldest first: (effective from, status). The
+    status on a day is the latest entry effective by then (of two on one day, the later recorded).
+
+    :raise NotFound: no such member. A household user reads its own history only.
+    """
+    with uow:
+        member = member_for(uow.store, actor, org_code, member_no)[1]
+        return uow.store.member_statuses(member.id)
+
+
 def list_members(
     uow: UnitOfWork, actor: Actor, org_code: str, limit: int, after_id: int
 ) -> list[Member]:

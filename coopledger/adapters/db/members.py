@@ -91,3 +91,11 @@ class SqlMembers(SqlBase):
             MemberStatusRow(member_id=member_id, status=status, effective_on=effective_on)
         )
         self.session.flush()
+
+    def member_statuses(self, member_id: int) -> list[tuple[date, str]]:
+        rows = self.session.execute(
+            select(MemberStatusRow.effective_on, MemberStatusRow.status)
+            .where(MemberStatusRow.member_id == member_id)
+            .order_by(MemberStatusRow.effective_on, MemberStatusRow.id)
+        )
+        return [(on, status) for on, status in rows.tuples()]

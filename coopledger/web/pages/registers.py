@@ -1,30 +1,489 @@
-"""The registers: members, funds and what became of them, fixed assets."""
+"""The registers: members (admitted, changed, their status history, shares and account, leaving),
+funds and what became of them, fixed assets (registered, their card, disposed of), share events
+and member transactions — each a form over the same service the API calls.
+
+A form that is refused shows each problem beside its field and keeps what was typed; one that
+moves shares, records a member's business, a leaving or a disposal first shows what it will
+record and asks to confirm; what is recorded is named in a flash message."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from coopledger.domain.bounds import MAX_YEAR
+from coopledger.domain.errors import DomainError, Duplicate, Forbidden
+from coopledger.domain.members import MemberKind, PovertyStatus, mask, member_sort_key
+from coopledger.domain.money import format_amount, format_quantity
+from coopledger.domain.roles import Action, Actor
 from coopledger.services import orgs as org_svc
 from coopledger.services import registers as reg_svc
 from coopledger.services import shares as share_svc
+from coopledger.services.clock import utcnow
 from coopledger.services.registers import accumulated
 from coopledger.web.api.common import uow
-from coopledger.web.pages.common import bp, login_required, signed_in
+from coopledger.web.pages.common import POVERTY, bp, login_required, signed_in
+from coopledger.web.pages.forms import Form
+
+KIND = {"household": _l("农户"), "collective": _l("集体"), "entity": _l("单位")}
+
+
+def _may_manage(who: Actor) -> None:
+    """The page's own check, the same the services make (the organization is looked up first,
+    so one the user cannot see stays a 404)."""
+    if not who.may(Action.MANAGE_REGISTERS):
+        raise Forbidden("the role may not manage the registers")
+
+
+def _(text: str, **values: Any) -> str:
+    """The text in the page's language, ``values`` put in."""
+    return str(gettext(text, **values))
+
+
+def _today() -> str:
+    return utcnow().date().isoformat()
+
+
+@dataclass
+class Confirm:
+    """A form whose values were read and that now asks to be confirmed before it records."""
+
+    form: str
+    summary: list[str]
+    values: dict[str, str] = field(default_factory=dict)
+
+
+# -- members --------------------------------------------------------------------------------------
 
 
 @bp.route("/orgs/<org>/members")
 @login_required
 def members(org: str) -> Any:
+    """The member register: counts, a filter by name or number and by status, a totals row."""
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
-    found = org_svc.list_members(uow(), who, org, 5000, 0)
+    everyone = sorted(
+        org_svc.list_members(uow(), who, org, 5000, 0), key=lambda m: member_sort_key(m.member_no)
+    )
     register = share_svc.share_register(uow(), who, org)
     holdings = {h.member_no: h for h in register.holdings}
+    q = (request.args.get("q") or "").strip()[:40]
+    status = request.args.get("status") or ""
+    if status not in POVERTY:
+        status = ""
+    shown = [
+        m
+        for m in everyone
+        if (not q or q in m.name or q.lower() in m.member_no.lower())
+        and (not status or m.poverty_status == status)
+    ]
+    active = [m for m in everyone if m.left_on is None]
+    rows = [holdings.get(m.member_no) for m in shown]
+    totals = {
+        "capital": sum(h.capital for h in rows if h),
+        "quantified": sum(h.fiscal_share + h.donation_share + h.reserve_share for h in rows if h),
+        "total": sum(h.total for h in rows if h),
+        "people": sum(m.household_size or 0 for m in shown),
+    }
     return render_template(
-        "pages/members.html", org=the_org, members=found, holdings=holdings, register=register
+        "pages/members.html",
+        org=the_org,
+        members=shown,
+        holdings=holdings,
+        register=register,
+        totals=totals,
+        counts={
+            "all": len(everyone),
+            "active": len(active),
+            "left": len(everyone) - len(active),
+            "by_status": Counter(m.poverty_status for m in active),
+        },
+        q=q,
+        status=status,
+        filtered=bool(q or status),
     )
+
+
+MEMBER_FIELDS = (
+    "member_no",
+    "name",
+    "kind",
+    "household_size",
+    "id_number",
+    "bank_account",
+    "poverty_status",
+    "joined_on",
+    "organization",
+)
+
+
+def _member_fields(form: Form, *, new: bool) -> dict[str, object]:
+    """What the member form says, as the API's member schema reads it."""
+    out: dict[str, object] = {}
+    if new:
+        out["member_no"] = form.text("member_no", required=True, max_length=20)
+        out["poverty_status"] = form.choice("poverty_status", list(PovertyStatus), "none")
+    out["name"] = form.text("name", required=True, max_length=100)
+    out["kind"] = form.choice("kind", list(MemberKind), "household")
+    out["household_size"] = form.whole("household_size", 1, 99)
+    id_number = form.values["id_number"].upper()
+    form.values["id_number"] = id_number
+    bank = form.optional_text("bank_account", max_length=40)
+    if new or id_number:  # on an edit a blank keeps the number on record (never shown in clear)
+        out["id_number"] = id_number or None
+    if new or bank:
+        out["bank_account"] = bank
+    out["joined_on"] = form.day("joined_on")
+    organization = form.optional_text("organization", max_length=40)
+    if new or out["kind"] != "household":
+        out["organization"] = organization
+    return out
+
+
+@bp.route("/orgs/<org>/members/new", methods=["GET", "POST"])
+@login_required
+def new_member(org: str) -> Any:
+    """Admit a member: the fields the API takes, the ID number checked with its check digit."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    _may_manage(who)
+    form = Form(request.form if request.method == "POST" else {}, MEMBER_FIELDS)
+    if request.method == "GET":
+        form.values.update(kind="household", poverty_status="none", joined_on=_today())
+        return render_template("pages/member_form.html", org=the_org, form=form)
+    fields = _member_fields(form, new=True)
+    if form.ok:
+        try:
+            member = org_svc.create_member(uow(), who, org, fields)
+        except Duplicate as exc:
+            form.refused(exc, "member_no")
+        except DomainError as exc:
+            if exc.kind in ("not_found", "forbidden"):
+                raise
+            form.refused(exc)
+        else:
+            flash(_("已登记成员 %(no)s %(name)s。", no=member.member_no, name=member.name), "ok")
+            return redirect(url_for("pages.member", org=org, member_no=member.member_no))
+    return render_template("pages/member_form.html", org=the_org, form=form), 422
+
+
+EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in ("member_no", "poverty_status"))
+STATUS_FIELDS = ("poverty_status", "effective_on")
+TRANSACTION_FIELDS = ("date", "product", "quantity", "unit", "amount")
+SHARE_FIELDS = (
+    "kind",
+    "date",
+    "reason",
+    "amount",
+    "to_member",
+    "class",
+    "from_poverty_assets",
+    "pay_account",
+)
+LEAVE_FIELDS = ("date", "pay_account")
+MEMBER_SHARE_KINDS = ("contribute", "redeem", "transfer", "reassign")
+SHARE_KIND = {
+    "quantify_fiscal": _l("财政补助量化"),
+    "quantify_donation": _l("捐赠量化"),
+    "quantify_reserve": _l("公积金量化"),
+    "reassign": _l("量化份额调整"),
+    "transfer": _l("股金转让"),
+    "redeem": _l("退还股金"),
+    "contribute": _l("缴纳股金"),
+    "forfeit": _l("退社交回量化份额"),
+}
+SHARE_CLASS = {
+    "capital": _l("股金"),
+    "capital_from_poverty_assets": _l("股金（扶贫资产折股）"),
+    "reserve_share": _l("公积金份额"),
+    "fiscal_share": _l("财政补助量化份额"),
+    "donation_share": _l("捐赠量化份额"),
+}
+
+
+def _member_forms(member: Any) -> dict[str, Form]:
+    """The member page's forms as they open: the record's details, today's date."""
+    edit = Form({}, EDIT_FIELDS)
+    edit.values.update(
+        name=member.name,
+        kind=member.kind,
+        household_size=str(member.household_size or ""),
+        joined_on=member.joined_on.isoformat() if member.joined_on else "",
+    )
+    status = Form({}, STATUS_FIELDS)
+    status.values.update(poverty_status=member.poverty_status, effective_on=_today())
+    transaction = Form({}, TRANSACTION_FIELDS)
+    transaction.values.update(date=_today())
+    share = Form({}, SHARE_FIELDS)
+    share.values.update(kind="contribute", date=_today(), **{"class": "fiscal_share"})
+    leave = Form({}, LEAVE_FIELDS)
+    leave.values.update(date=_today())
+    return {
+        "edit": edit,
+        "status": status,
+        "transaction": transaction,
+        "share": share,
+        "leave": leave,
+    }
+
+
+def _member_page(
+    org: str,
+    member_no: str,
+    forms: dict[str, Form] | None = None,
+    confirm: Confirm | None = None,
+) -> str:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    member = org_svc.get_member(uow(), who, org, member_no)
+    register = share_svc.share_register(uow(), who, org)
+    holding = next((h for h in register.holdings if h.member_no == member_no), None)
+    year = request.args.get("year", type=int) or utcnow().year
+    year = min(max(year, 2000), MAX_YEAR)
+    account = share_svc.member_account(uow(), who, org, member_no, year)
+    events = [
+        e
+        for e in share_svc.share_events(uow(), who, org)
+        if member_no in (e.from_member, e.to_member)
+        or any(a[0] == member_no for a in e.allocations)
+    ]
+    link = org_svc.member_link(uow(), who, org, member_no) if member.kind != "household" else None
+    opened = _member_forms(member)
+    opened.update(forms or {})
+    others = [
+        m
+        for m in org_svc.list_members(uow(), who, org, 5000, 0)
+        if m.member_no != member_no and m.left_on is None
+    ]
+    return render_template(
+        "pages/member.html",
+        org=the_org,
+        m=member,
+        id_masked=mask(member.id_number),
+        bank_masked=mask(member.bank_account, head=0, tail=4),
+        link=link,
+        history=org_svc.status_history(uow(), who, org, member_no),
+        holding=holding,
+        account=account,
+        year=year,
+        events=events,
+        others=sorted(others, key=lambda m: member_sort_key(m.member_no)),
+        forms=opened,
+        confirm=confirm,
+        KIND=KIND,
+        SHARE_KIND=SHARE_KIND,
+        SHARE_CLASS=SHARE_CLASS,
+        MEMBER_SHARE_KINDS=MEMBER_SHARE_KINDS,
+        format_quantity=format_quantity,
+    )
+
+
+@bp.route("/orgs/<org>/members/<member_no>")
+@login_required
+def member(org: str, member_no: str) -> Any:
+    """A member's record: details, poverty status history, share holdings, member account, and
+    (for who keeps the registers) its forms."""
+    return _member_page(org, member_no)
+
+
+@bp.route(
+    "/orgs/<org>/members/<member_no>/<any(edit,status,transaction,share,leave):action>",
+    methods=["POST"],
+)
+@login_required
+def member_action(org: str, member_no: str, action: str) -> Any:
+    who = signed_in()
+    org_svc.get_org(uow(), who, org)
+    current = org_svc.get_member(uow(), who, org, member_no)
+    _may_manage(who)
+    names = {
+        "edit": EDIT_FIELDS,
+        "status": STATUS_FIELDS,
+        "transaction": TRANSACTION_FIELDS,
+        "share": SHARE_FIELDS,
+        "leave": LEAVE_FIELDS,
+    }[action]
+    form = Form(request.form, names)
+    confirmed = request.form.get("confirmed") == "1"
+    done: str | None = None
+    ask: list[str] | None = None
+    try:
+        if action == "edit":
+            fields = _member_fields(form, new=False)
+            if form.ok:
+                org_svc.update_member(uow(), who, org, member_no, fields)
+                done = _("已保存成员 %(no)s 的资料。", no=member_no)
+        elif action == "status":
+            status = form.choice("poverty_status", list(PovertyStatus), current.poverty_status)
+            on = form.day("effective_on", required=True)
+            if form.ok and status == current.poverty_status:
+                form.errors["poverty_status"] = [_("与现在的帮扶状态相同，没有可记录的变化")]
+            if form.ok:
+                org_svc.update_member(
+                    uow(),
+                    who,
+                    org,
+                    member_no,
+                    {"poverty_status": status, "status_effective_on": on},
+                )
+                done = _(
+                    "已记录：成员 %(no)s 自 %(on)s 起为%(status)s。",
+                    no=member_no,
+                    on=str(on),
+                    status=str(POVERTY[status]),
+                )
+        elif action == "transaction":
+            done, ask = _transaction(form, who, org, member_no, confirmed)
+        elif action == "share":
+            done, ask = _member_share(form, who, org, member_no, confirmed)
+        else:
+            on = form.day("date", required=True)
+            pay = form.optional_text("pay_account", max_length=12)
+            if form.ok and not confirmed:
+                ask = [
+                    _(
+                        "成员 %(no)s %(name)s 于 %(on)s 退出。",
+                        no=member_no,
+                        name=current.name,
+                        on=str(on),
+                    ),
+                    _(
+                        "退还其股金和公积金份额，生成付款凭证草稿；财政补助和捐赠量化份额交回，不予退还。"
+                    ),
+                ]
+            elif form.ok and on is not None:
+                voucher = share_svc.leave(uow(), who, org, member_no, on, pay_account=pay)
+                done = _("已记录成员 %(no)s 于 %(on)s 退出。", no=member_no, on=str(on))
+                if voucher is not None:
+                    done += " " + _("退还凭证草稿 #%(id)s 待审核。", id=voucher.id)
+    except DomainError as exc:
+        if exc.kind in ("not_found", "forbidden") and not exc.errors:
+            raise
+        form.refused(exc)
+    if done is not None:
+        flash(done, "ok")
+        return redirect(url_for("pages.member", org=org, member_no=member_no))
+    if ask is not None:
+        return _member_page(org, member_no, confirm=Confirm(action, ask, dict(form.values)))
+    return _member_page(org, member_no, forms={action: form}), 422
+
+
+def _transaction(
+    form: Form, who: Actor, org: str, member_no: str, confirmed: bool
+) -> tuple[str | None, list[str] | None]:
+    """A member's business with the cooperative (交易量, 交易额): the basis of patronage refunds."""
+    on = form.day("date", required=True)
+    product = form.text("product", required=True, max_length=100)
+    quantity = form.quantity("quantity")
+    unit = form.text("unit", required=True, max_length=20)
+    amount = form.amount("amount", required=True)
+    if not form.ok or on is None or quantity is None or amount is None:
+        return None, None
+    what = _(
+        "成员 %(no)s %(on)s 交易：%(product)s %(qty)s %(unit)s，金额 %(amount)s 元。",
+        no=member_no,
+        on=str(on),
+        product=product,
+        qty=format_quantity(quantity),
+        unit=unit,
+        amount=format_amount(amount, grouped=True),
+    )
+    if not confirmed:
+        return None, [what, _("交易记录是按交易量返还盈余的依据。")]
+    _count, qty, total = share_svc.record_transaction(
+        uow(), who, org, member_no, on, product, quantity, unit, amount
+    )
+    return (
+        _("已记录")
+        + " "
+        + what
+        + " "
+        + _(
+            "%(year)s 年该产品合计 %(qty)s %(unit)s，%(amount)s 元。",
+            year=on.year,
+            qty=format_quantity(qty),
+            unit=unit,
+            amount=format_amount(total, grouped=True),
+        ),
+        None,
+    )
+
+
+def _member_share(
+    form: Form, who: Actor, org: str, member_no: str, confirmed: bool
+) -> tuple[str | None, list[str] | None]:
+    """Capital paid in or back, capital transferred, a quantified share reassigned."""
+    kind = form.choice("kind", MEMBER_SHARE_KINDS, "contribute")
+    on = form.day("date", required=True)
+    reason = form.text("reason", required=True, max_length=400)
+    amount = form.amount("amount", required=kind != "reassign")
+    to_member = form.optional_text("to_member", max_length=20)
+    if kind in ("transfer", "reassign") and not to_member:
+        form.fail("to_member", "name the member")
+    share_class = form.choice("class", ("fiscal_share", "donation_share"), "fiscal_share")
+    pay = form.optional_text("pay_account", max_length=12)
+    if not form.ok or on is None:
+        return None, None
+    what = _share_words(kind, member_no, to_member, amount, share_class)
+    if not confirmed:
+        tail = (
+            _("将生成凭证草稿，审核后记账。")
+            if kind in ("contribute", "redeem", "transfer")
+            else _("只调整份额登记，不生成凭证。")
+        )
+        return None, [
+            _("%(on)s：%(what)s", on=str(on), what=what),
+            _("原因：%(r)s", r=reason),
+            tail,
+        ]
+    event = share_svc.EventInput(
+        kind=kind,
+        occurred_on=on,
+        reason=reason,
+        amount_fen=amount,
+        from_member=None if kind == "contribute" else member_no,
+        to_member=member_no if kind == "contribute" else to_member,
+        share_class=share_class if kind == "reassign" else None,
+        from_poverty_assets=kind == "contribute" and form.tick("from_poverty_assets"),
+        pay_account=pay,
+    )
+    recorded, voucher = share_svc.record_event(uow(), who, org, event)
+    done = _(
+        "已记录股份变动：%(what)s",
+        what=_share_words(kind, member_no, to_member, recorded.amount_fen, share_class),
+    )
+    if voucher is not None:
+        done += " " + _("凭证草稿 #%(id)s 待审核。", id=voucher.id)
+    return done, None
+
+
+def _share_words(
+    kind: str, member_no: str, to_member: str | None, amount: int | None, share_class: str
+) -> str:
+    yuan = format_amount(amount, grouped=True) if amount is not None else _("全部")
+    if kind == "contribute":
+        return _("成员 %(no)s 缴纳股金 %(x)s 元。", no=member_no, x=yuan)
+    if kind == "redeem":
+        return _("退还成员 %(no)s 股金 %(x)s 元。", no=member_no, x=yuan)
+    if kind == "transfer":
+        return _(
+            "成员 %(no)s 将股金 %(x)s 元转让给成员 %(to)s。", no=member_no, x=yuan, to=to_member
+        )
+    return _(
+        "成员 %(no)s 的%(cls)s %(x)s 元调整给成员 %(to)s。",
+        no=member_no,
+        cls=str(SHARE_CLASS[share_class]),
+        x=yuan,
+        to=to_member,
+    )
+
+
+# -- funds ---------------------------------------------------------------------------------------
 
 
 @bp.route("/orgs/<org>/funds")
@@ -45,6 +504,9 @@ def fund(org: str, code: str) -> Any:
     the_org = org_svc.get_org(uow(), who, org)
     trace = reg_svc.fund_trace(uow(), who, org, code)
     return render_template("pages/fund.html", org=the_org, trace=trace)
+
+
+# -- fixed assets --------------------------------------------------------------------------------
 
 
 @bp.route("/orgs/<org>/assets")

@@ -1,0 +1,229 @@
+"""The registers through the pages: members, assets, funds, share events and member transactions
+— each form's action, its refusal for a role that may not act, and a bad input shown in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.builders import post_ok, review_and_post
+from tests.conftest import Books
+from tests.web.conftest import Browser
+
+MEMBERS = "/orgs/coop/members"
+
+
+def _follow(b: Browser, response: Any) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return str(b.get(response.headers["Location"]).get_data(as_text=True))
+
+
+def _html(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+# -- members --------------------------------------------------------------------------------------
+
+NEW_MEMBER = {
+    "member_no": "3",
+    "name": "宋德民",
+    "kind": "household",
+    "household_size": "5",
+    "id_number": "11010519491231002X",
+    "bank_account": "6228480010001234",
+    "poverty_status": "poor",
+    "joined_on": "2026-01-05",
+    "organization": "",
+}
+
+
+def test_an_accountant_adds_a_member_from_the_page(signed_in: Any) -> None:
+    b = signed_in("acc")
+    assert 'id="new-member"' in _html(b.get(MEMBERS))
+    assert b.get(f"{MEMBERS}/new").status_code == 200
+    html = _follow(b, b.post(f"{MEMBERS}/new", NEW_MEMBER))
+    assert "已登记成员 3 宋德民" in html
+    assert "110105********002X" in html and "11010519491231002X" not in html
+    assert "建档立卡贫困户" in html
+    listing = _html(b.get(MEMBERS))
+    assert 'href="/orgs/coop/members/3"' in listing and "宋德民" in listing
+
+
+def test_a_bad_id_number_is_shown_beside_its_field_and_the_form_keeps_what_was_typed(
+    signed_in: Any,
+) -> None:
+    b = signed_in("acc")
+    response = b.post(f"{MEMBERS}/new", {**NEW_MEMBER, "id_number": "110105194912310021"})
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="id_number"' in html and "校验码不符" in html
+    assert 'value="宋德民"' in html and 'value="110105194912310021"' in html
+    assert "宋德民" not in _html(b.get(MEMBERS))
+
+
+def test_a_taken_member_number_is_refused_in_place(signed_in: Any) -> None:
+    b = signed_in("acc")
+    response = b.post(f"{MEMBERS}/new", {**NEW_MEMBER, "member_no": "1"})
+    assert response.status_code == 422
+    assert 'data-for="member_no"' in _html(response) and "已被使用" in _html(response)
+
+
+def test_a_reviewer_auditor_or_household_cannot_add_a_member(signed_in: Any) -> None:
+    for user in ("rev", "aud"):
+        b = signed_in(user)
+        assert 'id="new-member"' not in _html(b.get(MEMBERS))
+        assert b.get(f"{MEMBERS}/new").status_code == 403
+        assert b.post(f"{MEMBERS}/new", NEW_MEMBER).status_code == 403
+        page = _html(b.get(f"{MEMBERS}/1"))
+        assert "王秀英" in page and 'id="edit-form"' not in page and 'id="leave-form"' not in page
+        assert b.post(f"{MEMBERS}/1/edit", {"name": "x", "kind": "household"}).status_code == 403
+    household = signed_in("hh1")
+    assert household.post(f"{MEMBERS}/new", NEW_MEMBER).status_code == 403
+
+
+def test_the_member_list_counts_filters_and_totals(signed_in: Any, books: Books) -> None:
+    post_ok(
+        books,
+        {
+            "date": "2026-03-10",
+            "memo": "收到股金",
+            "lines": [
+                {"account": "102", "debit": "1500.00"},
+                {"account": "301", "member": "1", "credit": "1000.00"},
+                {"account": "301", "member": "2", "credit": "500.00"},
+            ],
+        },
+    )
+    b = signed_in("acc")
+    html = _html(b.get(MEMBERS))
+    assert "成员 2 户，其中在册 2 户，已退出 0 户" in html
+    assert 'data-status="poor"' in html
+    totals = html.split('id="members-totals"')[1].split("</tr>")[0]
+    assert "合计（2 户）" in totals and "1,500.00" in totals and ">7<" in totals
+    only_poor = _html(b.get(f"{MEMBERS}?status=poor"))
+    rows = only_poor.split("<tbody>")[1].split("</tbody>")[0]
+    assert "王秀英" in rows and "李建国" not in rows
+    assert "1,000.00" in only_poor.split('id="members-totals"')[1].split("</tr>")[0]
+    by_name = _html(b.get(f"{MEMBERS}?q=李"))
+    assert "李建国" in by_name.split("<tbody>")[1] and "王秀英" not in by_name.split("<tbody>")[1]
+
+
+def test_the_member_record_edits_details_and_keeps_the_id_number_masked(signed_in: Any) -> None:
+    b = signed_in("acc")
+    page = _html(b.get(f"{MEMBERS}/1"))
+    assert "110105********002X" in page and "11010519491231002X" not in page
+    html = _follow(
+        b,
+        b.post(
+            f"{MEMBERS}/1/edit",
+            {"name": "王秀英户", "kind": "household", "household_size": "6", "id_number": ""},
+        ),
+    )
+    assert "已保存成员 1 的资料" in html and "王秀英户" in html
+    assert "110105********002X" in html  # a blank ID field kept the number on record
+
+
+def test_a_bad_household_size_is_shown_in_place_on_the_record(signed_in: Any) -> None:
+    b = signed_in("acc")
+    response = b.post(
+        f"{MEMBERS}/1/edit", {"name": "王秀英", "kind": "household", "household_size": "abc"}
+    )
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="household_size"' in html and 'value="abc"' in html
+
+
+def test_a_poverty_status_change_is_kept_as_dated_history(signed_in: Any) -> None:
+    b = signed_in("acc")
+    html = _follow(
+        b, b.post(f"{MEMBERS}/1/status", {"poverty_status": "exited", "effective_on": "2026-11-30"})
+    )
+    assert "已记录：成员 1 自 2026-11-30 起为脱贫户" in html
+    history = html.split('id="status-history"')[1].split("</table>")[0]
+    assert history.index("建档立卡贫困户") < history.index("脱贫户")
+    same = b.post(f"{MEMBERS}/1/status", {"poverty_status": "exited", "effective_on": "2026-12-01"})
+    assert same.status_code == 422 and 'data-for="poverty_status"' in _html(same)
+
+
+def test_a_member_leaves_after_confirming(signed_in: Any, books: Books) -> None:
+    b = signed_in("acc")
+    ask = b.post(f"{MEMBERS}/2/leave", {"date": "2026-06-30"})
+    assert ask.status_code == 200
+    html = _html(ask)
+    assert 'id="confirm-leave"' in html and "不予退还" in html
+    assert "已退出" not in html.split('id="member-facts"')[0]  # nothing recorded yet
+    done = _follow(b, b.post(f"{MEMBERS}/2/leave", {"date": "2026-06-30", "confirmed": "1"}))
+    assert "已记录成员 2 于 2026-06-30 退出" in done and 'id="member-left"' in done
+    assert 'id="leave-form"' not in done
+    assert "已退出 1 户" in _html(b.get(MEMBERS))
+
+
+def test_a_leaving_dated_before_joining_is_refused_in_place(signed_in: Any) -> None:
+    b = signed_in("acc")
+    b.post(f"{MEMBERS}/new", NEW_MEMBER)
+    response = b.post(f"{MEMBERS}/3/leave", {"date": "2025-12-31", "confirmed": "1"})
+    assert response.status_code == 422
+    assert 'data-for="date"' in _html(response) and "不能早于入社日期" in _html(response)
+
+
+# -- member transactions and share events on the member's page ---------------------------------
+
+
+def test_a_member_transaction_is_recorded_after_confirming(signed_in: Any) -> None:
+    b = signed_in("acc")
+    typed = {
+        "date": "2026-06-20",
+        "product": "大蒜",
+        "quantity": "1300.5",
+        "unit": "公斤",
+        "amount": "3500",
+    }
+    ask = _html(b.post(f"{MEMBERS}/1/transaction", typed))
+    assert 'id="confirm-transaction"' in ask and "大蒜 1300.5 公斤" in ask
+    assert "本年没有交易记录" in ask  # not recorded before confirming
+    done = _follow(b, b.post(f"{MEMBERS}/1/transaction", {**typed, "confirmed": "1"}))
+    assert "已记录 成员 1 2026-06-20 交易：大蒜 1300.5 公斤，金额 3,500.00 元" in done
+    rows = done.split('id="member-transactions"')[1].split("</table>")[0]
+    assert "大蒜" in rows and "3,500.00" in rows
+
+
+def test_a_transaction_without_its_unit_is_refused_in_place(signed_in: Any) -> None:
+    b = signed_in("acc")
+    response = b.post(
+        f"{MEMBERS}/1/transaction",
+        {"date": "2026-06-20", "product": "大蒜", "quantity": "10", "unit": "", "amount": "3.5x"},
+    )
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="unit"' in html and 'data-for="amount"' in html and 'value="3.5x"' in html
+
+
+def test_capital_paid_in_and_transferred_from_the_member_page(signed_in: Any, books: Books) -> None:
+    b = signed_in("acc")
+    pay_in = {"kind": "contribute", "date": "2026-03-01", "reason": "入股", "amount": "2000"}
+    ask = _html(b.post(f"{MEMBERS}/1/share", pay_in))
+    assert 'id="confirm-share"' in ask and "成员 1 缴纳股金 2,000.00 元" in ask
+    done = _follow(b, b.post(f"{MEMBERS}/1/share", {**pay_in, "confirmed": "1"}))
+    assert "已记录股份变动：成员 1 缴纳股金 2,000.00 元" in done and "凭证草稿 #" in done
+    voucher_id = int(done.split("凭证草稿 #")[1].split(" ")[0])
+    review_and_post(books, voucher_id)
+    transfer = {
+        "kind": "transfer",
+        "date": "2026-04-01",
+        "reason": "转让",
+        "amount": "500",
+        "to_member": "2",
+        "confirmed": "1",
+    }
+    done = _follow(b, b.post(f"{MEMBERS}/1/share", transfer))
+    assert "成员 1 将股金 500.00 元转让给成员 2" in done
+    too_much = b.post(f"{MEMBERS}/1/share", {**transfer, "amount": "5000"})
+    assert too_much.status_code == 422
+    assert 'data-for="amount"' in _html(too_much) and "超过成员 1 的股金" in _html(too_much)
+
+
+def test_a_reviewer_cannot_record_a_share_event_or_transaction(signed_in: Any) -> None:
+    b = signed_in("rev")
+    body = {"kind": "contribute", "date": "2026-03-01", "reason": "入股", "amount": "2000"}
+    assert b.post(f"{MEMBERS}/1/share", body).status_code == 403
+    assert b.post(f"{MEMBERS}/1/transaction", {"date": "2026-06-20"}).status_code == 403
+    assert 'id="share-form"' not in _html(b.get(f"{MEMBERS}/1"))
