@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import post_ok, review_and_post
+from tests.builders import FUND, cold_store, post_ok, receive_grant, review_and_post
 from tests.conftest import Books
 from tests.web.conftest import Browser
 
@@ -227,3 +227,100 @@ def test_a_reviewer_cannot_record_a_share_event_or_transaction(signed_in: Any) -
     assert b.post(f"{MEMBERS}/1/share", body).status_code == 403
     assert b.post(f"{MEMBERS}/1/transaction", {"date": "2026-06-20"}).status_code == 403
     assert 'id="share-form"' not in _html(b.get(f"{MEMBERS}/1"))
+
+
+# -- fixed assets ---------------------------------------------------------------------------------
+
+ASSETS = "/orgs/coop/assets"
+COLD_STORE = {
+    "asset_no": "GB-01",
+    "name": "大蒜示范基地冷库",
+    "category": "房屋及建筑物",
+    "class": "operating",
+    "poverty_project": "1",
+    "use": "production",
+    "acquired_on": "2026-03-15",
+    "cost": "250000",
+    "salvage": "10000.00",
+    "useful_life_months": "120",
+    "method": "straight_line",
+    "funding-0-fund": FUND,
+    "funding-0-amount": "200000",
+}
+
+
+def test_an_accountant_registers_an_asset_from_the_page(signed_in: Any, books: Books) -> None:
+    receive_grant(books)
+    b = signed_in("acc")
+    assert 'id="new-asset"' in _html(b.get(ASSETS))
+    assert b.get(f"{ASSETS}/new").status_code == 200
+    html = _follow(b, b.post(f"{ASSETS}/new", COLD_STORE))
+    assert "已登记资产 GB-01 大蒜示范基地冷库，原值 250,000.00 元。" in html
+    assert "购置凭证草稿 #" in html and 'id="acquisition-voucher"' in html
+    assert "¥2,000.00" in html  # (250,000 − 10,000) ÷ 120 a month
+    assert html.count("<tr><td>20") == 120  # the schedule, month by month
+    listing = _html(b.get(ASSETS))
+    assert 'href="/orgs/coop/assets/GB-01"' in listing
+    assert "250,000.00" in listing.split('id="assets-totals"')[1]
+
+
+def test_a_fund_asked_for_more_than_it_holds_is_refused_beside_its_row(
+    signed_in: Any, books: Books
+) -> None:
+    receive_grant(books, "100000.00")
+    b = signed_in("acc")
+    response = b.post(f"{ASSETS}/new", {**COLD_STORE, "cost": "abc"})
+    assert response.status_code == 422
+    assert 'data-for="cost"' in _html(response) and 'value="abc"' in _html(response)
+    response = b.post(f"{ASSETS}/new", COLD_STORE)
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="funding-0-amount"' in html and "超过该资金尚未使用的结余 100000.00 元" in html
+    assert 'value="大蒜示范基地冷库"' in html
+    assert "GB-01" not in _html(b.get(ASSETS))
+
+
+def test_an_asset_is_disposed_of_after_confirming(signed_in: Any, books: Books) -> None:
+    receive_grant(books)
+    created = books.post("acc", "/api/v1/orgs/coop/assets", cold_store())
+    assert created.status_code == 201, created.json
+    review_and_post(books, created.json["vouchers"]["prepared"]["id"])
+    b = signed_in("acc")
+    ask = _html(b.post(f"{ASSETS}/GB-01/dispose", {"date": "2026-03-20", "proceeds": "240000"}))
+    assert 'id="confirm-dispose"' in ask and "处置后不能撤销" in ask
+    assert 'id="asset-disposed"' not in ask
+    done = _follow(
+        b,
+        b.post(
+            f"{ASSETS}/GB-01/dispose",
+            {"date": "2026-03-20", "proceeds": "240000", "confirmed": "1"},
+        ),
+    )
+    assert "已记录资产 GB-01 于 2026-03-20 处置。" in done and "清理凭证草稿 #" in done
+    assert 'id="asset-disposed"' in done and 'id="dispose-form"' not in done
+
+
+def test_a_disposal_before_the_acquisition_is_refused_in_place(
+    signed_in: Any, books: Books
+) -> None:
+    receive_grant(books)
+    assert books.post("acc", "/api/v1/orgs/coop/assets", cold_store()).status_code == 201
+    b = signed_in("acc")
+    response = b.post(f"{ASSETS}/GB-01/dispose", {"date": "2026-01-01", "confirmed": "1"})
+    assert response.status_code == 422
+    assert 'data-for="date"' in _html(response) and "不能早于取得日期" in _html(response)
+
+
+def test_a_reviewer_auditor_or_household_cannot_register_or_dispose(
+    signed_in: Any, books: Books
+) -> None:
+    receive_grant(books)
+    assert books.post("acc", "/api/v1/orgs/coop/assets", cold_store()).status_code == 201
+    for user in ("rev", "aud"):
+        b = signed_in(user)
+        assert 'id="new-asset"' not in _html(b.get(ASSETS))
+        assert b.get(f"{ASSETS}/new").status_code == 403
+        assert b.post(f"{ASSETS}/new", COLD_STORE).status_code == 403
+        assert 'id="dispose-form"' not in _html(b.get(f"{ASSETS}/GB-01"))
+        assert b.post(f"{ASSETS}/GB-01/dispose", {"date": "2026-04-01"}).status_code == 403
+    assert signed_in("hh1").post(f"{ASSETS}/new", COLD_STORE).status_code == 403

@@ -8,6 +8,7 @@ record and asks to confirm; what is recorded is named in a flash message."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +17,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from coopledger.domain.bounds import MAX_YEAR
-from coopledger.domain.errors import DomainError, Duplicate, Forbidden
+from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
+from coopledger.domain.bounds import MAX_LIFE_MONTHS, MAX_UNITS, MAX_YEAR
+from coopledger.domain.errors import DomainError, Duplicate, Forbidden, PeriodClosed
 from coopledger.domain.members import MemberKind, PovertyStatus, mask, member_sort_key
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.roles import Action, Actor
@@ -512,9 +514,257 @@ def fund(org: str, code: str) -> Any:
 @bp.route("/orgs/<org>/assets")
 @login_required
 def assets(org: str) -> Any:
+    """The asset register, each card a link, with totals of cost, depreciation and net value."""
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
     records = reg_svc.list_assets(uow(), who, org)
+    cost = sum(r.asset.cost_fen for r in records)
+    depreciated = sum(accumulated(r) for r in records)
     return render_template(
-        "pages/assets.html", org=the_org, records=records, accumulated=accumulated
+        "pages/assets.html",
+        org=the_org,
+        records=records,
+        accumulated=accumulated,
+        totals={"cost": cost, "accumulated": depreciated, "net": cost - depreciated},
     )
+
+
+FUNDING_ROWS = 3
+ASSET_FIELDS = (
+    "asset_no",
+    "name",
+    "category",
+    "class",
+    "poverty_project",
+    "use",
+    "acquired_on",
+    "cost",
+    "salvage",
+    "useful_life_months",
+    "method",
+    "total_units",
+    "opening_accumulated",
+    "opening_months",
+    "nominal",
+    "pay_account",
+    *(f"funding-{i}-{part}" for i in range(FUNDING_ROWS) for part in ("fund", "amount")),
+)
+ASSET_CLASS = {
+    "operating": _l("经营性"),
+    "public_welfare": _l("公益性"),
+    "household": _l("到户类"),
+}
+ASSET_USE = {
+    "production": _l("生产经营用"),
+    "management": _l("管理用"),
+    "public_welfare": _l("公益用"),
+}
+ASSET_METHOD = {"straight_line": _l("年限平均法"), "units_of_production": _l("工作量法")}
+ASSET_NO_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}", re.ASCII)
+
+
+def _asset_of(form: Form) -> FixedAsset | None:
+    """The asset card the form describes, read as the API's asset schema reads it."""
+    asset_no = form.text("asset_no", required=True, max_length=40)
+    if asset_no and not ASSET_NO_RE.fullmatch(asset_no):
+        form.fail("asset_no", "1 to 40 letters, digits or hyphens")
+    name = form.text("name", required=True, max_length=200)
+    category = form.text("category", max_length=100)
+    asset_class = form.choice("class", list(AssetClass), "operating")
+    use = form.choice("use", list(AssetUse), "production")
+    method = form.choice("method", list(Method), "straight_line")
+    acquired_on = form.day("acquired_on", required=True)
+    cost = form.amount("cost", required=True)
+    salvage = form.amount("salvage") or 0
+    life = form.whole("useful_life_months", 1, MAX_LIFE_MONTHS, required=True)
+    units = form.whole("total_units", 1, MAX_UNITS)
+    opening = form.amount("opening_accumulated") or 0
+    opening_months = form.whole("opening_months", 0, MAX_LIFE_MONTHS) or 0
+    form.optional_text("pay_account", max_length=12)
+    funding: dict[str, int] = {}
+    for i in range(FUNDING_ROWS):
+        code = form.text(f"funding-{i}-fund", max_length=40)
+        amount = form.amount(f"funding-{i}-amount", required=bool(code))
+        if amount is not None and not code:
+            form.fail(f"funding-{i}-fund", "required")
+        elif code in funding:
+            form.fail(f"funding-{i}-fund", "name each fund once")
+        elif code and amount is not None:
+            funding[code] = amount
+    if not form.ok or acquired_on is None or cost is None or life is None:
+        return None
+    return FixedAsset(
+        asset_no=asset_no,
+        name=name,
+        category=category,
+        asset_class=AssetClass(asset_class),
+        poverty_project=form.tick("poverty_project"),
+        use=AssetUse(use),
+        acquired_on=acquired_on,
+        cost_fen=cost,
+        salvage_fen=salvage,
+        useful_life_months=life,
+        method=Method(method),
+        total_units=units,
+        funding=funding,
+        opening_accumulated_fen=opening,
+        opening_months=opening_months,
+        nominal=form.tick("nominal"),
+    )
+
+
+def _asset_form_page(org: Any, form: Form) -> str:
+    who = signed_in()
+    return render_template(
+        "pages/asset_form.html",
+        org=org,
+        form=form,
+        funds=org_svc.list_funds(uow(), who, org.code),
+        rows=range(FUNDING_ROWS),
+        ASSET_CLASS=ASSET_CLASS,
+        ASSET_USE=ASSET_USE,
+        ASSET_METHOD=ASSET_METHOD,
+    )
+
+
+@bp.route("/orgs/<org>/assets/new", methods=["GET", "POST"])
+@login_required
+def new_asset(org: str) -> Any:
+    """Register an asset card; its acquisition voucher is prepared as a draft (none for an asset
+    migrated from older books)."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    _may_manage(who)
+    form = Form(request.form if request.method == "POST" else {}, ASSET_FIELDS)
+    if request.method == "GET":
+        form.values.update(
+            {"class": "operating", "use": "production", "method": "straight_line"},
+            acquired_on=_today(),
+            salvage="0",
+        )
+        return _asset_form_page(the_org, form)
+    asset = _asset_of(form)
+    if asset is not None:
+        try:
+            record, voucher = reg_svc.register_asset(
+                uow(), who, org, asset, pay_account=form.values["pay_account"] or None
+            )
+        except Duplicate as exc:
+            form.refused(exc, "asset_no")
+        except PeriodClosed as exc:
+            form.refused(exc, "acquired_on")
+        except DomainError as exc:
+            if exc.kind in ("not_found", "forbidden") and not exc.errors:
+                raise
+            form.refused(_funding_rows(exc, form))
+        else:
+            done = _(
+                "已登记资产 %(no)s %(name)s，原值 %(cost)s 元。",
+                no=record.asset.asset_no,
+                name=record.asset.name,
+                cost=format_amount(record.asset.cost_fen, grouped=True),
+            )
+            if voucher is not None:
+                done += " " + _("购置凭证草稿 #%(id)s 待审核。", id=voucher.id)
+            flash(done, "ok")
+            return redirect(url_for("pages.asset", org=org, asset_no=record.asset.asset_no))
+    return _asset_form_page(the_org, form), 422
+
+
+def _funding_rows(error: DomainError, form: Form) -> DomainError:
+    """The service names a fund's problem ``funding.<code>``; the form's rows are numbered."""
+    rows = {form.values[f"funding-{i}-fund"]: i for i in range(FUNDING_ROWS)}
+    errors: dict[str, list[str]] = {}
+    for key, messages in error.errors.items():
+        code = key.removeprefix("funding.")
+        if key.startswith("funding.") and code in rows:
+            key = f"funding-{rows[code]}-amount"
+        elif key == "funding":
+            key = "funding-0-fund"
+        errors.setdefault(key, []).extend(messages)
+    error.errors = errors
+    return error
+
+
+@bp.route("/orgs/<org>/assets/<asset_no>")
+@login_required
+def asset(org: str, asset_no: str) -> Any:
+    """An asset card: cost, depreciation to date, the schedule, the vouchers; its disposal."""
+    return _asset_page(org, asset_no)
+
+
+def _asset_page(
+    org: str, asset_no: str, form: Form | None = None, confirm: Confirm | None = None
+) -> str:
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    record = reg_svc.get_asset(uow(), who, org, asset_no)
+    if form is None:
+        form = Form({}, DISPOSE_FIELDS)
+        form.values.update(date=_today(), proceeds="0")
+    plan = schedule(record.asset, record.usage)
+    return render_template(
+        "pages/asset.html",
+        org=the_org,
+        r=record,
+        a=record.asset,
+        depreciated=accumulated(record),
+        monthly=plan[0][1] if plan else 0,
+        plan=plan,
+        form=form,
+        confirm=confirm,
+        ASSET_CLASS=ASSET_CLASS,
+        ASSET_USE=ASSET_USE,
+        ASSET_METHOD=ASSET_METHOD,
+    )
+
+
+DISPOSE_FIELDS = ("date", "proceeds", "receive_account")
+
+
+@bp.route("/orgs/<org>/assets/<asset_no>/dispose", methods=["POST"])
+@login_required
+def dispose_asset(org: str, asset_no: str) -> Any:
+    """Dispose of an asset after confirming: its 固定资产清理 voucher is prepared as a draft."""
+    who = signed_in()
+    org_svc.get_org(uow(), who, org)
+    record = reg_svc.get_asset(uow(), who, org, asset_no)
+    _may_manage(who)
+    form = Form(request.form, DISPOSE_FIELDS)
+    on = form.day("date", required=True)
+    proceeds = form.amount("proceeds") or 0
+    account = form.optional_text("receive_account", max_length=12)
+    if form.ok and on is not None:
+        if request.form.get("confirmed") != "1":
+            left = record.asset.cost_fen - accumulated(record)
+            ask = [
+                _(
+                    "资产 %(no)s %(name)s 于 %(on)s 处置，处置收入 %(p)s 元。",
+                    no=asset_no,
+                    name=record.asset.name,
+                    on=str(on),
+                    p=format_amount(proceeds, grouped=True),
+                ),
+                _(
+                    "原值 %(cost)s 元、累计折旧 %(acc)s 元转出，净值 %(net)s 元与处置收入的差额记入其他收入或其他支出；生成固定资产清理凭证草稿，审核后记账。处置后不能撤销。",
+                    cost=format_amount(record.asset.cost_fen, grouped=True),
+                    acc=format_amount(accumulated(record), grouped=True),
+                    net=format_amount(left, grouped=True),
+                ),
+            ]
+            return _asset_page(org, asset_no, confirm=Confirm("dispose", ask, dict(form.values)))
+        try:
+            done = reg_svc.dispose_asset(
+                uow(), who, org, asset_no, on, proceeds_fen=proceeds, receive_account=account
+            )
+        except DomainError as exc:
+            if exc.kind in ("not_found", "forbidden") and not exc.errors:
+                raise
+            form.refused(exc, "date")
+        else:
+            message = _("已记录资产 %(no)s 于 %(on)s 处置。", no=asset_no, on=str(on))
+            if done.disposal_voucher_id is not None:
+                message += " " + _("清理凭证草稿 #%(id)s 待审核。", id=done.disposal_voucher_id)
+            flash(message, "ok")
+            return redirect(url_for("pages.asset", org=org, asset_no=asset_no))
+    return _asset_page(org, asset_no, form=form), 422
