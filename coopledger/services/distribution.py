@@ -42,6 +42,7 @@ from coopledger.domain.errors import (
 from coopledger.domain.ledger import Status, Voucher
 from coopledger.domain.members import member_sort_key
 from coopledger.domain.money import format_amount, parse_amount
+from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import Action, Actor
 from coopledger.domain.shares import EventKind, ShareClass
 from coopledger.services import audit_log
@@ -258,6 +259,89 @@ def list_plans(uow: UnitOfWork, actor: Actor, org_code: str) -> list[tuple[int, 
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         return uow.distributions.plans(org.id, None)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVoucher:
+    """One of a plan's statutory vouchers as the plan's page lists it."""
+
+    id: int
+    status: Status
+    #: the printed number (``记-2026-12-0041``), once the voucher is posted
+    number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanProgress:
+    """A plan with the state of its vouchers: ``stage`` is what the plan's status means for the
+    books — ``draft``, ``approved``, ``prepared`` (its vouchers exist but are not all posted yet:
+    nothing is in the ledger until they are) or ``posted`` (every one of its vouchers posted)."""
+
+    plan: PlanRecord
+    vouchers: tuple[PlanVoucher, ...]
+
+    @property
+    def stage(self) -> str:
+        return stage_of(self.plan.status, [v.status for v in self.vouchers])
+
+    @property
+    def waiting(self) -> tuple[PlanVoucher, ...]:
+        """The vouchers still to be reviewed or posted."""
+        return tuple(v for v in self.vouchers if v.status is not Status.POSTED)
+
+
+def stage_of(status: str, voucher_statuses: Sequence[Status]) -> str:
+    """A plan's status as the books bear it out: a plan marked posted is only ``prepared`` while
+    any of its vouchers is a draft or reviewed (or missing)."""
+    if status == "posted" and (
+        not voucher_statuses or any(s is not Status.POSTED for s in voucher_statuses)
+    ):
+        return "prepared"
+    return status
+
+
+def _plan_vouchers(uow: UnitOfWork, org: Org, ids: Sequence[int]) -> tuple[PlanVoucher, ...]:
+    out = []
+    for voucher_id in ids:
+        voucher = uow.store.voucher(org.id, voucher_id)
+        if voucher is None:  # never happens while the books hold: a posted plan's vouchers stay
+            continue
+        out.append(PlanVoucher(voucher.id, voucher.status, printed_number(voucher)))
+    return tuple(out)
+
+
+def printed_number(voucher: Voucher) -> str | None:
+    """The voucher's printed number, or None while it is not posted (drafts have none)."""
+    if voucher.number is None:
+        return None
+    return voucher_number(Period.of(voucher.booked_on), voucher.number)
+
+
+def plan_progress(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> PlanProgress:
+    """The plan and the state of its statutory vouchers, read in one transaction.
+
+    :raise NotFound: no such plan in the organization.
+    """
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        record = uow.distributions.plan(org.id, plan_id)
+        if record is None:
+            raise NotFound(f"distribution plan {plan_id} not found")
+        return PlanProgress(record, _plan_vouchers(uow, org, record.vouchers))
+
+
+def list_plan_stages(uow: UnitOfWork, actor: Actor, org_code: str) -> list[tuple[int, int, str]]:
+    """(id, year, stage) of every plan: its status as its vouchers bear it out (see stage_of)."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        out = []
+        for plan_id, year, status in uow.distributions.plans(org.id, None):
+            if status == "posted":
+                record = uow.distributions.plan(org.id, plan_id)
+                ids = record.vouchers if record is not None else ()
+                status = stage_of(status, [v.status for v in _plan_vouchers(uow, org, ids)])
+            out.append((plan_id, year, status))
+        return out
 
 
 def get_plan(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> PlanRecord:

@@ -43,6 +43,23 @@ MIN_ROWS = 4
 MAX_ROWS = 500
 
 
+GROUPED_RE = re.compile(r"[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]*)?", re.ASCII)
+
+
+def parse_typed_amount(text: str) -> int:
+    """An amount as a person types it into a form, in fen: what :func:`parse_amount` reads, or
+    the same with its thousands separated by commas, each in its place (``8,000.00``; the
+    full-width ``，`` of a Chinese keyboard too). The API keeps refusing separators: a program
+    sends plain decimals.
+
+    :raise AmountError: as parse_amount; a comma out of place (``80,00``) is not a separator.
+    """
+    text = text.strip()
+    if GROUPED_RE.fullmatch(text):
+        text = text.replace(",", "").replace("，", "")
+    return parse_amount(text)
+
+
 def number_of(voucher: Voucher) -> str:
     if voucher.number is None:
         return ""
@@ -205,7 +222,7 @@ def draft_of(form: VoucherForm) -> tuple[VoucherDraft | None, dict[str, list[str
             text = getattr(fl, side)
             if text:
                 try:
-                    amounts[side] = parse_amount(text)
+                    amounts[side] = parse_typed_amount(text)
                 except AmountError as exc:
                     errors[f"lines.{i}.{side}"] = [field_text(str(exc))]
         if fl.debit and fl.credit:

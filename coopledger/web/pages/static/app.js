@@ -158,11 +158,23 @@
     file.addEventListener("change", function () { digest.value = ""; error.hidden = true; });
   }
 
+  // A form with data-confirm asks before it is sent (reversal, deletion, payment); with
+  // data-confirm-when="name", only when that field is filled in (paying everyone still owed is
+  // confirmed on a page of its own, listing whom and how much).
+  function confirming(form) {
+    form.addEventListener("submit", function (e) {
+      var when = form.dataset.confirmWhen;
+      if (when && !(form.elements[when] && form.elements[when].value.trim())) { return; }
+      if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
+    });
+  }
+
   window.coopledgerSha256 = sha256Hex;  // the fallback, reachable for the browser tests
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("voucher-form");
     if (form) { setup(form); }
+    document.querySelectorAll("form[data-confirm]").forEach(confirming);
     var verify = document.getElementById("verify-form");
     if (verify) { verifyBox(verify); }
   });
