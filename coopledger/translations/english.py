@@ -921,7 +921,6 @@ EN = {
     "确认年终结账": "Close the year now",
     "年终结账": "Close the year",
     "完成以上标 ✗ 的各步后才能年终结账。": "The year can be closed once every step marked ✗ above is done.",
-    "取消": "Cancel",
 }
 
 
