@@ -13,6 +13,7 @@ from coopledger.domain.accounts import Account
 from coopledger.domain.errors import field_error
 from coopledger.domain.reporting import LedgerRow, TrialBalance, running_balance, trial_balance
 from coopledger.domain.roles import Action, Actor
+from coopledger.services import financial_statements as fs
 from coopledger.services.access import org_for
 from coopledger.services.ports import Org, UnitOfWork
 
@@ -96,3 +97,52 @@ def ledger_report(
         opening, entries = store.ledger_entries(org.id, codes, member_id, start, end)
     rows = running_balance(opening, entries)
     return Ledger(account, member_no, start, end, opening, rows, org)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementShelf:
+    """What an organization's books can print, and for which years.
+
+    ``titles`` maps each statutory statement its chart defines (``balance_sheet``, ``surplus``,
+    ``members_equity``) to the form's title (the village's surplus form is 收益及收益分配表; the
+    members' equity form is the 2021 cooperatives' only); the trial balance, the ledger, the
+    fixed-asset register and the fund usage report exist for every chart. ``years`` are the
+    years with books (a month that was posted in or closed); ``last_closed`` the last year the
+    year-end close closed, if any.
+    """
+
+    org: Org
+    titles: dict[str, str]
+    years: tuple[int, ...]
+    last_closed: int | None
+
+    def has_books(self, year: int) -> bool:
+        return year in self.years
+
+    def has_books_through(self, day: date) -> bool:
+        """Books exist in ``day``'s year or before it (a balance sheet then has figures)."""
+        return any(y <= day.year for y in self.years)
+
+
+def statement_shelf(uow: UnitOfWork, actor: Actor, org_code: str) -> StatementShelf:
+    """The statements ``org_code``'s chart has and the years its books cover.
+
+    :raise NotFound: / :raise Forbidden: as reading the books.
+    """
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        years = tuple(sorted({p.year for p in store.periods(org.id)}))
+        last_closed = next((y for y in reversed(years) if store.year_closed(org.id, y)), None)
+    titles = {
+        name: defs[org.chart].title
+        for name, defs in (
+            ("balance_sheet", fs.definitions("balance_sheet")),
+            ("surplus", fs.definitions("surplus")),
+        )
+        if org.chart in defs
+    }
+    equity = fs.equity_definitions().get(org.chart)
+    if equity is not None:
+        titles["members_equity"] = equity.title
+    return StatementShelf(org, titles, years, last_closed)

@@ -1,4 +1,10 @@
-"""Reports: the trial balance and the ledger, on screen and printed."""
+"""Reports: the trial balance and the ledger, the statutory statements (资产负债表, 盈余及盈余分配表
+/ 收益及收益分配表, 成员权益变动表) and the registers' reports (固定资产登记簿, 资金使用情况表),
+on screen and printed.
+
+A statement's page shows what its PDF prints: both are drawn from the same print context
+(:mod:`coopledger.services.print_contexts`), and ``?format=pdf`` on the page's own address is the
+PDF the API gives for the same date or year."""
 
 from __future__ import annotations
 
@@ -6,13 +12,28 @@ from datetime import date
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
-from coopledger.domain.bounds import DATE_RANGE_MESSAGE, date_in_range
+from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_YEAR, MIN_YEAR, date_in_range
+from coopledger.domain.money import format_amount
+from coopledger.services import financial_statements as fs
 from coopledger.services import orgs as org_svc
+from coopledger.services import register_reports as rr
 from coopledger.services import reports
 from coopledger.services.clock import utcnow
-from coopledger.services.print_contexts import ledger_print_context, trial_balance_print_context
+from coopledger.services.print_contexts import (
+    asset_register_print_context,
+    balance_sheet_print_context,
+    financial_statement_print_context,
+    fund_usage_print_context,
+    ledger_print_context,
+    members_equity_print_context,
+    trial_balance_print_context,
+)
+from coopledger.translations import gettext_for
 from coopledger.web.api.common import uow
+from coopledger.web.api.pdf import pdf_response
+from coopledger.web.api.reports import YEAR
 from coopledger.web.pages.common import bp, field_text, lang, login_required, signed_in
 from coopledger.web.responses import inline_pdf
 
@@ -96,3 +117,219 @@ def ledger(org: str) -> Any:
         start=start,
         end=end,
     )
+
+
+# -- the statutory statements and the registers' reports ----------------------------------------
+
+YEAR_RANGE = _l("年份须在 %(a)s 至 %(b)s 之间")
+NO_BOOKS_IN_YEAR = _l("%(year)s年没有账簿记录（没有记账或结账的月份），请选择其他年度。")
+NO_BOOKS_THROUGH = _l("%(date)s 及以前没有账簿记录（没有记账或结账的月份），请选择其他日期。")
+NOT_ON_CHART = _l("本单位所用的会计制度没有这张报表。")
+
+
+@bp.app_template_filter("statement_amount")
+def statement_amount(fen: int | None) -> str:
+    """As the printed statement shows an amount: 1,234.56, -5.00, 0.00; blank for None (a cell
+    the form leaves empty)."""
+    return "" if fen is None else format_amount(fen, grouped=True)
+
+
+def _default_year(shelf: reports.StatementShelf) -> int:
+    """The last year closed; else the latest year with books up to this one; else this year."""
+    this_year = utcnow().year
+    if shelf.last_closed is not None:
+        return shelf.last_closed
+    return max((y for y in shelf.years if y <= this_year), default=this_year)
+
+
+def _picked_date(shelf: reports.StatementShelf) -> tuple[date | None, str, list[str]]:
+    """The ``date`` asked for (default: the last closed year's 31 December, else today), what
+    was typed, and the errors to show beside the picker."""
+    typed = (request.args.get("date") or "").strip()[:40]
+    if not typed:
+        day = date(shelf.last_closed, 12, 31) if shelf.last_closed else utcnow().date()
+        typed = day.isoformat()
+    else:
+        try:
+            day = date.fromisoformat(typed)
+        except ValueError:
+            return None, typed, [field_text("not a valid date")]
+    if not date_in_range(day):
+        return None, typed, [field_text(DATE_RANGE_MESSAGE)]
+    if not shelf.has_books_through(day):
+        return None, typed, [str(NO_BOOKS_THROUGH) % {"date": day.isoformat()}]
+    return day, typed, []
+
+
+def _picked_year(shelf: reports.StatementShelf) -> tuple[int | None, str, list[str]]:
+    """The ``year`` asked for (default: see :func:`_default_year`), what was typed, the errors."""
+    typed = (request.args.get("year") or "").strip()[:40]
+    if not typed:
+        year = _default_year(shelf)
+        typed = str(year)
+    elif not (typed.isascii() and typed.isdigit()):
+        return None, typed, [field_text("must be a year such as 2026")]
+    else:
+        year = int(typed)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None, typed, [str(YEAR_RANGE) % {"a": MIN_YEAR, "b": MAX_YEAR}]
+    if not shelf.has_books(year):
+        return None, typed, [str(NO_BOOKS_IN_YEAR) % {"year": year}]
+    return year, typed, []
+
+
+def _wants_pdf() -> bool:
+    return request.args.get("format") == "pdf"
+
+
+@bp.route("/orgs/<org>/reports")
+@login_required
+def statements(org: str) -> Any:
+    """The statements this organization's chart has, each on screen and as PDF."""
+    shelf = reports.statement_shelf(uow(), signed_in(), org)
+    return render_template(
+        "pages/statements.html", org=shelf.org, shelf=shelf, default_year=_default_year(shelf)
+    )
+
+
+@bp.route("/orgs/<org>/reports/balance-sheet")
+@login_required
+def balance_sheet_page(org: str) -> Any:
+    """资产负债表 at ``date``: the two-sided form with its 行次 and columns as printed."""
+    who = signed_in()
+    shelf = reports.statement_shelf(uow(), who, org)
+    if "balance_sheet" not in shelf.titles:
+        return _not_on_chart(shelf, "pages/statement_balance_sheet.html")
+    day, typed, errors = _picked_date(shelf)
+    if day is None:
+        return render_template(
+            "pages/statement_balance_sheet.html",
+            org=shelf.org,
+            shelf=shelf,
+            sheet=None,
+            typed=typed,
+            errors=errors,
+        ), 422
+    result = fs.balance_sheet(uow(), who, org, day)
+    context = balance_sheet_print_context(result)
+    if _wants_pdf():
+        return pdf_response(
+            "balance_sheet.html",
+            context,
+            ["balance-sheet", org, day.isoformat()],
+            locale=lang(),
+        )
+    return render_template(
+        "pages/statement_balance_sheet.html",
+        org=shelf.org,
+        shelf=shelf,
+        sheet=context,
+        day=day,
+        typed=typed,
+        errors=[],
+    )
+
+
+@bp.route("/orgs/<org>/reports/surplus")
+@login_required
+def surplus_page(org: str) -> Any:
+    """盈余及盈余分配表 (village: 收益及收益分配表) of ``year``, with the year before."""
+    who = signed_in()
+    shelf = reports.statement_shelf(uow(), who, org)
+    if "surplus" not in shelf.titles:
+        return _not_on_chart(shelf, "pages/statement_surplus.html")
+    year, typed, errors = _picked_year(shelf)
+    if year is None:
+        return render_template(
+            "pages/statement_surplus.html",
+            org=shelf.org,
+            shelf=shelf,
+            statement=None,
+            typed=typed,
+            errors=errors,
+        ), 422
+    result = fs.surplus_statement(uow(), who, org, year)
+    period = gettext_for(lang())(YEAR) % {"year": year}
+    context = financial_statement_print_context(result, period)
+    if _wants_pdf():
+        return pdf_response(
+            "financial_statement.html", context, ["surplus", org, str(year)], locale=lang()
+        )
+    return render_template(
+        "pages/statement_surplus.html",
+        org=shelf.org,
+        shelf=shelf,
+        statement=context,
+        year=year,
+        typed=typed,
+        errors=[],
+    )
+
+
+@bp.route("/orgs/<org>/reports/members-equity")
+@login_required
+def members_equity_page(org: str) -> Any:
+    """成员权益变动表 (会农社03表) of ``year``: the cooperatives' form."""
+    who = signed_in()
+    shelf = reports.statement_shelf(uow(), who, org)
+    if "members_equity" not in shelf.titles:
+        return _not_on_chart(shelf, "pages/statement_members_equity.html")
+    year, typed, errors = _picked_year(shelf)
+    if year is None:
+        return render_template(
+            "pages/statement_members_equity.html",
+            org=shelf.org,
+            shelf=shelf,
+            equity=None,
+            typed=typed,
+            errors=errors,
+        ), 422
+    context = members_equity_print_context(fs.members_equity(uow(), who, org, year))
+    if _wants_pdf():
+        return pdf_response(
+            "members_equity.html", context, ["members-equity", org, str(year)], locale=lang()
+        )
+    return render_template(
+        "pages/statement_members_equity.html",
+        org=shelf.org,
+        shelf=shelf,
+        equity=context,
+        year=year,
+        typed=typed,
+        errors=[],
+    )
+
+
+def _not_on_chart(shelf: reports.StatementShelf, template: str) -> Any:
+    return render_template(
+        template, org=shelf.org, shelf=shelf, typed="", errors=[str(NOT_ON_CHART)], missing=True
+    ), 404
+
+
+@bp.route("/orgs/<org>/reports/asset-register")
+@login_required
+def asset_register_page(org: str) -> Any:
+    """固定资产登记簿 today, beside the ledger's 固定资产 and 累计折旧."""
+    report = rr.asset_register(uow(), signed_in(), org)
+    context = asset_register_print_context(report)
+    if _wants_pdf():
+        return pdf_response(
+            "asset_register.html",
+            context,
+            ["asset-register", org, report.as_of.isoformat()],
+            locale=lang(),
+        )
+    return render_template("pages/statement_asset_register.html", org=report.org, reg=context)
+
+
+@bp.route("/orgs/<org>/reports/fund-usage")
+@login_required
+def fund_usage_page(org: str) -> Any:
+    """资金使用情况表 today, beside the fund accounts' ledger balance."""
+    report = rr.fund_usage(uow(), signed_in(), org)
+    context = fund_usage_print_context(report)
+    if _wants_pdf():
+        return pdf_response(
+            "fund_usage.html", context, ["fund-usage", org, report.as_of.isoformat()], locale=lang()
+        )
+    return render_template("pages/statement_fund_usage.html", org=report.org, usage=context)
