@@ -113,3 +113,70 @@ def percent(part: int, total: int) -> str:
         return "0.00"
     hundredths = (part * 10000 * 2 + total) // (2 * total)
     return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareMove:
+    """A share event as the fund trace replays it: its kind, the fund a quantification drew on
+    (None for other kinds) and its allocations (member number, class, fen; a giver negative)."""
+
+    event_id: int
+    kind: str
+    fund: str | None
+    allocations: tuple[tuple[str, str, int], ...]
+
+
+def fund_holdings(
+    moves: Sequence[ShareMove],
+) -> tuple[dict[str, dict[str, int]], dict[str, list[tuple[int, tuple[tuple[str, int], ...]]]]]:
+    """Who holds each fund's quantified shares now, and each event that moved them.
+
+    A quantification gives its members parts of its fund. A reassignment or a forfeit (a member
+    leaving) takes a quantified share of one class from a member without naming a fund: it is
+    taken from the member's parts of that class in every fund in proportion to them (largest
+    remainder, ties to the fund first quantified), so handing over a whole share moves each
+    fund's part whole; a reassignment gives what it took from each fund to the receiver. ``moves``
+    are in the order the events happened. Returns ``holders[fund][member_no] = fen`` (members
+    holding nothing left out) and ``changes[fund] = [(event_id, ((member_no, ±fen), …)), …]``.
+    """
+    parts: dict[tuple[str, str], dict[str, int]] = {}  # (member, class) → fund → fen
+    changes: dict[str, list[tuple[int, tuple[tuple[str, int], ...]]]] = {}
+    for move in moves:
+        if move.kind in (EventKind.QUANTIFY_FISCAL, EventKind.QUANTIFY_DONATION) and move.fund:
+            for member_no, share_class, fen in move.allocations:
+                held = parts.setdefault((member_no, share_class), {})
+                held[move.fund] = held.get(move.fund, 0) + fen
+            changes.setdefault(move.fund, []).append(
+                (move.event_id, tuple((m, fen) for m, _c, fen in move.allocations))
+            )
+        elif move.kind in (EventKind.REASSIGN, EventKind.FORFEIT):
+            receivers = [(m, c, fen) for m, c, fen in move.allocations if fen > 0]
+            per_fund: dict[str, list[tuple[str, int]]] = {}
+            for member_no, share_class, fen in move.allocations:
+                held = parts.get((member_no, share_class), {})
+                if fen >= 0 or not held:
+                    continue
+                funds = [f for f in held if held[f] > 0]
+                if not funds:
+                    continue
+                taken = min(-fen, sum(held[f] for f in funds))
+                for code, part in zip(
+                    funds, allocate(taken, [held[f] for f in funds]), strict=True
+                ):
+                    if not part:
+                        continue
+                    held[code] -= part
+                    per_fund.setdefault(code, []).append((member_no, -part))
+                    for receiver, receiver_class, _fen in receivers[:1]:
+                        got = parts.setdefault((receiver, receiver_class), {})
+                        got[code] = got.get(code, 0) + part
+                        per_fund[code].append((receiver, part))
+            for code, moved in per_fund.items():
+                changes.setdefault(code, []).append((move.event_id, tuple(moved)))
+    holders: dict[str, dict[str, int]] = {}
+    for (member_no, _class), held in parts.items():
+        for code, fen in held.items():
+            if fen:
+                by_member = holders.setdefault(code, {})
+                by_member[member_no] = by_member.get(member_no, 0) + fen
+    return holders, changes

@@ -9,7 +9,7 @@ Generated vouchers go through review and posting like any other.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from coopledger.domain import assets as asset_rules
@@ -24,9 +24,11 @@ from coopledger.domain.errors import (
     field_error,
 )
 from coopledger.domain.ledger import Voucher, VoucherDraft
+from coopledger.domain.members import member_sort_key
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
+from coopledger.domain.shares import ShareMove, fund_holdings
 from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
@@ -39,6 +41,7 @@ from coopledger.services.ports import (
     FundLine,
     Org,
     Registers,
+    ShareEvent,
     Store,
     UnitOfWork,
 )
@@ -103,6 +106,10 @@ class FundTrace:
     spending: list[FundLine]
     assets: list[TracedAsset]
     quantified: list[tuple[str, str, int]]  # member number, name, fen
+    #: who holds the fund's quantified shares now: member number, name, status now, fen
+    holders: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: the reassignments and forfeits that moved them: the event, and (member number, ±fen)
+    moves: list[tuple[ShareEvent, tuple[tuple[str, int], ...]]] = field(default_factory=list)
 
     @property
     def ties(self) -> bool:
@@ -139,19 +146,32 @@ def fund_trace(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundT
         holders = {h.member_id: h for h in registers.holders(org.id, date.max)}
         per_member: dict[str, int] = defaultdict(int)
         names: dict[str, str] = {}
-        for event in registers.share_events(org.id):
+        events = registers.share_events(org.id)
+        for event in events:
             if event.fund == code:
                 for member_no, _cls, fen in event.allocations:
                     per_member[member_no] += fen
         for h in holders.values():
             names[h.member_no] = h.name
     quantified = [(no, names.get(no, ""), fen) for no, fen in sorted(per_member.items()) if fen]
+    held, changes = fund_holdings([ShareMove(e.id, e.kind, e.fund, e.allocations) for e in events])
+    status = {h.member_no: h.status for h in holders.values()}
+    by_id = {e.id: e for e in events}
     return FundTrace(
         view,
         [ln for ln in lines if ln.credit_fen],
         [ln for ln in lines if ln.debit_fen],
         assets,
         quantified,
+        [
+            (no, names.get(no, ""), status.get(no, "none"), fen)
+            for no, fen in sorted(held.get(code, {}).items(), key=lambda kv: member_sort_key(kv[0]))
+        ],
+        [
+            (by_id[event_id], moved)
+            for event_id, moved in changes.get(code, [])
+            if by_id[event_id].kind not in ("quantify_fiscal", "quantify_donation")
+        ],
     )
 
 

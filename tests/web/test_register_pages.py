@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.builders import FUND, cold_store, post_ok, receive_grant, review_and_post
+from tests.builders import FUND, cold_store, post_ok, quantify, receive_grant, review_and_post
 from tests.conftest import Books
 from tests.web.conftest import Browser
 
@@ -324,3 +324,127 @@ def test_a_reviewer_auditor_or_household_cannot_register_or_dispose(
         assert 'id="dispose-form"' not in _html(b.get(f"{ASSETS}/GB-01"))
         assert b.post(f"{ASSETS}/GB-01/dispose", {"date": "2026-04-01"}).status_code == 403
     assert signed_in("hh1").post(f"{ASSETS}/new", COLD_STORE).status_code == 403
+
+
+# -- funds and quantification -------------------------------------------------------------------
+
+FUNDS = "/orgs/coop/funds"
+NEW_FUND = {
+    "code": "county-2026",
+    "name": "县级财政衔接资金（冷链）",
+    "source": "county_fiscal",
+    "grantor": "商河县财政局",
+    "purpose": "冷链设施",
+    "granted": "150000",
+}
+
+
+def test_an_accountant_records_a_fund_from_the_page(signed_in: Any) -> None:
+    b = signed_in("acc")
+    assert 'id="new-fund"' in _html(b.get(FUNDS))
+    assert b.get(f"{FUNDS}/new").status_code == 200
+    html = _follow(b, b.post(f"{FUNDS}/new", NEW_FUND))
+    assert "已登记资金项目 county-2026 县级财政衔接资金（冷链），批复金额 150,000.00 元。" in html
+    assert "商河县财政局" in html and "县级财政资金" in html
+    listing = _html(b.get(FUNDS))
+    assert 'href="/orgs/coop/funds/county-2026"' in listing
+    assert "550,000.00" in listing.split('id="funds-totals"')[1]  # 400,000 + 150,000 granted
+
+
+def test_a_bad_fund_code_is_shown_in_place(signed_in: Any) -> None:
+    b = signed_in("acc")
+    response = b.post(f"{FUNDS}/new", {**NEW_FUND, "code": "County 2026"})
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="code"' in html and "小写字母" in html and 'value="商河县财政局"' in html
+    taken = b.post(f"{FUNDS}/new", {**NEW_FUND, "code": FUND})
+    assert taken.status_code == 422 and "资金代码 muni-2026 已被使用" in _html(taken)
+
+
+def test_a_reviewer_auditor_or_household_cannot_record_a_fund_or_quantify(
+    signed_in: Any,
+) -> None:
+    for user in ("rev", "aud"):
+        b = signed_in(user)
+        assert 'id="new-fund"' not in _html(b.get(FUNDS))
+        assert b.get(f"{FUNDS}/new").status_code == 403
+        assert b.post(f"{FUNDS}/new", NEW_FUND).status_code == 403
+        assert 'id="quantify-form"' not in _html(b.get(f"{FUNDS}/{FUND}"))
+        assert b.post(f"{FUNDS}/{FUND}/quantify", {"basis": "all_members"}).status_code == 403
+    assert signed_in("hh1").post(f"{FUNDS}/new", NEW_FUND).status_code == 403
+
+
+def _fund_with_an_asset(books: Books) -> None:
+    receive_grant(books)
+    created = books.post("acc", "/api/v1/orgs/coop/assets", cold_store())
+    assert created.status_code == 201, created.json
+    review_and_post(books, created.json["vouchers"]["prepared"]["id"])
+
+
+def test_a_fund_is_quantified_to_poor_households_after_confirming(
+    signed_in: Any, books: Books
+) -> None:
+    _fund_with_an_asset(books)
+    b = signed_in("acc")
+    typed = {
+        "kind": "quantify_fiscal",
+        "date": "2026-04-01",
+        "basis": "statuses",
+        "statuses": ["poor", "monitored"],
+        "amount": "60000",
+        "reason": "扶贫资产折股量化",
+    }
+    ask = _html(b.post(f"{FUNDS}/{FUND}/quantify", typed))
+    assert 'id="confirm-quantify"' in ask and "60,000.00 元" in ask
+    assert 'name="statuses" value="monitored"' in ask.split('id="confirm-quantify"')[1]
+    done = _follow(b, b.post(f"{FUNDS}/{FUND}/quantify", {**typed, "confirmed": "1"}))
+    assert "已将资金项目 muni-2026 的 60,000.00 元量化到 1 户成员。" in done
+    holders = done.split('id="fund-holders"')[1].split("</table>")[0]
+    assert "王秀英" in holders and "60,000.00" in holders and "李建国" not in holders
+
+
+def test_quantifying_more_than_the_special_fund_is_refused_in_place(
+    signed_in: Any, books: Books
+) -> None:
+    _fund_with_an_asset(books)
+    b = signed_in("acc")
+    typed = {
+        "kind": "quantify_fiscal",
+        "date": "2026-04-01",
+        "basis": "all_members",
+        "amount": "300000",
+        "reason": "量化",
+        "confirmed": "1",
+    }
+    response = b.post(f"{FUNDS}/{FUND}/quantify", typed)
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="amount"' in html and "超过该资金尚未量化的专项基金 200000.00 元" in html
+    bad = b.post(f"{FUNDS}/{FUND}/quantify", {**typed, "basis": "explicit", "allocations": "1"})
+    assert bad.status_code == 422 and 'data-for="allocations"' in _html(bad)
+
+
+def test_the_trace_shows_the_holders_now_and_the_reassignment_below(
+    signed_in: Any, books: Books
+) -> None:
+    _fund_with_an_asset(books)
+    assert quantify(books, "60000.00", "statuses").status_code == 201
+    b = signed_in("acc")
+    b.post(f"{MEMBERS}/1/status", {"poverty_status": "exited", "effective_on": "2026-11-30"})
+    typed = {
+        "kind": "reassign",
+        "date": "2026-12-10",
+        "reason": "王秀英户脱贫，量化份额调整给李建国户",
+        "to_member": "2",
+        "class": "fiscal_share",
+        "amount": "",
+        "confirmed": "1",
+    }
+    done = _follow(b, b.post(f"{MEMBERS}/1/share", typed))
+    assert "成员 1 的财政补助量化份额 60,000.00 元调整给成员 2" in done
+    trace = _html(b.get(f"{FUNDS}/{FUND}"))
+    holders = trace.split('id="fund-holders"')[1].split("</table>")[0]
+    assert "李建国" in holders and "王秀英" not in holders and "60,000.00" in holders
+    moves = trace.split('id="fund-moves"')[1].split("</table>")[0]
+    assert "量化份额调整" in moves and "王秀英户脱贫" in moves and "60,000.00" in moves
+    assert trace.index('id="fund-holders"') < trace.index('id="fund-moves"')

@@ -21,8 +21,9 @@ from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, s
 from coopledger.domain.bounds import MAX_LIFE_MONTHS, MAX_UNITS, MAX_YEAR
 from coopledger.domain.errors import DomainError, Duplicate, Forbidden, PeriodClosed
 from coopledger.domain.members import MemberKind, PovertyStatus, mask, member_sort_key
-from coopledger.domain.money import format_amount, format_quantity
+from coopledger.domain.money import AmountError, format_amount, format_quantity, parse_amount
 from coopledger.domain.roles import Action, Actor
+from coopledger.domain.shares import DEFAULT_STATUSES, Basis
 from coopledger.services import orgs as org_svc
 from coopledger.services import registers as reg_svc
 from coopledger.services import shares as share_svc
@@ -58,6 +59,7 @@ class Confirm:
     form: str
     summary: list[str]
     values: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)  # ticked boxes: name → values
 
 
 # -- members --------------------------------------------------------------------------------------
@@ -491,21 +493,212 @@ def _share_words(
 @bp.route("/orgs/<org>/funds")
 @login_required
 def funds(org: str) -> Any:
+    """The fund register, each fund a link to its trace, with totals."""
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
+    views = reg_svc.fund_views(uow(), who, org)
+    totals = {
+        "granted": sum(v.fund.granted_fen for v in views),
+        "received": sum(v.figures.received for v in views),
+        "spent": sum(v.figures.spent for v in views),
+        "balance": sum(v.balance for v in views),
+        "special_fund": sum(v.figures.special_fund for v in views),
+        "quantified": sum(v.figures.quantified for v in views),
+    }
     return render_template(
-        "pages/funds.html", org=the_org, views=reg_svc.fund_views(uow(), who, org)
+        "pages/funds.html", org=the_org, views=views, totals=totals, SOURCE=FUND_SOURCE
     )
+
+
+FUND_FIELDS = ("code", "name", "source", "grantor", "purpose", "granted")
+FUND_SOURCE = {
+    "municipal_pro_poor": _l("市级扶贫资金"),
+    "county_fiscal": _l("县级财政资金"),
+    "one_matter_one_discussion": _l("一事一议资金"),
+    "help_unit": _l("帮扶单位资金"),
+    "donation": _l("社会捐赠"),
+    "self_raised": _l("自筹资金"),
+    "other": _l("其他"),
+}
+
+
+@bp.route("/orgs/<org>/funds/new", methods=["GET", "POST"])
+@login_required
+def new_fund(org: str) -> Any:
+    """Register a fund (资金来源): its code, name, source, grantor, purpose and amount granted."""
+    who = signed_in()
+    the_org = org_svc.get_org(uow(), who, org)
+    _may_manage(who)
+    form = Form(request.form if request.method == "POST" else {}, FUND_FIELDS)
+    if request.method == "GET":
+        form.values.update(source="municipal_pro_poor")
+        return render_template("pages/fund_form.html", org=the_org, form=form, SOURCE=FUND_SOURCE)
+    fields = {
+        "code": form.text("code", required=True, max_length=40),
+        "name": form.text("name", required=True, max_length=200),
+        "source": form.choice("source", org_svc.FUND_SOURCES, "municipal_pro_poor"),
+        "grantor": form.text("grantor", max_length=200),
+        "purpose": form.text("purpose", max_length=400),
+        "granted_fen": form.amount("granted") or 0,
+    }
+    if form.ok:
+        try:
+            created = org_svc.create_fund(uow(), who, org, fields)
+        except Duplicate as exc:
+            form.refused(exc, "code")
+        except DomainError as exc:
+            if exc.kind in ("not_found", "forbidden") and not exc.errors:
+                raise
+            form.refused(exc)
+        else:
+            flash(
+                _(
+                    "已登记资金项目 %(code)s %(name)s，批复金额 %(x)s 元。",
+                    code=created.code,
+                    name=created.name,
+                    x=format_amount(created.granted_fen, grouped=True),
+                ),
+                "ok",
+            )
+            return redirect(url_for("pages.fund", org=org, code=created.code))
+    return render_template("pages/fund_form.html", org=the_org, form=form, SOURCE=FUND_SOURCE), 422
+
+
+QUANTIFY_FIELDS = ("kind", "date", "reason", "amount", "basis", "allocations")
+QUANTIFY_STATUSES = ("poor", "monitored", "exited", "low_income", "extreme_poverty")
 
 
 @bp.route("/orgs/<org>/funds/<code>")
 @login_required
 def fund(org: str, code: str) -> Any:
-    """The fund's trace: grant received, spending, the assets it became, the shares quantified."""
+    """The fund's trace: grant received, spending, the assets it became, who holds its shares
+    now and the reassignments that moved them; and the form that quantifies it."""
+    return _fund_page(org, code)
+
+
+def _fund_page(
+    org: str,
+    code: str,
+    form: Form | None = None,
+    statuses: list[str] | None = None,
+    confirm: Confirm | None = None,
+) -> str:
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
     trace = reg_svc.fund_trace(uow(), who, org, code)
-    return render_template("pages/fund.html", org=the_org, trace=trace)
+    if form is None:
+        form = Form({}, QUANTIFY_FIELDS)
+        form.values.update(kind="quantify_fiscal", date=_today(), basis="statuses")
+    return render_template(
+        "pages/fund.html",
+        org=the_org,
+        trace=trace,
+        form=form,
+        statuses=list(DEFAULT_STATUSES) if statuses is None else statuses,
+        quantify_statuses=QUANTIFY_STATUSES,
+        confirm=confirm,
+        SHARE_KIND=SHARE_KIND,
+        SOURCE=FUND_SOURCE,
+    )
+
+
+@bp.route("/orgs/<org>/funds/<code>/quantify", methods=["POST"])
+@login_required
+def quantify_fund(org: str, code: str) -> Any:
+    """Quantify the fund's 专项基金 into members' shares, after confirming: evenly over all
+    members, over the households of the ticked statuses, or as the amounts listed."""
+    who = signed_in()
+    org_svc.get_org(uow(), who, org)
+    view = reg_svc.fund_view(uow(), who, org, code)
+    _may_manage(who)
+    form = Form(request.form, QUANTIFY_FIELDS)
+    statuses = [s for s in request.form.getlist("statuses") if s in QUANTIFY_STATUSES]
+    kind = form.choice("kind", ("quantify_fiscal", "quantify_donation"), "quantify_fiscal")
+    on = form.day("date", required=True)
+    reason = form.text("reason", required=True, max_length=400)
+    basis = form.choice("basis", list(Basis), "statuses")
+    amount = form.amount("amount", required=basis != "explicit")
+    allocations: dict[str, int] = {}
+    for number, line in enumerate(form.values["allocations"].splitlines(), start=1):
+        words = line.replace("，", " ").replace(",", " ").split()
+        if not words:
+            continue
+        try:
+            if len(words) != 2 or words[0] in allocations:
+                raise AmountError("one member and one amount a line")
+            allocations[words[0]] = parse_amount(words[1])
+        except AmountError:
+            form.errors.setdefault("allocations", []).append(
+                _("第 %(n)s 行应为“成员编号 金额”，例如 003 1200.00", n=number)
+            )
+    if basis == "explicit" and not allocations and "allocations" not in form.errors:
+        form.fail("allocations", "required")
+    if basis == "statuses" and not statuses:
+        form.fail("statuses", "tick at least one status")
+    if form.ok and on is not None:
+        event = share_svc.EventInput(
+            kind=kind,
+            occurred_on=on,
+            reason=reason,
+            fund=code,
+            amount_fen=amount,
+            basis=basis,
+            statuses=statuses or DEFAULT_STATUSES,
+            allocations=allocations if basis == "explicit" else {},
+        )
+        if request.form.get("confirmed") != "1":
+            total = amount if amount is not None else sum(allocations.values())
+            whom = {
+                "all_members": _("平均量化给全体在册成员"),
+                "statuses": _(
+                    "平均量化给帮扶状态为 %(s)s 的农户（按 %(on)s 的状态）",
+                    s="、".join(str(POVERTY[s]) for s in statuses),
+                    on=str(on),
+                ),
+                "explicit": _("按所列金额量化给 %(n)s 户成员", n=len(allocations)),
+            }[basis]
+            ask = [
+                _(
+                    "%(on)s 将资金项目 %(code)s %(name)s 的专项基金 %(x)s 元%(whom)s，记入%(cls)s。",
+                    on=str(on),
+                    code=code,
+                    name=view.fund.name,
+                    x=format_amount(total, grouped=True),
+                    whom=whom,
+                    cls=str(
+                        SHARE_CLASS[
+                            "fiscal_share" if kind == "quantify_fiscal" else "donation_share"
+                        ]
+                    ),
+                ),
+                _("原因：%(r)s", r=reason),
+                _("只调整份额登记，不生成凭证。"),
+            ]
+            values = dict(form.values)
+            return _fund_page(
+                org,
+                code,
+                confirm=Confirm("quantify", ask, values, {"statuses": statuses}),
+                statuses=statuses,
+            )
+        try:
+            recorded, _voucher = share_svc.record_event(uow(), who, org, event)
+        except DomainError as exc:
+            if exc.kind in ("not_found", "forbidden") and not exc.errors:
+                raise
+            form.refused(exc)
+        else:
+            flash(
+                _(
+                    "已将资金项目 %(code)s 的 %(x)s 元量化到 %(n)s 户成员。",
+                    code=code,
+                    x=format_amount(recorded.amount_fen or 0, grouped=True),
+                    n=len(recorded.allocations),
+                ),
+                "ok",
+            )
+            return redirect(url_for("pages.fund", org=org, code=code))
+    return _fund_page(org, code, form=form, statuses=statuses), 422
 
 
 # -- fixed assets --------------------------------------------------------------------------------
