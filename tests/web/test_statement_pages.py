@@ -4,9 +4,13 @@ role that may not read the books is refused; a bad date or year is shown in plac
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from decimal import Decimal
 from typing import Any
+
+from pypdf import PdfReader
 
 from tests.builders import FUND, closed_year, cold_store, receive_grant, text_of
 from tests.conftest import Books
@@ -148,8 +152,15 @@ def test_the_statement_pdfs_come_from_the_pages(signed_in: Any, books: Books) ->
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     printed = text_of(response.data)
     assert "资产负债表" in printed and "112,000.00" in printed
+    # archival, as the API's: the figures the API answers travel inside the PDF
+    figures = json.loads(PdfReader(io.BytesIO(response.data)).attachments["figures.json"][0])
+    api = books.get("acc", "/api/v1/orgs/coop/reports/balance-sheet?as_of=2025-12-31").json
+    assert figures["lines"] == api["lines"]
     surplus = acc.get("/orgs/coop/reports/surplus?year=2025&format=pdf")
     assert surplus.mimetype == "application/pdf" and "100,000.00" in text_of(surplus.data)
+    equity = acc.get("/orgs/coop/reports/members-equity?year=2025&format=pdf")
+    figures = json.loads(PdfReader(io.BytesIO(equity.data)).attachments["figures.json"][0])
+    assert figures["rows"][-1]["total"] == "112000.00"
 
 
 def test_the_reports_menu_lists_what_the_chart_has(signed_in: Any, books: Books) -> None:

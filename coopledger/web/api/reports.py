@@ -183,7 +183,8 @@ def _amount(fen: int | None) -> str | None:
     return None if fen is None else format_amount(fen)
 
 
-def _statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
+def statement_json(result: fs.FinancialStatement) -> dict[str, Any]:
+    """The statement's JSON answer: also the figures its archival PDF carries (pages too)."""
     st = result.statement
     out: dict[str, Any] = {
         "org": result.org.code,
@@ -240,7 +241,7 @@ def balance_sheet(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     as_of = args["as_of"] or utcnow().date()
     result = fs.balance_sheet(uow(), actor(), org, as_of)
-    body = _statement_json(result)
+    body = statement_json(result)
     if args["format"] == "pdf":
         return pdf_response(
             "balance_sheet.html",
@@ -265,7 +266,7 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """
     year = args["year"]
     result = fs.surplus_statement(uow(), actor(), org, year)
-    body = _statement_json(result)
+    body = statement_json(result)
     if args["format"] == "pdf":
         period = gettext_for(args["lang"])(YEAR) % {"year": year}
         context = financial_statement_print_context(result, period)
@@ -311,21 +312,10 @@ class MembersEquityOut(ma.Schema):
     drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
-@blp.route("/reports/members-equity")
-@blp.doc(responses=pdf_doc("成员权益变动表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
-@blp.arguments(SurplusArgs, location="query")
-@blp.response(200, MembersEquityOut)
-def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
-    """成员权益变动表 (会农社03表) of ``year``: 年初余额, the year's increases and decreases by
-    source, 年末余额, per column (股金, 专项基金, 资本公积, 盈余公积, 未分配盈余) and in total.
-
-    Each cell lists the vouchers it comes from; ``ties`` says whether 年末余额 equals the ledger.
-    Cooperatives only: a village collective's chart has no such form (409).
-    """
-    year = args["year"]
-    report = fs.members_equity(uow(), actor(), org, year)
+def members_equity_json(report: fs.MembersEquityReport) -> dict[str, Any]:
+    """The 成员权益变动表's JSON answer: also the figures its archival PDF carries (pages too)."""
     st = report.statement
-    body = {
+    return {
         "org": report.org.code,
         "form": st.definition.form,
         "title": st.definition.title,
@@ -354,6 +344,22 @@ def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
         "ties": st.ties,
         "drawn_from": drawn_from(report.org),
     }
+
+
+@blp.route("/reports/members-equity")
+@blp.doc(responses=pdf_doc("成员权益变动表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
+@blp.arguments(SurplusArgs, location="query")
+@blp.response(200, MembersEquityOut)
+def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
+    """成员权益变动表 (会农社03表) of ``year``: 年初余额, the year's increases and decreases by
+    source, 年末余额, per column (股金, 专项基金, 资本公积, 盈余公积, 未分配盈余) and in total.
+
+    Each cell lists the vouchers it comes from; ``ties`` says whether 年末余额 equals the ledger.
+    Cooperatives only: a village collective's chart has no such form (409).
+    """
+    year = args["year"]
+    report = fs.members_equity(uow(), actor(), org, year)
+    body = members_equity_json(report)
     if args["format"] == "pdf":
         context = members_equity_print_context(report)
         return pdf_response(

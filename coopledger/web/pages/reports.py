@@ -4,7 +4,8 @@ on screen and printed.
 
 A statement's page shows what its PDF prints: both are drawn from the same print context
 (:mod:`coopledger.services.print_contexts`), and ``?format=pdf`` on the page's own address is the
-PDF the API gives for the same date or year."""
+PDF the API gives for the same date or year (the annual statements archival, carrying the API's
+JSON as their figures)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from coopledger.services.print_contexts import (
 from coopledger.translations import gettext_for
 from coopledger.web.api.common import uow
 from coopledger.web.api.pdf import pdf_response
-from coopledger.web.api.reports import YEAR
+from coopledger.web.api.reports import YEAR, members_equity_json, statement_json
 from coopledger.web.pages.common import bp, field_text, lang, login_required, signed_in
 from coopledger.web.responses import inline_pdf
 
@@ -217,6 +218,7 @@ def balance_sheet_page(org: str) -> Any:
             "balance_sheet.html",
             context,
             ["balance-sheet", org, day.isoformat()],
+            statement_json(result),
             locale=lang(),
         )
     return render_template(
@@ -253,7 +255,11 @@ def surplus_page(org: str) -> Any:
     context = financial_statement_print_context(result, period)
     if _wants_pdf():
         return pdf_response(
-            "financial_statement.html", context, ["surplus", org, str(year)], locale=lang()
+            "financial_statement.html",
+            context,
+            ["surplus", org, str(year)],
+            statement_json(result),
+            locale=lang(),
         )
     return render_template(
         "pages/statement_surplus.html",
@@ -284,10 +290,15 @@ def members_equity_page(org: str) -> Any:
             typed=typed,
             errors=errors,
         ), 422
-    context = members_equity_print_context(fs.members_equity(uow(), who, org, year))
+    report = fs.members_equity(uow(), who, org, year)
+    context = members_equity_print_context(report)
     if _wants_pdf():
         return pdf_response(
-            "members_equity.html", context, ["members-equity", org, str(year)], locale=lang()
+            "members_equity.html",
+            context,
+            ["members-equity", org, str(year)],
+            members_equity_json(report),
+            locale=lang(),
         )
     return render_template(
         "pages/statement_members_equity.html",
