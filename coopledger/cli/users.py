@@ -44,7 +44,13 @@ def _new_password(password_stdin: bool) -> str:
 @click.option(
     "--org", "org_codes", multiple=True, help="An organization the user works on (repeat)."
 )
-@click.option("--member", default=None, help="ORG/MEMBER_NO, for a household user.")
+@click.option(
+    "--member",
+    "members",
+    multiple=True,
+    help="ORG/MEMBER_NO, for a household user (repeat for the same household's record in "
+    "another organization: its cooperative and its village).",
+)
 @click.option(
     "--region",
     "regions",
@@ -60,7 +66,7 @@ def users_create(
     username: str,
     role: str,
     org_codes: tuple[str, ...],
-    member: str | None,
+    members: tuple[str, ...],
     regions: tuple[str, ...],
     full_name: str | None,
     password_stdin: bool,
@@ -76,7 +82,7 @@ def users_create(
             password,
             role,
             list(org_codes),
-            member,
+            list(members) or None,
             regions=list(regions),
             full_name=full_name,
         )

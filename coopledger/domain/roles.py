@@ -59,6 +59,14 @@ class Actor:
     member_id: int | None = None  # a household user's own member record
     # region paths the user is scoped to (its org_ids already hold every organization under them)
     regions: tuple[str, ...] = ()
+    # a household user's further member records: the same household in another organization
+    also_member_ids: frozenset[int] = frozenset()
+
+    @property
+    def member_ids(self) -> frozenset[int]:
+        """Every member record a household user stands for (none for any other user)."""
+        first = frozenset() if self.member_id is None else frozenset({self.member_id})
+        return first | self.also_member_ids
 
     def sees(self, org_id: int) -> bool:
         return self.role is Role.ADMIN or org_id in self.org_ids

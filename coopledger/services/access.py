@@ -37,7 +37,7 @@ def member_for(store: Store, actor: Actor, org_code: str, member_no: str) -> tup
         raise NotFound(f"organization {org_code!r} not found")
     member = store.member(org.id, member_no)
     if actor.role is Role.HOUSEHOLD:
-        if member is None or member.id != actor.member_id:
+        if member is None or member.id not in actor.member_ids:
             raise NotFound(f"member {member_no!r} not found")
     else:
         require(actor, Action.READ_BOOKS)

@@ -51,20 +51,22 @@ class UserSummary:
     username: str
     role: Role
     orgs: tuple[str, ...]
-    member: str | None  # ORG/MEMBER_NO for a household user
+    member: str | None  # ORG/MEMBER_NO for a household user (its first membership)
     regions: tuple[str, ...] = ()  # region paths the user is scoped to
     active: bool = True
     locked: bool = False  # failed logins from anywhere: devices it does not know are refused
     full_name: str | None = None  # the person's name, printed where the user signs
+    also_members: tuple[str, ...] = ()  # ORG/MEMBER_NO of the same household elsewhere
 
 
 def _summary(store: Store, user: User, locked: bool = False) -> UserSummary:
     codes = {o.id: o.code for o in store.orgs(user.org_ids)}
-    member = None
-    if user.member_id is not None:
-        found = store.member_by_id(user.member_id)
+    named = []
+    for member_id in (user.member_id, *user.also_member_ids):
+        found = store.member_by_id(member_id) if member_id is not None else None
         if found is not None:
-            member = f"{codes.get(found.org_id, '?')}/{found.member_no}"
+            named.append(f"{codes.get(found.org_id, '?')}/{found.member_no}")
+    member = named[0] if user.member_id is not None and named else None
     return UserSummary(
         user.username,
         user.role,
@@ -74,6 +76,7 @@ def _summary(store: Store, user: User, locked: bool = False) -> UserSummary:
         user.active,
         locked,
         user.full_name,
+        tuple(named[1:]),
     )
 
 
@@ -82,7 +85,15 @@ def token_digest(token: str) -> str:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.username, user.role, user.org_ids, user.member_id, user.regions)
+    return Actor(
+        user.id,
+        user.username,
+        user.role,
+        user.org_ids,
+        user.member_id,
+        user.regions,
+        frozenset(user.also_member_ids),
+    )
 
 
 def password_problems(username: str, password: str) -> list[str]:
@@ -286,7 +297,7 @@ def create_user(
     password: str,
     role: str,
     org_codes: Sequence[str],
-    member: str | None = None,
+    member: str | Sequence[str] | None = None,
     *,
     regions: Sequence[str] = (),
     full_name: str | None = None,
@@ -296,7 +307,9 @@ def create_user(
     machine's operator at the command line). ``full_name`` is the person's name, printed on
     the vouchers the user signs.
 
-    ``member`` is ``ORG/MEMBER_NO`` for a household user, whose one organization it implies.
+    ``member`` is ``ORG/MEMBER_NO`` for a household user, whose organization it implies, or
+    several: the same household's record in each organization it belongs to (a cooperative and
+    its village), one per organization, the first the one its portal opens on.
     ``regions`` are region paths (``济南市/商河县``): the user also sees every organization under
     them, now and later (an auditor or county officer; a township accountant).
 
@@ -337,9 +350,9 @@ def create_user(
         if store.user_by_name(username) is not None:
             raise Duplicate(f"user {username!r} exists")
         org_ids = [_org_id(store, code) for code in org_codes]
-        member_id = None
+        member_id, also = None, list[int]()
         if member:
-            member_id, org_ids = _member_ids(store, member)
+            member_id, also, org_ids = _member_ids(store, member)
         region_ids = uow.regions.node_ids(paths)
         unknown = [p for p in paths if p not in region_ids]
         if unknown:
@@ -347,7 +360,7 @@ def create_user(
                 f"unknown region {unknown[0]!r}",
                 errors={"regions": [f"unknown region {p!r}" for p in unknown]},
             )
-        user = store.add_user(username, hasher.hash(password), Role(role), org_ids, member_id)
+        user = store.add_user(username, hasher.hash(password), Role(role), org_ids, member_id, also)
         if region_ids:
             uow.regions.set_user_regions(user.id, list(region_ids.values()))
         if full_name is not None:
@@ -390,7 +403,7 @@ def update_user(
     active: bool | None = None,
     role: str | None = None,
     org_codes: Sequence[str] | None = None,
-    member: str | None = None,
+    member: str | Sequence[str] | None = None,
     password: str | None = None,
     keep_token: str | None = None,
     full_name: str | None = None,
@@ -438,11 +451,11 @@ def update_user(
         org_ids: list[int] | None = None
         if org_codes is not None:
             org_ids = [_org_id(store, code) for code in org_codes]
-        member_id = user.member_id
+        member_id, also = user.member_id, list(user.also_member_ids)
         if member:
-            member_id, org_ids = _member_ids(store, member)
+            member_id, also, org_ids = _member_ids(store, member)
         elif role is not None:
-            member_id = None
+            member_id, also = None, []
         target_role = Role(role) if role is not None else user.role
         scoped = target_role not in (Role.ADMIN, Role.HOUSEHOLD)
         if scoped and org_codes is not None and not org_ids and not user.regions:
@@ -458,6 +471,7 @@ def update_user(
             password_hash=new_hash,
             active=active,
             full_name=full_name,
+            also_member_ids=also,
         )
         ended = 0
         if active is False:
@@ -531,16 +545,28 @@ def _org_id(store: OrgStore, code: str) -> int:
     return org.id
 
 
-def _member_ids(store: Store, member: str) -> tuple[int, list[int]]:
-    """(member id, [its organization's id]) of ``ORG/MEMBER_NO``."""
-    org_code, _, member_no = member.partition("/")
-    org = store.org_by_code(org_code)
-    found = store.member(org.id, member_no) if org else None
-    if org is None or found is None:
-        raise ValidationFailed(
-            f"unknown member {member!r}", errors={"member": [f"unknown member {member!r}"]}
-        )
-    return found.id, [org.id]
+def _member_ids(store: Store, member: str | Sequence[str]) -> tuple[int, list[int], list[int]]:
+    """(first member id, the further member ids, their organizations' ids) of ``ORG/MEMBER_NO``
+    or several: one record per organization (a household is one member of each)."""
+    named = [member] if isinstance(member, str) else list(member)
+    ids: list[int] = []
+    org_ids: list[int] = []
+    for text in named:
+        org_code, _, member_no = text.partition("/")
+        org = store.org_by_code(org_code)
+        found = store.member(org.id, member_no) if org else None
+        if org is None or found is None:
+            raise ValidationFailed(
+                f"unknown member {text!r}", errors={"member": [f"unknown member {text!r}"]}
+            )
+        if org.id in org_ids:
+            raise ValidationFailed(
+                f"two members of {org_code!r}",
+                errors={"member": ["a household is one member of each organization"]},
+            )
+        ids.append(found.id)
+        org_ids.append(org.id)
+    return ids[0], ids[1:], org_ids
 
 
 def actor_named(uow: UnitOfWork, username: str) -> Actor:

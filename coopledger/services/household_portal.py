@@ -1,42 +1,100 @@
-"""The household portal: the member record a household user stands for, and the years it has
-statements."""
+"""The household portal: the member records a household user stands for (one per organization
+it belongs to: its cooperative, its village), the years each has statements, and the last
+distributed year's amounts — what it is owed, what it was paid, what is still unpaid — with
+the reasons in plain words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coopledger.domain.errors import Forbidden, NotFound
+from coopledger.domain.errors import Forbidden, InvalidState, NotFound
 from coopledger.domain.roles import Actor, Role
+from coopledger.services.household_statements import Statement, household_statement
 from coopledger.services.ports import Member, Org, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class Household:
-    """A household user's own record: its organization, member, and the years it has statements."""
+    """One membership of a household user: its organization, member record, the years it has
+    statements (newest first) and, once one is distributed, the last distributed year's
+    statement."""
 
     org: Org
     member: Member
     statement_years: tuple[int, ...]
+    latest: Statement | None = None
+
+    def account_year(self, current_year: int) -> int:
+        """The year whose member account the portal offers first: the last year that has
+        figures, the last distributed one (the current year is still empty); the current year
+        before anything was distributed."""
+        return self.latest.year if self.latest is not None else current_year
 
 
 def household_of(uow: UnitOfWork, actor: Actor) -> Household:
-    """The member record a household user stands for.
+    """The member record a household user stands for first (the one its portal opens on).
 
     :raise Forbidden: the actor is not a household user. :raise NotFound: the record is gone.
     """
+    return _memberships(uow, actor)[0]
+
+
+def memberships_of(uow: UnitOfWork, actor: Actor) -> list[Household]:
+    """Every membership of a household user, the first first, each with its last distributed
+    year's statement (issuing its verification code when the household reads it for the first
+    time: the caller's unit of work must be able to write).
+
+    :raise Forbidden: the actor is not a household user. :raise NotFound: its first record is
+    gone.
+    """
+    found = []
+    for home in _memberships(uow, actor):
+        latest = None
+        for year in home.statement_years:
+            try:
+                latest = household_statement(uow, actor, home.org.code, home.member.member_no, year)
+            except (NotFound, InvalidState):  # joined after that year's distribution
+                continue
+            break
+        found.append(Household(home.org, home.member, home.statement_years, latest))
+    return found
+
+
+def _memberships(uow: UnitOfWork, actor: Actor) -> list[Household]:
     if actor.role is not Role.HOUSEHOLD or actor.member_id is None:
         raise Forbidden("only a household user has a household portal")
+    ids = [actor.member_id, *sorted(actor.also_member_ids)]
+    found = []
     with uow:
-        member = uow.store.member_by_id(actor.member_id)
-        org = uow.store.org_by_id(member.org_id) if member else None
-        if member is None or org is None or not actor.sees(org.id):
-            raise NotFound("member not found")
-        years = sorted(
-            {
-                year
-                for _id, year, status in uow.distributions.plans(org.id, None)
-                if status == "posted"
-            },
-            reverse=True,
-        )
-    return Household(org, member, tuple(years))
+        for member_id in ids:
+            member = uow.store.member_by_id(member_id)
+            org = uow.store.org_by_id(member.org_id) if member else None
+            if member is None or org is None or not actor.sees(org.id):
+                if member_id == actor.member_id:
+                    raise NotFound("member not found")
+                continue
+            years = sorted(
+                {
+                    year
+                    for _id, year, status in uow.distributions.plans(org.id, None)
+                    if status == "posted"
+                },
+                reverse=True,
+            )
+            found.append(Household(org, member, tuple(years)))
+    return found
+
+
+def household_in(uow: UnitOfWork, actor: Actor, org_code: str | None) -> Household:
+    """The household user's membership in ``org_code`` (None: its first).
+
+    :raise Forbidden: not a household user. :raise NotFound: it is no member there (an
+    organization it does not belong to looks like one that does not exist).
+    """
+    homes = _memberships(uow, actor)
+    if org_code is None:
+        return homes[0]
+    found = next((h for h in homes if h.org.code == org_code), None)
+    if found is None:
+        raise NotFound(f"organization {org_code!r} not found")
+    return found

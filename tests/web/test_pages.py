@@ -437,7 +437,7 @@ def test_the_distribution_wizard_through_the_pages(signed_in: Any, books: Books)
     assert "plan-vouchers" in html and "plan-pay" in html
     household = signed_in("hh1")
     me = household.get("/me").get_data(as_text=True)
-    assert "/me/statements/2025.pdf" in me
+    assert "/me/coop/statements/2025.pdf" in me and "2025年 您家的分配" in me
     statement = household.get("/me/statements/2025.pdf")
     assert statement.status_code == 200 and statement.data.startswith(b"%PDF")
 

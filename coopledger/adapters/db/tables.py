@@ -177,6 +177,19 @@ class UserOrgRow(Base):
     )
 
 
+class UserMemberRow(Base):
+    """A household user's further memberships: the same household's member record in another
+    organization (a cooperative and its village). ``app_user.member_id`` is the first one."""
+
+    __tablename__ = "user_member"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+
 class TokenRow(Base):
     __tablename__ = "api_token"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -14,6 +14,7 @@ from coopledger.adapters.db.regions import orgs_under, user_regions
 from coopledger.adapters.db.tables import (
     LoginAttemptRow,
     TokenRow,
+    UserMemberRow,
     UserOrgRow,
     UserRow,
     WebSessionRow,
@@ -41,6 +42,13 @@ class SqlUsers(SqlBase):
             regions,
             row.active,
             row.full_name,
+            tuple(
+                self.session.scalars(
+                    select(UserMemberRow.member_id)
+                    .where(UserMemberRow.user_id == row.id)
+                    .order_by(UserMemberRow.member_id)
+                )
+            ),
         )
 
     def user_by_name(self, username: str) -> User | None:
@@ -83,6 +91,7 @@ class SqlUsers(SqlBase):
         role: Role,
         org_ids: Sequence[int],
         member_id: int | None,
+        also_member_ids: Sequence[int] = (),
     ) -> User:
         row = UserRow(
             username=username,
@@ -97,8 +106,14 @@ class SqlUsers(SqlBase):
         self.session.flush()
         for org_id in sorted(set(org_ids)):
             self.session.add(UserOrgRow(user_id=row.id, org_id=org_id))
+        self._set_also_members(row.id, also_member_ids)
         self.session.flush()
         return self._user(row)
+
+    def _set_also_members(self, user_id: int, member_ids: Sequence[int]) -> None:
+        self.session.execute(delete(UserMemberRow).where(UserMemberRow.user_id == user_id))
+        for member_id in sorted(set(member_ids)):
+            self.session.add(UserMemberRow(user_id=user_id, member_id=member_id))
 
     def update_user(
         self,
@@ -110,6 +125,7 @@ class SqlUsers(SqlBase):
         password_hash: str | None = None,
         active: bool | None = None,
         full_name: str | None = None,
+        also_member_ids: Sequence[int] | None = None,
     ) -> None:
         values: dict[str, Any] = {}
         if full_name is not None:
@@ -117,6 +133,7 @@ class SqlUsers(SqlBase):
         if role is not None:
             values["role"] = role.value
             values["member_id"] = member_id
+            self._set_also_members(user_id, also_member_ids or ())
         if password_hash is not None:
             values["password_hash"] = password_hash
         if active is not None:

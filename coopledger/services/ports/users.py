@@ -24,6 +24,8 @@ class User:
     regions: tuple[str, ...] = ()  # region paths; org_ids include every organization under them
     active: bool = True  # a disabled user signs in no more, its tokens and sessions are dead
     full_name: str | None = None  # the person's name, as documents they sign print it
+    # a household user's further member records: the same household in another organization
+    also_member_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class UserStore(Protocol):
         role: Role,
         org_ids: Sequence[int],
         member_id: int | None,
+        also_member_ids: Sequence[int] = (),
     ) -> User: ...
     def update_user(
         self,
@@ -72,9 +75,11 @@ class UserStore(Protocol):
         password_hash: str | None = None,
         active: bool | None = None,
         full_name: str | None = None,
+        also_member_ids: Sequence[int] | None = None,
     ) -> None:
-        """Change what is given; ``member_id`` is set together with ``role``; a ``full_name``
-        of "" clears the name."""
+        """Change what is given; ``member_id`` is set together with ``role`` (and the further
+        memberships are then ``also_member_ids``, none when not given); a ``full_name`` of ""
+        clears the name."""
         ...
 
     def record_login(

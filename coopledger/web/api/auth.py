@@ -45,6 +45,14 @@ class UserIn(ma.Schema):
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(list(Role)))
     orgs = ma.fields.List(ma.fields.String(), load_default=list)
     member = ma.fields.String(load_default=None, allow_none=True)
+    also_members = ma.fields.List(
+        ma.fields.String(),
+        load_default=list,
+        metadata={
+            "description": "a household user's further memberships, ORG/MEMBER_NO: the same "
+            "household's record in another organization (its cooperative and its village)"
+        },
+    )
     regions = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(max=400)), load_default=list
     )
@@ -61,6 +69,13 @@ class UserOut(ma.Schema):
     role = ma.fields.String()
     orgs = ma.fields.List(ma.fields.String())
     member = ma.fields.String(allow_none=True)
+    also_members = ma.fields.List(
+        ma.fields.String(),
+        metadata={
+            "description": "a household user's further memberships, ORG/MEMBER_NO: the same "
+            "household's record in another organization (its cooperative and its village)"
+        },
+    )
     regions = ma.fields.List(ma.fields.String())
     active = ma.fields.Boolean(metadata={"description": "present (false) for a disabled user"})
     full_name = ma.fields.String(metadata={"description": "present when the user has one"})
@@ -82,6 +97,13 @@ class UserPatch(ma.Schema):
     role = ma.fields.String(validate=ma.validate.OneOf(list(Role)))
     orgs = ma.fields.List(ma.fields.String())
     member = ma.fields.String(allow_none=True)
+    also_members = ma.fields.List(
+        ma.fields.String(),
+        metadata={
+            "description": "a household user's further memberships, ORG/MEMBER_NO: the same "
+            "household's record in another organization (its cooperative and its village)"
+        },
+    )
     password = ma.fields.String(
         validate=ma.validate.Length(max=1000),
         metadata={"description": "a new password ends the user's other tokens and sessions"},
@@ -191,6 +213,7 @@ def _present(user: UserSummary) -> dict[str, Any]:
         "role": user.role.value,
         "orgs": list(user.orgs),
         "member": user.member,
+        **({"also_members": list(user.also_members)} if user.also_members else {}),
         # only for a user scoped to regions, so older clients see the same answer
         **({"regions": list(user.regions)} if user.regions else {}),
         # only when they are news (a disabled or locked user), like ``regions`` above
@@ -230,7 +253,7 @@ class Users(MethodView):
                 data["password"],
                 data["role"],
                 data["orgs"],
-                data["member"],
+                [data["member"], *data["also_members"]] if data["member"] else None,
                 regions=data["regions"],
                 full_name=data["full_name"],
             )
@@ -253,7 +276,7 @@ def update_user(data: dict[str, Any], username: str) -> dict[str, Any]:
             active=data.get("active"),
             role=data.get("role"),
             org_codes=data.get("orgs"),
-            member=data.get("member"),
+            member=[data["member"], *data.get("also_members", [])] if data.get("member") else None,
             password=data.get("password"),
             keep_token=_bearer(),
             full_name=data.get("full_name"),

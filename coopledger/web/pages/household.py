@@ -1,4 +1,5 @@
-"""The household portal: a household's own record, its statements and its member account."""
+"""The household portal: a household's own records (one per organization it belongs to), the
+last distributed year's amounts and their reasons, its statements and its member accounts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Response, current_app, render_template
 from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
-from coopledger.services.household_portal import household_of
+from coopledger.services.household_portal import household_in, memberships_of
 from coopledger.services.print_contexts import member_account_print_context
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, lang, login_required, signed_in
@@ -20,21 +21,36 @@ from coopledger.web.units import unit_of_work
 @bp.route("/me")
 @login_required
 def me() -> Any:
-    """A household sees its own record, its shares and its statements — nothing of anyone else."""
+    """A household sees its own records, its shares and its statements — nothing of anyone
+    else; the last distributed year's amounts first, in large figures, and how they were
+    reckoned."""
     who = signed_in()
-    home = household_of(uow(), who)
+    # reading the last statement issues its verification code the first time: a write
+    homes = memberships_of(unit_of_work(), who)
     year = utcnow().date().year
-    account = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
-    return render_template("pages/me.html", home=home, account=account, year=year)
+    accounts = {
+        h.org.code: share_svc.member_account(
+            uow(), who, h.org.code, h.member.member_no, h.account_year(year)
+        )
+        for h in homes
+    }
+    return render_template(
+        "pages/me.html",
+        homes=homes,
+        accounts=accounts,
+        year=year,
+        explain_locale="en" if lang() == "en" else "zh",
+    )
 
 
-@bp.route("/me/statements/<int:year>.pdf")
+@bp.route("/me/statements/<int:year>.pdf", defaults={"org_code": None})
+@bp.route("/me/<org_code>/statements/<int:year>.pdf")
 @login_required
-def my_statement(year: int) -> Response:
+def my_statement(year: int, org_code: str | None) -> Response:
     from coopledger.adapters.household_statement_pdf import issue_statement
 
     who = signed_in()
-    home = household_of(uow(), who)
+    home = household_in(uow(), who, org_code)
     base = household_statements.verification_base(
         current_app.extensions["coopledger"].settings.public_url
     )
@@ -48,13 +64,14 @@ def my_statement(year: int) -> Response:
     )
 
 
-@bp.route("/me/account/<int:year>.pdf")
+@bp.route("/me/account/<int:year>.pdf", defaults={"org_code": None})
+@bp.route("/me/<org_code>/account/<int:year>.pdf")
 @login_required
-def my_account(year: int) -> Response:
+def my_account(year: int, org_code: str | None) -> Response:
     from coopledger.adapters.pdf import render_pdf
 
     who = signed_in()
-    home = household_of(uow(), who)
+    home = household_in(uow(), who, org_code)
     acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
     context = member_account_print_context(acc, home.org.name, home.member.id_number)
     return inline_pdf(
