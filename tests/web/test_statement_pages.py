@@ -229,3 +229,18 @@ def test_a_bad_date_or_year_is_shown_in_place(signed_in: Any, books: Books) -> N
         assert 'data-for="' in html and 'id="statement-pdf"' not in html, query
     english = acc.get("/orgs/coop/reports/surplus?year=2010&lang=en").get_data(as_text=True)
     assert "no books" in english.lower()
+
+
+def test_a_statement_page_in_english_keeps_the_forms_lines(signed_in: Any, books: Books) -> None:
+    """The labels are English; the form's own lines and columns stay as printed (Chinese), as
+    the English PDF keeps them."""
+    closed_year(books)
+    acc = signed_in("acc")
+    html = acc.get("/orgs/coop/reports/balance-sheet?date=2025-12-31&lang=en").get_data(
+        as_text=True
+    )
+    for expected in ("Balance sheet", "Line", "Unit: yuan", "Liabilities and owners' equity"):
+        assert expected in html, expected
+    assert "货币资金" in html and "期末余额" in html
+    surplus = acc.get("/orgs/coop/reports/surplus?year=2025&lang=en").get_data(as_text=True)
+    assert "Statement of surplus and its distribution" in surplus and "Item" in surplus
