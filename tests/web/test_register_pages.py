@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.builders import FUND, cold_store, post_ok, quantify, receive_grant, review_and_post
@@ -448,3 +449,35 @@ def test_the_trace_shows_the_holders_now_and_the_reassignment_below(
     moves = trace.split('id="fund-moves"')[1].split("</table>")[0]
     assert "量化份额调整" in moves and "王秀英户脱贫" in moves and "60,000.00" in moves
     assert trace.index('id="fund-holders"') < trace.index('id="fund-moves"')
+
+
+def test_the_register_pages_read_in_english(signed_in: Any, books: Books) -> None:
+    receive_grant(books)
+    b = signed_in("acc")
+    b.get("/orgs/coop?lang=en")
+    data = (
+        "王秀英",
+        "李建国",
+        "市级扶贫资金（大蒜示范基地）",
+        "绿源大蒜种植专业合作社",
+        "收到市级扶贫资金",
+    )
+    data += ("记-",)  # a voucher number: 记-2026-02-0001
+    pages = [
+        MEMBERS,
+        f"{MEMBERS}/new",
+        f"{MEMBERS}/1",
+        ASSETS,
+        f"{ASSETS}/new",
+        FUNDS,
+        f"{FUNDS}/new",
+        f"{FUNDS}/{FUND}",
+    ]
+    for path in pages:
+        html = _html(b.get(path))
+        for text in data:
+            html = html.replace(text, "")
+        left = re.findall(r"[\u4e00-\u9fff]+", html.split("<main")[1])
+        assert not left, (path, left)
+    refused = _html(b.post(f"{MEMBERS}/new", {**NEW_MEMBER, "id_number": "110105194912310021"}))
+    assert "check digit does not match" in refused and "Nothing was saved" in refused
