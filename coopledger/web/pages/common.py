@@ -29,6 +29,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from coopledger.domain.errors import DomainError, Unauthenticated
 from coopledger.domain.roles import Action, Actor, Role
@@ -226,6 +227,23 @@ def lang_url(code: str) -> str:
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
     return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+_NAV_HREF = re.compile(r'<a href="([^"?#]*)')
+
+
+@bp.app_template_filter("mark_current")
+def mark_current(html: str) -> Markup:
+    """The menu with the link to the page being shown marked ``aria-current="page"``: the link
+    whose address is this page's, else the longest one this page lies under (a voucher under
+    凭证). ``html`` is the menu as the template rendered it (escaped already)."""
+    here = request.path
+    hrefs = [h for h in _NAV_HREF.findall(str(html)) if h == here or here.startswith(h + "/")]
+    if not hrefs:
+        return Markup(html)
+    best = max(hrefs, key=len)
+    marked = str(html).replace(f'<a href="{best}"', f'<a href="{best}" aria-current="page"', 1)
+    return Markup(marked)
 
 
 def may(action: str) -> bool:

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from pypinyin import Style, lazy_pinyin
 
-from coopledger.domain.accounts import Subledger
+from coopledger.domain.accounts import Account, Subledger
 from coopledger.domain.bounds import MAX_FEN_SUM
-from coopledger.domain.errors import DomainError, Forbidden, InvalidState, ValidationFailed
+from coopledger.domain.errors import (
+    DomainError,
+    Forbidden,
+    InvalidState,
+    PeriodClosed,
+    ValidationFailed,
+)
 from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, totals
 from coopledger.domain.money import AmountError, format_amount, parse_amount
 from coopledger.domain.periods import Period, voucher_number
@@ -58,6 +68,35 @@ def parse_typed_amount(text: str) -> int:
     if GROUPED_RE.fullmatch(text):
         text = text.replace(",", "").replace("，", "")
     return parse_amount(text)
+
+
+@cache
+def initials(name: str) -> str:
+    """The pinyin initials of an account's name, as accountants type them to find it:
+    管理费用 → ``glfy``, 银行存款 → ``yhck`` (phrases read as words, so 行 in 银行 is h). Cached by
+    name: a chart's names are computed once per process, a sub-account's the first time it shows.
+    """
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(c for c in "".join(letters).lower() if c.isascii() and c.isalnum())
+
+
+def resolve_account(text: str, accounts: Sequence[Account]) -> str:
+    """The code an account field means: a code as typed (``522``, or ``522 管理费用`` as the picker
+    fills it), else the one account whose name (Chinese or English) or pinyin initials
+    (``glfy``) is exactly what was typed. Anything else is returned as its first word, for the
+    service to refuse by name."""
+    text = " ".join(text.split())
+    first = _first_word(text)
+    codes = {a.code for a in accounts}
+    if first in codes:
+        return first
+    wanted = text.casefold()
+    found = {
+        a.code
+        for a in accounts
+        if wanted in (a.name_zh.casefold(), (a.name_en or "").casefold(), initials(a.name_zh))
+    }
+    return found.pop() if len(found) == 1 else first
 
 
 def number_of(voucher: Voucher) -> str:
@@ -151,7 +190,7 @@ def form_from_request() -> VoucherForm:
             break
         lines.append(
             FormLine(
-                account=_first_word(f.get(f"lines-{i}-account", ""))[:12],
+                account=f.get(f"lines-{i}-account", "").strip()[:60],
                 member=_first_word(f.get(f"lines-{i}-member", ""))[:20],
                 fund=_first_word(f.get(f"lines-{i}-fund", ""))[:40],
                 debit=f.get(f"lines-{i}-debit", "").strip()[:20],
@@ -259,10 +298,74 @@ def remap(error: DomainError, rows: list[int]) -> dict[str, list[str]]:
     return out
 
 
+CLOSED_MONTH = _l("%(month)s 已结账，不能再记入凭证；请改用未结账月份的日期。")
+UNBALANCED_LINE = _l("借贷不平衡，差额 %(d)s：可能是第 %(row)s 行记反了方向（借贷各 %(x)s）。")
+UNBALANCED_ROW = _l(
+    "借贷不平衡，差额 %(d)s：与第 %(row)s 行的金额相同，可能缺少对应的一行或此行多记。"
+)
+
+
+def postable_accounts(org: str) -> list[Account]:
+    return [a for a in org_svc.list_accounts(uow(), signed_in(), org) if a.postable]
+
+
+def resolved(form: VoucherForm, accounts: Sequence[Account]) -> VoucherForm:
+    """The form with each account field read as the code it means (see resolve_account)."""
+    for line in form.lines:
+        if line.account:
+            line.account = resolve_account(line.account, accounts)[:60]
+    return form
+
+
+def unbalanced_hint(form: VoucherForm) -> str | None:
+    """Which line makes the debits and credits differ, where one line can: a line whose amount
+    is half the difference is likely on the wrong side; one whose amount is the difference is
+    likely one-sided. None when no single line explains it."""
+    amounts: list[tuple[int, int]] = []  # (row, signed fen: debit > 0)
+    for i, fl in enumerate(form.lines):
+        for side, sign in (("debit", 1), ("credit", -1)):
+            text = getattr(fl, side)
+            if text:
+                try:
+                    amounts.append((i, sign * parse_typed_amount(text)))
+                except AmountError:
+                    return None
+    d = sum(a for _, a in amounts)
+    if d == 0:
+        return None
+    shown = format_amount(abs(d), grouped=True)
+    wrong_side = [i for i, a in amounts if 2 * a == d]
+    if len(wrong_side) == 1:
+        row, x = wrong_side[0] + 1, format_amount(abs(d) // 2, grouped=True)
+        return str(UNBALANCED_LINE % {"d": shown, "row": row, "x": x})
+    same = [i for i, a in amounts if a == d]
+    if len(same) == 1:
+        return str(UNBALANCED_ROW % {"d": shown, "row": same[0] + 1})
+    return None
+
+
+def refused(
+    exc: DomainError, form: VoucherForm, rows: list[int]
+) -> tuple[dict[str, list[str]], str]:
+    """The service's refusal as the form shows it: field errors in place, a closed month at the
+    date field, an unbalanced voucher naming the line that likely causes it."""
+    if isinstance(exc, PeriodClosed):
+        month = form.date[:7]
+        text = str(CLOSED_MONTH % {"month": month})
+        return {"date": [text]}, text
+    errors = remap(exc, rows)
+    message = error_text(exc)
+    if exc.code == "unbalanced":
+        hint = unbalanced_hint(form)
+        if hint is not None:
+            message = hint
+    return errors, message
+
+
 def _entry_page(org: str, form: VoucherForm, errors: dict[str, list[str]], **kw: Any) -> Any:
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
-    accounts = [a for a in org_svc.list_accounts(uow(), who, org) if a.postable]
+    accounts = postable_accounts(org)
     members = org_svc.list_members(uow(), who, org, 2000, 0)
     funds = org_svc.list_funds(uow(), who, org)
     return render_template(
@@ -272,6 +375,7 @@ def _entry_page(org: str, form: VoucherForm, errors: dict[str, list[str]], **kw:
         rows=form.padded(),
         errors=errors,
         accounts=accounts,
+        initials=initials,
         members=members,
         funds=funds,
         MEMBER=Subledger.MEMBER,
@@ -289,15 +393,14 @@ def new_voucher(org: str) -> Any:
         if not who.may(Action.PREPARE):
             abort_forbidden()
         return _entry_page(org, VoucherForm(date=utcnow().date().isoformat()), {})
-    form = form_from_request()
+    form = resolved(form_from_request(), postable_accounts(org))
     draft, errors, rows = draft_of(form)
     message = None
     if draft is not None:
         try:
             voucher, _ = svc.create_voucher(uow(), who, org, draft)
-        except ValidationFailed as exc:
-            errors = remap(exc, rows)
-            message = error_text(exc)
+        except (ValidationFailed, PeriodClosed) as exc:
+            errors, message = refused(exc, form, rows)
         else:
             flash(str(ERROR_CODES["saved"]), "ok")
             return redirect(url_for("pages.voucher", org=org, voucher_id=voucher.id))
@@ -316,7 +419,7 @@ def edit_voucher(org: str, voucher_id: int) -> Any:
             flash(str(ERROR_CODES["stale"]), "error")
             return redirect(url_for("pages.voucher", org=org, voucher_id=voucher_id))
         return _entry_page(org, form_from_voucher(current), {}, voucher=current)
-    form = form_from_request()
+    form = resolved(form_from_request(), postable_accounts(org))
     if form.fingerprint != fingerprint(current):
         return _entry_page(
             org, form, {}, voucher=current, message=str(ERROR_CODES["stale"]), stale=True
@@ -326,9 +429,8 @@ def edit_voucher(org: str, voucher_id: int) -> Any:
     if draft is not None:
         try:
             svc.update_voucher(uow(), who, org, voucher_id, draft)
-        except ValidationFailed as exc:
-            errors = remap(exc, rows)
-            message = error_text(exc)
+        except (ValidationFailed, PeriodClosed) as exc:
+            errors, message = refused(exc, form, rows)
         except InvalidState:
             return _entry_page(
                 org, form, {}, voucher=current, message=str(ERROR_CODES["stale"]), stale=True

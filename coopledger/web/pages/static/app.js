@@ -1,11 +1,15 @@
-// coopledger pages: the voucher grid's live debit/credit difference, member/fund pickers, add line;
+// coopledger pages: the voucher grid (live debit/credit difference naming the line that likely
+// causes it, an account picker by code, name or pinyin initials, Enter to the next cell, member
+// and fund hints, add line); confirmation before a form marked data-confirm is sent;
 // the verification box's fingerprint (SHA-256) of a chosen PDF, computed here: the file is never sent.
 // Plain JavaScript, no inline handlers (the Content-Security-Policy allows scripts from 'self' only).
 (function () {
   "use strict";
 
+  // An amount as typed: plain (1234.5) or with its thousands separated by commas (8,000.00).
   function fen(text) {
     var t = (text || "").trim();
+    if (/^\d{1,3}([,，]\d{3})+(\.\d{0,2})?$/.test(t)) { t = t.replace(/[,，]/g, ""); }
     if (!/^\d{1,13}(\.\d{1,2})?$/.test(t)) { return t === "" ? 0 : NaN; }
     var parts = t.split(".");
     return parseInt(parts[0], 10) * 100 + parseInt(((parts[1] || "") + "00").slice(0, 2), 10);
@@ -17,25 +21,60 @@
     return (f < 0 ? "-" : "") + yuan + "." + (s.length < 2 ? "0" + s : s);
   }
 
+  // The chart as the page ships it: code, name, pinyin initials (computed on the server) and
+  // the subledger each account keeps.
   function options() {
-    var map = {};
-    var list = document.getElementById("accounts");
-    if (!list) { return map; }
-    Array.prototype.forEach.call(list.options, function (o) {
-      map[o.value] = { sub: o.dataset.sub, name: o.textContent };
+    var list = [];
+    var el = document.getElementById("accounts");
+    if (!el) { return list; }
+    Array.prototype.forEach.call(el.options, function (o) {
+      list.push({ code: o.value, sub: o.dataset.sub, name: o.dataset.name || "", zh: o.dataset.zh || "",
+                  initials: o.dataset.initials || "", label: o.textContent });
     });
-    return map;
+    return list;
+  }
+
+  // Accounts matching what was typed: the code's beginning, a part of the name, or the
+  // beginning of the pinyin initials (glfy → 管理费用); exact matches first.
+  function matches(accounts, typed) {
+    var q = (typed || "").trim().toLowerCase();
+    if (!q) { return []; }
+    var exact = [], rest = [];
+    accounts.forEach(function (a) {
+      if (a.code === q || a.initials === q || a.zh === typed.trim() || a.name.toLowerCase() === q) { exact.push(a); }
+      else if (a.code.indexOf(q) === 0 || a.initials.indexOf(q) === 0 ||
+               a.zh.indexOf(typed.trim()) >= 0 || a.name.toLowerCase().indexOf(q) >= 0) { rest.push(a); }
+    });
+    return exact.concat(rest).slice(0, 12);
   }
 
   function setup(form) {
     var accounts = options();
+    var byCode = {};
+    accounts.forEach(function (a) { byCode[a.code] = a; });
     var body = form.querySelector("#lines tbody");
+    var table = form.querySelector("#lines");
     var diff = document.getElementById("difference");
+    var hint = document.getElementById("difference-hint");
+    var box = document.createElement("ul");
+    box.id = "account-suggestions";
+    box.className = "suggestions";
+    box.setAttribute("role", "listbox");
+    box.hidden = true;
+    var owner = null, active = -1, found = [];
+
+    function said(key, n) { return (table.dataset[key] || "").replace("%(n)s", String(n)); }
 
     function refresh() {
-      var debit = 0, credit = 0, bad = false;
-      body.querySelectorAll("input.debit").forEach(function (i) { var v = fen(i.value); if (isNaN(v)) { bad = true; } else { debit += v; } });
-      body.querySelectorAll("input.credit").forEach(function (i) { var v = fen(i.value); if (isNaN(v)) { bad = true; } else { credit += v; } });
+      var debit = 0, credit = 0, bad = 0, lines = [], empty = 0;
+      body.querySelectorAll("tr.line").forEach(function (row, i) {
+        var d = fen(row.querySelector("input.debit").value), c = fen(row.querySelector("input.credit").value);
+        if (isNaN(d) || isNaN(c)) { bad = bad || i + 1; return; }
+        debit += d; credit += c;
+        if (d) { lines.push([i + 1, d]); }
+        if (c) { lines.push([i + 1, -c]); }
+        if (!d && !c && row.querySelector("input.account").value.trim() && !empty) { empty = i + 1; }
+      });
       document.getElementById("total-debit").textContent = show(debit);
       document.getElementById("total-credit").textContent = show(credit);
       var d = debit - credit;
@@ -43,14 +82,25 @@
       var balanced = !bad && d === 0 && debit > 0;
       diff.classList.toggle("balanced", balanced);
       diff.textContent = bad ? "?" : balanced ? diff.dataset.balanced + " 0.00" : diff.dataset.label + " " + show(d);
+      // which line, where one line explains the difference
+      var why = "";
+      if (bad) { why = said("badAmount", bad); }
+      else if (d !== 0) {
+        var half = lines.filter(function (l) { return 2 * l[1] === d; });
+        var same = lines.filter(function (l) { return l[1] === d; });
+        if (half.length === 1) { why = said("wrongSide", half[0][0]); }
+        else if (same.length === 1) { why = said("oneSided", same[0][0]); }
+        else if (empty) { why = said("noAmount", empty); }
+      }
+      hint.textContent = why;
     }
 
     function pickers(row) {
       var account = row.querySelector("input.account");
-      var found = accounts[(account.value || "").trim().split(" ")[0]];
+      var found = byCode[(account.value || "").trim().split(" ")[0]];
       var sub = found ? found.sub : undefined;
       var label = row.querySelector(".account-name");
-      if (label) { label.textContent = found ? found.name : ""; }
+      if (label) { label.textContent = found ? found.label : ""; }
       var member = row.querySelector("input.member");
       var fund = row.querySelector("input.fund");
       member.classList.toggle("needed", sub === "member");
@@ -59,29 +109,143 @@
       fund.classList.toggle("unused", sub !== undefined && sub !== "fund" && !fund.value);
     }
 
-    body.addEventListener("input", function (e) {
-      if (e.target.classList.contains("amount")) { refresh(); }
-      if (e.target.classList.contains("account")) { pickers(e.target.closest("tr")); }
-    });
-    body.querySelectorAll("tr.line").forEach(pickers);
+    // -- the account picker (a combobox: type, arrows, Enter) --
+    function close() {
+      box.hidden = true;
+      if (owner) { owner.setAttribute("aria-expanded", "false"); owner.removeAttribute("aria-activedescendant"); }
+      active = -1;
+    }
 
-    var add = document.getElementById("add-line");
-    if (add) {
-      add.addEventListener("click", function () {
-        var rows = body.querySelectorAll("tr.line");
-        var copy = rows[rows.length - 1].cloneNode(true);
-        var n = rows.length;
-        copy.querySelectorAll("input").forEach(function (i) {
-          i.name = i.name.replace(/^lines-\d+-/, "lines-" + n + "-");
-          i.value = "";
-          i.classList.remove("needed", "unused");
-        });
-        copy.querySelectorAll(".field-error").forEach(function (s) { s.remove(); });
-        copy.querySelectorAll(".account-name").forEach(function (s) { s.textContent = ""; });
-        body.appendChild(copy);
-        copy.querySelector("input.account").focus();
+    function highlight(i) {
+      active = i;
+      Array.prototype.forEach.call(box.children, function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      if (owner && i >= 0) { owner.setAttribute("aria-activedescendant", "account-option-" + i); }
+    }
+
+    function suggest(input) {
+      owner = input;
+      found = matches(accounts, input.value);
+      box.innerHTML = "";
+      found.forEach(function (a, i) {
+        var li = document.createElement("li");
+        li.id = "account-option-" + i;
+        li.setAttribute("role", "option");
+        li.dataset.code = a.code;
+        li.textContent = a.label + (a.initials ? "  " + a.initials : "");
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(input, a); });
+        box.appendChild(li);
+      });
+      input.parentNode.appendChild(box);
+      box.hidden = found.length === 0;
+      input.setAttribute("aria-expanded", box.hidden ? "false" : "true");
+      highlight(found.length ? 0 : -1);
+    }
+
+    function choose(input, a) {
+      input.value = a.code;
+      close();
+      pickers(input.closest("tr"));
+    }
+
+    // what was typed, taken when it names one account (a code, a name or initials)
+    function settle(input) {
+      var typed = input.value.trim();
+      if (!typed || byCode[typed.split(" ")[0]]) { pickers(input.closest("tr")); return; }
+      var exact = accounts.filter(function (a) {
+        return a.initials === typed.toLowerCase() || a.zh === typed || a.name.toLowerCase() === typed.toLowerCase();
+      });
+      var all = matches(accounts, typed);
+      if (exact.length === 1) { input.value = exact[0].code; }
+      else if (all.length === 1) { input.value = all[0].code; }
+      pickers(input.closest("tr"));
+    }
+
+    function cells() {
+      return Array.prototype.filter.call(form.querySelectorAll("#lines input"), function (i) { return !i.disabled && i.type !== "hidden"; });
+    }
+
+    function next(input) {
+      var all = cells();
+      var i = all.indexOf(input);
+      if (i >= 0 && i + 1 < all.length) { all[i + 1].focus(); return; }
+      addLine();
+    }
+
+    function label(copy, n) {
+      copy.querySelectorAll("input").forEach(function (i) {
+        i.name = i.name.replace(/^lines-\d+-/, "lines-" + n + "-");
+        var l = i.getAttribute("aria-label");
+        if (l) { i.setAttribute("aria-label", l.replace(/\d+/, String(n + 1))); }
       });
     }
+
+    function addLine() {
+      var rows = body.querySelectorAll("tr.line");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      var n = rows.length;
+      label(copy, n);
+      copy.querySelectorAll("input").forEach(function (i) {
+        i.value = "";
+        i.classList.remove("needed", "unused");
+        i.removeAttribute("aria-expanded");
+        i.removeAttribute("aria-activedescendant");
+      });
+      copy.querySelectorAll(".field-error, #account-suggestions").forEach(function (s) { s.remove(); });
+      copy.querySelectorAll(".account-name").forEach(function (s) { s.textContent = ""; });
+      body.appendChild(copy);
+      copy.querySelector("input.account").focus();
+    }
+
+    body.querySelectorAll("input.account").forEach(function (i) {
+      i.removeAttribute("list");  // the picker below replaces the browser's list
+      i.setAttribute("role", "combobox");
+      i.setAttribute("aria-autocomplete", "list");
+      i.setAttribute("aria-controls", "account-suggestions");
+      i.setAttribute("aria-expanded", "false");
+    });
+
+    body.addEventListener("input", function (e) {
+      if (e.target.classList.contains("amount")) { refresh(); }
+      if (e.target.classList.contains("account")) { suggest(e.target); pickers(e.target.closest("tr")); refresh(); }
+    });
+    body.addEventListener("focusout", function (e) {
+      if (e.target.classList.contains("account")) { close(); settle(e.target); refresh(); }
+    });
+    body.addEventListener("focusin", function (e) {
+      if (e.target.classList.contains("account") && !e.target.getAttribute("role")) {
+        e.target.removeAttribute("list");
+        e.target.setAttribute("role", "combobox");
+        e.target.setAttribute("aria-autocomplete", "list");
+        e.target.setAttribute("aria-controls", "account-suggestions");
+      }
+    });
+
+    // Enter moves to the next cell and never sends the form; in the account picker it takes
+    // the highlighted account first. Arrows move through the suggestions, Escape closes them.
+    form.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (t.tagName !== "INPUT" || t.type === "submit") { return; }
+      var picking = t.classList.contains("account") && !box.hidden && owner === t;
+      if (picking && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+        e.preventDefault();
+        var n = found.length;
+        highlight(((active + (e.key === "ArrowDown" ? 1 : -1)) % n + n) % n);
+        return;
+      }
+      if (picking && e.key === "Escape") { e.preventDefault(); close(); return; }
+      if (e.key !== "Enter") { return; }
+      e.preventDefault();
+      if (picking && active >= 0) { choose(t, found[active]); }
+      else if (t.classList.contains("account")) { close(); settle(t); }
+      if (t.closest("#lines")) { next(t); refresh(); return; }
+      var all = Array.prototype.filter.call(form.querySelectorAll("input"), function (i) { return i.type !== "hidden"; });
+      var k = all.indexOf(t);
+      if (k + 1 < all.length) { all[k + 1].focus(); }
+    });
+
+    body.querySelectorAll("tr.line").forEach(pickers);
+    var add = document.getElementById("add-line");
+    if (add) { add.addEventListener("click", addLine); }
     refresh();
   }
 
