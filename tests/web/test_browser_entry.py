@@ -114,6 +114,13 @@ def test_a_voucher_entered_with_the_keyboard_alone(page: Any, live: tuple[str, B
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
 
+    # every field of the form has a name a screen reader says (axe's "label" rule)
+    unnamed = page.eval_on_selector_all(
+        "#voucher-form input:not([type=hidden])",
+        "els => els.filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.name)",
+    )
+    assert unnamed == []
+
     page.fill("input[name=date]", "2026-03-10")
     page.focus("input[name=date]")
     page.keyboard.press("Enter")  # Enter moves on; it never sends the form
