@@ -639,7 +639,7 @@ EN = {
     "核验码": "Verification code",
     "开具于 %(date)s": "issued on %(date)s",
     "扫码或访问 %(url)s 核对此单与账簿是否一致": "Scan the QR code or visit %(url)s to check this statement against the books",
-    "账簿哈希链第 %(seq)s 号：%(head)s": "Books' hash chain at voucher %(seq)s: %(head)s",
+    "账簿哈希链第 %(seq)s 号：": "Books' hash chain at voucher %(seq)s:",
     "核验二维码": "Verification QR code",
     "%(org)s（%(count)s 户）": "%(org)s (households: %(count)s)",
     "科目编码": "Account code",
