@@ -32,7 +32,7 @@ from coopledger.services.household_statements import STATUS_ZH, Statement
 from coopledger.services.ports import Org
 from coopledger.services.regions import THRESHOLDS, RegionReport
 from coopledger.services.reports import Ledger
-from coopledger.translations import N_, localized_name
+from coopledger.translations import N_, gettext_for, localized_name
 
 CLASS_ZH = {
     AssetClass.OPERATING: N_("经营性资产"),
@@ -602,12 +602,101 @@ def region_report_figures(r: RegionReport) -> dict[str, Any]:
 
 
 def _bars(items: list[tuple[str, int]], width: float = 300.0) -> list[dict[str, Any]]:
-    """Horizontal bars for an SVG chart: label, amount (fen), bar length scaled to the largest."""
+    """Horizontal bars for the web page's SVG chart: label, amount (fen), bar length scaled to
+    the largest."""
     top = max((abs(v) for _, v in items), default=0) or 1
     return [
         {"label": label, "fen": v, "length": round(max(v, 0) * width / top, 1), "y": 16 * i}
         for i, (label, v) in enumerate(items)
     ]
+
+
+#: the printed region report's charts, in SVG user units (CSS px): the width of the page's content
+#: column at most, one row per bar, text at one size written on each text element
+CHART_WIDTH = 640.0  # of the A4 page's 703 px content column
+CHART_FONT = 11.0  # 8.25 pt
+CHART_ROW = 18.0
+CHART_BAR = 11.0
+LABEL_CHARS = 14  # an organization's name is cut to this many characters (the table has it whole)
+
+
+def _text_width(text: str, size: float = CHART_FONT) -> float:
+    """A generous estimate of ``text``'s printed width: a CJK character one em, anything else
+    0.62 em (digits, Latin letters and punctuation of the sans fonts are narrower)."""
+    return sum(size if ord(c) >= 0x2E80 else size * 0.62 for c in text)
+
+
+def _chart(
+    items: list[tuple[str, int]], thresholds: Iterable[tuple[int, str]] = ()
+) -> dict[str, Any]:
+    """Horizontal bars for an SVG chart, laid out so nothing overlaps and nothing is cut.
+
+    Labels sit in a column as wide as the widest label (Chinese or English), bars start after
+    it, and each bar's amount follows its bar inside the chart: the longest bar is shortened by
+    the width of the widest amount. Threshold markers (amount in fen, msgid of its label) are
+    dashed lines with their labels under the bars, a marker whose label would touch the one
+    before it going one line lower. Every text baseline leaves a whole ascent above it.
+    """
+    en = gettext_for("en")
+    thresholds = list(thresholds)
+    labels = [
+        label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…" for label, _ in items
+    ]
+    label_w = max((max(_text_width(x), _text_width(en(x))) for x in labels), default=0.0) + 6
+    value_w = max((_text_width(format_amount(v, grouped=True)) for _, v in items), default=0.0)
+    bar_x = round(label_w, 1)
+    span = CHART_WIDTH - bar_x - 4 - value_w - 2
+    values = [v for _, v in items] + [t for t, _ in thresholds]
+    top = max((abs(v) for v in values), default=0) or 1
+    mark_xs = sorted(round(bar_x + max(fen, 0) * span / top, 1) for fen, _ in thresholds)
+    bars = []
+    for i, (label, (_, v)) in enumerate(zip(labels, items, strict=True)):
+        length = round(max(v, 0) * span / top, 1)
+        y = CHART_ROW * i
+        # an amount that a marker's dashed line would cross moves to the right of the line
+        value_x = bar_x + length + 4
+        text_w = _text_width(format_amount(v, grouped=True))
+        for mx in mark_xs:
+            if value_x - 2 <= mx <= value_x + text_w + 2:
+                value_x = mx + 3
+        bars.append(
+            {
+                "label": label,
+                "fen": v,
+                "y": y + (CHART_ROW - CHART_BAR) / 2,
+                "text_y": y + CHART_ROW / 2 + CHART_FONT * 0.35,
+                "length": length,
+                "value_x": round(value_x, 1),
+            }
+        )
+    rows_h = CHART_ROW * len(items)
+    marks: list[dict[str, Any]] = []
+    right_edge = -1e9
+    line = 0
+    for fen, label in thresholds:
+        x = round(bar_x + max(fen, 0) * span / top, 1)
+        width = max(_text_width(label), _text_width(en(label)))
+        line = line + 1 if x - width / 2 < right_edge + 3 else 0
+        right_edge = x + width / 2 if line == 0 else max(right_edge, x + width / 2)
+        marks.append(
+            {
+                "x": x,
+                "label": label,
+                "label_x": round(min(max(x, width / 2), CHART_WIDTH - width / 2), 1),
+                "label_y": rows_h + CHART_FONT + 2 + line * (CHART_FONT + 2),
+            }
+        )
+    depth = max((m["label_y"] for m in marks), default=rows_h) + (3 if marks else 2)
+    return {
+        "width": CHART_WIDTH,
+        "height": round(depth, 1),
+        "font": CHART_FONT,
+        "bar_x": bar_x,
+        "bar_h": CHART_BAR,
+        "rows_h": rows_h,
+        "bars": bars,
+        "thresholds": marks,
+    }
 
 
 def region_report_print_context(r: RegionReport) -> dict[str, Any]:
@@ -616,29 +705,35 @@ def region_report_print_context(r: RegionReport) -> dict[str, Any]:
         round(t * 300.0 / (max((o.operating_income for o in r.orgs), default=0) or 1), 1)
         for t in THRESHOLDS
     ]
+    fund_items = [
+        (N_("下达"), r.funds_granted),
+        (N_("到账"), r.funds_received),
+        (N_("已用"), r.funds_spent),
+        (N_("结余"), r.funds_unspent),
+    ]
+    status_items = [
+        (REGION_STATUS_NAMES.get(s, s), f.allocated)
+        for s, f in r.dividends_by_status.items()
+        if f.households
+    ]
+    class_items = [
+        (REGION_CLASS_NAMES.get(c, c), f.cost) for c, f in sorted(r.assets_by_class.items())
+    ]
+    income_items = [(o.org.name, o.operating_income) for o in r.orgs]
     return {
         "report": region_report_figures(r),
         "orgs": r.orgs,
-        "income_bars": _bars([(o.org.name, o.operating_income) for o in r.orgs]),
+        # the web page's charts (scaled by the browser) ...
+        "income_bars": _bars(income_items),
         "income_thresholds": thresholds,
-        "fund_bars": _bars(
-            [
-                (N_("下达"), r.funds_granted),
-                (N_("到账"), r.funds_received),
-                (N_("已用"), r.funds_spent),
-                (N_("结余"), r.funds_unspent),
-            ]
-        ),
-        "status_bars": _bars(
-            [
-                (REGION_STATUS_NAMES.get(s, s), f.allocated)
-                for s, f in r.dividends_by_status.items()
-                if f.households
-            ]
-        ),
-        "class_bars": _bars(
-            [(REGION_CLASS_NAMES.get(c, c), f.cost) for c, f in sorted(r.assets_by_class.items())]
-        ),
+        "fund_bars": _bars(fund_items),
+        "status_bars": _bars(status_items),
+        "class_bars": _bars(class_items),
+        # ... and the printed report's, laid out to the unit
+        "income_chart": _chart(income_items, zip(THRESHOLDS, (N_("3万"), N_("5万")), strict=True)),
+        "fund_chart": _chart(fund_items),
+        "status_chart": _chart(status_items),
+        "class_chart": _chart(class_items),
         "status_names": REGION_STATUS_NAMES,
         "class_names": REGION_CLASS_NAMES,
         "fen": {
