@@ -67,3 +67,70 @@ def _below_ten_thousand(n: int) -> str:
             pending_zero = False
         text += DIGITS[value] + unit
     return text
+
+
+# -- spoken amounts ------------------------------------------------------------------------------
+
+#: the ordinary numerals, as an amount is read aloud (not the anti-fraud capitals above)
+SPOKEN = "零一二三四五六七八九"
+_SPOKEN_UNITS = ("千", "百", "十", "")
+
+
+def to_chinese_words(fen: int) -> str:
+    """An amount as it is said in Mandarin: 214890 fen → ``"两千一百四十八元九角"``.
+
+    Spoken, not written on a voucher: the ordinary numerals; 两 for a two that counts thousands,
+    ten thousands or hundred millions (两千, 两万, 两亿) and 二 elsewhere (二百, 十二, 二十); a
+    leading ten is 十 (十元, 十万); one 零 for a run of zeros between digits (一千零五元); 零 after
+    元 when 角 is 0 and 分 is not (五元零三分); no 整; under one yuan no 元 (九角, 五分); zero is
+    零元; negative amounts begin 负.
+    """
+    sign = "负" if fen < 0 else ""
+    yuan, rest = divmod(abs(fen), 100)
+    jiao, fen_digit = divmod(rest, 10)
+    if yuan == 0 and rest == 0:
+        return "零元"
+    text = _spoken_integer(yuan) + "元" if yuan else ""
+    if jiao:
+        text += SPOKEN[jiao] + "角"
+    elif fen_digit and yuan:
+        text += "零"
+    if fen_digit:
+        text += SPOKEN[fen_digit] + "分"
+    return sign + text
+
+
+def spoken_number(n: int) -> str:
+    """A whole number as said in Mandarin (``25`` → ``"二十五"``, ``2000`` → ``"两千"``)."""
+    if n < 0:
+        return "负" + spoken_number(-n)
+    return _spoken_integer(n) if n else "零"
+
+
+def _spoken_integer(n: int) -> str:
+    text = _spoken_group(n)
+    return text[1:] if text.startswith("一十") else text  # 十二, 十万: a leading ten is 十
+
+
+def _spoken_group(n: int) -> str:
+    for size, unit in ((10**8, "亿"), (10**4, "万")):
+        if n >= size:
+            high, low = divmod(n, size)
+            head = _spoken_group(high)
+            text = ("两" if head == "二" else head) + unit
+            if low:
+                text += ("零" if low < size // 10 else "") + _spoken_group(low)
+            return text
+    text = ""
+    pending_zero = False
+    for digit, unit in zip(f"{n:04d}", _SPOKEN_UNITS, strict=True):
+        d = int(digit)
+        if d == 0:
+            pending_zero = bool(text)
+            continue
+        if pending_zero:
+            text += "零"
+            pending_zero = False
+        word = "两" if d == 2 and unit == "千" else SPOKEN[d]
+        text += word + unit
+    return text

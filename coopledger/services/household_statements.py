@@ -10,13 +10,14 @@ whether it still matches the books.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
-from coopledger.domain.capitals import to_capitals
+from coopledger.domain.capitals import SPOKEN, spoken_number, to_capitals, to_chinese_words
 from coopledger.domain.errors import InvalidState, NotFound
 from coopledger.domain.ledger import Status, Voucher
 from coopledger.domain.members import mask
@@ -334,6 +335,66 @@ def statement_of(
         sum(ln.account_share_fen for ln in plan.lines),
         issued,
     )
+
+
+_AMOUNT = re.compile(r"(-?[\d,]+\.\d{2}) ?元")
+_PERCENT = re.compile(r"(\d+)\.(\d{2})%")
+_YEAR = re.compile(r"(\d{4})年")
+_CAPITALS = re.compile(r"（人民币[^）]*）")
+
+
+def spoken_explanation(s: Statement) -> str:
+    """What the 听读 button says: the statement's plain-words explanation in Chinese with every
+    figure in words as it is said (两千一百四十八元九角, 百分之二十五, 二零二五年), then what is
+    owed, paid and unpaid. It names no household (the verification page is public); the capitals
+    written for the paper are left out, the words already say the amount."""
+
+    def amount(m: re.Match[str]) -> str:
+        whole, cents = m.group(1).replace(",", "").split(".")
+        fen = int(whole.lstrip("-")) * 100 + int(cents)
+        return to_chinese_words(-fen if whole.startswith("-") else fen)
+
+    def percent(m: re.Match[str]) -> str:
+        decimals = m.group(2).rstrip("0")
+        tail = "点" + "".join(SPOKEN[int(d)] for d in decimals) if decimals else ""
+        return "百分之" + spoken_number(int(m.group(1))) + tail
+
+    def year(m: re.Match[str]) -> str:
+        return "".join(SPOKEN[int(d)] for d in m.group(1)) + "年"
+
+    text = "".join(s.explanation("zh"))
+    text = _CAPITALS.sub("", text)
+    text = _YEAR.sub(year, _PERCENT.sub(percent, _AMOUNT.sub(amount, text)))
+    paid = s.line.paid.settled_fen
+    closing = (
+        f"应得{to_chinese_words(s.line.total_fen)}，已付{to_chinese_words(paid)}，"
+        f"未付{to_chinese_words(s.unpaid_fen)}。"
+    )
+    return f"{_YEAR.sub(year, f'{s.year}年')}盈余分配明细。{text}{closing}"
+
+
+def statement_by_code(uow: UnitOfWork, code: str) -> Statement:
+    """The statement issued under ``code``, as the books give it now (no login: whoever holds
+    the paper holds the code).
+
+    :raise NotFound: no statement has this code, or its plan is no longer posted.
+    """
+    with uow:
+        found = uow.distributions.statement_by_code(code.strip().upper())
+        if found is None:
+            raise NotFound("no statement has this verification code")
+        issued, org_id, member_id = found
+        org = uow.store.org_by_id(org_id)
+        member = uow.store.member_by_id(member_id)
+        plan = uow.distributions.plan(org_id, issued.plan_id)
+        line = next((ln for ln in plan.lines if ln.member_id == member_id), None) if plan else None
+        if org is None or member is None or plan is None or line is None:
+            raise NotFound("no statement has this verification code")
+        if plan.status != "posted":
+            raise NotFound("the plan of this statement is no longer posted")
+        register = holdings_as_of(uow, org, date(plan.year, 12, 31))
+        holding = next((h for h in register.holdings if h.member_no == member.member_no), None)
+    return statement_of(org, plan, line, member.name, member.id_number, holding, issued)
 
 
 @dataclass(frozen=True, slots=True)

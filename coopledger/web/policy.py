@@ -185,6 +185,7 @@ POLICY: dict[str, Rule] = {
     "pages.me": ANYONE,
     "pages.my_account": rule(HH, scope="member"),
     "pages.my_statement": rule(HH, scope="member"),
+    "pages.verify_listen": PUBLIC,  # a statement read aloud, by its verification code
     "pages.org_picker": ANYONE,
     "pages.dashboard": READ,
     "pages.assets": READ,

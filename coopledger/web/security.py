@@ -92,7 +92,7 @@ def _refuse_control_characters() -> Response | tuple[str, int] | None:
 
 #: the public pages, limited per client address: the check of a printed statement and a village's
 #: disclosure notice (their PDFs more strictly)
-PUBLIC_ENDPOINTS = {"verify", "public.disclosure"}
+PUBLIC_ENDPOINTS = {"verify", "public.disclosure", "pages.verify_listen"}
 
 
 def _limit_public() -> Response | tuple[str, int] | None:
@@ -100,7 +100,9 @@ def _limit_public() -> Response | tuple[str, int] | None:
     for a browser)."""
     if request.endpoint not in PUBLIC_ENDPOINTS:
         return None
-    kind = "pdf" if request.args.get("format") == "pdf" else "page"
+    # a PDF, or a statement spoken aloud, costs the server a render: the stricter count
+    heavy = request.args.get("format") == "pdf" or request.endpoint == "pages.verify_listen"
+    kind = "pdf" if heavy else "page"
     try:
         public_limit.hit(unit_of_work(), kind, utcnow())
     except RateLimited as exc:

@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import json, redirect, render_template, request, url_for
 
+from coopledger.adapters import speech
 from coopledger.domain.errors import NotFound
 from coopledger.domain.money import format_amount
 from coopledger.services.household_statements import Verification, verify_statement
@@ -93,6 +94,7 @@ def verify_answer(code: str) -> Any:
         total_now=data["total_now"],
         issued_at=beijing(v.issued_at),
         documents=[(digest, beijing(at)) for digest, at in v.documents],
+        can_speak=speech.available(),
     )
 
 

@@ -5,6 +5,7 @@ the side of a 390 px screen."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -145,3 +146,15 @@ def test_a_household_reads_last_years_amounts_on_a_phone(phone: Any, shots: Path
     account = phone.get_attribute("#account-pdf-village", "href")
     assert account.endswith("/me/village/account/2026.pdf")  # nothing distributed there yet
     assert phone.request.get(account).ok
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_the_household_hears_its_statement_read_aloud(phone: Any) -> None:
+    phone.click("#listen-coop button[data-listen]")
+    phone.wait_for_function(
+        "() => { const a = document.getElementById('audio-coop');"
+        " return a.readyState >= 1 && a.duration > 3; }"
+    )
+    src = phone.get_attribute("#audio-coop", "src")
+    heard = phone.request.get(src)
+    assert heard.ok and heard.headers["content-type"] == "audio/wav"

@@ -3,10 +3,12 @@ last distributed year's amounts and their reasons, its statements and its member
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, render_template, send_file
 
+from coopledger.adapters import speech
 from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
@@ -40,6 +42,7 @@ def me() -> Any:
         accounts=accounts,
         year=year,
         explain_locale="en" if lang() == "en" else "zh",
+        can_speak=speech.available(),
     )
 
 
@@ -77,4 +80,27 @@ def my_account(year: int, org_code: str | None) -> Response:
     return inline_pdf(
         render_pdf("pdf/member_account.html", context, locale=lang()),
         f"member-account-{home.org.code}-{home.member.member_no}-{year}",
+    )
+
+
+@bp.route("/verify/<code>/listen.wav")
+def verify_listen(code: str) -> Response:
+    """The statement with ``code`` read aloud in Mandarin (public, like its check: whoever holds
+    the paper holds the code): its plain-words explanation with every figure in words, spoken by
+    espeak-ng once per statement and kept in the instance folder with its text beside it.
+
+    :raise NotFound: no statement has the code. 503 ``speech_unavailable`` without espeak-ng.
+    """
+    from coopledger.web.errors import problem
+
+    statement = household_statements.statement_by_code(uow(), code)
+    text = household_statements.spoken_explanation(statement)
+    folder = current_app.extensions["coopledger"].settings.instance_path / "speech"
+    try:
+        wav = speech.spoken(text, folder, statement.issued.code)
+    except speech.SpeechUnavailable as error:
+        return problem(503, "speech_unavailable", str(error))
+    # from memory (a few hundred KB), so no file stays open past the response; ranges served
+    return send_file(
+        io.BytesIO(wav.read_bytes()), mimetype="audio/wav", conditional=True, max_age=3600
     )
