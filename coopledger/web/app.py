@@ -278,8 +278,13 @@ def _storage_full(error: OperationalError) -> bool:
 
 
 def _schema_missing(error: OperationalError | ProgrammingError) -> bool:
-    """SQLite's "no such table", PostgreSQL's undefined_table (42P01)."""
-    return "no such table" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "42P01"
+    """A table or a column the models have and the database lacks (a schema missing or older
+    than this code): SQLite's "no such table" / "no such column" / "has no column named",
+    PostgreSQL's undefined_table (42P01) and undefined_column (42703)."""
+    said = str(error.orig)
+    return any(
+        sign in said for sign in ("no such table", "no such column", "has no column named")
+    ) or getattr(error.orig, "sqlstate", None) in ("42P01", "42703")
 
 
 def _schema_problem() -> Response | tuple[str, int]:
