@@ -84,10 +84,12 @@ def statements_cmd(
     (statements-ORG-YEAR.pdf). Re-running rewrites the same files and issues no new codes."""
     from coopledger.adapters import household_statement_batch as sb
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if use_queue:
+    if use_queue:  # reached before anything is written: an unreachable queue leaves no trace
+        from coopledger.adapters import jobs
+
         redis_url = config.redis_url(redis_url)
         click.echo(f"job queue: Redis at {config.shown_url(redis_url)}", err=True)
+        jobs.connect(redis_url).ping()
 
     with books() as b:
         actor = auth.actor_named(b.uow(), username) if username else sb.operator()

@@ -177,6 +177,14 @@ def test_failures_of_the_queue_the_folder_and_the_migrations(
         "--out", str(tmp_path / "out"), COOPLEDGER_REDIS_URL=nowhere,
     )  # fmt: skip
     assert "Redis at redis://127.0.0.1:1/0" in result.output  # it says where it connects
+    assert one_line_error(result).startswith("error: cannot reach Redis")
+    assert not (tmp_path / "out").exists()  # no batch folder left behind
+    unknown = (
+        "statements", "nowhere", "--year", "2025", "--out", str(tmp_path / "o2"),
+        "--base-url", "http://127.0.0.1:8000/",
+    )  # fmt: skip
+    line = one_line_error(run(demo_folder, *unknown))
+    assert "nowhere" in line and not (tmp_path / "o2").exists()
     a_file = tmp_path / "plain"
     a_file.write_text("")
     line = one_line_error(
