@@ -49,7 +49,7 @@ class Settings:
             database_url=url,
             instance_path=instance,
             secret_key=env.get("COOPLEDGER_SECRET_KEY") or "",
-            token_ttl_hours=int(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
+            token_ttl_hours=_ttl_hours(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
             proxy_hops=_hops(env.get("COOPLEDGER_PROXY_HOPS", "0")),
             public_url=parse_public_url(env.get("COOPLEDGER_PUBLIC_URL", "")),
             queue_redis_url=env.get("COOPLEDGER_REDIS_URL") or "",
@@ -84,7 +84,13 @@ def redis_url(explicit: str | None = None, environ: dict[str, str] | None = None
     """The Redis that ``coopledger worker`` and ``coopledger statements --queue`` use: the one
     given on the command line, else ``COOPLEDGER_REDIS_URL``, else the local default."""
     env = os.environ if environ is None else environ
-    return explicit or env.get("COOPLEDGER_REDIS_URL") or DEFAULT_REDIS_URL
+    url = explicit or env.get("COOPLEDGER_REDIS_URL") or DEFAULT_REDIS_URL
+    if url.partition("://")[0] not in ("redis", "rediss", "unix"):
+        raise SettingsError(
+            f"cannot use the Redis URL {shown_url(url)!r}: write redis://host:6379/0 "
+            "(or rediss:// with TLS, unix:///path/to/redis.sock)"
+        )
+    return url
 
 
 def queue_name(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
@@ -121,9 +127,10 @@ def database_url(text: str, instance: Path) -> str:
     scheme, sep, rest = text.partition("://")
     if not sep:  # a plain path names a SQLite file
         return f"sqlite:///{Path(text).expanduser().absolute()}"
-    if scheme in ("sqlite", "postgresql+psycopg"):
+    if scheme == "sqlite":
         return text
-    if scheme == "postgresql":
+    if scheme in ("postgresql+psycopg", "postgresql"):
+        _check_port(text)
         return f"postgresql+psycopg://{rest}"
     if scheme == "postgres":
         raise SettingsError(
@@ -137,10 +144,22 @@ def database_url(text: str, instance: Path) -> str:
     )
 
 
+def _check_port(url: str) -> None:
+    """:raise SettingsError: the URL's port is not a number from 1 to 65535."""
+    try:
+        urlsplit(url).port  # noqa: B018 -- reading it checks it
+    except ValueError:
+        netloc = urlsplit(url).netloc.rpartition("@")[2]
+        raise SettingsError(
+            f"cannot read the database URL: the port in {netloc!r} is not a number from 1 to "
+            "65535; write 'postgresql+psycopg://user@host:5432/name'"
+        ) from None
+
+
 def parse_public_url(text: str, name: str = "COOPLEDGER_PUBLIC_URL") -> str:
     """The public address as ``scheme://host[:port][/path]/`` (one trailing slash), or "" when
     unset. :raise ValueError: not an http(s) address with a host, or one with a query, a
-    fragment, a user or a character a browser would drop or rewrite."""
+    fragment, a user or a character a browser would drop or rewrite (a :class:`SettingsError`)."""
     text = text.strip()
     if not text:
         return ""
@@ -153,7 +172,7 @@ def parse_public_url(text: str, name: str = "COOPLEDGER_PUBLIC_URL") -> str:
         or "@" in parts.netloc
         or any(c <= " " or c in "\\\x7f" for c in text)
     ):
-        raise ValueError(
+        raise SettingsError(
             f"{name} must be the http(s) address households reach, such as "
             f"https://books.example.org/, not {text!r}"
         )
@@ -162,5 +181,16 @@ def parse_public_url(text: str, name: str = "COOPLEDGER_PUBLIC_URL") -> str:
 
 def _hops(text: str) -> int:
     if not text.strip().isdigit() or int(text) > 5:
-        raise ValueError(f"COOPLEDGER_PROXY_HOPS must be a whole number from 0 to 5, not {text!r}")
+        raise SettingsError(
+            f"COOPLEDGER_PROXY_HOPS must be a whole number from 0 to 5, not {text!r}"
+        )
+    return int(text)
+
+
+def _ttl_hours(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 8760:
+        raise SettingsError(
+            f"COOPLEDGER_TOKEN_TTL_HOURS must be a whole number of hours from 1 to 8760, "
+            f"not {text!r}"
+        )
     return int(text)

@@ -7,10 +7,15 @@ and never come here.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlalchemy import exc as sa
 
 from coopledger.adapters.db.demo_file import DemoRefused
+from coopledger.adapters.db.engine import sqlite_path
 from coopledger.adapters.db.migrate import MigrationError, SchemaNotCurrent
+from coopledger.adapters.listening import PortInUse
 from coopledger.config import SettingsError
 
 _DRIVERS = {
@@ -20,14 +25,19 @@ _DRIVERS = {
 }
 
 
-def describe(error: BaseException) -> str | None:
-    """One line for an operational failure, or None for anything else (a bug: show it whole)."""
-    if isinstance(error, SettingsError | SchemaNotCurrent | MigrationError | DemoRefused):
+def describe(error: BaseException, database_url: str | None = None) -> str | None:
+    """One line for an operational failure, or None for anything else (a bug: show it whole).
+
+    ``database_url`` is the database the command was opening, when known: a SQLite file that
+    cannot be opened or written is then named, with what is wrong with it."""
+    if isinstance(
+        error, SettingsError | SchemaNotCurrent | MigrationError | DemoRefused | PortInUse
+    ):
         return str(error)
     if isinstance(error, sa.NoSuchModuleError | sa.ArgumentError):
         return f"cannot use the database URL: {_first_line(error)}"
     if isinstance(error, sa.DBAPIError):
-        return _database(error)
+        return _database(error, sqlite_path(database_url or ""))
     if isinstance(error, ModuleNotFoundError) and error.name:
         top = error.name.split(".")[0]
         return _DRIVERS.get(top)
@@ -44,23 +54,51 @@ def describe(error: BaseException) -> str | None:
     return None
 
 
-def _database(error: sa.DBAPIError) -> str:
+def _database(error: sa.DBAPIError, sqlite_file: Path | None) -> str:
     text = _first_line(error.orig) if error.orig is not None else _first_line(error)
     lowered = text.lower()
     if "unable to open database file" in lowered:
-        return (
-            "cannot open the SQLite database: its folder is missing or not writable "
-            "(check the path given with --db or COOPLEDGER_DATABASE_URL)"
-        )
+        return _unopenable(sqlite_file)
     if "readonly database" in lowered:
-        return "the SQLite database is read-only: give the server's user write access to it"
+        if sqlite_file is None:
+            return "the SQLite database is read-only: give this user write access to it"
+        return (
+            f"the SQLite database {sqlite_file} is read-only for this user: give it write access "
+            f"to the file and to its folder {sqlite_file.parent} (SQLite writes its journal there)"
+        )
     if "file is not a database" in lowered:
         return "the file given as the database is not a SQLite database"
     if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
         return "no coopledger schema in the database; run `coopledger db upgrade`"
     if "database or disk is full" in lowered or getattr(error.orig, "sqlstate", None) == "53100":
         return "the database's storage is full; nothing was saved"
+    missing = re.search(r'database "([^"]+)" does not exist', text)
+    if missing:
+        return (
+            f"the PostgreSQL database {missing[1]!r} does not exist: create it first "
+            f"(createdb {missing[1]}; coopledger makes the schema in it, not the database)"
+        )
     return f"cannot use the database: {text}"
+
+
+def _unopenable(sqlite_file: Path | None) -> str:
+    if sqlite_file is None:
+        return (
+            "cannot open the SQLite database: its folder is missing or not writable "
+            "(check the path given with --db or COOPLEDGER_DATABASE_URL)"
+        )
+    if sqlite_file.is_dir():
+        return f"{sqlite_file} is a folder, not a SQLite database file: name the file with --db"
+    if not sqlite_file.parent.is_dir():
+        return (
+            f"cannot open the SQLite database {sqlite_file}: the folder {sqlite_file.parent} "
+            "does not exist (create it, or choose another path with --db)"
+        )
+    return (
+        f"cannot open the SQLite database {sqlite_file}: this user may not read it or write to "
+        f"its folder {sqlite_file.parent}, where SQLite keeps its journal (give it access, or "
+        "choose another path with --db)"
+    )
 
 
 def _first_line(error: BaseException) -> str:

@@ -7,11 +7,11 @@ with status 1.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.engine import make_engine, sqlite_path
 from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
 from coopledger.config import Settings, database_url
 from coopledger.domain.errors import DomainError
@@ -36,34 +36,37 @@ class Books:
     must be at the newest migration.
     """
 
-    def __init__(self, settings: Settings, *, create: bool = False, schema: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        create: bool = False,
+        schema: bool = True,
+        command: str = "coopledger",
+    ) -> None:
+        """``command`` is how the user names these books, for the commands a refusal suggests
+        (``coopledger --db PATH`` when the global ``--db`` chose them)."""
         self.settings = settings
         sqlite_file = sqlite_path(settings.database_url)
         if create:
             settings.ensure_instance()
         elif sqlite_file is not None and not sqlite_file.exists():
             raise migrate.SchemaNotCurrent(
-                f"no coopledger database at {sqlite_file}; run `coopledger db upgrade` to create "
-                "one, or pass --db PATH"
+                f"no coopledger database at {sqlite_file}; run `{command} db upgrade` to create "
+                "one, or name another with --db PATH"
             )
         self.engine: Engine = make_engine(settings.database_url)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.units = UnitsOfWork(self.sessions)
         if schema:
             try:
-                migrate.require_head(self.engine)
+                migrate.require_head(self.engine, command)
             except BaseException:
                 self.engine.dispose()
                 raise
 
     def uow(self) -> SqlUnitOfWork:
         return self.units()
-
-
-def sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///") or url in ("sqlite:///:memory:",):
-        return None
-    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
 
 
 def domain_errors(fn: F) -> F:
@@ -100,7 +103,9 @@ def books(*, create: bool = False, schema: bool = True) -> Iterator[Books]:
     if injected is not None:
         yield injected
         return
-    opened = Books(settings(), create=create, schema=schema)
+    chosen = click.get_current_context().find_root().meta.get(DB_META)
+    command = f"coopledger --db {shlex.quote(chosen)}" if chosen else "coopledger"
+    opened = Books(settings(), create=create, schema=schema, command=command)
     try:
         yield opened
     finally:

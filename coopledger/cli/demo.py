@@ -9,14 +9,12 @@ from typing import Any
 import click
 from sqlalchemy.orm import sessionmaker
 
+from coopledger.adapters import listening
 from coopledger.adapters.db import migrate
-from coopledger.adapters.db.engine import make_engine
+from coopledger.adapters.db.engine import make_engine, sqlite_path
 from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
-from coopledger.cli.common import (
-    settings,
-    sqlite_path,
-)
+from coopledger.cli.common import settings
 from coopledger.config import Settings
 
 
@@ -48,7 +46,7 @@ def demo(db_path: Path | None, host: str, port: int, no_serve: bool, force: bool
             "the demo builds a SQLite file, and the configured database is not one: pass --db PATH"
         )
     if not no_serve:
-        demo_file.require_free_port(host, port)
+        listening.require_free_port(host, port)
     lock = demo_file.claim(path, force=force)  # held while building and serving
     try:
         url = f"sqlite:///{path}"

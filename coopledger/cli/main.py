@@ -27,7 +27,7 @@ from coopledger.cli import (
     users,
 )
 from coopledger.cli import orgs as orgs_commands
-from coopledger.cli.common import DB_META
+from coopledger.cli.common import DB_META, settings
 
 
 class _Commands(click.Group):
@@ -46,11 +46,19 @@ class _Commands(click.Group):
         except Exception as exc:
             if ctx.params.get("debug") or os.environ.get("COOPLEDGER_DEBUG") == "1":
                 raise
-            said = describe(exc)
+            said = describe(exc, _database_url())
             if said is None:
                 said = f"{type(exc).__name__}: {exc} (run again with --debug for the traceback)"
             click.echo(f"error: {said}", err=True)
             ctx.exit(1)
+
+
+def _database_url() -> str | None:
+    """The database the failed command was opening, if the settings name one."""
+    try:
+        return settings().database_url
+    except Exception:  # the settings themselves are what failed: no database to name
+        return None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from coopledger.adapters import listening
 from coopledger.cli.common import (
     books,
 )
@@ -18,10 +19,11 @@ from coopledger.cli.common import (
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application and API with gunicorn (a production WSGI server).
 
-    Refuses a database whose schema is not at the newest migration."""
+    Refuses a database whose schema is not at the newest migration, and a port in use."""
     from coopledger.web.server import run
 
     with books() as b:  # the schema check, before any worker starts
+        listening.require_free_port(host, port)
         os.environ["COOPLEDGER_DATABASE_URL"] = b.settings.database_url
         if not b.settings.public_url:
             click.echo(_NO_PUBLIC_URL, err=True)

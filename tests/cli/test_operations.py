@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,7 +134,11 @@ def test_a_database_at_an_old_revision_is_named_with_the_command_to_run(
 ) -> None:
     for args in (("db", "check"), ("serve", "--port", "1"), ("audit", "verify", "x")):
         line = one_line_error(run(tmp_path, "--db", str(old_schema), *args))
-        assert "revision 0005" in line and "coopledger db upgrade" in line, (args, line)
+        assert "revision 0005" in line, (args, line)
+        # the command to run names the same books the user named
+        assert f"`coopledger --db {shlex.quote(str(old_schema))} db upgrade`" in line, line
+    line = one_line_error(run(tmp_path, "db", "check", COOPLEDGER_DATABASE_URL=str(old_schema)))
+    assert "`coopledger db upgrade`" in line  # named by the setting: the plain command reaches it
 
 
 @pytest.mark.parametrize(
@@ -141,6 +149,11 @@ def test_a_database_at_an_old_revision_is_named_with_the_command_to_run(
         ("postgresql+psycopg://postgres@127.0.0.1:1/none", "cannot use the database"),
         ("sqlite:///{tmp}/missing/folder/books.db", "no coopledger database at"),
         ("{tmp}/absent.db", "no coopledger database at"),
+        (
+            "postgresql+psycopg://postgres:secret@127.0.0.1:notaport/books",
+            "the port in '127.0.0.1:notaport' is not a number",
+        ),
+        ("{tmp}", "is a folder, not a SQLite database file"),
     ],
 )
 def test_an_unusable_database_is_one_line_and_creates_nothing(
@@ -163,7 +176,111 @@ def test_a_file_without_the_schema_says_to_upgrade(tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
     line = one_line_error(run(tmp_path, "--db", str(empty), "orgs", "list"))
-    assert line == f"error: no coopledger schema in sqlite:///{empty}; run `coopledger db upgrade`"
+    assert line == (
+        f"error: no coopledger schema in sqlite:///{empty}; "
+        f"run `coopledger --db {shlex.quote(str(empty))} db upgrade`"
+    )
+
+
+def test_a_folder_that_does_not_exist_is_named_and_not_made(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "folder" / "books.db"
+    line = one_line_error(run(tmp_path, "--db", str(target), "db", "upgrade"))
+    assert f"the folder {target.parent} does not exist" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "expected"),
+    [
+        ("COOPLEDGER_PROXY_HOPS", "many", "COOPLEDGER_PROXY_HOPS must be a whole number"),
+        ("COOPLEDGER_TOKEN_TTL_HOURS", "soon", "COOPLEDGER_TOKEN_TTL_HOURS must be a whole"),
+        ("COOPLEDGER_PUBLIC_URL", "ftp://books", "COOPLEDGER_PUBLIC_URL must be the http(s)"),
+        ("COOPLEDGER_REDIS_URL", "localhost:6379", "cannot use the Redis URL 'localhost:6379'"),
+    ],
+)
+def test_a_setting_that_cannot_be_used_is_named_in_one_line(
+    tmp_path: Path, setting: str, value: str, expected: str
+) -> None:
+    command = ("worker", "--burst") if setting == "COOPLEDGER_REDIS_URL" else ("orgs", "list")
+    line = one_line_error(run(tmp_path, *command, **{setting: value}))
+    assert line.startswith(f"error: {expected}"), line
+    assert "ValueError" not in line and "--debug" not in line  # said as a setting, not a bug
+    assert list(tmp_path.iterdir()) == []
+
+
+def _postgres_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _postgres_answers(), reason="no PostgreSQL at 127.0.0.1:5432")
+def test_a_postgresql_database_that_does_not_exist_says_to_create_it(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/coopledger_never_created"
+    line = one_line_error(run(tmp_path, "--db", url, "db", "upgrade"))
+    assert line == (
+        "error: the PostgreSQL database 'coopledger_never_created' does not exist: create it "
+        "first (createdb coopledger_never_created; coopledger makes the schema in it, not the "
+        "database)"
+    )
+
+
+def _without_write_permission() -> list[str]:
+    """How to run a command that file permissions bind: as it is, or for root (whom they do not
+    bind) under setpriv without the capabilities that override them."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    prefix = [setpriv or "setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+    if setpriv is None or subprocess.run([*prefix, "true"], check=False).returncode != 0:
+        pytest.skip("root, and setpriv cannot drop the capabilities that override permissions")
+    return prefix
+
+
+def test_a_read_only_database_and_folder_are_named_in_one_line(tmp_path: Path) -> None:
+    prefix = _without_write_permission()
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    books = folder / "books.db"
+    assert run(tmp_path, "--db", str(books), "db", "upgrade").exit_code == 0
+    for leftover in folder.glob("books.db-*"):
+        leftover.unlink()
+    before = books.read_bytes()
+    books.chmod(0o444)
+    folder.chmod(0o555)
+    env = {**os.environ, "COOPLEDGER_INSTANCE_PATH": str(tmp_path / "instance")}
+    env.pop("COOPLEDGER_DATABASE_URL", None)
+    env.pop("COOPLEDGER_DEBUG", None)
+    try:
+        lines = {}
+        for name, args in (
+            ("open", ("--db", str(books), "orgs", "list")),
+            ("create", ("--db", str(folder / "new.db"), "db", "upgrade")),
+        ):
+            done = subprocess.run(
+                [*prefix, sys.executable, "-m", "coopledger.cli", *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+            (lines[name],) = done.stderr.splitlines()
+        assert sorted(p.name for p in folder.iterdir()) == ["books.db"]
+        assert books.read_bytes() == before
+    finally:
+        folder.chmod(0o755)
+        books.chmod(0o644)
+    assert lines["open"] == (
+        f"error: the SQLite database {books} is read-only for this user: give it write access to "
+        f"the file and to its folder {folder} (SQLite writes its journal there)"
+    )
+    assert lines["create"].startswith(
+        f"error: cannot open the SQLite database {folder / 'new.db'}: this user may not read it or "
+        f"write to its folder {folder}"
+    )
 
 
 def test_failures_of_the_queue_the_folder_and_the_migrations(
@@ -230,3 +347,15 @@ def test_the_server_on_a_database_without_schema_says_so_not_busy(
     )
     assert page.status_code == 503 and page.mimetype == "text/html"
     assert "coopledger db upgrade" in page.get_data(as_text=True)
+
+
+def test_serve_on_a_port_in_use_is_one_line(demo_folder: Path) -> None:
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        line = one_line_error(run(demo_folder, "serve", "--port", str(port)))
+    assert line == (
+        f"error: port {port} on 127.0.0.1: it is in use (another demo or server?); stop that, "
+        "or choose another with --port"
+    )

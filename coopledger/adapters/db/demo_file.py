@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -24,7 +23,7 @@ DEMO_APPLICATION_ID = 0x434C4445  # "CLDE"
 
 
 class DemoRefused(RuntimeError):
-    """The demo will not touch this file or port; the message says why and what to do."""
+    """The demo will not touch this file; the message says why and what to do."""
 
 
 def made_by_demo(path: Path) -> bool:
@@ -76,16 +75,3 @@ def mark(engine: Engine) -> None:
     """Put the demo's mark into the (empty) database's header."""
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id = {DEMO_APPLICATION_ID}")
-
-
-def require_free_port(host: str, port: int) -> None:
-    """:raise DemoRefused: something already listens on ``host:port``."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            raise DemoRefused(
-                f"port {port} on {host} is in use (another demo or server?); stop it, or choose "
-                "another with --port"
-            ) from None

@@ -9,12 +9,20 @@ A read-only unit of work passes ``coopledger_readonly=True`` and gets a plain ``
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 
 READONLY = "coopledger_readonly"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a ``sqlite:///`` URL names, or None for another database or an in-memory one."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///:memory:",):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -89,15 +89,16 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def require_head(engine: Engine) -> None:
-    """:raise SchemaNotCurrent: naming the revision found, the one needed, and the command."""
+def require_head(engine: Engine, command: str = "coopledger") -> None:
+    """:raise SchemaNotCurrent: naming the revision found, the one needed, and the command to run
+    (``command`` is how the caller names this database: ``coopledger --db PATH``)."""
     where = engine.url.render_as_string(hide_password=True)
     found, needed = current_revision(engine), head_revision()
     if found == needed:
         return
     if found is None:
-        raise SchemaNotCurrent(f"no coopledger schema in {where}; run `coopledger db upgrade`")
+        raise SchemaNotCurrent(f"no coopledger schema in {where}; run `{command} db upgrade`")
     raise SchemaNotCurrent(
         f"the database {where} is at revision {found}, this coopledger needs {needed}; "
-        "run `coopledger db upgrade` (back up first: `coopledger backup`)"
+        f"run `{command} db upgrade` (back up first: `{command} backup --out FILE`)"
     )
