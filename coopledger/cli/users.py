@@ -94,17 +94,17 @@ def users_create(
 
 @users.command("list")
 def users_list() -> None:
-    """Every user: username, role, organizations, active or disabled, locked or not."""
+    """Every user, a tab-separated line each: username, role, organizations, regions, active or
+    disabled, locked or not."""
     with books() as b:
         found = auth.list_users(b.uow(), None)
-    click.echo("username\trole\torgs\tactive\tlocked")
+    click.echo("username\trole\torgs\tregions\tactive\tlocked")
     for user in found:
-        scope = ",".join(user.orgs) or "-"
-        if user.regions:
-            scope += " " + ",".join(user.regions)
+        orgs = ",".join(user.orgs) or "-"
+        regions = ",".join(user.regions) or "-"
         active = "yes" if user.active else "no"
         locked = "yes" if user.locked else "no"
-        click.echo(f"{user.username}\t{user.role}\t{scope}\t{active}\t{locked}")
+        click.echo(f"{user.username}\t{user.role}\t{orgs}\t{regions}\t{active}\t{locked}")
 
 
 @users.command("disable")

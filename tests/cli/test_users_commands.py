@@ -53,15 +53,17 @@ def test_orgs_list(env: dict[str, str]) -> None:
     ]
 
 
-def test_users_list_shows_role_orgs_active_and_locked(env: dict[str, str]) -> None:
+def test_users_list_shows_role_orgs_regions_active_and_locked(env: dict[str, str]) -> None:
     create(env, "lihua", "--role", "accountant", "--org", "garlic")
     create(env, "boss", "--role", "admin")
+    create(env, "county", "--role", "auditor", "--region", "山东省/济南市/商河县")
     code, out = run(env, "users", "list")
     assert code == 0
-    assert out.splitlines() == [
-        "username\trole\torgs\tactive\tlocked",
-        "boss\tadmin\t-\tyes\tno",
-        "lihua\taccountant\tgarlic\tyes\tno",
+    assert out.splitlines() == [  # one column each, tab-separated
+        "username\trole\torgs\tregions\tactive\tlocked",
+        "boss\tadmin\t-\t-\tyes\tno",
+        "county\tauditor\tgarlic\t山东省/济南市/商河县\tyes\tno",
+        "lihua\taccountant\tgarlic\t-\tyes\tno",
     ]
 
 
@@ -103,9 +105,9 @@ def test_users_disable_and_enable(env: dict[str, str]) -> None:
     create(env, "lihua", "--role", "accountant", "--org", "garlic")
     code, out = run(env, "users", "disable", "lihua")
     assert code == 0 and "disabled lihua" in out
-    assert "lihua\taccountant\tgarlic\tno\tno" in run(env, "users", "list")[1]
+    assert "lihua\taccountant\tgarlic\t-\tno\tno" in run(env, "users", "list")[1]
     assert run(env, "users", "enable", "lihua")[0] == 0
-    assert "lihua\taccountant\tgarlic\tyes\tno" in run(env, "users", "list")[1]
+    assert "lihua\taccountant\tgarlic\t-\tyes\tno" in run(env, "users", "list")[1]
     code, out = run(env, "users", "disable", "nobody")
     assert code == 1 and "error: user 'nobody' not found" in out
 
