@@ -9,9 +9,12 @@ Every file is read within a fixed budget of memory and time, whatever it claims:
 a workbook's parts unpack to at most 128 MB in all, none to more than 200 times its packed size
 nor to more than the size it declares (checked while unpacking); a sheet reaches at most row
 200,001 and column 64 (BL), and spans at most 4,000,000 cells; a cell holds at most 2,000
-characters; a CSV quote that is never closed, or that swallows a line break, is refused. Each
-refusal names the part, row or cell and the reason. Workbooks are read by calamine only once the
-sheet has been scanned and found within these bounds.
+characters; a workbook keeps at most 2,000,000 shared texts, and the sheet's cells show at most
+64 MB of them, a text counted again for every cell that shows it (a reader holds a copy per
+cell: one long text shown in a million cells would take gigabytes); a CSV quote that is never
+closed, or that swallows a line break, is refused. Each refusal names the part, row or cell and
+the reason. Workbooks are read by calamine only once the sheet has been scanned and found within
+these bounds.
 
 Numbers become plain decimal text — the shortest that reads back as the stored number (``0.1``,
 ``1234.5``, ``102``), never a rounded float — which the importer then parses as strictly as typed
@@ -32,9 +35,11 @@ import posixpath
 import re
 import struct
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
 from coopledger.domain.cells import safe_text
@@ -61,6 +66,10 @@ MAX_RATIO = 200
 MAX_PARTS = 1000
 #: cells a sheet may span (its last row times its last column) or hold
 MAX_CELLS = 4_000_000
+#: texts a workbook may keep in its shared strings (each one a string in the reader's memory)
+MAX_SHARED_TEXTS = 2_000_000
+#: bytes of shared text the sheet's cells may show, a text counted once for each cell showing it
+MAX_SHARED_TEXT = 64 * 1024 * 1024
 
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\r", "\n"}
 _ZIP = b"PK\x03\x04"
@@ -218,13 +227,20 @@ def _read_xlsx(data: bytes) -> RawTable:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = _check_parts(zf.infolist())
         sheet = _first_sheet(data, infos)
+        strings = _shared_strings_part(infos)
         formulas: set[tuple[int, int]] = set()
+        cells = 0
+        sizes = array("I")
         for info in infos.values():
             if info.filename == sheet:
-                formulas = _scan_sheet(data, info)
-            else:
+                formulas, cells = _scan_sheet(data, info)
+            if info is strings:
+                sizes = _shared_sizes(data, info)
+            if info.filename != sheet and info is not strings:
                 for _chunk in _unpacked(data, info):
                     pass
+        if sizes and cells * max(sizes) > MAX_SHARED_TEXT:
+            _check_shown_text(data, infos[sheet], sizes)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as exc:
         raise _refuse(f"not a readable .xlsx file ({exc}): {_RESAVE}") from exc
     except (NotImplementedError, RuntimeError) as exc:  # a zip feature Excel does not use
@@ -236,7 +252,7 @@ def _read_xlsx(data: bytes) -> RawTable:
     except ImportRejected as exc:
         if "shared strings" in exc.problems[0].message:
             try:
-                _check_shared_strings(data, infos, sheet)
+                _shown_text_exact(_unpacked(data, infos[sheet]), sizes, None)
             except (ImportRejected, MemoryError):
                 raise
             except Exception:  # the cell cannot be named: calamine's own words stand
@@ -245,28 +261,115 @@ def _read_xlsx(data: bytes) -> RawTable:
 
 
 _SHARED = re.compile(_PREFIX + rb"si[\s/>]")
+#: a cell showing a shared text, written plainly: ``<c r="B7" t="s"><v>12</v>``
+_SHOWS_SHARED = re.compile(
+    _PREFIX + rb'c\s[^>]*?(?<=\s)t="s"[^>]*>\s*' + _PREFIX + rb"v>\s*([0-9]{1,10})\s*<"
+)
+#: anything that may make a cell show a shared text (``t="s"``, ``t = 's'``, an entity): more
+#: of these than plain cells above sends the sheet to the exact count
+_SHARED_TYPE = re.compile(rb"""t\s*=\s*(?:"s"|'s'|["']&)""")
+_TOO_MUCH_TEXT = (
+    f"the sheet's cells show more than {MAX_SHARED_TEXT // 1024 // 1024} MB of text, a text kept "
+    "once in the workbook counted again for every cell that shows it: split it into several files"
+)
 
 
-def _check_shared_strings(data: bytes, infos: dict[str, ZipInfo], sheet: str) -> None:
-    """:raise ImportRejected: naming the first cell that refers to a shared text the workbook
-    does not have."""
+def _shared_strings_part(infos: dict[str, ZipInfo]) -> ZipInfo | None:
+    """The part calamine reads the shared texts from (its name in any ASCII letter case)."""
+    parts = [i for n, i in infos.items() if n.encode().lower() == b"xl/sharedstrings.xml"]
+    if len(parts) > 1:
+        raise _refuse(f"the workbook has {len(parts)} shared-strings parts: {_RESAVE}")
+    return parts[0] if parts else None
+
+
+def _shared_sizes(data: bytes, info: ZipInfo) -> array[int]:
+    """For each shared text, in order, the bytes its ``<si>`` element spans in the part (up to
+    the next one): no less than the text it holds.
+
+    :raise ImportRejected: more than :data:`MAX_SHARED_TEXTS` texts.
+    """
+    starts = array("Q")
+    tail, offset = b"", 0  # offset: where ``tail`` begins in the part
+
+    def found(buf: bytes, end: int) -> None:
+        starts.extend(offset + m.start() for m in _SHARED.finditer(buf, 0, end))
+        if len(starts) > MAX_SHARED_TEXTS:
+            raise _refuse(
+                f"the workbook keeps more than {MAX_SHARED_TEXTS:,} shared texts: split it into "
+                "several files"
+            )
+
+    for chunk in _unpacked(data, info):
+        buf = tail + chunk
+        cut = max(buf.rfind(b"<"), 0)  # a start tag is whole before the last "<"
+        found(buf, cut)
+        tail, offset = buf[cut:], offset + cut
+        if len(tail) > _CHUNK:  # text without tags: the tag it starts with is whole by now
+            if _SHARED.match(tail):
+                starts.append(offset)
+            tail, offset = b"", offset + len(tail)
+    found(tail, len(tail))
+    ends = chain(islice(starts, 1, None), (info.file_size,))
+    return array("I", (end - start for start, end in zip(starts, ends, strict=True)))
+
+
+def _check_shown_text(data: bytes, info: ZipInfo, sizes: array[int]) -> None:
+    """:raise ImportRejected: the sheet's cells show more than :data:`MAX_SHARED_TEXT` bytes of
+    shared text, or one refers to a text the workbook does not keep.
+
+    The quick count reads plain cells with a regular expression, chunk by chunk, each chunk cut
+    where a cell starts; a chunk with a cell it cannot read sends the sheet to the exact count.
+    """
+    try:
+        tail, shown = b"", 0
+        for chunk in _unpacked(data, info):
+            buf = tail + chunk
+            cell = buf.rfind(b":c")
+            cut = max(buf.rfind(b"<c"), buf.rfind(b"<", 0, cell) if cell >= 0 else -1)
+            if cut <= 0:
+                cut = max(buf.rfind(b"<"), 0)
+            shown += _shown_text_quick(buf[:cut], sizes)
+            if shown > MAX_SHARED_TEXT:
+                raise _refuse(_TOO_MUCH_TEXT)
+            tail = buf[cut:]
+            if len(tail) > _CHUNK:
+                raise _Exact
+        shown += _shown_text_quick(tail, sizes)
+    except _Exact:
+        shown = _shown_text_exact(_unpacked(data, info), sizes, MAX_SHARED_TEXT)
+    if shown > MAX_SHARED_TEXT:
+        raise _refuse(_TOO_MUCH_TEXT)
+
+
+def _shown_text_quick(buf: bytes, sizes: array[int]) -> int:
+    indexes = _SHOWS_SHARED.findall(buf)
+    if len(indexes) != len(_SHARED_TYPE.findall(buf)):
+        raise _Exact
+    try:
+        return sum(sizes[int(i)] for i in indexes)
+    except IndexError:  # a text the workbook does not keep: the exact count names the cell
+        raise _Exact from None
+
+
+def _shown_text_exact(chunks: Iterable[bytes], sizes: array[int], budget: int | None) -> int:
+    """The bytes of shared text the sheet's cells show, read element by element.
+
+    :raise ImportRejected: naming the first cell that refers to a text the workbook does not
+        keep; or, past ``budget``, the sheet shows too much.
+    """
     from xml.parsers import expat
 
-    count, tail = 0, b""
-    part = next((i for n, i in infos.items() if n.lower() == "xl/sharedstrings.xml"), None)
-    for chunk in _unpacked(data, part) if part is not None else ():
-        buf = tail + chunk
-        cut = max(buf.rfind(b"<"), 0)
-        count += len(_SHARED.findall(buf, 0, cut))
-        tail = buf[cut:][-_CHUNK:]
-    count += len(_SHARED.findall(tail))
     cell: list[str] = []
     text: list[str] = []
+    shown = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = name.rpartition(":")[2]
         if local == "c":
-            cell[:] = [attrs.get("r", "?")[:20]] if attrs.get("t") == "s" else []
+            shared = any(k.rpartition(":")[2] == "t" and v == "s" for k, v in attrs.items())
+            cell[:] = [attrs.get("r", "?")[:20]] if shared else []
+            text.clear()
+        elif local == "v":
             text.clear()
 
     def data_(chars: str) -> None:
@@ -274,23 +377,31 @@ def _check_shared_strings(data: bytes, infos: dict[str, ZipInfo], sheet: str) ->
             text.append(chars)
 
     def end(name: str) -> None:
+        nonlocal shown
         if name.rpartition(":")[2] == "v" and cell:
             index = "".join(text).strip()
-            if not index.isdigit() or int(index[:12]) >= count:
+            digits = index.removeprefix("+")
+            if not (digits.isascii() and digits.isdigit()) or int(digits[:12]) >= len(sizes):
                 match = _REF.fullmatch(cell[0])
                 raise _refuse(
                     f"the cell refers to shared text number {index[:12]!r}; the workbook has "
-                    f"{count:,}: {_RESAVE}",
+                    f"{len(sizes):,}: {_RESAVE}",
                     int(match[2][:12]) if match else 0,
                     match[1] if match else "",
                 )
+            shown += sizes[int(digits)]
+            if budget is not None and shown > budget:
+                raise _refuse(_TOO_MUCH_TEXT)
+            cell.clear()
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     parser.CharacterDataHandler = data_
     parser.EndElementHandler = end
-    for chunk in _unpacked(data, infos[sheet]):
+    for chunk in chunks:
         parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+    return shown
 
 
 def _check_parts(infos: list[ZipInfo]) -> dict[str, ZipInfo]:
@@ -392,9 +503,9 @@ def _first_sheet(data: bytes, infos: dict[str, ZipInfo]) -> str:
     return path
 
 
-def _scan_sheet(data: bytes, info: ZipInfo) -> set[tuple[int, int]]:
+def _scan_sheet(data: bytes, info: ZipInfo) -> tuple[set[tuple[int, int]], int]:
     """Check every cell reference of the sheet while it is unpacked; the cells (row, column,
-    counted from 1) that hold a formula."""
+    counted from 1) that hold a formula, and how many cells there are."""
     scan = _Scan()
     try:
         tail = b""
@@ -413,7 +524,7 @@ def _scan_sheet(data: bytes, info: ZipInfo) -> set[tuple[int, int]]:
         scan = _Scan()
         scan.exact(_unpacked(data, info))
     scan.check_span()
-    return scan.formulas
+    return scan.formulas, scan.cells
 
 
 class _Scan:

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from coopledger.adapters import spreadsheets
 from coopledger.adapters.spreadsheets import read_table
 from coopledger.domain.imports import ImportRejected
 
@@ -97,7 +98,11 @@ def read_capped(data: bytes, filename: str = "f.xlsx") -> dict[str, Any]:
                 out = {"problems": [p.text() for p in exc.problems]}
             except BaseException as exc:  # what the parent asserts against
                 out = {"error": f"{exc.__class__.__name__}: {str(exc)[:200]}"}
-            os.write(writer, json.dumps(out).encode())
+            try:
+                answer = json.dumps(out).encode()
+            except MemoryError:  # read, but the table is too large to hand back
+                answer = json.dumps({"error": "MemoryError: the table read is too large"}).encode()
+            os.write(writer, answer)
         finally:
             os._exit(0)
     os.close(writer)
@@ -201,6 +206,92 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_refused() -> None:
         "problems": [
             "file: part xl/sharedStrings.xml unpacks to more than the 1,000 bytes it declares: "
             "this is not a file Excel saves"
+        ]
+    }
+
+
+def _shared_sheet(texts: list[str], shown: list[int], quote: str = '"', prefix: str = "") -> bytes:
+    """A workbook keeping ``texts`` as shared strings whose sheet shows ``shown[i]`` in cell
+    ``A{i + 2}`` (``t="s"`` written with ``quote``, every tag with ``prefix``)."""
+    x = f"{prefix}:" if prefix else ""
+    namespace = f'xmlns:{prefix}="{_MAIN}"' if prefix else f'xmlns="{_MAIN}"'
+    rows = "".join(
+        f"<{x}row r='{r}'><{x}c r=\"A{r}\" t={quote}s{quote}><{x}v>{i}</{x}v></{x}c></{x}row>"
+        for r, i in enumerate(shown, start=2)
+    )
+    header = (
+        f'<{x}row r="1"><{x}c r="A1" t="inlineStr"><{x}is><{x}t>memo</{x}t></{x}is></{x}c></{x}row>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in _PARTS.items():
+            zf.writestr(name, text)
+        strings = "".join(f"<si><t>{t}</t></si>" for t in texts)
+        zf.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">{strings}</sst>')
+        zf.writestr(
+            "xl/worksheets/sheet1.xml",
+            f"<{x}worksheet {namespace}><{x}sheetData>{header}{rows}</{x}sheetData></{x}worksheet>",
+        )
+    return out.getvalue()
+
+
+#: a text of 2,000 characters no packer shrinks 200 times
+LONG = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(2000))
+
+
+@pytest.mark.parametrize(
+    ("quote", "prefix"), [('"', ""), ("'", ""), ('"', "x")], ids=["plain", "quoted", "prefixed"]
+)
+def test_one_long_text_shown_in_many_cells_is_refused_before_it_is_copied(
+    quote: str, prefix: str
+) -> None:
+    """Read whole, 100,000 cells showing one 2,000-character text would take a copy each (6 KB
+    times 100,000 in calamine, and again in the table: beyond the child's 512 MB); the count of
+    what the cells show refuses it while the file is under 1 MB."""
+    data = _shared_sheet([LONG, "short"], [0] * 100_000, quote, prefix)
+    assert len(data) < 1024 * 1024
+    assert read_capped(data) == {
+        "problems": [
+            "file: the sheet's cells show more than 64 MB of text, a text kept once in the "
+            "workbook counted again for every cell that shows it: split it into several files"
+        ]
+    }
+
+
+def test_a_long_text_shown_once_among_many_short_ones_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counted by the quick count alone, across the chunks the sheet is unpacked in (4 KB here,
+    so that hundreds of them end inside a cell)."""
+
+    def exact(*args: object) -> int:
+        raise AssertionError("the quick count gave up")
+
+    monkeypatch.setattr(spreadsheets, "_shown_text_exact", exact)
+    monkeypatch.setattr(spreadsheets, "_CHUNK", 4096)
+    data = _shared_sheet([LONG, "short"], [0] + [1] * 40_000)
+    rows = read_capped(data)["rows"]
+    assert rows[:2] == [["memo"], [LONG]] and rows[2:] == [["short"]] * 40_000
+
+
+def test_a_workbook_keeping_too_many_shared_texts_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(spreadsheets, "MAX_SHARED_TEXTS", 1000)
+    assert read_capped(_shared_sheet([str(i) for i in range(1001)], [0])) == {
+        "problems": [
+            "file: the workbook keeps more than 1,000 shared texts: split it into several files"
+        ]
+    }
+    assert read_capped(_shared_sheet([str(i) for i in range(1000)], [999]))["rows"][1] == ["999"]
+
+
+def test_a_cell_showing_a_text_the_workbook_lacks_is_named_by_the_count() -> None:
+    data = _shared_sheet([LONG, "b"], [1] * 40_000 + [7])
+    assert read_capped(data) == {
+        "problems": [
+            "row 40002, column A: the cell refers to shared text number '7'; the workbook has 2: "
+            "open it in Excel or WPS and save it again as .xlsx, or as CSV UTF-8"
         ]
     }
 
