@@ -46,9 +46,13 @@ _CONTROL_IN_FIELD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+#: the headers whose text the books keep (an Idempotency-Key is stored with the voucher it made)
+STORED_HEADERS = ("Idempotency-Key",)
+
+
 def _control_field() -> str | None:
-    """The first field of the request (path segment, query parameter, form field) that holds a
-    control character, or None."""
+    """The first field of the request (path segment, query parameter, form field, an uploaded
+    file's name, a header the books keep) that holds a control character, or None."""
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str) and _CONTROL.search(value):
             return name
@@ -59,6 +63,9 @@ def _control_field() -> str | None:
             return "query"
         if _CONTROL.search(value):
             return name
+    for header in STORED_HEADERS:
+        if _CONTROL.search(request.headers.get(header, "")):
+            return header
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         return None  # never read: the view refuses it as too large, saying the limit
@@ -67,6 +74,11 @@ def _control_field() -> str | None:
             if _CONTROL.search(name):
                 return "form"
             if _CONTROL_IN_FIELD.search(value):
+                return name
+        for name, upload in request.files.items(multi=True):
+            if _CONTROL.search(name):
+                return "form"
+            if _CONTROL.search(upload.filename or ""):
                 return name
     return None
 
@@ -79,8 +91,9 @@ def _for_a_page() -> bool:
 
 
 def _refuse_control_characters() -> Response | tuple[str, int] | None:
-    """A control character in the address, the query or a form field is refused before any
-    view or query sees it: 422 problem+json naming the field, or a 400 page for a browser."""
+    """A control character in the address, the query, a form field, an uploaded file's name or a
+    kept header is refused before any view or query sees it: 422 problem+json naming the field,
+    or a 400 page for a browser."""
     field = _control_field()
     if field is None:
         return None

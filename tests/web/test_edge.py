@@ -4,6 +4,7 @@ control characters in requests, caching of personal documents, and the public pa
 from __future__ import annotations
 
 import http.client
+import io
 import socket
 import time
 from pathlib import Path
@@ -201,6 +202,39 @@ def test_a_control_character_in_the_api_is_refused(books: Books) -> None:
         refused = books.post("acc", f"{ORG}/vouchers", body)
         assert refused.status_code == 422 and "memo" in refused.json["errors"], bad
     assert books.voucher(memo="第一行\r\n第二行\t备注")["memo"] == "第一行\r\n第二行\t备注"
+
+
+def test_a_control_character_in_a_file_name_or_a_kept_header_is_refused(
+    books: Books, connection: Connection
+) -> None:
+    """An uploaded file's name and the Idempotency-Key are stored: with a NUL in either,
+    PostgreSQL failed the request (500) after the rows were read."""
+    before = connection.execute(text("SELECT count(*) FROM member")).scalar_one()
+    for name in ("m\x00.csv", "m\x01.csv"):
+        upload = {"file": (io.BytesIO("member_no,name\n901,赵六\n".encode()), name)}
+        refused = books.client.post(
+            f"{ORG}/imports?kind=members&dry_run=false",
+            data=upload,
+            headers=books.headers("acc"),
+            content_type="multipart/form-data",
+        )
+        assert refused.status_code == 422, (name, refused.status_code)
+        assert refused.json["code"] == "invalid_text" and "file" in refused.json["errors"]
+    body = {
+        "date": "2026-03-10",
+        "memo": "收到股金",
+        "attachments": 1,
+        "lines": [
+            {"account": "102", "debit": "1.00"},
+            {"account": "301", "member": "1", "credit": "1.00"},
+        ],
+    }
+    for key in ("k\x00ey", "k\x1bey"):
+        refused = books.post("acc", f"{ORG}/vouchers", body, headers={"Idempotency-Key": key})
+        assert refused.status_code == 422, (key, refused.status_code)
+        assert "Idempotency-Key" in refused.json["errors"]
+    assert connection.execute(text("SELECT count(*) FROM member")).scalar_one() == before
+    assert connection.execute(text("SELECT count(*) FROM voucher")).scalar_one() == 0
 
 
 def test_a_control_character_in_the_login_form_is_refused(browser: Browser) -> None:
