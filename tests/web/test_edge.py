@@ -264,6 +264,23 @@ def test_api_answers_and_personal_pdfs_are_never_stored(books: Books) -> None:
         assert response.headers.get("Cache-Control") == "no-store", path
 
 
+def test_pages_and_pdfs_for_a_signed_in_user_are_never_stored(books: Books, signed_in: Any) -> None:
+    """What a household or an accountant sees signed in — its statement and account PDFs, a
+    member's page — is not kept by the browser or a proxy; the stylesheet is."""
+    plan_paid_in_part(books)
+    household, accountant = signed_in("hh1"), signed_in("acc")
+    for who, path in (
+        (household, "/me"),
+        (household, "/me/statements/2025.pdf"),
+        (household, "/me/account/2025.pdf"),
+        (accountant, "/orgs/coop/members/1"),
+    ):
+        response = who.client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.headers.get("Cache-Control") == "no-store", path
+    assert "no-store" not in household.client.get("/assets/app.css").headers["Cache-Control"]
+
+
 # -- the public pages -----------------------------------------------------------------------------
 
 
