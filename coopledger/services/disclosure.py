@@ -256,7 +256,7 @@ def _notice(
             scrub(ln.line_memo or ln.memo),
             signed,
             scrub_optional(ln.member_name),
-            ln.fund_code,
+            scrub_optional(ln.fund_code),
         )
 
     lines = [ln for ln in uow.regions.posted_lines(org.id, period.first_day, end) if not ln.closing]

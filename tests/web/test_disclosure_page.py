@@ -70,17 +70,27 @@ def _text(pdf: bytes) -> str:
 def test_no_id_card_or_phone_number_reaches_any_published_field(
     books: Books, signed_in: Any
 ) -> None:
+    """A number typed into any text the notice shows — the organization's name, a fund's code,
+    name, grantor and purpose, a voucher's and a line's memo, a sub-account's name, a member's
+    name on a line and in a plan, an asset's number and name, a plan's resolution — is masked on
+    the page, the PDF, the JSON and the accountant's copies."""
     r = books.client.patch(
         "/api/v1/orgs/village/members/1",
         json={"name": "王秀英 138 0013 8000"},
         headers=books.headers("acc"),
     )
     assert r.status_code == 200, r.json
+    renamed = books.client.patch(
+        "/api/v1/orgs/village",
+        json={"name": "官王庙村股份经济合作社 联系 13900139000"},
+        headers=books.headers("admin"),
+    )
+    assert renamed.status_code == 200, renamed.json
     sub = {"code": "11301", "name": "借款 张三 138-0013-8000", "parent": "113"}
     assert books.post("acc", "/api/v1/orgs/village/accounts", sub).status_code == 201
     _fund(
         books,
-        "road-1",
+        "road-13700137000",
         name="村道硬化 110105 19491231 002X",
         grantor="乡政府 经办人 +86 139 1234 5678",
         purpose="修路 回款卡 6222-0212-3456-7890-123",
@@ -92,7 +102,12 @@ def test_no_id_card_or_phone_number_reaches_any_published_field(
         memo="收到一事一议资金 6228 4800 1234 5678 901",
         lines=[
             {"account": "102", "debit": "5000.00"},
-            {"account": "231", "fund": "road-1", "credit": "5000.00", "memo": "13912345678"},
+            {
+                "account": "231",
+                "fund": "road-13700137000",
+                "credit": "5000.00",
+                "memo": "13912345678",
+            },
         ],
     )
     books.posted(
@@ -100,7 +115,13 @@ def test_no_id_card_or_phone_number_reaches_any_published_field(
         date="2026-02-10",
         memo="借款 身份证11010519491231002X 卡号6222-0212-3456-7890-123",
         lines=[
-            {"account": "11301", "member": "1", "debit": "300.00", "memo": "+8613800138000"},
+            {
+                "account": "11301",
+                "member": "1",
+                "fund": "road-13700137000",
+                "debit": "300.00",
+                "memo": "+8613800138000",
+            },
             {"account": "102", "credit": "300.00"},
         ],
     )
@@ -117,8 +138,14 @@ def test_no_id_card_or_phone_number_reaches_any_published_field(
         {"year": 2025, "reserve_rate": "0.10", "guarantee": {"fixed": "30000.00"}},
     )
     assert plan.status_code == 201, plan.json
+    approved = books.post(
+        "rev",
+        f"/api/v1/orgs/village/distributions/{plan.json['id']}/approve",
+        {"resolution": "村民代表会议 记录人 138 0013 8000", "approved_on": "2026-01-25"},
+    )
+    assert approved.status_code == 200, approved.json
     asset = {
-        "asset_no": "LD-1",
+        "asset_no": "LD-13600136000",
         "name": "路灯 管护人 138 0013 8000",
         "class": "public_welfare",
         "use": "public_welfare",
@@ -154,14 +181,19 @@ def test_no_id_card_or_phone_number_reaches_any_published_field(
             for pattern in (ID_RE, CARD_RE, PHONE_RE):
                 assert not pattern.search(flat), (where, pattern.search(flat))
     data = published.json
+    assert data["organization"]["name"] == "官王庙村股份经济合作社 联系 *******9000"
     road = data["one_matter_one_discussion"][0]
+    assert road["code"] == "road-*******7000"
     assert road["name"] == "村道硬化 **************002X"
     assert road["grantor"] == "乡政府 经办人 *********5678"
     assert road["purpose"] == "修路 回款卡 ***************0123"
     assert road["lines"][0]["memo"] == "*******5678"
+    assert road["lines"][1]["name"] == "王秀英 *******8000"
     assert data["claims"][0]["name"] == "借款 张三 *******8000"
     assert data["assets"][0]["name"] == "路灯 管护人 *******8000"
+    assert data["assets"][0]["asset_no"] == "LD-*******6000"
     assert data["expenditure"][0]["memo"] == "劳务费 电话 ***********8000"
+    assert data["distribution_plans"][0]["resolution"] == "村民代表会议 记录人 *******8000"
     households = data["distribution_plans"][0]["households"]
     assert [h["name"] for h in households] == ["王秀英 *******8000", "李建国"]
 
