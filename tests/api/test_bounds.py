@@ -7,12 +7,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from coopledger.domain.bounds import AmountTooLarge
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.money import MAX_AMOUNT_FEN, format_amount
 from coopledger.services import auth, chain_check, reports, vouchers
 from tests.builders import cold_store, deadline, receive_grant
+from tests.builders import refused as db_refused
 from tests.conftest import Books, count_rows
 
 ORG = "/api/v1/orgs/coop"
@@ -195,3 +197,23 @@ def test_a_posting_that_would_overflow_an_accounts_turnover_is_refused(
     bank = {r.account: r for r in tb.rows}["102"]
     assert bank.debit == 2 * HALF * MAX_AMOUNT_FEN and isinstance(bank.debit, int)
     assert chain_check.verify_org(uow(), "coop").ok
+
+
+def test_the_database_itself_refuses_a_turnover_past_64_bits(books: Books, connection: Any) -> None:
+    """Whatever writes the row: SQLite would turn the overflowing sum into a float and keep it
+    (its trigger refuses it), PostgreSQL's BIGINT refuses it."""
+    books.posted()
+    where = "WHERE debit_fen > 0"
+    row = connection.execute(
+        text(f"SELECT account_id, debit_fen FROM period_balance {where}")
+    ).one()
+    for sql in (
+        f"UPDATE period_balance SET debit_fen = debit_fen + {2**63 - 1} {where}",
+        f"UPDATE period_balance SET credit_fen = credit_fen - {2**63 - 1} - 2 {where}",
+    ):
+        assert db_refused(connection, sql), sql
+    assert (
+        connection.execute(text(f"SELECT account_id, debit_fen FROM period_balance {where}")).one()
+        == row
+    )
+    assert not db_refused(connection, f"UPDATE period_balance SET debit_fen = {2**63 - 1} {where}")
