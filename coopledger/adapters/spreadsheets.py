@@ -644,6 +644,7 @@ _BIFF_CELLS |= {0x0205, 0x027E, 0x0006, 0x0206, 0x0406}
 _BIFF_FORMULAS = {0x0006, 0x0206, 0x0406}
 _BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: a row, a first and (at the end) a last column
 _BIFF_EOF, _BIFF_BOUNDSHEET, _BIFF_SST, _BIFF_DIMENSIONS = 0x000A, 0x0085, 0x00FC, 0x0200
+_BIFF_CONTINUE, _BIFF_LABELSST = 0x003C, 0x00FD
 
 
 def _read_xls(data: bytes) -> RawTable:
@@ -665,12 +666,17 @@ def _read_xls(data: bytes) -> RawTable:
         raise
     except Exception as exc:  # olefile raises what it meets: every one means the same here
         raise _refuse(f"not a readable .xls file ({exc.__class__.__name__}): {_RESAVE}") from exc
-    return _calamine_table(data, _scan_biff(stream), ".xls")
+    try:
+        formulas = _scan_biff(stream)
+    except (struct.error, IndexError) as exc:  # a record cut short
+        raise _refuse(f"not a readable .xls file ({exc.__class__.__name__}): {_RESAVE}") from exc
+    return _calamine_table(data, formulas, ".xls")
 
 
 def _scan_biff(stream: bytes) -> set[tuple[int, int]]:
     """Check the first sheet's records; the cells (row, column, counted from 1) with a formula."""
     end, pos, first = len(stream), 0, None
+    sizes = array("I")
     while pos + 4 <= end:  # the workbook globals, up to their EOF record
         kind, size = struct.unpack_from("<HH", stream, pos)
         body, pos = pos + 4, pos + 4 + size
@@ -680,11 +686,22 @@ def _scan_biff(stream: bytes) -> set[tuple[int, int]]:
             unique = struct.unpack_from("<I", stream, body + 4)[0]
             if unique > end // 3:
                 raise _refuse(f"the workbook claims {unique:,} texts; it cannot hold that many")
+            if unique > MAX_SHARED_TEXTS:
+                raise _refuse(
+                    f"the workbook keeps more than {MAX_SHARED_TEXTS:,} shared texts: split it "
+                    "into several files"
+                )
+            records = [stream[body + 8 : pos]]
+            while pos + 4 <= end and struct.unpack_from("<H", stream, pos)[0] == _BIFF_CONTINUE:
+                size = struct.unpack_from("<H", stream, pos + 2)[0]
+                records.append(stream[pos + 4 : pos + 4 + size])
+                pos += 4 + size
+            sizes = _biff_text_sizes(records, unique)
         elif kind == _BIFF_EOF:
             break
     if first is None or first >= end:
         raise _refuse(f"the workbook has no sheet: {_RESAVE}")
-    scan, formulas, pos = _Scan(), set(), first
+    scan, formulas, pos, shown = _Scan(), set(), first, 0
     while pos + 4 <= end:
         kind, size = struct.unpack_from("<HH", stream, pos)
         body, pos = pos + 4, pos + 4 + size
@@ -693,6 +710,18 @@ def _scan_biff(stream: bytes) -> set[tuple[int, int]]:
             cells = 1
             if kind in _BIFF_FORMULAS:
                 formulas.add((row + 1, column + 1))
+            elif kind == _BIFF_LABELSST and size >= 10:
+                index = struct.unpack_from("<I", stream, body + 6)[0]
+                if index >= len(sizes):
+                    raise _refuse(
+                        f"the cell refers to shared text number {index}; the workbook has "
+                        f"{len(sizes):,}: {_RESAVE}",
+                        row + 1,
+                        column_letters(column + 1),
+                    )
+                shown += sizes[index]
+                if shown > MAX_SHARED_TEXT:
+                    raise _refuse(_TOO_MUCH_TEXT)
         elif kind in _BIFF_MULTI and size >= 6:
             row, first_column = struct.unpack_from("<HH", stream, body)
             column = struct.unpack_from("<H", stream, body + size - 2)[0]
@@ -714,6 +743,53 @@ def _scan_biff(stream: bytes) -> set[tuple[int, int]]:
         scan.cell(column_letters(column + 1), row + 1)
     scan.check_span()
     return formulas
+
+
+def _biff_text_sizes(records: list[bytes], count: int) -> array[int]:
+    """The UTF-8 size, at most, of each of the ``count`` texts of an SST record's body (after
+    its two counts) and its CONTINUE records: a text of n characters stored one byte each (Latin-1)
+    takes at most 2n, stored two bytes each (UTF-16) at most 3n.
+
+    A text's characters may run on into the next record, which then starts with one byte saying
+    how they are stored; its rich-text runs and phonetic data are skipped (the layout xlrd reads).
+
+    :raise IndexError, struct.error: the records end before the texts do.
+    """
+    sizes = array("I")
+    index, data, pos = 0, records[0], 0
+    for _ in range(count):
+        if pos >= len(data):  # the text starts in the next record
+            pos -= len(data)
+            index += 1
+            data = records[index]
+        chars, options = struct.unpack_from("<HB", data, pos)
+        pos += 3
+        runs = phonetic = 0
+        if options & 0x08:
+            runs = struct.unpack_from("<H", data, pos)[0]
+            pos += 2
+        if options & 0x04:
+            phonetic = struct.unpack_from("<I", data, pos)[0]
+            pos += 4
+        got, utf8 = 0, 0
+        while True:
+            wide = options & 0x01
+            here = min((len(data) - pos) >> 1 if wide else len(data) - pos, chars - got)
+            pos += here * (2 if wide else 1)
+            got += here
+            utf8 += here * (3 if wide else 2)
+            if got == chars:
+                break
+            index += 1
+            data = records[index]
+            options, pos = data[0], 1
+        sizes.append(utf8)
+        pos += 4 * runs + phonetic
+        while pos > len(data) and index + 1 < len(records):
+            pos -= len(data)
+            index += 1
+            data = records[index]
+    return sizes
 
 
 # -- both workbook kinds: calamine reads the sheet scanned above ------------------------------------

@@ -363,6 +363,69 @@ def test_a_hostile_xls_workbook_is_refused() -> None:
     }
 
 
+def test_an_old_xls_showing_one_long_text_in_many_cells_is_refused_before_it_is_copied() -> None:
+    """The same in an old .xls: its texts are kept once (SST) and its cells refer to them."""
+
+    def write(sheet: Any, xlwt: Any) -> None:
+        sheet.write(0, 0, "memo")
+        for r in range(1, 20_001):
+            row = sheet.row(r)
+            for c in range(10):
+                row.write(c, LONG)
+
+    data = _xls(write)
+    assert len(data) < 4 * 1024 * 1024
+    assert read_capped(data, "v.xls") == {
+        "problems": [
+            "file: the sheet's cells show more than 64 MB of text, a text kept once in the "
+            "workbook counted again for every cell that shows it: split it into several files"
+        ]
+    }
+
+
+def _sst_stream(data: bytes) -> tuple[bytearray, int, int]:
+    """The workbook stream of an .xls, where its SST record starts, and its first LABELSST's."""
+    import olefile
+
+    with olefile.OleFileIO(data) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+    sst = label = position = 0
+    while position + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, position)
+        sst = position if kind == 0x00FC and not sst else sst
+        label = position if kind == 0x00FD and not label else label
+        position += 4 + size
+    return stream, sst, label
+
+
+def _with_stream(data: bytes, stream: bytearray) -> bytes:
+    out = bytearray(data)
+    start = bytes(out).find(bytes(stream[:64]))
+    out[start : start + len(stream)] = stream
+    return bytes(out)
+
+
+def test_an_xls_cell_showing_a_text_the_workbook_lacks_or_a_cut_text_table_is_refused() -> None:
+    def write(sheet: Any, xlwt: Any) -> None:
+        sheet.write(0, 0, "memo")
+        sheet.write(1, 0, "一段备注")
+
+    data = _xls(write)
+    stream, sst, label = _sst_stream(data)
+    lacking = bytearray(stream)
+    struct.pack_into("<I", lacking, label + 4 + 6, 7)  # the header cell's text: number 7 of 2
+    assert read_capped(_with_stream(data, lacking), "v.xls") == {
+        "problems": [
+            "row 1, column A: the cell refers to shared text number 7; the workbook has 2: open "
+            "it in Excel or WPS and save it again as .xlsx, or as CSV UTF-8"
+        ]
+    }
+    cut = bytearray(stream)
+    struct.pack_into("<I", cut, sst + 4 + 4, 1000)  # claims 1,000 texts where it keeps 2
+    (problem,) = read_capped(_with_stream(data, cut), "v.xls")["problems"]
+    assert problem.startswith("file: not a readable .xls file (")
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
