@@ -5,7 +5,9 @@ voucher's effect on a column is its credit-minus-debit on the column's accounts;
 column (本年盈余 → 未分配盈余, 各项分配 → 未分配盈余) net to nothing and are not shown. The
 change is then attributed to the voucher's counterpart lines — the lines outside the column on
 the other side — and each piece goes to the first row of the definition
-(``reports/members_equity.toml``) whose ``from`` matches the counterpart's account. A red
+(``reports/members_equity.toml``) whose ``from`` matches the counterpart's account, the rows
+tried most particular first (see :attr:`RowDef.precedence`) and printed in the form's order.
+A row with ``own`` takes the column's movement on those of its own accounts directly. A red
 reversal counts against the row its original fed (a negative amount), not as the opposite row.
 
 Every amount therefore comes from identified vouchers (each cell lists them), and
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,16 +44,28 @@ class RowDef:
     column: str
     direction: Direction
     sources: tuple[str, ...]  # counterpart account prefixes; "*" is any
-    fund_source: str | None = None
+    fund_sources: tuple[str, ...] = ()  # the counterpart's fund is of one of these sources
     signed: bool = False
+    with_credit: tuple[str, ...] = ()  # the voucher also credits one of these prefixes
+    own: tuple[str, ...] = ()  # the column's own accounts whose movement this row takes
 
-    def matches(self, counterpart: Line, fund_sources: Mapping[str, str]) -> bool:
+    def matches(
+        self, counterpart: Line, fund_sources: Mapping[str, str], credited: Sequence[str]
+    ) -> bool:
         if not any(p == "*" or counterpart.account.startswith(p) for p in self.sources):
             return False
-        if self.fund_source is None:
+        if self.with_credit and not any(a.startswith(self.with_credit) for a in credited):
+            return False
+        if not self.fund_sources:
             return True
-        source = fund_sources.get(counterpart.fund or "")
-        return source == self.fund_source
+        return fund_sources.get(counterpart.fund or "") in self.fund_sources
+
+    @property
+    def precedence(self) -> tuple[int, int]:
+        """Rows are tried most particular first: a condition on the voucher, then named
+        counterparts or fund sources, then any counterpart ("*")."""
+        broad = "*" in self.sources and not self.fund_sources
+        return (0 if self.with_credit else 1, 1 if broad else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +105,11 @@ def parse_definitions(text: str) -> dict[str, EquityDef]:
                         raw["name"],
                         raw["column"],
                         direction,
-                        tuple(raw["from"]),
-                        raw.get("fund_source"),
+                        tuple(raw.get("from", ())),
+                        tuple(raw.get("fund_sources", ())),
                         bool(raw.get("signed", False)),
+                        tuple(raw.get("with_credit", ())),
+                        tuple(raw.get("own", ())),
                     )
                 )
         out[chart] = EquityDef(chart, table["form"], table["title"], columns, tuple(rows))
@@ -157,9 +173,22 @@ def _attribute(
     lines = [
         Line(ln.account, ln.side, ln.amount_fen * sign, ln.member, ln.fund) for ln in voucher.lines
     ]
+    credited = [ln.account for ln in lines if _credit_effect(ln) > 0]
     for column in definition.columns:
         inside = [ln for ln in lines if definition.column_of(ln.account) == column.key]
         change = sum(_credit_effect(ln) for ln in inside)
+        if change == 0:
+            continue
+        # the column's own accounts that a row takes whatever the counterpart (income and
+        # expense not yet carried into 本年盈余 are this year's surplus)
+        for own_row in definition.rows:
+            if own_row.column != column.key or not own_row.own:
+                continue
+            taken = sum(_credit_effect(ln) for ln in inside if ln.account.startswith(own_row.own))
+            inside = [ln for ln in inside if not ln.account.startswith(own_row.own)]
+            if taken:
+                yield own_row.key, column.key, taken * sign
+                change -= taken
         if change == 0:
             continue
         direction: Direction = "increase" if change > 0 else "decrease"
@@ -176,7 +205,9 @@ def _attribute(
                 break
             piece = min(left, abs(counterpart.signed_fen))
             left -= piece
-            row, negate = _row_for(definition, column.key, direction, counterpart, fund_sources)
+            row, negate = _row_for(
+                definition, column.key, direction, counterpart, fund_sources, credited
+            )
             yield row, column.key, piece * sign * (-1 if negate else 1)
         if left:
             other = OTHER_INCREASE if direction == "increase" else OTHER_DECREASE
@@ -189,11 +220,12 @@ def _row_for(
     direction: Direction,
     counterpart: Line,
     fund_sources: Mapping[str, str],
+    credited: Sequence[str],
 ) -> tuple[str, bool]:
     """The row taking a piece, and whether it takes it negated (a ``signed`` row of the other
     direction: 本年盈余 shows a loss as a negative increase)."""
-    for row in definition.rows:
-        if row.column != column or not row.matches(counterpart, fund_sources):
+    for row in sorted(definition.rows, key=lambda r: r.precedence):
+        if row.column != column or not row.matches(counterpart, fund_sources, credited):
             continue
         if row.direction == direction:
             return row.key, False

@@ -74,3 +74,16 @@ def test_a_village_has_no_such_form_and_others_see_nothing(books: Books) -> None
     assert books.get("other-acc", f"{EQUITY}?year=2026").status_code == 404
     missing = books.get("acc", EQUITY)
     assert missing.status_code == 422 and "year" in missing.json["errors"]
+
+
+def test_a_year_not_yet_closed_agrees_with_the_balance_sheet(books: Books) -> None:
+    """Before the year-end close the year's income and expense are in 未分配盈余 on both forms,
+    shown as the year's 本年盈余."""
+    post(books, "2026-03-01", ("102", "debit", "900.00", None), ("501", "credit", "900.00", None))
+    post(books, "2026-03-02", ("523", "debit", "250.00", None), ("102", "credit", "250.00", None))
+    body = books.get("aud", f"{EQUITY}?year=2026").json
+    assert body["ties"] is True
+    assert row(body, "surplus_of_year")["cells"]["undistributed"]["amount"] == "650.00"
+    sheet = books.get("aud", "/api/v1/orgs/coop/reports/balance-sheet?as_of=2026-12-31").json
+    undistributed = next(ln for ln in sheet["lines"] if ln["key"] == "undistributed")
+    assert row(body, "closing")["cells"]["undistributed"]["amount"] == undistributed["current"]

@@ -80,16 +80,17 @@ def test_a_contribution_with_a_premium_splits_into_capital_and_capital_reserve()
 
 def test_a_distribution_shows_each_appropriation_and_internal_moves_show_nothing() -> None:
     result = fold(
+        v("记-2026-05-0001", ("102", "d", 1_000_000, None), ("501", "c", 1_000_000, None)),
         v("记-2026-12-0009", ("501", "d", 1_000_000, None), ("331", "c", 1_000_000, None)),
-        v("记-2027-01-0001", ("331", "d", 1_000_000, None), ("33202", "c", 1_000_000, None)),
+        v("记-2026-12-0010", ("331", "d", 1_000_000, None), ("33202", "c", 1_000_000, None)),
         v(
-            "记-2027-01-0002",
+            "记-2026-12-0011",
             ("33201", "d", 1_000_000, None),
             ("322", "c", 100_000, None),
             ("221", "c", 600_000, None),
             ("222", "c", 300_000, None),
         ),
-        v("记-2027-01-0003", ("33202", "d", 1_000_000, None), ("33201", "c", 1_000_000, None)),
+        v("记-2026-12-0012", ("33202", "d", 1_000_000, None), ("33201", "c", 1_000_000, None)),
     )
     assert cell(result, "surplus_of_year", "undistributed") == 1_000_000
     assert cell(result, "reserve_appropriated", "surplus_reserve") == 100_000
@@ -108,7 +109,10 @@ def test_a_distribution_shows_each_appropriation_and_internal_moves_show_nothing
 
 
 def test_a_loss_is_a_negative_surplus_of_the_year() -> None:
-    result = fold(v("记-2026-12-0001", ("331", "d", 50_000, None), ("523", "c", 50_000, None)))
+    result = fold(
+        v("记-2026-06-0001", ("523", "d", 50_000, None), ("102", "c", 50_000, None)),
+        v("记-2026-12-0001", ("331", "d", 50_000, None), ("523", "c", 50_000, None)),
+    )
     assert cell(result, "surplus_of_year", "undistributed") == -50_000
     assert result.closing.amounts["undistributed"] == -50_000
 
@@ -200,3 +204,43 @@ def test_every_column_ties_whatever_the_vouchers(
         assert result.closing.amounts[column] == (
             opening.get(column, 0) + increases.get(column, 0) - decreases.get(column, 0)
         )
+
+
+def test_a_contribution_in_kind_above_its_capital_is_股金溢价_not_a_revaluation() -> None:
+    """A cold store worth 150,000.00 for 120,000.00 of capital: the 30,000.00 above it is the
+    member's premium (股金溢价), though the counterpart is a fixed asset."""
+    result = fold(
+        v(
+            "记-2026-03-0001",
+            ("151", "d", 15_000_000, None),
+            ("301", "c", 12_000_000, None),
+            ("321", "c", 3_000_000, None),
+        ),
+        v("记-2026-06-0001", ("151", "d", 500_000, None), ("321", "c", 500_000, None)),
+    )
+    assert cell(result, "share_premium", "capital_reserve") == 3_000_000
+    assert cell(result, "revaluation", "capital_reserve") == 500_000
+
+
+def test_money_of_no_named_fund_is_not_presumed_the_states() -> None:
+    result = fold(v("记-2026-05-0003", ("102", "d", 8_000, None), ("311", "c", 8_000, None)))
+    assert cell(result, "fund_fiscal", "special_fund") is None
+    assert cell(result, "other_increase", "special_fund") == 8_000
+
+
+def test_the_rows_print_in_the_forms_order() -> None:
+    names = [r.name for r in fold().rows]
+    assert names.index("接受国家财政直接补助形成") < names.index("接受他人捐赠形成")
+    assert names.index("股金溢价") < names.index("资产评估增值")
+
+
+def test_before_the_close_the_years_income_and_expense_are_its_surplus() -> None:
+    """A year not yet closed: 未分配盈余 holds the income and expense as the balance sheet does,
+    and they are the year's 本年盈余."""
+    result = fold(
+        v("记-2026-04-0001", ("102", "d", 90_000, None), ("501", "c", 90_000, None)),
+        v("记-2026-04-0002", ("523", "d", 30_000, None), ("102", "c", 30_000, None)),
+    )
+    assert cell(result, "surplus_of_year", "undistributed") == 60_000
+    assert result.closing.amounts["undistributed"] == 60_000
+    assert result.ties
