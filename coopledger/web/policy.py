@@ -63,6 +63,8 @@ DISTRIBUTE = may(Action.DISTRIBUTE)  # surplus distribution plans (payments are 
 ISSUE = may(Action.ISSUE_STATEMENTS)  # household statements in a batch
 CLOSE = may(Action.CLOSE_PERIOD)
 REOPEN = may(Action.REOPEN_PERIOD)
+# the periods page's close-or-reopen step: whoever may do either (the use case checks which)
+MONTH_STEP = Rule((CLOSE.roles or frozenset()) | (REOPEN.roles or frozenset()))
 AUDIT = rule(A, ACC, AUD)  # the audit log, the auditor's package (audit_log.LOG_READERS)
 ANCHOR = rule(A, ACC, AUD)  # signed checkpoints
 ADMIN = may(Action.MANAGE_USERS, scope="none")
@@ -212,6 +214,21 @@ POLICY: dict[str, Rule] = {
     "pages.voucher_step": rule(A, ACC, CASH, REV),
     "pages.edit_voucher": PREPARE,
     "pages.new_voucher": PREPARE,
+    "pages.periods": READ,
+    "pages.periods_year": READ,
+    "pages.period_step": MONTH_STEP,
+    "pages.year_close": READ,
+    "pages.year_close POST": CLOSE,
+    "pages.depreciation": READ,
+    "pages.depreciation POST": PREPARE,
+    "pages.new_member": MANAGE,
+    "pages.member": READ,
+    "pages.member_action": MANAGE,
+    "pages.new_fund": MANAGE,
+    "pages.quantify_fund": MANAGE,
+    "pages.new_asset": MANAGE,
+    "pages.asset": READ,
+    "pages.dispose_asset": MANAGE,
 }
 
 
