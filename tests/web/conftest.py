@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import PASSWORD
+from tests.web.live import launched, screenshots, watched
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -82,3 +85,23 @@ THREE_LINES = {
     "lines-2-credit": "500.00",
     "lines-3-account": "",
 }
+
+
+# -- the browser tests' fixtures (each module brings its own ``live_server``) --------------------
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return screenshots(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    with launched() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: str) -> Iterator[Any]:
+    with watched(chromium, live_server) as page:
+        yield page

@@ -4,15 +4,12 @@ then signs in; a county officer reads its region's report and drills down into a
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import sessionmaker
-from werkzeug.serving import make_server
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
@@ -21,11 +18,9 @@ from coopledger.config import Settings
 from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
 from tests.conftest import PASSWORD, FastHasher, fresh_database
+from tests.web.live import login, needs_chromium, serve
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian's chromium package is not installed"
-)
+pytestmark = needs_chromium
 
 
 def _seed(url: str) -> None:
@@ -62,62 +57,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = fresh_database("browser_admin", tmp)
     _seed(url)
     settings = Settings(database_url=url, instance_path=tmp, secret_key="browser-admin-secret")
-    app = create_app(settings, hasher=FastHasher())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    engine = app.extensions["coopledger"].engine
-    if engine is not None:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("COOPLEDGER_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots-admin")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Any, live_server: str) -> Iterator[Any]:
-    context = chromium.new_context(base_url=live_server, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error"
-            and not m.text.startswith("Failed to load resource")  # the 404 asked for on purpose
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not errors, errors  # no CSP violation, no script error
-
-
-def login(page: Any, username: str, password: str = PASSWORD) -> None:
-    page.goto("/login?lang=zh")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
+    with serve(create_app(settings, hasher=FastHasher())) as base:
+        yield base
 
 
 def test_an_administrator_creates_an_accountant_who_then_signs_in(page: Any, shots: Path) -> None:

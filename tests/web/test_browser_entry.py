@@ -4,7 +4,6 @@ year's distribution from the wizard to the payment of every member."""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -23,11 +22,9 @@ from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
 from tests.builders import closed_year, review_and_post
 from tests.conftest import PASSWORD, Books, FastHasher, fresh_database
+from tests.web.live import login, needs_chromium, watched
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian's chromium package is not installed"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -72,34 +69,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Books]
         app_engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(chromium: Any, live: tuple[str, Books]) -> Iterator[Any]:
-    context = chromium.new_context(base_url=live[0], viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
-    assert not errors, errors  # no CSP violation, no script error
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/login?lang=zh")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_load_state()
+    with watched(chromium, live[0]) as page:
+        yield page
 
 
 def test_a_voucher_entered_with_the_keyboard_alone(page: Any, live: tuple[str, Books]) -> None:

@@ -4,9 +4,7 @@ the side of a 390 px screen."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +12,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import sessionmaker
-from werkzeug.serving import make_server
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
@@ -24,11 +21,9 @@ from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
 from tests.builders import plan_paid_in_part
 from tests.conftest import PASSWORD, Books, FastHasher, fresh_database
+from tests.web.live import CHROMIUM, needs_chromium, serve
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian's chromium package is not installed"
-)
+pytestmark = needs_chromium
 PHONE = {"width": 390, "height": 844}
 
 
@@ -78,24 +73,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         public_url="http://127.0.0.1/",
     )
     _seed(url, settings)
-    app = create_app(settings, hasher=FastHasher())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    engine = app.extensions["coopledger"].engine
-    if engine is not None:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("COOPLEDGER_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    with serve(create_app(settings, hasher=FastHasher())) as base:
+        yield base
 
 
 @pytest.fixture

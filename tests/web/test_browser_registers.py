@@ -5,15 +5,12 @@ Screenshots go to ``$COOPLEDGER_SCREENSHOTS`` (or the test's tmp folder)."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import sessionmaker
-from werkzeug.serving import make_server
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
@@ -22,11 +19,9 @@ from coopledger.config import Settings
 from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
 from tests.conftest import PASSWORD, FastHasher, fresh_database
+from tests.web.live import needs_chromium, serve
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian's chromium package is not installed"
-)
+pytestmark = needs_chromium
 
 
 def _seed(url: str) -> None:
@@ -53,49 +48,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = fresh_database("browser_registers", tmp)
     _seed(url)
     settings = Settings(database_url=url, instance_path=tmp, secret_key="browser-test-secret")
-    app = create_app(settings, hasher=FastHasher())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    engine = app.extensions["coopledger"].engine
-    if engine is not None:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("COOPLEDGER_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture
-def page(live_server: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        context = browser.new_context(base_url=live_server, viewport={"width": 1100, "height": 900})
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on(
-            "console",
-            lambda m: (
-                errors.append(m.text)
-                if m.type == "error"
-                and not m.text.startswith("Failed to load resource")  # a refused form is a 422
-                else None
-            ),
-        )
-        yield page
-        context.close()
-        browser.close()
-    assert not errors, errors  # no CSP violation, no script error
+    with serve(create_app(settings, hasher=FastHasher())) as base:
+        yield base
 
 
 def test_an_accountant_adds_a_member_and_an_asset_from_the_pages(page: Any, shots: Path) -> None:

@@ -4,8 +4,6 @@ and never makes the page wider than the screen, on a phone (390 px) or an office
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,7 +11,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import sessionmaker
-from werkzeug.serving import make_server
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
@@ -23,11 +20,9 @@ from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.services import auth, orgs, periods, vouchers
 from coopledger.web.app import create_app
 from tests.conftest import PASSWORD, FastHasher, fresh_database
+from tests.web.live import needs_chromium, serve
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Debian's chromium package is not installed"
-)
+pytestmark = needs_chromium
 FUND = "muni-2025"
 
 
@@ -112,34 +107,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = fresh_database("browser_statements", tmp)
     _seed(url)
     settings = Settings(database_url=url, instance_path=tmp, secret_key="browser-test-secret")
-    app = create_app(settings, hasher=FastHasher())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    engine = app.extensions["coopledger"].engine
-    if engine is not None:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("COOPLEDGER_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    with serve(create_app(settings, hasher=FastHasher())) as base:
+        yield base
 
 
 # (organization, the menu entry's id, what the opened statement shows)
