@@ -9,6 +9,8 @@ JSON as their figures)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -199,36 +201,24 @@ def balance_sheet_page(org: str) -> Any:
     """资产负债表 at ``date``: the two-sided form with its 行次 and columns as printed."""
     who = signed_in()
     shelf = reports.statement_shelf(uow(), who, org)
-    if "balance_sheet" not in shelf.titles:
-        return _not_on_chart(shelf, "pages/statement_balance_sheet.html")
-    day, typed, errors = _picked_date(shelf)
-    if day is None:
-        return render_template(
-            "pages/statement_balance_sheet.html",
-            org=shelf.org,
-            shelf=shelf,
-            sheet=None,
-            typed=typed,
-            errors=errors,
-        ), 422
-    result = fs.balance_sheet(uow(), who, org, day)
-    context = balance_sheet_print_context(result)
-    if _wants_pdf():
-        return pdf_response(
+
+    def show(day: date) -> Shown:
+        result = fs.balance_sheet(uow(), who, org, day)
+        return Shown(
+            balance_sheet_print_context(result),
             "balance_sheet.html",
-            context,
             ["balance-sheet", org, day.isoformat()],
             statement_json(result),
-            locale=lang(),
         )
-    return render_template(
+
+    return _statement_page(
+        shelf,
+        "balance_sheet",
         "pages/statement_balance_sheet.html",
-        org=shelf.org,
-        shelf=shelf,
-        sheet=context,
-        day=day,
-        typed=typed,
-        errors=[],
+        "sheet",
+        "day",
+        _picked_date(shelf) if "balance_sheet" in shelf.titles else None,
+        show,
     )
 
 
@@ -238,37 +228,25 @@ def surplus_page(org: str) -> Any:
     """盈余及盈余分配表 (village: 收益及收益分配表) of ``year``, with the year before."""
     who = signed_in()
     shelf = reports.statement_shelf(uow(), who, org)
-    if "surplus" not in shelf.titles:
-        return _not_on_chart(shelf, "pages/statement_surplus.html")
-    year, typed, errors = _picked_year(shelf)
-    if year is None:
-        return render_template(
-            "pages/statement_surplus.html",
-            org=shelf.org,
-            shelf=shelf,
-            statement=None,
-            typed=typed,
-            errors=errors,
-        ), 422
-    result = fs.surplus_statement(uow(), who, org, year)
-    period = gettext_for(lang())(YEAR) % {"year": year}
-    context = financial_statement_print_context(result, period)
-    if _wants_pdf():
-        return pdf_response(
+
+    def show(year: int) -> Shown:
+        result = fs.surplus_statement(uow(), who, org, year)
+        period = gettext_for(lang())(YEAR) % {"year": year}
+        return Shown(
+            financial_statement_print_context(result, period),
             "financial_statement.html",
-            context,
             ["surplus", org, str(year)],
             statement_json(result),
-            locale=lang(),
         )
-    return render_template(
+
+    return _statement_page(
+        shelf,
+        "surplus",
         "pages/statement_surplus.html",
-        org=shelf.org,
-        shelf=shelf,
-        statement=context,
-        year=year,
-        typed=typed,
-        errors=[],
+        "statement",
+        "year",
+        _picked_year(shelf) if "surplus" in shelf.titles else None,
+        show,
     )
 
 
@@ -278,36 +256,70 @@ def members_equity_page(org: str) -> Any:
     """成员权益变动表 (会农社03表) of ``year``: the cooperatives' form."""
     who = signed_in()
     shelf = reports.statement_shelf(uow(), who, org)
-    if "members_equity" not in shelf.titles:
-        return _not_on_chart(shelf, "pages/statement_members_equity.html")
-    year, typed, errors = _picked_year(shelf)
-    if year is None:
-        return render_template(
-            "pages/statement_members_equity.html",
-            org=shelf.org,
-            shelf=shelf,
-            equity=None,
-            typed=typed,
-            errors=errors,
-        ), 422
-    report = fs.members_equity(uow(), who, org, year)
-    context = members_equity_print_context(report)
-    if _wants_pdf():
-        return pdf_response(
+
+    def show(year: int) -> Shown:
+        report = fs.members_equity(uow(), who, org, year)
+        return Shown(
+            members_equity_print_context(report),
             "members_equity.html",
-            context,
             ["members-equity", org, str(year)],
             members_equity_json(report),
-            locale=lang(),
+        )
+
+    return _statement_page(
+        shelf,
+        "members_equity",
+        "pages/statement_members_equity.html",
+        "equity",
+        "year",
+        _picked_year(shelf) if "members_equity" in shelf.titles else None,
+        show,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A statement as the page and its PDF show it: the print context, the PDF template, the
+    PDF's file-name parts and the figures it embeds (the API's JSON)."""
+
+    context: dict[str, Any]
+    pdf_template: str
+    name: list[str]
+    figures: dict[str, Any]
+
+
+def _statement_page(
+    shelf: reports.StatementShelf,
+    title: str,
+    template: str,
+    shown_as: str,
+    picked_as: str,
+    picked: tuple[Any, str, list[str]] | None,
+    show: Callable[[Any], Shown],
+) -> Any:
+    """One statement on screen, or as PDF with ``?format=pdf``: 404 when the chart has no such
+    form, the picker again with what was typed and why (422) when the date or year is refused.
+    ``shown_as`` and ``picked_as`` are the names the template knows the statement and the date
+    or year by."""
+    if title not in shelf.titles or picked is None:
+        return _not_on_chart(shelf, template)
+    value, typed, errors = picked
+    if value is None:
+        return render_template(
+            template, org=shelf.org, shelf=shelf, typed=typed, errors=errors, **{shown_as: None}
+        ), 422
+    shown = show(value)
+    if _wants_pdf():
+        return pdf_response(
+            shown.pdf_template, shown.context, shown.name, shown.figures, locale=lang()
         )
     return render_template(
-        "pages/statement_members_equity.html",
+        template,
         org=shelf.org,
         shelf=shelf,
-        equity=context,
-        year=year,
         typed=typed,
         errors=[],
+        **{shown_as: shown.context, picked_as: value},
     )
 
 
