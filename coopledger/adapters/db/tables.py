@@ -238,7 +238,10 @@ class PeriodRow(Base):
 
 
 class FiscalYearRow(Base):
-    """A closed year: when, by whom, and the surplus its closing carried into 本年盈余."""
+    """A year's close: the surplus its closing carried into 本年盈余, when and by whom.
+
+    ``carried``: the closing vouchers are posted and January to November closed, December open
+    for the year's distribution dated 31 December; ``closed``: the whole year is closed."""
 
     __tablename__ = "fiscal_year"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -250,7 +253,11 @@ class FiscalYearRow(Base):
     )
     closed_at: Mapped[datetime] = mapped_column()
     closed_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
-    __table_args__ = (UniqueConstraint("org_id", "year"),)
+    status: Mapped[str] = mapped_column(String(10), server_default="closed")
+    __table_args__ = (
+        UniqueConstraint("org_id", "year"),
+        CheckConstraint("status IN ('carried', 'closed')", name="status"),
+    )
 
 
 class VoucherRow(Base):
@@ -369,6 +376,8 @@ class AssetRow(Base):
     useful_life_months: Mapped[int] = mapped_column(Integer)
     method: Mapped[str] = mapped_column(String(30))
     total_units: Mapped[int | None] = mapped_column()
+    # units of production: of total_units, those used up in older books (a migrated asset)
+    opening_units: Mapped[int] = mapped_column(default=0, server_default="0")
     opening_accumulated_fen: Mapped[int] = mapped_column(default=0)
     opening_months: Mapped[int] = mapped_column(Integer, default=0)
     nominal: Mapped[bool] = mapped_column(Boolean, default=False)
