@@ -656,6 +656,25 @@ class AuditChainRow(Base):
     head: Mapped[str] = mapped_column(String(64))
 
 
+class VerifiedPointRow(Base):
+    """How far an organization's books were last verified (one row each, replaced at each
+    verification, signed): where the next verification resumes. Forgotten by a reopen and by a
+    restore; a row whose signature does not match is not trusted."""
+
+    __tablename__ = "verified_point"
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    voucher_seq: Mapped[int] = mapped_column(BigInteger)
+    voucher_hash: Mapped[str] = mapped_column(String(64))
+    audit_seq: Mapped[int] = mapped_column(BigInteger)
+    audit_hash: Mapped[str] = mapped_column(String(64))
+    turnover: Mapped[str] = mapped_column(Text)  # JSON: month -> digest of its stored turnover
+    snapshots: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime] = mapped_column()
+    signature: Mapped[str] = mapped_column(String(64))
+
+
 class LoginAttemptRow(Base):
     """Failed logins per (account, address) and minute: the rate limiter's storage, shared by every
     process serving the same database."""
