@@ -5,8 +5,11 @@ books, after the months already charged there), still charged in the month of di
 past fully depreciated and never for an asset at the nominal 1 yuan. The straight-line charge is
 fixed when depreciation starts: round-half-up((cost − salvage − opening accumulated) ÷ remaining
 months); the last month takes what remains, so the total is exact to the fen. Units of
-production charges each month's recorded units at the rate per unit, the last unit taking the
-remainder. The 专项基金 a fiscal fund formed is never released to income as the asset depreciates.
+production charges each month's recorded units at the rate per unit — what remains to be charged
+over the units that remain (for a migrated asset, its life's units less those used in older
+books) — the last unit taking the remainder. Units recorded for a month before the first charged
+one (the acquisition month) are charged with the first month, never lost; a migrated asset's
+months before it belong to the older books. The 专项基金 a fiscal fund formed is never released to income as the asset depreciates.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ class FixedAsset:
     opening_months: int = 0
     nominal: bool = False
     total_units: int | None = None  # units of production: what the asset yields over its life
+    opening_units: int = 0  # units of production: of those, used up in older books
     disposed_on: date | None = None
 
     @property
@@ -83,8 +87,13 @@ class FixedAsset:
         return Period.of(self.acquired_on).plus(1 + self.opening_months)
 
     @property
+    def remaining_units(self) -> int:
+        """Units of production: what the asset still yields in this system's books."""
+        return (self.total_units or 0) - self.opening_units
+
+    @property
     def migrated(self) -> bool:
-        return self.opening_accumulated_fen > 0 or self.opening_months > 0
+        return self.opening_accumulated_fen > 0 or self.opening_months > 0 or self.opening_units > 0
 
 
 def validate_asset(asset: FixedAsset) -> None:
@@ -122,6 +131,17 @@ def validate_asset(asset: FixedAsset) -> None:
         ]
     elif asset.total_units is not None and not 0 < asset.total_units <= MAX_UNITS:
         errors["total_units"] = [f"must be from 1 to {MAX_UNITS}"]
+    if asset.opening_units < 0:
+        errors["opening_units"] = ["must not be negative"]
+    elif asset.opening_units and asset.method is not Method.UNITS_OF_PRODUCTION:
+        errors["opening_units"] = ["only an asset depreciated by units of production has units"]
+    elif (
+        asset.opening_units
+        and asset.total_units
+        and asset.opening_units >= asset.total_units
+        and asset.depreciable_fen > 0
+    ):
+        errors["opening_units"] = ["must be fewer than the units the asset yields over its life"]
     if not date_in_range(asset.acquired_on):
         errors["acquired_on"] = [DATE_RANGE_MESSAGE]
     if asset.disposed_on is not None and not date_in_range(asset.disposed_on):
@@ -153,24 +173,7 @@ def schedule(
     out: list[tuple[Period, int]] = []
     left = asset.depreciable_fen
     if asset.method is Method.UNITS_OF_PRODUCTION:
-        assert asset.total_units
-        used = 0
-        for period in sorted(usage or {}):
-            if period < asset.first_period or (last_allowed and period > last_allowed) or left <= 0:
-                continue
-            used += (usage or {})[period]
-            target = (
-                asset.depreciable_fen
-                if used >= asset.total_units
-                else round_half_up(
-                    Decimal(asset.depreciable_fen) * Decimal(used) / Decimal(asset.total_units)
-                )
-            )
-            charge = min(left, target - (asset.depreciable_fen - left))
-            if charge > 0:
-                out.append((period, charge))
-                left -= charge
-        return out
+        return _units_schedule(asset, usage or {}, last_allowed)
     monthly = monthly_charge(asset)
     remaining = asset.useful_life_months - asset.opening_months
     if remaining <= 0:
@@ -193,6 +196,44 @@ def schedule(
         out.append((period, charge))
         left -= charge
         period = period.next()
+    return out
+
+
+def units_by_month(asset: FixedAsset, usage: Mapping[Period, int]) -> dict[Period, int]:
+    """The units each month charges: a month before the first charged one brings its units to
+    the first (none for a migrated asset, whose earlier months the older books charged)."""
+    first = asset.first_period
+    out: dict[Period, int] = {}
+    for period, units in usage.items():
+        if period < first:
+            if asset.migrated:
+                continue
+            period = first
+        out[period] = out.get(period, 0) + units
+    return out
+
+
+def _units_schedule(
+    asset: FixedAsset, usage: Mapping[Period, int], last_allowed: Period | None
+) -> list[tuple[Period, int]]:
+    """Units of production: each month charges its share of what remains to be charged, by the
+    units used to date over the units that remain; once they are used up, all of it."""
+    assert asset.total_units
+    remaining = asset.remaining_units
+    out: list[tuple[Period, int]] = []
+    charged = used = 0
+    for period, units in sorted(units_by_month(asset, usage).items()):
+        if (last_allowed and period > last_allowed) or charged >= asset.depreciable_fen:
+            break
+        used += units
+        target = (
+            asset.depreciable_fen
+            if used >= remaining
+            else round_half_up(Decimal(asset.depreciable_fen) * Decimal(used) / Decimal(remaining))
+        )
+        if target > charged:
+            out.append((period, target - charged))
+            charged = target
     return out
 
 

@@ -185,6 +185,7 @@ def _assets_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | Non
                 ";".join(f"{code}:{format_amount(f)}" for code, f in sorted(a.funding.items())),
                 Amount(a.opening_accumulated_fen),
                 a.opening_months,
+                a.opening_units,
                 a.nominal,
                 Amount(registers.accumulated(rec)),
                 Amount(a.cost_fen - registers.accumulated(rec)),

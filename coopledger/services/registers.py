@@ -356,9 +356,12 @@ def dispose_asset(
 def record_usage(
     uow: UnitOfWork, actor: Actor, org_code: str, asset_no: str, period: Period, units: int
 ) -> AssetRecord:
-    """Units an asset depreciated by units of production yielded in a month.
+    """Units an asset depreciated by units of production yielded in a month. Units of the
+    acquisition month are charged with the first month charged.
 
-    :raise ValidationFailed: not such an asset, units ≤ 0, or a month already charged.
+    :raise ValidationFailed: not such an asset, units ≤ 0, a month already charged (the first
+        month, for the acquisition month's units), or a month of a migrated asset that the
+        older books charged.
     """
     if units <= 0:
         raise field_error("units", "must be more than zero")
@@ -369,8 +372,16 @@ def record_usage(
             raise NotFound(f"asset {asset_no!r} not found")
         if record.asset.method.value != "units_of_production":
             raise field_error("units", "the asset is depreciated by straight line")
-        if period in record.charges:
-            raise field_error("period", f"{period} has been charged already")
+        first = record.asset.first_period
+        if period < first and record.asset.migrated:
+            raise field_error(
+                "period",
+                f"{period} was charged in the older books; their units are the units used "
+                f"before migration (this system charges from {first})",
+            )
+        charged_in = max(period, first)
+        if charged_in in record.charges:
+            raise field_error("period", f"{charged_in} has been charged already")
         uow.registers.set_usage(record.id, period, units)
         updated = uow.registers.asset(org.id, asset_no)
         assert updated is not None
@@ -396,6 +407,7 @@ def _refuse_unended(through: Period, today: date) -> None:
             f"{through} has not ended yet; depreciation is charged at a month's end "
             f"(the latest month that can be charged today is {last})",
             code="month_not_ended",
+            params={"period": str(through), "last": str(last)},
             errors={"through": [f"{through} has not ended yet; the latest is {last}"]},
         )
 

@@ -115,6 +115,68 @@ class TestFundsAndAssets:
         }
         assert made.json["accumulated_depreciation"] == "30000.00"
 
+    def test_a_migrated_harvester_charges_its_remaining_units_to_the_fen(
+        self, books: Books
+    ) -> None:
+        """48,000 to depreciate over 100,000 units; 24,000 and 50,000 units gone in older
+        books: 10,000 units now charge 4,800.00 (24,000 over the 50,000 units left)."""
+        card = cold_store(
+            asset_no="HV-1",
+            acquired_on="2024-03-10",
+            cost="50000.00",
+            salvage="2000.00",
+            method="units_of_production",
+            total_units=100_000,
+            opening_accumulated="24000.00",
+            opening_months=20,
+            opening_units=50_000,
+            funding=[],
+        )
+        made = books.post("acc", f"{ORG}/assets", card)
+        assert made.status_code == 201 and made.json["opening_units"] == 50_000, made.json
+        older = {"period": "2025-06", "units": 10}
+        refused = books.post("acc", f"{ORG}/assets/HV-1/usage", older)
+        assert refused.status_code == 422 and "period" in refused.json["errors"]
+        usage = {"period": "2026-05", "units": 10_000}
+        assert books.post("acc", f"{ORG}/assets/HV-1/usage", usage).status_code == 200
+        run = books.post("acc", f"{ORG}/depreciation", {"through": "2026-05"})
+        assert [
+            (ln["account"], ln["debit"], ln["credit"]) for ln in run.json["vouchers"][0]["lines"]
+        ] == [
+            ("401", "4800.00", None),
+            ("152", None, "4800.00"),
+        ]
+
+    def test_units_of_the_acquisition_month_are_all_charged(self, books: Books) -> None:
+        """50,000 units in the month of acquisition and 50,000 the next month, of 100,000:
+        the whole 48,000.00 is charged, the first month carrying the acquisition month's."""
+        card = cold_store(
+            asset_no="HV-2",
+            acquired_on="2026-03-10",
+            cost="50000.00",
+            salvage="2000.00",
+            method="units_of_production",
+            total_units=100_000,
+            funding=[],
+        )
+        made = books.post("acc", f"{ORG}/assets", card).json
+        review_and_post(books, made["vouchers"]["acquisition"])
+        for period in ("2026-03", "2026-05"):
+            used = {"period": period, "units": 50_000}
+            assert books.post("acc", f"{ORG}/assets/HV-2/usage", used).status_code == 200
+        run = books.post("acc", f"{ORG}/depreciation", {"through": "2026-06"}).json["vouchers"]
+        assert [(v["date"], v["lines"][0]["debit"]) for v in run] == [
+            ("2026-04-30", "24000.00"),
+            ("2026-05-31", "24000.00"),
+        ]
+        for v in run:
+            review_and_post(books, v["id"])
+        card = books.get("aud", f"{ORG}/assets/HV-2").json
+        assert card["accumulated_depreciation"] == "48000.00"
+        assert card["net_book_value"] == "2000.00"
+        late = books.post("acc", f"{ORG}/assets/HV-2/usage", {"period": "2026-03", "units": 1})
+        assert late.status_code == 422 and "2026-04" in late.json["errors"]["period"][0]
+
     def test_a_nominal_asset_is_booked_at_one_yuan_and_never_depreciated(
         self, books: Books
     ) -> None:

@@ -83,6 +83,43 @@ def test_units_of_production_follow_the_usage() -> None:
     ]
 
 
+HARVESTER = {
+    "cost_fen": 5_000_000,
+    "salvage_fen": 200_000,
+    "method": Method.UNITS_OF_PRODUCTION,
+    "total_units": 100_000,
+}
+
+
+def test_a_migrated_asset_charges_what_remains_over_the_units_that_remain() -> None:
+    """48,000 over 100,000 units, half charged and used in older books: 0.48 a unit still."""
+    migrated = asset(
+        **HARVESTER, opening_accumulated_fen=2_400_000, opening_months=12, opening_units=50_000
+    )
+    assert schedule(migrated, {Period(2027, 5): 10_000}) == [(Period(2027, 5), 480_000)]
+    rest = schedule(migrated, {Period(2027, 5): 10_000, Period(2027, 6): 40_000})
+    assert sum(fen for _, fen in rest) == 2_400_000
+
+
+def test_units_of_the_acquisition_month_are_charged_with_the_first_month() -> None:
+    """50,000 + 50,000 of 100,000 units: all 48,000 charged, none of it lost."""
+    uop = asset(**HARVESTER)
+    usage = {Period(2026, 3): 50_000, Period(2026, 5): 50_000}
+    assert schedule(uop, usage) == [(Period(2026, 4), 2_400_000), (Period(2026, 5), 2_400_000)]
+    assert schedule(uop, {Period(2026, 3): 50_000, Period(2026, 4): 50_000}) == [
+        (Period(2026, 4), 4_800_000)
+    ]
+
+
+def test_units_used_in_older_books_must_leave_some_to_use() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        validate_asset(asset(**HARVESTER, opening_units=100_000, opening_accumulated_fen=100))
+    assert "opening_units" in caught.value.errors
+    with pytest.raises(ValidationFailed) as caught:
+        validate_asset(asset(opening_units=10))
+    assert "opening_units" in caught.value.errors
+
+
 def test_charges_due_skip_charged_months() -> None:
     due = charges_due(asset(), Period(2026, 6), {Period(2026, 4)})
     assert [p for p, _ in due] == [Period(2026, 5), Period(2026, 6)]

@@ -281,6 +281,31 @@ def test_a_fund_asked_for_more_than_it_holds_is_refused_beside_its_row(
     assert "GB-01" not in _html(b.get(ASSETS))
 
 
+def test_units_used_in_older_books_are_kept_and_bounded_in_place(signed_in: Any) -> None:
+    b = signed_in("acc")
+    harvester = {
+        **COLD_STORE,
+        "asset_no": "HV-1",
+        "name": "收割机",
+        "acquired_on": "2024-03-10",
+        "cost": "50000",
+        "salvage": "2000",
+        "method": "units_of_production",
+        "total_units": "100000",
+        "opening_accumulated": "24000",
+        "opening_months": "20",
+        "opening_units": "100000",
+        "funding-0-fund": "",
+        "funding-0-amount": "",
+    }
+    response = b.post(f"{ASSETS}/new", harvester)
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="opening_units"' in html and "须少于预计总工作量" in html
+    html = _follow(b, b.post(f"{ASSETS}/new", {**harvester, "opening_units": "50000"}))
+    assert "旧账已用 50000" in html
+
+
 def test_an_asset_is_disposed_of_after_confirming(signed_in: Any, books: Books) -> None:
     receive_grant(books)
     created = books.post("acc", "/api/v1/orgs/coop/assets", cold_store())

@@ -51,6 +51,12 @@ class AssetIn(ma.Schema):
     funding = ma.fields.List(ma.fields.Nested(FundingIn), load_default=list)
     opening_accumulated = Money(load_default=0, metadata=MONEY)
     opening_months = Count(load_default=0, low=0, high=MAX_LIFE_MONTHS)
+    opening_units = Count(
+        load_default=0,
+        low=0,
+        high=MAX_UNITS,
+        metadata={"description": "Units of production: of total_units, those used in older books."},
+    )
     nominal = ma.fields.Boolean(load_default=False)
     pay_account = ma.fields.String(load_default=None, allow_none=True)
 
@@ -77,6 +83,7 @@ class AssetOut(ma.Schema):
     funding = ma.fields.List(ma.fields.Dict())
     opening_accumulated = ma.fields.String()
     opening_months = ma.fields.Integer()
+    opening_units = ma.fields.Integer()
     nominal = ma.fields.Boolean()
     disposed_on = ma.fields.String(allow_none=True)
     monthly_charge = ma.fields.String()
@@ -112,6 +119,7 @@ def present_asset(record: AssetRecord, prepared: Any = None) -> dict[str, Any]:
         "funding": [{"fund": f, "amount": format_amount(v)} for f, v in sorted(a.funding.items())],
         "opening_accumulated": format_amount(a.opening_accumulated_fen),
         "opening_months": a.opening_months,
+        "opening_units": a.opening_units,
         "nominal": a.nominal,
         "disposed_on": a.disposed_on.isoformat() if a.disposed_on else None,
         "monthly_charge": format_amount(monthly),
@@ -168,6 +176,7 @@ class Assets(MethodView):
             funding={f["fund"]: f["amount"] for f in data["funding"]},
             opening_accumulated_fen=data["opening_accumulated"],
             opening_months=data["opening_months"],
+            opening_units=data["opening_units"],
             nominal=data["nominal"],
         )
         record, voucher = svc.register_asset(

@@ -50,6 +50,11 @@ REGISTER_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"must be fewer than the useful life"), _l("须少于使用年限（月）")),
     (re.compile(r"nominal amount is recorded at 1.00"), _l("名义金额资产按 1.00 元登记")),
     (re.compile(r"units of production needs"), _l("工作量法须填写预计总工作量")),
+    (
+        re.compile(r"only an asset depreciated by units of production has units"),
+        _l("只有按工作量法折旧的资产才有工作量"),
+    ),
+    (re.compile(r"must be fewer than the units the asset yields"), _l("须少于预计总工作量")),
     (re.compile(r"each fund's part must be more than zero"), _l("每项资金的金额须大于零")),
     (re.compile(r"add up to more than the cost"), _l("各项资金合计超过原值（其余为自筹）")),
     (re.compile(r"unknown fund\(s\): (?P<x>.*)"), _l("没有资金项目 %(x)s")),

@@ -738,6 +738,7 @@ ASSET_FIELDS = (
     "total_units",
     "opening_accumulated",
     "opening_months",
+    "opening_units",
     "nominal",
     "pay_account",
     *(f"funding-{i}-{part}" for i in range(FUNDING_ROWS) for part in ("fund", "amount")),
@@ -773,6 +774,7 @@ def _asset_of(form: Form) -> FixedAsset | None:
     units = form.whole("total_units", 1, MAX_UNITS)
     opening = form.amount("opening_accumulated") or 0
     opening_months = form.whole("opening_months", 0, MAX_LIFE_MONTHS) or 0
+    opening_units = form.whole("opening_units", 0, MAX_UNITS) or 0
     form.optional_text("pay_account", max_length=12)
     funding: dict[str, int] = {}
     for i in range(FUNDING_ROWS):
@@ -802,6 +804,7 @@ def _asset_of(form: Form) -> FixedAsset | None:
         funding=funding,
         opening_accumulated_fen=opening,
         opening_months=opening_months,
+        opening_units=opening_units,
         nominal=form.tick("nominal"),
     )
 
