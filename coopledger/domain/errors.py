@@ -11,7 +11,9 @@ from collections.abc import Mapping
 
 
 class DomainError(Exception):
-    """Base class. ``errors`` maps a field path (``lines.1.debit``) to messages."""
+    """Base class. ``errors`` maps a field path (``lines.1.debit``) to messages; ``params`` holds
+    the values a page puts into the message it keeps for ``code`` in the reader's language (the
+    API's ``detail`` is ``message``, in English)."""
 
     kind = "invalid"
     code = "invalid"
@@ -22,12 +24,14 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         errors: Mapping[str, list[str]] | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
         self.errors: dict[str, list[str]] = dict(errors or {})
+        self.params: dict[str, object] = dict(params or {})
 
 
 class ValidationFailed(DomainError):
