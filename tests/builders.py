@@ -105,9 +105,10 @@ def quantify(books: Books, amount: str, basis: str, day: str = "2026-04-01") -> 
 # -- the year and its distribution ---------------------------------------------------------------
 
 
-def closed_year(books: Books, org: str = "coop") -> None:
+def closed_year(books: Books, org: str = "coop", step: str = "close") -> None:
     """2025: capital 2,000 (member 1, poor) and 10,000 (member 2); sales 100,000; transactions
-    50,000 and 150,000; then the year-end close carries 100,000 into 本年盈余."""
+    50,000 and 150,000; then the year-end close carries 100,000 into 本年盈余 and on into
+    未分配盈余 (``step="carry"``: the first half only, December left open for the plan)."""
     base = f"/api/v1/orgs/{org}"
     post_ok(
         books,
@@ -142,7 +143,7 @@ def closed_year(books: Books, org: str = "coop") -> None:
                 ).status_code
                 == 201
             )
-    assert books.post("acc", f"{base}/years/2025/close").status_code == 200
+    assert books.post("acc", f"{base}/years/2025/{step}").status_code == 200
 
 
 def plan_body(**kw: Any) -> dict[str, Any]:

@@ -269,6 +269,9 @@ class PlanToPost:
     members: tuple[MemberPart, ...]
     #: the year-end close carried S into 未分配盈余 already (books closed before it did: not)
     surplus_carried: bool = True
+    #: the vouchers' date: 31 December of the year while its December is open for the
+    #: distribution (the year carried, not closed); otherwise the approval's (None)
+    booked_on: date | None = None
 
 
 def _word(cooperative: bool) -> str:
@@ -308,7 +311,9 @@ def _chunks(items: Sequence[Line], size: int) -> list[Sequence[Line]]:
 
 
 def distribution(chart: Chart, plan: PlanToPost, *, cooperative: bool) -> list[VoucherDraft]:
-    """The statutory vouchers of an approved plan, dated on its approval, one attachment each:
+    """The statutory vouchers of an approved plan, dated 31 December of the year when the
+    year's December is still open for them, otherwise on the plan's approval; one attachment
+    each:
 
     1. only for books whose year-end close did not carry it (closed before it did): Dr 本年盈余
        / Cr 未分配盈余, the year's surplus S (see :func:`carry_surplus`);
@@ -320,7 +325,7 @@ def distribution(chart: Chart, plan: PlanToPost, *, cooperative: bool) -> list[V
 
     A village says 收益 where a cooperative says 盈余.
     """
-    on, y = plan.approved_on, plan.year
+    on, y = plan.booked_on or plan.approved_on, plan.year
     word = _word(cooperative)
     undistributed, appropriation = chart.undistributed_account, chart.appropriation_account
     drafts = []

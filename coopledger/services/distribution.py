@@ -419,7 +419,10 @@ def delete_plan(uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int) -> N
 def post_plan(
     uow: UnitOfWork, actor: Actor, org_code: str, plan_id: int, *, clock: Clock = utcnow
 ) -> tuple[PlanRecord, list[Voucher]]:
-    """Prepare the statutory vouchers of an approved plan, dated on its approval.
+    """Prepare the statutory vouchers of an approved plan: dated 31 December of the plan's year
+    when the year-end close has carried its results and left December open for them (see
+    :func:`coopledger.services.periods.carry_year`), so the year's statements show the year's
+    distribution; dated on the approval when the year is closed already.
 
     :raise InvalidState: not approved, or posted already. :raise PeriodClosed: that month is closed.
     """
@@ -437,12 +440,16 @@ def post_plan(
         assert record.approved_on is not None
         chart = load_chart(org.chart)
         carried = _surplus_carried(uow, org, record.year, record.S)
+        year_end = date(record.year, 12, 31)
+        booked_on = year_end if store.year_stage(org.id, record.year) == "carried" else None
         drafts = postings.distribution(
-            chart, plan_to_post(record, carried), cooperative=org.kind == "cooperative"
+            chart,
+            plan_to_post(record, carried, booked_on),
+            cooperative=org.kind == "cooperative",
         )
         vouchers = [prepare(store, org, actor, d, now) for d in drafts]
         if org.kind == "cooperative":
-            _quantify_reserve(uow, org, actor, record, vouchers[0].id, now)
+            _quantify_reserve(uow, org, actor, record, vouchers[0].id, vouchers[0].booked_on, now)
         dist.set_plan(plan_id, {"status": "posted", "vouchers": [v.id for v in vouchers]})
         updated = _logged_status(uow, org, actor, plan_id)
         uow.commit()
@@ -464,11 +471,16 @@ def reserve_parts(plan: PlanRecord) -> dict[str, int]:
 
 
 def _quantify_reserve(
-    uow: UnitOfWork, org: Org, actor: Actor, plan: PlanRecord, voucher_id: int, now: datetime
+    uow: UnitOfWork,
+    org: Org,
+    actor: Actor,
+    plan: PlanRecord,
+    voucher_id: int,
+    on: date,
+    now: datetime,
 ) -> None:
     """The share event that quantifies the plan's reserve into its members' accounts, dated with
     the plan's vouchers: each member's 公积金份额 grows by its part (refunded if it leaves)."""
-    assert plan.approved_on is not None
     basis = reserve_basis(plan)
     parts = quantify_reserve(plan.R, plan.lines, basis)
     if not parts:
@@ -478,7 +490,7 @@ def _quantify_reserve(
         org.id,
         {
             "kind": EventKind.QUANTIFY_RESERVE.value,
-            "occurred_on": plan.approved_on,
+            "occurred_on": on,
             "reason": f"{plan.year}年度提取的公积金量化到成员账户（{plan.resolution or ''}）",
             "amount_fen": plan.R,
             "basis": basis.value,
@@ -491,8 +503,11 @@ def _quantify_reserve(
     )
 
 
-def plan_to_post(plan: PlanRecord, surplus_carried: bool = True) -> postings.PlanToPost:
-    """An approved plan as its statutory vouchers need it."""
+def plan_to_post(
+    plan: PlanRecord, surplus_carried: bool = True, booked_on: date | None = None
+) -> postings.PlanToPost:
+    """An approved plan as its statutory vouchers need it (dated ``booked_on``, or on the
+    approval)."""
     assert plan.approved_on is not None
     return postings.PlanToPost(
         year=plan.year,
@@ -504,6 +519,7 @@ def plan_to_post(plan: PlanRecord, surplus_carried: bool = True) -> postings.Pla
         distributable_fen=plan.D,
         members=tuple(_part(ln, ln.patronage_fen, ln.residual_fen) for ln in plan.lines),
         surplus_carried=surplus_carried,
+        booked_on=booked_on,
     )
 
 

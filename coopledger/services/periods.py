@@ -60,6 +60,7 @@ def close_period(
             raise InvalidState(
                 f"{pending} voucher(s) dated in {period} are not posted yet; post or delete them first",
                 code="vouchers_pending",
+                params={"n": pending, "when": str(period)},
             )
         earlier = sorted(
             (
@@ -73,6 +74,7 @@ def close_period(
             raise InvalidState(
                 f"close {earlier[0].year:04d}-{earlier[0].month:02d} first",
                 code="earlier_period_open",
+                params={"period": f"{earlier[0].year:04d}-{earlier[0].month:02d}"},
             )
         store.set_period_status(org.id, period.year, period.month, "closed", actor.user_id, now)
         store.write_snapshot(org.id, period.year, period.month)  # its closing balances
@@ -107,6 +109,7 @@ def reopen_period(
             raise InvalidState(
                 f"reopen {later[-1].year:04d}-{later[-1].month:02d} first",
                 code="later_period_closed",
+                params={"period": f"{later[-1].year:04d}-{later[-1].month:02d}"},
             )
         store.set_period_status(org.id, period.year, period.month, "open", None, None)
         store.drop_snapshots(org.id, period.year, period.month)
@@ -121,6 +124,51 @@ class YearClose:
     year: int
     surplus_fen: int
     closing_voucher_id: int | None
+    stage: str = "closed"  # "carried": December stays open for the year's distribution
+
+
+def carry_year(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int, *, clock: Clock = utcnow
+) -> YearClose:
+    """The first half of the year-end close, for a year whose distribution is posted in it:
+    carry income and expense into 本年盈余 and 本年盈余 into 未分配盈余, close January to
+    November, and leave December open. The approved plan's vouchers are then dated 31 December
+    (提取公积金, 盈余返还, 剩余盈余分配, 各项分配 into 未分配盈余), so the year's statements
+    show the year's distribution; :func:`close_year` then closes December and the year.
+
+    :raise InvalidState: the year is carried or closed already; vouchers in it are not posted
+        yet; 待处理财产损溢 has a balance at the year's end (code ``unsettled_losses``).
+    :raise PeriodClosed: December is closed, so the closing voucher cannot be posted.
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.CLOSE_PERIOD)
+        stage = store.year_stage(org.id, year)
+        if stage is not None:
+            raise InvalidState(
+                f"{year} is already {stage}",
+                code="year_closed" if stage == "closed" else "year_carried",
+            )
+        surplus, voucher_id = _carry(uow, org, actor, year, now)
+        first_closed = 13
+        for month in range(1, 12):
+            if store.period_status(org.id, year, month) != "closed":
+                store.set_period_status(org.id, year, month, "closed", actor.user_id, now)
+                first_closed = min(first_closed, month)
+        _rewrite_snapshots(store, org.id, year, first_closed)
+        store.add_fiscal_year(org.id, year, surplus, voucher_id, actor.user_id, now, "carried")
+        store.audit(
+            org.id,
+            actor.user_id,
+            "year.carry",
+            "fiscal_year",
+            str(year),
+            {"surplus_fen": surplus, "closing_voucher": voucher_id},
+            now,
+        )
+        uow.commit()
+    return YearClose(year, surplus, voucher_id, "carried")
 
 
 def close_year(
@@ -129,53 +177,36 @@ def close_year(
     """Year-end close (年终结账): carry income and expense into 本年盈余 and 本年盈余 into 未分配盈余
     (a loss too: it waits there for a later year's surplus to cover), close all twelve months.
 
-    The closing voucher is system-made and posted at once, with the closer as preparer,
+    A year carried already by :func:`carry_year` is finished: whatever income or expense was
+    posted into December since is carried the same way, then December and the year are closed.
+
+    The closing vouchers are system-made and posted at once, with the closer as preparer,
     reviewer and poster (closing vouchers need no source documents: 会计基础工作规范 art. 51(4)).
 
-    :raise InvalidState: the year is closed already; vouchers in it are not posted yet;
-        待处理财产损溢 has a balance at the year's end (code ``unsettled_losses``).
+    :raise InvalidState: the year is closed already; vouchers in it are not posted yet (a
+        distribution's among them); 待处理财产损溢 has a balance at the year's end (code
+        ``unsettled_losses``).
     :raise PeriodClosed: December is closed, so the closing voucher cannot be posted.
     """
     now = clock()
     with uow:
         store = uow.store
         org = org_for(store, actor, org_code, Action.CLOSE_PERIOD)
-        if store.year_closed(org.id, year):
+        stage = store.year_stage(org.id, year)
+        if stage == "closed":
             raise InvalidState(f"{year} is already closed", code="year_closed")
-        pending = store.count_pending(org.id, year, None)
-        if pending:
-            raise InvalidState(
-                f"{pending} voucher(s) dated in {year} are not posted yet; post or delete them first",
-                code="vouchers_pending",
-            )
-        chart = load_chart(org.chart)
-        year_end = date(year, 12, 31)
-        _refuse_unsettled(uow, org.id, chart.accounts, year, year_end)
-        draft, surplus = closing_draft(
-            store.pnl_balances(org.id, year_end),
-            chart.surplus_account,
-            year_end,
-            f"{year}年度损益结转",
-        )
-        voucher_id = None
-        if draft is not None:
-            if store.period_status(org.id, year, 12) == "closed":
-                raise PeriodClosed(f"{year}-12 is closed; reopen it to post the closing voucher")
-            voucher_id = _post_closing(store, org, actor, draft, now)
-            # then 本年盈余 into 未分配盈余, profit or loss: 本年盈余 ends the year at zero
-            carry = postings.carry_surplus(
-                chart, year, surplus, cooperative=org.kind == "cooperative"
-            )
-            if carry is not None:
-                _post_closing(store, org, actor, carry, now)
+        surplus, voucher_id = _carry(uow, org, actor, year, now)
         first_closed = 13
         for month in range(1, 13):
             if store.period_status(org.id, year, month) != "closed":
                 store.set_period_status(org.id, year, month, "closed", actor.user_id, now)
                 first_closed = min(first_closed, month)
-        for month in range(first_closed, 13):  # writing one drops the later ones: rewrite them
-            store.write_snapshot(org.id, year, month)
-        store.add_fiscal_year(org.id, year, surplus, voucher_id, actor.user_id, now)
+        _rewrite_snapshots(store, org.id, year, first_closed)
+        if stage == "carried":
+            store.finish_fiscal_year(org.id, year, surplus, actor.user_id, now)
+            surplus = uow.distributions.fiscal_year_surplus(org.id, year) or 0
+        else:
+            store.add_fiscal_year(org.id, year, surplus, voucher_id, actor.user_id, now)
         store.audit(
             org.id,
             actor.user_id,
@@ -187,6 +218,52 @@ def close_year(
         )
         uow.commit()
     return YearClose(year, surplus, voucher_id)
+
+
+def _carry(
+    uow: UnitOfWork, org: Org, actor: Actor, year: int, now: datetime
+) -> tuple[int, int | None]:
+    """Post the year's closing vouchers — income and expense into 本年盈余, then 本年盈余 into
+    未分配盈余 — for what income and expense stand at 31 December; the surplus carried (a loss
+    below zero) and the first voucher's id (None: nothing to carry).
+
+    :raise InvalidState: vouchers dated in the year not posted yet; 待处理财产损溢 not cleared.
+    :raise PeriodClosed: December is closed while there is something to carry.
+    """
+    store = uow.store
+    pending = store.count_pending(org.id, year, None)
+    if pending:
+        raise InvalidState(
+            f"{pending} voucher(s) dated in {year} are not posted yet; post or delete them first",
+            code="vouchers_pending",
+            params={"n": pending, "when": year},
+        )
+    chart = load_chart(org.chart)
+    year_end = date(year, 12, 31)
+    _refuse_unsettled(uow, org.id, chart.accounts, year, year_end)
+    draft, surplus = closing_draft(
+        store.pnl_balances(org.id, year_end),
+        chart.surplus_account,
+        year_end,
+        f"{year}年度损益结转",
+    )
+    if draft is None:
+        return surplus, None
+    if store.period_status(org.id, year, 12) == "closed":
+        raise PeriodClosed(f"{year}-12 is closed; reopen it to post the closing voucher")
+    voucher_id = _post_closing(store, org, actor, draft, now)
+    # then 本年盈余 into 未分配盈余, profit or loss: 本年盈余 ends the year at zero
+    carry = postings.carry_surplus(chart, year, surplus, cooperative=org.kind == "cooperative")
+    if carry is not None:
+        _post_closing(store, org, actor, carry, now)
+    return surplus, voucher_id
+
+
+def _rewrite_snapshots(store: Store, org_id: int, year: int, first: int) -> None:
+    """Write the closed months' balances from ``first`` on (writing one drops the later ones)."""
+    for month in range(first, 13):
+        if store.period_status(org_id, year, month) == "closed":
+            store.write_snapshot(org_id, year, month)
 
 
 def _post_closing(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now: datetime) -> int:
@@ -234,6 +311,7 @@ def _refuse_unsettled(
             f"{format_amount(abs(net))} at {year_end.isoformat()}: investigate it and carry it to "
             "its accounts before the year-end close",
             code="unsettled_losses",
+            params={"side": side, "amount": format_amount(abs(net))},
         )
 
 
@@ -325,6 +403,10 @@ class YearEnd:
     year: int
     closed: bool
     surplus_fen: int  # closed: what the close carried; open: what it would carry now (loss < 0)
+    #: its results carried already (:func:`carry_year`), December open for the distribution;
+    #: ``carried_fen`` is what that carried, ``surplus_fen`` what December took since
+    carried: bool = False
+    carried_fen: int = 0
     year_ended: bool = True  # 31 December has come
     pending: int = 0  # vouchers dated in the year not posted yet (drafts and reviewed)
     depreciation_due: tuple[AssetDue, ...] = ()
@@ -401,10 +483,13 @@ def year_end_status(
         )
         carry = postings.carry_surplus(chart, year, surplus, cooperative=org.kind == "cooperative")
         status = {(p.year, p.month): p.status for p in store.periods(org.id) if p.year == year}
+        carried = store.year_stage(org.id, year) == "carried"
         return YearEnd(
             year,
             False,
             surplus,
+            carried=carried,
+            carried_fen=(uow.distributions.fiscal_year_surplus(org.id, year) or 0) if carried else 0,
             year_ended=december.ended_by(today),
             pending=store.count_pending(org.id, year, None),
             depreciation_due=tuple(due),

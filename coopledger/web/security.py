@@ -201,7 +201,7 @@ def _record(actor: Any, code: str, status: int) -> None:
 
 
 #: endpoints after which the chain heads are anchored outside the database
-CLOSES = {"periods.close_period", "periods.close_year"}
+CLOSES = {"periods.close_period", "periods.carry_year", "periods.close_year"}
 
 
 def _checkpoint_on_close(response: Response) -> Response:

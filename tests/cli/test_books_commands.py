@@ -139,3 +139,34 @@ def test_distribute_save_refuses_a_year_that_has_its_distribution(books: Books, 
     )  # fmt: skip
     assert code == 1 and "a year has one distribution" in out, out
     assert books.get("acc", PLANS).json == before  # no draft piled up
+
+
+def test_the_year_end_at_the_command_line(books: Books, cli: Any) -> None:
+    """Carry 2025, post its plan dated 31 December, close the year; months listed; a month
+    reopened only by an administrator."""
+    closed_year(books, step="carry")
+    code, out = cli("periods", "list", "coop", "--user", "acc")
+    assert code == 0 and "2025-11  closed" in out
+    code, out = cli("periods", "carry-year", "coop", "2025", "--user", "acc")
+    assert code == 1 and "already carried" in out
+    plan = books.post(
+        "acc", PLANS, {"year": 2025, "reserve_rate": "0.10", "patronage_ratio": "0.6"}
+    )
+    books.post(
+        "rev",
+        f"{PLANS}/{plan.json['id']}/approve",
+        {"resolution": "成员大会决议", "approved_on": "2026-01-20"},
+    )
+    vouchers = books.post("acc", f"{PLANS}/{plan.json['id']}/post").json["vouchers"]
+    code, out = cli("periods", "close-year", "coop", "2025", "--user", "acc")
+    assert code == 1 and "not posted yet" in out
+    for v in vouchers:
+        review_and_post(books, v["id"])
+    code, out = cli("periods", "close-year", "coop", "2025", "--user", "acc")
+    assert code == 0 and "2025 closed, surplus 100000.00" in out, out
+    code, out = cli("periods", "reopen", "coop", "2025-03", "--user", "acc")
+    assert code == 1 and "error:" in out  # an accountant may not reopen
+    code, out = cli("periods", "close", "coop", "2026-13", "--user", "acc")
+    assert code == 2 and "2026-03" in out
+    code, out = cli("periods", "close-year", "coop", "1999", "--user", "acc")
+    assert code == 2 and "YEAR" in out

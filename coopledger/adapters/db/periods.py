@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 
 from coopledger.adapters.db.base import SIGNED, SqlBase
 from coopledger.adapters.db.tables import (
@@ -63,9 +63,26 @@ class SqlPeriods(SqlBase):
         )
 
     def year_closed(self, org_id: int, year: int) -> bool:
-        return bool(
-            self.session.scalar(
-                select(exists().where(FiscalYearRow.org_id == org_id, FiscalYearRow.year == year))
+        return self.year_stage(org_id, year) == "closed"
+
+    def year_stage(self, org_id: int, year: int) -> str | None:
+        return self.session.scalar(
+            select(FiscalYearRow.status).where(
+                FiscalYearRow.org_id == org_id, FiscalYearRow.year == year
+            )
+        )
+
+    def finish_fiscal_year(
+        self, org_id: int, year: int, more_surplus_fen: int, by: int, at: datetime
+    ) -> None:
+        self.session.execute(
+            update(FiscalYearRow)
+            .where(FiscalYearRow.org_id == org_id, FiscalYearRow.year == year)
+            .values(
+                status="closed",
+                surplus_fen=FiscalYearRow.surplus_fen + more_surplus_fen,
+                closed_by=by,
+                closed_at=at,
             )
         )
 
@@ -77,6 +94,7 @@ class SqlPeriods(SqlBase):
         closing_voucher_id: int | None,
         by: int,
         at: datetime,
+        status: str = "closed",
     ) -> None:
         self.session.add(
             FiscalYearRow(
@@ -86,6 +104,7 @@ class SqlPeriods(SqlBase):
                 closing_voucher_id=closing_voucher_id,
                 closed_by=by,
                 closed_at=at,
+                status=status,
             )
         )
         self.session.flush()

@@ -37,6 +37,7 @@ class YearCloseOut(ma.Schema):
     year = ma.fields.Integer()
     surplus = ma.fields.String()
     closing_voucher = ma.fields.Integer(allow_none=True)
+    stage = ma.fields.String(metadata={"description": "carried (December open) or closed"})
 
 
 def present_period(state: PeriodState) -> dict[str, Any]:
@@ -72,15 +73,33 @@ def reopen_period(org: str, period: str) -> dict[str, Any]:
     return present_period(periods.reopen_period(uow(), actor(), org, parse_period(period)))
 
 
-@blp.route("/years/<int:year>/close", methods=["POST"])
-@blp.response(200, YearCloseOut)
-def close_year(org: str, year: int) -> dict[str, Any]:
-    """Year-end close: carry income and expense into 本年盈余, close every month of the year."""
+def _year(year: int) -> int:
     if not 2000 <= year <= 2999:
         raise field_error("year", "must be a year such as 2026")
-    result = periods.close_year(uow(), actor(), org, year)
+    return year
+
+
+def present_year(result: periods.YearClose) -> dict[str, Any]:
     return {
         "year": result.year,
         "surplus": format_amount(result.surplus_fen),
         "closing_voucher": result.closing_voucher_id,
+        "stage": result.stage,
     }
+
+
+@blp.route("/years/<int:year>/carry", methods=["POST"])
+@blp.response(200, YearCloseOut)
+def carry_year(org: str, year: int) -> dict[str, Any]:
+    """Year-end close, first half: carry income and expense into 本年盈余 and 本年盈余 into
+    未分配盈余, close January to November; December stays open for the year's distribution,
+    whose vouchers are then dated 31 December. ``…/years/{year}/close`` finishes the year."""
+    return present_year(periods.carry_year(uow(), actor(), org, _year(year)))
+
+
+@blp.route("/years/<int:year>/close", methods=["POST"])
+@blp.response(200, YearCloseOut)
+def close_year(org: str, year: int) -> dict[str, Any]:
+    """Year-end close: carry income and expense into 本年盈余 and 本年盈余 into 未分配盈余, close
+    every month of the year (a year carried already: what December took since, then December)."""
+    return present_year(periods.close_year(uow(), actor(), org, _year(year)))

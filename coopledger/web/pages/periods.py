@@ -177,32 +177,46 @@ def period_step(org: str, period: str, step: str) -> Any:
     return redirect(url_for("pages.periods_year", org=org, year=month.year) + f"#month-{month}")
 
 
-@bp.route("/orgs/<org>/years/<int:year>/close", methods=["GET", "POST"])
-@login_required
-def year_close(org: str, year: int) -> Any:
-    """GET: the vouchers the year-end close will post; POST: close the year."""
+def _year_step(org: str, year: int, step: str) -> Any:
+    """GET: what the step (``year``: the year-end close; ``carry``: its first half) will post;
+    POST: do it, when the page's steps are all done."""
     who = signed_in()
     _year_or_404(year)
     org_svc.get_org(uow(), who, org)
     if not who.may(Action.CLOSE_PERIOD):
         raise Forbidden("the role may not do this")
     if request.method == "GET":
-        return _year_page(org, year, confirm=("year", None))
+        return _year_page(org, year, confirm=(step, None))
     status = svc.year_end_status(uow(), who, org, year, utcnow().date())
-    if status.blockers:  # the page's own steps: the button was not offered
+    if status.blockers or (step == "carry" and status.carried):  # the button was not offered
         return _year_page(
             org,
             year,
-            confirm=("year", None),
+            confirm=(step, None),
             error=_("还有未完成的步骤，见下方标红的各项。"),
             status=409,
         )
     try:
-        done = svc.close_year(uow(), who, org, year)
+        if step == "carry":
+            done = svc.carry_year(uow(), who, org, year)
+        else:
+            done = svc.close_year(uow(), who, org, year)
     except DomainError as exc:
         if exc.kind in ("not_found", "forbidden"):
             raise
-        return _year_page(org, year, confirm=("year", None), error=refusal(exc), status=409)
+        return _year_page(org, year, confirm=(step, None), error=refusal(exc), status=409)
+    if step == "carry":
+        flash(
+            _(
+                "%(year)s 年度损益已结转：%(word)s %(amount)s 元已转入未分配盈余，1 至 11 月已结账。"
+                "12 月留给本年度的盈余分配：分配方案记账后（凭证日期 12 月 31 日），再回到这里年终结账。",
+                year=year,
+                word=_("本年盈余") if done.surplus_fen >= 0 else _("本年亏损"),
+                amount=format_amount(abs(done.surplus_fen)),
+            ),
+            "ok",
+        )
+        return redirect(url_for("pages.periods_year", org=org, year=year) + "#year-end")
     if done.surplus_fen >= 0:
         flash(
             _(
@@ -222,6 +236,21 @@ def year_close(org: str, year: int) -> Any:
             "ok",
         )
     return redirect(url_for("pages.periods_year", org=org, year=year) + "#year-end")
+
+
+@bp.route("/orgs/<org>/years/<int:year>/close", methods=["GET", "POST"])
+@login_required
+def year_close(org: str, year: int) -> Any:
+    """GET: the vouchers the year-end close will post; POST: close the year."""
+    return _year_step(org, year, "year")
+
+
+@bp.route("/orgs/<org>/years/<int:year>/carry", methods=["GET", "POST"])
+@login_required
+def year_carry(org: str, year: int) -> Any:
+    """GET: the vouchers carrying the year's results will post, December left open for the
+    year's distribution; POST: carry them."""
+    return _year_step(org, year, "carry")
 
 
 @bp.route("/orgs/<org>/depreciation", methods=["GET", "POST"])

@@ -1,0 +1,179 @@
+"""The statutory year-end, in order: the results carried (income and expense into 本年盈余, 本年盈余
+into 未分配盈余) with December left open, the approved plan's vouchers dated 31 December, then
+December and the year closed — so the year's statements show the year's distribution."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tests.builders import PLANS, closed_year, plan_body, post, review_and_post
+from tests.conftest import Books
+
+ORG = "/api/v1/orgs/coop"
+VILLAGE = "/api/v1/orgs/village"
+
+
+def lines(body: dict[str, Any]) -> dict[str, tuple[str | None, str | None]]:
+    return {ln["key"]: (ln["current"], ln["prior"]) for ln in body["lines"]}
+
+
+def months(books: Books, base: str = ORG) -> dict[str, str]:
+    return {p["period"]: p["status"] for p in books.get("acc", f"{base}/periods").json["items"]}
+
+
+def closing_balances(books: Books, on: str, base: str = ORG) -> dict[str, int]:
+    """Account → closing balance in fen (debit > 0) from the trial balance of the year to ``on``."""
+    tb = books.get("aud", f"{base}/reports/trial-balance?from={on[:4]}-01-01&to={on}").json
+    out = {}
+    for row in tb["rows"]:
+        net = Decimal(row["closing_debit"]) - Decimal(row["closing_credit"])
+        out[row["account"]] = int(net * 100)
+    return out
+
+
+def plan_through_posting(books: Books, base: str = ORG, **kw: Any) -> dict[str, Any]:
+    """A 2025 plan made, approved on 2026-01-20 by the members' meeting, its vouchers prepared and
+    posted by the reviewer and the accountant; the post response (plan and vouchers)."""
+    body = plan_body(**kw) if base == ORG else {"year": 2025, "reserve_rate": "0.10", **kw}
+    plan = books.post("acc", f"{base}/distributions", body)
+    assert plan.status_code == 201, plan.json
+    approved = books.post(
+        "rev",
+        f"{base}/distributions/{plan.json['id']}/approve",
+        {"resolution": "成员大会决议2026-01号", "approved_on": "2026-01-20"},
+    )
+    assert approved.status_code == 200, approved.json
+    posted = books.post("acc", f"{base}/distributions/{plan.json['id']}/post")
+    assert posted.status_code == 200, posted.json
+    return posted.json  # type: ignore[no-any-return]
+
+
+class TestTheSurplusYear:
+    def test_carrying_leaves_december_open_and_331_at_zero(self, books: Books) -> None:
+        closed_year(books, step="carry")
+        status = months(books)
+        assert status["2025-11"] == "closed" and status.get("2025-12", "open") == "open"
+        balances = closing_balances(books, "2025-12-31")
+        assert balances.get("331", 0) == 0
+        assert balances["33202"] == -10_000_000  # 100,000.00 credit in 未分配盈余
+
+    def test_the_plans_vouchers_are_dated_31_december_and_the_year_shows_them(
+        self, books: Books
+    ) -> None:
+        closed_year(books, step="carry")
+        posted = plan_through_posting(books)
+        assert {v["date"] for v in posted["vouchers"]} == {"2025-12-31"}
+        for v in posted["vouchers"]:
+            review_and_post(books, v["id"])
+        closed = books.post("acc", f"{ORG}/years/2025/close")
+        assert closed.status_code == 200, closed.json
+        assert closed.json["stage"] == "closed" and closed.json["surplus"] == "100000.00"
+        assert set(months(books).values()) == {"closed"}
+
+        got = lines(books.get("acc", f"{ORG}/reports/surplus?year=2025").json)
+        assert got["surplus"][0] == "100000.00"
+        assert got["reserve"][0] == "10000.00"
+        assert got["distributable"][0] == "90000.00"
+        assert got["patronage"][0] == "54000.00" and got["residual"][0] == "36000.00"
+        assert got["closing_undistributed"][0] == "0.00"
+        sheet = books.get("acc", f"{ORG}/reports/balance-sheet?as_of=2025-12-31").json
+        assert sheet["balanced"] is True
+        assert lines(sheet)["undistributed"][0] == "0.00"
+        assert lines(sheet)["surplus_reserve"][0] == "10000.00"
+        balances = closing_balances(books, "2025-12-31")
+        assert balances.get("331", 0) == 0 and balances.get("33201", 0) == 0
+        # the next year opens with nothing of 2025's distribution in it
+        next_year = lines(books.get("acc", f"{ORG}/reports/surplus?year=2026").json)
+        assert next_year["opening_undistributed"][0] == "0.00"
+        assert next_year["reserve"][0] == "0.00"
+
+    def test_the_reserve_is_quantified_on_31_december(self, books: Books) -> None:
+        closed_year(books, step="carry")
+        plan_through_posting(books)
+        events = books.get("aud", f"{ORG}/shares/events").json["items"]
+        reserve = [e for e in events if e["kind"] == "quantify_reserve"]
+        assert [(e["date"], e["amount"]) for e in reserve] == [("2025-12-31", "10000.00")]
+
+    def test_the_year_does_not_close_while_the_plans_vouchers_wait(self, books: Books) -> None:
+        closed_year(books, step="carry")
+        plan_through_posting(books)
+        refused = books.post("acc", f"{ORG}/years/2025/close")
+        assert refused.status_code == 409 and refused.json["code"] == "vouchers_pending"
+        assert months(books).get("2025-12", "open") == "open"
+
+    def test_income_posted_into_december_after_the_carry_is_carried_at_the_close(
+        self, books: Books
+    ) -> None:
+        closed_year(books, step="carry")
+        post(
+            books,
+            "2025-12-20",
+            ("102", "debit", "500.00", None),
+            ("501", "credit", "500.00", None),
+        )
+        closed = books.post("acc", f"{ORG}/years/2025/close").json
+        assert closed["surplus"] == "100500.00"
+        balances = closing_balances(books, "2025-12-31")
+        assert balances.get("331", 0) == 0 and balances.get("501", 0) == 0
+        assert balances["33202"] == -10_050_000
+        plan = books.post("acc", PLANS, plan_body()).json
+        assert plan["S"] == "100500.00"
+
+    def test_a_year_is_carried_once(self, books: Books) -> None:
+        closed_year(books, step="carry")
+        again = books.post("acc", f"{ORG}/years/2025/carry")
+        assert again.status_code == 409 and again.json["code"] == "year_carried"
+        assert books.post("acc", f"{ORG}/years/2025/close").status_code == 200
+        late = books.post("acc", f"{ORG}/years/2025/carry")
+        assert late.status_code == 409 and late.json["code"] == "year_closed"
+
+    def test_a_plan_after_the_year_closed_is_dated_on_its_approval(self, books: Books) -> None:
+        closed_year(books)
+        posted = plan_through_posting(books)
+        assert {v["date"] for v in posted["vouchers"]} == {"2026-01-20"}
+
+    def test_carrying_is_for_those_who_close(self, books: Books) -> None:
+        closed_year(books, step="carry")  # the accountant may
+        for user in ("rev", "aud", "hh1"):
+            response = books.post(user, f"{ORG}/years/2026/carry")
+            assert response.status_code == 403, (user, response.json)
+
+
+class TestTheLossYear:
+    def test_a_loss_is_carried_into_未分配盈余_and_the_year_closes(self, books: Books) -> None:
+        post(
+            books,
+            "2025-03-03",
+            ("523", "debit", "800.00", None),
+            ("102", "credit", "800.00", None),
+        )
+        post(
+            books,
+            "2025-01-03",
+            ("102", "debit", "5000.00", None),
+            ("301", "credit", "5000.00", "1"),
+        )
+        carried = books.post("acc", f"{ORG}/years/2025/carry").json
+        assert carried["surplus"] == "-800.00" and carried["stage"] == "carried"
+        closed = books.post("acc", f"{ORG}/years/2025/close").json
+        assert closed["surplus"] == "-800.00" and closed["stage"] == "closed"
+        balances = closing_balances(books, "2025-12-31")
+        assert balances.get("331", 0) == 0 and balances["33202"] == 80_000
+        body = books.get("acc", f"{ORG}/reports/surplus?year=2025").json
+        assert lines(body)["closing_undistributed"][0] == "-800.00"
+        assert all(tie["holds"] for tie in body["ties"])
+
+
+class TestTheVillage:
+    def test_the_village_runs_the_same_sequence_in_its_own_accounts(self, books: Books) -> None:
+        closed_year(books, "village", step="carry")
+        posted = plan_through_posting(books, VILLAGE, guarantee={"fixed": "30000.00"})
+        assert {v["date"] for v in posted["vouchers"]} == {"2025-12-31"}
+        for v in posted["vouchers"]:
+            review_and_post(books, v["id"], "village")
+        assert books.post("acc", f"{VILLAGE}/years/2025/close").status_code == 200
+        balances = closing_balances(books, "2025-12-31", VILLAGE)
+        assert balances.get("321", 0) == 0 and balances.get("322", 0) == 0
+        body = books.get("acc", f"{VILLAGE}/reports/surplus?year=2025").json
+        assert all(tie["holds"] for tie in body["ties"])
