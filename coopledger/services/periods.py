@@ -484,12 +484,13 @@ def year_end_status(
         carry = postings.carry_surplus(chart, year, surplus, cooperative=org.kind == "cooperative")
         status = {(p.year, p.month): p.status for p in store.periods(org.id) if p.year == year}
         carried = store.year_stage(org.id, year) == "carried"
+        carried_fen = uow.distributions.fiscal_year_surplus(org.id, year) if carried else None
         return YearEnd(
             year,
             False,
             surplus,
             carried=carried,
-            carried_fen=(uow.distributions.fiscal_year_surplus(org.id, year) or 0) if carried else 0,
+            carried_fen=carried_fen or 0,
             year_ended=december.ended_by(today),
             pending=store.count_pending(org.id, year, None),
             depreciation_due=tuple(due),

@@ -175,6 +175,36 @@ def test_closing_the_year_names_what_it_posts_and_then_shows_the_surplus(
     assert 'id="close-2025-' not in after and 'id="reopen-2025-' not in after
 
 
+def test_the_results_carried_first_leave_december_to_the_distribution(
+    books: Books, signed_in: Any, uow: Any
+) -> None:
+    """Carry the results, then the year waits for the distribution with December open; a
+    voucher left in December keeps it from closing; posted, the year closes."""
+    _year_2025(books)
+    _closed_through(uow, 2025, 11)
+    acc = signed_in("acc")
+    page = _text(acc.get("/orgs/coop/periods/2025"))
+    assert 'href="/orgs/coop/years/2025/carry#confirm-carry"' in page
+    asked = _text(acc.get("/orgs/coop/years/2025/carry"))
+    assert "《2025年度损益结转》，日期 2025-12-31" in asked
+    assert "12 月保持开放" in asked and 'id="confirm-carry-year"' in asked
+    assert signed_in("rev").post("/orgs/coop/years/2025/carry").status_code == 403
+    done = acc.post("/orgs/coop/years/2025/carry")
+    assert done.status_code == 302 and done.headers["Location"].endswith("#year-end")
+    after = _text(acc.get("/orgs/coop/periods/2025"))
+    assert "2025 年度损益已结转：本年盈余 4200.00 元已转入未分配盈余" in after
+    assert 'id="carried-surplus">¥4,200.00' in after
+    assert 'id="carry-year"' not in after and _status(books, "2025-12") == "open"
+    draft = books.voucher(date="2025-12-31")  # stands for the plan's vouchers, not posted yet
+    waiting = _text(acc.get("/orgs/coop/periods/2025"))
+    assert "本年度还有 1 张凭证没有记账。" in waiting
+    assert '<button type="button" id="close-year" disabled>' in waiting
+    review_and_post(books, draft["id"])
+    assert acc.post("/orgs/coop/years/2025/close").status_code == 302
+    closed = _text(acc.get("/orgs/coop/periods/2025"))
+    assert 'id="year-result"' in closed and _status(books, "2025-12") == "closed"
+
+
 def test_a_closed_december_is_named_when_the_year_cannot_post_its_closing(
     books: Books, signed_in: Any, uow: Any
 ) -> None:
