@@ -27,6 +27,7 @@ from coopledger.domain.periods import Period
 from coopledger.services import (
     auth,
     distribution,
+    financial_statements,
     orgs,
     periods,
     register_reports,
@@ -317,6 +318,8 @@ def the_plan(uow: Callable[[], UnitOfWork], org: str) -> PlanRecord:
 def test_the_plan_was_approved_by_the_reviewer_in_january_and_its_vouchers_posted(
     uow: Callable[[], UnitOfWork], org: str
 ) -> None:
+    """Approved in January, its vouchers dated 31 December of the year it distributes (the
+    results were carried with December left open for it), and that year closed after them."""
     plan = the_plan(uow, org)
     today = utcnow().date()
     assert plan.prepared_by == {"garlic-coop": "zhang-kj", "cattle-coop": "zhao-kj"}[org]
@@ -328,7 +331,8 @@ def test_the_plan_was_approved_by_the_reviewer_in_january_and_its_vouchers_poste
     assert len(plan.vouchers) == 2  # the appropriations, and 各项分配 into 未分配盈余
     for voucher_id in plan.vouchers:
         voucher = vouchers.get_voucher(uow(), auditor, org, voucher_id)
-        assert voucher.status is Status.POSTED and voucher.booked_on == plan.approved_on
+        assert voucher.status is Status.POSTED and voucher.booked_on == date(plan.year, 12, 31)
+    assert periods.year_end_status(uow(), auditor, org, plan.year, today).closed
     # distributed from 未分配盈余 (the year-end close carried 本年盈余 there): R to 盈余公积, D to
     # the members
     assert plan.S > 0 and plan.R == (plan.S * 10 + 50) // 100
@@ -432,3 +436,17 @@ def test_the_household_reads_its_refund_and_residual_in_its_member_account(
     assert account.residual_distribution >= line.minimum_fen
     with pytest.raises(NotFound):
         shares.member_account(uow(), household, "garlic-coop", "002", year)
+
+
+@pytest.mark.parametrize("org", DISTRIBUTING)
+def test_last_years_statement_shows_its_own_distribution_and_ties(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    """The plan's vouchers are dated in the year they distribute: its 盈余及盈余分配表 shows the
+    reserve and the members' parts, and 年末未分配盈余 agrees with the balance sheet."""
+    plan = the_plan(uow, org)
+    auditor = auth.actor_named(uow(), "auditor")
+    shown = financial_statements.surplus_statement(uow(), auditor, org, plan.year)
+    assert shown.statement.line("reserve").current == plan.R
+    assert shown.statement.line("patronage").current == plan.P
+    assert shown.ties and all(tie.holds for tie in shown.ties)

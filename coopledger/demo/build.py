@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from coopledger.demo.story import (
     PASSWORD,
@@ -367,28 +367,39 @@ def _distribute(
     )
 
 
-def _close_year(
+def _carry_year(
     uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
 ) -> periods.YearClose:
-    """Close January to November month by month, then the year: the year-end close posts its
-    closing voucher on 31 December, so December must still be open; it closes December itself."""
+    """Close January to November month by month, then carry the year's results: the closing
+    vouchers are dated 31 December, and December stays open for the year's distribution, whose
+    vouchers are dated 31 December too; :func:`periods.close_year` then closes it."""
     for month in range(1, 12):
         closing_day = Period(year, month).next().first_day.replace(day=3)
         periods.close_period(
             uow_factory(), accountant, code, Period(year, month), clock=_at(closing_day, 7, now)
         )
-    return periods.close_year(
+    return periods.carry_year(
         uow_factory(), accountant, code, year, clock=_at(date(year + 1, 1, 6), 7, now)
     )
 
 
 def _publish_quarters(
-    uow_factory: UowFactory, accountant: Actor, code: str, year: int, now: datetime
+    uow_factory: UowFactory,
+    accountant: Actor,
+    code: str,
+    year: int,
+    closed_on: date,
+    now: datetime,
 ) -> None:
     """The village puts up the notice of each quarter of the closed year (财务公开), on the tenth
-    day after the quarter; from then on its public link serves the notice as issued."""
+    day after the quarter (the last once the year is closed); from then on its public link serves
+    the notice as issued."""
     for quarter in range(1, 5):
-        day = date(year, 3 * quarter + 1, 10) if quarter < 4 else date(year + 1, 1, 10)
+        day = (
+            date(year, 3 * quarter + 1, 10)
+            if quarter < 4
+            else max(date(year + 1, 1, 10), closed_on)
+        )
         disclosure.publish(
             uow_factory(), accountant, code, f"{year}-Q{quarter}", clock=_at(day, 9, now)
         )
@@ -468,11 +479,8 @@ def build_demo(
         for step in steps:
             if step.day.year == year:
                 _book(uow_factory, actors, plan, step, now, tally)
-        closed = _close_year(uow_factory, accountant, plan.code, year, now)
-        if plan.kind == "village_collective":
-            _publish_quarters(uow_factory, accountant, plan.code, year, now)
-            progress(f"{plan.code}: the four quarterly disclosure notices of {year} published")
-        posted = tally.posted + (closed.closing_voucher_id is not None)
+        carried = _carry_year(uow_factory, accountant, plan.code, year, now)
+        posted = tally.posted + 2 * (carried.closing_voucher_id is not None)
         progress(
             f"{plan.code}: {_count(tally.assets, 'asset')} registered, depreciation through "
             f"{tally.through}"
@@ -480,14 +488,33 @@ def build_demo(
             + (f", {_count(tally.trades, 'member transaction')}" if tally.trades else "")
         )
         progress(
-            f"{plan.code}: {posted} vouchers posted in {year}, year closed, "
-            f"surplus {format_amount(closed.surplus_fen)} carried into "
-            f"{'本年收益' if plan.kind == 'village_collective' else '本年盈余'}"
+            f"{plan.code}: {posted} vouchers posted in {year}, results carried: "
+            f"{'本年收益' if plan.kind == 'village_collective' else '本年盈余'} "
+            f"{format_amount(carried.surplus_fen)} into "
+            f"{'未分配收益' if plan.kind == 'village_collective' else '未分配盈余'}, "
+            "December open for the distribution"
         )
         now_tally = _Tally(through=tally.through)
         for step in steps:
             if step.day.year == today.year:
                 _book(uow_factory, actors, plan, step, now, now_tally)
+        # the distribution's vouchers are dated 31 December and posted: the year closes the
+        # day after the plan's approval (or early in January without one)
+        approvals = [
+            step.approved_on
+            for step in steps
+            if isinstance(step, Distribution) and step.day.year == today.year
+        ]
+        closing_day = min(
+            max([date(year + 1, 1, 6), *(d + timedelta(days=1) for d in approvals)]), today
+        )
+        periods.close_year(
+            uow_factory(), accountant, plan.code, year, clock=_at(closing_day, 8, now)
+        )
+        progress(f"{plan.code}: {year} closed on {closing_day}, its distribution in its books")
+        if plan.kind == "village_collective":
+            _publish_quarters(uow_factory, accountant, plan.code, year, closing_day, now)
+            progress(f"{plan.code}: the four quarterly disclosure notices of {year} published")
         drafts = now_tally.drafts
         for text in now_tally.progress:
             progress(text)
