@@ -102,6 +102,42 @@ def quantify(books: Books, amount: str, basis: str, day: str = "2026-04-01") -> 
     )
 
 
+def village_road_and_cold_store(books: Books) -> None:
+    """The village's help fund built a 300,000 road (public welfare) and a 100,000 cold store
+    (operating, let out); both cards' acquisitions are posted."""
+    fund = {"code": "help", "name": "帮扶资金", "source": "help_unit", "granted": "400000.00"}
+    assert books.post("acc", "/api/v1/orgs/village/funds", fund).status_code == 201
+    grant = {
+        "date": "2026-02-10",
+        "memo": "收到帮扶资金",
+        "lines": [
+            {"account": "102", "debit": "400000.00"},
+            {"account": "241", "fund": "help", "credit": "400000.00"},
+        ],
+    }
+    post_ok(books, grant, "village")
+    cards = [
+        {"asset_no": "DL-01", "name": "村内水泥路", "category": "道路", "cost": "300000.00"},
+        {
+            "asset_no": "LK-01",
+            "name": "村集体冷库",
+            "category": "房屋及建筑物",
+            "cost": "100000.00",
+        },
+    ]
+    for card, kind in zip(cards, ("public_welfare", "operating"), strict=True):
+        body = cold_store(
+            **card,
+            salvage="0.00",
+            use=kind if kind == "public_welfare" else "production",
+            funding=[{"fund": "help", "amount": card["cost"]}],
+            **{"class": kind},
+        )
+        made = books.post("acc", "/api/v1/orgs/village/assets", body)
+        assert made.status_code == 201, made.json
+        review_and_post(books, made.json["vouchers"]["acquisition"], "village")
+
+
 # -- the year and its distribution ---------------------------------------------------------------
 
 

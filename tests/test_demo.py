@@ -179,7 +179,7 @@ def test_the_asset_register_and_fund_usage_tie_to_the_ledger(
 QUANTIFIED = {  # fund → what its 专项基金 was quantified to members (fen)
     "gwm-garlic-base": 26_000_000,
     "nancun-cattle-shed": 30_000_000,
-    "gwm-road-help": 40_000_000,
+    "gwm-cold-store": 20_000_000,
 }
 
 

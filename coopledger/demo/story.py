@@ -11,10 +11,12 @@ a rural-tourism cooperative lives on guest-houses, meals and fruit picking. Orga
 villages and grantors come from the article; every household is invented.
 
 The assets the funds built — the garlic base's sprinklers and cold store, the cattle shed, the
-visitor centre, the village's road, ditch and street lights — are asset cards whose acquisition
-vouchers move the fund's 专项应付款 into 专项基金; the 专项基金 is quantified to poor and
-monitored households (to every member in the village), and a household that exits poverty hands
-its share to a monitored one.
+visitor centre, the village's road, ditch, street lights and its own cold store — are asset cards
+whose acquisition vouchers move the fund's 专项应付款 into 专项基金; the 专项基金 is quantified to
+poor and monitored households, and a household that exits poverty hands its share to a monitored
+one. The village quantifies to every member only what formed its operating property (the cold
+store it lets out, built with county 衔接资金); its road, ditch and street lights are
+public-welfare facilities and stay unquantified.
 
 In January the garlic and cattle cooperatives distribute the previous year's surplus (盈余分配):
 a plan (10 % reserve, 60 % returned by patronage, a guaranteed minimum for poor and monitored
@@ -829,7 +831,7 @@ def _tourism_books(plan: Plan, y: int) -> list[Step]:
 
 
 def _village_books(plan: Plan, y: int) -> list[Step]:
-    road, lights = "gwm-road-help", "gwm-streetlights"
+    road, lights, store = "gwm-road-help", "gwm-streetlights", "gwm-cold-store"
     contracts = {"005": 18, "006": 22, "008": 26, "012": 10, "014": 8}  # 机动地, mu at 650 yuan
     fees = {no: mu * parse_amount("650.00") for no, mu in contracts.items()}
     levy = {
@@ -859,6 +861,16 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
         funding={road: "100000.00"},
         category="水利设施",
         public_welfare=True,
+    )
+    cold_store = _card(
+        "LK-01",
+        "村集体大蒜保鲜冷库（经营性，出租）",
+        date(y, 5, 20),
+        "200000.00",
+        5,
+        240,  # 20 years, 5 % salvage
+        funding={store: "200000.00"},
+        category="房屋及建筑物",
     )
     street_lights = _card(
         "LD-01",
@@ -905,6 +917,14 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
         ),
         _simple(date(y, 4, 10), "收到村级组织运转经费补助", "102", "503", "45000.00"),
         _entry(
+            date(y, 4, 16),
+            "收到衔接推进乡村振兴补助资金（村集体大蒜保鲜冷库）",
+            dr("102", "200000.00"),
+            cr("241", "200000.00", fund=store),
+            attachments=2,
+        ),
+        Asset(cold_store.acquired_on, cold_store),  # 冷库竣工验收付款
+        _entry(
             date(y, 5, 15),
             "支付村内道路及排水沟工程进度款",
             dr("153", "240000.00", memo="村内道路及排水沟"),
@@ -921,12 +941,14 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
         # put in use: Dr 151 / Cr 153 each, and Dr 241 (fund) / Cr 311 for what the fund paid
         Asset(finished, cement_road, pay_account="153"),
         Asset(finished, ditch, pay_account="153"),
+        # the road and the ditch are public-welfare assets: their income rights are not
+        # quantified; the cold store is operating property, let out, and its shares are
         Share(
             date(y, 7, 10),
             "quantify_fiscal",
-            "帮扶资金形成的道路及排水沟资产折股量化到全体成员",
-            fund=road,
-            amount=cement_road.cost_fen + ditch.cost_fen,
+            "衔接资金形成的经营性资产（大蒜保鲜冷库）折股量化到全体成员",
+            fund=store,
+            amount=cold_store.cost_fen,
             basis="all_members",
         ),
         _simple(date(y, 6, 30), "支付村干部上半年误工补贴", "513", "102", "18000.00"),
@@ -937,6 +959,14 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
             "102",
             "50102",
             "24000.00",
+            attachments=2,
+        ),
+        _simple(
+            date(y, 7, 1),
+            "收到大蒜保鲜冷库下半年租金",
+            "102",
+            "50102",
+            "18000.00",
             attachments=2,
         ),
         _entry(
@@ -967,6 +997,13 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
         _simple(date(y, 12, 28), "支付村干部下半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 12, 28), "支付下半年村庄保洁费", "514", "102", "9600.00"),
         *_month_ends(y),
+        _simple(
+            date(y, 12, 31),
+            "结转出租冷库本年折旧",
+            "511",
+            "401",
+            _production_cost([cold_store], y),
+        ),
         _simple(date(y + 1, 1, 10), "支付村委会办公用品", "513", "101", "386.00"),
         Dividends(date(y + 1, 1, 28)),  # the garlic cooperative's dividend on the village's shares
         Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
@@ -1075,6 +1112,14 @@ PLANS = (
                 "济南市中心医院",
                 "新修水泥路10300米、排水沟5650米",
                 "400000.00",
+            ),
+            FundSpec(
+                "gwm-cold-store",
+                "村集体大蒜保鲜冷库衔接资金",
+                "county_fiscal",
+                "商河县财政局（衔接推进乡村振兴补助资金）",
+                "建设村集体大蒜保鲜冷库，出租经营，收益按成员份额分配",
+                "200000.00",
             ),
             FundSpec(
                 "gwm-streetlights",

@@ -14,9 +14,10 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from coopledger.domain.errors import ValidationFailed, field_error
+from coopledger.domain.assets import AssetClass
+from coopledger.domain.errors import Conflict, ValidationFailed, field_error
 from coopledger.domain.members import member_sort_key
-from coopledger.domain.money import allocate
+from coopledger.domain.money import allocate, format_amount
 
 
 class ShareClass(enum.StrEnum):
@@ -92,6 +93,52 @@ def quantify(
     chosen.sort(key=lambda h: member_sort_key(h.member_no))
     parts = allocate(amount_fen, [1] * len(chosen))
     return [(h.member_no, part) for h, part in zip(chosen, parts, strict=True)]
+
+
+#: the article that lets a village quantify the income rights of its operating property only
+OPERATING_ONLY_LAW = "农村集体经济组织法第四十条"
+
+
+@dataclass(frozen=True, slots=True)
+class FundedAsset:
+    """An asset a fund financed, as a village's quantification sees it: its number, class and
+    the fund's part of its cost (the 专项基金 it formed)."""
+
+    asset_no: str
+    asset_class: AssetClass
+    funded_fen: int
+
+
+def check_village_quantification(
+    fund: str, amount_fen: int, quantified_fen: int, assets: Sequence[FundedAsset]
+) -> None:
+    """A village collective quantifies to its members the income rights of its operating
+    property only; public-welfare facilities (roads, water, living-environment facilities) and
+    assets handed to households are not quantified (农村集体经济组织法第四十条第二款). Of a fund's
+    专项基金, what the operating assets it financed formed, less what is quantified already, is
+    all that may be quantified.
+
+    :raise Conflict: more than that (``operating_assets_only``), the law, the amounts and the
+        assets that are not operating named.
+    """
+    operating = sum(a.funded_fen for a in assets if a.asset_class is AssetClass.OPERATING)
+    left = max(0, operating - quantified_fen)
+    if amount_fen <= left:
+        return
+    others = sorted(a.asset_no for a in assets if a.asset_class is not AssetClass.OPERATING)
+    excluded = sum(a.funded_fen for a in assets if a.asset_class is not AssetClass.OPERATING)
+    message = (
+        f"{OPERATING_ONLY_LAW}: a village quantifies the income rights of operating assets only; "
+        f"fund {fund}'s 专项基金 formed {format_amount(excluded)} yuan of public-welfare or "
+        f"household assets ({', '.join(others) or 'none'}), its operating assets leave "
+        f"{format_amount(left)} yuan to quantify, not {format_amount(amount_fen)}"
+    )
+    raise Conflict(
+        message,
+        code="operating_assets_only",
+        errors={"amount": [message]},
+        params={"fund": fund, "left": format_amount(left), "amount": format_amount(amount_fen)},
+    )
 
 
 def check_transfer(share_class: str) -> None:

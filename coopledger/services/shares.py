@@ -24,9 +24,11 @@ from coopledger.domain.shares import (
     DEFAULT_STATUSES,
     Basis,
     EventKind,
+    FundedAsset,
     Holder,
     ShareClass,
     check_transfer,
+    check_village_quantification,
     quantify,
 )
 from coopledger.services import audit_log
@@ -152,6 +154,8 @@ def record_event(
     :raise ValidationFailed: a field is missing or wrong; more quantified than the fund's
         unquantified 专项基金; a transfer of a quantified share (``not_transferable``); more
         than the member holds.
+    :raise Conflict: a village quantifying more than the operating assets a fund financed
+        (``operating_assets_only``: public-welfare assets are not quantified).
     """
     now = clock()
     errors: dict[str, list[str]] = {}
@@ -290,6 +294,17 @@ def _quantify(
         raise field_error(
             "amount",
             f"more than the fund's unquantified 专项基金 of {format_amount(available)} yuan",
+        )
+    if org.kind == "village_collective":
+        check_village_quantification(
+            view.fund.code,
+            amount,
+            view.figures.quantified,
+            [
+                FundedAsset(r.asset.asset_no, r.asset.asset_class, r.asset.funding[view.fund.code])
+                for r in uow.registers.assets(org.id)
+                if view.fund.code in r.asset.funding
+            ],
         )
     parts = quantify(
         amount,

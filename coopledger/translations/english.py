@@ -35,6 +35,7 @@ EN = {
     "每项资金只填一次": "Name each fund once",
     "超过该资金尚未使用的结余 %(x)s 元": "More than the fund's unspent balance of %(x)s yuan",
     "超过该资金尚未量化的专项基金 %(x)s 元": "More than the fund's unquantified special fund of %(x)s yuan",
+    "农村集体经济组织法第四十条：村集体只将经营性资产的收益权量化到成员。资金项目 %(fund)s 形成的公益性或到户类资产 %(excluded)s 元（%(assets)s）不能量化，经营性资产尚可量化 %(left)s 元": "Rural Collective Economic Organization Law, article 40: a village quantifies to its members the income rights of operating assets only. The public-welfare or household assets fund %(fund)s formed, %(excluded)s yuan (%(assets)s), are not quantified; its operating assets leave %(left)s yuan to quantify",
     "请选择要量化的资金项目": "Choose the fund whose special fund is quantified",
     "请选择量化方式": "Choose how it is quantified",
     "没有这种帮扶状态": "No such poverty status",

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from tests.builders import cold_store, post_ok, quantify, receive_grant, review_and_post
+from tests.builders import (
+    cold_store,
+    post_ok,
+    quantify,
+    receive_grant,
+    review_and_post,
+    village_road_and_cold_store,
+)
 from tests.conftest import Books, count_rows
 
 ORG = "/api/v1/orgs/coop"
@@ -604,3 +611,43 @@ def test_the_fund_trace_ties_from_grant_to_household(books: Books) -> None:
         ("2", "100000.00"),
     ]
     assert trace["totals"]["balance"] == "100000.00"
+
+
+VILLAGE = "/api/v1/orgs/village"
+
+
+def test_a_village_quantifies_its_operating_assets_never_its_road(
+    books: Books, connection: Any
+) -> None:
+    village_road_and_cold_store(books)
+    event = {
+        "kind": "quantify_fiscal",
+        "date": "2026-04-01",
+        "reason": "折股量化",
+        "fund": "help",
+        "amount": "400000.00",
+        "basis": "all_members",
+    }
+    before = count_rows(connection)
+    refused = books.post("acc", f"{VILLAGE}/shares/events", event)
+    assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
+    assert refused.json["code"] == "operating_assets_only"
+    detail = refused.json["detail"]
+    assert "农村集体经济组织法第四十条" in detail and "DL-01" in detail
+    assert "100000.00 yuan to quantify" in detail
+    assert count_rows(connection) == before
+    done = books.post("acc", f"{VILLAGE}/shares/events", {**event, "amount": "100000.00"})
+    assert done.status_code == 201, done.json
+    again = books.post("acc", f"{VILLAGE}/shares/events", {**event, "amount": "0.01"})
+    assert again.status_code == 409 and "0.00 yuan to quantify" in again.json["detail"]
+    held = books.get("aud", f"{VILLAGE}/shares").json
+    assert held["totals"]["fiscal_share"] == "100000.00"
+
+
+def test_a_cooperative_still_quantifies_a_fund_whatever_its_assets(books: Books) -> None:
+    receive_grant(books)
+    made = books.post(
+        "acc", f"{ORG}/assets", cold_store(use="public_welfare", **{"class": "public_welfare"})
+    )
+    review_and_post(books, made.json["vouchers"]["acquisition"])
+    assert quantify(books, "200000.00", "all_members").status_code == 201

@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.builders import FUND, cold_store, post_ok, quantify, receive_grant, review_and_post
+from tests.builders import (
+    FUND,
+    cold_store,
+    post_ok,
+    quantify,
+    receive_grant,
+    review_and_post,
+    village_road_and_cold_store,
+)
 from tests.conftest import Books
 from tests.web.conftest import Browser
 
@@ -448,6 +456,29 @@ def test_quantifying_more_than_the_special_fund_is_refused_in_place(
     assert 'data-for="amount"' in html and "超过该资金尚未量化的专项基金 200000.00 元" in html
     bad = b.post(f"{FUNDS}/{FUND}/quantify", {**typed, "basis": "explicit", "allocations": "1"})
     assert bad.status_code == 422 and 'data-for="allocations"' in _html(bad)
+
+
+def test_a_village_quantifying_its_road_is_refused_in_place_naming_the_law(
+    signed_in: Any, books: Books
+) -> None:
+    village_road_and_cold_store(books)
+    b = signed_in("acc")
+    typed = {
+        "kind": "quantify_fiscal",
+        "date": "2026-04-01",
+        "basis": "all_members",
+        "amount": "400000",
+        "reason": "折股量化",
+        "confirmed": "1",
+    }
+    response = b.post("/orgs/village/funds/help/quantify", typed)
+    assert response.status_code == 422
+    html = _html(response)
+    assert 'data-for="amount"' in html
+    assert "农村集体经济组织法第四十条" in html and "经营性资产尚可量化 100000.00 元" in html
+    b.get("/orgs/village?lang=en")
+    english = _html(b.post("/orgs/village/funds/help/quantify", typed))
+    assert "article 40" in english and "leave 100000.00 yuan to quantify" in english
 
 
 def test_the_trace_shows_the_holders_now_and_the_reassignment_below(

@@ -67,6 +67,18 @@ REGISTER_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
         re.compile(r"more than the fund's unquantified 专项基金 of (?P<x>\S+) yuan"),
         _l("超过该资金尚未量化的专项基金 %(x)s 元"),
     ),
+    (
+        re.compile(
+            r"a village quantifies the income rights of operating assets only; fund (?P<fund>\S+)'s "
+            r"专项基金 formed (?P<excluded>\S+) yuan of public-welfare or household assets "
+            r"\((?P<assets>[^)]*)\), its operating assets leave (?P<left>\S+) yuan to quantify"
+        ),
+        _l(
+            "农村集体经济组织法第四十条：村集体只将经营性资产的收益权量化到成员。资金项目 %(fund)s "
+            "形成的公益性或到户类资产 %(excluded)s 元（%(assets)s）不能量化，经营性资产尚可量化 "
+            "%(left)s 元"
+        ),
+    ),
     (re.compile(r"name the fund whose"), _l("请选择要量化的资金项目")),
     (re.compile(r"must be all_members, statuses or explicit"), _l("请选择量化方式")),
     (re.compile(r"unknown poverty status"), _l("没有这种帮扶状态")),
