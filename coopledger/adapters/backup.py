@@ -256,6 +256,8 @@ def restore(
                 total = _load_all(conn, lines, tables, tick)
                 if total != sum(header["tables"].values()):
                     raise BackupError("the backup is truncated: fewer rows than its header counts")
+                # restored books are verified in full before anything resumes from a point
+                conn.execute(tables["verified_point"].delete())
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

@@ -29,9 +29,11 @@ from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
 from coopledger.bench.common import fresh_url
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset
+from coopledger.domain.audit_log import checkpoint_key
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.services import (
     auth,
+    chain_check,
     financial_statements,
     orgs,
     regions,
@@ -175,9 +177,17 @@ def run_regions_bench(*, orgs_count: int, lines: int, database_url: str | None, 
             times.append(time.perf_counter() - t0)
         assert report is not None
         median = statistics.median(times)
+        resume = chain_check.Resume(checkpoint_key("bench-regions"), uow)
         t0 = time.perf_counter()
-        with_findings = regions.region_report(uow(), admin, COUNTY, YEAR)
-        findings_s = time.perf_counter() - t0
+        regions.region_report(uow(), admin, COUNTY, YEAR, resume=resume)
+        first_s = time.perf_counter() - t0  # every chain verified in full, the points stored
+        again = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            with_findings = regions.region_report(uow(), admin, COUNTY, YEAR, resume=resume)
+            again.append(time.perf_counter() - t0)
+        findings_s = statistics.median(again)
+        groups = with_findings.finding_groups
         own = 0
         for code in codes:
             st = financial_statements.surplus_statement(uow(), admin, code, YEAR)
@@ -193,8 +203,20 @@ def run_regions_bench(*, orgs_count: int, lines: int, database_url: str | None, 
             f"{'yes' if ties else 'NO'}"
         )
         echo(
-            f"the same with the audit findings counted (the audit checks, run per organization): "
-            f"{findings_s * 1000:.0f} ms, once; findings by severity: "
-            f"{with_findings.findings_by_severity}"
+            f"the same with the audit findings (the audit checks, run per organization), each "
+            f"chain verified from its verified point: {findings_s * 1000:.0f} ms (median of 3; "
+            f"target < {TARGET_S * 1000:.0f} ms on PostgreSQL); the first report, every chain "
+            f"verified in full: {first_s * 1000:.0f} ms"
+        )
+        echo(
+            f"findings by severity: {with_findings.findings_by_severity}; {len(groups)} group(s) "
+            f"by organization and code: "
+            + (
+                ", ".join(
+                    f"{code} ×{sum(g.count for g in groups if g.code == code)}"
+                    for code in sorted({g.code for g in groups})
+                )
+                or "none"
+            )
         )
         engine.dispose()

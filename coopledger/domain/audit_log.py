@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,3 +94,63 @@ def signature_ok(key: bytes, checkpoint: Mapping[str, Any]) -> bool:
 def checkpoint_key(secret: str) -> bytes:
     """The signing key, derived from the instance's secret key (never the secret itself)."""
     return hmac.new(secret.encode("utf-8"), b"coopledger checkpoint v1", hashlib.sha256).digest()
+
+
+# -- verified points ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedPoint:
+    """How far an organization's books were last verified, kept in the database so that the next
+    verification resumes there: the voucher chain's position and the hash found at it, the audit
+    chain's likewise, a digest of each month's stored turnover and one of the stored snapshots as
+    they were found to agree with the lines, and when. ``signature`` is the HMAC of the rest."""
+
+    org_id: int
+    voucher_seq: int
+    voucher_hash: str
+    audit_seq: int
+    audit_hash: str
+    turnover: Mapping[str, str]
+    snapshots: str
+    verified_at: datetime
+    signature: str = ""
+
+    def body(self) -> dict[str, Any]:
+        """What the signature covers (the kind keeps it apart from a checkpoint file's)."""
+        return {
+            "kind": "verified_point",
+            "org_id": self.org_id,
+            "voucher_seq": self.voucher_seq,
+            "voucher_hash": self.voucher_hash,
+            "audit_seq": self.audit_seq,
+            "audit_hash": self.audit_hash,
+            "turnover": dict(sorted(self.turnover.items())),
+            "snapshots": self.snapshots,
+            "verified_at": canonical_time(self.verified_at),
+        }
+
+
+def signed_point(key: bytes, point: VerifiedPoint) -> VerifiedPoint:
+    return replace(point, signature=sign(key, point.body()))
+
+
+def point_signature_ok(key: bytes, point: VerifiedPoint) -> bool:
+    return hmac.compare_digest(point.signature.encode("utf-8"), sign(key, point.body()).encode())
+
+
+def turnover_digests(stored: Mapping[tuple[str, int, int], tuple[int, int]]) -> dict[str, str]:
+    """One digest per month (``2026-03``) of the stored turnover rows of that month."""
+    by_month: dict[str, list[tuple[str, int, int]]] = {}
+    for (code, year, month), (debit, credit) in stored.items():
+        by_month.setdefault(f"{year:04d}-{month:02d}", []).append((code, debit, credit))
+    return {
+        month: hashlib.sha256(json.dumps(sorted(rows)).encode("utf-8")).hexdigest()
+        for month, rows in by_month.items()
+    }
+
+
+def rows_digest(rows: Iterable[tuple[Any, ...]]) -> str:
+    """A digest of rows of plain values (None among them), whatever their order."""
+    text = sorted(json.dumps(list(row), ensure_ascii=False) for row in rows)
+    return hashlib.sha256("\n".join(text).encode("utf-8")).hexdigest()

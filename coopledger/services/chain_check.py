@@ -1,21 +1,58 @@
 """Tamper evidence: recompute an organization's hash chains — its posted vouchers' and its audit
 log's — and its period balances.
 
-Each chain is checked link by link from its first entry: consecutive ``seq``, each
-``prev_hash`` equal to the hash before it, each ``hash`` equal to the recomputed one, and the
-stored head equal to the last. The first voucher (or event) that fails is named.
+Each chain is checked link by link: consecutive ``seq``, each ``prev_hash`` equal to the hash
+before it, each ``hash`` equal to the recomputed one, and the stored head equal to the last. The
+first voucher (or event) that fails is named.
+
+**Incremental verification.** A verification that passes leaves a *verified point* in the
+database (:class:`~coopledger.domain.audit_log.VerifiedPoint`, signed with the instance's
+checkpoint key): the voucher chain's length and the hash of its last voucher, the audit chain's
+likewise, a digest of each month's stored turnover and one of every stored snapshot. The next
+verification, given the key (:class:`Resume`), starts from that point instead of the first
+voucher, and re-checks:
+
+- the point's signature (a point whose signature does not match is not used: everything is
+  verified in full and the report says the point was altered);
+- that the chains are at least as long as the point saw (a truncated tail is broken);
+- that the voucher (and the audit event) at the point still carries the hash seen there: an edit
+  at or below the point that changes that row's hash — rewriting the chain from below, or editing
+  the row itself — is caught;
+- every voucher and event after the point, link by link, and the stored heads;
+- the turnover of every month that a voucher after the point falls in, and of every month whose
+  stored turnover differs from the digest the point kept, recomputed from the posted lines;
+- every snapshot against the posted lines, as the full verification does, when the stored
+  snapshots differ from the digest the point kept.
+
+It does **not** re-check the vouchers, lines and events below the point other than the one at
+the point: a posted line or voucher edited below the point while the hashes stored in its row
+and in the row at the point are left as they were is caught only by a full verification (``audit
+verify --full``), which recomputes every hash and every month from the lines. Nor does it
+recompute a month's turnover or the snapshots from the lines when neither they nor the month's
+vouchers changed since the point. A reopened month and a restore forget the point (the next
+verification is full).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from coopledger.domain.audit_log import GENESIS, event_hash
+from coopledger.domain.audit_log import (
+    GENESIS,
+    VerifiedPoint,
+    event_hash,
+    point_signature_ok,
+    rows_digest,
+    signed_point,
+    turnover_digests,
+)
 from coopledger.domain.errors import NotFound
 from coopledger.domain.ledger import GENESIS_HASH, canonical_payload, chain_hash
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import org_for
+from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, UnitOfWork
 
 #: who may read an organization's audit log (and take the auditor's package): its auditors, the
@@ -30,6 +67,17 @@ class LogReport:
     ok: bool
     first_bad_seq: int | None = None
     reason: str | None = None
+    resumed_from: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """What incremental verification needs: the key that signs verified points, and the units
+    of work that store them (a read-only request verifies in its own transaction and stores the
+    new point in another)."""
+
+    key: bytes
+    uows: Callable[[], UnitOfWork]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +95,9 @@ class ChainReport:
     balance_mismatches: list[str] = field(default_factory=list)
     audit_log: LogReport | None = None
     vouchers_ok: bool = True  # the vouchers' chain and the balances, whatever the audit log says
+    resumed_from: int = 0  # the chain position verification resumed after (0: from the first)
+    point_note: str | None = None  # why a stored verified point was not used
+    balances: tuple[dict[str, str], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def checked(self) -> tuple[str, ...]:
@@ -55,11 +106,21 @@ class ChainReport:
 
 
 def verify_org(
-    uow: UnitOfWork, org_code: str, actor: Actor | None = None, *, audit_log: bool = True
+    uow: UnitOfWork,
+    org_code: str,
+    actor: Actor | None = None,
+    *,
+    audit_log: bool = True,
+    resume: Resume | None = None,
+    full: bool = False,
 ) -> ChainReport:
     """Verify ``org_code``'s voucher chain and balances and, unless ``audit_log`` is False, its
     audit log's chain (``actor`` None: the operator at the CLI; a role outside
     :data:`LOG_READERS` gets the vouchers' check only, as it may not read the log).
+
+    With ``resume``, verification starts from the organization's verified point (see the
+    module's docstring for what that re-checks) unless ``full``, and a verification that passes
+    stores the new point. Without it, or with ``full``, everything is recomputed.
 
     :raise NotFound: unknown organization (or one the actor cannot see).
     """
@@ -71,27 +132,114 @@ def verify_org(
                 raise NotFound(f"organization {org_code!r} not found")
         else:
             org = org_for(store, actor, org_code, Action.READ_BOOKS)
-        report = verify_vouchers(uow, org)
-        report = replace(report, vouchers_ok=report.ok)
-        if not audit_log or (actor is not None and actor.role not in LOG_READERS):
-            return report
-        log = verify_log(uow, org)
-        if log.ok:
-            return replace(report, audit_log=log)
-        where = f"event {log.first_bad_seq}" if log.first_bad_seq else "its head"
-        return replace(
-            report,
-            ok=False,
-            reason=report.reason or f"the audit log is broken at {where}: {log.reason}",
-            audit_log=log,
+        with_log = audit_log and (actor is None or actor.role in LOG_READERS)
+        report, log, point = verify_within(uow, org, resume, full=full, with_log=with_log)
+    if resume is not None and point is not None:
+        save_points(resume, [point])
+    report = replace(report, vouchers_ok=report.ok)
+    if log is None:
+        return report
+    if log.ok:
+        return replace(report, audit_log=log)
+    where = f"event {log.first_bad_seq}" if log.first_bad_seq else "its head"
+    return replace(
+        report,
+        ok=False,
+        reason=report.reason or f"the audit log is broken at {where}: {log.reason}",
+        audit_log=log,
+    )
+
+
+def trusted_point(uow: UnitOfWork, org: Org, key: bytes) -> tuple[VerifiedPoint | None, str | None]:
+    """The organization's verified point if its signature matches; otherwise None and why."""
+    point = uow.audit.verified_point(org.id)
+    if point is None:
+        return None, None
+    if not point_signature_ok(key, point):
+        return None, (
+            "the stored verified point does not match its signature (altered); "
+            "verified in full instead"
         )
+    return point, None
 
 
-def verify_log(uow: UnitOfWork, org: Org) -> LogReport:
-    """Recompute one organization's audit chain (inside the caller's ``with uow``)."""
+def verify_within(
+    uow: UnitOfWork,
+    org: Org,
+    resume: Resume | None,
+    *,
+    full: bool = False,
+    with_log: bool = True,
+) -> tuple[ChainReport, LogReport | None, VerifiedPoint | None]:
+    """Both chains and the balances of ``org`` (inside the caller's ``with uow``), from its
+    verified point when ``resume`` is given and not ``full``; the new point, signed, when
+    everything checked holds and ``resume`` is given (the caller stores it)."""
+    point, note = trusted_point(uow, org, resume.key) if resume and not full else (None, None)
+    report = verify_vouchers(uow, org, point)
+    if note:
+        report = replace(report, point_note=note)
+    log = verify_log(uow, org, point) if with_log else None
+    if resume is None or not report.ok or report.balances is None or (log and not log.ok):
+        return report, log, None
+    turnover, snapshots = report.balances
+    if log is not None:
+        audit_seq, audit_hash = log.events, log.head
+    elif point is not None:
+        audit_seq, audit_hash = point.audit_seq, point.audit_hash
+    else:
+        audit_seq, audit_hash = 0, GENESIS
+    new = VerifiedPoint(
+        org.id,
+        report.vouchers,
+        report.head,
+        audit_seq,
+        audit_hash,
+        turnover,
+        snapshots,
+        utcnow(),
+    )
+    return report, log, signed_point(resume.key, new)
+
+
+def save_points(resume: Resume, points: Iterable[VerifiedPoint]) -> None:
+    """Store verified points in one transaction of their own."""
+    points = list(points)
+    if not points:
+        return
+    with resume.uows() as uow:
+        for point in points:
+            uow.audit.save_verified_point(point)
+        uow.commit()
+
+
+def verify_log(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) -> LogReport:
+    """Recompute one organization's audit chain (inside the caller's ``with uow``): from the
+    first event, or after ``point``'s once the event there still has the hash it saw."""
     expected = GENESIS
     count = 0
-    for event in uow.audit.chain(org.id):
+    if point is not None and point.audit_seq:
+        seq, _ = uow.audit.head(org.id)
+        if seq < point.audit_seq:
+            return LogReport(
+                seq,
+                expected,
+                False,
+                None,
+                f"the chain has {seq} events, fewer than the {point.audit_seq} verified before "
+                "(truncated)",
+            )
+        if uow.audit.event_hash_at(org.id, point.audit_seq) != point.audit_hash:
+            return LogReport(
+                point.audit_seq,
+                expected,
+                False,
+                point.audit_seq,
+                "it no longer has the hash it had when it was verified (an edit at or below "
+                "the verified point)",
+            )
+        expected, count = point.audit_hash, point.audit_seq
+    resumed = count
+    for event in uow.audit.chain(org.id, count):
         count += 1
         problem = None
         if event.seq != count:
@@ -113,19 +261,49 @@ def verify_log(uow: UnitOfWork, org: Org) -> LogReport:
             False,
             None,
             f"the stored head (position {seq}) does not match the last event (position {count})",
+            resumed,
         )
-    return LogReport(count, expected, True)
+    return LogReport(count, expected, True, resumed_from=resumed)
 
 
-def verify_vouchers(uow: UnitOfWork, org: Org) -> ChainReport:
+def verify_vouchers(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) -> ChainReport:
     """Recompute one organization's voucher chain and period balances (inside the caller's
-    ``with uow``)."""
+    ``with uow``): everything, or from ``point`` (a trusted verified point) as the module's
+    docstring says."""
     store = uow.store
     expected_prev = GENESIS_HASH
     count = 0
-    for voucher in store.posted_in_chain_order(org.id):
+    if point is not None and point.voucher_seq:
+        if org.chain_seq < point.voucher_seq:
+            return ChainReport(
+                org.code,
+                org.chain_seq,
+                org.chain_head,
+                False,
+                None,
+                None,
+                f"the chain has {org.chain_seq} vouchers, fewer than the {point.voucher_seq} "
+                "verified before (truncated)",
+            )
+        if store.chain_hash_at(org.id, point.voucher_seq) != point.voucher_hash:
+            return ChainReport(
+                org.code,
+                point.voucher_seq,
+                org.chain_head,
+                False,
+                None,
+                None,
+                f"the voucher at chain position {point.voucher_seq} no longer has the hash it had "
+                "when it was verified (an edit at or below the verified point)",
+            )
+        expected_prev, count = point.voucher_hash, point.voucher_seq
+    resumed = count
+    months: set[tuple[int, int]] = set()
+    for voucher in store.posted_in_chain_order(org.id, count):
         count += 1
-        number = voucher_number(Period.of(voucher.booked_on), voucher.number or 0)
+        period = Period.of(voucher.booked_on)
+        months.add((period.year, period.month))
+        number = voucher_number(period, voucher.number or 0)
         problem = None
         if voucher.chain_seq != count:
             problem = f"chain position {voucher.chain_seq} where {count} was expected (a voucher is missing or moved)"
@@ -134,7 +312,16 @@ def verify_vouchers(uow: UnitOfWork, org: Org) -> ChainReport:
         elif voucher.hash != chain_hash(expected_prev, canonical_payload(voucher, number)):
             problem = "its content no longer matches its hash"
         if problem:
-            return ChainReport(org.code, count, org.chain_head, False, voucher.id, number, problem)
+            return ChainReport(
+                org.code,
+                count,
+                org.chain_head,
+                False,
+                voucher.id,
+                number,
+                problem,
+                resumed_from=resumed,
+            )
         expected_prev = voucher.hash or ""
     if org.chain_seq != count or org.chain_head != expected_prev:
         return ChainReport(
@@ -145,12 +332,23 @@ def verify_vouchers(uow: UnitOfWork, org: Org) -> ChainReport:
             None,
             None,
             f"the stored head (position {org.chain_seq}) does not match the last voucher (position {count})",
+            resumed_from=resumed,
         )
     stored = store.stored_turnover(org.id)
-    recomputed = store.recomputed_turnover(org.id)
+    digests = turnover_digests(stored)
+    if point is None:
+        recomputed = store.recomputed_turnover(org.id)
+        keys = set(stored) | set(recomputed)
+    else:
+        changed = {
+            m for m in set(digests) | set(point.turnover) if digests.get(m) != point.turnover.get(m)
+        }
+        months |= {(int(m[:4]), int(m[5:])) for m in changed}
+        recomputed = store.recomputed_turnover(org.id, months)
+        keys = {k for k in set(stored) | set(recomputed) if (k[1], k[2]) in months}
     mismatches = [
         f"account {code} {year:04d}-{month:02d}: stored {stored.get((code, year, month))}, lines {recomputed.get((code, year, month))}"
-        for (code, year, month) in sorted(set(stored) | set(recomputed))
+        for (code, year, month) in sorted(keys)
         if stored.get((code, year, month), (0, 0)) != recomputed.get((code, year, month), (0, 0))
     ]
     if mismatches:
@@ -163,8 +361,12 @@ def verify_vouchers(uow: UnitOfWork, org: Org) -> ChainReport:
             None,
             "period balances differ from the posted lines",
             mismatches,
+            resumed_from=resumed,
         )
-    snapshot_mismatches = store.snapshot_mismatches(org.id)
+    snapshots = rows_digest(store.stored_snapshots(org.id))
+    snapshot_mismatches = (
+        store.snapshot_mismatches(org.id) if point is None or snapshots != point.snapshots else []
+    )
     if snapshot_mismatches:
         return ChainReport(
             org.code,
@@ -175,5 +377,8 @@ def verify_vouchers(uow: UnitOfWork, org: Org) -> ChainReport:
             None,
             "period snapshots differ from the posted lines",
             snapshot_mismatches,
+            resumed_from=resumed,
         )
-    return ChainReport(org.code, count, expected_prev, True)
+    return ChainReport(
+        org.code, count, expected_prev, True, resumed_from=resumed, balances=(digests, snapshots)
+    )

@@ -28,6 +28,7 @@ from coopledger.services import register_reports as rr
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.disclosure import NoticeDocument
+from coopledger.services.findings import finding_json
 from coopledger.services.household_statements import STATUS_ZH, Statement
 from coopledger.services.ports import Org
 from coopledger.services.regions import THRESHOLDS, RegionReport
@@ -598,6 +599,19 @@ def region_report_figures(r: RegionReport) -> dict[str, Any]:
         "owed_to_households": format_amount(r.owed_to_households),
         "findings_by_severity": dict(r.findings_by_severity),
         "findings_available": r.findings_available,
+        "finding_groups": [
+            {
+                "org": g.org.code,
+                "org_name": g.org.name,
+                "code": g.code,
+                "severity": g.severity,
+                "count": g.count,
+                "examples": [finding_json(f) for f in g.examples],
+                "more": g.count - len(g.examples),
+                "findings": f"/api/v1/orgs/{g.org.code}/audit/findings?year={r.year}&code={g.code}",
+            }
+            for g in r.finding_groups
+        ],
     }
 
 

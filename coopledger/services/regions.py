@@ -16,7 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from coopledger.domain.audit_log import VerifiedPoint
 from coopledger.domain.errors import NotFound, ValidationFailed, field_error
 from coopledger.domain.financial_statements import Balances, fold
 from coopledger.domain.ledger import Dr
@@ -24,6 +26,7 @@ from coopledger.domain.money import allocate
 from coopledger.domain.regions import covered, normalize, within
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import org_for, require
+from coopledger.services.chain_check import Resume, save_points
 from coopledger.services.financial_statements import definitions
 from coopledger.services.ports import Org, UnitOfWork
 from coopledger.services.ports.regions import RegionNode
@@ -150,6 +153,39 @@ class StatusFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class FindingGroup:
+    """The findings of one code in one organization: how many, their severity, and the first
+    few (the organization's own findings list the rest)."""
+
+    org: Org
+    code: str
+    severity: str
+    count: int
+    examples: list[Any]
+
+
+#: findings a group shows; the rest are in the organization's own findings
+GROUP_EXAMPLES = 3
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def group_findings(org: Org, found: list[Any]) -> list[FindingGroup]:
+    """``found`` (one organization's findings) grouped by code, most severe first, then the
+    largest group; a group's severity is its most severe finding's."""
+    by_code: dict[str, list[Any]] = defaultdict(list)
+    for finding in found:
+        by_code[str(getattr(finding, "code", "?"))].append(finding)
+    groups = []
+    for code, items in by_code.items():
+        severity = min(
+            (str(getattr(f, "severity", "low")) for f in items),
+            key=lambda s: SEVERITY_ORDER.get(s, 3),
+        )
+        groups.append(FindingGroup(org, code, severity, len(items), items[:GROUP_EXAMPLES]))
+    return sorted(groups, key=lambda g: (SEVERITY_ORDER.get(g.severity, 3), -g.count, g.code))
+
+
+@dataclass(frozen=True, slots=True)
 class RegionReport:
     region: str
     year: int
@@ -158,6 +194,7 @@ class RegionReport:
     dividends_by_status: dict[str, StatusFigures]
     findings_by_severity: dict[str, int]
     findings_available: bool
+    finding_groups: list[FindingGroup] = field(default_factory=list)
 
     @property
     def villages(self) -> list[OrgFigures]:
@@ -207,7 +244,7 @@ def operating_income(chart: str, nets: dict[str, int]) -> int:
     return sum(amounts.get(key) or 0 for key in INCOME_LINES)
 
 
-FindingsSource = Callable[[UnitOfWork, int, int], list[object]]
+FindingsSource = Callable[..., list[Any]]
 
 
 def _findings_source() -> FindingsSource | None:
@@ -222,10 +259,19 @@ def _findings_source() -> FindingsSource | None:
 
 
 def region_report(
-    uow: UnitOfWork, actor: Actor, region: str, year: int, *, with_findings: bool = True
+    uow: UnitOfWork,
+    actor: Actor,
+    region: str,
+    year: int,
+    *,
+    with_findings: bool = True,
+    resume: Resume | None = None,
 ) -> RegionReport:
     """The consolidated report of ``region`` for ``year`` (JSON and PDF share it). The findings
-    (the audit checks, run per organization: the costly part) can be left out.
+    (the audit checks, run per organization: the costly part) can be left out; they are counted
+    by severity and grouped by organization and code. With ``resume`` each organization's chains
+    are verified from its verified point (see :mod:`coopledger.services.chain_check`), and the
+    new points are stored after the report is read.
 
     :raise NotFound: unknown region or outside the actor's scope. :raise Forbidden: a role that
         may not read books. :raise ValidationFailed: a year out of range.
@@ -244,11 +290,17 @@ def region_report(
         dividends = regions.dividend_totals(ids, year)
         source = _findings_source() if with_findings else None
         severities: dict[str, int] = {"high": 0, "medium": 0, "low": 0}
+        groups: list[FindingGroup] = []
+        points: list[VerifiedPoint] = []
         if source is not None:
             for org in orgs:
-                for finding in source(uow, org.id, year):
+                found = source(uow, org.id, year, resume=resume, points=points)
+                for finding in found:
                     sev = str(getattr(finding, "severity", "low"))
                     severities[sev] = severities.get(sev, 0) + 1
+                groups += group_findings(org, found)
+    if resume is not None:
+        save_points(resume, points)
     granted: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for f in funds:
         granted[f.org_id][0] += f.granted
@@ -289,7 +341,10 @@ def region_report(
         )
         for org in orgs
     ]
-    return RegionReport(path, year, figures, by_class, by_status, severities, source is not None)
+    groups.sort(key=lambda g: (SEVERITY_ORDER.get(g.severity, 3), g.org.code, -g.count, g.code))
+    return RegionReport(
+        path, year, figures, by_class, by_status, severities, source is not None, groups
+    )
 
 
 def region_disclosures(uow: UnitOfWork, actor: Actor, region: str) -> list[tuple[Org, list[str]]]:

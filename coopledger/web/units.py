@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request
 
 from coopledger.adapters.db.uow import SqlUnitOfWork, UnitsOfWork
+from coopledger.domain.audit_log import checkpoint_key
+from coopledger.services.chain_check import Resume
 from coopledger.services.ports import ClientInfo
 
 #: the longest client address kept (the audit log's column)
@@ -23,3 +25,11 @@ def unit_of_work(*, readonly: bool = False) -> SqlUnitOfWork:
     """A unit of work for one use case of this request; a read-only one refuses to write."""
     units: UnitsOfWork = current_app.extensions["coopledger"].units
     return units(readonly=readonly, client=client())
+
+
+def resume() -> Resume:
+    """Verification from each organization's verified point for this request: the instance's
+    signing key, and units of work that may write (a GET's own is read-only) to store the new
+    points."""
+    key = checkpoint_key(current_app.extensions["coopledger"].settings.secret_key)
+    return Resume(key, unit_of_work)

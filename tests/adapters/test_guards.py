@@ -204,11 +204,11 @@ def test_cli_verify_exits_non_zero_naming_the_voucher(
             return SqlUnitOfWork(sessions)
 
     v = books.posted()
-    ok = CliRunner().invoke(main, ["audit", "verify", "coop"], obj=TestBooks())
+    ok = CliRunner().invoke(main, ["audit", "verify", "coop", "--full"], obj=TestBooks())
     assert ok.exit_code == 0 and "chain intact" in ok.output, ok.output
     drop_guards(connection)
     connection.execute(text(f"UPDATE voucher_line SET amount_fen = 7 WHERE voucher_id = {v['id']}"))
-    broken = CliRunner().invoke(main, ["audit", "verify", "coop"], obj=TestBooks())
+    broken = CliRunner().invoke(main, ["audit", "verify", "coop", "--full"], obj=TestBooks())
     assert broken.exit_code == 1 and v["number"] in broken.output
-    missing = CliRunner().invoke(main, ["audit", "verify", "nowhere"], obj=TestBooks())
+    missing = CliRunner().invoke(main, ["audit", "verify", "nowhere", "--full"], obj=TestBooks())
     assert missing.exit_code == 1 and "nowhere" in missing.output

@@ -158,7 +158,7 @@ def test_cli_checkpoint_then_verify_catches_a_rewrite(
     ok = CliRunner().invoke(main, ["audit", "verify", "coop", "--checkpoint", str(anchor)], obj=obj)
     assert ok.exit_code == 0 and "matches the checkpoint" in ok.output, ok.output
     full_rewrite(connection, uow, vouchers[0]["id"])
-    plain = CliRunner().invoke(main, ["audit", "verify", "coop"], obj=obj)
+    plain = CliRunner().invoke(main, ["audit", "verify", "coop", "--full"], obj=obj)
     assert plain.exit_code == 0  # the chain alone cannot see a full rewrite
     caught = CliRunner().invoke(
         main, ["audit", "verify", "coop", "--checkpoint", str(anchor)], obj=obj

@@ -35,7 +35,7 @@ def test_a_line_moved_to_another_member_fails_verify_naming_the_voucher(
     assert moved.rowcount == 1
     tb = books.get("aud", f"{ORG}/reports/trial-balance?from=2026-01-01&to=2026-12-31")
     assert tb.json["balanced"] is True  # the accounts cannot tell
-    caught = CliRunner().invoke(main, ["audit", "verify", "coop"], obj=obj)
+    caught = CliRunner().invoke(main, ["audit", "verify", "coop", "--full"], obj=obj)
     assert caught.exit_code == 1, caught.output
     assert victim["number"] in caught.output, caught.output
     chain = books.get("aud", f"{ORG}/audit/chain").json

@@ -7,6 +7,7 @@ voucher counter, so concurrent writers of one organization never fork its chain.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -25,10 +26,11 @@ from coopledger.adapters.db.tables import (
     OrganizationRow,
     PeriodRow,
     UserRow,
+    VerifiedPointRow,
     VoucherLineRow,
     VoucherRow,
 )
-from coopledger.domain.audit_log import GENESIS, AuditEvent, event_hash
+from coopledger.domain.audit_log import GENESIS, AuditEvent, VerifiedPoint, event_hash
 from coopledger.services.ports.audit_log import AuditQuery, LineFact, VoucherFact
 
 
@@ -93,13 +95,64 @@ class SqlAuditLog:
         ).first()
         return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
-    def chain(self, chain_key: int) -> Iterator[AuditEvent]:
-        """The chain in order. Read whole: a caller that stops at the first bad link must not
-        leave a server-side cursor open behind it."""
+    def chain(self, chain_key: int, after: int = 0) -> Iterator[AuditEvent]:
+        """The chain in order from ``after + 1``. Read whole: a caller that stops at the first
+        bad link must not leave a server-side cursor open behind it."""
         rows = self.session.scalars(
-            select(AuditLogRow).where(AuditLogRow.chain_key == chain_key).order_by(AuditLogRow.seq)
+            select(AuditLogRow)
+            .where(AuditLogRow.chain_key == chain_key, AuditLogRow.seq > after)
+            .order_by(AuditLogRow.seq)
         ).all()
         return iter([_event(row) for row in rows])
+
+    def event_hash_at(self, chain_key: int, seq: int) -> str | None:
+        return self.session.scalar(
+            select(AuditLogRow.hash).where(
+                AuditLogRow.chain_key == chain_key, AuditLogRow.seq == seq
+            )
+        )
+
+    # -- verified points ------------------------------------------------------------------------
+
+    def verified_point(self, org_id: int) -> VerifiedPoint | None:
+        row = self.session.get(VerifiedPointRow, org_id, populate_existing=True)
+        if row is None:
+            return None
+        try:
+            turnover = json.loads(row.turnover)
+        except ValueError:
+            turnover = {}
+        return VerifiedPoint(
+            org_id=row.org_id,
+            voucher_seq=row.voucher_seq,
+            voucher_hash=row.voucher_hash,
+            audit_seq=row.audit_seq,
+            audit_hash=row.audit_hash,
+            turnover=turnover if isinstance(turnover, dict) else {},
+            snapshots=row.snapshots,
+            verified_at=row.verified_at,
+            signature=row.signature,
+        )
+
+    def save_verified_point(self, point: VerifiedPoint) -> None:
+        values = {
+            "voucher_seq": point.voucher_seq,
+            "voucher_hash": point.voucher_hash,
+            "audit_seq": point.audit_seq,
+            "audit_hash": point.audit_hash,
+            "turnover": json.dumps(dict(sorted(point.turnover.items()))),
+            "snapshots": point.snapshots,
+            "verified_at": point.verified_at,
+            "signature": point.signature,
+        }
+        self.session.execute(
+            self._insert(VerifiedPointRow)
+            .values(org_id=point.org_id, **values)
+            .on_conflict_do_update(index_elements=["org_id"], set_=values)
+        )
+
+    def forget_verified_point(self, org_id: int) -> None:
+        self.session.execute(delete(VerifiedPointRow).where(VerifiedPointRow.org_id == org_id))
 
     def events(self, q: AuditQuery, limit: int, after_id: int) -> list[AuditEvent]:
         org = AuditLogRow.org_id.is_(None) if q.org_id is None else AuditLogRow.org_id == q.org_id

@@ -3,10 +3,11 @@ snapshots, topped up from the lines), ledger entries, and the turnover recompute
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, tuple_
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
@@ -14,7 +15,10 @@ from coopledger.adapters.db.base import CREDIT, DEBIT, SIGNED, year_month
 from coopledger.adapters.db.tables import (
     AccountRow,
     MemberRow,
+    MemberSnapshotRow,
     PeriodBalanceRow,
+    PeriodSnapshotRow,
+    VerifiedPointRow,
     VoucherLineRow,
     VoucherRow,
 )
@@ -95,6 +99,37 @@ class SqlReports(SqlAccounts):
 
     def drop_snapshots(self, org_id: int, year: int, month: int) -> None:
         snapshots.drop_from(self.session, org_id, year, month)
+        self.session.execute(delete(VerifiedPointRow).where(VerifiedPointRow.org_id == org_id))
+
+    def stored_snapshots(self, org_id: int) -> list[tuple[int, int, str, int | None, int, int]]:
+        totals = self.session.execute(
+            select(
+                PeriodSnapshotRow.year,
+                PeriodSnapshotRow.month,
+                AccountRow.code,
+                PeriodSnapshotRow.debit_fen,
+                PeriodSnapshotRow.credit_fen,
+            )
+            .join(AccountRow, AccountRow.id == PeriodSnapshotRow.account_id)
+            .where(PeriodSnapshotRow.org_id == org_id)
+        )
+        members = self.session.execute(
+            select(
+                MemberSnapshotRow.year,
+                MemberSnapshotRow.month,
+                AccountRow.code,
+                MemberSnapshotRow.member_id,
+                MemberSnapshotRow.net_fen,
+            )
+            .join(AccountRow, AccountRow.id == MemberSnapshotRow.account_id)
+            .where(MemberSnapshotRow.org_id == org_id)
+        )
+        return list(
+            itertools.chain(
+                ((int(y), int(m), c, None, int(d), int(cr)) for y, m, c, d, cr in totals),
+                ((int(y), int(m), c, int(mem), int(n), 0) for y, m, c, mem, n in members),
+            )
+        )
 
     def snapshot_mismatches(self, org_id: int) -> list[str]:
         return snapshots.mismatches(self.session, org_id)
@@ -164,7 +199,16 @@ class SqlReports(SqlAccounts):
         ]
         return int(opening or 0), entries
 
-    def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]:
+    def recomputed_turnover(
+        self, org_id: int, months: Collection[tuple[int, int]] | None = None
+    ) -> dict[tuple[str, int, int], tuple[int, int]]:
+        if months is not None and not months:
+            return {}
+        within = (
+            [tuple_(VoucherRow.year, VoucherRow.month).in_(sorted(months))]
+            if months is not None
+            else []
+        )
         rows = self.session.execute(
             select(
                 AccountRow.code,
@@ -180,6 +224,7 @@ class SqlReports(SqlAccounts):
                 VoucherLineRow.org_id == org_id,
                 VoucherRow.org_id == org_id,
                 VoucherRow.status == "posted",
+                *within,
             )
             .group_by(AccountRow.code, VoucherRow.year, VoucherRow.month)
         )

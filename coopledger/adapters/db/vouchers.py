@@ -7,8 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import exists, func, or_, select, update
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
@@ -135,55 +134,31 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         return self._vouchers([row])[0]
 
     def vouchers(self, org_id: int, flt: VoucherFilter, limit: int, after_id: int) -> list[Voucher]:
-        query = select(VoucherRow).where(VoucherRow.id > after_id, *self._matching(org_id, flt))
-        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()
-        return self._vouchers(rows)
-
-    def voucher_page(
-        self, org_id: int, flt: VoucherFilter, limit: int, offset: int
-    ) -> list[Voucher]:
-        query = select(VoucherRow).where(*self._matching(org_id, flt))
-        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit).offset(offset))
-        return self._vouchers(rows.all())
-
-    def voucher_summary(self, org_id: int, flt: VoucherFilter) -> tuple[int, int]:
-        matching = self._matching(org_id, flt)
-        count = self.session.scalar(select(func.count()).select_from(VoucherRow).where(*matching))
-        line = aliased(VoucherLineRow)  # the filters' own subqueries read voucher_line
-        debit = self.session.scalar(
-            select(func.coalesce(func.sum(line.amount_fen), 0))
-            .join(VoucherRow, VoucherRow.id == line.voucher_id)
-            .where(line.org_id == org_id, line.side == "D", *matching)
-        )
-        return int(count or 0), int(debit or 0)
-
-    def _matching(self, org_id: int, flt: VoucherFilter) -> list[ColumnElement[bool]]:
-        """The conditions on a voucher row that ``flt`` asks for, in ``org_id``."""
-        where: list[ColumnElement[bool]] = [VoucherRow.org_id == org_id]
+        query = select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.id > after_id)
         if flt.status:
-            where.append(VoucherRow.status == flt.status)
+            query = query.where(VoucherRow.status == flt.status)
         if flt.year:
-            where.append(VoucherRow.year == flt.year)
+            query = query.where(VoucherRow.year == flt.year)
         if flt.month:
-            where.append(VoucherRow.month == flt.month)
+            query = query.where(VoucherRow.month == flt.month)
         if flt.account:
             ids = [
                 i for code, i in self._account_ids(org_id).items() if code.startswith(flt.account)
             ]
-            where.append(
+            query = query.where(
                 exists().where(
                     VoucherLineRow.voucher_id == VoucherRow.id, VoucherLineRow.account_id.in_(ids)
                 )
             )
         if flt.member_id:
-            where.append(
+            query = query.where(
                 exists().where(
                     VoucherLineRow.voucher_id == VoucherRow.id,
                     VoucherLineRow.member_id == flt.member_id,
                 )
             )
         if flt.text:  # a plain substring: % and _ typed by the user match themselves
-            where.append(
+            query = query.where(
                 or_(
                     VoucherRow.memo.contains(flt.text, autoescape=True),
                     exists().where(
@@ -192,7 +167,8 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
                     ),
                 )
             )
-        return where
+        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()
+        return self._vouchers(rows)
 
     def _vouchers(self, rows: Sequence[VoucherRow]) -> list[Voucher]:
         if not rows:
@@ -495,8 +471,7 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
             )
         )
 
-    def posted_in_chain_order(self, org_id: int) -> Iterator[Voucher]:
-        after = 0
+    def posted_in_chain_order(self, org_id: int, after: int = 0) -> Iterator[Voucher]:
         while True:
             rows = self.session.scalars(
                 select(VoucherRow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -15,7 +15,13 @@ class ReportStore(Protocol):
     def ledger_entries(
         self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
     ) -> tuple[int, list[LedgerEntry]]: ...
-    def recomputed_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
+    def recomputed_turnover(
+        self, org_id: int, months: Collection[tuple[int, int]] | None = None
+    ) -> dict[tuple[str, int, int], tuple[int, int]]:
+        """Turnover per (code, year, month) summed from the posted lines: every month, or only
+        the (year, month) pairs in ``months``."""
+        ...
+
     def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
 
     # period snapshots: closing balances of closed months
@@ -24,7 +30,13 @@ class ReportStore(Protocol):
         ...
 
     def drop_snapshots(self, org_id: int, year: int, month: int) -> None:
-        """Delete the snapshots of ``year-month`` and every later month (a reopen)."""
+        """Delete the snapshots of ``year-month`` and every later month (a reopen), and forget
+        the organization's verified point."""
+        ...
+
+    def stored_snapshots(self, org_id: int) -> list[tuple[int, int, str, int | None, int, int]]:
+        """Every stored snapshot row: (year, month, account code, member id or None, debit,
+        credit); a member snapshot's net is its debit, its credit 0."""
         ...
 
     def snapshot_mismatches(self, org_id: int) -> list[str]:

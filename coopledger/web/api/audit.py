@@ -20,7 +20,7 @@ from coopledger.services import findings as findings_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import Blueprint, PageArgs, actor, decode_cursor, page, uow
 from coopledger.web.api.fields import Count, Day, Year
-from coopledger.web.units import unit_of_work
+from coopledger.web.units import resume, unit_of_work
 
 blp = Blueprint(
     "audit",
@@ -116,6 +116,14 @@ class YearArgs(ma.Schema):
     year = Year(required=True, min_year=2000)
 
 
+class FindingsArgs(YearArgs):
+    code = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=60),
+        metadata={"description": "Only the findings of this code (a region report's group)."},
+    )
+
+
 class FindingOut(ma.Schema):
     code = ma.fields.String()
     severity = ma.fields.String()
@@ -132,11 +140,14 @@ class FindingsOut(ma.Schema):
 
 @blp.route("/findings")
 class Findings(MethodView):
-    @blp.arguments(YearArgs, location="query")
+    @blp.arguments(FindingsArgs, location="query")
     @blp.response(200, FindingsOut)
     def get(self, args: dict[str, Any], org: str) -> dict[str, Any]:
-        """Automated findings of a year, most severe first: stable code, severity, objects."""
-        found = findings_svc.findings_for(uow(), actor(), org, args["year"])
+        """Automated findings of a year, most severe first: stable code, severity, objects;
+        ``code`` keeps one code's (``counts`` counts those kept)."""
+        found = findings_svc.findings_for(uow(), actor(), org, args["year"], resume=resume())
+        if args["code"]:
+            found = [f for f in found if f.code == args["code"]]
         return {
             "org": org,
             "year": args["year"],

@@ -15,6 +15,7 @@ from coopledger.services.print_contexts import region_report_figures, region_rep
 from coopledger.web.api.common import Blueprint, LangArgs, actor, uow
 from coopledger.web.api.fields import Year
 from coopledger.web.responses import inline_pdf
+from coopledger.web.units import resume
 
 blp = Blueprint(
     "regions",
@@ -102,7 +103,12 @@ def report(args: dict[str, Any]) -> Any:
     by severity. ``format=pdf`` draws it with charts. A region outside the caller's scope is 404.
     """
     result = svc.region_report(
-        uow(), actor(), args["region"], args["year"], with_findings=args["findings"]
+        uow(),
+        actor(),
+        args["region"],
+        args["year"],
+        with_findings=args["findings"],
+        resume=resume(),
     )
     if args["format"] == "pdf":
         return _pdf(

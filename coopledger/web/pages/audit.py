@@ -12,6 +12,7 @@ from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, login_required, signed_in
+from coopledger.web.units import resume
 
 
 @bp.route("/orgs/<org>/audit")
@@ -24,7 +25,7 @@ def audit_view(org: str) -> Any:
     year = request.args.get("year", type=int) or utcnow().year
     if not 2000 <= year <= 2999:
         year = utcnow().year
-    found = findings_svc.findings_for(uow(), who, org, year)
+    found = findings_svc.findings_for(uow(), who, org, year, resume=resume())
     return render_template(
         "pages/audit.html", org=the_org, report=report, year=year, findings=found
     )

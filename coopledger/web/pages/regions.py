@@ -29,6 +29,7 @@ from coopledger.web.pages.common import (
     signed_in,
 )
 from coopledger.web.responses import inline_pdf
+from coopledger.web.units import resume
 
 #: read-only pages of an organization the report links to, where this installation has them
 DRILL_DOWN = (
@@ -95,7 +96,7 @@ def regions() -> Any:
         return render_template(
             "pages/regions.html", report=None, nodes=nodes, region="", year=year, errors=errors
         )
-    result = svc.region_report(uow(), who, region, year)
+    result = svc.region_report(uow(), who, region, year, resume=resume())
     context = region_report_print_context(result)
     if request.args.get("format") == "pdf" and not errors:
         from coopledger.adapters.pdf import render_pdf
