@@ -2,7 +2,8 @@
 
 One organization gets ``vouchers`` posted vouchers (seeded generator of :mod:`coopledger.bench`);
 the dashboard and the voucher list are timed; then the organization grows to ``tb_lines`` posted
-lines and the trial balance (and again the dashboard and the list) are timed. Each figure is the
+lines and the trial balance (and again the dashboard and the list, a page of the list nine tenths
+in and the last page of a filtered list) are timed. Each figure is the
 median of several requests through the whole Flask application (session cookie, CSRF, templates),
 in-process, so that it is the server's time and not the network's.
 """
@@ -36,6 +37,7 @@ def run_pages_bench(
 ) -> dict[str, float]:
     """Returns the medians in milliseconds, by page."""
     from coopledger.web.app import create_app
+    from coopledger.web.pages.vouchers import PAGE as LIST_PAGE
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -92,6 +94,7 @@ def run_pages_bench(
             f"/orgs/bench/vouchers?status=posted&month={year}-03",
         )
         seed = 1
+        posted_vouchers = vouchers
         while posted_lines < tb_lines:
             more = list(
                 drafts(seed, min(BATCH * 5, max(BATCH, (tb_lines - posted_lines) // 3 + 1)), year)
@@ -100,6 +103,7 @@ def run_pages_bench(
             for chunk in range(0, len(more), BATCH):
                 vouchers_post(uow, admin, more[chunk : chunk + BATCH])
             posted_lines += sum(len(d.lines) for d in more)
+            posted_vouchers += len(more)
             echo(f"  {posted_lines:,} lines in the organization")
         timed(
             f"trial balance ({posted_lines:,} lines)",
@@ -107,6 +111,16 @@ def run_pages_bench(
         )
         timed(f"dashboard ({posted_lines:,} lines)", "/orgs/bench")
         timed(f"voucher list ({posted_lines:,} lines)", "/orgs/bench/vouchers")
+        pages = -(-posted_vouchers // LIST_PAGE)
+        far = max(1, pages * 9 // 10)
+        timed(
+            f"voucher list, page {far:,} of {pages:,} ({posted_lines:,} lines)",
+            f"/orgs/bench/vouchers?page={far}",
+        )
+        timed(
+            f"voucher list, posted in March, last page ({posted_lines:,} lines)",
+            f"/orgs/bench/vouchers?status=posted&month={year}-03&page={pages}",
+        )
         middle = date(year, 6, 1).isoformat()
         timed(
             f"trial balance, range cutting months ({posted_lines:,} lines)",

@@ -153,6 +153,7 @@ def validate_inputs(inputs: Inputs) -> None:
             f"{inputs.year} closed with a {'loss' if inputs.surplus_fen < 0 else 'surplus'} of "
             f"{format_amount(inputs.surplus_fen)} yuan: there is nothing to distribute",
             code="no_surplus",
+            params={"year": inputs.year, "amount": format_amount(inputs.surplus_fen)},
             errors={"year": ["no surplus to distribute"]},
         )
 
@@ -183,6 +184,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
         raise ValidationFailed(
             f"distributable surplus would be {format_amount(D)} yuan; it must be more than zero",
             code="nothing_distributable",
+            params={"amount": format_amount(D)},
             errors={"reserve_rate": ["leaves nothing to distribute"]},
         )
     P = apply_rate_up(D, inputs.patronage_ratio)
@@ -195,6 +197,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
             f"the other appropriations come to {format_amount(other_total)} yuan, more than the "
             f"{format_amount(remains)} yuan of distributable surplus that remain{after}",
             code="appropriations_exceed_remainder",
+            params={"total": format_amount(other_total), "remains": format_amount(remains)},
             errors={
                 "other_appropriations": [
                     f"more than the {format_amount(remains)} yuan that remain "
@@ -232,6 +235,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
                     f"the guarantees cannot be met: they need {format_amount(T)} yuan of top-ups, the other members' "
                     f"residual parts come to {format_amount(available)} yuan (short by {format_amount(T - available)} yuan)",
                     code="guarantee_shortfall",
+                    params={"x": format_amount(T - available)},
                     errors={"guarantee": [f"short by {format_amount(T - available)} yuan"]},
                 )
             taken = allocate(T, capacity)

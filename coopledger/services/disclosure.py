@@ -193,7 +193,8 @@ def disclosure_notice(uow: UnitOfWork, actor: Actor, org_code: str, period: str)
             return _stored(issued)
         if not _closed(uow.store, org, parsed):
             raise PeriodNotClosed(
-                f"{parsed.label} is not closed yet: close its months before publishing"
+                f"{parsed.label} is not closed yet: close its months before publishing",
+                params={"period": parsed.label},
             )
         return _document(notice_content(_notice(uow, org, parsed, None)), issued=False)
 
@@ -493,7 +494,9 @@ def publish(
         if issued is not None:
             return Published(_stored(issued), new=False)
         if not _closed(uow.store, org, parsed):
-            raise PeriodNotClosed(f"{parsed.label} is not closed yet")
+            raise PeriodNotClosed(
+                f"{parsed.label} is not closed yet", params={"period": parsed.label}
+            )
         body = canonical(notice_content(_notice(uow, org, parsed, now.date())))
         issued = IssuedDisclosure(
             parsed.label, now.date(), body.decode(), hashlib.sha256(body).hexdigest()

@@ -702,6 +702,7 @@ def _targets(
         raise ValidationFailed(
             f"member {member} is owed {format_amount(o)} yuan, less than {format_amount(value)}",
             code="more_than_owed",
+            params={"member": member, "owed": format_amount(o), "amount": format_amount(value)},
             errors={"amount": [f"more than the {format_amount(o)} yuan owed"]},
         )
     return [(ln, value)]

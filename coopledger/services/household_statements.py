@@ -273,6 +273,7 @@ def household_statement(
                 f"{year} has no approved and posted distribution plan; statements are issued "
                 "once the plan is posted",
                 code="no_posted_plan",
+                params={"year": year},
             )
         line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
         if line is None:

@@ -263,6 +263,7 @@ def add_account(
             raise Conflict(
                 f"account {parent} already has vouchers; a sub-account cannot be added under it",
                 code="account_in_use",
+                params={"account": parent},
             )
         store.add_account(org.id, account)
         audit_log.record(

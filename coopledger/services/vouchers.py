@@ -314,6 +314,32 @@ def list_vouchers(
         return store.vouchers(org.id, flt, limit, after_id)
 
 
+@dataclass(frozen=True, slots=True)
+class VoucherPage:
+    """One page of the vouchers matching a filter, with what all of them add up to."""
+
+    vouchers: list[Voucher]
+    count: int  # vouchers matching the filter
+    debit_fen: int  # their debit total, equal to their credit total
+    page: int  # from 1
+    pages: int  # at least 1
+
+
+def voucher_page(
+    uow: UnitOfWork, actor: Actor, org_code: str, flt: VoucherFilter, page: int, size: int
+) -> VoucherPage:
+    """Page ``page`` (from 1; past the last, the last) of the vouchers matching ``flt`` in id
+    order, ``size`` a page, with their count and totals counted by the database."""
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        count, debit = store.voucher_summary(org.id, flt)
+        pages = max(1, -(-count // size))
+        page = min(max(1, page), pages)
+        found = store.voucher_page(org.id, flt, size, (page - 1) * size)
+        return VoucherPage(found, count, debit, page, pages)
+
+
 def member_id_for(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> int:
     """The id of a member, for filters. :raise ValidationFailed: unknown member."""
     with uow:

@@ -58,6 +58,16 @@ class VoucherStore(Protocol):
     def vouchers(
         self, org_id: int, flt: VoucherFilter, limit: int, after_id: int
     ) -> list[Voucher]: ...
+    def voucher_page(
+        self, org_id: int, flt: VoucherFilter, limit: int, offset: int
+    ) -> list[Voucher]:
+        """Up to ``limit`` of the vouchers matching ``flt`` in id order, from ``offset``."""
+        ...
+
+    def voucher_summary(self, org_id: int, flt: VoucherFilter) -> tuple[int, int]:
+        """How many vouchers match ``flt`` and their debit total in fen (= their credit total)."""
+        ...
+
     def set_reviewed(self, voucher_id: int, reviewer: int | None, at: datetime | None) -> None: ...
     def next_number(self, org_id: int, year: int, month: int, count: int = 1) -> int | None:
         """Reserve ``count`` consecutive numbers in an open month; the first, or None if closed."""

@@ -43,6 +43,7 @@ from coopledger.web.pages.common import (
     plain,
     select_locale,
 )
+from coopledger.web.pages.messages import finding_text, finding_title, severity_name
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 csrf = CSRFProtect()
@@ -71,6 +72,9 @@ def init_pages(app: Flask) -> None:
         POVERTY=POVERTY,
         ROLE=ROLE,
         account_name=account_name,
+        finding_title=finding_title,
+        finding_text=finding_text,
+        severity_name=severity_name,
     )
     app.jinja_env.filters.update(money=money, plain=plain, day=day)
 

@@ -26,7 +26,14 @@ from coopledger.services import auth as svc
 from coopledger.services import orgs as org_svc
 from coopledger.services import regions as region_svc
 from coopledger.web.api.common import uow
-from coopledger.web.pages.common import bp, error_text, field_text, login_required, signed_in
+from coopledger.web.pages.common import (
+    bp,
+    error_text,
+    field_text,
+    known_text,
+    login_required,
+    signed_in,
+)
 
 #: the use case's words about a user or an organization, in the page's language
 ADMIN_TEXT: list[tuple[re.Pattern[str], Any]] = [
@@ -101,12 +108,18 @@ DONE = {
 }
 
 
-def admin_message(message: str) -> str:
+def admin_known(message: str) -> str | None:
+    """A service's message about users or organizations in the page's language, or None."""
     for pattern, text in ADMIN_TEXT:
         found = pattern.search(message)
         if found:
             return str(text) % found.groupdict() if found.groupdict() else str(text)
-    return field_text(message)
+    return known_text(message)
+
+
+def admin_message(message: str) -> str:
+    found = admin_known(message)
+    return found if found is not None else field_text(message)
 
 
 def field_errors(exc: DomainError, duplicate_field: str) -> dict[str, list[str]]:
@@ -116,7 +129,7 @@ def field_errors(exc: DomainError, duplicate_field: str) -> dict[str, list[str]]
     if exc.code in ADMIN_CODES:
         return {"": [str(ADMIN_CODES[exc.code])]}
     found = {field: [admin_message(m) for m in messages] for field, messages in exc.errors.items()}
-    return found or {"": [error_text(exc)]}
+    return found or {"": [error_text(exc, admin_known)]}
 
 
 def summary(errors: dict[str, list[str]]) -> list[str]:

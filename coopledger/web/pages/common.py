@@ -36,6 +36,7 @@ from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.auth import web_actor
 from coopledger.services.preferences import LOCALES, set_user_locale
 from coopledger.web.api.common import uow
+from coopledger.web.pages.messages import ERROR_CODES, GENERIC, KIND_CODE, code_text
 from coopledger.web.units import unit_of_work
 
 bp = Blueprint("pages", __name__)
@@ -253,36 +254,7 @@ def may(action: str) -> bool:
 
 # -- errors in words ----------------------------------------------------------------------------
 
-ERROR_CODES: dict[str, Any] = {
-    "unbalanced": _l("借贷不平衡：借方合计与贷方合计必须相等且不为零。"),
-    "schema_not_current": _l(
-        "系统的数据库尚未就绪（结构缺失或过旧），请联系管理员运行 coopledger db upgrade。"
-    ),
-    "period_closed": _l("该月份已结账，不能再记入凭证。"),
-    "segregation_of_duties": _l("制单人不能审核自己编制的凭证。"),
-    "already_posted": _l("此凭证已经记账。"),
-    "not_reviewed": _l("此凭证尚未审核，不能记账。"),
-    "already_reversed": _l("此凭证已经冲销过。"),
-    "invalid_credentials": _l("用户名或密码不正确。"),
-    "too_many_attempts": _l("登录失败次数过多，账户已暂时锁定，请十五分钟后再试。"),
-    "not_found": _l("找不到该页面或记录。"),
-    "forbidden": _l("您的角色无权进行此操作。"),
-    "internal_error": _l("出了问题，没有保存任何内容。请稍后再试。"),
-    "control_characters": _l("“%(field)s”中含有不允许的控制字符，请求未被处理。"),
-    "rate_limited": _l("请求过于频繁，请稍后再试。"),
-    "year_not_closed": _l("该年度尚未年终结账，不能制定分配方案。"),
-    "done": _l("已完成。"),
-    "saved": _l("凭证已保存为草稿。"),
-    "deleted": _l("草稿已删除。"),
-    "reversed": _l("已生成红字冲销凭证（草稿），请审核后记账。"),
-    "review": _l("凭证已审核。"),
-    "unreview": _l("凭证已退回草稿。"),
-    "post": _l("凭证已记账。"),
-    "attachments": _l("附件张数须为 0 至 9999 的整数"),
-    "stale": _l(
-        "此凭证在您编辑期间已被他人修改、审核或记账；您的修改没有保存。请查看最新内容后重试。"
-    ),
-}
+NOT_ACCEPTED = _l("此项填写有误，请检查后重试")
 FIELD_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"must not be zero"), _l("金额不能为零")),
     (
@@ -328,19 +300,38 @@ FIELD_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
 ]
 
 
-def error_text(error: DomainError) -> str:
-    """The error in the page's language when we know it; the service's own words otherwise."""
-    if error.code in ERROR_CODES:
-        return str(ERROR_CODES[error.code])
-    return field_text(error.message)
+def error_text(error: DomainError, known: Callable[[str], str | None] | None = None) -> str:
+    """The refusal in the page's language, never the service's English: the words kept for its
+    code with its values, else the service's message as ``known`` (or :func:`known_text`)
+    reads it, else the words of its shared code or of its kind."""
+    if error.code not in GENERIC:
+        text = code_text(error.code, error.params)
+        if text is not None:
+            return text
+    found = (known or known_text)(error.message)
+    if found is not None:
+        return found
+    for code in (error.code, KIND_CODE.get(error.kind, "validation_failed")):
+        text = code_text(code, {})
+        if text is not None:
+            return text
+    return str(ERROR_CODES["validation_failed"])
 
 
-def field_text(message: str) -> str:
+def known_text(message: str) -> str | None:
+    """A service's message about a field in the page's language, or None when it is unknown."""
     for pattern, text in FIELD_MESSAGES:
         found = pattern.search(message)
         if found:
             return str(text) % found.groupdict() if found.groupdict() else str(text)
-    return message
+    return None
+
+
+def field_text(message: str) -> str:
+    """A service's message about a field in the page's language; one no page knows reads as
+    "not accepted" rather than in the service's English."""
+    known = known_text(message)
+    return known if known is not None else str(NOT_ACCEPTED)
 
 
 @bp.errorhandler(DomainError)

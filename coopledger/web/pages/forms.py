@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, date_in_range
 from coopledger.domain.errors import DomainError
 from coopledger.domain.money import AmountError, parse_amount, parse_quantity
-from coopledger.web.pages.common import ERROR_CODES, error_text, field_text
+from coopledger.web.pages.common import error_text, field_text, known_text
 
 #: the services' words for a register's fields, in the page's language (the voucher form's own
 #: are in pages.common and are tried after these)
@@ -132,13 +132,19 @@ REGISTER_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
 FIX_MARKED = _l("没有保存：请改正下面标出的内容。")
 
 
-def say(message: str) -> str:
-    """A service's message about a field in the page's language (its own words when unknown)."""
+def known_say(message: str) -> str | None:
+    """A service's message about a register's field in the page's language, or None."""
     for pattern, text in REGISTER_MESSAGES:
         found = pattern.search(message)
         if found:
             return str(text) % found.groupdict() if found.groupdict() else str(text)
-    return field_text(message)
+    return known_text(message)
+
+
+def say(message: str) -> str:
+    """A service's message about a field in the page's language ("not accepted" when unknown)."""
+    found = known_say(message)
+    return found if found is not None else field_text(message)
 
 
 class Form:
@@ -163,12 +169,12 @@ class Form:
             for m in messages:
                 self.fail(key, m)
         if not error.errors and field is not None:
-            words = error_text(error) if error.code in ERROR_CODES else say(error.message)
+            words = error_text(error, known_say)
             self.errors.setdefault(field, []).append(words)
         if self.errors:
             self.message = str(FIX_MARKED)
         else:
-            self.message = error_text(error) if error.code in ERROR_CODES else say(error.message)
+            self.message = error_text(error, known_say)
 
     def text(self, name: str, *, required: bool = False, max_length: int = 200) -> str:
         value = self.values[name]

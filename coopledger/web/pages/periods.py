@@ -24,7 +24,7 @@ from coopledger.services import periods as svc
 from coopledger.services import registers as reg_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
-from coopledger.web.pages.common import bp, login_required, signed_in
+from coopledger.web.pages.common import bp, error_text, login_required, signed_in
 
 
 def _(text: str, **values: Any) -> str:
@@ -53,18 +53,10 @@ def _year_or_404(year: int) -> int:
 
 
 def refusal(error: DomainError) -> str:
-    """A refusal of a close, a reopen, the year-end or a depreciation run, in plain words."""
+    """A refusal of a close, a reopen, the year-end or a depreciation run, in plain words: a
+    closed month or year says which (they share the code ``period_closed``), any other by its
+    code."""
     text = error.message
-    if found := re.match(r"(\d+) voucher\(s\) dated in (\S+) are not posted", text):
-        return _(
-            "%(when)s还有 %(n)s 张凭证没有记账（草稿或已审核）：请先审核并记账，或删除草稿，再结账。",
-            n=found[1],
-            when=found[2],
-        )
-    if found := re.match(r"close (\S+) first", text):
-        return _("月份须按顺序结账：请先结账 %(period)s。", period=found[1])
-    if found := re.match(r"reopen (\S+) first", text):
-        return _("须从最后结账的月份倒序重新打开：请先重新打开 %(period)s。", period=found[1])
     if found := re.match(r"the year (\d+) is closed", text):
         return _("%(year)s 年度已年终结账，它的月份不能再重新打开。", year=found[1])
     if found := re.match(r"(\S+) is closed; reopen it to post the closing voucher", text):
@@ -77,25 +69,9 @@ def refusal(error: DomainError) -> str:
             "%(period)s 已结账，应在该月计提的折旧不能再记入。请管理员重新打开该月后再计提。",
             period=found[1],
         )
-    if found := re.search(r"(\S+) has not ended yet.*is (\S+)\)", text):
-        return _(
-            "%(period)s 还没有结束：折旧在月末计提，今天最晚可计提至 %(last)s。",
-            period=found[1],
-            last=found[2],
-        )
-    if found := re.search(r"has a (借方|贷方) balance of (\S+) at", text):
-        return _(
-            "待处理财产损溢还有%(side)s余额 %(amount)s 元：请查明原因，转入相应科目后再年终结账。",
-            side=found[1],
-            amount=found[2],
-        )
     if error.code == "period_closed":
         return _("该月份已经结账。")
-    if error.code == "period_open":
-        return _("该月份尚未结账，无需重新打开。")
-    if error.code == "year_closed":
-        return _("该年度已经年终结账。")
-    return text
+    return error_text(error)
 
 
 def _year_page(

@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from pypinyin import Style, lazy_pinyin
 
 from coopledger.domain.accounts import Account, Subledger
-from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import (
     DomainError,
     Forbidden,
@@ -34,7 +33,6 @@ from coopledger.services.ports import VoucherFilter
 from coopledger.services.print_contexts import account_names, voucher_print_context
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import (
-    ERROR_CODES,
     bp,
     error_text,
     field_text,
@@ -42,6 +40,7 @@ from coopledger.web.pages.common import (
     login_required,
     signed_in,
 )
+from coopledger.web.pages.messages import ERROR_CODES
 from coopledger.web.responses import inline_pdf
 
 PAGE = 50
@@ -109,9 +108,28 @@ def total_of(voucher: Voucher) -> int:
     return totals(voucher.lines)[0]
 
 
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and two either side of ``page``,
+    None where numbers are left out."""
+    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def accounts_of(voucher: Voucher) -> list[str]:
+    """The codes of the accounts a voucher's lines touch, each once, in the lines' order."""
+    return list(dict.fromkeys(line.account for line in voucher.lines))
+
+
 @bp.route("/orgs/<org>/vouchers")
 @login_required
 def vouchers(org: str) -> Any:
+    """The vouchers matching the filters, a page of ``PAGE`` at a time (``?page=N``), with how
+    many match and their total, both counted by the database."""
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
     status = request.args.get("status") or None
@@ -119,9 +137,8 @@ def vouchers(org: str) -> Any:
         status = None
     month = request.args.get("month") or ""
     text = (request.args.get("q") or "").strip()[:100]
-    after = request.args.get("after", type=int) or 0
-    if not 0 <= after <= MAX_FEN_SUM:  # no id is larger; the database would refuse to compare
-        after = 0
+    wanted = request.args.get("page", "")
+    page = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 9 else 1
     year = mon = None
     error = None
     if month:
@@ -131,21 +148,24 @@ def vouchers(org: str) -> Any:
         except ValueError:
             error = field_text("must be a month written YYYY-MM")
     flt = VoucherFilter(status=status, year=year, month=mon, text=text or None)
-    found = svc.list_vouchers(uow(), who, org, flt, PAGE + 1, after)
-    more = len(found) > PAGE
-    found = found[:PAGE]
-    last = found[-1].id if found else after
+    found = svc.voucher_page(uow(), who, org, flt, page, PAGE)
+    names = account_names(org_svc.list_accounts(uow(), who, org), lang())
+    filters: dict[str, Any] = {"status": status, "month": month or None, "q": text or None}
     return render_template(
         "pages/vouchers.html",
         org=the_org,
-        vouchers=found,
+        vouchers=found.vouchers,
+        found=found,
+        numbers=page_numbers(found.page, found.pages),
+        page_url=lambda n: url_for("pages.vouchers", org=org, **filters, page=n),
+        account_names=names,
         status=status or "",
         month=month,
         q=text,
-        next_after=last if more else None,
         error=error,
         number_of=number_of,
         total_of=total_of,
+        accounts_of=accounts_of,
     )
 
 
