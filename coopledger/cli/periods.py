@@ -101,3 +101,16 @@ def close_year_cmd(org: str, year: int, username: str) -> None:
     with books() as b:
         done = svc.close_year(b.uow(), auth.actor_named(b.uow(), username), org, _year(year))
     click.echo(f"{org}: {year} closed, surplus {format_amount(done.surplus_fen)}")
+
+
+@periods_group.command("reopen-year")
+@click.argument("org")
+@click.argument("year", type=int)
+@AS_USER
+@domain_errors
+def reopen_year_cmd(org: str, year: int, username: str) -> None:
+    """Reopen the closed YEAR (administrators; recorded in the audit log): December opens again;
+    ``periods close-year`` carries what is posted meanwhile and closes it again."""
+    with books() as b:
+        svc.reopen_year(b.uow(), auth.actor_named(b.uow(), username), org, _year(year))
+    click.echo(f"{org}: {year} reopened, December open (recorded in the audit log)")

@@ -127,8 +127,9 @@ def _balance_sheet(uow: UnitOfWork, org: Org, as_of: date) -> Statement:
 
 def _closing_lines(uow: UnitOfWork, org: Org, year: int, surplus_account: str) -> dict[str, int]:
     """Debit-minus-credit per account of the year's closing vouchers — income and expense into
-    本年盈余, and 本年盈余 into 未分配盈余 — (empty if there are none)."""
-    if not uow.store.year_closed(org.id, year):
+    本年盈余, and 本年盈余 into 未分配盈余 — (empty if there are none: the year's results are not
+    carried yet)."""
+    if uow.store.year_stage(org.id, year) is None:
         return {}
     for account in (surplus_account, "5"):
         out: dict[str, int] = {}

@@ -220,6 +220,43 @@ def close_year(
     return YearClose(year, surplus, voucher_id)
 
 
+def reopen_year(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int, *, clock: Clock = utcnow
+) -> YearClose:
+    """Reopen a closed year (administrators; logged), undoing the close in reverse: December
+    opens again and the year goes back to its results carried. Nothing posted is changed — the
+    closing vouchers stand, and whatever is posted into December (or into a month reopened
+    after it, last first) is carried by the next :func:`close_year` like any late entry.
+
+    :raise InvalidState: the year is not closed (``year_open``); a later year is carried or
+        closed, or a later month closed (``later_period_closed``: reopen that first).
+    """
+    now = clock()
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.REOPEN_PERIOD)
+        if store.year_stage(org.id, year) != "closed":
+            raise InvalidState(f"{year} is not closed", code="year_open")
+        later = [
+            p
+            for p in store.periods(org.id)
+            if p.year > year and (p.status == "closed" or store.year_stage(org.id, p.year))
+        ]
+        if later:
+            raise InvalidState(
+                f"reopen {later[-1].year:04d}-{later[-1].month:02d} first",
+                code="later_period_closed",
+                params={"period": f"{later[-1].year:04d}-{later[-1].month:02d}"},
+            )
+        store.reopen_fiscal_year(org.id, year)
+        store.set_period_status(org.id, year, 12, "open", None, None)
+        store.drop_snapshots(org.id, year, 12)
+        surplus = uow.distributions.fiscal_year_surplus(org.id, year) or 0
+        store.audit(org.id, actor.user_id, "year.reopen", "fiscal_year", str(year), {}, now)
+        uow.commit()
+    return YearClose(year, surplus, None, "carried")
+
+
 def _carry(
     uow: UnitOfWork, org: Org, actor: Actor, year: int, now: datetime
 ) -> tuple[int, int | None]:

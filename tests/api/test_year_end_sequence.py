@@ -57,6 +57,10 @@ class TestTheSurplusYear:
         balances = closing_balances(books, "2025-12-31")
         assert balances.get("331", 0) == 0
         assert balances["33202"] == -10_000_000  # 100,000.00 credit in 未分配盈余
+        # the year's statement reads its income from the closing vouchers, as for a closed year
+        got = lines(books.get("acc", f"{ORG}/reports/surplus?year=2025").json)
+        assert got["operating_income"][0] == "100000.00" and got["surplus"][0] == "100000.00"
+        assert got["closing_undistributed"][0] == "100000.00"
 
     def test_the_plans_vouchers_are_dated_31_december_and_the_year_shows_them(
         self, books: Books
@@ -177,3 +181,45 @@ class TestTheVillage:
         assert balances.get("321", 0) == 0 and balances.get("322", 0) == 0
         body = books.get("acc", f"{VILLAGE}/reports/surplus?year=2025").json
         assert all(tie["holds"] for tie in body["ties"])
+
+
+class TestReopeningTheYear:
+    def test_an_administrator_reopens_december_and_the_next_close_carries_the_late_entry(
+        self, books: Books
+    ) -> None:
+        closed_year(books)
+        assert books.post("acc", f"{ORG}/years/2025/reopen").status_code == 403
+        reopened = books.post("admin", f"{ORG}/years/2025/reopen")
+        assert reopened.status_code == 200, reopened.json
+        assert reopened.json["stage"] == "carried"
+        assert months(books)["2025-12"] == "open" and months(books)["2025-11"] == "closed"
+        log = books.get("aud", f"{ORG}/audit/log").json["items"]
+        assert any(e["action"] == "year.reopen" for e in log)
+        post(
+            books,
+            "2025-12-30",
+            ("102", "debit", "250.00", None),
+            ("501", "credit", "250.00", None),
+        )
+        closed = books.post("acc", f"{ORG}/years/2025/close").json
+        assert closed["surplus"] == "100250.00" and closed["stage"] == "closed"
+        balances = closing_balances(books, "2025-12-31")
+        assert balances.get("331", 0) == 0 and balances["33202"] == -10_025_000
+        body = books.get("acc", f"{ORG}/reports/surplus?year=2025").json
+        assert lines(body)["surplus"][0] == "100250.00"
+        assert all(tie["holds"] for tie in body["ties"])
+
+    def test_a_year_reopens_only_when_nothing_after_it_is_closed(self, books: Books) -> None:
+        closed_year(books)
+        post(
+            books,
+            "2026-01-10",
+            ("102", "debit", "10.00", None),
+            ("501", "credit", "10.00", None),
+        )
+        assert books.post("acc", f"{ORG}/periods/2026-01/close").status_code == 200
+        refused = books.post("admin", f"{ORG}/years/2025/reopen")
+        assert refused.status_code == 409 and refused.json["code"] == "later_period_closed"
+        assert months(books)["2025-12"] == "closed"
+        open_year = books.post("admin", f"{ORG}/years/2026/reopen")
+        assert open_year.status_code == 409 and open_year.json["code"] == "year_open"

@@ -164,6 +164,10 @@ def test_the_year_end_at_the_command_line(books: Books, cli: Any) -> None:
         review_and_post(books, v["id"])
     code, out = cli("periods", "close-year", "coop", "2025", "--user", "acc")
     assert code == 0 and "2025 closed, surplus 100000.00" in out, out
+    code, out = cli("periods", "reopen-year", "coop", "2025", "--user", "admin")
+    assert code == 0 and "2025 reopened" in out, out
+    code, out = cli("periods", "close-year", "coop", "2025", "--user", "acc")
+    assert code == 0 and "2025 closed" in out, out
     code, out = cli("periods", "reopen", "coop", "2025-03", "--user", "acc")
     assert code == 1 and "error:" in out  # an accountant may not reopen
     code, out = cli("periods", "close", "coop", "2026-13", "--user", "acc")

@@ -205,6 +205,24 @@ def test_the_results_carried_first_leave_december_to_the_distribution(
     assert 'id="year-result"' in closed and _status(books, "2025-12") == "closed"
 
 
+def test_an_administrator_reopens_a_closed_year_from_its_page(
+    books: Books, signed_in: Any, uow: Any
+) -> None:
+    _year_2025(books)
+    _closed_through(uow, 2025, 11)
+    acc = signed_in("acc")
+    assert acc.post("/orgs/coop/years/2025/close").status_code == 302
+    assert 'id="reopen-year"' not in _text(acc.get("/orgs/coop/periods/2025"))
+    assert acc.post("/orgs/coop/years/2025/reopen").status_code == 403
+    admin = signed_in("admin")
+    asked = _text(admin.get("/orgs/coop/years/2025/reopen"))
+    assert "确认重新打开 2025 年度" in asked and 'id="confirm-reopen-year"' in asked
+    done = admin.post("/orgs/coop/years/2025/reopen")
+    assert done.status_code == 302 and _status(books, "2025-12") == "open"
+    after = _text(admin.get("/orgs/coop/periods/2025"))
+    assert "2025 年度已重新打开" in after and 'id="carried-surplus">¥4,200.00' in after
+
+
 def test_a_closed_december_is_named_when_the_year_cannot_post_its_closing(
     books: Books, signed_in: Any, uow: Any
 ) -> None:

@@ -72,6 +72,13 @@ class SqlPeriods(SqlBase):
             )
         )
 
+    def reopen_fiscal_year(self, org_id: int, year: int) -> None:
+        self.session.execute(
+            update(FiscalYearRow)
+            .where(FiscalYearRow.org_id == org_id, FiscalYearRow.year == year)
+            .values(status="carried")
+        )
+
     def finish_fiscal_year(
         self, org_id: int, year: int, more_surplus_fen: int, by: int, at: datetime
     ) -> None:

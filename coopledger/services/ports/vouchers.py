@@ -117,6 +117,10 @@ class PeriodStore(Protocol):
         at: datetime,
         status: str = "closed",
     ) -> None: ...
+    def reopen_fiscal_year(self, org_id: int, year: int) -> None:
+        """A closed year back to its results carried (December to be reopened with it)."""
+        ...
+
     def finish_fiscal_year(
         self, org_id: int, year: int, more_surplus_fen: int, by: int, at: datetime
     ) -> None:

@@ -97,6 +97,14 @@ def carry_year(org: str, year: int) -> dict[str, Any]:
     return present_year(periods.carry_year(uow(), actor(), org, _year(year)))
 
 
+@blp.route("/years/<int:year>/reopen", methods=["POST"])
+@blp.response(200, YearCloseOut)
+def reopen_year(org: str, year: int) -> dict[str, Any]:
+    """Reopen a closed year (admin only; logged): December opens again and the year's stage is
+    ``carried``; the next ``…/years/{year}/close`` carries what is posted meanwhile."""
+    return present_year(periods.reopen_year(uow(), actor(), org, _year(year)))
+
+
 @blp.route("/years/<int:year>/close", methods=["POST"])
 @blp.response(200, YearCloseOut)
 def close_year(org: str, year: int) -> dict[str, Any]:

@@ -229,6 +229,33 @@ def year_carry(org: str, year: int) -> Any:
     return _year_step(org, year, "carry")
 
 
+@bp.route("/orgs/<org>/years/<int:year>/reopen", methods=["GET", "POST"])
+@login_required
+def year_reopen(org: str, year: int) -> Any:
+    """GET: what reopening the closed year does; POST: reopen it (administrators; logged)."""
+    who = signed_in()
+    _year_or_404(year)
+    org_svc.get_org(uow(), who, org)
+    if not who.may(Action.REOPEN_PERIOD):
+        raise Forbidden("the role may not do this")
+    if request.method == "GET":
+        return _year_page(org, year, confirm=("reopen-year", None))
+    try:
+        svc.reopen_year(uow(), who, org, year)
+    except DomainError as exc:
+        if exc.kind in ("not_found", "forbidden"):
+            raise
+        return _year_page(org, year, confirm=("reopen-year", None), error=refusal(exc), status=409)
+    flash(
+        _(
+            "%(year)s 年度已重新打开：12 月可以再记账，年终结账时一并结转；此操作已记入审计日志。",
+            year=year,
+        ),
+        "ok",
+    )
+    return redirect(url_for("pages.periods_year", org=org, year=year) + "#year-end")
+
+
 @bp.route("/orgs/<org>/depreciation", methods=["GET", "POST"])
 @login_required
 def depreciation(org: str) -> Any:
