@@ -2,7 +2,8 @@
 
 Each finding has a stable ``code``, a ``severity`` (``high``, ``medium``, ``low``), the objects it
 concerns (``voucher:12``, ``period:2026-03``, ``asset:NP-01``, ``fund:muni-2026``,
-``member:1``, ``audit:7``…) and one sentence. :func:`org_findings` runs inside the caller's
+``member:1``, ``audit:7``…), one sentence (in English, for the API and the command line) and the
+``params`` the pages put into the code's sentence in the reader's language. :func:`org_findings` runs inside the caller's
 transaction (the regional report counts them by severity); :func:`findings_for` is the use case.
 
 Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
@@ -17,7 +18,8 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -47,6 +49,7 @@ class Finding:
     severity: str
     objects: tuple[str, ...]
     message: str
+    params: Mapping[str, object] = field(default_factory=dict, compare=False)
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -143,6 +146,7 @@ def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
                         "medium",
                         (f"voucher:{v.id}",),
                         f"voucher {v.id} dated {v.booked_on} has been {v.status} for {age} days",
+                        {"voucher": v.id, "date": str(v.booked_on), "days": age},
                     )
                 )
             continue
@@ -156,6 +160,12 @@ def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
                     (f"voucher:{v.id}", f"period:{Period(v.year, v.month)}"),
                     f"voucher {v.id} was posted on {v.posted_at:%Y-%m-%d %H:%M}, after "
                     f"{Period(v.year, v.month)} was closed on {closed_at:%Y-%m-%d %H:%M}",
+                    {
+                        "voucher": v.id,
+                        "posted": f"{v.posted_at:%Y-%m-%d %H:%M}",
+                        "period": str(Period(v.year, v.month)),
+                        "closed": f"{closed_at:%Y-%m-%d %H:%M}",
+                    },
                 )
             )
         if v.reviewed_by is not None and v.reviewed_by == v.prepared_by and v.kind != "closing":
@@ -178,6 +188,12 @@ def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
                     "high",
                     (f"period:{Period(y, m)}",),
                     f"voucher numbers of {Period(y, m)} are not 1..{len(seen)}: {'; '.join(parts)}",
+                    {
+                        "period": str(Period(y, m)),
+                        "count": len(seen),
+                        "missing": ", ".join(map(str, missing[:20])) or "none",
+                        "repeated": ", ".join(map(str, duplicates[:20])) or "none",
+                    },
                 )
             )
     return out
@@ -197,6 +213,7 @@ def _self_reviewed(ids: list[int], year: int) -> Finding:
         tuple(f"voucher:{i}" for i in shown),
         f"{len(ids)} posted voucher(s) of {year} were prepared and reviewed by the same person: "
         f"{', '.join(map(str, shown))}{more}",
+        {"voucher": ", ".join(map(str, shown)), "count": len(ids)},
     )
 
 
@@ -222,6 +239,7 @@ def _assets(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding]:
                     (f"asset:{record.asset.asset_no}",),
                     f"asset {record.asset.asset_no} ({record.asset.name}) is in use but has no "
                     f"depreciation for {months}",
+                    {"asset": record.asset.asset_no, "name": record.asset.name, "months": months},
                 )
             )
     return out
@@ -256,6 +274,12 @@ def _funds(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
                     (f"fund:{code}",),
                     f"fund {code} has spent {format_amount(spent)} yuan, more than the "
                     f"{format_amount(received if limit == 'received' else granted)} yuan {limit}",
+                    {
+                        "fund": code,
+                        "spent": format_amount(spent),
+                        "limit": limit,
+                        "limit_amount": format_amount(received if limit == "received" else granted),
+                    },
                 )
             )
         elif received > spent:
@@ -270,6 +294,12 @@ def _funds(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
                         (f"fund:{code}",),
                         f"fund {code} holds {format_amount(received - spent)} yuan unspent; "
                         f"nothing has been spent from it since {last} ({idle} days)",
+                        {
+                            "fund": code,
+                            "amount": format_amount(received - spent),
+                            "since": str(last),
+                            "days": idle,
+                        },
                     )
                 )
     return out
@@ -310,6 +340,13 @@ def _payables(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
                     (f"member:{no}", f"account:{account}"),
                     f"member {no} has been owed {format_amount(amount)} yuan on {account} "
                     f"since {old[0][0]}, more than {PAYABLE_DAYS} days",
+                    {
+                        "member": no,
+                        "amount": format_amount(amount),
+                        "account": account,
+                        "since": str(old[0][0]),
+                        "limit": PAYABLE_DAYS,
+                    },
                 )
             )
     return out
@@ -349,6 +386,7 @@ def _cash(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
             (f"account:{cash}",),
             f"cash on hand was {format_amount(amount)} yuan at the end of {day}"
             + (f" and on {len(negative) - 1} more day(s)" if len(negative) > 1 else ""),
+            {"day": str(day), "amount": format_amount(amount), "more": len(negative) - 1},
         )
     ]
 
@@ -372,6 +410,12 @@ def _distribution(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
                             (f"plan:{plan_id}", f"member:{ln.member_no}"),
                             f"member {ln.member_no} is guaranteed {format_amount(ln.minimum_fen)} "
                             f"yuan by plan {plan_id} but gets {format_amount(ln.residual_fen)}",
+                            {
+                                "plan": plan_id,
+                                "member": ln.member_no,
+                                "minimum": format_amount(ln.minimum_fen),
+                                "got": format_amount(ln.residual_fen),
+                            },
                         )
                     )
         if status in ("posted", "paid"):
@@ -391,6 +435,12 @@ def _ties(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
             (f"year:{year}",),
             f"{tie.line} at the end of {year}: the surplus statement shows "
             f"{format_amount(tie.this_fen)}, the balance sheet {format_amount(tie.other_fen)}",
+            {
+                "year": year,
+                "line": tie.line,
+                "this": format_amount(tie.this_fen),
+                "other": format_amount(tie.other_fen),
+            },
         )
         for tie in financial_statements.surplus_ties(uow, org, year)
         if not tie.holds
@@ -430,6 +480,12 @@ def _register_vs_ledger(
                         (f"member:{no}", f"account:{code}"),
                         f"member {no}: the distribution register says {format_amount(in_register)} "
                         f"yuan is owed on {code}, the ledger {format_amount(in_ledger)}",
+                        {
+                            "member": no,
+                            "account": code,
+                            "register": format_amount(in_register),
+                            "ledger": format_amount(in_ledger),
+                        },
                     )
                 )
     return out
@@ -479,6 +535,7 @@ def _chains(
                 "the voucher chain is broken"
                 + (f" at {report.first_bad_number}" if report.first_bad_number else "")
                 + f": {report.reason}",
+                {"chain": "vouchers", "where": report.first_bad_number or where[0]},
             )
         )
     if log is not None and not log.ok:
@@ -492,6 +549,12 @@ def _chains(
                     else f"organization:{org.code}",
                 ),
                 f"the audit log's chain is broken: {log.reason}",
+                {
+                    "chain": "audit_log",
+                    "where": f"audit:{log.first_bad_seq}"
+                    if log.first_bad_seq
+                    else f"organization:{org.code}",
+                },
             )
         )
     return out

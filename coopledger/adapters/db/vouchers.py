@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
@@ -134,31 +135,55 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         return self._vouchers([row])[0]
 
     def vouchers(self, org_id: int, flt: VoucherFilter, limit: int, after_id: int) -> list[Voucher]:
-        query = select(VoucherRow).where(VoucherRow.org_id == org_id, VoucherRow.id > after_id)
+        query = select(VoucherRow).where(VoucherRow.id > after_id, *self._matching(org_id, flt))
+        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()
+        return self._vouchers(rows)
+
+    def voucher_page(
+        self, org_id: int, flt: VoucherFilter, limit: int, offset: int
+    ) -> list[Voucher]:
+        query = select(VoucherRow).where(*self._matching(org_id, flt))
+        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit).offset(offset))
+        return self._vouchers(rows.all())
+
+    def voucher_summary(self, org_id: int, flt: VoucherFilter) -> tuple[int, int]:
+        matching = self._matching(org_id, flt)
+        count = self.session.scalar(select(func.count()).select_from(VoucherRow).where(*matching))
+        line = aliased(VoucherLineRow)  # the filters' own subqueries read voucher_line
+        debit = self.session.scalar(
+            select(func.coalesce(func.sum(line.amount_fen), 0))
+            .join(VoucherRow, VoucherRow.id == line.voucher_id)
+            .where(line.org_id == org_id, line.side == "D", *matching)
+        )
+        return int(count or 0), int(debit or 0)
+
+    def _matching(self, org_id: int, flt: VoucherFilter) -> list[ColumnElement[bool]]:
+        """The conditions on a voucher row that ``flt`` asks for, in ``org_id``."""
+        where: list[ColumnElement[bool]] = [VoucherRow.org_id == org_id]
         if flt.status:
-            query = query.where(VoucherRow.status == flt.status)
+            where.append(VoucherRow.status == flt.status)
         if flt.year:
-            query = query.where(VoucherRow.year == flt.year)
+            where.append(VoucherRow.year == flt.year)
         if flt.month:
-            query = query.where(VoucherRow.month == flt.month)
+            where.append(VoucherRow.month == flt.month)
         if flt.account:
             ids = [
                 i for code, i in self._account_ids(org_id).items() if code.startswith(flt.account)
             ]
-            query = query.where(
+            where.append(
                 exists().where(
                     VoucherLineRow.voucher_id == VoucherRow.id, VoucherLineRow.account_id.in_(ids)
                 )
             )
         if flt.member_id:
-            query = query.where(
+            where.append(
                 exists().where(
                     VoucherLineRow.voucher_id == VoucherRow.id,
                     VoucherLineRow.member_id == flt.member_id,
                 )
             )
         if flt.text:  # a plain substring: % and _ typed by the user match themselves
-            query = query.where(
+            where.append(
                 or_(
                     VoucherRow.memo.contains(flt.text, autoescape=True),
                     exists().where(
@@ -167,8 +192,7 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
                     ),
                 )
             )
-        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit)).all()
-        return self._vouchers(rows)
+        return where
 
     def _vouchers(self, rows: Sequence[VoucherRow]) -> list[Voucher]:
         if not rows:
