@@ -21,7 +21,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-BODY_LINES = [{"account": "101", "debit": "1.00"}, {"account": "501", "credit": "1.00"}]
+#: the accounts a soak voucher debits and credits, the first postable leaf of each prefix that
+#: keeps no sub-ledger (cash on hand, else any asset; operating income, else any income)
+DEBIT_PREFIXES = ("101", "1")
+CREDIT_PREFIXES = ("501", "5")
+
+
+class SoakRefused(Exception):
+    """The soak could not do its work (no account to post to, nothing posted): one line why."""
+
+
+def leaf_accounts(accounts: list[dict[str, Any]]) -> tuple[str, str]:
+    """The debit and credit accounts of the soak's vouchers among the chart's ``accounts``.
+
+    :raise SoakRefused: the chart has no postable leaf for one side.
+    """
+    leaves = sorted(
+        a["code"] for a in accounts if a.get("postable") and a.get("subledger") == "none"
+    )
+    chosen = []
+    for prefixes in (DEBIT_PREFIXES, CREDIT_PREFIXES):
+        code = next((c for p in prefixes for c in leaves if c.startswith(p)), None)
+        if code is None:
+            raise SoakRefused(f"no postable account under {' or '.join(prefixes)} to post to")
+        chosen.append(code)
+    return chosen[0], chosen[1]
 
 
 @dataclass
@@ -99,9 +123,14 @@ def run_soak(
     rev = login(base, *reviewer)
     result = SoakResult()
     lock = threading.Lock()
+    path = f"/api/v1/orgs/{org}"
+    status, chart = Client(base, prep).call("GET", f"{path}/accounts")
+    if status != 200:
+        raise SoakRefused(f"the chart of accounts of {org} answered {status}")
+    debit, credit = leaf_accounts(chart["items"])
+    body_lines = [{"account": debit, "debit": "1.00"}, {"account": credit, "credit": "1.00"}]
     stop = time.monotonic() + seconds
     started = time.monotonic()
-    path = f"/api/v1/orgs/{org}"
 
     def record(status: int) -> None:
         with lock:
@@ -123,7 +152,7 @@ def run_soak(
                 record(status)
             elif roll < 0.95:
                 t0 = time.monotonic()
-                body = {"date": date, "memo": f"soak {n}", "lines": BODY_LINES}
+                body = {"date": date, "memo": f"soak {n}", "lines": body_lines}
                 status, created = acc.call(
                     "POST", f"{path}/vouchers", body, {"Idempotency-Key": uuid.uuid4().hex}
                 )
@@ -154,6 +183,12 @@ def run_soak(
         t.join()
     result.seconds = time.monotonic() - started
     _reconcile(Client(base, prep), path, result)
+    if not result.posted:
+        refused = sum(n for s, n in result.statuses.items() if 400 <= s < 500)
+        raise SoakRefused(
+            f"posted nothing in {result.seconds:.0f} s ({result.requests} requests, {refused} "
+            f"refused with 4xx: {dict(sorted(result.statuses.items()))}); no figures printed"
+        )
     echo(
         f"soak: {result.requests} requests in {result.seconds:.1f}s by {clients} clients; "
         f"statuses {dict(sorted(result.statuses.items()))}; posted {len(result.posted)}; "

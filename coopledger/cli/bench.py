@@ -176,18 +176,22 @@ def bench_soak(
 ) -> None:
     """Mixed traffic against a served instance for N minutes, every response reconciled against
     the books afterwards; exit 1 on any 5xx or mismatch. Both users share --password."""
-    from coopledger.bench.soak import run_soak
+    from coopledger.bench.soak import SoakRefused, run_soak
 
-    result = run_soak(
-        url,
-        org,
-        (username, password),
-        (reviewer, password),
-        seconds=minutes * 60,
-        clients=clients,
-        date=day,
-        echo=click.echo,
-    )
+    try:
+        result = run_soak(
+            url,
+            org,
+            (username, password),
+            (reviewer, password),
+            seconds=minutes * 60,
+            clients=clients,
+            date=day,
+            echo=click.echo,
+        )
+    except SoakRefused as exc:
+        click.echo(f"error: soak: {exc}", err=True)
+        sys.exit(1)
     for problem in result.problems:
         click.echo(f"  {problem}", err=True)
     if result.server_errors or result.problems:

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import SqlUnitOfWork
-from coopledger.bench.soak import run_soak
+from coopledger.bench.soak import SoakRefused, leaf_accounts, run_soak
 from coopledger.cli import main
 from coopledger.config import Settings
 from coopledger.services import auth, orgs
@@ -67,5 +67,27 @@ def test_soak_reconciles_every_response(tmp_path: Path, request: pytest.FixtureR
             env={"COOPLEDGER_SOAK_PASSWORD": PASSWORD},
         )
         assert cli.exit_code == 0 and "5xx 0" in cli.output, cli.output
+        refused = CliRunner().invoke(
+            main,
+            [
+                *("bench", "soak", "--url", base, "--org", "soak", "--user", "acc", "--reviewer"),
+                *("rev", "--minutes", "0.02", "--clients", "1", "--date", "1999-01-01"),
+            ],
+            env={"COOPLEDGER_SOAK_PASSWORD": PASSWORD},
+        )
+        assert refused.exit_code == 1 and "posted nothing" in refused.output, refused.output
+        assert "p95" not in refused.output
     finally:
         server.shutdown()
+
+
+def test_soak_posts_to_a_leaf_account() -> None:
+    """501 with sub-accounts (as in the demonstration) is passed over for its first leaf."""
+    chart = [
+        {"code": "101", "postable": True, "subledger": "none"},
+        {"code": "501", "postable": False, "subledger": "none"},
+        {"code": "50101", "postable": True, "subledger": "none"},
+    ]
+    assert leaf_accounts(chart) == ("101", "50101")
+    with pytest.raises(SoakRefused, match="no postable account under 501 or 5"):
+        leaf_accounts(chart[:2])
