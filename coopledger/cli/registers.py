@@ -79,6 +79,12 @@ def depreciate(org: str, through: str, username: str) -> None:
     help="How a cooperative's reserve is quantified into the members' accounts (its charter's).",
 )
 @click.option("--save", is_flag=True, help="Save the plan as a draft (otherwise a dry run).")
+@click.option(
+    "--override",
+    is_flag=True,
+    help="A village's plan saved although it pays out more than its cash and bank or distributes "
+    "its 补助收入 (村级组织运转经费); the audit log records it.",
+)
 @click.option("--user", "username", default=None, help="The preparer (needed with --save).")
 @domain_errors
 def distribute(
@@ -92,6 +98,7 @@ def distribute(
     include_prior_undistributed: bool,
     reserve_basis: str,
     save: bool,
+    override: bool,
     username: str | None,
 ) -> None:
     """Compute ORG's surplus distribution for a closed year and print it as a table."""
@@ -124,6 +131,7 @@ def distribute(
         guarantee=guarantee,
         include_prior_undistributed=include_prior_undistributed,
         reserve_basis=ReserveBasis(reserve_basis),
+        override=override,
     )
     with books() as b:
         if save:

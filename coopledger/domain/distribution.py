@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from coopledger.domain.errors import ValidationFailed, field_error
+from coopledger.domain.errors import InvalidState, ValidationFailed, field_error
 from coopledger.domain.members import member_sort_key
 from coopledger.domain.money import allocate, apply_rate, apply_rate_up, format_amount
 
@@ -319,3 +319,81 @@ def quantify_reserve(
         )
     parts = allocate(reserve_fen, weights)
     return [(ln.member_no, part) for ln, part in zip(ordered, parts, strict=True) if part]
+
+
+@dataclass(frozen=True, slots=True)
+class VillageMeans:
+    """What a village's plan pays out from: its cash and bank (101 and 102 with their
+    sub-accounts) on 31 December of the plan's year, the date its vouchers carry, and the year's
+    补助收入 (村级组织运转经费: a fiscal subsidy for running the village's organizations)."""
+
+    cash_and_bank_fen: int
+    subsidy_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeansRefusal:
+    """Why a village's plan is refused unless overridden: its code, its message, its values."""
+
+    code: str
+    message: str
+    params: dict[str, str]
+
+
+def village_refusals(plan: Plan, means: VillageMeans) -> list[MeansRefusal]:
+    """What is wrong with a village paying its members ``plan``'s parts (P + Q):
+
+    - ``beyond_cash``: more than its cash and bank hold — no distribution on borrowed money
+      (举债分配);
+    - ``distributes_subsidy``: more than the surplus less the year's 补助收入 — the subsidy for
+      running the village's organizations is not distributed to members.
+    """
+    payout = plan.P + plan.Q
+    out = []
+    if payout > means.cash_and_bank_fen:
+        out.append(
+            MeansRefusal(
+                "beyond_cash",
+                f"the plan pays the members {format_amount(payout)} yuan, more than the "
+                f"{format_amount(means.cash_and_bank_fen)} yuan the village holds in cash and bank "
+                f"(101 and 102) on 31 December {plan.inputs.year}: a village does not borrow to "
+                "distribute (举债分配)",
+                {
+                    "payout": format_amount(payout),
+                    "cash": format_amount(means.cash_and_bank_fen),
+                    "year": str(plan.inputs.year),
+                },
+            )
+        )
+    own = plan.S - means.subsidy_fen
+    if means.subsidy_fen > 0 and payout > own:
+        out.append(
+            MeansRefusal(
+                "distributes_subsidy",
+                f"the plan pays the members {format_amount(payout)} yuan, more than the "
+                f"{format_amount(max(own, 0))} yuan of the {format_amount(plan.S)} yuan surplus "
+                f"left after the year's {format_amount(means.subsidy_fen)} yuan of 补助收入 "
+                "(村级组织运转经费): a subsidy for running the village's organizations is not "
+                "distributed",
+                {
+                    "payout": format_amount(payout),
+                    "own": format_amount(max(own, 0)),
+                    "surplus": format_amount(plan.S),
+                    "subsidy": format_amount(means.subsidy_fen),
+                },
+            )
+        )
+    return out
+
+
+def refuse_unless_overridden(refusals: Sequence[MeansRefusal], override: bool) -> None:
+    """:raise InvalidState: the first refusal's code, every refusal's message, unless the plan
+    is made with an explicit override (which the audit log records)."""
+    if refusals and not override:
+        first = refusals[0]
+        raise InvalidState(
+            "; ".join(r.message for r in refusals)
+            + " (an explicit override, recorded in the audit log, makes the plan anyway)",
+            code=first.code,
+            params=first.params,
+        )

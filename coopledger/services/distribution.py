@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from coopledger.domain import postings
 from coopledger.domain.accounts import load_chart
@@ -28,8 +29,11 @@ from coopledger.domain.distribution import (
     MemberBasis,
     Plan,
     ReserveBasis,
+    VillageMeans,
     compute,
     quantify_reserve,
+    refuse_unless_overridden,
+    village_refusals,
 )
 from coopledger.domain.errors import (
     Duplicate,
@@ -66,6 +70,9 @@ class PlanRequest:
     loss_makeup_fen: int | None = None
     #: how a cooperative's reserve is quantified into its members' accounts (its charter's rule)
     reserve_basis: ReserveBasis = ReserveBasis.TRANSACTIONS
+    #: a village's plan made although it pays out more than its cash and bank or distributes
+    #: its 补助收入 (村级组织运转经费); the audit log records it
+    override: bool = False
 
 
 def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dict[str, int]]:
@@ -137,6 +144,24 @@ def _balance(uow: UnitOfWork, org: Org, code: str, through: date) -> int:
     return sum(t.opening_net + t.debit - t.credit for t in rows)
 
 
+def _village_means(uow: UnitOfWork, org: Org, year: int) -> VillageMeans:
+    """A village's cash and bank (101, 102 and their sub-accounts) at the end of ``year`` and
+    the 补助收入 credited in it (the year-end close's debit carrying it away not counted)."""
+    chart = load_chart(org.chart)
+    start, year_end = date(year, 1, 1), date(year, 12, 31)
+    money = (chart.role("cash"), chart.role("bank"))
+    at_end = uow.store.turnovers(org.id, year_end, year_end)
+    subsidy = chart.role("subsidy_income")
+    return VillageMeans(
+        sum(t.opening_net + t.debit - t.credit for t in at_end if t.account.startswith(money)),
+        sum(
+            t.credit
+            for t in uow.store.turnovers(org.id, start, year_end)
+            if t.account.startswith(subsidy)
+        ),
+    )
+
+
 def preview(uow: UnitOfWork, actor: Actor, org_code: str, request: PlanRequest) -> Plan:
     """Compute a plan without saving it (the CLI's dry run)."""
     with uow:
@@ -158,6 +183,9 @@ def create_plan(
     :raise ValidationFailed: rates out of range, patronage below 60 %, a loss, other
         appropriations above what remains after the patronage return, guarantees that cannot be
         met (the shortfall named in yuan), weights that are all zero.
+    :raise InvalidState: a village's plan paying its members more than its cash and bank hold
+        at the year's end (``beyond_cash``) or than its surplus less the year's 补助收入
+        (``distributes_subsidy``), unless ``request.override`` (then named in the audit log).
     """
     now = clock()
     with uow:
@@ -174,9 +202,14 @@ def create_plan(
             )
         plan, ids = _compute(uow, org, request)
         cooperative = org.kind == "cooperative"
+        overridden: list[dict[str, str]] = []
+        if org.kind == "village_collective":
+            refusals = village_refusals(plan, _village_means(uow, org, request.year))
+            refuse_unless_overridden(refusals, request.override)
+            overridden = [{"code": r.code, **r.params} for r in refusals]
         if cooperative:  # a basis that gives nobody a part is refused now, not when posting
             quantify_reserve(plan.R, plan.lines, request.reserve_basis)
-        inputs = {
+        inputs: dict[str, Any] = {
             "reserve_rate": str(request.reserve_rate),
             "reserve_basis": request.reserve_basis.value if cooperative else None,
             "patronage_ratio": str(request.patronage_ratio),
@@ -210,6 +243,8 @@ def create_plan(
             "weights": "transaction amount in the year; account share at 31 December (capital + reserve "
             "share + quantified fiscal share + quantified donation share); poverty status on 31 December",
         }
+        if overridden:
+            inputs["overridden"] = overridden
         pools = {
             "S": plan.S,
             "L": plan.L,
@@ -248,7 +283,9 @@ def create_plan(
             "distribution.create",
             "plan",
             str(plan_id),
-            new={"year": request.year},
+            new={"year": request.year, "overridden": overridden}
+            if overridden
+            else {"year": request.year},
         )
         uow.commit()
     return record

@@ -37,6 +37,9 @@ EN = {
     "超过该资金尚未量化的专项基金 %(x)s 元": "More than the fund's unquantified special fund of %(x)s yuan",
     "农村集体经济组织法第四十条：村集体只将经营性资产的收益权量化到成员。资金项目 %(fund)s 形成的公益性或到户类资产 %(excluded)s 元（%(assets)s）不能量化，经营性资产尚可量化 %(left)s 元": "Rural Collective Economic Organization Law, article 40: a village quantifies to its members the income rights of operating assets only. The public-welfare or household assets fund %(fund)s formed, %(excluded)s yuan (%(assets)s), are not quantified; its operating assets leave %(left)s yuan to quantify",
     "请选择要量化的资金项目": "Choose the fund whose special fund is quantified",
+    "方案应付成员 %(payout)s 元，超过 %(year)s 年 12 月 31 日的库存现金和银行存款 %(cash)s 元：村集体不得举债分配。": "The plan pays the members %(payout)s yuan, more than the %(cash)s yuan of cash and bank on 31 December %(year)s: a village does not borrow to distribute.",
+    "方案应付成员 %(payout)s 元，超过盈余 %(surplus)s 元扣除本年补助收入（村级组织运转经费）%(subsidy)s 元后的 %(own)s 元：运转经费补助不得分配给成员。": "The plan pays the members %(payout)s yuan, more than the %(own)s yuan left of the %(surplus)s yuan surplus after the year's %(subsidy)s yuan of subsidy income (village organizations' running costs): that subsidy is not distributed to members.",
+    "仍按此方案分配（超出现金和银行存款或分配了村级组织运转经费补助，记入审计日志）": "Make this plan anyway (beyond cash and bank, or distributing the running-cost subsidy; recorded in the audit log)",
     "请选择量化方式": "Choose how it is quantified",
     "没有这种帮扶状态": "No such poverty status",
     "请写明原因": "Say why",
@@ -1093,6 +1096,7 @@ EN = {
     "导入的文件有问题，没有写入任何内容。": "The file has problems; nothing was written.",
     "没有设置公开地址（COOPLEDGER_PUBLIC_URL），无法生成核验链接：请管理员设置后再出具对账单。": "No public address is set (COOPLEDGER_PUBLIC_URL), so no verification link can be made: ask the administrator to set it, then issue the statements.",
     "%(period)s 尚未结账：请先结账其中各月，再公布财务公开。": "%(period)s is not closed yet: close its months, then publish the disclosure.",
+    "该年度尚未年终结账，无需重新打开。": "This year is not closed; there is nothing to reopen.",
     # -- the voucher list: count, totals, pages --
     "共 %(count)s 张凭证，借方合计 = 贷方合计 %(total)s": "%(count)s vouchers; debits = credits = %(total)s",
     "；第 %(page)s 页，共 %(pages)s 页": "; page %(page)s of %(pages)s",

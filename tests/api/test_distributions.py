@@ -11,6 +11,7 @@ from tests.builders import (
     approved_and_posted,
     closed_year,
     plan_body,
+    post,
     post_ok,
     review_and_post,
     text_of,
@@ -499,3 +500,59 @@ def test_the_reserve_basis_is_the_charters_and_an_empty_one_is_refused(books: Bo
     books.delete("acc", f"{PLANS}/{evenly.json['id']}")
     wrong = books.post("acc", PLANS, plan_body(reserve_basis="by_height"))
     assert wrong.status_code == 422 and "reserve_basis" in wrong.json["errors"]
+
+
+VILLAGE_PLANS = "/api/v1/orgs/village/distributions"
+
+
+def test_a_village_plan_beyond_its_cash_and_bank_is_refused_unless_overridden(
+    books: Books, connection: Any
+) -> None:
+    """50,000 of the village's bank went on a building: 62,000 is left at the year's end, and
+    the plan would pay its households 90,000 (100,000 less the 10 % reserve)."""
+    post(
+        books,
+        "2025-03-01",
+        ("151", "debit", "50000.00", None),
+        ("102", "credit", "50000.00", None),
+        org="village",
+    )
+    closed_year(books, "village")
+    before = count_rows(connection)
+    body = {"year": 2025, "reserve_rate": "0.10"}
+    refused = books.post("acc", VILLAGE_PLANS, body)
+    assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
+    assert refused.json["code"] == "beyond_cash"
+    assert "90000.00" in refused.json["detail"] and "62000.00" in refused.json["detail"]
+    assert "举债分配" in refused.json["detail"]
+    assert count_rows(connection) == before
+    made = books.post("acc", VILLAGE_PLANS, {**body, "override": True})
+    assert made.status_code == 201, made.json
+    assert made.json["inputs"]["overridden"] == [
+        {"code": "beyond_cash", "payout": "90000.00", "cash": "62000.00", "year": "2025"}
+    ]
+    log = books.get("aud", "/api/v1/orgs/village/audit/log?action=distribution.create").json
+    assert log["items"][-1]["new"]["overridden"][0]["code"] == "beyond_cash"
+
+
+def test_a_village_plan_never_distributes_its_operating_subsidy_unless_overridden(
+    books: Books,
+) -> None:
+    """A 45,000 村级组织运转经费 subsidy makes the surplus 145,000; the households may have at
+    most the 100,000 earned: a 10 % reserve leaves them 130,500, a 40 % one 87,000."""
+    post(
+        books,
+        "2025-04-10",
+        ("102", "debit", "45000.00", None),
+        ("503", "credit", "45000.00", None),
+        org="village",
+    )
+    closed_year(books, "village")
+    refused = books.post("acc", VILLAGE_PLANS, {"year": 2025, "reserve_rate": "0.10"})
+    assert refused.status_code == 409 and refused.json["code"] == "distributes_subsidy"
+    detail = refused.json["detail"]
+    assert "130500.00" in detail and "100000.00" in detail and "45000.00" in detail
+    assert "村级组织运转经费" in detail
+    kept = books.post("acc", VILLAGE_PLANS, {"year": 2025, "reserve_rate": "0.40"})
+    assert kept.status_code == 201, kept.json
+    assert kept.json["Q"] == "87000.00" and "overridden" not in kept.json["inputs"]

@@ -11,7 +11,15 @@ from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.cli import Books as CliBooks
 from coopledger.cli import main
 from coopledger.config import Settings
-from tests.builders import ORG, PLANS, closed_year, cold_store, receive_grant, review_and_post
+from tests.builders import (
+    ORG,
+    PLANS,
+    closed_year,
+    cold_store,
+    post,
+    receive_grant,
+    review_and_post,
+)
 from tests.conftest import Books
 
 
@@ -139,6 +147,26 @@ def test_distribute_save_refuses_a_year_that_has_its_distribution(books: Books, 
     )  # fmt: skip
     assert code == 1 and "a year has one distribution" in out, out
     assert books.get("acc", PLANS).json == before  # no draft piled up
+
+
+def test_distribute_save_refuses_a_village_plan_beyond_its_cash_unless_overridden(
+    books: Books, cli: Any
+) -> None:
+    post(
+        books,
+        "2025-03-01",
+        ("151", "debit", "50000.00", None),
+        ("102", "credit", "50000.00", None),
+        org="village",
+    )
+    closed_year(books, "village")
+    save = ("distribute", "village", "--year", "2025", "--reserve-rate", "0.10", "--save", "--user", "acc")  # fmt: skip
+    code, out = cli(*save)
+    assert code == 1 and out.count("\n") == 1, out
+    assert out.startswith("error: ") and "90000.00" in out and "62000.00" in out
+    assert books.get("acc", "/api/v1/orgs/village/distributions").json["items"] == []
+    code, out = cli(*save, "--override")
+    assert code == 0 and "saved" in out, out
 
 
 def test_the_year_end_at_the_command_line(books: Books, cli: Any) -> None:

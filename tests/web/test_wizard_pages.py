@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.builders import closed_year, review_and_post
+from tests.builders import closed_year, post, review_and_post
 from tests.conftest import Books
 from tests.web.conftest import Browser
 
@@ -202,3 +202,29 @@ def test_paying_one_member_accepts_thousands_separators(signed_in: Any, books: B
     assert _flash(page).startswith("已向 1 户成员支付 5,000.00 元")
     assert re.search(r'id="total-paid">5,000\.00<', page)
     assert re.search(r'id="total-unpaid">85,000\.00<', page)
+
+
+def test_a_village_plan_beyond_its_cash_is_refused_in_place_then_made_on_purpose(
+    signed_in: Any, books: Books
+) -> None:
+    post(
+        books,
+        "2025-03-01",
+        ("151", "debit", "50000.00", None),
+        ("102", "credit", "50000.00", None),
+        org="village",
+    )
+    closed_year(books, "village")
+    acc = signed_in("acc")
+    typed = {"year": "2025", "reserve_rate": "0.10", "patronage_ratio": "0"}
+    refused = acc.post("/orgs/village/distributions", typed)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert (
+        "方案应付成员 90000.00 元，超过 2025 年 12 月 31 日的库存现金和银行存款 62000.00 元" in html
+    )
+    assert 'name="override"' in html
+    english = acc.post("/orgs/village/distributions?lang=en", typed).get_data(as_text=True)
+    assert "more than the 62000.00 yuan of cash and bank on 31 December 2025" in english
+    made = acc.post("/orgs/village/distributions", {**typed, "override": "1"})
+    assert made.status_code == 302, made.get_data(as_text=True)

@@ -53,6 +53,15 @@ class PlanIn(ma.Schema):
     reserve_basis = ma.fields.Enum(
         ReserveBasis, by_value=True, load_default=ReserveBasis.TRANSACTIONS
     )
+    override = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "A village's plan made although it pays its members more than its "
+            "cash and bank hold at the year's end, or distributes the year's 补助收入 "
+            "(村级组织运转经费); recorded in the audit log. Without it such a plan is refused "
+            "(409 beyond_cash or distributes_subsidy)."
+        },
+    )
 
 
 class PlanLineOut(ma.Schema):
@@ -175,6 +184,7 @@ def request_of(data: dict[str, Any]) -> svc.PlanRequest:
         include_prior_undistributed=data["include_prior_undistributed"],
         loss_makeup_fen=data["loss_makeup"],
         reserve_basis=data["reserve_basis"],
+        override=data["override"],
     )
 
 

@@ -92,7 +92,9 @@ def distributions(org: str) -> Any:
         "reserve_basis": ReserveBasis.TRANSACTIONS.value,
         "guarantee_fixed": "",
         "guarantee_rate": "",
+        "override": "",
     }
+    offer_override = False
     statuses = list(GUARANTEED_BY_DEFAULT)
     errors: dict[str, list[str]] = {}
     message = None
@@ -114,6 +116,9 @@ def distributions(org: str) -> Any:
                 if exc.code == "plan_exists":
                     message = in_force_text(plans, plan_request.year)
                     errors = {"year": [message]}
+                elif exc.code in MEANS_REFUSALS:
+                    message = str(MEANS_REFUSALS[exc.code] % exc.params)
+                    offer_override = True
                 else:
                     message = error_text(exc)
                     errors = {k: [field_text(m) for m in v] for k, v in exc.errors.items()}
@@ -145,7 +150,21 @@ def distributions(org: str) -> Any:
         guarantee_statuses=GUARANTEE_STATUSES,
         errors=errors,
         message=message,
+        offer_override=offer_override,
     ), status
+
+
+#: a village's plan refused for what it would pay out, unless made with the override
+MEANS_REFUSALS = {
+    "beyond_cash": _l(
+        "方案应付成员 %(payout)s 元，超过 %(year)s 年 12 月 31 日的库存现金和银行存款 %(cash)s 元："
+        "村集体不得举债分配。"
+    ),
+    "distributes_subsidy": _l(
+        "方案应付成员 %(payout)s 元，超过盈余 %(surplus)s 元扣除本年补助收入（村级组织运转经费）"
+        "%(subsidy)s 元后的 %(own)s 元：运转经费补助不得分配给成员。"
+    ),
+}
 
 
 def in_force_text(plans: list[tuple[int, int, str]], year: int) -> str:
@@ -211,6 +230,7 @@ def _plan_request(
         reserve_rate=reserve_rate,
         patronage_ratio=patronage_ratio,
         include_prior_undistributed=bool(form["include_prior"]),
+        override=bool(form["override"]),
         guarantee=Guarantee(tuple(statuses), fixed, rate) if wanted else None,
         reserve_basis=ReserveBasis(form["reserve_basis"]),
     )
