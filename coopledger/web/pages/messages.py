@@ -45,6 +45,7 @@ ERROR_CODES: dict[str, Any] = {
     "later_period_closed": _l("须从最后结账的月份倒序重新打开：请先重新打开 %(period)s。"),
     "period_open": _l("该月份尚未结账，无需重新打开。"),
     "year_closed": _l("该年度已经年终结账。"),
+    "year_open": _l("该年度尚未年终结账，无需重新打开。"),
     "unsettled_losses": _l(
         "待处理财产损溢还有%(side)s余额 %(amount)s 元：请查明原因，转入相应科目后再年终结账。"
     ),
