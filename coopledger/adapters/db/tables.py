@@ -117,6 +117,8 @@ class MemberRow(Base):
     id_number: Mapped[str | None] = mapped_column(String(18))
     bank_account: Mapped[str | None] = mapped_column(String(40))
     poverty_status: Mapped[str] = mapped_column(String(20), default="none")
+    # a 监测户's kind (unstable, marginal, sudden_hardship); none for any other status
+    monitor_kind: Mapped[str | None] = mapped_column(String(20))
     joined_on: Mapped[date | None] = mapped_column(Date)
     left_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -130,6 +132,7 @@ class MemberStatusRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(20))
+    monitor_kind: Mapped[str | None] = mapped_column(String(20))
     effective_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
