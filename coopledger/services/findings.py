@@ -130,7 +130,7 @@ def _findings(
 
 def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding]:
     out: list[Finding] = []
-    facts = uow.audit.voucher_facts(org.id)
+    facts = uow.audit.voucher_facts(org.id, year)
     closed = uow.audit.closed_periods(org.id)
     numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
     self_reviewed: list[int] = []

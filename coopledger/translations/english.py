@@ -1105,6 +1105,15 @@ EN = {
     "首页": "First",
     "上一页": "Previous",
     "末页": "Last",
+    # -- findings grouped by organization and code: the county report and the auditor's page --
+    "按组织和问题归类，每类列出前几条；其余见该组织的“审计”页。": "Grouped by organization and finding, the first few of each listed; the rest are on the organization's Audit page.",
+    "条数": "Count",
+    "示例": "Examples",
+    "全部 %(count)s 条": "All %(count)s",
+    "只看此类": "Only these",
+    "只显示“%(title)s”，共 %(count)s 条。": "Showing “%(title)s” only: %(count)s.",
+    "看全部问题": "Show every finding",
+    "每类问题列出前 %(n)s 条，点“只看此类”看其余。": "The first %(n)s of each finding are listed; “Only these” shows the rest.",
 }
 
 

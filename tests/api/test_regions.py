@@ -418,3 +418,25 @@ def test_a_county_grant_through_a_village_and_a_cooperative_to_the_dividend(
     assert hh["paid"] == jt["total"]
     [back] = invested["onward"]
     assert back["organization"] == "village" and back["received"] == jt["total"]
+
+
+def test_findings_are_grouped_by_organization_and_code(books: Books) -> None:
+    """Beside the counts by severity: per organization and code, the count, the severity, the
+    first findings and the address of the rest."""
+    books.posted(
+        org="coop",
+        date="2026-05-06",
+        lines=[{"account": "523", "debit": "50.00"}, {"account": "101", "credit": "50.00"}],
+    )
+    user(books, "county-aud2", "auditor", [SHANGHE])
+    rep = books.get(
+        "county-aud2", "/api/v1/regions/report", query_string={"region": SHANGHE, "year": 2026}
+    ).json
+    assert rep["findings_by_severity"]["high"] >= 1
+    (cash,) = [g for g in rep["finding_groups"] if g["code"] == "cash_negative"]
+    assert (cash["org"], cash["severity"], cash["count"], cash["more"]) == ("coop", "high", 1, 0)
+    assert cash["examples"][0]["objects"] == ["account:101"]
+    assert rep["finding_groups"][0]["severity"] == "high"  # the most severe first
+    rest = books.get("county-aud2", cash["findings"]).json
+    assert [f["code"] for f in rest["items"]] == ["cash_negative"]
+    assert sum(rest["counts"].values()) == 1

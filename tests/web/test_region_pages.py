@@ -106,3 +106,20 @@ def test_the_report_prints(officer: Browser) -> None:
     pdf = officer.get("/regions?region=济南市/商河县&year=2026&format=pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF-")
+
+
+def test_the_findings_read_grouped_and_drill_down_to_one_code(
+    officer: Browser, books: Books
+) -> None:
+    books.posted(
+        org="coop",
+        date="2026-05-06",
+        lines=[{"account": "523", "debit": "50.00"}, {"account": "101", "credit": "50.00"}],
+    )
+    html = officer.get("/regions?year=2026").get_data(as_text=True)
+    table = html.split('id="region-finding-groups"')[1].split("</table>")[0]
+    assert 'data-org="coop" data-code="cash_negative"' in table and "库存现金为负数" in table
+    audit = officer.get("/orgs/coop/audit?year=2026&code=cash_negative").get_data(as_text=True)
+    assert 'id="findings-filter"' in audit and 'id="finding-groups"' in audit
+    rows = audit.split('id="findings"')[1].split("</table>")[0]
+    assert rows.count("<tr class=") == 1 and 'data-code="cash_negative"' in rows

@@ -214,7 +214,8 @@ class SqlAuditLog:
 
     # -- facts for the findings ---------------------------------------------------------------
 
-    def voucher_facts(self, org_id: int) -> list[VoucherFact]:
+    def voucher_facts(self, org_id: int, year: int | None = None) -> list[VoucherFact]:
+        within = [] if year is None else [VoucherRow.year == year]
         rows = self.session.execute(
             select(
                 VoucherRow.id,
@@ -230,7 +231,7 @@ class SqlAuditLog:
                 VoucherRow.reviewed_by,
                 VoucherRow.posted_by,
             )
-            .where(VoucherRow.org_id == org_id)
+            .where(VoucherRow.org_id == org_id, *within)
             .order_by(VoucherRow.id)
         ).all()
         return [VoucherFact(*r) for r in rows]
