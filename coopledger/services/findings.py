@@ -462,32 +462,35 @@ def _register_vs_ledger(
     ]
     if not codes:
         return []
-    if _pending_on(uow, org, [c for c, _ in codes]):
+    differ = [
+        (code, member_id, owed.get(member_id, 0), ledger.get(member_id, 0))
+        for code, owed in codes
+        for ledger in (uow.registers.account_balances_by_member(org.id, code, None),)
+        for member_id in sorted(set(ledger) | set(owed))
+        if ledger.get(member_id, 0) != owed.get(member_id, 0)
+    ]
+    # the pending vouchers and the members are read only when something differs
+    if not differ or _pending_on(uow, org, [c for c, _ in codes]):
         return []
-    out: list[Finding] = []
     members = {m.id: m.member_no for m in _members(uow, org)}
-    for code, owed in codes:
-        ledger = uow.registers.account_balances_by_member(org.id, code, None)
-        for member_id in sorted(set(ledger) | set(owed)):
-            in_ledger = ledger.get(member_id, 0)
-            in_register = owed.get(member_id, 0)
-            if in_ledger != in_register:
-                no = members.get(member_id, str(member_id))
-                out.append(
-                    Finding(
-                        "member_account_unbalanced",
-                        "medium",
-                        (f"member:{no}", f"account:{code}"),
-                        f"member {no}: the distribution register says {format_amount(in_register)} "
-                        f"yuan is owed on {code}, the ledger {format_amount(in_ledger)}",
-                        {
-                            "member": no,
-                            "account": code,
-                            "register": format_amount(in_register),
-                            "ledger": format_amount(in_ledger),
-                        },
-                    )
-                )
+    out: list[Finding] = []
+    for code, member_id, in_register, in_ledger in differ:
+        no = members.get(member_id, str(member_id))
+        out.append(
+            Finding(
+                "member_account_unbalanced",
+                "medium",
+                (f"member:{no}", f"account:{code}"),
+                f"member {no}: the distribution register says {format_amount(in_register)} "
+                f"yuan is owed on {code}, the ledger {format_amount(in_ledger)}",
+                {
+                    "member": no,
+                    "account": code,
+                    "register": format_amount(in_register),
+                    "ledger": format_amount(in_ledger),
+                },
+            )
+        )
     return out
 
 
