@@ -150,3 +150,15 @@ def users_name(username: str, full_name: str) -> None:
     with books() as b:
         auth.update_user(b.uow(), None, Argon2Hasher(), username, full_name=full_name)
     click.echo(f"{username} signs as {full_name.strip() or username}")
+
+
+@users.command("regions")
+@click.argument("username")
+@click.argument("paths", nargs=-1)
+@domain_errors
+def users_regions(username: str, paths: tuple[str, ...]) -> None:
+    """Scope USERNAME to the region PATHS (such as 济南市/商河县), replacing the ones it had; none
+    removes them. The user sees every organization under them, as well as its own."""
+    with books() as b:
+        done = auth.update_user(b.uow(), None, Argon2Hasher(), username, regions=list(paths))
+    click.echo(f"{username} covers {', '.join(done.regions) or 'no region'}")

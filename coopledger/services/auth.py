@@ -407,9 +407,13 @@ def update_user(
     password: str | None = None,
     keep_token: str | None = None,
     full_name: str | None = None,
+    regions: Sequence[str] | None = None,
     clock: Clock = utcnow,
 ) -> UserSummary:
     """Change a user (admin, or the operator at the command line with ``actor`` None).
+
+    ``regions`` replaces the region paths the user is scoped to (``[]`` removes them): the user
+    sees every organization under them, as well as its own organizations.
 
     ``full_name`` is the person's name that vouchers they prepare, review or post print in
     place of the username ("" clears it).
@@ -436,6 +440,16 @@ def update_user(
         full_name = full_name.strip()
         if len(full_name) > 100:
             errors["full_name"] = ["at most 100 characters"]
+    paths: list[str] | None = None
+    if regions is not None:
+        paths = []
+        for text in regions:
+            try:
+                paths.append(normalize(text, field="regions"))
+            except ValidationFailed as exc:
+                errors.setdefault("regions", []).extend(exc.errors.get("regions", []))
+        if paths and role == Role.HOUSEHOLD:
+            errors["regions"] = ["a household user is not scoped to a region"]
     if errors:
         raise ValidationFailed("the change is invalid", errors=errors)
     now = clock()
@@ -457,8 +471,23 @@ def update_user(
         elif role is not None:
             member_id, also = None, []
         target_role = Role(role) if role is not None else user.role
+        if paths and target_role == Role.HOUSEHOLD:
+            raise ValidationFailed(
+                "the change is invalid",
+                errors={"regions": ["a household user is not scoped to a region"]},
+            )
+        region_ids: dict[str, int] = {}
+        if paths:
+            region_ids = uow.regions.node_ids(paths)
+            unknown = [p for p in paths if p not in region_ids]
+            if unknown:
+                raise ValidationFailed(
+                    f"unknown region {unknown[0]!r}",
+                    errors={"regions": [f"unknown region {p!r}" for p in unknown]},
+                )
+        kept_regions = paths if paths is not None else user.regions
         scoped = target_role not in (Role.ADMIN, Role.HOUSEHOLD)
-        if scoped and org_codes is not None and not org_ids and not user.regions:
+        if scoped and org_codes is not None and not org_ids and not kept_regions:
             raise ValidationFailed(
                 "the user is invalid", errors={"orgs": ["name at least one organization"]}
             )
@@ -473,6 +502,8 @@ def update_user(
             full_name=full_name,
             also_member_ids=also,
         )
+        if paths is not None:
+            uow.regions.set_user_regions(user.id, list(region_ids.values()))
         ended = 0
         if active is False:
             ended = store.revoke_all(user.id)
@@ -489,6 +520,8 @@ def update_user(
             changes["password"] = "changed"
         if full_name is not None:
             changes["full_name"] = full_name
+        if paths is not None:
+            changes["regions"] = paths
         store.audit(
             None,
             actor.user_id if actor else None,

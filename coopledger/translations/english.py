@@ -904,6 +904,7 @@ EN = {
     "再次年终结账时，12 月新记入的收入和支出一并结转到未分配盈余。": "At the next year-end close, income and expense posted into December are carried into undistributed surplus too.",
     "此操作记入审计日志。": "This is recorded in the audit log.",
     "确认重新打开": "Reopen",
+    "辖区（每行一个，如 济南市/商河县）": "Regions (one a line, e.g. 济南市/商河县)",
     "重新打开本年度": "Reopen the year",
     "%(year)s 年还没有结束：年终结账在 12 月 31 日或以后进行。": "%(year)s has not ended yet: the year-end close is done on 31 December or later.",
     "%(year)s 年已经结束。": "%(year)s has ended.",

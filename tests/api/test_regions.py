@@ -92,6 +92,27 @@ def test_township_accountant_keeps_the_books_of_its_villages(books: Books) -> No
     assert books.get("town-acc", "/api/v1/orgs/other/vouchers").status_code == 404
 
 
+def test_an_administrator_moves_a_county_officer_to_another_county(books: Books) -> None:
+    """The user's regions are replaced: it sees the organizations under the new one only, at
+    once; a household user cannot be given one; an unknown region is refused, nothing changed."""
+
+    def patch(who: str, name: str, body: dict[str, Any]) -> Any:
+        return books.client.patch(f"/api/v1/users/{name}", json=body, headers=books.headers(who))
+
+    user(books, "county-aud", "auditor", [SHANGHE])
+    moved = patch("admin", "county-aud", {"regions": ["济南市/平阴县"]})
+    assert moved.status_code == 200, moved.json
+    assert moved.json["regions"] == ["济南市/平阴县"]
+    assert books.get("county-aud", "/api/v1/orgs/other").status_code == 200
+    assert books.get("county-aud", "/api/v1/orgs/coop").status_code == 404
+    unknown = patch("admin", "county-aud", {"regions": ["济南市/无此县"]})
+    assert unknown.status_code == 422 and "regions" in unknown.json["errors"]
+    assert books.get("county-aud", "/api/v1/orgs/other").status_code == 200
+    household = patch("admin", "hh1", {"regions": [SHANGHE]})
+    assert household.status_code == 422 and "regions" in household.json["errors"]
+    assert patch("acc", "county-aud", {"regions": []}).status_code == 403
+
+
 def test_bad_regions_for_a_user_are_422(books: Books) -> None:
     body = {"username": "x-user", "password": PASSWORD, "role": "auditor", "orgs": []}
     for regions, field in ((["济南市/无此县"], "regions"), (["a/b/c/d/e"], "regions")):

@@ -85,6 +85,15 @@ def test_users_create_with_a_region(env: dict[str, str]) -> None:
     assert code == 1 and "regions: unknown region" in out
 
 
+def test_users_regions_replaces_a_users_regions(env: dict[str, str]) -> None:
+    create(env, "county-aud", "--role", "auditor", "--region", "山东省/济南市/商河县")
+    code, out = run(env, "users", "regions", "county-aud", "山东省/济南市")
+    assert code == 0 and "county-aud covers 山东省/济南市" in out, out
+    code, out = run(env, "users", "regions", "county-aud", "山东省/青岛市")
+    assert code == 1 and "regions: unknown region" in out
+    assert "山东省/济南市\t" in run(env, "users", "list")[1]  # unchanged by the refusal
+
+
 def test_users_create_refuses_a_second_name_in_another_case_and_a_weak_password(
     env: dict[str, str],
 ) -> None:

@@ -63,6 +63,41 @@ def test_a_county_officer_is_created_with_a_region_and_lands_on_its_report(
     assert officer.login("shanghe", "county pass 1").headers["Location"].endswith("/regions")
 
 
+def test_the_admin_moves_a_county_officer_to_another_county(signed_in: Any) -> None:
+    admin = signed_in("admin")
+    body = {"username": "shanghe", "role": "auditor", "password": "county pass 1"}
+    admin.post("/admin/users", {"action": "create", "regions": "济南市/商河县", **body})
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "济南市/商河县</textarea>" in page  # the row's form shows the regions it has
+    moved = admin.post(
+        "/admin/users",
+        {
+            "action": "role",
+            "username": "shanghe",
+            "role": "auditor",
+            "orgs": "",
+            "regions": "济南市/平阴县",
+            "confirmed": "yes",
+        },
+    )
+    assert moved.status_code == 200
+    row = _row(moved, "shanghe")
+    assert "辖区：济南市/平阴县</small>" in row and "辖区：济南市/商河县" not in row
+    bad = admin.post(
+        "/admin/users",
+        {
+            "action": "role",
+            "username": "shanghe",
+            "role": "auditor",
+            "orgs": "",
+            "regions": "济南市/无此县",
+            "confirmed": "yes",
+        },
+    )
+    assert bad.status_code == 422 and "济南市/无此县" in _row(bad, "shanghe")
+    assert "辖区：济南市/平阴县</small>" in _row(bad, "shanghe")  # nothing changed
+
+
 def test_bad_input_is_shown_at_its_field_and_the_form_keeps_what_was_typed(
     signed_in: Any,
 ) -> None:

@@ -96,6 +96,11 @@ class UserPatch(ma.Schema):
     active = ma.fields.Boolean(metadata={"description": "false ends every token and session"})
     role = ma.fields.String(validate=ma.validate.OneOf(list(Role)))
     orgs = ma.fields.List(ma.fields.String())
+    regions = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=200)),
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "replaces the region paths the user is scoped to ([] removes)"},
+    )
     member = ma.fields.String(allow_none=True)
     also_members = ma.fields.List(
         ma.fields.String(),
@@ -280,6 +285,7 @@ def update_user(data: dict[str, Any], username: str) -> dict[str, Any]:
             password=data.get("password"),
             keep_token=_bearer(),
             full_name=data.get("full_name"),
+            regions=data.get("regions"),
         )
     )
 

@@ -205,6 +205,7 @@ def _user_action(who: Actor, action: str, form: MultiDict[str, str]) -> None:
             username,
             role=form.get("role", ""),
             org_codes=codes(form, "orgs"),
+            regions=paths(form.get("regions", "")),
         )
     elif action == "unlock":
         svc.unlock_user(uow(), who, username)
