@@ -130,11 +130,9 @@ def _findings(
 
 def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding]:
     out: list[Finding] = []
-    facts = uow.audit.voucher_facts(org.id, year)
-    closed = uow.audit.closed_periods(org.id)
-    numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
-    self_reviewed: list[int] = []
-    for v in facts:
+    gathered = uow.audit.year_voucher_facts(org.id, year, EXAMPLES)
+    closed = uow.audit.closed_periods(org.id) if gathered.facts else {}
+    for v in gathered.facts:
         if v.year != year:
             continue
         if v.status != "posted":
@@ -150,7 +148,6 @@ def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
                     )
                 )
             continue
-        numbers[(v.year, v.month)].append(v.number or 0)
         closed_at = closed.get((v.year, v.month))
         if closed_at is not None and v.posted_at is not None and v.posted_at > closed_at:
             out.append(
@@ -168,11 +165,9 @@ def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
                     },
                 )
             )
-        if v.reviewed_by is not None and v.reviewed_by == v.prepared_by and v.kind != "closing":
-            self_reviewed.append(v.id)
-    if self_reviewed:
-        out.append(_self_reviewed(self_reviewed, year))
-    for (y, m), nos in sorted(numbers.items()):
+    if gathered.self_reviewed:
+        out.append(_self_reviewed(gathered.self_reviewed, gathered.self_reviewed_ids, year))
+    for (y, m), nos in sorted(gathered.numbers.items()):
         seen = sorted(nos)
         missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
         duplicates = sorted({n for n in seen if seen.count(n) > 1})
@@ -199,21 +194,21 @@ def _vouchers(uow: UnitOfWork, org: Org, year: int, today: date) -> list[Finding
     return out
 
 
-def _self_reviewed(ids: list[int], year: int) -> Finding:
+def _self_reviewed(count: int, ids: list[int], year: int) -> Finding:
     """The year's posted vouchers reviewed by their preparer, as one finding of low severity:
     the system lets only a single-accountant organization, or one person posting a batch of
     opening or imported books, do that, so it describes how the books are kept rather than a
     lapse in one voucher (a busy single-accountant village has it on every voucher). The first
     vouchers are named; the sentence counts them all."""
     shown = ids[:EXAMPLES]
-    more = f" and {len(ids) - len(shown)} more" if len(ids) > len(shown) else ""
+    more = f" and {count - len(shown)} more" if count > len(shown) else ""
     return Finding(
         "same_person_prepared_and_reviewed",
         "low",
         tuple(f"voucher:{i}" for i in shown),
-        f"{len(ids)} posted voucher(s) of {year} were prepared and reviewed by the same person: "
+        f"{count} posted voucher(s) of {year} were prepared and reviewed by the same person: "
         f"{', '.join(map(str, shown))}{more}",
-        {"voucher": ", ".join(map(str, shown)), "count": len(ids)},
+        {"voucher": ", ".join(map(str, shown)), "count": count},
     )
 
 

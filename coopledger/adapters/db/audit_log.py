@@ -31,7 +31,22 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.audit_log import GENESIS, AuditEvent, VerifiedPoint, event_hash
-from coopledger.services.ports.audit_log import AuditQuery, LineFact, VoucherFact
+from coopledger.services.ports.audit_log import AuditQuery, LineFact, VoucherFact, YearVoucherFacts
+
+_FACT_COLUMNS = (
+    VoucherRow.id,
+    VoucherRow.status,
+    VoucherRow.kind,
+    VoucherRow.year,
+    VoucherRow.month,
+    VoucherRow.number,
+    VoucherRow.booked_on,
+    VoucherRow.created_at,
+    VoucherRow.posted_at,
+    VoucherRow.prepared_by,
+    VoucherRow.reviewed_by,
+    VoucherRow.posted_by,
+)
 
 
 class SqlAuditLog:
@@ -217,24 +232,66 @@ class SqlAuditLog:
     def voucher_facts(self, org_id: int, year: int | None = None) -> list[VoucherFact]:
         within = [] if year is None else [VoucherRow.year == year]
         rows = self.session.execute(
-            select(
-                VoucherRow.id,
-                VoucherRow.status,
-                VoucherRow.kind,
-                VoucherRow.year,
-                VoucherRow.month,
-                VoucherRow.number,
-                VoucherRow.booked_on,
-                VoucherRow.created_at,
-                VoucherRow.posted_at,
-                VoucherRow.prepared_by,
-                VoucherRow.reviewed_by,
-                VoucherRow.posted_by,
-            )
+            select(*_FACT_COLUMNS)
             .where(VoucherRow.org_id == org_id, *within)
             .order_by(VoucherRow.id)
         ).all()
         return [VoucherFact(*r) for r in rows]
+
+    def year_voucher_facts(self, org_id: int, year: int, first: int) -> YearVoucherFacts:
+        of_year = [VoucherRow.org_id == org_id, VoucherRow.year == year]
+        posted = [*of_year, VoucherRow.status == "posted"]
+        closed = (
+            select(PeriodRow.id)
+            .where(
+                PeriodRow.org_id == org_id,
+                PeriodRow.year == VoucherRow.year,
+                PeriodRow.month == VoucherRow.month,
+                PeriodRow.status == "closed",
+                PeriodRow.closed_at < VoucherRow.posted_at,
+            )
+            .exists()
+        )
+        facts = self.session.execute(
+            select(*_FACT_COLUMNS)
+            .where(*of_year, or_(VoucherRow.status != "posted", closed))
+            .order_by(VoucherRow.id)
+        ).all()
+        months = self.session.execute(
+            select(
+                VoucherRow.year,
+                VoucherRow.month,
+                func.count(),
+                func.count(VoucherRow.number),
+                func.count(VoucherRow.number.distinct()),
+                func.min(VoucherRow.number),
+                func.max(VoucherRow.number),
+            )
+            .where(*posted)
+            .group_by(VoucherRow.year, VoucherRow.month)
+        ).all()
+        numbers: dict[tuple[int, int], list[int]] = {}
+        for y, m, count, numbered, distinct, low, high in months:
+            if not (count == numbered == distinct == high and low == 1):
+                numbers[(int(y), int(m))] = [
+                    int(n or 0)
+                    for n in self.session.scalars(
+                        select(VoucherRow.number).where(*posted, VoucherRow.month == m)
+                    )
+                ]
+        own = [
+            *posted,
+            VoucherRow.reviewed_by.is_not(None),
+            VoucherRow.reviewed_by == VoucherRow.prepared_by,
+            VoucherRow.kind != "closing",
+        ]
+        count = self.session.scalar(select(func.count()).select_from(VoucherRow).where(*own))
+        ids = self.session.scalars(
+            select(VoucherRow.id).where(*own).order_by(VoucherRow.id).limit(first)
+        ).all()
+        return YearVoucherFacts(
+            [VoucherFact(*r) for r in facts], numbers, int(count or 0), [int(i) for i in ids]
+        )
 
     def closed_periods(self, org_id: int) -> dict[tuple[int, int], datetime | None]:
         rows = self.session.execute(

@@ -51,6 +51,19 @@ class VoucherFact:
     posted_by: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class YearVoucherFacts:
+    """A year's vouchers as the findings check them, gathered in the database: the vouchers not
+    posted and those posted after their month was closed; the posted numbers of each month
+    whose numbers are not exactly 1..n; how many posted vouchers their preparer reviewed (the
+    closing ones left out) and the first ``first`` of their ids."""
+
+    facts: list[VoucherFact]
+    numbers: dict[tuple[int, int], list[int]]
+    self_reviewed: int
+    self_reviewed_ids: list[int]
+
+
 class AuditLog(Protocol):
     def append(self, event: AuditEvent) -> AuditEvent: ...
     def head(self, chain_key: int) -> tuple[int, str]: ...
@@ -69,6 +82,7 @@ class AuditLog(Protocol):
         """The vouchers of the organization (of ``year`` only, when given), by id."""
         ...
 
+    def year_voucher_facts(self, org_id: int, year: int, first: int) -> YearVoucherFacts: ...
     def closed_periods(self, org_id: int) -> dict[tuple[int, int], datetime | None]: ...
     def posted_lines(
         self, org_id: int, prefixes: tuple[str, ...], through: date
