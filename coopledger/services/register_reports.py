@@ -102,18 +102,23 @@ def _held(record: AssetRecord, as_of: date) -> bool:
     return record.asset.acquired_on <= as_of and (disposed is None or disposed > as_of)
 
 
-def asset_register(uow: UnitOfWork, actor: Actor, org_code: str) -> AssetRegister:
-    """固定资产登记簿 today: every card with cost, accumulated depreciation (older books' plus the
-    posted charges), net value and funding; totals by class and for poverty-alleviation assets
-    still held (a disposed asset is listed, not totalled); the ledger's 固定资产 and 累计折旧
-    beside them."""
-    as_of = utcnow().date()
+def asset_register(
+    uow: UnitOfWork, actor: Actor, org_code: str, as_of: date | None = None
+) -> AssetRegister:
+    """固定资产登记簿 on ``as_of`` (default today): every card acquired by then with cost,
+    accumulated depreciation (older books' plus the charges posted for the months ended by then),
+    net value and funding; totals by class and for poverty-alleviation assets still held (a
+    disposed asset is listed, not totalled); the ledger's 固定资产 and 累计折旧 on that day beside
+    them."""
+    as_of = as_of or utcnow().date()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         chart = load_chart(org.chart)
         records = uow.registers.assets(org.id)
         nets = _ledger_nets(uow, org, as_of)
-    lines = [AssetLine(r, accumulated_through(r, as_of)) for r in records]
+    lines = [
+        AssetLine(r, accumulated_through(r, as_of)) for r in records if r.asset.acquired_on <= as_of
+    ]
     lines.sort(key=lambda ln: ln.record.asset.asset_no)
     # the totals are of the assets held on the day: a disposed asset is listed, with its date,
     # but its disposal voucher has taken it out of 固定资产 and 累计折旧; one acquired later (a
@@ -170,17 +175,20 @@ class FundUsage:
         return self.balance_fen == self.ledger_balance_fen
 
 
-def fund_usage(uow: UnitOfWork, actor: Actor, org_code: str) -> FundUsage:
-    """资金使用情况表 today: per fund the grant, what was received and spent, what is held, the
-    专项基金 formed through assets and what of it is quantified to members; the fund accounts'
-    ledger balance beside the total held."""
-    as_of = utcnow().date()
+def fund_usage(
+    uow: UnitOfWork, actor: Actor, org_code: str, as_of: date | None = None
+) -> FundUsage:
+    """资金使用情况表 on ``as_of`` (default: as the books stand): per fund the grant, what was
+    received and spent, what is held, the 专项基金 formed through assets and what of it is
+    quantified to members; the fund accounts' ledger balance beside the total held."""
+    dated = as_of is not None
+    as_of = as_of or utcnow().date()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        views = views_in(uow, org)
+        views = views_in(uow, org, as_of if dated else None)
         accounts = fund_accounts(uow.store, org)
-        # the funds' figures count every posted line, a voucher dated ahead of today included:
-        # so does the ledger balance they are compared with
-        nets = _ledger_nets(uow, org, as_of, through=LATEST)
+        # undated, the funds' figures count every posted line, a voucher dated ahead of today
+        # included: so does the ledger balance they are compared with
+        nets = _ledger_nets(uow, org, as_of, through=as_of if dated else LATEST)
     ledger = -sum(net for code, net in nets.items() if code in accounts)
     return FundUsage(org, as_of, sorted(views, key=lambda v: v.fund.code), ledger)

@@ -85,9 +85,10 @@ def fund_view(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundVi
     raise NotFound(f"fund {code!r} not found")
 
 
-def views_in(uow: UnitOfWork, org: Org) -> list[FundView]:
-    """Every fund of ``org`` with its figures, inside the caller's unit of work."""
-    figures = uow.registers.fund_figures(org.id, fund_accounts(uow.store, org))
+def views_in(uow: UnitOfWork, org: Org, through: date | None = None) -> list[FundView]:
+    """Every fund of ``org`` with its figures (those dated ``through`` or before, when given),
+    inside the caller's unit of work."""
+    figures = uow.registers.fund_figures(org.id, fund_accounts(uow.store, org), through)
     empty = FundFigures(0, 0, 0, 0, 0, ())
     return [FundView(f, figures.get(f.code, empty)) for f in uow.store.funds(org.id)]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tests.builders import FUND, closed_year, cold_store, receive_grant, text_of
+from tests.builders import FUND, closed_year, cold_store, receive_grant, review_and_post, text_of
 from tests.conftest import Books
 
 ROW_RE = re.compile(r"<tr\b([^>]*)>(.*?)</tr>", re.S)
@@ -143,6 +143,48 @@ def test_the_registers_reports_show_the_apis_figures(signed_in: Any, books: Book
         for k in ("granted", "received", "spent", "balance", "special_fund", "quantified")
     ]
     assert row[5] == "300,000.00"
+
+
+def test_the_registers_reports_are_drawn_for_any_day(signed_in: Any, books: Books) -> None:
+    """The grant arrives on 10 February, the cold store is bought on 15 March and depreciated
+    for April and May: each day's register shows the books as they stood that day."""
+    receive_grant(books)
+    made = books.post("acc", "/api/v1/orgs/coop/assets", cold_store()).json
+    review_and_post(books, made["vouchers"]["acquisition"])
+    run = books.post("acc", "/api/v1/orgs/coop/depreciation", {"through": "2026-05"}).json
+    for v in run["vouchers"]:
+        review_and_post(books, v["id"])
+    api = "/api/v1/orgs/coop/reports"
+
+    def register(day: str) -> dict[str, Any]:
+        return books.get("acc", f"{api}/asset-register?as_of={day}").json  # type: ignore[no-any-return]
+
+    def usage(day: str) -> dict[str, Any]:
+        body = books.get("acc", f"{api}/fund-usage?as_of={day}").json
+        return next(f for f in body["funds"] if f["code"] == FUND)  # type: ignore[no-any-return]
+
+    assert register("2026-03-01")["assets"] == []
+    april = register("2026-04-30")
+    assert april["assets"][0]["accumulated_depreciation"] == "2000.00" and april["ties"] is True
+    assert register("2026-06-30")["assets"][0]["accumulated_depreciation"] == "4000.00"
+    assert (usage("2026-02-01")["received"], usage("2026-02-28")["received"]) == (
+        "0.00",
+        "300000.00",
+    )
+    assert (usage("2026-02-28")["spent"], usage("2026-03-31")["spent"]) == ("0.00", "200000.00")
+    assert usage("2026-02-28")["special_fund"] == "0.00"
+
+    acc = signed_in("acc")
+    html = acc.get("/orgs/coop/reports/asset-register?date=2026-04-30").get_data(as_text=True)
+    assert 'value="2026-04-30"' in html and "截至 2026-04-30" in html
+    card = next(r for r in table_rows(html, "asset-register") if r[0] == "GB-01")
+    assert card[7] == "2,000.00"
+    pdf = acc.get("/orgs/coop/reports/fund-usage?date=2026-02-28&format=pdf")
+    assert pdf.mimetype == "application/pdf" and "截至2026-02-28" in text_of(pdf.data).replace(
+        " ", ""
+    )
+    bad = acc.get("/orgs/coop/reports/fund-usage?date=2026-02-30")
+    assert bad.status_code == 422 and 'id="statement-error"' in bad.get_data(as_text=True)
 
 
 def test_the_statement_pdfs_come_from_the_pages(signed_in: Any, books: Books) -> None:

@@ -192,7 +192,10 @@ class SqlRegisters:
 
     # -- funds -----------------------------------------------------------------------------------
 
-    def fund_figures(self, org_id: int, fund_accounts: Sequence[str]) -> dict[str, FundFigures]:
+    def fund_figures(
+        self, org_id: int, fund_accounts: Sequence[str], through: date | None = None
+    ) -> dict[str, FundFigures]:
+        last = through or date.max
         codes = dict(
             self.session.execute(select(FundRow.id, FundRow.code).where(FundRow.org_id == org_id))
             .tuples()
@@ -215,6 +218,7 @@ class SqlRegisters:
                 VoucherRow.status == "posted",
                 VoucherLineRow.fund_id.is_not(None),
                 VoucherLineRow.account_id.in_(account_ids),
+                VoucherRow.booked_on <= last,
             )
             .group_by(VoucherLineRow.fund_id)
         ):
@@ -231,7 +235,7 @@ class SqlRegisters:
             )
             .join(AssetRow, AssetRow.id == AssetFundingRow.asset_id)
             .outerjoin(VoucherRow, VoucherRow.id == AssetRow.acquisition_voucher_id)
-            .where(AssetRow.org_id == org_id)
+            .where(AssetRow.org_id == org_id, AssetRow.acquired_on <= last)
             .order_by(AssetRow.asset_no)
         ):
             special[fund_id] += amount
@@ -242,7 +246,11 @@ class SqlRegisters:
             self.session.execute(
                 select(ShareEventRow.fund_id, func.sum(ShareAllocationRow.amount_fen))
                 .join(ShareAllocationRow, ShareAllocationRow.event_id == ShareEventRow.id)
-                .where(ShareEventRow.org_id == org_id, ShareEventRow.fund_id.is_not(None))
+                .where(
+                    ShareEventRow.org_id == org_id,
+                    ShareEventRow.fund_id.is_not(None),
+                    ShareEventRow.occurred_on <= last,
+                )
                 .group_by(ShareEventRow.fund_id)
             )
             .tuples()

@@ -17,6 +17,7 @@ from coopledger.services.print_contexts import (
     fund_usage_totals,
 )
 from coopledger.web.api.common import Blueprint, DrawnFromOut, actor, uow
+from coopledger.web.api.fields import Day
 from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
 
 blp = Blueprint(
@@ -48,6 +49,10 @@ class AssetLineOut(ma.Schema):
     net_book_value = ma.fields.String()
     funding = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     disposed_on = ma.fields.String(allow_none=True)
+
+
+class DatedArgs(FormatArgs):
+    as_of = Day(load_default=None, metadata={"description": "The day; default: today."})
 
 
 class AssetRegisterOut(ma.Schema):
@@ -92,13 +97,13 @@ def _asset(line: svc.AssetLine) -> dict[str, Any]:
 
 @blp.route("/asset-register")
 @blp.doc(responses=pdf_doc("固定资产登记簿 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
-@blp.arguments(FormatArgs, location="query")
+@blp.arguments(DatedArgs, location="query")
 @blp.response(200, AssetRegisterOut)
 def asset_register(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
-    """固定资产登记簿 today: each card's cost, accumulated depreciation and net value, funding by
+    """固定资产登记簿 on ``as_of`` (default today): each card's cost, accumulated depreciation and net value, funding by
     fund; totals by class and for poverty-alleviation assets; the ledger's 固定资产 and 累计折旧
     beside them (``ties``)."""
-    report = svc.asset_register(uow(), actor(), org)
+    report = svc.asset_register(uow(), actor(), org, args["as_of"])
     if args["format"] == "pdf":
         context = asset_register_print_context(report)
         return pdf_response(
@@ -150,12 +155,12 @@ class FundUsageOut(ma.Schema):
 
 @blp.route("/fund-usage")
 @blp.doc(responses=pdf_doc("资金使用情况表 as JSON, or as PDF (A4 landscape) with ``format=pdf``."))
-@blp.arguments(FormatArgs, location="query")
+@blp.arguments(DatedArgs, location="query")
 @blp.response(200, FundUsageOut)
 def fund_usage(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
-    """资金使用情况表 today: per fund the grant, received, spent, held, 专项基金 formed through
+    """资金使用情况表 on ``as_of`` (default: as the books stand): per fund the grant, received, spent, held, 专项基金 formed through
     assets and quantified to members; the fund accounts' balance beside the total held (``ties``)."""
-    report = svc.fund_usage(uow(), actor(), org)
+    report = svc.fund_usage(uow(), actor(), org, args["as_of"])
     totals = fund_usage_totals(report)
     if args["format"] == "pdf":
         context = fund_usage_print_context(report)

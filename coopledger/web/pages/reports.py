@@ -329,11 +329,38 @@ def _not_on_chart(shelf: reports.StatementShelf, template: str) -> Any:
     ), 404
 
 
+def _register_day() -> tuple[date | None, str, list[str]]:
+    """The ``date`` a register report is asked for (none typed: today, as the books stand),
+    what was typed, and the errors to show beside the picker."""
+    typed = (request.args.get("date") or "").strip()[:40]
+    if not typed:
+        return None, "", []
+    try:
+        day = date.fromisoformat(typed)
+    except ValueError:
+        return None, typed, [field_text("not a valid date")]
+    if not date_in_range(day):
+        return None, typed, [field_text(DATE_RANGE_MESSAGE)]
+    return day, typed, []
+
+
 @bp.route("/orgs/<org>/reports/asset-register")
 @login_required
 def asset_register_page(org: str) -> Any:
-    """固定资产登记簿 today, beside the ledger's 固定资产 and 累计折旧."""
-    report = rr.asset_register(uow(), signed_in(), org)
+    """固定资产登记簿 on ``date`` (default today), beside the ledger's 固定资产 and 累计折旧."""
+    who = signed_in()
+    shelf = reports.statement_shelf(uow(), who, org)
+    day, typed, errors = _register_day()
+    if errors:
+        return render_template(
+            "pages/statement_asset_register.html",
+            org=shelf.org,
+            shelf=shelf,
+            reg=None,
+            typed=typed,
+            errors=errors,
+        ), 422
+    report = rr.asset_register(uow(), who, org, day)
     context = asset_register_print_context(report)
     if _wants_pdf():
         return pdf_response(
@@ -342,17 +369,46 @@ def asset_register_page(org: str) -> Any:
             ["asset-register", org, report.as_of.isoformat()],
             locale=lang(),
         )
-    return render_template("pages/statement_asset_register.html", org=report.org, reg=context)
+    return render_template(
+        "pages/statement_asset_register.html",
+        org=report.org,
+        shelf=shelf,
+        reg=context,
+        typed=typed or report.as_of.isoformat(),
+        errors=[],
+        day=report.as_of,
+    )
 
 
 @bp.route("/orgs/<org>/reports/fund-usage")
 @login_required
 def fund_usage_page(org: str) -> Any:
-    """资金使用情况表 today, beside the fund accounts' ledger balance."""
-    report = rr.fund_usage(uow(), signed_in(), org)
+    """资金使用情况表 on ``date`` (default: as the books stand), beside the fund accounts' ledger
+    balance."""
+    who = signed_in()
+    shelf = reports.statement_shelf(uow(), who, org)
+    day, typed, errors = _register_day()
+    if errors:
+        return render_template(
+            "pages/statement_fund_usage.html",
+            org=shelf.org,
+            shelf=shelf,
+            usage=None,
+            typed=typed,
+            errors=errors,
+        ), 422
+    report = rr.fund_usage(uow(), who, org, day)
     context = fund_usage_print_context(report)
     if _wants_pdf():
         return pdf_response(
             "fund_usage.html", context, ["fund-usage", org, report.as_of.isoformat()], locale=lang()
         )
-    return render_template("pages/statement_fund_usage.html", org=report.org, usage=context)
+    return render_template(
+        "pages/statement_fund_usage.html",
+        org=report.org,
+        shelf=shelf,
+        usage=context,
+        typed=typed or report.as_of.isoformat(),
+        errors=[],
+        day=report.as_of,
+    )
