@@ -9,7 +9,11 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import Connection, text
 
+from coopledger.services import auth
+from coopledger.services import vouchers as svc
+from coopledger.services.ports import VoucherFilter
 from coopledger.web.pages import vouchers as voucher_pages
 from tests.conftest import Books
 
@@ -89,3 +93,121 @@ def test_page_numbers_leave_out_the_far_ones() -> None:
     assert voucher_pages.page_numbers(1, 3) == [1, 2, 3]
     assert voucher_pages.page_numbers(10, 20) == [1, None, 8, 9, 10, 11, 12, None, 20]
     assert voucher_pages.page_numbers(20, 20) == [1, None, 18, 19, 20]
+
+
+COUNTED = re.compile(r"共 (\d+) 张凭证，借方合计 = 贷方合计 ¥([0-9,]+\.[0-9]{2})")
+
+
+def _shown(html: str) -> tuple[int, int]:
+    """The count and the debit total in fen that the list's heading shows."""
+    found = COUNTED.search(html)
+    assert found is not None
+    return int(found[1]), int(found[2].replace(",", "").replace(".", ""))
+
+
+def _summed(connection: Connection, where: str, **params: Any) -> tuple[int, int]:
+    """The count of coop's vouchers ``where`` and their debit lines summed, straight from the
+    tables."""
+    found = (
+        f"FROM voucher v JOIN organization o ON o.id = v.org_id WHERE o.code = 'coop' AND {where}"
+    )
+    count = connection.execute(text(f"SELECT count(*) {found}"), params).scalar_one()
+    debit = connection.execute(
+        text(
+            "SELECT coalesce(sum(l.amount_fen), 0) FROM voucher_line l"
+            f" WHERE l.side = 'D' AND l.voucher_id IN (SELECT v.id {found})"
+        ),
+        params,
+    ).scalar_one()
+    return int(count), int(debit)
+
+
+@pytest.fixture
+def mixed(books: Books) -> dict[str, int]:
+    """Coop's books in every state over two months: posted vouchers (one reversed, by a posted
+    red voucher of negative amounts), one reviewed, drafts; and the village's posted voucher,
+    which no count of coop's may see. Returns the ids of coop's reviewed voucher and its
+    member 1."""
+    base = "/api/v1/orgs/coop/vouchers"
+    first = books.posted(date="2026-03-05", memo="三月入股")
+    books.posted(
+        date="2026-03-12",
+        memo="三月销售",
+        lines=[
+            {"account": "101", "debit": "120.50"},
+            {"account": "102", "debit": "79.50"},
+            {"account": "501", "credit": "200.00"},
+        ],
+    )
+    books.posted(
+        date="2026-04-02",
+        memo="四月费用",
+        lines=[{"account": "521", "debit": "33.33"}, {"account": "102", "credit": "33.33"}],
+    )
+    red = books.post("acc", f"{base}/{first['id']}/reverse", {"date": "2026-03-20"}).json
+    assert books.post("rev", f"{base}/{red['id']}/review").status_code == 200
+    assert books.post("acc", f"{base}/{red['id']}/post").status_code == 200
+    reviewed = books.voucher(date="2026-04-08", memo="四月入股待记账")
+    assert books.post("rev", f"{base}/{reviewed['id']}/review").status_code == 200
+    books.voucher(date="2026-03-28", memo="三月草稿")
+    books.voucher(
+        date="2026-04-15",
+        memo="四月草稿",
+        lines=[{"account": "101", "debit": "0.07"}, {"account": "501", "credit": "0.07"}],
+    )
+    books.posted(org="village", date="2026-03-05", memo="三月入股")
+    with books.uow() as w:
+        member = w.store.members_by_no(w.store.org_by_code("coop").id, {"1"})["1"]
+    return {"reviewed": reviewed["id"], "member": member}
+
+
+PAGE_FILTERS = [
+    ("", "TRUE", {}),
+    ("?status=posted", "v.status = 'posted'", {}),
+    ("?status=reviewed", "v.status = 'reviewed'", {}),
+    ("?status=draft", "v.status = 'draft'", {}),
+    ("?month=2026-03", "v.year = 2026 AND v.month = 3", {}),
+    ("?month=2026-04&status=posted", "v.year = 2026 AND v.month = 4 AND v.status = 'posted'", {}),
+    ("?month=2026-04&status=draft", "v.year = 2026 AND v.month = 4 AND v.status = 'draft'", {}),
+    ("?month=2026-05", "v.year = 2026 AND v.month = 5", {}),
+    ("?q=入股", "v.memo LIKE :like", {"like": "%入股%"}),
+    ("?q=三月&status=posted", "v.memo LIKE :like AND v.status = 'posted'", {"like": "%三月%"}),
+]
+
+
+@pytest.mark.parametrize(("query", "where", "params"), PAGE_FILTERS)
+def test_the_count_and_total_are_those_of_the_lines(
+    mixed: dict[str, int],
+    signed_in: Any,
+    connection: Connection,
+    query: str,
+    where: str,
+    params: dict[str, Any],
+) -> None:
+    shown = _shown(_page(signed_in, query))
+    assert shown == _summed(connection, where, **params)
+
+
+def test_the_totals_under_filters_the_page_does_not_offer_are_the_lines_too(
+    mixed: dict[str, int], books: Books, connection: Connection
+) -> None:
+    actor = auth.actor_named(books.uow(), "acc")
+    on_account = (
+        "EXISTS (SELECT 1 FROM voucher_line x JOIN account a ON a.id = x.account_id"
+        " WHERE x.voucher_id = v.id AND a.code LIKE :code)"
+    )
+    by_member = (
+        "EXISTS (SELECT 1 FROM voucher_line x WHERE x.voucher_id = v.id AND x.member_id = :m)"
+    )
+    cases = [
+        (VoucherFilter(account="102"), on_account, {"code": "102%"}),
+        (VoucherFilter(account="5", status="posted"), on_account, {"code": "5%"}),
+        (VoucherFilter(member_id=mixed["member"]), by_member, {"m": mixed["member"]}),
+        (VoucherFilter(year=2026), "v.year = 2026", {}),
+        (VoucherFilter(month=3, status="posted"), "v.month = 3 AND v.status = 'posted'", {}),
+    ]
+    for flt, where, params in cases:
+        found = svc.voucher_page(books.uow(), actor, "coop", flt, 1, 50)
+        status = f" AND v.status = '{flt.status}'" if flt.status else ""
+        assert (found.count, found.debit_fen) == _summed(connection, where + status, **params)
+        assert found.count == len(found.vouchers)

@@ -30,6 +30,7 @@ from coopledger.adapters.db.tables import (
     IdempotencyKeyRow,
     MemberRow,
     OrganizationRow,
+    PeriodBalanceRow,
     PeriodRow,
     UserRow,
     VoucherLineRow,
@@ -142,20 +143,64 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
     def voucher_page(
         self, org_id: int, flt: VoucherFilter, limit: int, offset: int
     ) -> list[Voucher]:
-        query = select(VoucherRow).where(*self._matching(org_id, flt))
-        rows = self.session.scalars(query.order_by(VoucherRow.id).limit(limit).offset(offset))
+        """The page's ids first, from the index alone (skipping ``offset`` entries reads no
+        voucher), then those vouchers."""
+        ids = (
+            select(VoucherRow.id)
+            .where(*self._matching(org_id, flt))
+            .order_by(VoucherRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = self.session.scalars(
+            select(VoucherRow).where(VoucherRow.id.in_(ids)).order_by(VoucherRow.id)
+        )
         return self._vouchers(rows.all())
 
     def voucher_summary(self, org_id: int, flt: VoucherFilter) -> tuple[int, int]:
+        """The count from the vouchers' indexes. The debits of posted vouchers filtered by month
+        or not at all are the stored monthly turnover's (posting writes it with the lines, in
+        the same transaction; ``audit verify`` recomputes it); the other vouchers' debits, and
+        all of them under a filter the turnover cannot answer (account, member, text), are
+        summed from the lines of the matching vouchers."""
         matching = self._matching(org_id, flt)
+        if flt.account or flt.member_id or flt.text:
+            return self._summed(matching)
         count = self.session.scalar(select(func.count()).select_from(VoucherRow).where(*matching))
+        debit = 0
+        if flt.status in (None, Status.POSTED.value):
+            debit += self._posted_debit(org_id, flt.year, flt.month)
+        if flt.status != Status.POSTED.value:
+            unposted = VoucherRow.status.in_((Status.DRAFT.value, Status.REVIEWED.value))
+            debit += self._summed([*matching, unposted])[1]
+        return int(count or 0), debit
+
+    def _summed(self, matching: Sequence[ColumnElement[bool]]) -> tuple[int, int]:
+        """How many vouchers are ``matching`` and their debit lines summed, in one pass over
+        them (each voucher's lines by its own index)."""
         line = aliased(VoucherLineRow)  # the filters' own subqueries read voucher_line
-        debit = self.session.scalar(
-            select(func.coalesce(func.sum(line.amount_fen), 0))
-            .join(VoucherRow, VoucherRow.id == line.voucher_id)
-            .where(line.org_id == org_id, line.side == "D", *matching)
+        debit = (
+            select(func.sum(line.amount_fen))
+            .where(line.voucher_id == VoucherRow.id, line.side == "D")
+            .scalar_subquery()
         )
-        return int(count or 0), int(debit or 0)
+        each = select(debit.label("debit_fen")).where(*matching).subquery()
+        count, total = self.session.execute(
+            select(func.count(), func.coalesce(func.sum(each.c.debit_fen), 0))
+        ).one()
+        return int(count), int(total)
+
+    def _posted_debit(self, org_id: int, year: int | None, month: int | None) -> int:
+        """The debits posted in ``org_id``, in ``year`` and ``month`` where given: the stored
+        turnover's, a row per account and month."""
+        query = select(func.coalesce(func.sum(PeriodBalanceRow.debit_fen), 0)).where(
+            PeriodBalanceRow.org_id == org_id
+        )
+        if year:
+            query = query.where(PeriodBalanceRow.year == year)
+        if month:
+            query = query.where(PeriodBalanceRow.month == month)
+        return int(self.session.scalar(query) or 0)
 
     def _matching(self, org_id: int, flt: VoucherFilter) -> list[ColumnElement[bool]]:
         """The conditions on a voucher row that ``flt`` asks for, in ``org_id``."""
