@@ -148,7 +148,7 @@ def test_a_draft_waits_for_review_in_the_current_year(uow: Callable[[], UnitOfWo
 def test_the_household_reads_its_own_record_only(uow: Callable[[], UnitOfWork]) -> None:
     household = auth.actor_named(uow(), "household")
     own = orgs.get_member(uow(), household, "garlic-coop", "003")
-    assert own.poverty_status == "poor"
+    assert own.poverty_status == "exited"
     with pytest.raises(NotFound):
         orgs.get_member(uow(), household, "garlic-coop", "001")
     with pytest.raises(NotFound):
@@ -255,7 +255,7 @@ def test_production_depreciation_is_carried_out_of_401_at_year_end(
     assert (production.closing_debit, production.closing_credit) == (0, 0)
 
 
-def test_garlic_shares_went_only_to_poor_and_monitored_households(
+def test_garlic_shares_went_only_to_exited_and_monitored_households(
     uow: Callable[[], UnitOfWork],
 ) -> None:
     auditor = auth.actor_named(uow(), "auditor")
@@ -270,15 +270,15 @@ def test_garlic_shares_went_only_to_poor_and_monitored_households(
     eligible = {
         h.member_no
         for h in then.holdings
-        if h.kind == "household" and h.poverty_status in ("poor", "monitored")
+        if h.kind == "household" and h.poverty_status in ("exited", "monitored")
     }
     assert eligible and {no for no, _cls, fen in quantified.allocations if fen > 0} == eligible
-    # a household that exited poverty handed its whole share to a monitored household
+    # a 监测户 found out of risk, an ordinary household again, handed its whole share to another
     [reassigned] = [e for e in events if e.kind == "reassign"]
     assert reassigned.from_member in eligible and reassigned.to_member in eligible
     on = reassigned.occurred_on
     for member_no, status in (
-        (reassigned.from_member, "exited"),
+        (reassigned.from_member, "none"),
         (reassigned.to_member, "monitored"),
     ):
         assert member_no is not None
@@ -287,7 +287,7 @@ def test_garlic_shares_went_only_to_poor_and_monitored_households(
     assert now.totals["fiscal_share"] == 26_000_000
     holders = {h.member_no: h for h in now.holdings if h.fiscal_share}
     assert reassigned.from_member not in holders
-    assert all(h.poverty_status in ("poor", "monitored") for h in holders.values())
+    assert all(h.poverty_status in ("exited", "monitored") for h in holders.values())
     assert holders[reassigned.to_member or ""].fiscal_share == 2 * 26_000_000 // len(eligible)
 
 
@@ -359,9 +359,9 @@ def test_every_guaranteed_household_gets_at_least_its_minimum(
 ) -> None:
     plan = the_plan(uow, org)
     guaranteed = [ln for ln in plan.lines if ln.minimum_fen is not None]
-    assert guaranteed and all(ln.poverty_status in ("poor", "monitored") for ln in guaranteed)
+    assert guaranteed and all(ln.poverty_status in ("exited", "monitored") for ln in guaranteed)
     assert {ln.member_no for ln in guaranteed} == {
-        ln.member_no for ln in plan.lines if ln.poverty_status in ("poor", "monitored")
+        ln.member_no for ln in plan.lines if ln.poverty_status in ("exited", "monitored")
     }
     for ln in guaranteed:
         assert ln.minimum_fen is not None and ln.residual_fen >= ln.minimum_fen, ln
@@ -426,7 +426,7 @@ def test_the_household_reads_its_refund_and_residual_in_its_member_account(
     household = auth.actor_named(uow(), "household")
     year = utcnow().date().year - 1
     account = shares.member_account(uow(), household, "garlic-coop", "003", year)
-    assert account.poverty_status == "poor"
+    assert account.poverty_status == "exited"
     [line] = [ln for ln in the_plan(uow, "garlic-coop").lines if ln.member_no == "003"]
     assert (account.patronage_refund, account.residual_distribution) == (
         line.patronage_fen,
@@ -450,3 +450,19 @@ def test_last_years_statement_shows_its_own_distribution_and_ties(
     assert shown.statement.line("reserve").current == plan.R
     assert shown.statement.line("patronage").current == plan.P
     assert shown.ties and all(tie.holds for tie in shown.ties)
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_the_households_are_named_as_the_policy_names_them_now(
+    uow: Callable[[], UnitOfWork], org: str
+) -> None:
+    """脱贫户, 监测户 of a kind, 一般户: no household of the demonstration is recorded as poor."""
+    auditor = auth.actor_named(uow(), "auditor")
+    households = [
+        m for m in orgs.list_members(uow(), auditor, org, 5000, 0) if m.kind == "household"
+    ]
+    statuses = {m.poverty_status for m in households}
+    assert "poor" not in statuses and {"exited", "none"} <= statuses
+    assert all(
+        (m.poverty_status == "monitored") == (m.monitor_kind is not None) for m in households
+    )

@@ -66,9 +66,10 @@ def depreciate(org: str, through: str, username: str) -> None:
 )
 @click.option(
     "--statuses",
-    default="poor,monitored",
+    default="exited,monitored",
     show_default=True,
-    help="Poverty statuses the guarantee covers.",
+    help="Poverty statuses the guarantee covers (脱贫户 and 监测户; poor, the older name of "
+    "exited, covers the same households).",
 )
 @click.option("--include-prior-undistributed", is_flag=True)
 @click.option(

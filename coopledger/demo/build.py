@@ -87,6 +87,7 @@ def _registers(uow_factory: UowFactory, accountant: Actor, plan: Plan, year: int
                 "id_number": _id_number(plan.area, h.born, seq),
                 "bank_account": f"623058{plan.area}{seq:03d}{h.born:%m%d}",
                 "poverty_status": h.status,
+                "monitor_kind": h.monitor_kind,
                 "joined_on": joined,
             },
         )

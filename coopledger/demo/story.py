@@ -5,7 +5,7 @@ cards, share events, member transactions and distributions, as steps that
 
 The story follows the seed article: in 官王庙村 (白桥镇, 商河县) a city hospital paid 400
 thousand yuan for a cement road and a drainage ditch, and 400 thousand yuan of municipal
-pro-poor funds set up a garlic demonstration base whose seed went free to poor households; in the
+pro-poor funds set up a garlic demonstration base whose seed went free to 脱贫户; in the
 Hui village 南村 (韩庙镇) a beef-cattle cooperative sells its members' cattle; in 垛庄镇 (章丘)
 a rural-tourism cooperative lives on guest-houses, meals and fruit picking. Organizations,
 villages and grantors come from the article; every household is invented.
@@ -13,14 +13,13 @@ villages and grantors come from the article; every household is invented.
 The assets the funds built — the garlic base's sprinklers and cold store, the cattle shed, the
 visitor centre, the village's road, ditch, street lights and its own cold store — are asset cards
 whose acquisition vouchers move the fund's 专项应付款 into 专项基金; the 专项基金 is quantified to
-poor and monitored households, and a household that exits poverty hands its share to a monitored
-one. The village quantifies to every member only what formed its operating property (the cold
+脱贫户 (households once registered poor, whose support continues) and 监测户 (households watched
+for falling into poverty), and a 监测户 found out of risk hands its share to another one. The village quantifies to every member only what formed its operating property (the cold
 store it lets out, built with county 衔接资金); its road, ditch and street lights are
 public-welfare facilities and stay unquantified.
 
 In January the garlic and cattle cooperatives distribute the previous year's surplus (盈余分配):
-a plan (10 % reserve, 60 % returned by patronage, a guaranteed minimum for poor and monitored
-households) is approved by the reviewer under the member assembly's resolution, its statutory
+a plan (10 % reserve, 60 % returned by patronage, a guaranteed minimum for 脱贫户 and 监测户) is approved by the reviewer under the member assembly's resolution, its statutory
 vouchers are posted, and the households are paid — most by bank, one partly in cash, one after
 deducting what it owes on 成员往来, one's part turned into share capital, some left owed. The
 garlic cooperative's collective member JT01 stands for 官王庙村, which records the dividend it
@@ -40,6 +39,7 @@ from decimal import Decimal
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, schedule
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line
+from coopledger.domain.members import SUPPORTED
 from coopledger.domain.money import allocate, parse_amount
 from coopledger.domain.periods import Period
 
@@ -59,6 +59,7 @@ class Household:
     born: date
     female: bool
     capital: str  # share capital (股金) paid in January, yuan
+    monitor_kind: str | None = None  # a 监测户's kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +188,23 @@ class Plan:
 
 
 def _households(table: str) -> tuple[Household, ...]:
-    """Rows of ``no name size status born sex capital``, one household a line."""
+    """Rows of ``no name size status born sex capital``, one household a line; a 监测户's
+    status is written ``monitored/kind``."""
     rows = []
     for text in table.strip().splitlines():
-        no, name, size, status, born, sex, capital = text.split()
+        no, name, size, written, born, sex, capital = text.split()
+        status, _slash, kind = written.partition("/")
         rows.append(
-            Household(no, name, int(size), status, date.fromisoformat(born), sex == "F", capital)
+            Household(
+                no,
+                name,
+                int(size),
+                status,
+                date.fromisoformat(born),
+                sex == "F",
+                capital,
+                kind or None,
+            )
         )
     return tuple(rows)
 
@@ -200,48 +212,48 @@ def _households(table: str) -> tuple[Household, ...]:
 # 官王庙村, 白桥镇, 商河县: the garlic growers are villagers too, so the village register repeats
 # them (same people, same ID numbers) and adds three households outside the cooperative.
 _GUANWANGMIAO = _households("""
-001 郭玉田 4 poor            1958-03-12 M 2000
-002 孙桂芝 2 poor            1963-07-25 F 2000
-003 宋德民 5 poor            1966-11-02 M 2000
-004 马春霞 3 monitored       1971-05-19 F 3000
-005 周长河 6 exited          1969-09-08 M 3000
+001 郭玉田 4 monitored/sudden_hardship 1958-03-12 M 2000
+002 孙桂芝 2 exited          1963-07-25 F 2000
+003 宋德民 5 exited          1966-11-02 M 2000
+004 马春霞 3 monitored/marginal 1971-05-19 F 3000
+005 周长河 6 none            1969-09-08 M 3000
 006 贾明山 4 none            1975-01-30 M 5000
 007 高秀英 1 extreme_poverty 1951-12-14 F 1000
 008 杨立国 4 none            1980-04-21 M 5000
 009 韩玉兰 3 low_income      1968-08-03 F 1000
-010 吕建华 5 exited          1973-02-17 M 3000
-011 蔡永福 2 monitored       1961-06-26 M 2000
+010 吕建华 5 none            1973-02-17 M 3000
+011 蔡永福 2 monitored/unstable 1961-06-26 M 2000
 012 许金凤 4 none            1977-10-09 F 4000
 """)
 _GUANWANGMIAO_VILLAGE = _GUANWANGMIAO + _households("""
 013 邢守田 2 low_income      1950-02-05 M 0
 014 陈卫东 5 none            1982-12-01 M 0
-015 鲁彩云 3 poor            1960-04-16 F 0
+015 鲁彩云 3 exited          1960-04-16 F 0
 """)
 # 南村, 韩庙镇, 商河县: a Hui village where nearly every family keeps cattle or sheep.
 _NANCUN = _households("""
-001 马文清 6 poor            1965-03-03 M 5000
-002 白玉珍 3 poor            1970-06-11 F 3000
-003 沙国栋 5 monitored       1972-09-27 M 6000
-004 穆长林 4 exited          1960-01-15 M 8000
+001 马文清 6 exited          1965-03-03 M 5000
+002 白玉珍 3 exited          1970-06-11 F 3000
+003 沙国栋 5 monitored/marginal 1972-09-27 M 6000
+004 穆长林 4 none            1960-01-15 M 8000
 005 丁秀梅 4 none            1974-12-22 F 10000
-006 金福来 5 poor            1968-05-07 M 3000
+006 金福来 5 exited          1968-05-07 M 3000
 007 哈建军 4 none            1979-08-18 M 10000
 008 海桂兰 2 low_income      1957-11-29 F 2000
-009 米德胜 6 exited          1976-02-24 M 6000
+009 米德胜 6 none            1976-02-24 M 6000
 010 马振海 3 none            1983-07-13 M 8000
 """)
 # 北峪村, 垛庄镇, 章丘: guest-houses in the southern mountains.
 _BEIYU = _households("""
-001 娄成山 4 poor            1966-04-04 M 3000
-002 公维芹 3 exited          1972-10-20 F 5000
-003 焦德旺 2 poor            1960-03-28 M 2000
-004 亓秀花 4 monitored       1969-07-01 F 3000
+001 娄成山 4 exited          1966-04-04 M 3000
+002 公维芹 3 none            1972-10-20 F 5000
+003 焦德旺 2 exited          1960-03-28 M 2000
+004 亓秀花 4 monitored/sudden_hardship 1969-07-01 F 3000
 005 吴广胜 5 none            1975-11-11 M 10000
 006 翟玉芬 3 low_income      1964-05-23 F 2000
-007 袁庆春 4 exited          1971-09-16 M 5000
+007 袁庆春 4 none            1971-09-16 M 5000
 008 毕海燕 4 none            1981-01-08 F 8000
-009 崔兆田 2 poor            1958-08-30 M 2000
+009 崔兆田 2 exited          1958-08-30 M 2000
 """)
 
 
@@ -496,7 +508,7 @@ def _garlic_books(plan: Plan, y: int) -> list[Step]:
         Share(
             date(y, 4, 1),
             "quantify_fiscal",
-            "示范基地财政补助形成资产折股量化到贫困户、监测户",
+            "示范基地财政补助形成资产折股量化到脱贫户、监测户",
             fund=base,
             amount=facilities,
             basis="statuses",
@@ -538,19 +550,19 @@ def _garlic_books(plan: Plan, y: int) -> list[Step]:
         _simple(date(y, 8, 20), "慰问村内五保老人", "529", "101", "1200.00"),
         _entry(
             date(y, 9, 22),
-            "采购苍山、金乡蒜种免费发放贫困户",
+            "采购苍山、金乡蒜种免费发放脱贫户、监测户",
             dr("235", seed, fund=base, qty=50000, unit="kg", memo="蒜种50000kg（到户类）"),
             cr("102", seed),
             attachments=3,
         ),
         _simple(date(y, 10, 30), "冷库出租收入（外地客商储存大蒜）", "102", "502", "15000.00"),
-        # 郭玉田's household passes the annual review and exits poverty; its quantified share
-        # goes to a monitored household
-        Status(date(y, 11, 30), "001", "exited"),
+        # 郭玉田's household, monitored after a sudden hardship, is found out of risk (风险消除)
+        # and is an ordinary household again; its quantified share goes to a monitored household
+        Status(date(y, 11, 30), "001", "none"),
         Share(
             date(y, 12, 10),
             "reassign",
-            "郭玉田户脱贫，量化份额调整给监测户蔡永福",
+            "郭玉田户风险消除，量化份额调整给监测户蔡永福",
             from_member="001",
             to_member="011",
         ),
@@ -574,8 +586,8 @@ def _garlic_books(plan: Plan, y: int) -> list[Step]:
             approved_on=date(y + 1, 1, 18),
             paid_on=date(y + 1, 1, 25),
             resolution=f"成员大会决议〔{y + 1}〕1号",
-            # poor and monitored households are guaranteed 900 yuan of the residual part
-            guarantee=Guarantee(("poor", "monitored"), fixed_fen=parse_amount("900.00")),
+            # 脱贫户 and 监测户 are guaranteed 900 yuan of the residual part
+            guarantee=Guarantee(SUPPORTED, fixed_fen=parse_amount("900.00")),
             cash=("012", "500.00"),  # 许金凤 takes 500 yuan in cash now, the rest later
             offset="009",  # 韩玉兰's fertilizer is deducted
             converted=("008", None),  # 杨立国 turns all of his into share capital
@@ -666,7 +678,7 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
         Share(
             date(y, 6, 1),
             "quantify_fiscal",
-            "标准化肉牛棚财政资金形成资产折股量化到贫困户、监测户",
+            "标准化肉牛棚财政资金形成资产折股量化到脱贫户、监测户",
             fund=fund,
             amount=shed.cost_fen,
             basis="statuses",
@@ -696,8 +708,8 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
             approved_on=date(y + 1, 1, 19),
             paid_on=date(y + 1, 1, 26),
             resolution=f"成员大会决议〔{y + 1}〕1号",
-            # poor and monitored households are guaranteed 1.6 % of their quantified fiscal share
-            guarantee=Guarantee(("poor", "monitored"), rate=Decimal("0.016")),
+            # 脱贫户 and 监测户 are guaranteed 1.6 % of their quantified fiscal share
+            guarantee=Guarantee(SUPPORTED, rate=Decimal("0.016")),
             cash=("004", "1000.00"),  # 穆长林 takes 1,000 yuan in cash now, the rest later
             offset="008",  # 海桂兰's silage is deducted
             converted=("010", "1000.00"),  # 马振海 turns 1,000 yuan into share capital
@@ -992,7 +1004,7 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
         ),
         _simple(date(y, 8, 26), "库存现金存入银行", "102", "101", sum(levy.values())),
         Asset(street_lights.acquired_on, street_lights),  # 村内路灯安装完工付款
-        Status(date(y, 11, 30), "001", "exited"),  # 郭玉田户脱贫 (the garlic grower too)
+        Status(date(y, 11, 30), "001", "none"),  # 郭玉田户风险消除 (the garlic grower too)
         _simple(date(y, 11, 12), "出租房屋屋顶维修", "511", "102", "2850.00", attachments=2),
         _simple(date(y, 12, 28), "支付村干部下半年误工补贴", "513", "102", "18000.00"),
         _simple(date(y, 12, 28), "支付下半年村庄保洁费", "514", "102", "9600.00"),
@@ -1026,7 +1038,7 @@ PLANS = (
                 "优质大蒜示范基地",
                 "municipal_pro_poor",
                 "济南市扶贫开发领导小组办公室",
-                "示范田200亩喷灌、冷库设施；苍山、金乡蒜种50000kg免费发放贫困户",
+                "示范田200亩喷灌、冷库设施；苍山、金乡蒜种50000kg免费发放脱贫户、监测户",
                 "400000.00",
             ),
         ),
@@ -1051,7 +1063,7 @@ PLANS = (
                 "标准化肉牛棚",
                 "county_fiscal",
                 "商河县财政局",
-                "建设标准化肉牛棚，收益权量化到贫困户",
+                "建设标准化肉牛棚，收益权量化到脱贫户、监测户",
                 "300000.00",
             ),
         ),
@@ -1169,7 +1181,7 @@ USERS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
         "household",
         (),
         "garlic-coop/003",
-        "household 宋德民 (poor), garlic-coop member 003",
+        "household 宋德民 (脱贫户), garlic-coop member 003",
     ),
 )
 

@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from coopledger.domain.errors import InvalidState, ValidationFailed, field_error
-from coopledger.domain.members import member_sort_key
+from coopledger.domain.members import SUPPORTED, covers, member_sort_key
 from coopledger.domain.money import allocate, apply_rate, apply_rate_up, format_amount
 
 MIN_PATRONAGE = Decimal("0.60")
@@ -58,7 +58,7 @@ class Appropriation:
 
 @dataclass(frozen=True, slots=True)
 class Guarantee:
-    statuses: tuple[str, ...] = ("poor", "monitored")
+    statuses: tuple[str, ...] = SUPPORTED
     fixed_fen: int | None = None
     rate: Decimal | None = None
 
@@ -216,7 +216,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
     g = inputs.guarantee
     if g is not None and Q > 0:
         for i, m in enumerate(ordered):
-            if m.poverty_status in g.statuses:
+            if covers(g.statuses, m.poverty_status):
                 minimums[i] = (
                     g.fixed_fen
                     if g.fixed_fen is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from coopledger.domain.assets import AssetClass
 from coopledger.domain.errors import Conflict, ValidationFailed, field_error
-from coopledger.domain.members import member_sort_key
+from coopledger.domain.members import SUPPORTED, covers, member_sort_key
 from coopledger.domain.money import allocate, format_amount
 
 
@@ -44,7 +44,7 @@ class Basis(enum.StrEnum):
     EXPLICIT = "explicit"
 
 
-DEFAULT_STATUSES = ("poor", "monitored")
+DEFAULT_STATUSES = SUPPORTED
 QUANTIFIED = (ShareClass.FISCAL, ShareClass.DONATION)
 
 
@@ -87,7 +87,9 @@ def quantify(
     if basis is Basis.ALL_MEMBERS:
         chosen = [h for h in holders if h.active]
     else:
-        chosen = [h for h in holders if h.active and h.kind == "household" and h.status in statuses]
+        chosen = [
+            h for h in holders if h.active and h.kind == "household" and covers(statuses, h.status)
+        ]
     if not chosen:
         raise field_error("basis", "no member qualifies for this quantification")
     chosen.sort(key=lambda h: member_sort_key(h.member_no))

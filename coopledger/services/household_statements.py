@@ -39,9 +39,9 @@ from coopledger.translations import N_, gettext_for
 
 STATUS_ZH = {  # msgids: the English catalog names them (gettext_for("en"))
     "none": N_("一般户"),
-    "poor": N_("建档立卡贫困户"),
+    "poor": N_("建档立卡贫困户（旧称，今脱贫户）"),
     "exited": N_("脱贫户"),
-    "monitored": N_("监测对象"),
+    "monitored": N_("监测户"),
     "low_income": N_("低保户"),
     "extreme_poverty": N_("特困供养户"),
 }

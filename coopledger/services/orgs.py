@@ -12,7 +12,9 @@ from coopledger.domain.members import (
     MEMBER_NO_RE,
     MemberKind,
     PovertyStatus,
+    current_status,
     id_number_problem,
+    monitor_kind_problem,
 )
 from coopledger.domain.regions import normalize
 from coopledger.domain.roles import Action, Actor, Role
@@ -294,6 +296,14 @@ def _member_errors(fields: Mapping[str, object], *, partial: bool) -> dict[str, 
         errors["kind"] = [f"must be one of {', '.join(MemberKind)}"]
     if "poverty_status" in fields and fields["poverty_status"] not in set(PovertyStatus):
         errors["poverty_status"] = [f"must be one of {', '.join(PovertyStatus)}"]
+    elif "monitor_kind" in fields:
+        kind = fields["monitor_kind"]
+        problem = monitor_kind_problem(
+            str(fields.get("poverty_status", PovertyStatus.MONITORED.value)),
+            None if kind is None else str(kind),
+        )
+        if problem:
+            errors["monitor_kind"] = [problem]
     id_number = fields.get("id_number")
     if isinstance(id_number, str):
         problem = id_number_problem(id_number)
@@ -322,7 +332,7 @@ def create_member(
     errors = _member_errors(fields, partial=False)
     if errors:
         raise ValidationFailed("the member is invalid", errors=errors)
-    values = {"kind": "household", "poverty_status": "none", **fields}
+    values = _current({"kind": "household", "poverty_status": "none", **fields})
     with uow:
         store = uow.store
         org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
@@ -337,6 +347,7 @@ def create_member(
             member.id,
             str(values["poverty_status"]),
             joined if isinstance(joined, date) else BOOKS_BEGIN,
+            _kind(values),
         )
         audit_log.record(
             store, org, actor, "member.create", "member", member.member_no, new=_public(values)
@@ -354,11 +365,15 @@ def update_member(
     *,
     clock: Clock = utcnow,
 ) -> Member:
-    """Change a member's record; a poverty-status change is kept as dated history
-    (``status_effective_on``, default today)."""
+    """Change a member's record; a change of poverty status or of a 监测户's kind is kept as
+    dated history (``status_effective_on``, default today). ``poor`` is recorded as ``exited``.
+
+    :raise ValidationFailed: a field is invalid; a kind for a household not monitored.
+    """
     errors = _member_errors(fields, partial=True)
     if errors:
         raise ValidationFailed("the member is invalid", errors=errors)
+    fields = _current(fields)
     with uow:
         store = uow.store
         org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
@@ -368,21 +383,50 @@ def update_member(
         changes = {
             k: v for k, v in fields.items() if k not in ("status_effective_on", "organization")
         }
+        if "poverty_status" in fields:
+            kind = fields.get("monitor_kind", member.monitor_kind)
+            problem = monitor_kind_problem(str(fields["poverty_status"]), _str_or_none(kind))
+            changes["monitor_kind"] = None if problem else kind
+        elif "monitor_kind" in fields:
+            problem = monitor_kind_problem(member.poverty_status, _kind(fields))
+            if problem:
+                raise field_error("monitor_kind", problem)
         updated = store.update_member(member.id, changes)
         if "organization" in fields:
             _link(uow, actor, org, member.id, updated.kind, fields["organization"])
-        if "poverty_status" in fields and fields["poverty_status"] != member.poverty_status:
+        if (updated.poverty_status, updated.monitor_kind) != (
+            member.poverty_status,
+            member.monitor_kind,
+        ):
             effective = fields.get("status_effective_on")
             store.add_member_status(
                 member.id,
-                str(fields["poverty_status"]),
+                updated.poverty_status,
                 effective if isinstance(effective, date) else clock().date(),
+                updated.monitor_kind,
             )
         audit_log.record(
             store, org, actor, "member.update", "member", member_no, new=_public(fields)
         )
         uow.commit()
     return updated
+
+
+def _current(fields: Mapping[str, object]) -> dict[str, object]:
+    """``fields`` with an older poverty status given its current name (``poor`` → ``exited``)."""
+    out = dict(fields)
+    if "poverty_status" in out:
+        out["poverty_status"] = current_status(str(out["poverty_status"]))
+    return out
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _kind(fields: Mapping[str, object]) -> str | None:
+    """The 监测户's kind ``fields`` give (None when none)."""
+    return _str_or_none(fields.get("monitor_kind"))
 
 
 def _link(uow: UnitOfWork, actor: Actor, org: Org, member_id: int, kind: str, code: object) -> None:
@@ -420,8 +464,9 @@ def get_member(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> 
 
 def status_history(
     uow: UnitOfWork, actor: Actor, org_code: str, member_no: str
-) -> list[tuple[date, str]]:
-    """A member's poverty status as dated history, oldest first: (effective from, status). The
+) -> list[tuple[date, str, str | None]]:
+    """A member's poverty status as dated history, oldest first: (effective from, status, a
+    监测户's kind or None), each status as it was recorded (an older name kept). The
     status on a day is the latest entry effective by then (of two on one day, the later recorded).
 
     :raise NotFound: no such member. A household user reads its own history only.

@@ -529,9 +529,9 @@ def household_statement_print_context(
 
 # Chinese msgids (N_): the PDF template translates them into the document's language
 REGION_STATUS_NAMES = {
-    "poor": N_("建档立卡户"),
+    "poor": N_("建档立卡户（旧称，今脱贫户）"),
     "exited": N_("脱贫户"),
-    "monitored": N_("监测对象"),
+    "monitored": N_("监测户"),
     "low_income": N_("低保户"),
     "extreme_poverty": N_("特困户"),
     "none": N_("一般农户"),

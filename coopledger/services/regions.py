@@ -22,6 +22,7 @@ from coopledger.domain.audit_log import VerifiedPoint
 from coopledger.domain.errors import NotFound, ValidationFailed, field_error
 from coopledger.domain.financial_statements import Balances, fold
 from coopledger.domain.ledger import Dr
+from coopledger.domain.members import current_status
 from coopledger.domain.money import allocate
 from coopledger.domain.regions import covered, normalize, within
 from coopledger.domain.roles import Action, Actor, Role
@@ -33,7 +34,7 @@ from coopledger.services.ports.regions import RegionNode
 from coopledger.services.registers import FundTrace, fund_trace
 
 THRESHOLDS = (3_000_000, 5_000_000)  # 30 and 50 thousand yuan, in fen
-POVERTY_STATUSES = ("poor", "exited", "monitored", "low_income", "extreme_poverty", "none")
+POVERTY_STATUSES = ("exited", "monitored", "low_income", "extreme_poverty", "none")
 #: lines of the surplus statement that make the collective's operating income (经营性收入)
 INCOME_LINES = ("operating_income", "investment_income")
 
@@ -325,8 +326,9 @@ def region_report(
         if d.plan_year != year:
             continue
         allocated_in_year[d.org_id] += d.allocated
-        s = by_status.get(d.poverty_status, StatusFigures())
-        by_status[d.poverty_status] = StatusFigures(
+        status = current_status(d.poverty_status)  # a plan of before: poor counts as exited
+        s = by_status.get(status, StatusFigures())
+        by_status[status] = StatusFigures(
             s.households + d.members, s.allocated + d.allocated, s.paid + d.paid
         )
     figures = [

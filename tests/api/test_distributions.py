@@ -55,7 +55,7 @@ def test_the_plan_splits_to_the_fen_and_keeps_its_inputs(books: Books) -> None:
         "28000.00",
         "0.00",
     )
-    assert rows["1"]["poverty_status"] == "poor" and rows["1"]["account_share"] == "2000.00"
+    assert rows["1"]["poverty_status"] == "exited" and rows["1"]["account_share"] == "2000.00"
     assert (
         plan["inputs"]["reserve_rate"] == "0.10"
         and plan["inputs"]["guarantee"]["fixed"] == "8000.00"

@@ -29,7 +29,7 @@ def test_the_household_reads_its_own_account_as_pdf(books: Books) -> None:
         "绿源大蒜种植专业合作社",
         "王秀英",
         "110105********002X",
-        "建档立卡贫困户",
+        "脱贫户",
         "来源于到户类扶贫项目资产的出资额",
         "其他来源的出资额",
         "年初余额",
@@ -85,11 +85,11 @@ def test_the_account_prints_in_english(books: Books) -> None:
     for expected in (
         "Memberaccount(2025)",
         "1王秀英",
-        "Statusatyearend(31December2025)Registeredpoorhousehold",
+        "Statusatyearend(31December2025)Liftedoutofpoverty",
         "Contributedfromhouseholdpoverty-projectassets",
         "Tradedthisyear:大蒜",  # the product is data
         "Distributedthisyear¥19,500.00",
         "Generated",
     ):
         assert expected in words, expected
-    assert "成员账户" not in words and "建档立卡贫困户" not in words
+    assert "成员账户" not in words and "脱贫户" not in words

@@ -177,7 +177,7 @@ def test_report_ties_to_each_organizations_own_reports(books: Books) -> None:
         "spent": "0.00",
         "unspent": "400000.00",
     }
-    assert set(rep["dividends_by_status"]) >= {"poor", "monitored"}
+    assert set(rep["dividends_by_status"]) >= {"exited", "monitored"}
     assert set(rep["findings_by_severity"]) >= {"high", "medium", "low"}
     assert rep["owed_to_households"] == "0.00"
     # the whole city from the admin includes the other county

@@ -535,20 +535,50 @@ class TestMembers:
         assert account["transactions"] == [
             {"product": "大蒜", "unit": "kg", "quantity": "2000.5", "amount": "8002.00"}
         ]
-        assert account["poverty_status"] == "poor"
+        assert account["poverty_status"] == "exited"  # sent as "poor", its older name
         assert books.get("hh1", f"{ORG}/members/1/account?year=2026").status_code == 200
         assert books.get("hh1", f"{ORG}/members/2/account?year=2026").status_code == 404
         assert books.get("other-acc", f"{ORG}/members/1/account?year=2026").status_code == 404
 
     def test_status_history_answers_for_any_date(self, books: Books) -> None:
-        books.client.patch(
-            f"{ORG}/members/1",
-            json={"poverty_status": "exited", "status_effective_on": "2026-06-30"},
+        changed = books.client.patch(
+            f"{ORG}/members/2",
+            json={
+                "poverty_status": "monitored",
+                "monitor_kind": "sudden_hardship",
+                "status_effective_on": "2026-06-30",
+            },
             headers=books.headers("acc"),
         )
-        before = books.get("aud", f"{ORG}/members/1/status?on=2026-06-29").json
-        after = books.get("aud", f"{ORG}/members/1/status?on=2026-07-01").json
-        assert (before["poverty_status"], after["poverty_status"]) == ("poor", "exited")
+        assert changed.json["monitor_kind"] == "sudden_hardship"
+        before = books.get("aud", f"{ORG}/members/2/status?on=2026-06-29").json
+        after = books.get("aud", f"{ORG}/members/2/status?on=2026-07-01").json
+        assert (before["poverty_status"], after["poverty_status"]) == ("none", "monitored")
+
+    def test_the_older_name_poor_is_recorded_as_exited_and_a_kind_is_for_monitored_only(
+        self, books: Books
+    ) -> None:
+        """脱贫户 since 2021: a client sending "poor" gets "exited"; only a 监测户 has a kind."""
+        made = books.post(
+            "acc", f"{ORG}/members", {"member_no": "5", "name": "赵大山", "poverty_status": "poor"}
+        )
+        assert made.status_code == 201 and made.json["poverty_status"] == "exited"
+        assert made.json["monitor_kind"] is None
+        wrong = books.post(
+            "acc",
+            f"{ORG}/members",
+            {
+                "member_no": "6",
+                "name": "钱二",
+                "poverty_status": "exited",
+                "monitor_kind": "marginal",
+            },
+        )
+        assert wrong.status_code == 422 and "monitor_kind" in wrong.json["errors"]
+        patch = books.client.patch(
+            f"{ORG}/members/5", json={"monitor_kind": "marginal"}, headers=books.headers("acc")
+        )
+        assert patch.status_code == 422 and "monitor_kind" in patch.json["errors"]
 
     def test_a_member_who_leaves_gets_capital_back_but_not_quantified_shares(
         self, books: Books

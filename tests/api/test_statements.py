@@ -35,7 +35,7 @@ def test_the_household_reads_its_statement_and_why(books: Books) -> None:
         "绿源大蒜种植专业合作社",
         "王秀英",
         "110105********002X",
-        "建档立卡贫困户",
+        "脱贫户",
         "13,500.00",
         "2,000.00",
         "¥21,500.00",
@@ -157,7 +157,7 @@ def test_the_household_reads_its_statement_in_english(books: Books) -> None:
         "绿源大蒜种植专业合作社",  # the organization's and the household's names, exactly
         "1王秀英",
         "110105********002X",
-        "Statusatdistribution(31December2025)Registeredpoorhousehold",
+        "Statusatdistribution(31December2025)Liftedoutofpoverty",
         "Patronagerefund(bytransactions)13,500.00",
         "Guaranteedminimumtop-up2,000.00",
         "Totaldue¥21,500.00",
@@ -166,7 +166,7 @@ def test_the_household_reads_its_statement_in_english(books: Books) -> None:
         "Totalinwords(Chinesecapitals):人民币贰万壹仟伍佰元整",
         "Howyourhousehold'samountwasworkedout:",
         "In2025yourhousehold'stransactionswiththecooperativecameto50,000.00yuan",
-        "withthestatus“Registeredpoorhousehold”isguaranteedatleast8,000.00yuan",
+        "withthestatus“Liftedoutofpoverty”isguaranteedatleast8,000.00yuan",
         "toppedupby2,000.00yuan",
         "Total21,500.00yuan(inChinesecapitals:人民币贰万壹仟伍佰元整)",
     ):

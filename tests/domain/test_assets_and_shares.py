@@ -202,8 +202,14 @@ def test_quantify_evenly_gives_extra_fen_to_lower_numbers() -> None:
 
 
 def test_quantify_by_status_and_explicitly() -> None:
-    parts = quantify(100, holders(8), Basis.STATUSES, ("poor", "monitored"))
-    assert [no for no, _ in parts] == ["1", "4", "5", "8"]
+    parts = quantify(100, holders(8), Basis.STATUSES, ("monitored",))
+    assert [no for no, _ in parts] == ["1", "5"]
+    # 脱贫户: a status recorded under the older name "poor" counts as "exited", and back
+    for asked in (("exited",), ("poor",)):
+        parts = quantify(100, holders(8), Basis.STATUSES, asked)
+        assert [no for no, _ in parts] == ["3", "4", "7", "8"]
+    parts = quantify(100, holders(8), Basis.STATUSES)  # by default 脱贫户 and 监测户
+    assert [no for no, _ in parts] == ["1", "3", "4", "5", "7", "8"]
     assert quantify(100, holders(3), Basis.EXPLICIT, explicit={"2": 60, "1": 40}) == [
         ("1", 40),
         ("2", 60),

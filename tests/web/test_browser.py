@@ -145,7 +145,7 @@ def test_a_household_sees_only_its_own(page: Any, shots: Path) -> None:
     login(page, "hh1")
     assert page.url.endswith("/me")
     expect(page.locator("h1")).to_have_text("王秀英")
-    expect(page.locator("#my-status")).to_have_text("建档立卡贫困户")
+    expect(page.locator("#my-status")).to_have_text("脱贫户")
     assert "李建国" not in page.content()
     page.screenshot(path=str(shots / "09-household.png"), full_page=True)
     response = page.request.get("/me/account/2026.pdf")

@@ -449,31 +449,36 @@ def test_the_wizard_takes_a_minimum_guarantee_for_poor_households(
     acc = signed_in("acc")
     inputs = {"year": "2025", "reserve_rate": "0.10", "patronage_ratio": "0.60"}
     form = acc.get("/orgs/coop/distributions").get_data(as_text=True)
-    assert 'name="guarantee_fixed"' in form and 'value="poor" checked' in form
+    assert 'name="guarantee_fixed"' in form and 'value="exited" checked' in form
     both = acc.post(
         "/orgs/coop/distributions",
-        {**inputs, "guarantee_fixed": "8000", "guarantee_rate": "0.5", "guarantee_status": "poor"},
+        {
+            **inputs,
+            "guarantee_fixed": "8000",
+            "guarantee_rate": "0.5",
+            "guarantee_status": "exited",
+        },
     )
     assert both.status_code == 422 and "保底金额与保底比例只填一项" in both.get_data(as_text=True)
     nobody = acc.post("/orgs/coop/distributions", {**inputs, "guarantee_fixed": "8000"})
     assert nobody.status_code == 422 and "请至少勾选一种身份" in nobody.get_data(as_text=True)
     garbled = acc.post(
         "/orgs/coop/distributions",
-        {**inputs, "guarantee_fixed": "8千", "guarantee_status": "poor"},
+        {**inputs, "guarantee_fixed": "8千", "guarantee_status": "exited"},
     )
     assert garbled.status_code == 422 and "请填写金额，例如 8000.00" in garbled.get_data(
         as_text=True
     )
     too_much = acc.post(
         "/orgs/coop/distributions",
-        {**inputs, "guarantee_fixed": "70000", "guarantee_status": ["poor", "none"]},
+        {**inputs, "guarantee_fixed": "70000", "guarantee_status": ["exited", "none"]},
     )
     html = too_much.get_data(as_text=True)
     assert too_much.status_code == 422 and "保底无法满足" in html
     assert 'name="guarantee_fixed" value="70000"' in html  # what was typed stays in the form
     made = acc.post(
         "/orgs/coop/distributions",
-        {**inputs, "guarantee_fixed": "8000", "guarantee_status": ["poor", "monitored"]},
+        {**inputs, "guarantee_fixed": "8000", "guarantee_status": ["exited", "monitored"]},
     )
     assert made.status_code == 302, made.get_data(as_text=True)
     plan_id = int(made.headers["Location"].rsplit("/", 1)[-1])
@@ -491,7 +496,7 @@ def test_a_household_sees_only_its_own_record(signed_in: Any) -> None:
     b = signed_in("hh1")
     assert b.client.get("/login").headers["Location"] == "/me"
     html = b.get("/me").get_data(as_text=True)
-    assert "王秀英" in html and "建档立卡贫困户" in html
+    assert "王秀英" in html and "脱贫户" in html  # registered as poor, its older name
     assert "李建国" not in html and "11010519491231002X" not in html
     account = b.get("/me/account/2026.pdf")
     assert account.status_code == 200 and account.data.startswith(b"%PDF")

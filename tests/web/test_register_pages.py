@@ -52,7 +52,7 @@ def test_an_accountant_adds_a_member_from_the_page(signed_in: Any) -> None:
     html = _follow(b, b.post(f"{MEMBERS}/new", NEW_MEMBER))
     assert "已登记成员 3 宋德民" in html
     assert "110105********002X" in html and "11010519491231002X" not in html
-    assert "建档立卡贫困户" in html
+    assert 'id="member-status">脱贫户<' in html  # typed as poor, the older name
     listing = _html(b.get(MEMBERS))
     assert 'href="/orgs/coop/members/3"' in listing and "宋德民" in listing
 
@@ -105,10 +105,10 @@ def test_the_member_list_counts_filters_and_totals(signed_in: Any, books: Books)
     b = signed_in("acc")
     html = _html(b.get(MEMBERS))
     assert "成员 2 户，其中在册 2 户，已退出 0 户" in html
-    assert 'data-status="poor"' in html
+    assert 'data-status="exited"' in html
     totals = html.split('id="members-totals"')[1].split("</tr>")[0]
     assert "合计（2 户）" in totals and "1,500.00" in totals and ">7<" in totals
-    only_poor = _html(b.get(f"{MEMBERS}?status=poor"))
+    only_poor = _html(b.get(f"{MEMBERS}?status=poor"))  # the older name of exited
     rows = only_poor.split("<tbody>")[1].split("</tbody>")[0]
     assert "王秀英" in rows and "李建国" not in rows
     assert "1,000.00" in only_poor.split('id="members-totals"')[1].split("</tr>")[0]
@@ -143,14 +143,23 @@ def test_a_bad_household_size_is_shown_in_place_on_the_record(signed_in: Any) ->
 
 def test_a_poverty_status_change_is_kept_as_dated_history(signed_in: Any) -> None:
     b = signed_in("acc")
-    html = _follow(
-        b, b.post(f"{MEMBERS}/1/status", {"poverty_status": "exited", "effective_on": "2026-11-30"})
-    )
-    assert "已记录：成员 1 自 2026-11-30 起为脱贫户" in html
+    typed = {
+        "poverty_status": "monitored",
+        "monitor_kind": "marginal",
+        "effective_on": "2026-11-30",
+    }
+    html = _follow(b, b.post(f"{MEMBERS}/2/status", typed))
+    assert "已记录：成员 2 自 2026-11-30 起为监测户" in html
+    assert 'id="member-status">监测户（边缘易致贫户）<' in html
     history = html.split('id="status-history"')[1].split("</table>")[0]
-    assert history.index("建档立卡贫困户") < history.index("脱贫户")
-    same = b.post(f"{MEMBERS}/1/status", {"poverty_status": "exited", "effective_on": "2026-12-01"})
+    assert history.index("一般户") < history.index("监测户（边缘易致贫户）")
+    same = b.post(f"{MEMBERS}/2/status", {**typed, "effective_on": "2026-12-01"})
     assert same.status_code == 422 and 'data-for="poverty_status"' in _html(same)
+    kind = b.post(f"{MEMBERS}/2/status", {**typed, "monitor_kind": "sudden_hardship"})
+    assert kind.status_code == 302  # another kind is a change of its own
+    english = _html(b.get(f"{MEMBERS}/2?lang=en"))
+    assert "Monitored household (In sudden severe hardship)" in english
+    assert "Ordinary household" in english
 
 
 def test_a_member_leaves_after_confirming(signed_in: Any, books: Books) -> None:
@@ -424,7 +433,7 @@ def test_a_fund_is_quantified_to_poor_households_after_confirming(
         "kind": "quantify_fiscal",
         "date": "2026-04-01",
         "basis": "statuses",
-        "statuses": ["poor", "monitored"],
+        "statuses": ["exited", "monitored"],
         "amount": "60000",
         "reason": "扶贫资产折股量化",
     }

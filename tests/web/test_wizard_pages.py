@@ -63,7 +63,7 @@ def test_a_plan_is_posted_only_when_its_vouchers_are(signed_in: Any, books: Book
 def test_the_members_table_adds_up_as_the_household_statement(signed_in: Any, books: Books) -> None:
     closed_year(books)
     acc = signed_in("acc")
-    plan = _created(acc, guarantee_fixed="8,000.00", guarantee_status="poor")
+    plan = _created(acc, guarantee_fixed="8,000.00", guarantee_status="exited")
     html = acc.get(plan).get_data(as_text=True)
     for header in ("盈余返还", "剩余盈余分配", "保底补足", "应得", "已付", "未付"):
         assert f">{header}</th>" in html
@@ -127,7 +127,7 @@ def test_rates_are_taken_as_decimals_or_percentages(signed_in: Any, books: Books
     assert "按交易量返还比例：请填写" in html and 'data-for="patronage_ratio"' in html
     guarantee = acc.post(
         "/orgs/coop/distributions",
-        {**INPUTS, "guarantee_rate": "half", "guarantee_status": "poor"},
+        {**INPUTS, "guarantee_rate": "half", "guarantee_status": "exited"},
     )
     assert "保底比例：请填写" in guarantee.get_data(as_text=True)
     plan = _created(acc, reserve_rate="10%", patronage_ratio="0.6")

@@ -27,6 +27,7 @@ class SqlMembers(SqlBase):
             row.poverty_status,
             row.joined_on,
             row.left_on,
+            row.monitor_kind,
         )
 
     def members_by_no(self, org_id: int, member_nos: set[str]) -> dict[str, int]:
@@ -66,6 +67,7 @@ class SqlMembers(SqlBase):
         "id_number",
         "bank_account",
         "poverty_status",
+        "monitor_kind",
         "joined_on",
         "left_on",
     )
@@ -86,16 +88,25 @@ class SqlMembers(SqlBase):
         self.session.flush()
         return self._member(row)
 
-    def add_member_status(self, member_id: int, status: str, effective_on: date) -> None:
+    def add_member_status(
+        self, member_id: int, status: str, effective_on: date, monitor_kind: str | None = None
+    ) -> None:
         self.session.add(
-            MemberStatusRow(member_id=member_id, status=status, effective_on=effective_on)
+            MemberStatusRow(
+                member_id=member_id,
+                status=status,
+                effective_on=effective_on,
+                monitor_kind=monitor_kind,
+            )
         )
         self.session.flush()
 
-    def member_statuses(self, member_id: int) -> list[tuple[date, str]]:
+    def member_statuses(self, member_id: int) -> list[tuple[date, str, str | None]]:
         rows = self.session.execute(
-            select(MemberStatusRow.effective_on, MemberStatusRow.status)
+            select(
+                MemberStatusRow.effective_on, MemberStatusRow.status, MemberStatusRow.monitor_kind
+            )
             .where(MemberStatusRow.member_id == member_id)
             .order_by(MemberStatusRow.effective_on, MemberStatusRow.id)
         )
-        return [(on, status) for on, status in rows.tuples()]
+        return [(on, status, kind) for on, status, kind in rows.tuples()]

@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from coopledger.domain.distribution import Appropriation, Guarantee, ReserveBasis
+from coopledger.domain.members import SUPPORTED
 from coopledger.domain.money import format_amount
 from coopledger.services import distribution as svc
 from coopledger.services.ports import PlanRecord
@@ -34,7 +35,14 @@ class AppropriationIn(ma.Schema):
 
 
 class GuaranteeIn(ma.Schema):
-    statuses = ma.fields.List(ma.fields.String(), load_default=lambda: ["poor", "monitored"])
+    statuses = ma.fields.List(
+        ma.fields.String(),
+        load_default=lambda: list(SUPPORTED),
+        metadata={
+            "description": "whom the minimum covers; by default exited and monitored "
+            "(脱贫户, 监测户); poor, the older name of exited, covers the same households"
+        },
+    )
     fixed = Money(load_default=None, allow_none=True, metadata=MONEY)
     rate = Rate(load_default=None, allow_none=True, metadata=RATE)
 

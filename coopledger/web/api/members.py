@@ -9,7 +9,7 @@ import marshmallow as ma
 from flask import Response, current_app
 from flask.views import MethodView
 
-from coopledger.domain.members import MemberKind, PovertyStatus, mask
+from coopledger.domain.members import MemberKind, MonitorKind, PovertyStatus, mask
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.services import household_statements
 from coopledger.services import orgs as org_svc
@@ -42,6 +42,17 @@ blp = Blueprint(
 # -- the member register ----------------------------------------------------------------------
 
 
+STATUS_DOC = (
+    "exited (脱贫户: once registered poor, support continues), monitored (监测户, see "
+    "monitor_kind), none (一般户), low_income (低保), extreme_poverty (特困); poor "
+    "(建档立卡贫困户) is the older name of exited, accepted and recorded as exited"
+)
+KIND_DOC = (
+    "a monitored household's kind: unstable (脱贫不稳定户), marginal (边缘易致贫户), "
+    "sudden_hardship (突发严重困难户)"
+)
+
+
 class MemberIn(ma.Schema):
     member_no = ma.fields.String(required=True)
     name = Text(required=True, max_length=100, min_length=1)
@@ -50,7 +61,15 @@ class MemberIn(ma.Schema):
     id_number = ma.fields.String(load_default=None, allow_none=True)
     bank_account = Text(load_default=None, allow_none=True, max_length=40)
     poverty_status = ma.fields.String(
-        load_default="none", validate=ma.validate.OneOf(list(PovertyStatus))
+        load_default="none",
+        validate=ma.validate.OneOf(list(PovertyStatus)),
+        metadata={"description": STATUS_DOC},
+    )
+    monitor_kind = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.OneOf(list(MonitorKind)),
+        metadata={"description": KIND_DOC},
     )
     joined_on = Day(load_default=None, allow_none=True)
     organization = ma.fields.String(
@@ -66,7 +85,14 @@ class MemberPatch(ma.Schema):
     household_size = ma.fields.Integer(allow_none=True, strict=True)
     id_number = ma.fields.String(allow_none=True)
     bank_account = Text(allow_none=True, max_length=40)
-    poverty_status = ma.fields.String(validate=ma.validate.OneOf(list(PovertyStatus)))
+    poverty_status = ma.fields.String(
+        validate=ma.validate.OneOf(list(PovertyStatus)), metadata={"description": STATUS_DOC}
+    )
+    monitor_kind = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.OneOf(list(MonitorKind)),
+        metadata={"description": KIND_DOC},
+    )
     status_effective_on = Day()
     left_on = Day(allow_none=True)
     organization = ma.fields.String(allow_none=True)
@@ -80,6 +106,7 @@ class MemberOut(ma.Schema):
     id_number = ma.fields.String(allow_none=True, metadata={"description": "always masked"})
     bank_account = ma.fields.String(allow_none=True, metadata={"description": "always masked"})
     poverty_status = ma.fields.String()
+    monitor_kind = ma.fields.String(allow_none=True)
     joined_on = ma.fields.String(allow_none=True)
     left_on = ma.fields.String(allow_none=True)
     organization = ma.fields.String(allow_none=True)
@@ -100,6 +127,7 @@ def present_member(member: Member, organization: str | None = None) -> dict[str,
         "id_number": mask(member.id_number),
         "bank_account": mask(member.bank_account, head=0, tail=4),
         "poverty_status": member.poverty_status,
+        "monitor_kind": member.monitor_kind,
         "joined_on": member.joined_on.isoformat() if member.joined_on else None,
         "left_on": member.left_on.isoformat() if member.left_on else None,
     }

@@ -14,6 +14,7 @@ from flask import Flask, render_template, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from coopledger.domain.members import OLDER_NAMES
 from coopledger.web.pages import (  # noqa: F401  (routes)
     admin,
     audit,
@@ -28,6 +29,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     vouchers,
 )
 from coopledger.web.pages.common import (
+    MONITOR_KIND,
     POVERTY,
     ROLE,
     STATUS,
@@ -70,6 +72,8 @@ def init_pages(app: Flask) -> None:
         lang_url=lang_url,
         STATUS=STATUS,
         POVERTY=POVERTY,
+        STATUS_CHOICES=[(k, v) for k, v in POVERTY.items() if k not in OLDER_NAMES],
+        MONITOR_KIND=MONITOR_KIND,
         ROLE=ROLE,
         account_name=account_name,
         finding_title=finding_title,

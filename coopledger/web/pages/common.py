@@ -83,11 +83,18 @@ STATUS = {
 }
 POVERTY = {
     "none": _l("一般户"),
-    "poor": _l("建档立卡贫困户"),
     "exited": _l("脱贫户"),
-    "monitored": _l("监测对象"),
+    "monitored": _l("监测户"),
     "low_income": _l("低保户"),
     "extreme_poverty": _l("特困供养户"),
+    # the older name of 脱贫户, as a status history written before shows it
+    "poor": _l("建档立卡贫困户（旧称，今脱贫户）"),
+}
+#: the kinds of a 监测户
+MONITOR_KIND = {
+    "unstable": _l("脱贫不稳定户"),
+    "marginal": _l("边缘易致贫户"),
+    "sudden_hardship": _l("突发严重困难户"),
 }
 ROLE = {
     "admin": _l("管理员"),

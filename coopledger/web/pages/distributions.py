@@ -20,6 +20,7 @@ from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_YEAR, date_in_range
 from coopledger.domain.distribution import Guarantee, ReserveBasis
 from coopledger.domain.errors import DomainError
 from coopledger.domain.ledger import Dr, Voucher, totals
+from coopledger.domain.members import SUPPORTED
 from coopledger.domain.money import AmountError
 from coopledger.services import distribution as dist_svc
 from coopledger.services import orgs as org_svc
@@ -184,10 +185,10 @@ def in_force_text(plans: list[tuple[int, int, str]], year: int) -> str:
 
 
 #: the poverty statuses a minimum guarantee may cover, and those ticked when the form opens
-GUARANTEE_STATUSES = ("poor", "monitored", "exited", "low_income", "extreme_poverty")
+GUARANTEE_STATUSES = ("exited", "monitored", "low_income", "extreme_poverty")
 
 
-GUARANTEED_BY_DEFAULT = ("poor", "monitored")
+GUARANTEED_BY_DEFAULT = SUPPORTED
 
 
 def _plan_request(

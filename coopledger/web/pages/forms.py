@@ -82,6 +82,7 @@ REGISTER_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"name the fund whose"), _l("请选择要量化的资金项目")),
     (re.compile(r"must be all_members, statuses or explicit"), _l("请选择量化方式")),
     (re.compile(r"unknown poverty status"), _l("没有这种帮扶状态")),
+    (re.compile(r"only a monitored household"), _l("只有监测户才有监测类型")),
     (re.compile(r"every event says why"), _l("请写明原因")),
     (re.compile(r"name the member"), _l("请填写成员")),
     (

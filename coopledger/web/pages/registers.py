@@ -20,7 +20,15 @@ from flask_babel import lazy_gettext as _l
 from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
 from coopledger.domain.bounds import MAX_LIFE_MONTHS, MAX_UNITS, MAX_YEAR
 from coopledger.domain.errors import DomainError, Duplicate, Forbidden, PeriodClosed
-from coopledger.domain.members import MemberKind, PovertyStatus, mask, member_sort_key
+from coopledger.domain.members import (
+    MemberKind,
+    MonitorKind,
+    PovertyStatus,
+    covers,
+    current_status,
+    mask,
+    member_sort_key,
+)
 from coopledger.domain.money import AmountError, format_amount, format_quantity, parse_amount
 from coopledger.domain.roles import Action, Actor
 from coopledger.domain.shares import DEFAULT_STATUSES, Basis
@@ -77,14 +85,14 @@ def members(org: str) -> Any:
     register = share_svc.share_register(uow(), who, org)
     holdings = {h.member_no: h for h in register.holdings}
     q = (request.args.get("q") or "").strip()[:40]
-    status = request.args.get("status") or ""
+    status = current_status(request.args.get("status") or "")
     if status not in POVERTY:
         status = ""
     shown = [
         m
         for m in everyone
         if (not q or q in m.name or q.lower() in m.member_no.lower())
-        and (not status or m.poverty_status == status)
+        and (not status or covers((status,), m.poverty_status))
     ]
     active = [m for m in everyone if m.left_on is None]
     rows = [holdings.get(m.member_no) for m in shown]
@@ -105,7 +113,7 @@ def members(org: str) -> Any:
             "all": len(everyone),
             "active": len(active),
             "left": len(everyone) - len(active),
-            "by_status": Counter(m.poverty_status for m in active),
+            "by_status": Counter(current_status(m.poverty_status) for m in active),
         },
         q=q,
         status=status,
@@ -121,6 +129,7 @@ MEMBER_FIELDS = (
     "id_number",
     "bank_account",
     "poverty_status",
+    "monitor_kind",
     "joined_on",
     "organization",
 )
@@ -132,6 +141,8 @@ def _member_fields(form: Form, *, new: bool) -> dict[str, object]:
     if new:
         out["member_no"] = form.text("member_no", required=True, max_length=20)
         out["poverty_status"] = form.choice("poverty_status", list(PovertyStatus), "none")
+        if (kind := _monitor_kind(form)) is not None:
+            out["monitor_kind"] = kind
     out["name"] = form.text("name", required=True, max_length=100)
     out["kind"] = form.choice("kind", list(MemberKind), "household")
     out["household_size"] = form.whole("household_size", 1, 99)
@@ -176,8 +187,20 @@ def new_member(org: str) -> Any:
     return render_template("pages/member_form.html", org=the_org, form=form), 422
 
 
-EDIT_FIELDS = tuple(f for f in MEMBER_FIELDS if f not in ("member_no", "poverty_status"))
-STATUS_FIELDS = ("poverty_status", "effective_on")
+EDIT_FIELDS = tuple(
+    f for f in MEMBER_FIELDS if f not in ("member_no", "poverty_status", "monitor_kind")
+)
+STATUS_FIELDS = ("poverty_status", "monitor_kind", "effective_on")
+
+
+def _monitor_kind(form: Form) -> str | None:
+    """The 监测户's kind the form names; none for any other status (a kind left chosen from
+    before is dropped)."""
+    kind = form.choice("monitor_kind", ["", *MonitorKind], "") or None
+    monitored = current_status(form.values["poverty_status"]) == PovertyStatus.MONITORED
+    return kind if monitored else None
+
+
 TRANSACTION_FIELDS = ("date", "product", "quantity", "unit", "amount")
 SHARE_FIELDS = (
     "kind",
@@ -220,7 +243,11 @@ def _member_forms(member: Any) -> dict[str, Form]:
         joined_on=member.joined_on.isoformat() if member.joined_on else "",
     )
     status = Form({}, STATUS_FIELDS)
-    status.values.update(poverty_status=member.poverty_status, effective_on=_today())
+    status.values.update(
+        poverty_status=current_status(member.poverty_status),
+        monitor_kind=member.monitor_kind or "",
+        effective_on=_today(),
+    )
     transaction = Form({}, TRANSACTION_FIELDS)
     transaction.values.update(date=_today())
     share = Form({}, SHARE_FIELDS)
@@ -324,8 +351,12 @@ def member_action(org: str, member_no: str, action: str) -> Any:
                 done = _("已保存成员 %(no)s 的资料。", no=member_no)
         elif action == "status":
             status = form.choice("poverty_status", list(PovertyStatus), current.poverty_status)
+            kind = _monitor_kind(form)
             on = form.day("effective_on", required=True)
-            if form.ok and status == current.poverty_status:
+            if form.ok and (current_status(status), kind) == (
+                current_status(current.poverty_status),
+                current.monitor_kind,
+            ):
                 form.errors["poverty_status"] = [_("与现在的帮扶状态相同，没有可记录的变化")]
             if form.ok:
                 org_svc.update_member(
@@ -333,7 +364,7 @@ def member_action(org: str, member_no: str, action: str) -> Any:
                     who,
                     org,
                     member_no,
-                    {"poverty_status": status, "status_effective_on": on},
+                    {"poverty_status": status, "monitor_kind": kind, "status_effective_on": on},
                 )
                 done = _(
                     "已记录：成员 %(no)s 自 %(on)s 起为%(status)s。",
@@ -565,7 +596,7 @@ def new_fund(org: str) -> Any:
 
 
 QUANTIFY_FIELDS = ("kind", "date", "reason", "amount", "basis", "allocations")
-QUANTIFY_STATUSES = ("poor", "monitored", "exited", "low_income", "extreme_poverty")
+QUANTIFY_STATUSES = ("exited", "monitored", "low_income", "extreme_poverty")
 
 
 @bp.route("/orgs/<org>/funds/<code>")
