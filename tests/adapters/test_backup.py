@@ -16,6 +16,7 @@ from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.tables import Base, VoucherRow
 from coopledger.adapters.db.uow import SqlUnitOfWork
 from coopledger.adapters.spreadsheets import read_table
+from coopledger.domain.audit_log import checkpoint_key
 from coopledger.domain.roles import Actor, Role
 from coopledger.services import auth, chain_check, orgs, reports
 from coopledger.services import imports as svc
@@ -120,3 +121,38 @@ def test_not_a_backup(tmp_path: Path) -> None:
             restore(engine, junk)
     finally:
         engine.dispose()
+
+
+def test_a_restore_forgets_the_verified_points(tmp_path: Path) -> None:
+    """Restored books are verified in full before any verification resumes from a point."""
+    source = make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    target = make_engine(fresh_database("restore-points", tmp_path))
+    try:
+        migrate.upgrade(source)
+        build(source)
+        sessions = sessionmaker(bind=source, expire_on_commit=False)
+
+        def uow() -> SqlUnitOfWork:
+            return SqlUnitOfWork(sessions)
+
+        resume = chain_check.Resume(checkpoint_key("test-secret"), uow)
+        assert chain_check.verify_org(uow(), "coop", resume=resume).ok
+        with source.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM verified_point")).scalar_one() == 1
+        backup(source, tmp_path / "points.backup")
+        restore(target, tmp_path / "points.backup")
+        with target.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM verified_point")).scalar_one() == 0
+            assert conn.execute(text("SELECT count(*) FROM voucher")).scalar_one() == 4
+        restored = sessionmaker(bind=target, expire_on_commit=False)
+        again = chain_check.verify_org(
+            SqlUnitOfWork(restored),
+            "coop",
+            resume=chain_check.Resume(
+                checkpoint_key("test-secret"), lambda: SqlUnitOfWork(restored)
+            ),
+        )
+        assert again.ok and again.resumed_from == 0
+    finally:
+        for engine in (source, target):
+            engine.dispose()
