@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from coopledger.domain.accounts import Account, AccountCode
 
@@ -123,6 +124,63 @@ def running_balance(opening_net: int, entries: Iterable[LedgerEntry]) -> list[Le
         balance += entry.debit - entry.credit
         rows.append(LedgerRow(entry, balance))
     return rows
+
+
+class Subtotal(StrEnum):
+    """The total lines a book writes under its entries (会计基础工作规范 arts. 57, 63)."""
+
+    DAY = "day"  # 本日合计: the cash and bank journals, after each day's entries
+    MONTH = "month"  # 本月合计: every ledger, after each month's entries
+    YEAR = "year"  # 本年累计: every ledger, from 1 January through the month
+
+
+@dataclass(frozen=True, slots=True)
+class BookLine:
+    """A line of a book as printed: an entry (``row``) or a total (``total`` set), with the
+    debit and credit it adds up and the balance after it."""
+
+    on: str  # the day (ISO) of the entry, or the day, month (YYYY-MM) or year's month it totals
+    debit: int
+    credit: int
+    balance_net: int
+    row: LedgerRow | None = None
+    total: Subtotal | None = None
+
+
+def with_totals(
+    rows: Sequence[LedgerRow],
+    *,
+    year_before: tuple[int, int] = (0, 0),
+    daily: bool = False,
+) -> list[BookLine]:
+    """``rows`` with the totals a book writes under them: 本日合计 after each day's last entry
+    (``daily``: the cash and bank journals), 本月合计 after each month's and then 本年累计 — the
+    debit and credit since 1 January (``year_before``: those of the year before the first row
+    shown; a new year starts again from zero) — each with the balance after it. A month's and a
+    day's totals are of the entries shown."""
+    out: list[BookLine] = []
+    year_debit, year_credit = year_before
+    day_debit = day_credit = month_debit = month_credit = 0
+    for i, row in enumerate(rows):
+        entry = row.entry
+        day, month, year = entry.booked_on, entry.booked_on[:7], entry.booked_on[:4]
+        if i and rows[i - 1].entry.booked_on[:4] != year:
+            year_debit = year_credit = 0
+        balance = row.balance_net
+        out.append(BookLine(day, entry.debit, entry.credit, balance, row=row))
+        day_debit, day_credit = day_debit + entry.debit, day_credit + entry.credit
+        month_debit, month_credit = month_debit + entry.debit, month_credit + entry.credit
+        year_debit, year_credit = year_debit + entry.debit, year_credit + entry.credit
+        following = rows[i + 1].entry.booked_on if i + 1 < len(rows) else ""
+        if following != day:
+            if daily:
+                out.append(BookLine(day, day_debit, day_credit, balance, total=Subtotal.DAY))
+            day_debit = day_credit = 0
+        if following[:7] != month:
+            out.append(BookLine(month, month_debit, month_credit, balance, total=Subtotal.MONTH))
+            out.append(BookLine(month, year_debit, year_credit, balance, total=Subtotal.YEAR))
+            month_debit = month_credit = 0
+    return out
 
 
 def direction(net: int) -> str:

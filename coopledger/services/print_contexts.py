@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from coopledger.domain.accounts import Account
+from coopledger.domain.accounts import Account, load_chart
 from coopledger.domain.assets import AssetClass
 from coopledger.domain.equity import EquityRow
 from coopledger.domain.financial_statements import StatementLine
@@ -21,7 +21,7 @@ from coopledger.domain.ledger import Dr, Voucher, VoucherKind, totals
 from coopledger.domain.members import mask
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.periods import Period, voucher_number
-from coopledger.domain.reporting import TrialBalance, TrialBalanceRow, direction
+from coopledger.domain.reporting import BookLine, TrialBalance, TrialBalanceRow, direction
 from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES
 from coopledger.services import financial_statements as fs
 from coopledger.services import register_reports as rr
@@ -186,9 +186,12 @@ def ledger_print_context(
     result: Ledger, org: Org, member_name: str | None, locale: str = "zh"
 ) -> dict[str, Any]:
     """What ``templates/pdf/ledger.html`` shows: balances as amount (never negative) plus 借/贷/平,
-    the account's name in ``locale``."""
+    the account's name in ``locale``; the entries with the book's totals (``total``: ``day``
+    本日合计, ``month`` 本月合计, ``year`` 本年累计), titled 现金日记账 or 银行存款日记账 for a cash
+    or bank account."""
     account = result.account
     return {
+        "title": book_title(result),
         "org": org_heading(org),
         "drawn": drawn_from(result.org),
         "account": {
@@ -206,20 +209,54 @@ def ledger_print_context(
         "closing_direction": direction(result.closing_net),
         "total_debit_fen": sum(r.entry.debit for r in result.rows),
         "total_credit_fen": sum(r.entry.credit for r in result.rows),
-        "rows": [
-            {
-                "date": r.entry.booked_on,
-                "number": r.entry.number,
-                "memo": r.entry.memo,
-                "account": r.entry.account,
-                "member": r.entry.member,
-                "debit_fen": r.entry.debit or None,
-                "credit_fen": r.entry.credit or None,
-                "balance_fen": abs(r.balance_net),
-                "direction": direction(r.balance_net),
-            }
-            for r in result.rows
-        ],
+        "rows": [_book_line(line) for line in result.lines()],
+    }
+
+
+#: a book's title: the journals of cash and bank, the ledger of every other account
+JOURNAL_TITLES = {"cash": N_("现金日记账"), "bank": N_("银行存款日记账")}
+LEDGER_TITLE = N_("明细账")
+#: what a total line of a book says
+TOTAL_MEMOS = {"day": N_("本日合计"), "month": N_("本月合计"), "year": N_("本年累计")}
+
+
+def book_title(result: Ledger) -> str:
+    """The book's title as a msgid: 现金日记账, 银行存款日记账 or 明细账."""
+    if result.journal:
+        chart = load_chart(result.org.chart)
+        return JOURNAL_TITLES[
+            "cash" if result.account.code.startswith(chart.role("cash")) else "bank"
+        ]
+    return LEDGER_TITLE
+
+
+def _book_line(line: BookLine) -> dict[str, Any]:
+    """One printed line of a book: an entry, or a total (its memo a msgid)."""
+    if line.row is None:
+        return {
+            "date": line.on,
+            "number": "",
+            "memo": TOTAL_MEMOS[str(line.total)],
+            "account": None,
+            "member": None,
+            "debit_fen": line.debit,
+            "credit_fen": line.credit,
+            "balance_fen": abs(line.balance_net),
+            "direction": direction(line.balance_net),
+            "total": str(line.total),
+        }
+    entry = line.row.entry
+    return {
+        "date": entry.booked_on,
+        "number": entry.number,
+        "memo": entry.memo,
+        "account": entry.account,
+        "member": entry.member,
+        "debit_fen": entry.debit or None,
+        "credit_fen": entry.credit or None,
+        "balance_fen": abs(line.balance_net),
+        "direction": direction(line.balance_net),
+        "total": None,
     }
 
 

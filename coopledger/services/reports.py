@@ -7,11 +7,19 @@ with each posting, plus the lines of any month the range only partly covers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from coopledger.domain.accounts import Account
+from coopledger.domain.accounts import Account, load_chart
 from coopledger.domain.errors import field_error
-from coopledger.domain.reporting import LedgerRow, TrialBalance, running_balance, trial_balance
+from coopledger.domain.reporting import (
+    BookLine,
+    LedgerEntry,
+    LedgerRow,
+    TrialBalance,
+    running_balance,
+    trial_balance,
+    with_totals,
+)
 from coopledger.domain.roles import Action, Actor
 from coopledger.services import financial_statements as fs
 from coopledger.services.access import org_for
@@ -59,10 +67,18 @@ class Ledger:
     opening_net: int
     rows: list[LedgerRow]
     org: Org  # as read with the lines: its chain head is the state the ledger was drawn from
+    #: debit and credit from 1 January to the day before ``start`` (本年累计 counts them)
+    year_before: tuple[int, int] = (0, 0)
+    #: a cash or bank account: the book is its 日记账, totalled each day
+    journal: bool = False
 
     @property
     def closing_net(self) -> int:
         return self.rows[-1].balance_net if self.rows else self.opening_net
+
+    def lines(self) -> list[BookLine]:
+        """The entries with the book's totals: 本日合计 (a journal), 本月合计 and 本年累计."""
+        return with_totals(self.rows, year_before=self.year_before, daily=self.journal)
 
 
 def ledger_report(
@@ -74,7 +90,9 @@ def ledger_report(
     start: date,
     end: date,
 ) -> Ledger:
-    """The ledger of one account (its sub-accounts included), optionally one member's subledger.
+    """The ledger of one account (its sub-accounts included), optionally one member's subledger;
+    for 库存现金 and 银行存款 (and their sub-accounts, one a bank account) the 现金日记账 and
+    银行存款日记账, totalled each day.
 
     :raise ValidationFailed: unknown account or member; ``from`` after ``to``.
     """
@@ -95,8 +113,17 @@ def ledger_report(
             member_id = ids[member_no]
         codes = [code for code in accounts if code.startswith(account_code)]
         opening, entries = store.ledger_entries(org.id, codes, member_id, start, end)
+        year_start = date(start.year, 1, 1)
+        before: list[LedgerEntry] = []
+        if start > year_start:
+            _o, before = store.ledger_entries(
+                org.id, codes, member_id, year_start, start - timedelta(days=1)
+            )
+    chart = load_chart(org.chart)
+    journal = account_code.startswith((chart.role("cash"), chart.role("bank")))
     rows = running_balance(opening, entries)
-    return Ledger(account, member_no, start, end, opening, rows, org)
+    year_before = (sum(e.debit for e in before), sum(e.credit for e in before))
+    return Ledger(account, member_no, start, end, opening, rows, org, year_before, journal)
 
 
 @dataclass(frozen=True, slots=True)

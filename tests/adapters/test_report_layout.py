@@ -90,9 +90,23 @@ def _ledger_context() -> dict[str, Any]:
             "credit_fen": None,
             "balance_fen": 9_876_543_210,
             "direction": "借",
-        }
+            "total": None,
+        },
+        {
+            "date": "2026-11-30",
+            "number": "",
+            "memo": "本日合计",
+            "account": None,
+            "member": None,
+            "debit_fen": 1_234_567_890,
+            "credit_fen": 0,
+            "balance_fen": 9_876_543_210,
+            "direction": "借",
+            "total": "day",
+        },
     ]
     return {
+        "title": "银行存款日记账",
         "org": {"name": "官王庙大蒜种植专业合作社", "code": "garlic"},
         "account": {"code": "102", "name": "银行存款"},
         "member": None,

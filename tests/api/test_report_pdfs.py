@@ -117,7 +117,8 @@ def test_the_ledger_prints_with_its_running_balance(books: Books) -> None:
     text = text_of(response.data)
     for expected in (
         "绿源大蒜种植专业合作社",
-        "明细账",
+        "银行存款日记账",  # a bank account's book is its journal, totalled each day
+        "本日合计",
         "102银行存款",
         numbers["first"],
         numbers["second"],

@@ -128,7 +128,7 @@ def test_the_accountants_day(page: Any, shots: Path) -> None:
 
     # switch to English: the same page in English, and it stays English
     page.click("#lang-en")
-    expect(page.locator("h1")).to_contain_text("Ledger")
+    expect(page.locator("h1")).to_contain_text("Bank journal")  # 银行存款's book is its journal
     page.click("nav.main >> text=Trial balance")
     expect(page.locator("h1")).to_have_text("Trial balance")
     page.screenshot(path=str(shots / "07-trial-balance-en.png"), full_page=True)

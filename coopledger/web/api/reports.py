@@ -13,13 +13,15 @@ import marshmallow as ma
 from flask import Response
 
 from coopledger.domain.money import format_amount
-from coopledger.domain.reporting import TrialBalanceRow, direction
+from coopledger.domain.reporting import BookLine, TrialBalanceRow, direction
 from coopledger.services import financial_statements as fs
 from coopledger.services import orgs as org_svc
 from coopledger.services import reports
 from coopledger.services.clock import utcnow
 from coopledger.services.print_contexts import (
+    TOTAL_MEMOS,
     balance_sheet_print_context,
+    book_title,
     drawn_from,
     financial_statement_print_context,
     ledger_print_context,
@@ -390,7 +392,28 @@ class LedgerRowOut(ma.Schema):
     direction = ma.fields.String()
 
 
+class BookLineOut(ma.Schema):
+    kind = ma.fields.String(
+        metadata={"description": "entry, day (本日合计), month (本月合计) or year (本年累计)"}
+    )
+    date = ma.fields.String(
+        metadata={"description": "the entry's or the day's date, or the month (YYYY-MM)"}
+    )
+    voucher = ma.fields.Integer(allow_none=True)
+    number = ma.fields.String(allow_none=True)
+    memo = ma.fields.String()
+    debit = ma.fields.String()
+    credit = ma.fields.String()
+    balance = ma.fields.String()
+    direction = ma.fields.String()
+
+
 class LedgerOut(ma.Schema):
+    book = ma.fields.String(
+        metadata={
+            "description": "ledger (明细账), cash_journal (现金日记账) or bank_journal (银行存款日记账)"
+        }
+    )
     account = ma.fields.String()
     name = ma.fields.String()
     member = ma.fields.String(allow_none=True)
@@ -399,6 +422,10 @@ class LedgerOut(ma.Schema):
     opening = ma.fields.String()
     closing = ma.fields.String()
     rows = ma.fields.List(ma.fields.Nested(LedgerRowOut))
+    lines = ma.fields.List(
+        ma.fields.Nested(BookLineOut),
+        metadata={"description": "the entries with the book's totals, as printed"},
+    )
     drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
@@ -427,6 +454,7 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             "ledger.html", context, [*name, start.isoformat(), end.isoformat()], locale=args["lang"]
         )
     return {
+        "book": BOOKS[book_title(result)],
         "account": result.account.code,
         "name": result.account.name_zh,
         "member": result.member,
@@ -449,5 +477,25 @@ def ledger(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             }
             for r in result.rows
         ],
+        "lines": [_book_line(line) for line in result.lines()],
         "drawn_from": drawn_from(result.org),
+    }
+
+
+#: the ledger's ``book`` by its printed title
+BOOKS = {"明细账": "ledger", "现金日记账": "cash_journal", "银行存款日记账": "bank_journal"}
+
+
+def _book_line(line: BookLine) -> dict[str, Any]:
+    entry = line.row.entry if line.row is not None else None
+    return {
+        "kind": str(line.total) if line.total is not None else "entry",
+        "date": line.on,
+        "voucher": entry.voucher_id if entry else None,
+        "number": entry.number if entry else None,
+        "memo": entry.memo if entry else TOTAL_MEMOS[str(line.total)],
+        "debit": format_amount(line.debit),
+        "credit": format_amount(line.credit),
+        "balance": format_amount(line.balance_net),
+        "direction": direction(line.balance_net),
     }

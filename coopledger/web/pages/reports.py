@@ -25,8 +25,10 @@ from coopledger.services import register_reports as rr
 from coopledger.services import reports
 from coopledger.services.clock import utcnow
 from coopledger.services.print_contexts import (
+    TOTAL_MEMOS,
     asset_register_print_context,
     balance_sheet_print_context,
+    book_title,
     financial_statement_print_context,
     fund_usage_print_context,
     ledger_print_context,
@@ -116,6 +118,9 @@ def ledger(org: str) -> Any:
         "pages/ledger.html",
         org=the_org,
         ledger=result,
+        lines=result.lines(),
+        title=book_title(result),
+        TOTAL_MEMOS=TOTAL_MEMOS,
         member_name=member_name,
         start=start,
         end=end,
