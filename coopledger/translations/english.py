@@ -1132,6 +1132,9 @@ EN = {
     "只显示“%(title)s”，共 %(count)s 条。": "Showing “%(title)s” only: %(count)s.",
     "看全部问题": "Show every finding",
     "每类问题列出前 %(n)s 条，点“只看此类”看其余。": "The first %(n)s of each finding are listed; “Only these” shows the rest.",
+    "从上次核验到的第 %(n)s 张凭证之后继续核验：该凭证的哈希仍与当时一致，其后的凭证逐张重算。": "Verified on from voucher %(n)s, where the last verification ended: its hash is still the one seen then, and each voucher after it was recomputed.",
+    "完整核验（从第一张凭证重算）": "Verify in full (recompute from the first voucher)",
+    "已从第一张凭证起完整核验。": "Verified in full, from the first voucher.",
 }
 
 

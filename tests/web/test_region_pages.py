@@ -123,3 +123,15 @@ def test_the_findings_read_grouped_and_drill_down_to_one_code(
     assert 'id="findings-filter"' in audit and 'id="finding-groups"' in audit
     rows = audit.split('id="findings"')[1].split("</table>")[0]
     assert rows.count("<tr class=") == 1 and 'data-code="cash_negative"' in rows
+
+
+def test_the_audit_page_verifies_from_the_point_and_in_full_on_request(
+    officer: Browser, books: Books
+) -> None:
+    books.posted(org="coop")
+    first = officer.get("/orgs/coop/audit?year=2026").get_data(as_text=True)
+    assert 'id="chain-scope"' in first and "已从第一张凭证起完整核验" in first
+    again = officer.get("/orgs/coop/audit?year=2026").get_data(as_text=True)
+    assert "张凭证之后继续核验" in again and 'id="chain-full"' in again
+    full = officer.get("/orgs/coop/audit?year=2026&full=1").get_data(as_text=True)
+    assert "已从第一张凭证起完整核验" in full and "哈希链完整" in full

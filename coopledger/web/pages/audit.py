@@ -22,12 +22,13 @@ PER_CODE = 10
 @bp.route("/orgs/<org>/audit")
 @login_required
 def audit_view(org: str) -> Any:
-    """The auditor's workspace: the hash chain and the balances, verified now (from the verified
-    point), and the year's findings grouped by code with counts, the first few of each listed;
-    ``?code=`` lists all of one code."""
+    """The auditor's workspace: the hash chain and the balances, verified now from the verified
+    point (``?full=1``: from the first voucher), and the year's findings grouped by code with
+    counts, the first few of each listed; ``?code=`` lists all of one code."""
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
-    report = chain_check.verify_org(uow(), org, who)
+    full = request.args.get("full") == "1"
+    report = chain_check.verify_org(uow(), org, who, resume=resume(), full=full)
     year = request.args.get("year", type=int) or utcnow().year
     if not 2000 <= year <= 2999:
         year = utcnow().year
