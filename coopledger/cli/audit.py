@@ -17,7 +17,7 @@ from coopledger.cli.common import (
     books,
     domain_errors,
 )
-from coopledger.domain.audit_log import checkpoint_key
+from coopledger.domain.audit_log import VerifiedPoint, checkpoint_key
 from coopledger.services import audit_log, auth, chain_check
 from coopledger.services import findings as findings_svc
 
@@ -117,15 +117,19 @@ def audit_log_command(
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of lines of text.")
 @domain_errors
 def audit_findings(org: str, year: int, as_json: bool) -> None:
-    """ORG's automated findings for a year, most severe first; exit 1 if any is high."""
+    """ORG's automated findings for a year, most severe first (the chains verified from the
+    verified point); exit 1 if any is high."""
     with books() as b:
+        resume = chain_check.Resume(checkpoint_key(b.settings.with_secret().secret_key), b.uow)
+        points: list[VerifiedPoint] = []
         uow = b.uow()
         with uow:
             found_org = uow.store.org_by_code(org)
             if found_org is None:
                 click.echo(f"error: organization {org!r} not found", err=True)
                 sys.exit(1)
-            found = findings_svc.org_findings(uow, found_org.id, year)
+            found = findings_svc.org_findings(uow, found_org.id, year, resume=resume, points=points)
+        chain_check.save_points(resume, points)
     if as_json:
         click.echo(
             json.dumps(
