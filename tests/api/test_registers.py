@@ -681,3 +681,15 @@ def test_a_cooperative_still_quantifies_a_fund_whatever_its_assets(books: Books)
     )
     review_and_post(books, made.json["vouchers"]["acquisition"])
     assert quantify(books, "200000.00", "all_members").status_code == 201
+
+
+def test_a_villages_road_is_depreciated_to_公益支出(books: Books) -> None:
+    """财会〔2023〕14号: the depreciation of public-welfare fixed assets is 公益支出 (514); the cold
+    store let out is charged to production (401)."""
+    village_road_and_cold_store(books)
+    run = books.post("acc", "/api/v1/orgs/village/depreciation", {"through": "2026-04"})
+    assert run.status_code == 201, run.json
+    debits = {
+        ln["account"] for v in run.json["vouchers"] for ln in v["lines"] if ln["debit"] is not None
+    }
+    assert debits == {"514", "401"}
