@@ -302,8 +302,17 @@ class SqlAuditLog:
         return {(int(y), int(m)): at for y, m, at in rows}
 
     def posted_lines(self, org_id: int, prefixes: tuple[str, ...], through: date) -> list[LineFact]:
-        """Posted lines on accounts whose code starts with one of ``prefixes``, up to ``through``."""
-        code_match = [AccountRow.code.startswith(p) for p in prefixes]
+        """Posted lines on accounts whose code starts with one of ``prefixes``, up to ``through``.
+        The accounts are found first, so that the lines are read through their account's index
+        rather than by scanning every organization's lines."""
+        accounts = self.session.scalars(
+            select(AccountRow.id).where(
+                AccountRow.org_id == org_id,
+                or_(*(AccountRow.code.startswith(p) for p in prefixes)),
+            )
+        ).all()
+        if not accounts:
+            return []
         rows = self.session.execute(
             select(
                 VoucherRow.id,
@@ -321,7 +330,7 @@ class SqlAuditLog:
                 VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
                 VoucherRow.status == "posted",
                 VoucherRow.booked_on <= through,
-                or_(*code_match),
+                VoucherLineRow.account_id.in_(accounts),
             )
             .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
         ).all()
