@@ -10,6 +10,10 @@ Where the official map splits one old account into several new ones (old 211 应
 target is taken and the mapping report says that the balance may need to be split by hand.
 An old account with no place in the new chart (village 212 应付福利费, 171 拨付所属单位资金) is
 refused, naming it, so that its balance is moved deliberately rather than guessed.
+
+The village 发包及上交收入 is split by what it holds, as the 2023 transition rules say: contract
+fees (承包金) are 经营收入, profit remitted by the collective's enterprises (上交利润) is 投资收益 —
+a sub-account whose name says 上交 goes to 502, the rest to 501.
 """
 
 from __future__ import annotations
@@ -21,6 +25,16 @@ from coopledger.domain.accounts import Chart
 
 #: the chart a legacy chart's books are imported into
 SUCCESSOR = {"cooperative-2007": "cooperative-2021", "village-2004": "village-2023"}
+
+#: (legacy chart, old name) → (a word in a sub-account's name, the new code it goes to instead,
+#: the note): an old account the new system splits by what its sub-accounts hold
+BY_SUB_ACCOUNT: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("village-2004", "发包及上交收入"): (
+        "上交",
+        "502",
+        "profit remitted by the collective's enterprises (上交利润) is 投资收益 in the 2023 system",
+    ),
+}
 
 _SPLIT = "the old account was split in the new system: check whether part belongs to {}"
 
@@ -97,7 +111,11 @@ MAPS: dict[str, dict[str, tuple[str | None, str]]] = {
         "生产（劳务）成本": ("401", ""),
         "经营收入": ("501", ""),
         "经营支出": ("511", "code changed: 502 → 511"),
-        "发包及上交收入": ("501", "unconfirmed: contract fees taken into 经营收入"),
+        "发包及上交收入": (
+            "501",
+            "contract fees (承包金) into 经营收入; a remittance of profit (上交利润) belongs in 502 "
+            "投资收益: book it as a sub-account named for it, or split it by hand",
+        ),
         "农业税附加返还收入": ("503", "unconfirmed: taken into 补助收入"),
         "补助收入": ("503", "code changed: 522 → 503"),
         "其他收入": ("504", "code changed: 531 → 504"),
@@ -156,6 +174,9 @@ class Mapper:
         if target is None:
             return None, f"{top} {self.old_names[top]}: {note}"
         new_code = target + code[len(top) :]
+        split = BY_SUB_ACCOUNT.get((self.legacy.id, self.old_names[top]))
+        if split is not None and code != top and split[0] in (known or name):
+            new_code, note = split[1], split[2]
         if new_code not in self.accounts:
             return None, (
                 f"{code} maps to {new_code}, which the books do not have; import it as a "

@@ -35,8 +35,10 @@ from coopledger.services.registers import FundTrace, fund_trace
 
 THRESHOLDS = (3_000_000, 5_000_000)  # 30 and 50 thousand yuan, in fen
 POVERTY_STATUSES = ("exited", "monitored", "low_income", "extreme_poverty", "none")
-#: lines of the surplus statement that make the collective's operating income (经营性收入)
-INCOME_LINES = ("operating_income", "investment_income")
+#: lines of the surplus statement that make the collective's operating income (经营性收入): its
+#: 经营收入 and 投资收益, and in the 2004 village form 发包及上交收入 (contract fees and remitted
+#: profit, which the 2023 system counts in those two)
+INCOME_LINES = ("operating_income", "contract_income", "investment_income")
 
 
 # -- the tree ------------------------------------------------------------------------------------

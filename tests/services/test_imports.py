@@ -262,6 +262,27 @@ def test_village_2004_names_map_to_the_2023_codes(world: Any, uow: Any) -> None:
     assert {(m.old_code, m.new_code) for m in report.mapping} == {("561", "502"), ("101", "101")}
 
 
+def test_village_2004_contract_income_is_split_by_what_it_holds(world: Any, uow: Any) -> None:
+    """发包及上交收入: the land contract fees are 经营收入 (501), the profit the village's
+    enterprise remitted is 投资收益 (502)."""
+    csv_text = (
+        "voucher_key,date,account,debit,credit\n"
+        "C1,2026-03-10,511 发包及上交收入,,30.00\n"
+        "C1,2026-03-10,51103 村办企业上交利润,,20.00\n"
+        "C1,2026-03-10,现金,50.00,\n"
+    )
+    report = run(
+        uow, "vouchers", csv_text, org="village", legacy_chart="village-2004", dry_run=True
+    )
+    assert report.ok, [p.text() for p in report.problems]
+    mapped = {m.old_code: (m.new_code, m.note) for m in report.mapping}
+    assert mapped["511"][0] == "501" and "上交利润" in mapped["511"][1]
+    assert mapped["51103"] == (
+        "502",
+        "profit remitted by the collective's enterprises (上交利润) is 投资收益 in the 2023 system",
+    )
+
+
 def test_xlsx_numbers_dates_and_formulas(world: Any, uow: Any) -> None:
     from openpyxl import Workbook
 
