@@ -863,3 +863,51 @@ class IssuedDisclosureRow(Base):
     published_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
     published_at: Mapped[datetime] = mapped_column()
     __table_args__ = (UniqueConstraint("org_id", "period"),)
+
+
+# -- bank statements: what the bank says a 102 account did, matched to the books' lines ------------
+
+
+class BankStatementRow(Base):
+    """A month's statement of one bank account (银行存款 or a sub-account), as imported: the
+    balance it opens with and the file's SHA-256. One statement per account and month."""
+
+    __tablename__ = "bank_statement"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    opening_fen: Mapped[int] = mapped_column()
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    imported_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        UniqueConstraint("org_id", "account_id", "year", "month"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month"),
+    )
+
+
+class BankStatementLineRow(Base):
+    """One line of a bank statement: money in is positive, money out negative (fen), and the
+    posted voucher line of the books it was matched to, if any (each at most once)."""
+
+    __tablename__ = "bank_statement_line"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("bank_statement.id", ondelete="CASCADE"), index=True
+    )
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    booked_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column()
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(String(200), default="")
+    voucher_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher_line.id", ondelete="RESTRICT"), unique=True
+    )
+    __table_args__ = (
+        UniqueConstraint("statement_id", "line_no"),
+        CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
+    )
