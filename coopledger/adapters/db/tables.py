@@ -503,6 +503,74 @@ class MemberTransactionRow(Base):
     )
 
 
+# -- donations in kind ---------------------------------------------------------------------------
+
+
+class DonationRow(Base):
+    """Goods received from a donor (受赠物资): who gave them, when, how they were valued and the
+    evidence, with the voucher that booked them."""
+
+    __tablename__ = "donation"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    donor: Mapped[str] = mapped_column(String(200))
+    received_on: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(String(20))  # donor_invoice | market_price | nominal
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        Index("ix_donation_org_date", "org_id", "received_on"),
+        CheckConstraint("basis IN ('donor_invoice', 'market_price', 'nominal')", name="basis"),
+    )
+
+
+class DonationItemRow(Base):
+    """One kind of goods in a donation: its quantity (thousandths of its unit) and value (fen)."""
+
+    __tablename__ = "donation_item"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    donation_id: Mapped[int] = mapped_column(
+        ForeignKey("donation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(20))
+    quantity_milli: Mapped[int] = mapped_column()
+    value_fen: Mapped[int] = mapped_column()
+    __table_args__ = (
+        CheckConstraint("quantity_milli > 0", name="quantity_positive"),
+        CheckConstraint("value_fen > 0", name="value_positive"),
+    )
+
+
+class DonationHandoutRow(Base):
+    """Goods handed to a household: its part of an item, the value it carried out of stock, who
+    took it and whether the list was signed (or thumb-printed), with the voucher that booked it."""
+
+    __tablename__ = "donation_handout"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("donation_item.id", ondelete="RESTRICT"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"), index=True)
+    handed_on: Mapped[date] = mapped_column(Date)
+    quantity_milli: Mapped[int] = mapped_column()
+    value_fen: Mapped[int] = mapped_column()
+    received_by: Mapped[str] = mapped_column(String(100), default="")
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    __table_args__ = (
+        CheckConstraint("quantity_milli > 0", name="quantity_positive"),
+        CheckConstraint("value_fen >= 0", name="value_not_negative"),
+    )
+
+
 # -- surplus distribution ------------------------------------------------------------------------
 
 
