@@ -90,11 +90,11 @@ def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dic
     if _surplus_carried(uow, org, request.year, surplus):
         # 未分配盈余 as it stood before the year-end close carried this year's surplus into it
         undistributed += surplus
-    register = holdings_as_of(uow, org, year_end)
+    everyone = registers.holders(org.id, year_end)
+    register = holdings_as_of(uow, org, year_end, everyone)
     trades: dict[int, int] = defaultdict(int)
     for member_id, _p, _u, _q, amount in registers.member_transactions(org.id, None, request.year):
         trades[member_id] += amount
-    everyone = registers.holders(org.id, year_end)
     statuses = {h.member_no: h.status for h in everyone}
     id_of = {h.member_no: h.member_id for h in everyone}
     # the members in the plan: those holding shares at year end, and those who traded in the year

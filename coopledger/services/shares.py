@@ -81,16 +81,19 @@ class Register:
         return self.totals["capital"] == self.ledger_capital
 
 
-def holdings_as_of(uow: UnitOfWork, org: Org, as_of: date | None) -> Register:
-    """The register inside the caller's transaction (the distribution reads it at year end)."""
+def holdings_as_of(
+    uow: UnitOfWork, org: Org, as_of: date | None, holders: Sequence[HolderRow] | None = None
+) -> Register:
+    """The register inside the caller's transaction (the distribution reads it at year end, and
+    passes the ``holders`` on that day it has read already)."""
     chart = load_chart(org.chart)
     registers = uow.registers
     capital = registers.account_balances_by_member(org.id, chart.role("capital"), as_of)
     shares = registers.share_balances(org.id, as_of)
+    if holders is None:
+        holders = registers.holders(org.id, as_of or date.max)
     holdings = []
-    for h in sorted(
-        registers.holders(org.id, as_of or date.max), key=lambda h: member_sort_key(h.member_no)
-    ):
+    for h in sorted(holders, key=lambda h: member_sort_key(h.member_no)):
         held = shares.get(h.member_id, {})
         cap = capital.get(h.member_id, 0)
         if not h.active and cap == 0 and not any(held.values()):
