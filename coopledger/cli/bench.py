@@ -49,7 +49,7 @@ def bench_ledger(
     "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
 )
 def bench_pages(vouchers: int, tb_lines: int, runs: int, database_url: str | None) -> None:
-    """Median server time of the dashboard, the voucher list and the trial balance."""
+    """Median server time of every page an accountant opens, at a million lines."""
     from coopledger.bench.pages import run_pages_bench
 
     run_pages_bench(
