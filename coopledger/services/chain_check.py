@@ -15,22 +15,24 @@ voucher, and re-checks:
 - the point's signature (a point whose signature does not match is not used: everything is
   verified in full and the report says the point was altered);
 - that the chains are at least as long as the point saw (a truncated tail is broken);
-- that the voucher (and the audit event) at the point still carries the hash seen there: an edit
-  at or below the point that changes that row's hash — rewriting the chain from below, or editing
-  the row itself — is caught;
+- the voucher (and the audit event) at the point, recomputed: it must still carry the hash seen
+  there and its content must still give that hash — an edit of that voucher or its lines, or a
+  chain rewritten from below up to it, is caught;
 - every voucher and event after the point, link by link, and the stored heads;
 - the turnover of every month that a voucher after the point falls in, and of every month whose
   stored turnover differs from the digest the point kept, recomputed from the posted lines;
 - every snapshot against the posted lines, as the full verification does, when the stored
   snapshots differ from the digest the point kept.
 
-It does **not** re-check the vouchers, lines and events below the point other than the one at
-the point: a posted line or voucher edited below the point while the hashes stored in its row
-and in the row at the point are left as they were is caught only by a full verification (``audit
+It does **not** re-check the vouchers, lines and events below the point: a posted line or
+voucher edited below the point while the hashes stored in its row and in the row at the point
+are left as they were is caught only by a full verification (``audit
 verify --full``), which recomputes every hash and every month from the lines. Nor does it
 recompute a month's turnover or the snapshots from the lines when neither they nor the month's
 vouchers changed since the point. A reopened month and a restore forget the point (the next
-verification is full).
+verification is full). Nothing else writes below the point: every path that posts — a voucher,
+a batch, an import with ``--post``, the year-end — appends after the chain's head, and the
+database's guards refuse a change to a posted voucher or line.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class ChainReport:
     vouchers_ok: bool = True  # the vouchers' chain and the balances, whatever the audit log says
     resumed_from: int = 0  # the chain position verification resumed after (0: from the first)
     point_note: str | None = None  # why a stored verified point was not used
+    # the stored turnover's digest per month and the snapshots' digest, as found to agree with
+    # the lines (what the next verified point keeps); None when they were not
     balances: tuple[dict[str, str], str] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -214,9 +218,9 @@ def save_points(resume: Resume, points: Iterable[VerifiedPoint]) -> None:
 
 def verify_log(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) -> LogReport:
     """Recompute one organization's audit chain (inside the caller's ``with uow``): from the
-    first event, or after ``point``'s once the event there still has the hash it saw."""
+    first event, or from ``point``'s, whose content must still give the hash seen there."""
     expected = GENESIS
-    count = 0
+    count = at = 0  # at: the point's position, whose event is recomputed too
     if point is not None and point.audit_seq:
         seq, _ = uow.audit.head(org.id)
         if seq < point.audit_seq:
@@ -228,21 +232,21 @@ def verify_log(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) ->
                 f"the chain has {seq} events, fewer than the {point.audit_seq} verified before "
                 "(truncated)",
             )
-        if uow.audit.event_hash_at(org.id, point.audit_seq) != point.audit_hash:
-            return LogReport(
-                point.audit_seq,
-                expected,
-                False,
-                point.audit_seq,
-                "it no longer has the hash it had when it was verified (an edit at or below "
-                "the verified point)",
-            )
-        expected, count = point.audit_hash, point.audit_seq
-    resumed = count
+        at, count = point.audit_seq, point.audit_seq - 1
+    resumed = at
     for event in uow.audit.chain(org.id, count):
         count += 1
         problem = None
-        if event.seq != count:
+        if point is not None and count == at:
+            # the event at the point: its content must still give the hash seen there
+            if event.seq != at or event.hash != point.audit_hash:
+                problem = (
+                    "it no longer has the hash it had when it was verified (an edit at or below "
+                    "the verified point)"
+                )
+            elif event.hash != event_hash(event.prev_hash, event):
+                problem = "its content no longer matches its hash (an edit at the verified point)"
+        elif event.seq != count:
             problem = (
                 f"position {event.seq} where {count} was expected (an event is missing or moved)"
             )
@@ -251,7 +255,7 @@ def verify_log(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) ->
         elif event.hash != event_hash(expected, event):
             problem = "its content no longer matches its hash"
         if problem:
-            return LogReport(count, expected, False, event.seq, problem)
+            return LogReport(count, expected, False, event.seq, problem, resumed)
         expected = event.hash
     seq, head = uow.audit.head(org.id)
     if seq != count or head != expected:
@@ -272,7 +276,7 @@ def verify_vouchers(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = Non
     docstring says."""
     store = uow.store
     expected_prev = GENESIS_HASH
-    count = 0
+    count = at = 0  # at: the point's position, whose voucher is recomputed too
     if point is not None and point.voucher_seq:
         if org.chain_seq < point.voucher_seq:
             return ChainReport(
@@ -285,32 +289,33 @@ def verify_vouchers(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = Non
                 f"the chain has {org.chain_seq} vouchers, fewer than the {point.voucher_seq} "
                 "verified before (truncated)",
             )
-        if store.chain_hash_at(org.id, point.voucher_seq) != point.voucher_hash:
-            return ChainReport(
-                org.code,
-                point.voucher_seq,
-                org.chain_head,
-                False,
-                None,
-                None,
-                f"the voucher at chain position {point.voucher_seq} no longer has the hash it had "
-                "when it was verified (an edit at or below the verified point)",
-            )
-        expected_prev, count = point.voucher_hash, point.voucher_seq
-    resumed = count
+        at, count = point.voucher_seq, point.voucher_seq - 1
+    resumed = at
     months: set[tuple[int, int]] = set()
     for voucher in store.posted_in_chain_order(org.id, count):
         count += 1
         period = Period.of(voucher.booked_on)
-        months.add((period.year, period.month))
         number = voucher_number(period, voucher.number or 0)
         problem = None
-        if voucher.chain_seq != count:
+        if point is not None and count == at:
+            # the voucher at the point: its content must still give the hash seen there
+            if voucher.chain_seq != at or voucher.hash != point.voucher_hash:
+                problem = (
+                    "it no longer has the hash it had when it was verified (an edit at or below "
+                    "the verified point)"
+                )
+            elif voucher.hash != chain_hash(
+                voucher.prev_hash or "", canonical_payload(voucher, number)
+            ):
+                problem = "its content no longer matches its hash (an edit at the verified point)"
+        elif voucher.chain_seq != count:
             problem = f"chain position {voucher.chain_seq} where {count} was expected (a voucher is missing or moved)"
         elif voucher.prev_hash != expected_prev:
             problem = "its link to the previous voucher does not match"
         elif voucher.hash != chain_hash(expected_prev, canonical_payload(voucher, number)):
             problem = "its content no longer matches its hash"
+        else:
+            months.add((period.year, period.month))
         if problem:
             return ChainReport(
                 org.code,

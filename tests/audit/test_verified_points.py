@@ -60,6 +60,42 @@ def test_an_edit_at_the_verified_point_is_caught_by_both(
     assert not verify(uow, full=True).ok
 
 
+def test_a_line_of_the_voucher_at_the_point_edited_alone_is_caught_by_both(
+    books: Books, uow: Any, connection: Any
+) -> None:
+    """The hashes left as they were: the voucher at the point is recomputed all the same."""
+    *_, last = three_posted(books)
+    assert verify(uow).ok
+    guards_off(connection)
+    connection.execute(
+        text(f"UPDATE voucher_line SET amount_fen = amount_fen + 1 WHERE voucher_id = {last['id']}")
+    )
+    incremental = chain_check.verify_org(uow(), "coop", resume=resume(uow))
+    assert not incremental.ok and incremental.first_bad_voucher == last["id"]
+    assert "content" in (incremental.reason or "") and incremental.resumed_from == 3
+    assert not verify(uow, full=True).ok
+
+
+def test_an_edited_audit_event_at_the_point_is_caught(
+    books: Books, uow: Any, connection: Any
+) -> None:
+    three_posted(books)
+    report = verify(uow)
+    assert report.ok and report.audit_log is not None
+    at = report.audit_log.events
+    guards_off(connection)
+    connection.execute(
+        text(
+            "UPDATE audit_log SET actor_name = 'x' WHERE seq = :at AND chain_key = "
+            "(SELECT id FROM organization WHERE code = 'coop')"
+        ),
+        {"at": at},
+    )
+    again = chain_check.verify_org(uow(), "coop", resume=resume(uow))
+    assert not again.ok and again.audit_log is not None
+    assert again.audit_log.first_bad_seq == at and again.audit_log.resumed_from == at
+
+
 def test_an_edit_below_the_point_is_caught_by_full_and_not_by_incremental(
     books: Books, uow: Any, connection: Any
 ) -> None:

@@ -120,13 +120,6 @@ class SqlAuditLog:
         ).all()
         return iter([_event(row) for row in rows])
 
-    def event_hash_at(self, chain_key: int, seq: int) -> str | None:
-        return self.session.scalar(
-            select(AuditLogRow.hash).where(
-                AuditLogRow.chain_key == chain_key, AuditLogRow.seq == seq
-            )
-        )
-
     # -- verified points ------------------------------------------------------------------------
 
     def verified_point(self, org_id: int) -> VerifiedPoint | None:
