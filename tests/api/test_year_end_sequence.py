@@ -7,8 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tests.builders import PLANS, closed_year, plan_body, post, review_and_post
-from tests.conftest import Books
+import pytest
+
+from tests.builders import PLANS, closed_year, plan_body, post, review_and_post, voucher
+from tests.conftest import PASSWORD, Books
 
 ORG = "/api/v1/orgs/coop"
 VILLAGE = "/api/v1/orgs/village"
@@ -223,3 +225,60 @@ class TestReopeningTheYear:
         assert months(books)["2025-12"] == "closed"
         open_year = books.post("admin", f"{ORG}/years/2026/reopen")
         assert open_year.status_code == 409 and open_year.json["code"] == "year_open"
+
+
+CHARTS = {  # chart → (kind, 本年盈余, 未分配盈余, an expense account)
+    "cooperative-2021": ("cooperative", "331", "33202", "523"),
+    "cooperative-2007": ("cooperative", "331", "33202", "522"),
+    "village-2023": ("village_collective", "321", "32202", "513"),
+    "village-2004": ("village_collective", "321", "32202", "541"),
+}
+
+
+@pytest.mark.parametrize("chart", sorted(CHARTS))
+def test_every_chart_carries_a_surplus_then_a_loss_and_its_statements_tie(
+    books: Books, chart: str
+) -> None:
+    """2025 earns 1,000.00 and spends 400.00; 2026 spends 900.00: each year carried, then closed,
+    本年盈余 at zero, 未分配盈余 600.00 then −300.00, the surplus statement agreeing with the
+    balance sheet and the balance sheet balanced."""
+    kind, surplus, _undistributed, expense = CHARTS[chart]
+    code = "y" + chart.split("-")[0][0] + chart.split("-")[1]  # yc2021, yv2004 …
+    org = {"code": code, "name": f"{chart} 测试", "kind": kind, "chart": chart}
+    assert books.post("admin", "/api/v1/orgs", org).status_code == 201
+    clerk, reviewer = f"k-{code}", f"r-{code}"
+    for name, role in ((clerk, "accountant"), (reviewer, "reviewer")):
+        body = {"username": name, "password": PASSWORD, "role": role, "orgs": [code]}
+        assert books.post("admin", "/api/v1/users", body).status_code == 201
+        answer = books.client.post(
+            "/api/v1/auth/tokens", json={"username": name, "password": PASSWORD}
+        )
+        books.tokens[name] = answer.get_json()["token"]
+    base = f"/api/v1/orgs/{code}"
+
+    def entry(day: str, debit: str, credit: str, amount: str) -> None:
+        body = voucher(day, (debit, "debit", amount, None), (credit, "credit", amount, None))
+        made = books.post(clerk, f"{base}/vouchers", body)
+        assert made.status_code == 201, made.json
+        assert books.post(reviewer, f"{base}/vouchers/{made.json['id']}/review").status_code == 200
+        posted = books.post(clerk, f"{base}/vouchers/{made.json['id']}/post")
+        assert posted.status_code == 200, posted.json
+
+    entry("2025-03-01", "102", "501", "1000.00")
+    entry("2025-04-01", expense, "102", "400.00")
+    for year, expected in ((2025, "600.00"), (2026, "-300.00")):
+        if year == 2026:
+            entry("2026-05-01", expense, "102", "900.00")
+        for step in ("carry", "close"):
+            done = books.post(clerk, f"{base}/years/{year}/{step}")
+            assert done.status_code == 200, (step, done.json)
+        tb = books.get(clerk, f"{base}/reports/trial-balance?from={year}-01-01&to={year}-12-31")
+        rows = {r["account"]: r for r in tb.json["rows"]}
+        assert (rows[surplus]["closing_debit"], rows[surplus]["closing_credit"]) == ("0.00", "0.00")
+        statement = books.get(clerk, f"{base}/reports/surplus?year={year}").json
+        assert all(tie["holds"] for tie in statement["ties"]), statement["ties"]
+        assert [
+            ln["current"] for ln in statement["lines"] if ln["key"] == "closing_undistributed"
+        ] == [expected]
+        sheet = books.get(clerk, f"{base}/reports/balance-sheet?as_of={year}-12-31").json
+        assert sheet["balanced"] is True
