@@ -333,6 +333,21 @@
     });
   }
 
+  // A box that scrolls sideways (a wide table on a phone) is a tab stop, so the arrow keys can
+  // scroll it; one that fits again is not.
+  function scrollBoxes() {
+    document.querySelectorAll("main .scroll, main table").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible";
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "1";
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+
   window.coopledgerSha256 = sha256Hex;  // the fallback, reachable for the browser tests
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -341,5 +356,7 @@
     document.querySelectorAll("form[data-confirm]").forEach(confirming);
     var verify = document.getElementById("verify-form");
     if (verify) { verifyBox(verify); }
+    scrollBoxes();
+    window.addEventListener("resize", scrollBoxes);
   });
 })();
