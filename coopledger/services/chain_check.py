@@ -221,8 +221,8 @@ def verify_log(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) ->
     first event, or from ``point``'s, whose content must still give the hash seen there."""
     expected = GENESIS
     count = at = 0  # at: the point's position, whose event is recomputed too
+    seq, head = uow.audit.head(org.id)
     if point is not None and point.audit_seq:
-        seq, _ = uow.audit.head(org.id)
         if seq < point.audit_seq:
             return LogReport(
                 seq,
@@ -257,7 +257,6 @@ def verify_log(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = None) ->
         if problem:
             return LogReport(count, expected, False, event.seq, problem, resumed)
         expected = event.hash
-    seq, head = uow.audit.head(org.id)
     if seq != count or head != expected:
         return LogReport(
             count,

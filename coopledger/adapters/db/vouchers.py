@@ -558,6 +558,8 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
             yield from self._vouchers(rows)
             after = rows[-1].chain_seq or 0
             self.session.expunge_all()
+            if len(rows) < 1000:  # the last page: no need to ask for another
+                return
 
     def count_pending(self, org_id: int, year: int, month: int | None) -> int:
         query = (
