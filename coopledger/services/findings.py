@@ -12,7 +12,8 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 ``household_payable_unpaid`` (221/222 owed longer than 90 days), ``guarantee_not_met``,
 ``cash_negative`` (库存现金 below zero at the end of a day), ``same_person_prepared_and_reviewed``,
 ``member_account_unbalanced`` (the distribution register ≠ the ledger), ``chain_broken``,
-``statements_do_not_tie`` (the surplus statement's 年末未分配盈余 ≠ the balance sheet's).
+``statements_do_not_tie`` (the surplus statement's 年末未分配盈余 ≠ the balance sheet's),
+``bank_unreconciled`` (a closed month's bank account without a balancing reconciliation).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from coopledger.domain.errors import NotFound, field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
-from coopledger.services import chain_check, financial_statements
+from coopledger.services import bank, chain_check, financial_statements
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
@@ -121,7 +122,9 @@ def _findings(
     out += _funds(uow, org, as_of)
     out += _payables(uow, org, as_of)
     out += _cash(uow, org, year, as_of)
+    out += _bank(uow, org, year)
     out += _distribution(uow, org, year)
+    out += _year_end(uow, org, year)
     out += _ties(uow, org, year)
     out += _chains(uow, org, resume, points)
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -386,6 +389,27 @@ def _cash(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
     ]
 
 
+def _bank(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
+    """A closed month of ``year`` in which a bank account had posted lines must have a bank
+    statement whose 银行存款余额调节表 balances."""
+    closed = [
+        Period(p.year, p.month)
+        for p in uow.store.periods(org.id)
+        if p.year == year and p.status == "closed"
+    ]
+    return [
+        Finding(
+            "bank_unreconciled",
+            "medium",
+            (f"account:{code}", f"period:{period}"),
+            f"{code} has postings in the closed month {period} but no bank reconciliation "
+            "that balances",
+            {"account": code, "period": str(period)},
+        )
+        for code, period in bank.unreconciled(uow, org, sorted(closed))
+    ]
+
+
 def _distribution(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
     out: list[Finding] = []
     dist = uow.distributions
@@ -418,6 +442,72 @@ def _distribution(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
                 owed_221[ln.member_id] += ln.patronage_fen - ln.paid.patronage_fen
                 owed_222[ln.member_id] += ln.residual_fen - ln.paid.residual_fen
     out += _register_vs_ledger(uow, org, owed_221, owed_222)
+    return out
+
+
+UNSETTLED_NAME = "待处理财产损溢"
+
+
+def _year_end(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:
+    """A closed year must end with 本年盈余 (village: 本年收益) and 待处理财产损溢 at zero — books
+    closed before the close carried 本年盈余 on, or brought in with a balance left there, do not —
+    and a cooperative's posted plan must have quantified its 公积金 to the members."""
+    out: list[Finding] = []
+    if uow.store.year_closed(org.id, year):
+        chart = load_chart(org.chart)
+        nets: dict[str, int] = defaultdict(int)
+        for t in uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31)):
+            nets[t.account] += t.opening_net + t.debit - t.credit
+        surplus = sum(n for code, n in nets.items() if code.startswith(chart.surplus_account))
+        if surplus:
+            out.append(
+                Finding(
+                    "surplus_not_carried",
+                    "medium",
+                    (f"account:{chart.surplus_account}", f"year:{year}"),
+                    f"{chart.surplus_account} still holds {format_amount(-surplus)} yuan at the "
+                    f"end of the closed year {year}: carry it into {chart.undistributed_account}",
+                    {
+                        "year": year,
+                        "account": chart.surplus_account,
+                        "amount": format_amount(-surplus),
+                    },
+                )
+            )
+        codes = tuple(a.code for a in chart.accounts if a.name_zh == UNSETTLED_NAME)
+        unsettled = sum(n for code, n in nets.items() if codes and code.startswith(codes))
+        if unsettled:
+            out.append(
+                Finding(
+                    "unsettled_after_close",
+                    "high",
+                    (f"account:{codes[0]}", f"year:{year}"),
+                    f"{UNSETTLED_NAME} ({codes[0]}) holds {format_amount(unsettled)} yuan at the "
+                    f"end of the closed year {year}",
+                    {"year": year, "account": codes[0], "amount": format_amount(unsettled)},
+                )
+            )
+    if org.kind == "cooperative":
+        dist = uow.distributions
+        for plan_id, plan_year, status in dist.plans(org.id, year):
+            plan = dist.plan(org.id, plan_id)
+            if (
+                plan is not None
+                and plan_year == year
+                and status in ("posted", "paid")
+                and plan.R
+                and plan.inputs.get("reserve_basis") is None
+            ):
+                out.append(
+                    Finding(
+                        "reserve_not_quantified",
+                        "medium",
+                        (f"plan:{plan_id}",),
+                        f"plan {plan_id} appropriated {format_amount(plan.R)} yuan of 公积金 "
+                        "without quantifying it into the members' accounts",
+                        {"plan": plan_id, "amount": format_amount(plan.R)},
+                    )
+                )
     return out
 
 

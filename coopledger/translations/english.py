@@ -920,6 +920,13 @@ EN = {
     "本日合计": "Total of the day",
     "本月合计": "Total of the month",
     "本年累计": "Year to date",
+    # year-end findings
+    "年终结账后本年盈余未结转": "Surplus of the year not carried at the close",
+    "已结账的 %(year)s 年度末，%(account)s 仍有余额 %(amount)s 元，应转入未分配盈余。": "At the end of the closed year %(year)s, %(account)s still holds %(amount)s yuan; it belongs in undistributed surplus.",
+    "年终结账后待处理财产损溢仍有余额": "Unsettled losses left after the close",
+    "已结账的 %(year)s 年度末，待处理财产损溢（%(account)s）仍有 %(amount)s 元。": "At the end of the closed year %(year)s, unsettled property losses (%(account)s) hold %(amount)s yuan.",
+    "公积金未量化到成员": "Reserve not quantified to the members",
+    "分配方案 #%(plan)s 提取的公积金 %(amount)s 元没有量化到成员账户。": "Plan #%(plan)s appropriated %(amount)s yuan of reserve without quantifying it into the members' accounts.",
     "库存现金逐笔登记，每日结出本日合计和余额，每月结出本月合计和本年累计。": "Cash entry by entry, with the total and balance of each day, and each month's total and the year to date.",
     "银行存款逐笔登记，每日结出本日合计和余额；有多个银行账户时，在科目余额表中点击其明细科目。": "The bank entry by entry, with the total and balance of each day; with several bank accounts, open each sub-account from the trial balance.",
     "重新打开本年度": "Reopen the year",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ CODES = [
     "member_account_unbalanced",
     "chain_broken",
     "statements_do_not_tie",
+    "surplus_not_carried",
+    "unsettled_after_close",
+    "reserve_not_quantified",
 ]
 
 
@@ -290,3 +294,51 @@ def test_statements_that_do_not_tie_are_a_high_finding(books: Books) -> None:
             "the balance sheet 300.00",
         }
     ]
+
+
+def test_surplus_not_carried(books: Books) -> None:
+    """Money put straight into 本年盈余 is no income or expense: the close does not carry it, and
+    the closed year ends with 本年盈余 not at zero."""
+    books.posted(
+        date="2025-06-01",
+        lines=lines(("102", "debit", "70.00", {}), ("331", "credit", "70.00", {})),
+    )
+    assert books.post("acc", f"{ORG}/years/2025/close").status_code == 200
+    (finding,) = [f for f in found(books, 2025) if f["code"] == "surplus_not_carried"]
+    assert finding["severity"] == "medium" and "70.00" in finding["message"]
+
+
+def test_unsettled_after_close(books: Books, connection: Any) -> None:
+    """Books closed elsewhere with 待处理财产损溢 left over (the close here refuses it)."""
+    books.posted(
+        date="2025-06-01",
+        lines=lines(("181", "debit", "30.00", {}), ("101", "credit", "30.00", {})),
+    )
+    org_id = connection.execute(text("SELECT id FROM organization WHERE code = 'coop'")).scalar()
+    user_id = connection.execute(text("SELECT id FROM app_user WHERE username = 'acc'")).scalar()
+    connection.execute(
+        text(
+            "INSERT INTO fiscal_year (org_id, year, surplus_fen, closed_at, closed_by, status) "
+            "VALUES (:o, 2025, 0, :at, :u, 'closed')"
+        ),
+        {"o": org_id, "at": utcnow(), "u": user_id},
+    )
+    (finding,) = [f for f in found(books, 2025) if f["code"] == "unsettled_after_close"]
+    assert finding["severity"] == "high" and "30.00" in finding["message"]
+
+
+def test_reserve_not_quantified(books: Books, connection: Any) -> None:
+    """A plan posted before its reserve was quantified to the members (no basis recorded)."""
+    closed_year(books)
+    plan = approved_and_posted(books)
+    inputs = connection.execute(
+        text("SELECT inputs FROM distribution_plan WHERE id = :p"), {"p": plan["id"]}
+    ).scalar()
+    data = json.loads(inputs) if isinstance(inputs, str) else dict(inputs)
+    data["reserve_basis"] = None
+    connection.execute(
+        text("UPDATE distribution_plan SET inputs = :i WHERE id = :p"),
+        {"i": json.dumps(data), "p": plan["id"]},
+    )
+    (finding,) = [f for f in found(books, 2025) if f["code"] == "reserve_not_quantified"]
+    assert "10000.00" in finding["message"]

@@ -151,6 +151,18 @@ FINDINGS: dict[str, tuple[Any, Any]] = {
         _l("应付农户款项逾期未付"),
         _l("自 %(since)s 起在 %(account)s 欠成员 %(member)s %(amount)s 元，超过 %(limit)s 天。"),
     ),
+    "surplus_not_carried": (
+        _l("年终结账后本年盈余未结转"),
+        _l("已结账的 %(year)s 年度末，%(account)s 仍有余额 %(amount)s 元，应转入未分配盈余。"),
+    ),
+    "unsettled_after_close": (
+        _l("年终结账后待处理财产损溢仍有余额"),
+        _l("已结账的 %(year)s 年度末，待处理财产损溢（%(account)s）仍有 %(amount)s 元。"),
+    ),
+    "reserve_not_quantified": (
+        _l("公积金未量化到成员"),
+        _l("分配方案 #%(plan)s 提取的公积金 %(amount)s 元没有量化到成员账户。"),
+    ),
     "cash_negative": (
         _l("库存现金为负数"),
         _l("%(day)s 日终库存现金为 %(amount)s 元（此后另有 %(more)s 天为负数）。"),
