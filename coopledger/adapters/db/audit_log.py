@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -234,20 +234,28 @@ class SqlAuditLog:
     def year_voucher_facts(self, org_id: int, year: int, first: int) -> YearVoucherFacts:
         of_year = [VoucherRow.org_id == org_id, VoucherRow.year == year]
         posted = [*of_year, VoucherRow.status == "posted"]
-        closed = (
-            select(PeriodRow.id)
-            .where(
-                PeriodRow.org_id == org_id,
-                PeriodRow.year == VoucherRow.year,
-                PeriodRow.month == VoucherRow.month,
-                PeriodRow.status == "closed",
-                PeriodRow.closed_at < VoucherRow.posted_at,
-            )
-            .exists()
-        )
+        # reviewed by its preparer (a closing voucher is the system's own)
+        own = [
+            VoucherRow.reviewed_by.is_not(None),
+            VoucherRow.reviewed_by == VoucherRow.prepared_by,
+            VoucherRow.kind != "closing",
+        ]
+        # joined to its month when closed (one pass, not a lookup per voucher)
         facts = self.session.execute(
             select(*_FACT_COLUMNS)
-            .where(*of_year, or_(VoucherRow.status != "posted", closed))
+            .outerjoin(
+                PeriodRow,
+                and_(
+                    PeriodRow.org_id == org_id,
+                    PeriodRow.year == VoucherRow.year,
+                    PeriodRow.month == VoucherRow.month,
+                    PeriodRow.status == "closed",
+                ),
+            )
+            .where(
+                *of_year,
+                or_(VoucherRow.status != "posted", PeriodRow.closed_at < VoucherRow.posted_at),
+            )
             .order_by(VoucherRow.id)
         ).all()
         months = self.session.execute(
@@ -259,12 +267,14 @@ class SqlAuditLog:
                 func.count(VoucherRow.number.distinct()),
                 func.min(VoucherRow.number),
                 func.max(VoucherRow.number),
+                func.sum(case((and_(*own), 1), else_=0)),
             )
             .where(*posted)
             .group_by(VoucherRow.year, VoucherRow.month)
         ).all()
         numbers: dict[tuple[int, int], list[int]] = {}
-        for y, m, count, numbered, distinct, low, high in months:
+        self_reviewed = sum(int(r[-1] or 0) for r in months)
+        for y, m, count, numbered, distinct, low, high, _own in months:
             if not (count == numbered == distinct == high and low == 1):
                 numbers[(int(y), int(m))] = [
                     int(n or 0)
@@ -272,18 +282,15 @@ class SqlAuditLog:
                         select(VoucherRow.number).where(*posted, VoucherRow.month == m)
                     )
                 ]
-        own = [
-            *posted,
-            VoucherRow.reviewed_by.is_not(None),
-            VoucherRow.reviewed_by == VoucherRow.prepared_by,
-            VoucherRow.kind != "closing",
-        ]
-        count = self.session.scalar(select(func.count()).select_from(VoucherRow).where(*own))
-        ids = self.session.scalars(
-            select(VoucherRow.id).where(*own).order_by(VoucherRow.id).limit(first)
-        ).all()
+        ids = (
+            self.session.scalars(
+                select(VoucherRow.id).where(*posted, *own).order_by(VoucherRow.id).limit(first)
+            ).all()
+            if self_reviewed
+            else []
+        )
         return YearVoucherFacts(
-            [VoucherFact(*r) for r in facts], numbers, int(count or 0), [int(i) for i in ids]
+            [VoucherFact(*r) for r in facts], numbers, self_reviewed, [int(i) for i in ids]
         )
 
     def closed_periods(self, org_id: int) -> dict[tuple[int, int], datetime | None]:
