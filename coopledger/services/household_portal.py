@@ -1,7 +1,7 @@
 """The household portal: the member records a household user stands for (one per organization
 it belongs to: its cooperative, its village), the years each has statements, and the last
 distributed year's amounts — what it is owed, what it was paid, what is still unpaid — with
-the reasons in plain words."""
+the reasons in plain words, and the goods it received in kind (受赠物资 handed out to it)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,20 @@ from dataclasses import dataclass
 from coopledger.domain.errors import Forbidden, InvalidState, NotFound
 from coopledger.domain.roles import Actor, Role
 from coopledger.services.household_statements import Statement, household_statement
-from coopledger.services.ports import Member, Org, UnitOfWork
+from coopledger.services.ports import HandoutRecord, Member, Org, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class Household:
     """One membership of a household user: its organization, member record, the years it has
     statements (newest first) and, once one is distributed, the last distributed year's
-    statement."""
+    statement, and the goods handed to it in kind (in date order)."""
 
     org: Org
     member: Member
     statement_years: tuple[int, ...]
     latest: Statement | None = None
+    in_kind: tuple[HandoutRecord, ...] = ()
 
     def account_year(self, current_year: int) -> int:
         """The year whose member account the portal offers first: the last year that has
@@ -56,7 +57,7 @@ def memberships_of(uow: UnitOfWork, actor: Actor) -> list[Household]:
             except (NotFound, InvalidState):  # joined after that year's distribution
                 continue
             break
-        found.append(Household(home.org, home.member, home.statement_years, latest))
+        found.append(Household(home.org, home.member, home.statement_years, latest, home.in_kind))
     return found
 
 
@@ -81,7 +82,8 @@ def _memberships(uow: UnitOfWork, actor: Actor) -> list[Household]:
                 },
                 reverse=True,
             )
-            found.append(Household(org, member, tuple(years)))
+            in_kind = tuple(uow.donations.handouts(org.id, member_id=member.id))
+            found.append(Household(org, member, tuple(years), in_kind=in_kind))
     return found
 
 

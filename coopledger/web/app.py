@@ -35,6 +35,7 @@ from coopledger.web.api import (
     disclosure,
     distributions,
     dividends,
+    donations,
     funds,
     members,
     orgs,
@@ -189,6 +190,7 @@ def create_app(
         dividends.blp,
         register_reports.blp,
         distributions.blp,
+        donations.blp,
         regions.blp,
         disclosure.blp,
         transfer.blp,  # imports and exports

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coopledger.adapters.db.audit_log import SqlAuditLog
 from coopledger.adapters.db.base import LOCAL
 from coopledger.adapters.db.distributions import SqlDistributions
+from coopledger.adapters.db.donations import SqlDonations
 from coopledger.adapters.db.engine import READONLY, make_engine
 from coopledger.adapters.db.imports import SqlImports
 from coopledger.adapters.db.regions import SqlRegions
@@ -50,6 +51,13 @@ class SqlUnitOfWork:
         if self._distributions is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return self._distributions
+
+    @property
+    def donations(self) -> SqlDonations:
+        """Goods received in kind and handed to households."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlDonations(self._session)
 
     @property
     def audit(self) -> SqlAuditLog:

@@ -22,6 +22,13 @@ from coopledger.services.ports.distributions import (
     PlanLineRecord,
     PlanRecord,
 )
+from coopledger.services.ports.donations import (
+    DonationRecord,
+    Donations,
+    HandoutRecord,
+    ItemRecord,
+    NewHandout,
+)
 from coopledger.services.ports.funds import Fund, FundStore
 from coopledger.services.ports.idempotency import IdempotencyStore
 from coopledger.services.ports.imports import ImportKeys
@@ -68,20 +75,25 @@ __all__ = [
     "Clock",
     "Distributions",
     "DividendTotal",
+    "DonationRecord",
+    "Donations",
     "Fund",
     "FundFigures",
     "FundLine",
     "FundStore",
     "FundTotal",
+    "HandoutRecord",
     "HolderRow",
     "IdempotencyStore",
     "ImportKeys",
     "ImportUnitOfWork",
     "IssuedDisclosure",
     "IssuedStatement",
+    "ItemRecord",
     "LineFact",
     "Member",
     "MemberStore",
+    "NewHandout",
     "Org",
     "OrgStore",
     "PaidSoFar",

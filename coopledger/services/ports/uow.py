@@ -9,6 +9,7 @@ from typing import Protocol, Self
 from coopledger.services.ports.accounts import AccountStore
 from coopledger.services.ports.audit_log import AuditLog, AuditStore
 from coopledger.services.ports.distributions import Distributions
+from coopledger.services.ports.donations import Donations
 from coopledger.services.ports.funds import FundStore
 from coopledger.services.ports.idempotency import IdempotencyStore
 from coopledger.services.ports.imports import ImportKeys
@@ -57,6 +58,8 @@ class UnitOfWork(Protocol):
     def registers(self) -> Registers: ...
     @property
     def distributions(self) -> Distributions: ...
+    @property
+    def donations(self) -> Donations: ...
     @property
     def audit(self) -> AuditLog: ...
     @property

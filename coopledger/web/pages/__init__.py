@@ -21,6 +21,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     auth,
     dashboard,
     distributions,
+    donations,
     household,
     periods,
     regions,

@@ -83,6 +83,12 @@ ERROR_CODES: dict[str, Any] = {
     "schema_not_current": _l(
         "系统的数据库尚未就绪（结构缺失或过旧），请联系管理员运行 coopledger db upgrade。"
     ),
+    # donations in kind
+    "out_of_stock": _l(
+        "%(item)s 库存只剩 %(left)s %(unit)s，要发放 %(asked)s %(unit)s：没有发放。"
+    ),
+    "not_a_member": _l("%(member)s 号在发放当天不是本组织的成员（未入社或已退出）：没有发放。"),
+    "nothing_to_book": _l("发放的物资价值不足 1 分钱，无法记账：请一次发放更多数量。"),
     "internal_error": _l("出了问题，没有保存任何内容。请稍后再试。"),
     "control_characters": _l("“%(field)s”中含有不允许的控制字符，请求未被处理。"),
     "rate_limited": _l("请求过于频繁，请稍后再试。"),
