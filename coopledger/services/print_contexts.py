@@ -15,6 +15,8 @@ from typing import Any
 
 from coopledger.domain.accounts import Account, load_chart
 from coopledger.domain.assets import AssetClass
+from coopledger.domain.bank import BankLine
+from coopledger.domain.bank import BookLine as ReconBookLine
 from coopledger.domain.equity import EquityRow
 from coopledger.domain.financial_statements import StatementLine
 from coopledger.domain.ledger import Dr, Voucher, VoucherKind, totals
@@ -26,6 +28,7 @@ from coopledger.domain.roles import CASH_ACCOUNT_PREFIXES
 from coopledger.services import financial_statements as fs
 from coopledger.services import register_reports as rr
 from coopledger.services import shares as share_svc
+from coopledger.services.bank import BankMonth
 from coopledger.services.clock import utcnow
 from coopledger.services.disclosure import NoticeDocument
 from coopledger.services.findings import finding_json
@@ -795,4 +798,55 @@ def region_report_print_context(r: RegionReport) -> dict[str, Any]:
             "unspent": r.funds_unspent,
             "owed": r.owed_to_households,
         },
+    }
+
+
+# -- the bank reconciliation ---------------------------------------------------------------------
+
+
+def bank_reconciliation_print_context(month: BankMonth) -> dict[str, Any]:
+    """What ``templates/pdf/bank_reconciliation.html`` shows (fen): the two sides of the
+    银行存款余额调节表 and the 未达账项 on each."""
+    r = month.reconciliation
+
+    def bank(lines: Iterable[BankLine]) -> list[dict[str, Any]]:
+        return [
+            {
+                "date": b.booked_on.isoformat(),
+                "text": " ".join(t for t in (b.reference, b.description) if t),
+                "amount_fen": abs(b.amount_fen),
+            }
+            for b in lines
+        ]
+
+    def book(lines: Iterable[ReconBookLine]) -> list[dict[str, Any]]:
+        return [
+            {
+                "date": k.booked_on.isoformat(),
+                "text": f"{k.voucher} {k.text}".strip(),
+                "amount_fen": abs(k.amount_fen),
+            }
+            for k in lines
+        ]
+
+    return {
+        "org": org_heading(month.org),
+        "drawn": drawn_from(month.org),
+        "account": month.account,
+        "month": str(month.period),
+        "as_of": month.period.last_day.isoformat(),
+        "book_balance_fen": r.book_balance_fen,
+        "bank_balance_fen": r.bank_balance_fen,
+        "bank_received": bank(r.bank_received),
+        "bank_paid": bank(r.bank_paid),
+        "book_received": book(r.book_received),
+        "book_paid": book(r.book_paid),
+        "bank_received_fen": r.bank_received_fen,
+        "bank_paid_fen": r.bank_paid_fen,
+        "book_received_fen": r.book_received_fen,
+        "book_paid_fen": r.book_paid_fen,
+        "book_adjusted_fen": r.book_adjusted_fen,
+        "bank_adjusted_fen": r.bank_adjusted_fen,
+        "difference_fen": r.difference_fen,
+        "balances": r.balances,
     }

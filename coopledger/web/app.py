@@ -30,6 +30,7 @@ from coopledger.web.api import (
     assets,
     audit,
     auth,
+    bank,
     batches,
     chain_check,
     disclosure,
@@ -194,6 +195,7 @@ def create_app(
         regions.blp,
         disclosure.blp,
         transfer.blp,  # imports and exports
+        bank.blp,  # bank statements and the reconciliation
         batches.blp,  # statement batches on the job queue
     ):
         api.register_blueprint(blueprint)

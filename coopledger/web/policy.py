@@ -170,6 +170,13 @@ POLICY: dict[str, Rule] = {
     "pages.org_disclosure": READ,  # the accountant's view of the notice
     # -- imports and exports; the use case narrows by kind ----------------------------------------
     "transfer.import_file": PREPARE,
+    # the bank reconciliation: the accountant's, not the cashier's who keeps the bank book
+    "bank.list_statements": READ,
+    "bank.import_statement": MANAGE,
+    "bank.reconciliation": READ,
+    "bank.auto_match": MANAGE,
+    "bank.match": MANAGE,
+    "bank.unmatch": MANAGE,
     "transfer.export_data": READ,
     "transfer.import_template": ANYONE,
     # -- statement batches ----------------------------------------------------------------------
@@ -225,6 +232,8 @@ POLICY: dict[str, Rule] = {
     "pages.edit_voucher": PREPARE,
     "pages.new_voucher": PREPARE,
     "pages.periods": READ,
+    "pages.bank": READ,
+    "pages.bank POST": MANAGE,  # import a statement, match and unmatch
     "pages.periods_year": READ,
     "pages.period_step": MONTH_STEP,
     "pages.year_close": READ,

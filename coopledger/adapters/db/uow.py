@@ -7,6 +7,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from coopledger.adapters.db.audit_log import SqlAuditLog
+from coopledger.adapters.db.bank import SqlBankStatements
 from coopledger.adapters.db.base import LOCAL
 from coopledger.adapters.db.distributions import SqlDistributions
 from coopledger.adapters.db.donations import SqlDonations
@@ -71,6 +72,13 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlImports(self._session)
+
+    @property
+    def bank(self) -> SqlBankStatements:
+        """Bank statements and their matches to the books."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlBankStatements(self._session)
 
     @property
     def regions(self) -> SqlRegions:

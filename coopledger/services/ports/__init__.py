@@ -14,6 +14,7 @@ from coopledger.services.ports.audit_log import (
     LineFact,
     VoucherFact,
 )
+from coopledger.services.ports.bank import BankStatements, StatementRecord, StoredLine
 from coopledger.services.ports.clock import Clock
 from coopledger.services.ports.distributions import (
     Distributions,
@@ -70,6 +71,7 @@ __all__ = [
     "AuditLog",
     "AuditQuery",
     "AuditStore",
+    "BankStatements",
     "Charge",
     "ClientInfo",
     "Clock",
@@ -109,7 +111,9 @@ __all__ = [
     "Registers",
     "ReportStore",
     "ShareEvent",
+    "StatementRecord",
     "Store",
+    "StoredLine",
     "TokenInfo",
     "UnitOfWork",
     "User",

@@ -19,6 +19,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     admin,
     audit,
     auth,
+    bank,
     dashboard,
     distributions,
     donations,

@@ -173,6 +173,10 @@ FINDINGS: dict[str, tuple[Any, Any]] = {
         _l("库存现金为负数"),
         _l("%(day)s 日终库存现金为 %(amount)s 元（此后另有 %(more)s 天为负数）。"),
     ),
+    "bank_unreconciled": (
+        _l("银行存款未对账"),
+        _l("已结账的 %(period)s，%(account)s 有记账但没有余额相符的银行存款余额调节表。"),
+    ),
     "guarantee_not_met": (
         _l("保底未满足"),
         _l("分配方案 #%(plan)s 保底成员 %(member)s %(minimum)s 元，实得 %(got)s 元。"),
