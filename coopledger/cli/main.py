@@ -17,6 +17,7 @@ import click
 from coopledger.adapters.failures import describe
 from coopledger.cli import (
     audit,
+    bank,
     bench,
     db,
     demo,
@@ -92,6 +93,7 @@ for command in (
     household_statements.statements_cmd,
     household_statements.worker_cmd,
     transfer.import_cmd,
+    bank.bank_group,
     transfer.export_cmd,
     transfer.backup_cmd,
     transfer.restore_cmd,
