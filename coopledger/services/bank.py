@@ -328,18 +328,21 @@ def unreconciled(uow: UnitOfWork, org: Org, months: list[Period]) -> list[tuple[
     """The bank accounts (银行存款's accounts without sub-accounts) and months among ``months``
     that had posted lines but no statement whose reconciliation balances — a statement of the
     account or of an account above it — inside the caller's unit of work."""
+    if not months:
+        return []
     top = bank_code(org)
     codes = sorted(c for c in uow.store.accounts(org.id) if c.startswith(top))
     leaves = [c for c in codes if not any(o != c and o.startswith(c) for o in codes)]
+    start, end = min(months).first_day, max(months).last_day
+    kept = {c: {s.period for s in uow.bank.statements(org.id, c)} for c in codes}
     out: list[tuple[str, Period]] = []
-    for period in months:
-        for code in leaves:
-            if not uow.bank.book_lines(org.id, code, period.first_day, period.last_day):
-                continue
-            above = [c for c in codes if code.startswith(c)]
+    for code in leaves:
+        posted = uow.bank.months_posted(org.id, code, start, end)
+        for period in sorted(posted & set(months)):
+            above = [c for c in codes if code.startswith(c) and period in kept[c]]
             if not any(_balances(uow, org, c, period) for c in above):
                 out.append((code, period))
-    return out
+    return sorted(out, key=lambda pair: (pair[1], pair[0]))
 
 
 def _balances(uow: UnitOfWork, org: Org, code: str, period: Period) -> bool:

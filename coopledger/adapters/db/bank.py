@@ -168,6 +168,24 @@ class SqlBankStatements:
             for ln, on, memo, number in rows
         ]
 
+    def months_posted(self, org_id: int, account: str, start: date, end: date) -> set[Period]:
+        rows = self.session.execute(
+            select(VoucherRow.year, VoucherRow.month)
+            .join(VoucherLineRow, VoucherLineRow.voucher_id == VoucherRow.id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(
+                VoucherRow.org_id == org_id,
+                VoucherLineRow.org_id == org_id,
+                AccountRow.org_id == org_id,
+                AccountRow.code == account,
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on >= start,
+                VoucherRow.booked_on <= end,
+            )
+            .distinct()
+        ).all()
+        return {Period(year, month) for year, month in rows}
+
     def book_dates(self, org_id: int, ids: Sequence[int]) -> dict[int, date]:
         if not ids:
             return {}

@@ -57,6 +57,10 @@ class BankStatements(Protocol):
         """The posted lines of the account and its sub-accounts dated ``start`` to ``end``."""
         ...
 
+    def months_posted(self, org_id: int, account: str, start: date, end: date) -> set[Period]:
+        """The months from ``start`` to ``end`` with posted lines on exactly this account."""
+        ...
+
     def book_dates(self, org_id: int, ids: Sequence[int]) -> dict[int, date]: ...
     def book_balance(self, org_id: int, account: str, through: date) -> int:
         """Posted debits less credits of the account and its sub-accounts up to ``through``."""
