@@ -474,6 +474,7 @@ def post_batch(
 def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: datetime) -> Voucher:
     """Number, chain and post a voucher inside the caller's transaction."""
     period = Period.of(voucher.booked_on)
+    _refuse_before_closed(store, org, period)
     number = store.next_number(org.id, period.year, period.month)
     if number is None:
         raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
@@ -553,9 +554,24 @@ def _check_draft(store: Store, org: Org, actor: Actor, draft: VoucherDraft, now:
 
 
 def _check_open(store: PeriodStore, org: Org, booked_on: date) -> None:
+    """A voucher is dated in an open month with no closed month after it: a later month's
+    closing balances (its snapshot) must not change underneath it."""
     period = Period.of(booked_on)
     if store.period_status(org.id, period.year, period.month) == "closed":
         raise PeriodClosed(f"{period} is closed; nothing is posted into a closed month")
+    _refuse_before_closed(store, org, period)
+
+
+def _refuse_before_closed(store: PeriodStore, org: Org, period: Period) -> None:
+    later = store.closed_after(org.id, period.year, period.month)
+    if later is not None:
+        closed = Period(*later)
+        raise PeriodClosed(
+            f"{closed} is closed, so nothing is posted into {period} before it; "
+            f"reopen {closed} first",
+            code="later_period_closed",
+            params={"period": str(closed)},
+        )
 
 
 def _audit(

@@ -282,3 +282,21 @@ def test_every_chart_carries_a_surplus_then_a_loss_and_its_statements_tie(
         ] == [expected]
         sheet = books.get(clerk, f"{base}/reports/balance-sheet?as_of={year}-12-31").json
         assert sheet["balanced"] is True
+
+
+def test_nothing_is_posted_before_a_closed_month(books: Books) -> None:
+    """A month left empty and open before a closed one takes no voucher: the closed month's
+    balances would change underneath it. A draft made before the close is not posted either."""
+    post(books, "2026-03-05", ("102", "debit", "10.00", None), ("501", "credit", "10.00", None))
+    draft = books.voucher(date="2026-01-20")
+    assert books.post("acc", f"{ORG}/periods/2026-03/close").status_code == 200
+    made = books.post(
+        "acc",
+        f"{ORG}/vouchers",
+        voucher("2026-02-10", ("102", "debit", "5.00", None), ("501", "credit", "5.00", None)),
+    )
+    assert made.status_code == 409 and made.json["code"] == "later_period_closed"
+    assert "2026-03" in made.json["detail"]
+    assert books.post("rev", f"{ORG}/vouchers/{draft['id']}/review").status_code == 200
+    refused = books.post("acc", f"{ORG}/vouchers/{draft['id']}/post")
+    assert refused.status_code == 409 and refused.json["code"] == "later_period_closed"

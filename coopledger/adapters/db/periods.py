@@ -52,6 +52,19 @@ class SqlPeriods(SqlBase):
         )
         return status or "open"
 
+    def closed_after(self, org_id: int, year: int, month: int) -> tuple[int, int] | None:
+        row = self.session.execute(
+            select(PeriodRow.year, PeriodRow.month)
+            .where(
+                PeriodRow.org_id == org_id,
+                PeriodRow.status == "closed",
+                PeriodRow.year * 100 + PeriodRow.month > year * 100 + month,
+            )
+            .order_by(PeriodRow.year.desc(), PeriodRow.month.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else (int(row[0]), int(row[1]))
+
     def set_period_status(
         self, org_id: int, year: int, month: int, status: str, by: int | None, at: datetime | None
     ) -> None:
