@@ -920,6 +920,8 @@ EN = {
     "本日合计": "Total of the day",
     "本月合计": "Total of the month",
     "本年累计": "Year to date",
+    "承前页": "Brought forward",
+    "过次页": "Carried forward",
     # year-end findings
     "年终结账后本年盈余未结转": "Surplus of the year not carried at the close",
     "已结账的 %(year)s 年度末，%(account)s 仍有余额 %(amount)s 元，应转入未分配盈余。": "At the end of the closed year %(year)s, %(account)s still holds %(amount)s yuan; it belongs in undistributed surplus.",

@@ -74,3 +74,26 @@ def test_the_page_and_the_pdf_are_the_journal(books: Books, signed_in: Any) -> N
         "aud", f"{LEDGER}?account=102&format=pdf&lang=en&from=2026-01-01&to=2026-12-31"
     )
     assert "Bankjournal" in text_of(english.data).replace(" ", "")
+
+
+def test_a_long_book_is_paged_carrying_its_balance_forward(
+    books: Books, signed_in: Any, monkeypatch: Any
+) -> None:
+    """Three lines a page: the first page ends 过次页 with its last balance, the second begins
+    承前页 with the same balance; the pager marks the current page."""
+    from coopledger.web.pages import reports as report_pages
+
+    monkeypatch.setattr(report_pages, "LEDGER_PAGE", 3)
+    cash_books(books)
+    acc = signed_in("acc")
+    url = "/orgs/coop/reports/ledger?account=101&from=2026-01-01&to=2026-12-31"
+    first = acc.get(url).get_data(as_text=True)
+    assert "过次页" in first and "承前页" not in first
+    assert 'id="ledger-pages"' in first and 'aria-current="page">1<' in first
+    second = acc.get(url + "&page=2").get_data(as_text=True)
+    assert "承前页" in second and "期初余额" not in second
+    carried = first.split("过次页")[1].split("</tr>")[0]
+    brought = second.split("承前页")[1].split("</tr>")[0]
+    assert carried == brought and "800.00" in carried  # 1 February's two sales, 500 + 300
+    beyond = acc.get(url + "&page=999").get_data(as_text=True)
+    assert "过次页" not in beyond  # the last page

@@ -40,6 +40,7 @@ from coopledger.web.api.common import uow
 from coopledger.web.api.pdf import pdf_response
 from coopledger.web.api.reports import YEAR, members_equity_json, statement_json
 from coopledger.web.pages.common import bp, field_text, lang, login_required, signed_in
+from coopledger.web.pages.vouchers import page_numbers
 from coopledger.web.responses import inline_pdf
 
 
@@ -114,17 +115,45 @@ def ledger(org: str) -> Any:
             render_pdf("pdf/ledger.html", context, locale=lang()),
             f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
         )
+    lines = result.lines()
+    pages = max(1, -(-len(lines) // LEDGER_PAGE))
+    page = min(max(_page_number(), 1), pages)
+    shown = lines[(page - 1) * LEDGER_PAGE : page * LEDGER_PAGE]
+    first = (page - 1) * LEDGER_PAGE
+    brought = lines[first - 1].balance_net if first else result.opening_net
+    filters: dict[str, Any] = {
+        "account": account,
+        "member": member,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+    }
     return render_template(
         "pages/ledger.html",
         org=the_org,
         ledger=result,
-        lines=result.lines(),
+        lines=shown,
+        page=page,
+        pages=pages,
+        numbers=page_numbers(page, pages),
+        page_url=lambda n: url_for("pages.ledger", org=org, **filters, page=n),
+        brought_forward=brought,
+        carried_forward=shown[-1].balance_net if shown else brought,
         title=book_title(result),
         TOTAL_MEMOS=TOTAL_MEMOS,
         member_name=member_name,
         start=start,
         end=end,
     )
+
+
+#: a ledger page's lines (entries and totals); the page carries its balance to the next (过次页)
+#: and the next brings it forward (承前页), as a paper book does
+LEDGER_PAGE = 200
+
+
+def _page_number() -> int:
+    text = (request.args.get("page") or "1").strip()[:9]
+    return int(text) if text.isdigit() else 1
 
 
 # -- the statutory statements and the registers' reports ----------------------------------------
