@@ -247,12 +247,13 @@ def members_equity(
     maps a fund code to its source (``donation``, ``county_fiscal`` …).
     """
     amounts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    traced: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # each cell's voucher numbers, once each in the order met (a dict keeps them in order and
+    # answers "seen already?" at once: a list would make a year of many vouchers quadratic)
+    traced: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
     for voucher in vouchers:
         for row_key, column, fen in _attribute(definition, voucher, fund_sources):
             amounts[row_key][column] += fen
-            if voucher.number not in traced[row_key][column]:
-                traced[row_key][column].append(voucher.number)
+            traced[row_key][column][voucher.number] = None
 
     columns = [c.key for c in definition.columns]
     opening_row = EquityRow(
