@@ -237,11 +237,9 @@ def reopen_year(
         org = org_for(store, actor, org_code, Action.REOPEN_PERIOD)
         if store.year_stage(org.id, year) != "closed":
             raise InvalidState(f"{year} is not closed", code="year_open")
-        later = [
-            p
-            for p in store.periods(org.id)
-            if p.year > year and (p.status == "closed" or store.year_stage(org.id, p.year))
-        ]
+        states = [p for p in store.periods(org.id) if p.year > year]
+        carried = {y for y in {p.year for p in states} if store.year_stage(org.id, y)}
+        later = [p for p in states if p.status == "closed" or p.year in carried]
         if later:
             raise InvalidState(
                 f"reopen {later[-1].year:04d}-{later[-1].month:02d} first",

@@ -28,6 +28,18 @@ def _under(code: str) -> ColumnElement[bool]:
     return or_(AccountRow.code == code, AccountRow.code.startswith(code, autoescape=True))
 
 
+def _posted_lines(org_id: int, accounts: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
+    """The posted lines of ``org_id`` on the ``accounts`` chosen (a query joining voucher_line to
+    voucher and account): every table held to the organization."""
+    return (
+        VoucherLineRow.org_id == org_id,
+        VoucherRow.org_id == org_id,
+        AccountRow.org_id == org_id,
+        accounts,
+        VoucherRow.status == "posted",
+    )
+
+
 class SqlBankStatements:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -147,11 +159,7 @@ class SqlBankStatements:
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .where(
-                VoucherLineRow.org_id == org_id,
-                VoucherRow.org_id == org_id,
-                AccountRow.org_id == org_id,
-                _under(account),
-                VoucherRow.status == "posted",
+                *_posted_lines(org_id, _under(account)),
                 VoucherRow.booked_on >= start,
                 VoucherRow.booked_on <= end,
             )
@@ -174,11 +182,7 @@ class SqlBankStatements:
             .join(VoucherLineRow, VoucherLineRow.voucher_id == VoucherRow.id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
             .where(
-                VoucherRow.org_id == org_id,
-                VoucherLineRow.org_id == org_id,
-                AccountRow.org_id == org_id,
-                AccountRow.code == account,
-                VoucherRow.status == "posted",
+                *_posted_lines(org_id, AccountRow.code == account),
                 VoucherRow.booked_on >= start,
                 VoucherRow.booked_on <= end,
             )
@@ -201,14 +205,7 @@ class SqlBankStatements:
             select(VoucherLineRow.side, func.coalesce(func.sum(VoucherLineRow.amount_fen), 0))
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(
-                VoucherLineRow.org_id == org_id,
-                VoucherRow.org_id == org_id,
-                AccountRow.org_id == org_id,
-                _under(account),
-                VoucherRow.status == "posted",
-                VoucherRow.booked_on <= through,
-            )
+            .where(*_posted_lines(org_id, _under(account)), VoucherRow.booked_on <= through)
             .group_by(VoucherLineRow.side)
         ).all()
         sums = {side: int(total) for side, total in rows}

@@ -24,6 +24,7 @@ from coopledger.services import orgs as org_svc
 from coopledger.services import register_reports as rr
 from coopledger.services import reports
 from coopledger.services.clock import utcnow
+from coopledger.services.ports import Org
 from coopledger.services.print_contexts import (
     TOTAL_MEMOS,
     asset_register_print_context,
@@ -378,39 +379,50 @@ def _register_day() -> tuple[date | None, str, list[str]]:
     return day, typed, []
 
 
-@bp.route("/orgs/<org>/reports/asset-register")
-@login_required
-def asset_register_page(org: str) -> Any:
-    """固定资产登记簿 on ``date`` (default today), beside the ledger's 固定资产 and 累计折旧."""
+def _register_page(
+    org: str,
+    template: str,
+    shown_as: str,
+    name: str,
+    drawn: Callable[[date | None], tuple[Org, date, dict[str, Any]]],
+) -> Any:
+    """A register report on screen, or as PDF with ``?format=pdf``: the date picker again with
+    what was typed and why (422) when the date is refused. ``drawn`` reads the report for a day
+    (None: the default) and gives its organization, its day and its print context."""
     who = signed_in()
     shelf = reports.statement_shelf(uow(), who, org)
     day, typed, errors = _register_day()
     if errors:
         return render_template(
-            "pages/statement_asset_register.html",
-            org=shelf.org,
-            shelf=shelf,
-            reg=None,
-            typed=typed,
-            errors=errors,
+            template, org=shelf.org, shelf=shelf, typed=typed, errors=errors, **{shown_as: None}
         ), 422
-    report = rr.asset_register(uow(), who, org, day)
-    context = asset_register_print_context(report)
+    the_org, as_of, context = drawn(day)
     if _wants_pdf():
         return pdf_response(
-            "asset_register.html",
-            context,
-            ["asset-register", org, report.as_of.isoformat()],
-            locale=lang(),
+            f"{name.replace('-', '_')}.html", context, [name, org, as_of.isoformat()], locale=lang()
         )
     return render_template(
-        "pages/statement_asset_register.html",
-        org=report.org,
+        template,
+        org=the_org,
         shelf=shelf,
-        reg=context,
-        typed=typed or report.as_of.isoformat(),
+        typed=typed or as_of.isoformat(),
         errors=[],
-        day=report.as_of,
+        day=as_of,
+        **{shown_as: context},
+    )
+
+
+@bp.route("/orgs/<org>/reports/asset-register")
+@login_required
+def asset_register_page(org: str) -> Any:
+    """固定资产登记簿 on ``date`` (default today), beside the ledger's 固定资产 and 累计折旧."""
+
+    def drawn(day: date | None) -> tuple[Org, date, dict[str, Any]]:
+        report = rr.asset_register(uow(), signed_in(), org, day)
+        return report.org, report.as_of, asset_register_print_context(report)
+
+    return _register_page(
+        org, "pages/statement_asset_register.html", "reg", "asset-register", drawn
     )
 
 
@@ -419,30 +431,9 @@ def asset_register_page(org: str) -> Any:
 def fund_usage_page(org: str) -> Any:
     """资金使用情况表 on ``date`` (default: as the books stand), beside the fund accounts' ledger
     balance."""
-    who = signed_in()
-    shelf = reports.statement_shelf(uow(), who, org)
-    day, typed, errors = _register_day()
-    if errors:
-        return render_template(
-            "pages/statement_fund_usage.html",
-            org=shelf.org,
-            shelf=shelf,
-            usage=None,
-            typed=typed,
-            errors=errors,
-        ), 422
-    report = rr.fund_usage(uow(), who, org, day)
-    context = fund_usage_print_context(report)
-    if _wants_pdf():
-        return pdf_response(
-            "fund_usage.html", context, ["fund-usage", org, report.as_of.isoformat()], locale=lang()
-        )
-    return render_template(
-        "pages/statement_fund_usage.html",
-        org=report.org,
-        shelf=shelf,
-        usage=context,
-        typed=typed or report.as_of.isoformat(),
-        errors=[],
-        day=report.as_of,
-    )
+
+    def drawn(day: date | None) -> tuple[Org, date, dict[str, Any]]:
+        report = rr.fund_usage(uow(), signed_in(), org, day)
+        return report.org, report.as_of, fund_usage_print_context(report)
+
+    return _register_page(org, "pages/statement_fund_usage.html", "usage", "fund-usage", drawn)
