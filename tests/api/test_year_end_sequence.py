@@ -300,3 +300,14 @@ def test_nothing_is_posted_before_a_closed_month(books: Books) -> None:
     assert books.post("rev", f"{ORG}/vouchers/{draft['id']}/review").status_code == 200
     refused = books.post("acc", f"{ORG}/vouchers/{draft['id']}/post")
     assert refused.status_code == 409 and refused.json["code"] == "later_period_closed"
+
+
+def test_another_organizations_year_is_404_and_a_bad_year_422(books: Books) -> None:
+    """The year routes stay inside the organization asked for; a year out of range names it."""
+    closed_year(books, step="carry")
+    for step in ("carry", "close", "reopen"):
+        other = books.post("other-acc", f"{ORG}/years/2025/{step}")
+        assert other.status_code == 404, (step, other.json)
+        bad = books.post("admin", f"{ORG}/years/1999/{step}")
+        assert bad.status_code == 422 and "year" in bad.json["errors"], (step, bad.json)
+    assert months(books).get("2025-12", "open") == "open"  # the carried year untouched
