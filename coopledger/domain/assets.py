@@ -1,4 +1,12 @@
-"""Fixed assets (固定资产卡片) and their depreciation schedule.
+"""Fixed assets (固定资产卡片), the other long-lived assets kept on the same register, and their
+depreciation or amortization schedule.
+
+An asset's kind decides its accounts: a fixed asset (固定资产, depreciated into 累计折旧), a
+productive biological asset (生产性生物资产 — breeding stock, orchards — depreciated like a fixed
+asset into 生产性生物资产累计折旧), a public-welfare biological asset (公益性生物资产 —
+shelter forest — never depreciated), an intangible asset (无形资产 — a land management right —
+amortized straight line into 累计摊销, or straight off 无形资产 where the chart has no 累计摊销)
+and a long-term deferred expense (长期待摊费用, amortized straight line off the account itself).
 
 Depreciation is monthly, from the month after acquisition (for an asset migrated from older
 books, after the months already charged there), still charged in the month of disposal, never
@@ -48,6 +56,44 @@ class AssetUse(enum.StrEnum):
     PUBLIC_WELFARE = "public_welfare"  # → 其他支出
 
 
+class AssetKind(enum.StrEnum):
+    """Which register an asset belongs to: its cost account and how it is written down."""
+
+    FIXED = "fixed"  # 固定资产
+    PRODUCTIVE_BIOLOGICAL = "productive_biological"  # 生产性生物资产
+    PUBLIC_WELFARE_BIOLOGICAL = "public_welfare_biological"  # 公益性生物资产: not depreciated
+    INTANGIBLE = "intangible"  # 无形资产
+    LONG_TERM_DEFERRED = "long_term_deferred"  # 长期待摊费用
+
+
+#: each kind's name, as the register and the vouchers print it
+KIND_NAMES = {
+    AssetKind.FIXED: "固定资产",
+    AssetKind.PRODUCTIVE_BIOLOGICAL: "生产性生物资产",
+    AssetKind.PUBLIC_WELFARE_BIOLOGICAL: "公益性生物资产",
+    AssetKind.INTANGIBLE: "无形资产",
+    AssetKind.LONG_TERM_DEFERRED: "长期待摊费用",
+}
+#: the chart roles of each kind: (its cost account, where its write-down is credited — None for
+#: a kind never written down). A chart that amortizes straight off the cost account names that
+#: same account for the second role.
+KIND_ROLES: dict[AssetKind, tuple[str, str | None]] = {
+    AssetKind.FIXED: ("fixed_assets", "accumulated_depreciation"),
+    AssetKind.PRODUCTIVE_BIOLOGICAL: (
+        "productive_biological_assets",
+        "productive_biological_depreciation",
+    ),
+    AssetKind.PUBLIC_WELFARE_BIOLOGICAL: ("public_welfare_biological_assets", None),
+    AssetKind.INTANGIBLE: ("intangible_assets", "intangible_amortization"),
+    AssetKind.LONG_TERM_DEFERRED: (
+        "long_term_deferred_expenses",
+        "long_term_deferred_amortization",
+    ),
+}
+#: kinds that may be written down by units of production (the others: straight line only)
+UNITS_KINDS = frozenset({AssetKind.FIXED, AssetKind.PRODUCTIVE_BIOLOGICAL})
+
+
 class Method(enum.StrEnum):
     STRAIGHT_LINE = "straight_line"
     UNITS_OF_PRODUCTION = "units_of_production"
@@ -75,6 +121,12 @@ class FixedAsset:
     total_units: int | None = None  # units of production: what the asset yields over its life
     opening_units: int = 0  # units of production: of those, used up in older books
     disposed_on: date | None = None
+    kind: AssetKind = AssetKind.FIXED
+
+    @property
+    def written_down(self) -> bool:
+        """False for an asset never depreciated: at the nominal 1 yuan, or 公益性生物资产."""
+        return not self.nominal and self.kind is not AssetKind.PUBLIC_WELFARE_BIOLOGICAL
 
     @property
     def depreciable_fen(self) -> int:
@@ -142,6 +194,8 @@ def validate_asset(asset: FixedAsset) -> None:
         and asset.depreciable_fen > 0
     ):
         errors["opening_units"] = ["must be fewer than the units the asset yields over its life"]
+    if asset.method is Method.UNITS_OF_PRODUCTION and asset.kind not in UNITS_KINDS:
+        errors["method"] = [f"{KIND_NAMES[asset.kind]} is amortized by straight line only"]
     if not date_in_range(asset.acquired_on):
         errors["acquired_on"] = [DATE_RANGE_MESSAGE]
     if asset.disposed_on is not None and not date_in_range(asset.disposed_on):
@@ -155,7 +209,7 @@ def validate_asset(asset: FixedAsset) -> None:
 def monthly_charge(asset: FixedAsset) -> int:
     """The fixed straight-line monthly charge in fen (0 when nothing is to be charged)."""
     remaining = asset.useful_life_months - asset.opening_months
-    if asset.nominal or remaining <= 0 or asset.depreciable_fen <= 0:
+    if not asset.written_down or remaining <= 0 or asset.depreciable_fen <= 0:
         return 0
     return round_half_up(Decimal(asset.depreciable_fen) / Decimal(remaining))
 
@@ -167,7 +221,7 @@ def schedule(
 
     ``usage`` (units of production only) maps a month to the units recorded for it.
     """
-    if asset.nominal or asset.depreciable_fen <= 0:
+    if not asset.written_down or asset.depreciable_fen <= 0:
         return []
     last_allowed = Period.of(asset.disposed_on) if asset.disposed_on else None
     out: list[tuple[Period, int]] = []
@@ -254,10 +308,10 @@ def accumulated(asset: FixedAsset, charged_fen: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class DisposalAccounts:
-    """The chart's accounts a disposal voucher uses (its ``roles``)."""
+    """The chart's accounts a disposal voucher uses (its ``roles``, by the asset's kind)."""
 
-    fixed_assets: str  # 固定资产
-    accumulated_depreciation: str  # 累计折旧
+    fixed_assets: str  # the cost account: 固定资产, 生产性生物资产, 无形资产…
+    accumulated_depreciation: str | None  # 累计折旧 / 累计摊销…; None when never written down
     disposal: str  # 固定资产清理
     other_income: str  # 其他收入: a gain on disposal
     other_expenses: str  # 其他支出: a loss on disposal
@@ -270,23 +324,43 @@ def disposal_lines(
     receive_account: str,
     accounts: DisposalAccounts,
 ) -> tuple[tuple[str, bool, int], ...]:
-    """The lines of the disposal voucher (固定资产清理), as (account, is_debit, fen), none zero:
+    """The lines of the disposal voucher, as (account, is_debit, fen), none zero.
+
+    A fixed asset goes through 固定资产清理:
 
     - the net value into 清理: Dr 清理 (cost − accumulated), Dr 累计折旧, Cr 固定资产 (cost);
     - what it fetched: Dr ``receive_account``, Cr 清理;
     - 清理 closed to the result: a gain Cr 其他收入, a loss Dr 其他支出.
 
-    清理 nets to zero, so the asset leaves the books in one voucher. The 专项基金 a fund formed
-    with it stays (专项基金 is never released to income).
+    Any other kind leaves its accounts directly: Dr its accumulated account, Cr its cost account
+    (where the write-down was credited to the cost account itself, only what is left of it),
+    Dr ``receive_account``, the difference to 其他收入 or 其他支出.
+
+    The asset leaves the books in one voucher. The 专项基金 a fund formed with it stays
+    (专项基金 is never released to income).
     """
     if proceeds_fen < 0:
         raise field_error("proceeds", "must not be negative")
     net = asset.cost_fen - accumulated_fen
     result = proceeds_fen - net
+    cost, contra = accounts.fixed_assets, accounts.accumulated_depreciation
+    if asset.kind is not AssetKind.FIXED:
+        separate = contra is not None and contra != cost
+        lines = [
+            (contra or cost, True, accumulated_fen if separate else 0),
+            (cost, False, asset.cost_fen if separate else net),
+            (receive_account, True, proceeds_fen),
+        ]
+        if result > 0:
+            lines.append((accounts.other_income, False, result))
+        elif result < 0:
+            lines.append((accounts.other_expenses, True, -result))
+        return tuple(line for line in lines if line[2] > 0)
+    assert contra is not None
     lines = [
         (accounts.disposal, True, net),
-        (accounts.accumulated_depreciation, True, accumulated_fen),
-        (accounts.fixed_assets, False, asset.cost_fen),
+        (contra, True, accumulated_fen),
+        (cost, False, asset.cost_fen),
         (receive_account, True, proceeds_fen),
         (accounts.disposal, False, proceeds_fen),
     ]

@@ -5,10 +5,13 @@ distribution plan — each recipe returns the voucher drafts the event prepares;
 gather the values and hand the drafts to the posting path, where they are reviewed and posted
 like any voucher. Every draft balances. The accounts come from the chart's roles:
 
-- an acquisition: Dr 固定资产 / Cr the paying account; for each fund's part, Dr 专项应付款 (or
+- an acquisition: Dr the asset's cost account by its kind (固定资产, 生产性生物资产, 公益性生物资产,
+  无形资产, 长期待摊费用) / Cr the paying account; for each fund's part, Dr 专项应付款 (or
   一事一议资金) / Cr 专项基金 (in village books 公积公益金: the memos name the account as the chart
   in use names it). An asset received in kind at the nominal 1 yuan goes straight to 专项基金;
-- a month's depreciation: Dr 生产成本 / 管理费用 / 其他支出 by each asset's use, Cr 累计折旧;
+- a month's depreciation and amortization: Dr 生产成本 / 管理费用 / 其他支出 by each asset's use,
+  Cr each kind's write-down account (累计折旧, 生产性生物资产累计折旧, 累计摊销, or 长期待摊费用
+  itself);
 - a disposal: through 固定资产清理, the result to 其他收入 or 其他支出;
 - capital paid in, transferred, redeemed, or paid back to a member who leaves (股金 by member);
 - a distribution plan: 本年盈余 into 未分配盈余, the appropriations and members' parts out of
@@ -24,7 +27,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from coopledger.domain.accounts import Account, AccountCode, Chart, Subledger
-from coopledger.domain.assets import AssetUse, DisposalAccounts, FixedAsset, disposal_lines
+from coopledger.domain.assets import (
+    KIND_NAMES,
+    KIND_ROLES,
+    AssetKind,
+    AssetUse,
+    DisposalAccounts,
+    FixedAsset,
+    disposal_lines,
+)
+from coopledger.domain.errors import field_error
 from coopledger.domain.ledger import Dr, Line, VoucherDraft, VoucherKind
 from coopledger.domain.periods import Period
 from coopledger.domain.shares import EventKind
@@ -62,6 +74,25 @@ def account_name(chart: Chart, code: AccountCode) -> str:
     return next((a.name_zh for a in chart.accounts if a.code == code), code)
 
 
+def kind_accounts(chart: Chart, kind: AssetKind) -> tuple[AccountCode, AccountCode | None]:
+    """The cost account of an asset of ``kind`` in ``chart`` and where its depreciation or
+    amortization is credited (None: never written down; the cost account itself where the chart
+    amortizes straight off it).
+
+    :raise ValidationFailed: the chart has no account for that kind (on ``kind``).
+    """
+    cost_role, contra_role = KIND_ROLES[kind]
+    cost = chart.roles.get(cost_role)
+    contra = chart.roles.get(contra_role) if contra_role else None
+    if cost is None or (contra_role is not None and contra is None):
+        raise field_error(
+            "kind",
+            f"the {chart.id} chart has no account for {KIND_NAMES[kind]} "
+            f"({kind.value.replace('_', ' ')}): register it under a kind that chart keeps",
+        )
+    return cost, contra
+
+
 @dataclass(frozen=True, slots=True)
 class FundPart:
     """A fund that financed part of an asset: its name (in the memos) and its payable account."""
@@ -80,8 +111,8 @@ def acquisition(
     is Dr 固定资产 / Cr 专项基金 (名义金额入账) and pays nothing. ``funds`` names every fund of
     ``asset.funding``.
     """
-    memo = f"购入固定资产 {asset.asset_no} {asset.name}"
-    fixed, special_fund = chart.role("fixed_assets"), chart.role("special_fund")
+    memo = f"购入{KIND_NAMES[asset.kind]} {asset.asset_no} {asset.name}"[:MEMO_CHARS]
+    fixed, special_fund = kind_accounts(chart, asset.kind)[0], chart.role("special_fund")
     if asset.nominal:
         lines = [
             Line(fixed, Dr.DEBIT, asset.cost_fen, memo=memo),
@@ -103,22 +134,31 @@ def acquisition(
 
 
 def depreciation(
-    chart: Chart, period: Period, charges: Sequence[tuple[AssetUse, int]]
+    chart: Chart,
+    period: Period,
+    charges: Sequence[tuple[AssetUse, int] | tuple[AssetUse, int, AssetKind]],
 ) -> VoucherDraft:
     """One month's depreciation voucher, dated on the month's last day: for each asset charged
-    (its use, the charge in fen), Dr the expense of its use — one line per account, in code
-    order — and Cr 累计折旧 the total."""
-    memo = f"计提{period.year}年{period.month}月固定资产折旧"
+    (its use, the charge in fen, and its kind — a fixed asset when left out), Dr the expense of
+    its use — one line per account, in code order — and Cr each kind's write-down account its
+    kinds' total, in code order (累计折旧 alone when only fixed assets are charged)."""
+    kinds = {charge[2] if len(charge) > 2 else AssetKind.FIXED for charge in charges}
+    what = "固定资产折旧" if kinds <= {AssetKind.FIXED} else "折旧及摊销"
+    memo = f"计提{period.year}年{period.month}月{what}"
     by_account: dict[str, int] = defaultdict(int)
-    for use, fen in charges:
+    by_contra: dict[str, int] = defaultdict(int)
+    for charge in charges:
+        use, fen = charge[0], charge[1]
+        kind = charge[2] if len(charge) > 2 else AssetKind.FIXED
+        contra = kind_accounts(chart, kind)[1]
+        assert contra is not None, "a kind never written down is never charged"
         by_account[chart.role(USE_ROLE[use])] += fen
+        by_contra[contra] += fen
     lines = [
         Line(code, Dr.DEBIT, fen, memo=f"{memo}（{len(charges)}项资产）")
         for code, fen in sorted(by_account.items())
     ]
-    lines.append(
-        Line(chart.role("accumulated_depreciation"), Dr.CREDIT, sum(by_account.values()), memo=memo)
-    )
+    lines += [Line(code, Dr.CREDIT, fen, memo=memo) for code, fen in sorted(by_contra.items())]
     return VoucherDraft(period.last_day, memo, tuple(lines), attachments=1)
 
 
@@ -130,25 +170,27 @@ def disposal(
     proceeds_fen: int,
     receive_account: AccountCode,
 ) -> VoucherDraft:
-    """The disposal voucher (固定资产清理): the asset leaves 固定资产 and 累计折旧, what it
-    fetched comes into ``receive_account``, the difference goes to 其他收入 or 其他支出.
+    """The disposal voucher (a fixed asset through 固定资产清理; another kind straight out of its
+    accounts): the asset leaves its cost and write-down accounts, what it fetched comes into
+    ``receive_account``, the difference goes to 其他收入 or 其他支出.
 
-    :raise ValidationFailed: negative proceeds.
+    :raise ValidationFailed: negative proceeds; the chart has no account for the asset's kind.
     """
+    cost, contra = kind_accounts(chart, asset.kind)
     lines = disposal_lines(
         asset,
         accumulated_fen,
         proceeds_fen,
         receive_account,
         DisposalAccounts(
-            chart.role("fixed_assets"),
-            chart.role("accumulated_depreciation"),
+            cost,
+            contra,
             chart.role("disposal"),
             chart.role("other_income"),
             chart.role("other_expenses"),
         ),
     )
-    memo = f"处置固定资产 {asset.asset_no} {asset.name}"[:MEMO_CHARS]
+    memo = f"处置{KIND_NAMES[asset.kind]} {asset.asset_no} {asset.name}"[:MEMO_CHARS]
     return VoucherDraft(
         on,
         memo,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from coopledger.domain.accounts import Account, load_chart
-from coopledger.domain.assets import AssetClass
+from coopledger.domain.assets import AssetClass, AssetKind
 from coopledger.domain.bank import BankLine
 from coopledger.domain.bank import BookLine as ReconBookLine
 from coopledger.domain.equity import EquityRow
@@ -42,6 +42,14 @@ CLASS_ZH = {
     AssetClass.OPERATING: N_("经营性资产"),
     AssetClass.PUBLIC_WELFARE: N_("公益性资产"),
     AssetClass.HOUSEHOLD: N_("到户类资产"),
+}
+#: each kind of asset on the register, as its heading reads
+KIND_ZH = {
+    AssetKind.FIXED: N_("固定资产"),
+    AssetKind.PRODUCTIVE_BIOLOGICAL: N_("生产性生物资产"),
+    AssetKind.PUBLIC_WELFARE_BIOLOGICAL: N_("公益性生物资产"),
+    AssetKind.INTANGIBLE: N_("无形资产"),
+    AssetKind.LONG_TERM_DEFERRED: N_("长期待摊费用"),
 }
 SUBTOTAL_ZH = {
     AssetClass.OPERATING: N_("经营性资产小计"),
@@ -391,33 +399,33 @@ def _register_totals(name: str, t: rr.Totals) -> dict[str, Any]:
     }
 
 
+def _register_asset(ln: rr.AssetLine) -> dict[str, Any]:
+    a = ln.record.asset
+    return {
+        "asset_no": a.asset_no,
+        "name": a.name,
+        "class_zh": CLASS_ZH[a.asset_class],
+        "poverty": a.poverty_project,
+        "acquired_on": a.acquired_on.isoformat(),
+        "life_years": f"{a.useful_life_months / 12:g}",
+        "cost_fen": a.cost_fen,
+        "accumulated_fen": ln.accumulated_fen,
+        "net_fen": ln.net_fen,
+        "funding": ", ".join(
+            f"{fund} {format_amount(fen)}" for fund, fen in sorted(a.funding.items())
+        ),
+        "disposed_on": a.disposed_on.isoformat() if a.disposed_on else "",
+    }
+
+
 def asset_register_print_context(report: rr.AssetRegister) -> dict[str, Any]:
-    """What ``templates/pdf/asset_register.html`` shows (fen)."""
+    """What ``templates/pdf/asset_register.html`` shows (fen): the fixed assets, then each other
+    kind under its heading with its accounts (``sections``)."""
     return {
         "org": org_heading(report.org),
         "drawn": drawn_from(report.org),
         "as_of": report.as_of.isoformat(),
-        "assets": [
-            {
-                "asset_no": ln.record.asset.asset_no,
-                "name": ln.record.asset.name,
-                "class_zh": CLASS_ZH[ln.record.asset.asset_class],
-                "poverty": ln.record.asset.poverty_project,
-                "acquired_on": ln.record.asset.acquired_on.isoformat(),
-                "life_years": f"{ln.record.asset.useful_life_months / 12:g}",
-                "cost_fen": ln.record.asset.cost_fen,
-                "accumulated_fen": ln.accumulated_fen,
-                "net_fen": ln.net_fen,
-                "funding": ", ".join(
-                    f"{fund} {format_amount(fen)}"
-                    for fund, fen in sorted(ln.record.asset.funding.items())
-                ),
-                "disposed_on": (
-                    ln.record.asset.disposed_on.isoformat() if ln.record.asset.disposed_on else ""
-                ),
-            }
-            for ln in report.lines
-        ],
+        "assets": [_register_asset(ln) for ln in report.lines],
         "groups": [
             *(_register_totals(SUBTOTAL_ZH[cls], t) for cls, t in report.by_class.items()),
             _register_totals(N_("其中：扶贫资产"), report.poverty),
@@ -426,6 +434,22 @@ def asset_register_print_context(report: rr.AssetRegister) -> dict[str, Any]:
         "ledger_cost_fen": report.ledger_cost_fen,
         "ledger_accumulated_fen": report.ledger_accumulated_fen,
         "ties": report.ties,
+        "sections": [
+            {
+                "kind": section.kind.value,
+                "name": KIND_ZH[section.kind],
+                "cost_account": section.cost_account,
+                "accumulated_account": section.accumulated_account,
+                "direct": section.direct,
+                "written_down": section.accumulated_account is not None,
+                "assets": [_register_asset(ln) for ln in section.lines],
+                "totals": _register_totals(N_("合计"), section.totals),
+                "ledger_cost_fen": section.ledger_cost_fen,
+                "ledger_accumulated_fen": section.ledger_accumulated_fen,
+                "ties": section.ties,
+            }
+            for section in report.sections
+        ],
     }
 
 

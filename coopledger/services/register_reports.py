@@ -2,7 +2,9 @@
 
 Each report is the register as it stands, read in one transaction together with the ledger
 balances it must agree with: the register's cost and accumulated depreciation against 固定资产 and
-累计折旧, the funds' unspent balances against their 专项应付款 accounts. A difference is shown,
+累计折旧 — and each other kind on the register (生产性生物资产, 公益性生物资产, 无形资产,
+长期待摊费用) under its own heading against its own accounts — the funds' unspent balances against
+their 专项应付款 accounts. A difference is shown,
 never hidden — it is what an auditor asks about first (an acquisition voucher not yet posted, a
 disposal not yet booked).
 """
@@ -13,8 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from coopledger.domain.accounts import load_chart
-from coopledger.domain.assets import AssetClass
+from coopledger.domain import postings
+from coopledger.domain.accounts import Chart, load_chart
+from coopledger.domain.assets import KIND_NAMES, AssetClass, AssetKind
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
@@ -56,7 +59,42 @@ def _totals(lines: list[AssetLine]) -> Totals:
 
 
 @dataclass(frozen=True, slots=True)
+class KindSection:
+    """The assets of one kind other than fixed assets, under their heading, against their
+    accounts. ``accumulated_account`` is None for a kind never written down and the cost account
+    itself where the chart amortizes straight off it (then the ledger holds the net value)."""
+
+    kind: AssetKind
+    cost_account: str
+    accumulated_account: str | None
+    lines: list[AssetLine]
+    totals: Totals  # the assets held on the day
+    ledger_cost_fen: int  # the cost account's debit balance
+    ledger_accumulated_fen: int  # the accumulated account's credit balance (0: none of its own)
+
+    @property
+    def name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    @property
+    def direct(self) -> bool:
+        """Written down straight off the cost account (长期待摊费用; 无形资产 in older charts)."""
+        return self.accumulated_account == self.cost_account
+
+    @property
+    def ties(self) -> bool:
+        if self.direct:
+            return self.totals.net_fen == self.ledger_cost_fen
+        return (
+            self.totals.cost_fen == self.ledger_cost_fen
+            and self.totals.accumulated_fen == self.ledger_accumulated_fen
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class AssetRegister:
+    """The fixed assets (lines, totals, ledger) and, in ``sections``, each other kind held."""
+
     org: Org
     as_of: date
     lines: list[AssetLine]
@@ -65,12 +103,14 @@ class AssetRegister:
     totals: Totals
     ledger_cost_fen: int  # 固定资产 debit balance
     ledger_accumulated_fen: int  # 累计折旧 credit balance
+    sections: tuple[KindSection, ...] = ()
 
     @property
     def ties(self) -> bool:
         return (
             self.totals.cost_fen == self.ledger_cost_fen
             and self.totals.accumulated_fen == self.ledger_accumulated_fen
+            and all(section.ties for section in self.sections)
         )
 
 
@@ -109,17 +149,18 @@ def asset_register(
     accumulated depreciation (older books' plus the charges posted for the months ended by then),
     net value and funding; totals by class and for poverty-alleviation assets still held (a
     disposed asset is listed, not totalled); the ledger's 固定资产 and 累计折旧 on that day beside
-    them."""
+    them. Every other kind on the register comes after, in its own section with its accounts."""
     as_of = as_of or utcnow().date()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         chart = load_chart(org.chart)
         records = uow.registers.assets(org.id)
         nets = _ledger_nets(uow, org, as_of)
-    lines = [
+    every = [
         AssetLine(r, accumulated_through(r, as_of)) for r in records if r.asset.acquired_on <= as_of
     ]
-    lines.sort(key=lambda ln: ln.record.asset.asset_no)
+    every.sort(key=lambda ln: ln.record.asset.asset_no)
+    lines = [ln for ln in every if ln.record.asset.kind is AssetKind.FIXED]
     # the totals are of the assets held on the day: a disposed asset is listed, with its date,
     # but its disposal voucher has taken it out of 固定资产 and 累计折旧; one acquired later (a
     # voucher dated ahead) is not on the ledger yet
@@ -136,6 +177,27 @@ def asset_register(
         _totals(held),
         _sum_prefix(nets, chart.role("fixed_assets")),
         -_sum_prefix(nets, chart.role("accumulated_depreciation")),
+        tuple(
+            _section(kind, [ln for ln in every if ln.record.asset.kind is kind], chart, nets, as_of)
+            for kind in AssetKind
+            if kind is not AssetKind.FIXED and any(ln.record.asset.kind is kind for ln in every)
+        ),
+    )
+
+
+def _section(
+    kind: AssetKind, lines: list[AssetLine], chart: Chart, nets: dict[str, int], as_of: date
+) -> KindSection:
+    cost, contra = postings.kind_accounts(chart, kind)
+    separate = contra is not None and contra != cost
+    return KindSection(
+        kind,
+        cost,
+        contra,
+        lines,
+        _totals([ln for ln in lines if _held(ln.record, as_of)]),
+        _sum_prefix(nets, cost),
+        -_sum_prefix(nets, contra) if separate and contra else 0,
     )
 
 

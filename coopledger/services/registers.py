@@ -198,8 +198,9 @@ def register_asset(
     """Record an asset card and prepare its acquisition voucher (none for a migrated asset,
     whose cost and depreciation come in with the opening balances).
 
-    :raise ValidationFailed: the card is invalid; an unknown fund; a fund asked for more than
-        its unspent balance. :raise Duplicate: the asset number is taken.
+    :raise ValidationFailed: the card is invalid; the organization's chart has no account for
+        the asset's kind (on ``kind``, naming the kind and the chart); an unknown fund; a fund
+        asked for more than its unspent balance. :raise Duplicate: the asset number is taken.
     :raise PeriodClosed: the acquisition date lies in a closed month.
     """
     validate_asset(asset)
@@ -207,6 +208,8 @@ def register_asset(
     with uow:
         store, registers = uow.store, uow.registers
         org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        chart = load_chart(org.chart)
+        postings.kind_accounts(chart, asset.kind)
         if registers.asset(org.id, asset.asset_no) is not None:
             raise Duplicate(f"asset {asset.asset_no} exists")
         fund_ids = store.funds_by_code(org.id, set(asset.funding))
@@ -225,7 +228,6 @@ def register_asset(
             raise ValidationFailed("a fund cannot finance that much", errors=errors)
         voucher = None
         if not asset.migrated:
-            chart = load_chart(org.chart)
             draft = acquisition_draft(
                 chart, store, org, asset, views, pay_account or chart.role("bank")
             )
@@ -240,7 +242,11 @@ def register_asset(
             "asset.create",
             "asset",
             asset.asset_no,
-            new={"cost_fen": asset.cost_fen, "voucher": voucher.id if voucher else None},
+            new={
+                "cost_fen": asset.cost_fen,
+                "kind": asset.kind.value,
+                "voucher": voucher.id if voucher else None,
+            },
         )
         uow.commit()
     return record, voucher
@@ -439,6 +445,7 @@ class DueCharge:
     name: str
     use: str  # production, management, public_welfare
     amount_fen: int
+    kind: str = "fixed"  # fixed, productive_biological, intangible, long_term_deferred
 
 
 def depreciation_preview(
@@ -456,7 +463,9 @@ def depreciation_preview(
         org = org_for(uow.store, actor, org_code, Action.PREPARE)
         due = _charges_due(uow.store, uow.registers, org, through)
     return [
-        DueCharge(period, r.asset.asset_no, r.asset.name, r.asset.use.value, fen)
+        DueCharge(
+            period, r.asset.asset_no, r.asset.name, r.asset.use.value, fen, r.asset.kind.value
+        )
         for period, charges in due.items()
         for r, fen in charges
     ]
@@ -465,9 +474,10 @@ def depreciation_preview(
 def run_depreciation(
     uow: UnitOfWork, actor: Actor, org_code: str, through: Period, *, clock: Clock = utcnow
 ) -> list[Voucher]:
-    """Prepare one depreciation voucher per month up to ``through`` that is not charged yet:
-    Dr 生产成本 / 管理费用 / 其他支出 by each asset's use, Cr 累计折旧. Running it twice prepares
-    nothing twice.
+    """Prepare one depreciation voucher per month up to ``through`` that is not charged yet, for
+    every kind of asset on the register: Dr 生产成本 / 管理费用 / 其他支出 by each asset's use,
+    Cr 累计折旧, 生产性生物资产累计折旧, 累计摊销 or 长期待摊费用 by its kind. Running it twice
+    prepares nothing twice.
 
     :raise ValidationFailed: ``through`` has not ended yet (``month_not_ended``): a month is
         charged at its end, never ahead of it.
@@ -483,7 +493,7 @@ def run_depreciation(
         vouchers = []
         for period in sorted(due):
             draft = postings.depreciation(
-                chart, period, [(r.asset.use, fen) for r, fen in due[period]]
+                chart, period, [(r.asset.use, fen, r.asset.kind) for r, fen in due[period]]
             )
             voucher = prepare(store, org, actor, draft, now)
             registers.add_charges(voucher.id, [(r.id, period, fen) for r, fen in due[period]])

@@ -29,7 +29,7 @@ from coopledger.adapters.db.tables import (
     VoucherLineRow,
     VoucherRow,
 )
-from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method
+from coopledger.domain.assets import AssetClass, AssetKind, AssetUse, FixedAsset, Method
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.services.ports import (
     AssetRecord,
@@ -65,6 +65,7 @@ class SqlRegisters:
             name=asset.name,
             category=asset.category,
             asset_class=asset.asset_class.value,
+            kind=asset.kind.value,
             poverty_project=asset.poverty_project,
             use=asset.use.value,
             acquired_on=asset.acquired_on,
@@ -144,6 +145,7 @@ class SqlRegisters:
                     total_units=r.total_units,
                     opening_units=r.opening_units,
                     disposed_on=r.disposed_on,
+                    kind=AssetKind(r.kind),
                 ),
                 acquisition_voucher_id=r.acquisition_voucher_id,
                 charges=charges.get(r.id, {}),

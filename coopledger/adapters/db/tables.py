@@ -371,6 +371,8 @@ class AssetRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(100), default="")
     asset_class: Mapped[str] = mapped_column(String(20))
+    # the register it belongs to (fixed, productive_biological, …): its accounts and write-down
+    kind: Mapped[str] = mapped_column(String(30), default="fixed", server_default="fixed")
     poverty_project: Mapped[bool] = mapped_column(Boolean, default=False)
     use: Mapped[str] = mapped_column(String(20))
     acquired_on: Mapped[date] = mapped_column(Date)

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask.views import MethodView
 
-from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
+from coopledger.domain.assets import AssetClass, AssetKind, AssetUse, FixedAsset, Method, schedule
 from coopledger.domain.bounds import MAX_LIFE_MONTHS, MAX_UNITS
 from coopledger.domain.money import format_amount
 from coopledger.services import registers as svc
@@ -20,7 +20,8 @@ blp = Blueprint(
     "assets",
     __name__,
     url_prefix="/api/v1/orgs/<org>",
-    description="Fixed assets: the register, usage, monthly depreciation, disposal.",
+    description="Fixed assets and the other long-lived assets (生产性生物资产, 公益性生物资产, "
+    "无形资产, 长期待摊费用): the register, usage, monthly depreciation and amortization, disposal.",
 )
 
 
@@ -37,6 +38,16 @@ class AssetIn(ma.Schema):
     category = Text(load_default="", max_length=100)
     class_ = ma.fields.String(
         data_key="class", required=True, validate=ma.validate.OneOf(list(AssetClass))
+    )
+    kind = ma.fields.String(
+        load_default="fixed",
+        validate=ma.validate.OneOf(list(AssetKind)),
+        metadata={
+            "description": "The register it belongs to — fixed (固定资产), productive_biological "
+            "(生产性生物资产), public_welfare_biological (公益性生物资产, never depreciated), "
+            "intangible (无形资产), long_term_deferred (长期待摊费用) — which decides its accounts. "
+            "A kind the organization's chart has no account for is refused (422 on kind)."
+        },
     )
     poverty_project = ma.fields.Boolean(load_default=False)
     use = ma.fields.String(required=True, validate=ma.validate.OneOf(list(AssetUse)))
@@ -72,6 +83,7 @@ class AssetOut(ma.Schema):
     name = ma.fields.String()
     category = ma.fields.String()
     class_ = ma.fields.String(data_key="class")
+    kind = ma.fields.String()
     poverty_project = ma.fields.Boolean()
     use = ma.fields.String()
     acquired_on = ma.fields.String()
@@ -108,6 +120,7 @@ def present_asset(record: AssetRecord, prepared: Any = None) -> dict[str, Any]:
         "name": a.name,
         "category": a.category,
         "class_": a.asset_class.value,
+        "kind": a.kind.value,
         "poverty_project": a.poverty_project,
         "use": a.use.value,
         "acquired_on": a.acquired_on.isoformat(),
@@ -178,6 +191,7 @@ class Assets(MethodView):
             opening_months=data["opening_months"],
             opening_units=data["opening_units"],
             nominal=data["nominal"],
+            kind=AssetKind(data["kind"]),
         )
         record, voucher = svc.register_asset(
             uow(), actor(), org, asset, pay_account=data["pay_account"]
@@ -248,6 +262,8 @@ class VoucherBatch(ma.Schema):
 @blp.arguments(DepreciationIn)
 @blp.response(201, VoucherBatch)
 def depreciation(data: dict[str, Any], org: str) -> dict[str, Any]:
-    """Prepare one depreciation voucher per month not yet charged, through ``through``."""
+    """Prepare one depreciation voucher per month not yet charged, through ``through``: every
+    kind on the register, each credited to its own account (累计折旧, 生产性生物资产累计折旧,
+    累计摊销, 长期待摊费用)."""
     vouchers = svc.run_depreciation(uow(), actor(), org, parse_period(data["through"], "through"))
     return {"vouchers": [present(v) for v in vouchers]}

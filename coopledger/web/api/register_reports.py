@@ -55,6 +55,24 @@ class DatedArgs(FormatArgs):
     as_of = Day(load_default=None, metadata={"description": "The day; default: today."})
 
 
+class KindSectionOut(ma.Schema):
+    kind = ma.fields.String(metadata={"example": "productive_biological"})
+    name = ma.fields.String(metadata={"example": "生产性生物资产"})
+    accounts = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.String(allow_none=True),
+        metadata={
+            "description": "cost: its account; accumulated: where its write-down is credited "
+            "(the cost account itself where the chart amortizes straight off it; null when "
+            "never written down)."
+        },
+    )
+    assets = ma.fields.List(ma.fields.Nested(AssetLineOut))
+    totals = ma.fields.Nested(TotalsOut)
+    ledger = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    ties = ma.fields.Boolean()
+
+
 class AssetRegisterOut(ma.Schema):
     org = ma.fields.String()
     as_of = ma.fields.String()
@@ -64,6 +82,13 @@ class AssetRegisterOut(ma.Schema):
     totals = ma.fields.Nested(TotalsOut)
     ledger = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     ties = ma.fields.Boolean(metadata={"description": "Register cost and depreciation = ledger."})
+    sections = ma.fields.List(
+        ma.fields.Nested(KindSectionOut),
+        metadata={
+            "description": "Each other kind on the register (生产性生物资产, 公益性生物资产, "
+            "无形资产, 长期待摊费用) with its accounts; ``assets`` and ``totals`` are the fixed assets."
+        },
+    )
     drawn_from = ma.fields.Nested(DrawnFromOut)
 
 
@@ -124,6 +149,24 @@ def asset_register(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
             "accumulated_depreciation": format_amount(report.ledger_accumulated_fen),
         },
         "ties": report.ties,
+        "sections": [
+            {
+                "kind": section.kind.value,
+                "name": section.name,
+                "accounts": {
+                    "cost": section.cost_account,
+                    "accumulated": section.accumulated_account,
+                },
+                "assets": [_asset(ln) for ln in section.lines],
+                "totals": _totals(section.totals),
+                "ledger": {
+                    "cost": format_amount(section.ledger_cost_fen),
+                    "accumulated": format_amount(section.ledger_accumulated_fen),
+                },
+                "ties": section.ties,
+            }
+            for section in report.sections
+        ],
         "drawn_from": drawn_from(report.org),
     }
 
