@@ -51,6 +51,14 @@ REGISTER_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"nominal amount is recorded at 1.00"), _l("名义金额资产按 1.00 元登记")),
     (re.compile(r"units of production needs"), _l("工作量法须填写预计总工作量")),
     (
+        re.compile(r"the (?P<chart>\S+) chart has no account for (?P<kind>\S+) \("),
+        _l("本单位的科目表（%(chart)s）没有“%(kind)s”科目，不能登记这一类资产"),
+    ),
+    (
+        re.compile(r"(?P<kind>\S+) is amortized by straight line only"),
+        _l("%(kind)s只能按年限平均法（直线法）计提"),
+    ),
+    (
         re.compile(r"only an asset depreciated by units of production has units"),
         _l("只有按工作量法折旧的资产才有工作量"),
     ),

@@ -25,6 +25,7 @@ from coopledger.services import registers as reg_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, error_text, login_required, signed_in
+from coopledger.web.pages.registers import ASSET_KIND
 
 
 def _(text: str, **values: Any) -> str:
@@ -316,4 +317,5 @@ def depreciation(org: str) -> Any:
         months=months,
         total=sum(c.amount_fen for c in preview or []),
         USE=USE,
+        KIND=ASSET_KIND,
     ), status

@@ -17,7 +17,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method, schedule
+from coopledger.domain.assets import AssetClass, AssetKind, AssetUse, FixedAsset, Method, schedule
 from coopledger.domain.bounds import MAX_LIFE_MONTHS, MAX_UNITS, MAX_YEAR
 from coopledger.domain.errors import DomainError, Duplicate, Forbidden, PeriodClosed
 from coopledger.domain.members import (
@@ -750,6 +750,7 @@ def assets(org: str) -> Any:
         records=records,
         accumulated=accumulated,
         totals={"cost": cost, "accumulated": depreciated, "net": cost - depreciated},
+        ASSET_KIND=ASSET_KIND,
     )
 
 
@@ -759,6 +760,7 @@ ASSET_FIELDS = (
     "name",
     "category",
     "class",
+    "kind",
     "poverty_project",
     "use",
     "acquired_on",
@@ -779,6 +781,14 @@ ASSET_CLASS = {
     "public_welfare": _l("公益性"),
     "household": _l("到户类"),
 }
+#: the register an asset belongs to: it decides the asset's accounts in the chart
+ASSET_KIND = {
+    "fixed": _l("固定资产"),
+    "productive_biological": _l("生产性生物资产"),
+    "public_welfare_biological": _l("公益性生物资产（不计提折旧）"),
+    "intangible": _l("无形资产"),
+    "long_term_deferred": _l("长期待摊费用"),
+}
 ASSET_USE = {
     "production": _l("生产经营用"),
     "management": _l("管理用"),
@@ -796,6 +806,7 @@ def _asset_of(form: Form) -> FixedAsset | None:
     name = form.text("name", required=True, max_length=200)
     category = form.text("category", max_length=100)
     asset_class = form.choice("class", list(AssetClass), "operating")
+    kind = form.choice("kind", list(AssetKind), "fixed")
     use = form.choice("use", list(AssetUse), "production")
     method = form.choice("method", list(Method), "straight_line")
     acquired_on = form.day("acquired_on", required=True)
@@ -837,6 +848,7 @@ def _asset_of(form: Form) -> FixedAsset | None:
         opening_months=opening_months,
         opening_units=opening_units,
         nominal=form.tick("nominal"),
+        kind=AssetKind(kind),
     )
 
 
@@ -849,6 +861,7 @@ def _asset_form_page(org: Any, form: Form) -> str:
         funds=org_svc.list_funds(uow(), who, org.code),
         rows=range(FUNDING_ROWS),
         ASSET_CLASS=ASSET_CLASS,
+        ASSET_KIND=ASSET_KIND,
         ASSET_USE=ASSET_USE,
         ASSET_METHOD=ASSET_METHOD,
     )
@@ -865,7 +878,7 @@ def new_asset(org: str) -> Any:
     form = Form(request.form if request.method == "POST" else {}, ASSET_FIELDS)
     if request.method == "GET":
         form.values.update(
-            {"class": "operating", "use": "production", "method": "straight_line"},
+            {"class": "operating", "kind": "fixed", "use": "production", "method": "straight_line"},
             acquired_on=_today(),
             salvage="0",
         )
@@ -941,6 +954,7 @@ def _asset_page(
         form=form,
         confirm=confirm,
         ASSET_CLASS=ASSET_CLASS,
+        ASSET_KIND=ASSET_KIND,
         ASSET_USE=ASSET_USE,
         ASSET_METHOD=ASSET_METHOD,
     )
