@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, Method
+from coopledger.domain.assets import AssetClass, AssetKind, AssetUse, FixedAsset, Method
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_LIFE_MONTHS, MAX_UNITS, date_in_range
 from coopledger.domain.errors import ValidationFailed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
@@ -216,6 +216,7 @@ SPECS: dict[str, Spec] = {
             "opening_months",
             "opening_units",
             "nominal",
+            "kind",
         ),
         ("asset_no", "name", "class", "use", "acquired_on", "cost", "useful_life_months"),
         {
@@ -237,6 +238,7 @@ SPECS: dict[str, Spec] = {
             "已提折旧月数": "opening_months",
             "已用工作量": "opening_units",
             "名义金额": "nominal",
+            "资产种类": "kind",
         },
     ),
 }
@@ -267,6 +269,14 @@ KIND_WORDS = {
     "集体": "collective",
     "单位": "entity",
     "企业": "entity",
+}
+#: an asset's kind, as its register is called; left empty: a fixed asset
+ASSET_KIND_WORDS = {
+    "固定资产": "fixed",
+    "生产性生物资产": "productive_biological",
+    "公益性生物资产": "public_welfare_biological",
+    "无形资产": "intangible",
+    "长期待摊费用": "long_term_deferred",
 }
 CLASS_WORDS = {"经营性": "operating", "公益性": "public_welfare", "到户类": "household"}
 USE_WORDS = {"生产": "production", "管理": "management", "公益": "public_welfare"}
@@ -762,6 +772,7 @@ def parse_assets(
         name = c.text("name", required=True, name=True)
         asset_class = c.choice("class", list(AssetClass), CLASS_WORDS)
         use = c.choice("use", list(AssetUse), USE_WORDS)
+        kind = c.choice("kind", list(AssetKind), ASSET_KIND_WORDS) or "fixed"
         for column, value in (("class", asset_class), ("use", use)):
             if value is None and not row.get(column):
                 c.fail(column, "must not be empty")
@@ -814,6 +825,7 @@ def parse_assets(
                     opening_units=c.whole("opening_units", 0, MAX_UNITS) or 0,
                     nominal=c.flag("nominal"),
                     total_units=c.whole("total_units", 1, MAX_UNITS),
+                    kind=AssetKind(kind),
                 ),
             )
         )

@@ -187,6 +187,7 @@ def _assets_sheet(uows: UowFactory, actor: Actor, org_code: str, year: int | Non
                 a.opening_months,
                 a.opening_units,
                 a.nominal,
+                a.kind.value,
                 Amount(registers.accumulated(rec)),
                 Amount(a.cost_fen - registers.accumulated(rec)),
                 a.disposed_on,

@@ -44,6 +44,7 @@ from coopledger.domain.ledger import (
 )
 from coopledger.domain.legacy import SUCCESSOR, Mapped, Mapper
 from coopledger.domain.periods import Period
+from coopledger.domain.postings import kind_accounts
 from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import org_for, require
 from coopledger.services.clock import utcnow
@@ -505,7 +506,7 @@ def _assets(ctx: _Context, rows: Sequence[Row]) -> None:
     registers = ctx.uow.registers
     fund_codes = {c for _, a in parsed if a for c in a.funding}
     fund_ids = ctx.store.funds_by_code(ctx.org.id, fund_codes)
-    columns = SPECS["assets"].columns
+    chart = load_chart(ctx.org.chart)
     todo: list[tuple[Row, FixedAsset]] = []
     for row, asset in parsed:
         if asset is None:
@@ -518,7 +519,12 @@ def _assets(ctx: _Context, rows: Sequence[Row]) -> None:
                 name = {"cost_fen": "cost", "salvage_fen": "salvage"}.get(column, column)
                 ctx.problems.extend(Problem(row.number, name, m, label) for m in messages)
             continue
-        if ctx.known(asset.asset_no, row_digest(row, columns), row.number, "asset_no", label):
+        try:
+            kind_accounts(chart, asset.kind)
+        except ValidationFailed as exc:
+            ctx.problems.extend(Problem(row.number, "kind", m, label) for m in exc.errors["kind"])
+            continue
+        if ctx.known(asset.asset_no, _asset_digest(row), row.number, "asset_no", label):
             continue
         if registers.asset(ctx.org.id, asset.asset_no) is not None:
             ctx.problems.append(
@@ -546,7 +552,6 @@ def _assets(ctx: _Context, rows: Sequence[Row]) -> None:
     ctx.report.created = len(todo)
     if ctx.problems or ctx.options.dry_run:
         return
-    chart = load_chart(ctx.org.chart)
     views = {v.fund.code: v for v in views_in(ctx.uow, ctx.org)}
     for row, asset in todo:
         voucher_id = None
@@ -556,8 +561,17 @@ def _assets(ctx: _Context, rows: Sequence[Row]) -> None:
             voucher_id = voucher.id
             ctx.report.vouchers.append(CreatedVoucher(asset.asset_no, voucher.id, "draft", None))
         registers.add_asset(ctx.org.id, asset, fund_ids, voucher_id, ctx.now)
-        ctx.new_keys.append((asset.asset_no, row_digest(row, columns), voucher_id))
+        ctx.new_keys.append((asset.asset_no, _asset_digest(row), voucher_id))
         ctx.tick(1)
+
+
+def _asset_digest(row: Row) -> str:
+    """The row's fingerprint; a row that leaves ``kind`` empty is fingerprinted without it, as
+    before assets had kinds, so a file imported then re-runs as the same file."""
+    columns = SPECS["assets"].columns
+    if not row.get("kind"):
+        columns = tuple(c for c in columns if c != "kind")
+    return row_digest(row, columns)
 
 
 _KINDS: Mapping[str, Callable[[_Context, Sequence[Row]], None]] = {

@@ -15,9 +15,9 @@ from coopledger.domain.bounds import DATE_RANGE_MESSAGE
 from coopledger.domain.exports import Sheet
 from coopledger.domain.imports import ImportRejected, RawTable
 from coopledger.domain.periods import Period
-from coopledger.services import auth, chain_check, periods
+from coopledger.services import auth, chain_check, orgs, periods, registers
 from coopledger.services import imports as svc
-from tests.conftest import count_rows
+from tests.conftest import PASSWORD, FastHasher, count_rows
 
 VOUCHERS = (
     "voucher_key,date,memo,account,member,fund,debit,credit,quantity,unit\n"
@@ -421,3 +421,36 @@ def dry_run_workbook(uow: Any, book: Any, kind: str, name: str) -> Any:
     return svc.import_table(
         uow(), actor, "coop", kind, read_table(out.getvalue(), name), svc.Options(dry_run=True)
     )
+
+
+def test_assets_of_every_kind_are_imported_in_their_accounts(world: Any, uow: Any) -> None:
+    header = "asset_no,name,class,use,acquired_on,cost,salvage,useful_life_months,资产种类\n"
+    report = run(
+        uow,
+        "assets",
+        header + "NIU-01,能繁母牛20头,经营性,生产,2026-01-10,200000.00,10000.00,72,生产性生物资产\n"
+        "TD-01,土地经营权,经营性,管理,2026-01-05,360000.00,,180,intangible\n"
+        "JX-01,拖拉机,经营性,生产,2026-01-05,80000.00,,120,\n",
+    )
+    assert report.created == 3
+    actor = auth.actor_named(uow(), "acc")
+    kinds = {
+        r.asset.asset_no: r.asset.kind.value for r in registers.list_assets(uow(), actor, "coop")
+    }
+    assert kinds == {"JX-01": "fixed", "NIU-01": "productive_biological", "TD-01": "intangible"}
+    # a village on the 2004 system keeps no 生产性生物资产: the row is refused naming the kind
+    orgs.create_org(
+        uow(), None, "old-village", "旧账村", "village_collective", chart="village-2004"
+    )
+    auth.create_user(
+        uow(), None, FastHasher(), "old-acc", PASSWORD, "accountant", ["old-village"], None
+    )
+    with pytest.raises(ImportRejected) as exc:
+        run(
+            uow,
+            "assets",
+            header + "NIU-02,能繁母牛,经营性,生产,2026-01-10,1000.00,,72,生产性生物资产\n",
+            user="old-acc",
+            org="old-village",
+        )
+    assert "column kind" in problems(exc)[0] and "village-2004" in problems(exc)[0]
