@@ -27,7 +27,8 @@ from typing import Any
 
 from coopledger.domain.accounts import Category
 from coopledger.domain.errors import InvalidState, NotFound
-from coopledger.domain.money import format_amount
+from coopledger.domain.ledger import Status
+from coopledger.domain.money import format_amount, format_quantity
 from coopledger.domain.privacy import scrub, scrub_optional
 from coopledger.domain.regions import (
     DisclosurePeriod,
@@ -39,7 +40,7 @@ from coopledger.domain.regions import (
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.ports import Clock, Org, PeriodStore, UnitOfWork
+from coopledger.services.ports import Clock, HandoutRecord, Org, PeriodStore, UnitOfWork
 from coopledger.services.ports.regions import IssuedDisclosure, PostedLine
 
 #: what the public link answers for an unknown organization and for a period not published alike
@@ -115,6 +116,29 @@ class PlanItem:
 
 
 @dataclass(frozen=True, slots=True)
+class GoodsReceived:
+    received_on: date
+    donor: str
+    item: str
+    unit: str
+    quantity_milli: int
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsHandedOut:
+    """One item's hand-outs in the period: to how many households, how much, and to whom."""
+
+    item: str
+    unit: str
+    donor: str
+    households: int
+    quantity_milli: int
+    value: int
+    recipients: tuple[tuple[str, str, int], ...]  # (member number, name, quantity), scrubbed
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     org: Org
     period: DisclosurePeriod
@@ -129,6 +153,8 @@ class Notice:
     poverty_assets: tuple[AssetItem, ...]
     poverty_income_distributed: int  # households' dividends in the plans shown
     published_on: date | None
+    goods_received: tuple[GoodsReceived, ...] = ()
+    goods_handed_out: tuple[GoodsHandedOut, ...] = ()
 
     @property
     def income_total(self) -> int:
@@ -362,6 +388,7 @@ def _notice(
             )
         )
     plans.sort(key=lambda p: p.year)
+    received, handed_out = _goods(uow, org, period)
     return Notice(
         org,
         period,
@@ -376,7 +403,55 @@ def _notice(
         tuple(c for c in cards if c.poverty_project),
         sum(h.amount for p in plans for h in p.households),
         published_on,
+        received,
+        handed_out,
     )
+
+
+def _goods(
+    uow: UnitOfWork, org: Org, period: DisclosurePeriod
+) -> tuple[tuple[GoodsReceived, ...], tuple[GoodsHandedOut, ...]]:
+    """The goods received from donors in the period and those handed to households, item by
+    item, as the posted vouchers booked them (a draft is not yet in the books)."""
+    first, end = period.first_day, period.last_day
+    status: dict[int, bool] = {}
+
+    def posted(voucher_id: int) -> bool:
+        if voucher_id not in status:
+            v = uow.store.voucher(org.id, voucher_id)
+            status[voucher_id] = v is not None and v.status is Status.POSTED
+        return status[voucher_id]
+
+    received = tuple(
+        GoodsReceived(
+            d.received_on,
+            scrub(d.donor),
+            scrub(i.item.name),
+            scrub(i.item.unit),
+            i.item.quantity_milli,
+            i.item.value_fen,
+        )
+        for d in sorted(uow.donations.donations(org.id), key=lambda d: (d.received_on, d.id))
+        if first <= d.received_on <= end and posted(d.voucher_id)
+        for i in d.items
+    )
+    by_item: dict[int, list[HandoutRecord]] = defaultdict(list)
+    for h in uow.donations.handouts(org.id, since=first, through=end):
+        if h.posted_seq is not None:
+            by_item[h.item_id].append(h)
+    handed_out = tuple(
+        GoodsHandedOut(
+            scrub(rows[0].item_name),
+            scrub(rows[0].unit),
+            scrub(rows[0].donor),
+            len({h.member_no for h in rows}),
+            sum(h.quantity_milli for h in rows),
+            sum(h.value_fen for h in rows),
+            tuple((scrub(h.member_no), scrub(h.member_name), h.quantity_milli) for h in rows),
+        )
+        for rows in by_item.values()
+    )
+    return received, handed_out
 
 
 def _item(i: Item) -> dict[str, Any]:
@@ -468,6 +543,34 @@ def notice_content(n: Notice) -> dict[str, Any]:
         ],
         "poverty_assets": [_asset(a) for a in n.poverty_assets],
         "poverty_income_distributed": format_amount(n.poverty_income_distributed),
+        "donations_received": [
+            {
+                "date": g.received_on.isoformat(),
+                "donor": g.donor,
+                "item": g.item,
+                "quantity": format_quantity(g.quantity_milli),
+                "unit": g.unit,
+                "value": format_amount(g.value),
+            }
+            for g in n.goods_received
+        ],
+        "donations_received_total": format_amount(sum(g.value for g in n.goods_received)),
+        "donations_handed_out": [
+            {
+                "item": g.item,
+                "unit": g.unit,
+                "donor": g.donor,
+                "households": g.households,
+                "quantity": format_quantity(g.quantity_milli),
+                "value": format_amount(g.value),
+                "recipients": [
+                    {"member_no": no, "name": name, "quantity": format_quantity(q)}
+                    for no, name, q in g.recipients
+                ],
+            }
+            for g in n.goods_handed_out
+        ],
+        "donations_handed_out_total": format_amount(sum(g.value for g in n.goods_handed_out)),
     }
 
 

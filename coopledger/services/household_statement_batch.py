@@ -18,7 +18,13 @@ from coopledger.domain.errors import NotFound
 from coopledger.domain.roles import Action, Actor
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
-from coopledger.services.household_statements import Statement, issue_code, statement_of
+from coopledger.services.household_statements import (
+    Statement,
+    goods_in_kind,
+    in_kind_of,
+    issue_code,
+    statement_of,
+)
 from coopledger.services.ports import Clock, UnitOfWork
 from coopledger.services.shares import holdings_as_of
 
@@ -72,6 +78,7 @@ def household_statements(
         wanted = {lines[no].member_id for no in member_nos}
         members = {i: store.member_by_id(i) for i in wanted}
         holdings = {h.member_no: h for h in holdings_as_of(uow, org, date(year, 12, 31)).holdings}
+        goods = goods_in_kind(uow, org.id, year)
         out: list[Statement] = []
         issued_any = False
         for no in member_nos:
@@ -80,7 +87,10 @@ def household_statements(
             issued_any = issued_any or new
             m = members[line.member_id]
             name, id_number = (m.name, m.id_number) if m else (line.name, None)
-            out.append(statement_of(org, plan, line, name, id_number, holdings.get(no), issued))
+            kind = in_kind_of(goods.get(no, ()), issued)
+            out.append(
+                statement_of(org, plan, line, name, id_number, holdings.get(no), issued, kind)
+            )
         if issued_any:
             uow.commit()
     return out

@@ -21,13 +21,14 @@ from coopledger.domain.capitals import SPOKEN, spoken_number, to_capitals, to_ch
 from coopledger.domain.errors import InvalidState, NotFound
 from coopledger.domain.ledger import Status, Voucher
 from coopledger.domain.members import mask
-from coopledger.domain.money import format_amount, format_grouped
+from coopledger.domain.money import format_amount, format_grouped, format_quantity
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.roles import Actor
 from coopledger.services.access import member_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import (
     Clock,
+    HandoutRecord,
     IssuedStatement,
     Org,
     PlanLineRecord,
@@ -62,6 +63,25 @@ class Statement:
     transactions_total_fen: int  # all members' transactions in the year
     shares_total_fen: int  # all members' account shares at year end
     issued: IssuedStatement
+    #: the goods handed to the household in kind in the year (受赠物资), in date order
+    in_kind: tuple[HandoutRecord, ...] = ()
+
+    @property
+    def in_kind_fen(self) -> int:
+        return sum(g.value_fen for g in self.in_kind)
+
+    @property
+    def in_kind_lines(self) -> list[tuple[str, str, str, int]]:
+        """The goods as the paper lists them: item, quantity with its unit, date, value (fen)."""
+        return [
+            (
+                g.item_name,
+                f"{format_quantity(g.quantity_milli)} {g.unit}",
+                g.handed_on.isoformat(),
+                g.value_fen,
+            )
+            for g in self.in_kind
+        ]
 
     @property
     def residual_before_topup_fen(self) -> int:
@@ -112,6 +132,18 @@ class Statement:
             "offset": format_amount(paid.offset_fen),
             "converted": format_amount(paid.converted_fen),
             "unpaid": format_amount(self.unpaid_fen),
+            "in_kind": [
+                {
+                    "item": g.item_name,
+                    "quantity": format_quantity(g.quantity_milli),
+                    "unit": g.unit,
+                    "value": format_amount(g.value_fen),
+                    "date": g.handed_on.isoformat(),
+                    "donor": g.donor,
+                }
+                for g in self.in_kind
+            ],
+            "in_kind_value": format_amount(self.in_kind_fen),
             "verification_code": self.issued.code,
             "chain_seq": self.issued.chain_seq,
             "chain_head": self.issued.chain_head,
@@ -281,9 +313,35 @@ def household_statement(
         register = holdings_as_of(uow, org, date(year, 12, 31))
         holding = next((h for h in register.holdings if h.member_no == member_no), None)
         issued, new = issue_code(uow, org, plan, line, clock)
+        goods = goods_in_kind(uow, org.id, year, member.id).get(member.member_no, [])
         if new:
             uow.commit()
-    return statement_of(org, plan, line, member.name, member.id_number, holding, issued)
+    return statement_of(
+        org, plan, line, member.name, member.id_number, holding, issued, in_kind_of(goods, issued)
+    )
+
+
+def goods_in_kind(
+    uow: UnitOfWork, org_id: int, year: int, member_id: int | None = None
+) -> dict[str, list[HandoutRecord]]:
+    """The goods handed out in kind in ``year`` on posted vouchers, by member number (of one
+    member when given), inside the caller's unit of work."""
+    found: dict[str, list[HandoutRecord]] = {}
+    for h in uow.donations.handouts(
+        org_id, member_id=member_id, since=date(year, 1, 1), through=date(year, 12, 31)
+    ):
+        if h.posted_seq is not None:
+            found.setdefault(h.member_no, []).append(h)
+    return found
+
+
+def in_kind_of(
+    goods: Sequence[HandoutRecord], issued: IssuedStatement
+) -> tuple[HandoutRecord, ...]:
+    """The goods a statement lists: those whose hand-out voucher was posted by the hash-chain
+    entry the statement was drawn from, so the statement issued under a code lists the same
+    goods whenever it is printed, and the chain it names vouches for them."""
+    return tuple(g for g in goods if g.posted_seq is not None and g.posted_seq <= issued.chain_seq)
 
 
 def issue_code(
@@ -319,8 +377,10 @@ def statement_of(
     id_number: str | None,
     holding: Holding | None,
     issued: IssuedStatement,
+    in_kind: tuple[HandoutRecord, ...] = (),
 ) -> Statement:
-    """The statement of ``line``'s household: the plan's figures, its year-end holding, its code."""
+    """The statement of ``line``'s household: the plan's figures, its year-end holding, its code
+    and the goods it received in kind that year."""
     return Statement(
         org.code,
         org.name,
@@ -335,6 +395,7 @@ def statement_of(
         sum(ln.transaction_fen for ln in plan.lines),
         sum(ln.account_share_fen for ln in plan.lines),
         issued,
+        in_kind,
     )
 
 
@@ -395,7 +456,10 @@ def statement_by_code(uow: UnitOfWork, code: str) -> Statement:
             raise NotFound("the plan of this statement is no longer posted")
         register = holdings_as_of(uow, org, date(plan.year, 12, 31))
         holding = next((h for h in register.holdings if h.member_no == member.member_no), None)
-    return statement_of(org, plan, line, member.name, member.id_number, holding, issued)
+        goods = goods_in_kind(uow, org.id, plan.year, member.id).get(member.member_no, [])
+    return statement_of(
+        org, plan, line, member.name, member.id_number, holding, issued, in_kind_of(goods, issued)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from coopledger.adapters.db.tables import (
     DonationItemRow,
     DonationRow,
     MemberRow,
+    VoucherRow,
 )
 from coopledger.domain.donations import Item
 from coopledger.services.ports import DonationRecord, HandoutRecord, ItemRecord, NewHandout
@@ -136,14 +137,24 @@ class SqlDonations:
         *,
         voucher_id: int | None = None,
         member_id: int | None = None,
+        since: date | None = None,
         through: date | None = None,
     ) -> list[HandoutRecord]:
-        """Hand-outs in date order (then as entered), of one voucher or one member if asked."""
+        """Hand-outs in date order (then as entered), of one voucher or one member if asked,
+        each with its voucher's place in the hash chain once posted."""
         query = (
-            select(DonationHandoutRow, DonationItemRow, DonationRow.donor, MemberRow)
+            select(
+                DonationHandoutRow,
+                DonationItemRow,
+                DonationRow.donor,
+                MemberRow,
+                VoucherRow.status,
+                VoucherRow.chain_seq,
+            )
             .join(DonationItemRow, DonationItemRow.id == DonationHandoutRow.item_id)
             .join(DonationRow, DonationRow.id == DonationItemRow.donation_id)
             .join(MemberRow, MemberRow.id == DonationHandoutRow.member_id)
+            .join(VoucherRow, VoucherRow.id == DonationHandoutRow.voucher_id)
             .where(DonationHandoutRow.org_id == org_id, DonationRow.org_id == org_id)
             .order_by(DonationHandoutRow.handed_on, DonationHandoutRow.id)
         )
@@ -151,6 +162,8 @@ class SqlDonations:
             query = query.where(DonationHandoutRow.voucher_id == voucher_id)
         if member_id is not None:
             query = query.where(DonationHandoutRow.member_id == member_id)
+        if since is not None:
+            query = query.where(DonationHandoutRow.handed_on >= since)
         if through is not None:
             query = query.where(DonationHandoutRow.handed_on <= through)
         return [
@@ -168,6 +181,7 @@ class SqlDonations:
                 h.received_by,
                 h.signed,
                 h.voucher_id,
+                seq if status == "posted" else None,
             )
-            for h, item, donor, member in self.session.execute(query)
+            for h, item, donor, member, status, seq in self.session.execute(query)
         ]

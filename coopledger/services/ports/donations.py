@@ -45,6 +45,8 @@ class HandoutRecord:
     received_by: str
     signed: bool
     voucher_id: int
+    #: the hand-out voucher's place in the ledger's hash chain once posted (None: a draft)
+    posted_seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,5 +82,6 @@ class Donations(Protocol):
         *,
         voucher_id: int | None = None,
         member_id: int | None = None,
+        since: date | None = None,
         through: date | None = None,
     ) -> list[HandoutRecord]: ...
