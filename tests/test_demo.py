@@ -26,8 +26,10 @@ from coopledger.domain.ledger import Status
 from coopledger.domain.periods import Period
 from coopledger.services import (
     auth,
+    contracts,
     distribution,
     financial_statements,
+    findings,
     orgs,
     periods,
     register_reports,
@@ -466,3 +468,30 @@ def test_the_households_are_named_as_the_policy_names_them_now(
     assert all(
         (m.poverty_status == "monitored") == (m.monitor_kind is not None) for m in households
     )
+
+
+def test_the_village_lets_its_pond_and_orchard_and_one_party_is_in_arrears(
+    uow: Callable[[], UnitOfWork],
+) -> None:
+    auditor = auth.actor_named(uow(), "auditor")
+    year = utcnow().date().year - 1
+    _org, resources = contracts.resources(uow(), auditor, "guanwangmiao", date(year, 6, 30))
+    assert {(r.record.resource.name, r.status) for r in resources} == {
+        ("东大塘", "contracted"),
+        ("北坡果园地", "contracted"),
+        ("西山林地", "free"),
+    }
+    _org, register = contracts.register(uow(), auditor, "guanwangmiao", date(year, 12, 31))
+    owed = {
+        r.record.party: (r.charged_fen, r.paid_fen, r.arrears.overdue_fen) for r in register.rows
+    }
+    assert owed == {
+        "商河县鲁丰水产养殖有限公司": (600_000, 600_000, 0),
+        "陈卫东": (450_000, 200_000, 250_000),
+    }
+    [finding] = [
+        f
+        for f in findings.findings_for(uow(), auditor, "guanwangmiao", year)
+        if f.code == "contract_in_arrears"
+    ]
+    assert "陈卫东" in finding.message and "2500.00" in finding.message

@@ -23,10 +23,13 @@ from coopledger.demo.story import (
     REGION_USERS,
     USERS,
     Asset,
+    ChargeFees,
     Depreciate,
     Distribution,
     Dividends,
     Entry,
+    FeeReceived,
+    Land,
     Plan,
     Share,
     Status,
@@ -34,13 +37,15 @@ from coopledger.demo.story import (
     Trade,
     as_fen,
 )
+from coopledger.domain.contracts import Contract, Resource, ResourceKind, yearly
 from coopledger.domain.ledger import Voucher, VoucherDraft
 from coopledger.domain.members import check_digit
-from coopledger.domain.money import format_amount, parse_amount
+from coopledger.domain.money import format_amount, parse_amount, parse_quantity
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Actor
 from coopledger.services import (
     auth,
+    contracts,
     disclosure,
     distribution,
     orgs,
@@ -261,6 +266,26 @@ def _book(
                 )
                 tally.progress.append(f"{plan.code}: {text}")
                 tally.summary.append(text)
+        case Land():
+            _land(uow_factory, accountant, plan, step, now)
+        case ChargeFees():
+            charged = contracts.charge(
+                uow_factory(), accountant, plan.code, step.day, clock=_at(step.day, 2, now)
+            )
+            if charged.voucher is not None:
+                made.append(charged.voucher)
+        case FeeReceived():
+            _row, receipt = contracts.receive(
+                uow_factory(),
+                accountant,
+                plan.code,
+                step.contract_no,
+                paid_on=step.day,
+                amount_fen=parse_amount(step.amount),
+                via=step.via,
+                clock=_at(step.day, 3, now),
+            )
+            made.append(receipt)
         case Trade():
             shares.record_transaction(
                 uow_factory(),
@@ -404,6 +429,35 @@ def _publish_quarters(
         disclosure.publish(
             uow_factory(), accountant, code, f"{year}-Q{quarter}", clock=_at(day, 9, now)
         )
+
+
+def _land(
+    uow_factory: UowFactory, accountant: Actor, plan: Plan, step: Land, now: datetime
+) -> None:
+    """The resources register and the contracts on them, with their yearly fee schedules."""
+    ids = {}
+    for kind, name, location, area, unit in step.resources:
+        record = contracts.add_resource(
+            uow_factory(),
+            accountant,
+            plan.code,
+            Resource(ResourceKind(kind), name, location, parse_quantity(area), unit),
+            clock=_at(step.day, 9, now),
+        )
+        ids[name] = record.id
+    for number, resource, member, party, area, ends, fee, due in step.contracts:
+        month, day = (int(part) for part in due.split("-"))
+        schedule = yearly(step.day, ends, parse_amount(fee), month, day)
+        contracts.add_contract(
+            uow_factory(),
+            accountant,
+            plan.code,
+            Contract(
+                number, party, member, ids[resource], "", parse_quantity(area), "亩", step.day,
+                ends, tuple(schedule),
+            ),
+            clock=_at(step.day, 9, now),
+        )  # fmt: skip
 
 
 def _by(step: Step, today: date) -> Step:

@@ -167,7 +167,48 @@ class Dividends:
     day: date
 
 
-Step = Entry | Asset | Depreciate | Share | Status | Trade | Distribution | Dividends
+@dataclass(frozen=True, slots=True)
+class Land:
+    """The village's resources register (资源台账) and contracts (承包合同), entered on ``day``:
+    ``resources`` (kind, name, location, area, unit) and ``contracts`` (number, the resource's
+    name, the party's member number or None, the party's name, area, term to, yearly fee, due
+    MM-DD); the term starts on ``day``."""
+
+    day: date
+    resources: tuple[tuple[str, str, str, str, str], ...]
+    contracts: tuple[tuple[str, str, str | None, str, str, date, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeFees:
+    """The contract fees due by ``day`` charged (Dr 内部往来 / 应收款 / Cr 发包收入)."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class FeeReceived:
+    """A contract's fee received (Dr 库存现金 or 银行存款 / Cr the party's receivable)."""
+
+    day: date
+    contract_no: str
+    amount: str
+    via: str
+
+
+Step = (
+    Entry
+    | Asset
+    | Depreciate
+    | Share
+    | Status
+    | Trade
+    | Distribution
+    | Dividends
+    | Land
+    | ChargeFees
+    | FeeReceived
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -896,7 +937,45 @@ def _village_books(plan: Plan, y: int) -> list[Step]:
         public_welfare=True,
         poverty_project=False,
     )
+    pond, orchard = f"GWM-{y}-01", f"GWM-{y}-02"
     return [
+        # the resources register and two contracts: the fish pond let to an outside company,
+        # the orchard land to a household, each fee due on 1 March; the household paid part of
+        # it, and the rest is in arrears (the audit's contract_in_arrears)
+        Land(
+            date(y, 1, 2),
+            (
+                ("pond", "东大塘", "村东", "15", "亩"),
+                ("orchard", "北坡果园地", "村北坡", "30", "亩"),
+                ("forest", "西山林地", "村西山", "80", "亩"),
+            ),
+            (
+                (
+                    pond,
+                    "东大塘",
+                    None,
+                    "商河县鲁丰水产养殖有限公司",
+                    "15",
+                    date(y + 4, 12, 31),
+                    "6000.00",
+                    "03-01",
+                ),
+                (
+                    orchard,
+                    "北坡果园地",
+                    "014",
+                    "陈卫东",
+                    "30",
+                    date(y + 9, 12, 31),
+                    "4500.00",
+                    "03-01",
+                ),
+            ),
+        ),
+        ChargeFees(date(y, 3, 1)),
+        FeeReceived(date(y, 3, 20), pond, "6000.00", "bank"),
+        FeeReceived(date(y, 6, 30), orchard, "2000.00", "bank"),
+        ChargeFees(date(y + 1, 3, 1)),
         _entry(
             date(y, 1, 5),
             "应收集体机动地发包费",

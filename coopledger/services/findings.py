@@ -13,7 +13,9 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 ``cash_negative`` (库存现金 below zero at the end of a day), ``same_person_prepared_and_reviewed``,
 ``member_account_unbalanced`` (the distribution register ≠ the ledger), ``chain_broken``,
 ``statements_do_not_tie`` (the surplus statement's 年末未分配盈余 ≠ the balance sheet's),
-``bank_unreconciled`` (a closed month's bank account without a balancing reconciliation).
+``bank_unreconciled`` (a closed month's bank account without a balancing reconciliation),
+``cash_over_limit`` (库存现金 above the organization's 库存现金限额 at the end of a day),
+``contract_in_arrears`` (a contract's fees due and charged but not received).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from coopledger.domain.errors import NotFound, field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
-from coopledger.services import bank, chain_check, financial_statements
+from coopledger.services import bank, chain_check, contracts, financial_statements
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
@@ -122,6 +124,8 @@ def _findings(
     out += _funds(uow, org, as_of)
     out += _payables(uow, org, as_of)
     out += _cash(uow, org, year, as_of)
+    out += _cash_limit(uow, org, year, as_of)
+    out += _contracts(uow, org, as_of)
     out += _bank(uow, org, year)
     out += _distribution(uow, org, year)
     out += _year_end(uow, org, year)
@@ -387,6 +391,74 @@ def _cash(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
             {"day": str(day), "amount": format_amount(amount), "more": len(negative) - 1},
         )
     ]
+
+
+def _cash_limit(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
+    """The days of ``year`` cash on hand ended above the organization's 库存现金限额, as one
+    finding naming the first day and the highest balance."""
+    cash = _role(org, "cash")
+    if cash is None or org.cash_limit_fen is None:
+        return []
+    by_day: dict[date, int] = defaultdict(int)
+    for line in uow.audit.posted_lines(org.id, (cash,), as_of):
+        by_day[line.booked_on] += line.amount_fen if line.side == "D" else -line.amount_fen
+    balance = 0
+    over: list[tuple[date, int]] = []
+    for day in sorted(by_day):
+        balance += by_day[day]
+        if balance > org.cash_limit_fen and day.year == year:
+            over.append((day, balance))
+    if not over:
+        return []
+    day, amount = over[0]
+    highest = max(fen for _, fen in over)
+    limit = format_amount(org.cash_limit_fen)
+    return [
+        Finding(
+            "cash_over_limit",
+            "medium",
+            (f"account:{cash}",),
+            f"cash on hand was {format_amount(amount)} yuan at the end of {day}, above the "
+            f"limit of {limit}"
+            + (f", and on {len(over) - 1} more day(s)" if len(over) > 1 else "")
+            + f"; the highest {format_amount(highest)}",
+            {
+                "day": str(day),
+                "amount": format_amount(amount),
+                "limit": limit,
+                "more": len(over) - 1,
+                "highest": format_amount(highest),
+            },
+        )
+    ]
+
+
+def _contracts(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
+    """Each contract whose fees due and charged by ``as_of`` were not all received."""
+    out: list[Finding] = []
+    for row in contracts.contract_rows(uow, org, as_of):
+        a, c = row.arrears, row.record
+        if a.overdue_fen <= 0:
+            continue
+        objects = (f"contract:{c.contract_no}",) + (
+            (f"member:{c.member_no}",) if c.member_no else ()
+        )
+        out.append(
+            Finding(
+                "contract_in_arrears",
+                "medium",
+                objects,
+                f"contract {c.contract_no} ({c.party}) is {format_amount(a.overdue_fen)} yuan "
+                f"in arrears since {a.since}",
+                {
+                    "contract": c.contract_no,
+                    "party": c.party,
+                    "amount": format_amount(a.overdue_fen),
+                    "since": str(a.since),
+                },
+            )
+        )
+    return out
 
 
 def _bank(uow: UnitOfWork, org: Org, year: int) -> list[Finding]:

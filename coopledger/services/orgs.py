@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from types import EllipsisType
 
 from coopledger.domain.accounts import CHARTS, DEFAULT_CHART, Account, load_chart, sub_account
 from coopledger.domain.errors import Conflict, Duplicate, NotFound, ValidationFailed, field_error
@@ -167,16 +168,19 @@ def update_org(
     name: str | None = None,
     chief_accountant: str | None = None,
     allow_single_accountant: bool | None = None,
+    cash_limit_fen: int | EllipsisType | None = ...,
     clock: Clock = utcnow,
 ) -> Org:
-    """Rename an organization, name its 会计主管 (``""`` names nobody), or set whether one
+    """Rename an organization, name its 会计主管 (``""`` names nobody), set whether one
     accountant may review and post the vouchers it prepared (a small cooperative with one person
-    keeping the books); None leaves a setting as it is. Admin, or the operator at the command
-    line with ``actor`` None. The code, kind, chart and region stay as created: the books and
-    their reports are drawn on them.
+    keeping the books), or set its 库存现金限额 (``cash_limit_fen``, None: no limit; the audit
+    finds each day cash on hand ended above it); None (``...`` for the limit) leaves a setting
+    as it is. Admin, or the operator at the command line with ``actor`` None. The code, kind,
+    chart and region stay as created: the books and their reports are drawn on them.
 
     :raise NotFound: no such organization. :raise Forbidden: not an admin.
-    :raise ValidationFailed: an empty name or one over 200 characters; a 会计主管 over 100.
+    :raise ValidationFailed: an empty name or one over 200 characters; a 会计主管 over 100; a
+        cash limit not above zero.
     """
     errors: dict[str, list[str]] = {}
     cleaned = None if name is None else name.strip()
@@ -187,6 +191,8 @@ def update_org(
     chief = None if chief_accountant is None else chief_accountant.strip()
     if chief is not None and len(chief) > 100:
         errors["chief_accountant"] = ["at most 100 characters"]
+    if isinstance(cash_limit_fen, int) and cash_limit_fen <= 0:
+        errors["cash_limit"] = ["must be more than zero, or empty for no limit"]
     if errors:
         raise ValidationFailed("the organization is invalid", errors=errors)
     with uow:
@@ -207,6 +213,9 @@ def update_org(
         if chief is not None and (chief or None) != org.chief_accountant:
             changes["chief_accountant"] = chief or None
             store.set_chief_accountant(org.id, chief or None)
+        if cash_limit_fen is not ... and cash_limit_fen != org.cash_limit_fen:
+            changes["cash_limit_fen"] = cash_limit_fen
+            store.set_cash_limit(org.id, cash_limit_fen)
         if changes:
             store.set_org_settings(
                 org.id,

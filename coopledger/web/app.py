@@ -33,6 +33,7 @@ from coopledger.web.api import (
     bank,
     batches,
     chain_check,
+    contracts,
     disclosure,
     distributions,
     dividends,
@@ -192,6 +193,7 @@ def create_app(
         register_reports.blp,
         distributions.blp,
         donations.blp,
+        contracts.blp,  # resources, contracts and the 一事一议 备查簿
         regions.blp,
         disclosure.blp,
         transfer.blp,  # imports and exports

@@ -26,6 +26,7 @@ class SqlOrgs(SqlAccounts):
             row.chain_seq,
             row.chain_head,
             row.chief_accountant,
+            None if row.cash_limit_fen is None else int(row.cash_limit_fen),
         )
 
     def org_by_code(self, code: str) -> Org | None:
@@ -73,6 +74,14 @@ class SqlOrgs(SqlAccounts):
             update(OrganizationRow)
             .where(OrganizationRow.id == org_id)
             .values(chief_accountant=name)
+        )
+        self.session.flush()
+
+    def set_cash_limit(self, org_id: int, limit_fen: int | None) -> None:
+        self.session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id)
+            .values(cash_limit_fen=limit_fen)
         )
         self.session.flush()
 

@@ -80,6 +80,9 @@ class OrganizationRow(Base):
     allow_single_accountant: Mapped[bool] = mapped_column(Boolean, default=False)
     # the 会计主管 whose name a voucher print signs with; blank prints an empty signature
     chief_accountant: Mapped[str | None] = mapped_column(String(100))
+    # the most cash on hand (库存现金) the organization may hold at the end of a day; None: no
+    # limit set
+    cash_limit_fen: Mapped[int | None] = mapped_column()
     # head of the per-organization hash chain; updated in the transaction that posts
     chain_seq: Mapped[int] = mapped_column(default=0)
     chain_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
@@ -570,6 +573,126 @@ class DonationHandoutRow(Base):
     __table_args__ = (
         CheckConstraint("quantity_milli > 0", name="quantity_positive"),
         CheckConstraint("value_fen >= 0", name="value_not_negative"),
+    )
+
+
+# -- resources, contracts and the 一事一议 备查簿 --------------------------------------------------
+
+
+class ResourceRow(Base):
+    """A resource of the collective (资源台账): land, a pond, a forest, a building, with its area
+    in thousandths of its unit."""
+
+    __tablename__ = "resource"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    area_milli: Mapped[int] = mapped_column()
+    unit: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        Index("ix_resource_org", "org_id"),
+        CheckConstraint("area_milli > 0", name="area_positive"),
+        CheckConstraint(
+            "kind IN ('land', 'pond', 'forest', 'orchard', 'building', 'other')", name="kind"
+        ),
+    )
+
+
+class ContractRow(Base):
+    """A contract (承包合同): the party (a member, or an outside party by name), what it holds
+    (a resource, or described), its area and term."""
+
+    __tablename__ = "contract"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    contract_no: Mapped[str] = mapped_column(String(40))
+    party: Mapped[str] = mapped_column(String(200))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="RESTRICT"), index=True
+    )
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resource.id", ondelete="RESTRICT"), index=True
+    )
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    area_milli: Mapped[int] = mapped_column()
+    unit: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        UniqueConstraint("org_id", "contract_no"),
+        CheckConstraint("area_milli > 0", name="area_positive"),
+        CheckConstraint("ends_on > starts_on", name="term"),
+    )
+
+
+class ContractInstalmentRow(Base):
+    """One instalment of a contract's fee schedule, with the voucher that charged it to the
+    receivable (none until charged; deleting that draft leaves it to charge again)."""
+
+    __tablename__ = "contract_instalment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column()
+    voucher_id: Mapped[int | None] = mapped_column(
+        ForeignKey("voucher.id", ondelete="SET NULL"), index=True
+    )
+    __table_args__ = (
+        UniqueConstraint("contract_id", "due_on"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+
+class ContractPaymentRow(Base):
+    """A fee received on a contract, with the voucher that booked it."""
+
+    __tablename__ = "contract_payment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contract.id", ondelete="RESTRICT"), index=True
+    )
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column()
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+
+class VillageProjectRow(Base):
+    """A project of the 一事一议 备查簿: the villagers' meeting's decision, the money and labour
+    raised, the fiscal 奖补 received, what was spent and the vouchers that moved the money."""
+
+    __tablename__ = "village_project"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    meeting_on: Mapped[date] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(Text)
+    raised_fen: Mapped[int] = mapped_column()
+    labour_milli: Mapped[int] = mapped_column()
+    subsidy_fen: Mapped[int] = mapped_column()
+    spent_fen: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20))
+    vouchers: Mapped[str] = mapped_column(String(400), default="")
+    updated_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    updated_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        Index("ix_village_project_org_meeting", "org_id", "meeting_on"),
+        CheckConstraint("status IN ('planned', 'in_progress', 'done')", name="status"),
+        CheckConstraint(
+            "raised_fen >= 0 AND labour_milli >= 0 AND subsidy_fen >= 0 AND spent_fen >= 0",
+            name="not_negative",
+        ),
     )
 
 

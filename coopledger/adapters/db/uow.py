@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coopledger.adapters.db.audit_log import SqlAuditLog
 from coopledger.adapters.db.bank import SqlBankStatements
 from coopledger.adapters.db.base import LOCAL
+from coopledger.adapters.db.contracts import SqlContracts
 from coopledger.adapters.db.distributions import SqlDistributions
 from coopledger.adapters.db.donations import SqlDonations
 from coopledger.adapters.db.engine import READONLY, make_engine
@@ -59,6 +60,13 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlDonations(self._session)
+
+    @property
+    def contracts(self) -> SqlContracts:
+        """The resources register, the contracts and the 一事一议 备查簿."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlContracts(self._session)
 
     @property
     def audit(self) -> SqlAuditLog:

@@ -21,6 +21,7 @@ class Org:
     chain_seq: int
     chain_head: str
     chief_accountant: str | None = None  # 会计主管: the name a voucher print signs with
+    cash_limit_fen: int | None = None  # 库存现金限额: the most cash on hand at a day's end
 
 
 class OrgStore(Protocol):
@@ -46,4 +47,8 @@ class OrgStore(Protocol):
     ) -> None:
         """Rename the organization or change whether one accountant may review its own
         vouchers (None: unchanged)."""
+        ...
+
+    def set_cash_limit(self, org_id: int, limit_fen: int | None) -> None:
+        """Set the most cash on hand the organization may hold at a day's end (None: no limit)."""
         ...

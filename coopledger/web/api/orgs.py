@@ -8,10 +8,11 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from coopledger.domain.accounts import CHARTS
+from coopledger.domain.money import format_amount
 from coopledger.services import orgs as svc
 from coopledger.services.ports import Org
 from coopledger.web.api.common import Blueprint, actor, uow
-from coopledger.web.api.fields import Text
+from coopledger.web.api.fields import MONEY, Money, Text
 
 blp = Blueprint(
     "orgs",
@@ -44,6 +45,10 @@ class OrgOut(ma.Schema):
     chief_accountant = ma.fields.String(
         allow_none=True, metadata={"description": "会计主管: the name voucher prints sign with"}
     )
+    cash_limit = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "库存现金限额 in yuan: the most cash on hand at a day's end"},
+    )
 
 
 class OrgPatch(ma.Schema):
@@ -55,6 +60,14 @@ class OrgPatch(ma.Schema):
     )
     allow_single_accountant = ma.fields.Boolean(
         metadata={"description": "one accountant may review and post the vouchers it prepared"}
+    )
+    cash_limit = Money(
+        allow_none=True,
+        metadata={
+            **MONEY,
+            "description": "库存现金限额 in yuan (null: no limit): the audit finds each day "
+            "cash on hand ended above it",
+        },
     )
 
 
@@ -74,6 +87,7 @@ def present_org(org: Org) -> dict[str, Any]:
         "chain_head": org.chain_head,
         "vouchers_posted": org.chain_seq,
         "chief_accountant": org.chief_accountant,
+        "cash_limit": None if org.cash_limit_fen is None else format_amount(org.cash_limit_fen),
     }
 
 
@@ -115,5 +129,6 @@ class OneOrg(MethodView):
                 name=data.get("name"),
                 chief_accountant=None if chief is ... else chief or "",
                 allow_single_accountant=data.get("allow_single_accountant"),
+                cash_limit_fen=data.get("cash_limit", ...),
             )
         )

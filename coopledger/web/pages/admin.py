@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from coopledger.domain.accounts import CHARTS
 from coopledger.domain.errors import DomainError, Forbidden, field_error
+from coopledger.domain.money import AmountError, parse_amount
 from coopledger.domain.roles import Actor, Role
 from coopledger.services import audit_log
 from coopledger.services import auth as svc
@@ -83,6 +84,7 @@ FIELD_LABELS = {
     "chart": _l("会计制度"),
     "region": _l("所在地"),
     "chief_accountant": _l("会计主管"),
+    "cash_limit": _l("库存现金限额"),
 }
 CHART_NAMES = {
     "cooperative-2021": _l("农民专业合作社会计制度（财会〔2021〕37号）"),
@@ -277,6 +279,17 @@ def admin_users() -> Any:
 # -- organizations ------------------------------------------------------------------------------
 
 
+def _cash_limit(text: str) -> int | None:
+    """The 库存现金限额 typed in yuan, None when left empty. :raise ValidationFailed: not an
+    amount (``cash_limit``)."""
+    if not text.strip():
+        return None
+    try:
+        return parse_amount(text.strip())
+    except AmountError as exc:
+        raise field_error("cash_limit", str(exc)) from exc
+
+
 def _org_action(who: Actor, action: str, form: MultiDict[str, str]) -> None:
     if action == "create":
         org_svc.create_org(
@@ -297,6 +310,7 @@ def _org_action(who: Actor, action: str, form: MultiDict[str, str]) -> None:
             name=form.get("name", ""),
             chief_accountant=form.get("chief_accountant", ""),
             allow_single_accountant=form.get("allow_single_accountant") == "yes",
+            cash_limit_fen=_cash_limit(form.get("cash_limit", "")),
         )
     else:
         raise field_error("action", "one of create, update")

@@ -89,6 +89,14 @@ ERROR_CODES: dict[str, Any] = {
     ),
     "not_a_member": _l("%(member)s 号在发放当天不是本组织的成员（未入社或已退出）：没有发放。"),
     "nothing_to_book": _l("发放的物资价值不足 1 分钱，无法记账：请一次发放更多数量。"),
+    # contracts and the 一事一议 备查簿
+    "no_contract_income": _l(
+        "会计制度 %(chart)s 没有核算发包收入的科目：承包合同由村集体经济组织登记。"
+    ),
+    "contract_overpaid": _l(
+        "合同 %(contract)s 已确认未收的承包费只有 %(left)s 元，收款不能超过此数。"
+    ),
+    "villages_only": _l("一事一议备查簿只由村集体经济组织登记。"),
     "internal_error": _l("出了问题，没有保存任何内容。请稍后再试。"),
     "control_characters": _l("“%(field)s”中含有不允许的控制字符，请求未被处理。"),
     "rate_limited": _l("请求过于频繁，请稍后再试。"),
@@ -172,6 +180,17 @@ FINDINGS: dict[str, tuple[Any, Any]] = {
     "cash_negative": (
         _l("库存现金为负数"),
         _l("%(day)s 日终库存现金为 %(amount)s 元（此后另有 %(more)s 天为负数）。"),
+    ),
+    "cash_over_limit": (
+        _l("库存现金超过限额"),
+        _l(
+            "%(day)s 日终库存现金 %(amount)s 元，超过限额 %(limit)s 元"
+            "（此后另有 %(more)s 天超限，最高 %(highest)s 元）。"
+        ),
+    ),
+    "contract_in_arrears": (
+        _l("承包费逾期未收"),
+        _l("合同 %(contract)s（%(party)s）自 %(since)s 起欠缴承包费 %(amount)s 元。"),
     ),
     "bank_unreconciled": (
         _l("银行存款未对账"),
