@@ -245,6 +245,34 @@ def test_the_cattle_shed_card_ties_to_its_monthly_charges_and_the_ledger(
     assert registers.run_depreciation(uow(), accountant, "cattle-coop", this_month) == []
 
 
+def test_the_breeding_herd_is_a_productive_biological_asset_depreciated_into_143(
+    uow: Callable[[], UnitOfWork],
+) -> None:
+    auditor = auth.actor_named(uow(), "auditor")
+    today = utcnow().date()
+    this_month = last_ended_month()
+    record = registers.get_asset(uow(), auditor, "cattle-coop", "NM-01")
+    herd = record.asset
+    assert herd.kind == "productive_biological" and herd.acquired_on.year == today.year - 1
+    # (100,000 − 5 %) ÷ 72 months = 1,319.44 a month from the month after purchase
+    due = [(period, fen) for period, fen in schedule(herd) if period <= this_month]
+    assert due[0] == (Period.of(herd.acquired_on).next(), 131_944)
+    assert sorted((p, c.amount_fen) for p, c in record.charges.items()) == due
+    assert all(charge.posted for charge in record.charges.values())
+    tb = reports.trial_balance_report(
+        uow(), auditor, "cattle-coop", date(today.year, 1, 1), this_month.last_day
+    )
+    rows = {row.account: row for row in tb.rows}
+    assert rows["142"].closing_debit == 10_000_000
+    assert rows["143"].closing_credit == registers.accumulated(record)
+    shed = registers.get_asset(uow(), auditor, "cattle-coop", "NP-01")
+    assert rows["152"].closing_credit == registers.accumulated(shed)  # the shed's alone
+    report = register_reports.asset_register(uow(), auditor, "cattle-coop", this_month.last_day)
+    (section,) = report.sections
+    assert (section.cost_account, section.accumulated_account) == ("142", "143")
+    assert [ln.record.asset.asset_no for ln in section.lines] == ["NM-01"] and report.ties
+
+
 @pytest.mark.parametrize("org", COOPS)
 def test_production_depreciation_is_carried_out_of_401_at_year_end(
     uow: Callable[[], UnitOfWork], org: str

@@ -17,6 +17,9 @@ whose acquisition vouchers move the fund's 专项应付款 into 专项基金; th
 for falling into poverty), and a 监测户 found out of risk hands its share to another one. The village quantifies to every member only what formed its operating property (the cold
 store it lets out, built with county 衔接资金); its road, ditch and street lights are
 public-welfare facilities and stay unquantified.
+The cattle cooperative's breeding herd (能繁母牛), bought on a bank loan, is a productive
+biological asset (生产性生物资产): the same month-end run depreciates it into its own account
+(生产性生物资产累计折旧) beside the shed's 累计折旧.
 
 In January the garlic and cattle cooperatives distribute the previous year's surplus (盈余分配):
 a plan (10 % reserve, 60 % returned by patronage, a guaranteed minimum for 脱贫户 and 监测户) is approved by the reviewer under the member assembly's resolution, its statutory
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset, schedule
+from coopledger.domain.assets import AssetClass, AssetKind, AssetUse, FixedAsset, schedule
 from coopledger.domain.distribution import Guarantee
 from coopledger.domain.ledger import Dr, Line
 from coopledger.domain.members import SUPPORTED
@@ -401,8 +404,10 @@ def _card(
     category: str,
     public_welfare: bool = False,
     poverty_project: bool = True,
+    kind: AssetKind = AssetKind.FIXED,
 ) -> FixedAsset:
-    """An asset card, straight line; operating and used in production unless ``public_welfare``."""
+    """An asset card, straight line; operating and used in production unless ``public_welfare``;
+    a fixed asset unless another ``kind`` (a breeding herd: 生产性生物资产)."""
     return FixedAsset(
         asset_no=asset_no,
         name=name,
@@ -415,6 +420,7 @@ def _card(
         category=category,
         poverty_project=poverty_project,
         funding={code: as_fen(amount) for code, amount in funding.items()},
+        kind=kind,
     )
 
 
@@ -659,6 +665,20 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
         funding={fund: "300000.00"},
         category="房屋及建筑物",
     )
+    # the breeding herd (能繁母牛), bought on a bank loan: a productive biological asset (142),
+    # depreciated monthly over six years to 5 % into 143, charged to production (401)
+    breeders = _card(
+        "NM-01",
+        "能繁母牛（西门塔尔）10头",
+        date(y, 3, 20),
+        "100000.00",
+        5,
+        72,
+        funding={},
+        category="产畜",
+        poverty_project=False,
+        kind=AssetKind.PRODUCTIVE_BIOLOGICAL,
+    )
     # three rounds a year: members bring fattened cattle, the cooperative sells them, pays members
     rounds: list[Step] = []
     for month, herd, cost, price in (
@@ -706,6 +726,10 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
             "吨",
             "300.00",
         ),
+        _simple(
+            date(y, 3, 12), "向农商银行借入三年期贷款（购入能繁母牛）", "102", "231", "100000.00"
+        ),
+        Asset(breeders.acquired_on, breeders),  # Dr 142 生产性生物资产 / Cr 102
         _simple(date(y, 4, 28), "春季口蹄疫防疫及兽药", "521", "102", "4860.00", attachments=2),
         _entry(
             date(y, 5, 20),
@@ -731,10 +755,14 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
         _simple(date(y, 8, 31), "养殖区水电费（成员免费使用）", "521", "102", "3150.80"),
         _sale(date(y, 10, 20), "销售牛粪有机肥", "50102", 30, "吨", "300.00", cash="101"),
         _simple(date(y, 11, 5), "秋季防疫", "521", "101", "3200.00"),
+        # the herd's first calves, weaned and sold
+        _sale(date(y, 11, 16), "销售断奶犊牛（自繁）", "50101", 3, "头", "3960.00"),
         *rounds,
         _simple(date(y, 12, 28), "支付管理人员下半年报酬", "523", "102", "9000.00"),
         *_month_ends(y),
-        _simple(date(y, 12, 31), "结转本年生产成本", "521", "401", _production_cost([shed], y)),
+        _simple(
+            date(y, 12, 31), "结转本年生产成本", "521", "401", _production_cost([shed, breeders], y)
+        ),
         _simple(date(y + 1, 1, 12), "冬季饲草料补充", "521", "102", "8750.00", attachments=2),
         # 海桂兰 takes silage on credit, to be deducted from her dividend
         _entry(
