@@ -46,6 +46,7 @@ from coopledger.web.api import (
     register_reports,
     reports,
     shares,
+    subsidies,
     transfer,
     vouchers,
 )
@@ -193,6 +194,7 @@ def create_app(
         register_reports.blp,
         distributions.blp,
         donations.blp,
+        subsidies.blp,  # subsidy entitlements computed from the books
         contracts.blp,  # resources, contracts and the 一事一议 备查簿
         regions.blp,
         disclosure.blp,

@@ -1104,3 +1104,94 @@ class BankStatementLineRow(Base):
         UniqueConstraint("statement_id", "line_no"),
         CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
     )
+
+
+# -- subsidy claims (补贴申报) -------------------------------------------------------------------
+
+
+class SubsidyClaimRow(Base):
+    """A claim under one subsidy policy for a period (申报表): the policy as it stood when the
+    claim was computed (code, name, rate or amount), its status and total."""
+
+    __tablename__ = "subsidy_claim"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    policy_code: Mapped[str] = mapped_column(String(60))
+    policy_name: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(20))
+    terms: Mapped[str] = mapped_column(String(200), default="")  # rate or amount, caps
+    year: Mapped[int] = mapped_column(Integer)
+    date_from: Mapped[date] = mapped_column(Date)
+    date_to: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    total_fen: Mapped[int] = mapped_column()
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    __table_args__ = (
+        Index("ix_subsidy_claim_org", "org_id", "year"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+        CheckConstraint("recipient IN ('household', 'organization')", name="recipient"),
+        CheckConstraint("total_fen > 0", name="total_positive"),
+    )
+
+
+class SubsidyClaimLineRow(Base):
+    """One line of a claim: a household (or, without a member, the organization itself), its
+    base, the amount computed and the printed numbers of the vouchers that evidence it."""
+
+    __tablename__ = "subsidy_claim_line"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("subsidy_claim.id", ondelete="RESTRICT"), index=True
+    )
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="")
+    households: Mapped[int] = mapped_column(Integer, default=1)
+    base_fen: Mapped[int] = mapped_column()
+    amount_fen: Mapped[int] = mapped_column()
+    evidence: Mapped[str] = mapped_column(Text, default="")  # voucher numbers, one a line
+    __table_args__ = (
+        UniqueConstraint("claim_id", "line_no"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+
+class SubsidyReceiptRow(Base):
+    """The claim's money received, with the voucher that books it (deleting the draft voucher
+    deletes the receipt)."""
+
+    __tablename__ = "subsidy_receipt"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("subsidy_claim.id", ondelete="RESTRICT"), unique=True
+    )
+    received_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column()
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+
+class SubsidyPaymentRow(Base):
+    """A part of a claim line paid to its household, with the voucher that books it."""
+
+    __tablename__ = "subsidy_payment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("subsidy_claim_line.id", ondelete="RESTRICT"), index=True
+    )
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column()
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)

@@ -17,6 +17,7 @@ from coopledger.adapters.db.imports import SqlImports
 from coopledger.adapters.db.regions import SqlRegions
 from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
+from coopledger.adapters.db.subsidies import SqlSubsidies
 from coopledger.services.ports import ClientInfo
 
 
@@ -80,6 +81,13 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlImports(self._session)
+
+    @property
+    def subsidies(self) -> SqlSubsidies:
+        """Subsidy claims, their receipt and payments, and the posted lines they are read from."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlSubsidies(self._session)
 
     @property
     def bank(self) -> SqlBankStatements:
