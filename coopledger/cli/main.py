@@ -26,6 +26,7 @@ from coopledger.cli import (
     periods,
     registers,
     serve,
+    subsidies,
     transfer,
     users,
 )
@@ -96,6 +97,7 @@ for command in (
     transfer.import_cmd,
     bank.bank_group,
     contracts.contracts_group,
+    subsidies.subsidies_group,
     transfer.export_cmd,
     transfer.backup_cmd,
     transfer.restore_cmd,
