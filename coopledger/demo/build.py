@@ -29,6 +29,8 @@ from coopledger.demo.story import (
     Dividends,
     Entry,
     FeeReceived,
+    GoodsHandedOut,
+    GoodsReceived,
     Land,
     Plan,
     Share,
@@ -38,6 +40,7 @@ from coopledger.demo.story import (
     as_fen,
 )
 from coopledger.domain.contracts import Contract, Resource, ResourceKind, yearly
+from coopledger.domain.donations import Basis, Item
 from coopledger.domain.ledger import Voucher, VoucherDraft
 from coopledger.domain.members import check_digit
 from coopledger.domain.money import format_amount, parse_amount, parse_quantity
@@ -48,6 +51,7 @@ from coopledger.services import (
     contracts,
     disclosure,
     distribution,
+    donations,
     orgs,
     periods,
     registers,
@@ -148,6 +152,7 @@ class _Tally:
     trades: int = 0
     progress: list[str] = field(default_factory=list)  # what a distribution or receipt did
     summary: list[str] = field(default_factory=list)
+    goods: dict[str, int] = field(default_factory=dict)  # donated goods' item ids, by name
 
 
 def _review_and_post(
@@ -286,6 +291,38 @@ def _book(
                 clock=_at(step.day, 3, now),
             )
             made.append(receipt)
+        case GoodsReceived():
+            record, receipt = donations.receive(
+                uow_factory(),
+                accountant,
+                plan.code,
+                donor=step.donor,
+                received_on=step.day,
+                basis=Basis(step.basis),
+                evidence=step.evidence,
+                items=[
+                    Item(name, unit, parse_quantity(q), parse_amount(value))
+                    for name, unit, q, value in step.items
+                ],
+                clock=_at(step.day, 10, now),
+            )
+            tally.goods.update({i.item.name: i.id for i in record.items})
+            made.append(receipt)
+        case GoodsHandedOut():
+            _rows, handout = donations.hand_out(
+                uow_factory(),
+                accountant,
+                plan.code,
+                handed_on=step.day,
+                lines=[
+                    donations.HandoutLine(
+                        tally.goods[item], no, parse_quantity(q), taker, signed=True
+                    )
+                    for item, no, q, taker in step.lines
+                ],
+                clock=_at(step.day, 10, now),
+            )
+            made.append(handout)
         case Trade():
             shares.record_transaction(
                 uow_factory(),
