@@ -521,7 +521,7 @@ def check_payments(
     """The payments asked, each within what is still due to its household.
 
     :raise ValidationFailed: an amount not above zero, a household not on the claim.
-    :raise InvalidState: ``overpaid`` — more than is still due to a household (named).
+    :raise InvalidState: ``subsidy_overpaid`` — more than is still due to a household (named).
     """
     errors: dict[str, list[str]] = {}
     total: dict[str, int] = defaultdict(int)
@@ -538,7 +538,7 @@ def check_payments(
             raise InvalidState(
                 f"member {member_no}: {format_amount(fen)} asked, "
                 f"{format_amount(due[member_no])} still due",
-                code="overpaid",
+                code="subsidy_overpaid",
                 params={"member": member_no, "due": format_amount(due[member_no])},
             )
     return list(asked)

@@ -133,8 +133,8 @@ def create_claim(
 ) -> ClaimRecord:
     """Compute the policy over ``year`` and record the claim with its lines and evidence.
 
-    :raise InvalidState: ``period_not_closed`` — a month the claim covers is not closed (409);
-        ``nothing_due`` — no household qualifies, or fewer than the policy asks for.
+    :raise InvalidState: ``claim_period_open`` — a month the claim covers is not closed (409);
+        ``subsidy_nothing_due`` — no household qualifies, or fewer than the policy asks for.
     :raise ValidationFailed: ``unknown_policy``; ``policy_not_in_force`` for that year.
     """
     p = policy(policy_code, folder)
@@ -147,7 +147,7 @@ def create_claim(
             if uow.store.period_status(org.id, month.year, month.month) != "closed":
                 raise InvalidState(
                     f"{month} is not closed: a claim is computed from closed months only",
-                    code="period_not_closed",
+                    code="claim_period_open",
                     params={"period": str(month)},
                 )
             month = month.next()
@@ -156,7 +156,7 @@ def create_claim(
             raise InvalidState(
                 f"nothing is due under {p.code} in {year}"
                 + (f": {computed.reason}" if computed.reason else ""),
-                code="nothing_due",
+                code="subsidy_nothing_due",
                 params={"policy": p.code, "year": year},
             )
         claim_id = uow.subsidies.add_claim(org.id, year, terms(p), computed, actor.user_id, now)
@@ -266,8 +266,8 @@ def pay(
     Cr 银行存款.
 
     :raise InvalidState: ``claim_not_received``; ``not_paid_out`` — the subsidy is the
-        organization's own; ``overpaid`` — more than is still due to a household;
-        ``nothing_due`` — everything is paid.
+        organization's own; ``subsidy_overpaid`` — more than is still due to a household;
+        ``subsidy_nothing_due`` — everything is paid.
     :raise ValidationFailed: a household not on the claim, an amount not above zero, a date
         before the money was received.
     """
@@ -291,7 +291,7 @@ def pay(
         if lines is None:
             lines = [(no, fen) for no, fen in due.items() if fen > 0]
             if not lines:
-                raise InvalidState(f"claim {claim_id} is paid in full", code="nothing_due")
+                raise InvalidState(f"claim {claim_id} is paid in full", code="subsidy_nothing_due")
         asked = rules.check_payments(due, lines)
         chart = load_chart(org.chart)
         holding = rules.holding_account(chart, uow.store.accounts(org.id))

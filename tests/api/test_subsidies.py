@@ -65,7 +65,7 @@ def test_a_claim_is_computed_from_closed_months_received_and_paid(books: Books, 
     listed = books.get("aud", f"{ORG}/subsidies/policies").json["items"]
     assert "county-q1" in [p["code"] for p in listed]
     early = books.post("acc", f"{ORG}/subsidies/claims", {"policy": "county-q1", "year": 2026})
-    assert early.status_code == 409 and early.json["code"] == "period_not_closed"
+    assert early.status_code == 409 and early.json["code"] == "claim_period_open"
     preview = books.get("aud", f"{ORG}/subsidies/preview?policy=county-q1&year=2026").json
     assert [(ln["member"], ln["base"], ln["amount"]) for ln in preview["lines"]] == [
         ("1", "150000.00", "10000.00")
@@ -101,7 +101,7 @@ def test_a_claim_is_computed_from_closed_months_received_and_paid(books: Books, 
         f"{path}/payments",
         {"date": "2026-04-12", "lines": [{"member": "1", "amount": "10000.01"}]},
     )
-    assert over.status_code == 409 and over.json["code"] == "overpaid"
+    assert over.status_code == 409 and over.json["code"] == "subsidy_overpaid"
     part = books.post(
         "acc",
         f"{path}/payments",

@@ -250,7 +250,7 @@ class Claims(MethodView):
     @blp.arguments(SubsidyClaimIn)
     def post(self, data: dict[str, Any], org: str) -> tuple[dict[str, Any], int]:
         """Compute a policy over a year and record the claim (申报表). A month of the year not
-        closed → 409 ``period_not_closed``; nobody qualifies → 409 ``nothing_due``."""
+        closed → 409 ``claim_period_open``; nobody qualifies → 409 ``subsidy_nothing_due``."""
         made = svc.create_claim(uow(), actor(), org, data["policy"], data["year"], policy_dir())
         return present_claim(made), 201
 
@@ -285,7 +285,7 @@ def receipt(data: dict[str, Any], org: str, claim_id: int) -> tuple[dict[str, An
 @blp.arguments(SubsidyPaymentIn)
 def payments(data: dict[str, Any], org: str, claim_id: int) -> tuple[dict[str, Any], int]:
     """Pay households their part (named lines, or everything still due) and prepare the voucher
-    (Dr 成员往来 / Cr 银行存款). More than is due → 409 ``overpaid``; not received → 409
+    (Dr 成员往来 / Cr 银行存款). More than is due → 409 ``subsidy_overpaid``; not received → 409
     ``claim_not_received``."""
     lines = None
     if data["lines"] is not None:
