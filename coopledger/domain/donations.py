@@ -193,3 +193,36 @@ def handout(chart: Chart, on: date, parts: Sequence[tuple[Stock, int, int, int]]
         )
     total = sum(ln.amount_fen for ln in lines if ln.side is Dr.DEBIT)
     return VoucherDraft(on, f"{memo}（{format_amount(total)}元）", tuple(lines), attachments=1)
+
+
+#: the largest signed hand-out list accepted as a scan or photograph
+MAX_SCAN_BYTES = 8 * 1024 * 1024
+#: what a scan may be, told by its first bytes (never by its name or the type the client sent)
+SCAN_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def scan_media_type(content: bytes) -> str:
+    """The media type of the signed hand-out list's scan, told by its first bytes.
+
+    :raise ValidationFailed: (key ``file``) empty, larger than :data:`MAX_SCAN_BYTES`, or not a
+        PDF, JPEG or PNG file.
+    """
+    if not content:
+        raise ValidationFailed("the scan is empty", errors={"file": ["is empty"]})
+    if len(content) > MAX_SCAN_BYTES:
+        limit = MAX_SCAN_BYTES // 1024 // 1024
+        raise ValidationFailed(
+            f"the scan is larger than {limit} MB",
+            errors={"file": [f"must be at most {limit} MB; scan at a lower resolution"]},
+        )
+    for signature, media_type in SCAN_SIGNATURES:
+        if content.startswith(signature):
+            return media_type
+    raise ValidationFailed(
+        "the scan is not a PDF, JPEG or PNG file",
+        errors={"file": ["must be a PDF, JPEG or PNG file"]},
+    )

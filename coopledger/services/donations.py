@@ -8,6 +8,7 @@ vouchers are reviewed and posted like any other; deleting the draft deletes what
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from coopledger.services.ports import (
     Org,
     UnitOfWork,
 )
+from coopledger.services.ports.donations import ScanRecord
 from coopledger.services.vouchers import prepare
 
 
@@ -269,6 +271,73 @@ def _parts(
         value[line.item_id] += fen
         households[line.item_id].add(line.member_no)
     return [(stocks[i], quantity[i], value[i], len(households[i])) for i in quantity]
+
+
+def attach_scan(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    voucher_id: int,
+    filename: str,
+    content: bytes,
+    *,
+    clock: Clock = utcnow,
+) -> ScanRecord:
+    """Attach the signed (or thumb-printed) hand-out list, scanned or photographed, to the
+    hand-out of ``voucher_id``: the file kept as it came, its SHA-256 recorded. A list scanned
+    again is attached beside the first; nothing is replaced.
+
+    :raise ValidationFailed: (``file``) empty, too large, not a PDF, JPEG or PNG file.
+    :raise NotFound: the voucher carries no hand-out of this organization.
+    """
+    media_type = rules.scan_media_type(content)
+    digest = hashlib.sha256(content).hexdigest()
+    now = clock()
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
+        if not uow.donations.handouts(org.id, voucher_id=voucher_id):
+            raise NotFound(f"no hand-out list for voucher {voucher_id}")
+        name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "scan"
+        record = uow.donations.add_scan(
+            org.id, voucher_id, name, media_type, content, digest, actor.user_id, now
+        )
+        audit_log.record(
+            uow.store,
+            org,
+            actor,
+            "donation.attach_scan",
+            "voucher",
+            str(voucher_id),
+            new={"sha256": digest, "size": len(content), "media_type": media_type},
+        )
+        uow.commit()
+    return record
+
+
+def scans(
+    uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int | None = None
+) -> list[ScanRecord]:
+    """The scans of the signed hand-out lists (of one hand-out voucher when given).
+
+    :raise NotFound: a voucher given that carries no hand-out of this organization."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        if voucher_id is not None and not uow.donations.handouts(org.id, voucher_id=voucher_id):
+            raise NotFound(f"no hand-out list for voucher {voucher_id}")
+        return uow.donations.scans(org.id, voucher_id)
+
+
+def scan_file(
+    uow: UnitOfWork, actor: Actor, org_code: str, voucher_id: int, scan_id: int
+) -> tuple[ScanRecord, bytes]:
+    """One scan and its bytes, as uploaded. :raise NotFound: no such scan of that hand-out."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
+        record = next((r for r in uow.donations.scans(org.id, voucher_id) if r.id == scan_id), None)
+        content = uow.donations.scan_content(org.id, voucher_id, scan_id)
+    if record is None or content is None:
+        raise NotFound(f"no scan {scan_id} of the hand-out list of voucher {voucher_id}")
+    return record, content
 
 
 def received_in_kind(

@@ -238,6 +238,12 @@ def create_app(
 
 def _check_body() -> Response | None:
     """Reject unreadable bodies before any view sees them (400, 413, 415, 422)."""
+    if request.mimetype == "multipart/form-data" and request.path.endswith(
+        ("/scans", "/donations")
+    ):  # the signed hand-out lists' scans, up to 8 MB, on the API and on the page
+        request.max_content_length = donations.MAX_SCAN_UPLOAD
+        if request.path.startswith("/api/"):
+            return None
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
         return None
     if request.path.endswith("/imports") and request.mimetype == "multipart/form-data":

@@ -11,13 +11,16 @@ from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.tables import (
     DonationHandoutRow,
+    DonationHandoutScanRow,
     DonationItemRow,
     DonationRow,
     MemberRow,
+    UserRow,
     VoucherRow,
 )
 from coopledger.domain.donations import Item
 from coopledger.services.ports import DonationRecord, HandoutRecord, ItemRecord, NewHandout
+from coopledger.services.ports.donations import ScanRecord
 
 
 class SqlDonations:
@@ -185,3 +188,63 @@ class SqlDonations:
             )
             for h, item, donor, member, status, seq in self.session.execute(query)
         ]
+
+    def add_scan(
+        self,
+        org_id: int,
+        voucher_id: int,
+        filename: str,
+        media_type: str,
+        content: bytes,
+        sha256: str,
+        uploaded_by: int,
+        at: datetime,
+    ) -> ScanRecord:
+        row = DonationHandoutScanRow(
+            org_id=org_id,
+            voucher_id=voucher_id,
+            filename=filename,
+            media_type=media_type,
+            size=len(content),
+            sha256=sha256,
+            content=content,
+            uploaded_by=uploaded_by,
+            uploaded_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return next(s for s in self.scans(org_id, voucher_id) if s.id == row.id)
+
+    def scans(self, org_id: int, voucher_id: int | None = None) -> list[ScanRecord]:
+        """The scans attached to the organization's hand-out lists (of one voucher if asked), in
+        the order uploaded; their content is read only when downloaded."""
+        query = (
+            select(
+                DonationHandoutScanRow.id,
+                DonationHandoutScanRow.voucher_id,
+                DonationHandoutScanRow.filename,
+                DonationHandoutScanRow.media_type,
+                DonationHandoutScanRow.size,
+                DonationHandoutScanRow.sha256,
+                UserRow.username,
+                DonationHandoutScanRow.uploaded_at,
+            )
+            .join(UserRow, UserRow.id == DonationHandoutScanRow.uploaded_by)
+            .where(DonationHandoutScanRow.org_id == org_id)
+            .order_by(DonationHandoutScanRow.id)
+        )
+        if voucher_id is not None:
+            query = query.where(DonationHandoutScanRow.voucher_id == voucher_id)
+        return [
+            ScanRecord(i, v, name, media, int(size), digest, by, at)
+            for i, v, name, media, size, digest, by, at in self.session.execute(query)
+        ]
+
+    def scan_content(self, org_id: int, voucher_id: int, scan_id: int) -> bytes | None:
+        return self.session.scalar(
+            select(DonationHandoutScanRow.content).where(
+                DonationHandoutScanRow.id == scan_id,
+                DonationHandoutScanRow.org_id == org_id,
+                DonationHandoutScanRow.voucher_id == voucher_id,
+            )
+        )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -573,6 +574,30 @@ class DonationHandoutRow(Base):
     __table_args__ = (
         CheckConstraint("quantity_milli > 0", name="quantity_positive"),
         CheckConstraint("value_fen >= 0", name="value_not_negative"),
+    )
+
+
+class DonationHandoutScanRow(Base):
+    """The signed (or thumb-printed) hand-out list as scanned or photographed: the file kept as
+    it came (PDF, JPEG or PNG), its SHA-256, attached to the hand-out voucher it evidences."""
+
+    __tablename__ = "donation_handout_scan"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    uploaded_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (
+        CheckConstraint(
+            "media_type IN ('application/pdf', 'image/jpeg', 'image/png')", name="media_type"
+        ),
     )
 
 

@@ -50,6 +50,20 @@ class HandoutRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanRecord:
+    """The signed hand-out list as scanned or photographed, attached to its hand-out voucher."""
+
+    id: int
+    voucher_id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class NewHandout:
     item_id: int
     member_id: int
@@ -85,3 +99,16 @@ class Donations(Protocol):
         since: date | None = None,
         through: date | None = None,
     ) -> list[HandoutRecord]: ...
+    def add_scan(
+        self,
+        org_id: int,
+        voucher_id: int,
+        filename: str,
+        media_type: str,
+        content: bytes,
+        sha256: str,
+        uploaded_by: int,
+        at: datetime,
+    ) -> ScanRecord: ...
+    def scans(self, org_id: int, voucher_id: int | None = None) -> list[ScanRecord]: ...
+    def scan_content(self, org_id: int, voucher_id: int, scan_id: int) -> bytes | None: ...

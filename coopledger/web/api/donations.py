@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
-from coopledger.domain.donations import Basis, Item
+from coopledger.domain.donations import MAX_SCAN_BYTES, Basis, Item
+from coopledger.domain.errors import ValidationFailed
 from coopledger.domain.money import format_amount, format_quantity
 from coopledger.services import donations as svc
 from coopledger.services.ports import DonationRecord, HandoutRecord
+from coopledger.services.ports.donations import ScanRecord
 from coopledger.web.api.common import Blueprint, actor, uow
 from coopledger.web.api.fields import MONEY, Count, Day, Money, Quantity, Text
 from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
@@ -24,6 +26,10 @@ blp = Blueprint(
 )
 
 QUANTITY = {"type": "string", "example": "2.5"}
+#: the multipart envelope around a scan of the largest size
+MAX_SCAN_UPLOAD = MAX_SCAN_BYTES + 64 * 1024
+#: the file extension a scan is downloaded with, by its sniffed media type
+SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class ItemIn(ma.Schema):
@@ -204,3 +210,103 @@ class Handouts(MethodView):
             ],
         )
         return {"voucher": voucher.id, "items": [present_handout(h) for h in rows]}, 201
+
+
+def present_scan(org: str, s: ScanRecord) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "voucher": s.voucher_id,
+        "filename": s.filename,
+        "media_type": s.media_type,
+        "size": s.size,
+        "sha256": s.sha256,
+        "uploaded_by": s.uploaded_by,
+        "uploaded_at": s.uploaded_at.isoformat(timespec="seconds"),
+        "download": f"/api/v1/orgs/{org}/donations/handouts/{s.voucher_id}/scans/{s.id}",
+    }
+
+
+def uploaded_scan() -> tuple[str, bytes]:
+    """The file of a ``multipart/form-data`` upload (field ``file``), read no further than the
+    largest scan accepted.
+
+    :raise ValidationFailed: (``file``) missing, or larger than the largest scan."""
+    limit = MAX_SCAN_BYTES // 1024 // 1024
+    too_large = ValidationFailed(
+        f"the scan is larger than {limit} MB",
+        errors={"file": [f"must be at most {limit} MB; scan at a lower resolution"]},
+    )
+    if (request.content_length or 0) > MAX_SCAN_UPLOAD:
+        raise too_large
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            "send the signed list as multipart field 'file'", errors={"file": ["missing"]}
+        )
+    try:
+        data = upload.read(MAX_SCAN_BYTES + 1)
+    finally:  # a large upload is spooled to a temporary file: closed once read
+        upload.close()
+    if len(data) > MAX_SCAN_BYTES:
+        raise too_large
+    return upload.filename or "", data
+
+
+def scan_response(record: ScanRecord, content: bytes) -> Response:
+    """The scan as uploaded, to download, under a name that says what it is."""
+    ext = SCAN_EXTENSIONS.get(record.media_type, "bin")
+    return Response(
+        content,
+        mimetype=record.media_type,
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="handout-{record.voucher_id}-scan-{record.id}.{ext}"'
+            ),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@blp.route("/donations/handouts/<int:voucher>/scans")
+class Scans(MethodView):
+    def get(self, org: str, voucher: int) -> dict[str, Any]:
+        """The scans of the signed hand-out list of one hand-out voucher, in the order uploaded,
+        each with its SHA-256."""
+        return {"items": [present_scan(org, s) for s in svc.scans(uow(), actor(), org, voucher)]}
+
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                }
+            }
+        }
+    )
+    def post(self, org: str, voucher: int) -> tuple[dict[str, Any], int]:
+        """Attach the signed (or thumb-printed) hand-out list as scanned or photographed: field
+        ``file``, a PDF, JPEG or PNG file of at most 8 MB, its type told by its content. Its
+        SHA-256 is recorded; a list scanned again is kept beside the first. Too large, empty or
+        of another type → 422 naming ``file``; a voucher with no hand-out here → 404."""
+        filename, content = uploaded_scan()
+        record = svc.attach_scan(uow(), actor(), org, voucher, filename, content)
+        return present_scan(org, record), 201
+
+
+@blp.route("/donations/handouts/<int:voucher>/scans/<int:scan>")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The scan as uploaded (PDF, JPEG or PNG).",
+            "content": {t: {} for t in SCAN_EXTENSIONS},
+        }
+    }
+)
+def scan_download(org: str, voucher: int, scan: int) -> Response:
+    """The scan as uploaded."""
+    record, content = svc.scan_file(uow(), actor(), org, voucher, scan)
+    return scan_response(record, content)

@@ -14,15 +14,15 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from coopledger.domain.donations import Basis, Item
-from coopledger.domain.errors import DomainError, Forbidden
+from coopledger.domain.donations import MAX_SCAN_BYTES, Basis, Item
+from coopledger.domain.errors import DomainError, Forbidden, ValidationFailed
 from coopledger.domain.money import AmountError, format_amount, format_quantity, parse_quantity
 from coopledger.domain.roles import Action, Actor
 from coopledger.services import donations as svc
 from coopledger.services import orgs as org_svc
 from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
-from coopledger.web.api.donations import handout_print_context
+from coopledger.web.api.donations import handout_print_context, scan_response, uploaded_scan
 from coopledger.web.pages.common import bp, lang, login_required, signed_in
 from coopledger.web.pages.forms import Form
 from coopledger.web.responses import inline_pdf
@@ -70,9 +70,12 @@ def donations(org: str) -> Any:
     receive = Form({"date": today, "basis": "donor_invoice"}, RECEIVE_FIELDS)
     handout = Form({"handed_on": today}, HANDOUT_FIELDS)
     status = 200
+    scan_errors: dict[int, str] = {}
     if request.method == "POST":
         _may_manage(who)
-        if request.form.get("form") == "handout":
+        if request.args.get("form") == "scan":
+            done = _attach_scan(org, who, scan_errors)
+        elif request.form.get("form") == "handout":
             handout = Form(request.form, HANDOUT_FIELDS)
             done = _hand_out(org, who, handout)
         else:
@@ -84,6 +87,9 @@ def donations(org: str) -> Any:
     stock = svc.stock(uow(), who, org)
     _org, rows = svc.handouts(uow(), who, org)
     lists = [(vid, list(group)) for vid, group in groupby(rows, key=lambda h: h.voucher_id)]
+    scans: dict[int, list[Any]] = {}
+    for scan in svc.scans(uow(), who, org):
+        scans.setdefault(scan.voucher_id, []).append(scan)
     return render_template(
         "pages/donations.html",
         org=the_org,
@@ -91,6 +97,8 @@ def donations(org: str) -> Any:
         lists=lists,
         receive=receive,
         handout=handout,
+        scans=scans,
+        scan_errors=scan_errors,
         BASIS=BASIS,
         ITEM_ROWS=ITEM_ROWS,
     ), status
@@ -132,6 +140,36 @@ def _receive(org: str, who: Actor, form: Form) -> bool:
             n=len(record.items),
             x=format_amount(total, grouped=True),
             id=voucher.id,
+        ),
+        "ok",
+    )
+    return True
+
+
+def _attach_scan(org: str, who: Actor, errors: dict[int, str]) -> bool:
+    """Attach the uploaded scan to the hand-out list named in the form; a refusal is kept in
+    ``errors`` under the list's voucher, to show beside its upload field."""
+    voucher_id = request.args.get("voucher", type=int) or 0
+    try:
+        filename, content = uploaded_scan()
+        record = svc.attach_scan(uow(), who, org, voucher_id, filename, content)
+    except ValidationFailed as exc:
+        problem = " ".join(exc.errors.get("file", []))
+        if problem.startswith("must be at most"):
+            text = _(
+                "文件不能超过 %(n)s MB，请降低分辨率重新扫描。", n=MAX_SCAN_BYTES // 1024 // 1024
+            )
+        elif problem.startswith("must be a"):
+            text = _("只接受 PDF、JPEG 或 PNG 文件。")
+        else:
+            text = _("请选择签收表的扫描件或照片。")
+        errors[voucher_id] = text
+        return False
+    flash(
+        _(
+            "已附上发放凭证 %(id)s 的签收表扫描件，SHA-256 %(sha)s。",
+            id=record.voucher_id,
+            sha=record.sha256,
         ),
         "ok",
     )
@@ -200,3 +238,11 @@ def donation_handouts_pdf(org: str, voucher_id: int) -> Response:
         render_pdf("pdf/donation_handouts.html", context, locale=lang()),
         f"handouts-{org}-{voucher_id}",
     )
+
+
+@bp.route("/orgs/<org>/donations/handouts/<int:voucher_id>/scans/<int:scan_id>")
+@login_required
+def donation_handout_scan(org: str, voucher_id: int, scan_id: int) -> Response:
+    """The signed hand-out list's scan, as uploaded."""
+    record, content = svc.scan_file(uow(), signed_in(), org, voucher_id, scan_id)
+    return scan_response(record, content)
