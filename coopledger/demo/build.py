@@ -36,6 +36,7 @@ from coopledger.demo.story import (
     Share,
     Status,
     Step,
+    SubsidyClaim,
     Trade,
     as_fen,
 )
@@ -56,6 +57,7 @@ from coopledger.services import (
     periods,
     registers,
     shares,
+    subsidies,
     vouchers,
 )
 from coopledger.services.clock import utcnow
@@ -323,6 +325,29 @@ def _book(
                 clock=_at(step.day, 10, now),
             )
             made.append(handout)
+        case SubsidyClaim():
+            claim = subsidies.create_claim(
+                uow_factory(), accountant, plan.code, step.policy, step.year,
+                clock=_at(step.day, 10, now),
+            )  # fmt: skip
+            subsidies.submit(
+                uow_factory(), accountant, plan.code, claim.id, clock=_at(step.day, 11, now)
+            )
+            _claim, receipt = subsidies.receive(
+                uow_factory(), accountant, plan.code, claim.id, step.received_on,
+                clock=_at(step.received_on, 10, now),
+            )  # fmt: skip
+            _claim, payment = subsidies.pay(
+                uow_factory(), accountant, plan.code, claim.id, step.paid_on,
+                clock=_at(step.paid_on, 10, now),
+            )  # fmt: skip
+            made += [receipt, payment]
+            text = (
+                f"{len(claim.lines)} households' {step.policy} subsidy for {step.year}, "
+                f"{format_amount(claim.total_fen)} yuan, claimed, received and paid"
+            )
+            tally.progress.append(f"{plan.code}: {text}")
+            tally.summary.append(text)
         case Trade():
             shares.record_transaction(
                 uow_factory(),
@@ -506,6 +531,13 @@ def _by(step: Step, today: date) -> Step:
             approved_on=min(step.approved_on, today),
             paid_on=min(step.paid_on, today),
         )
+    if isinstance(step, SubsidyClaim):
+        return replace(
+            step,
+            day=min(step.day, today),
+            received_on=min(step.received_on, today),
+            paid_on=min(step.paid_on, today),
+        )
     return replace(step, day=min(step.day, today))
 
 
@@ -588,7 +620,7 @@ def build_demo(
         )
         now_tally = _Tally(through=tally.through)
         for step in steps:
-            if step.day.year == today.year:
+            if step.day.year == today.year and not isinstance(step, SubsidyClaim):
                 _book(uow_factory, actors, plan, step, now, now_tally)
         # the distribution's vouchers are dated 31 December and posted: the year closes the
         # day after the plan's approval (or early in January without one)
@@ -604,6 +636,9 @@ def build_demo(
             uow_factory(), accountant, plan.code, year, clock=_at(closing_day, 8, now)
         )
         progress(f"{plan.code}: {year} closed on {closing_day}, its distribution in its books")
+        for step in steps:  # a subsidy claim is computed from the closed year
+            if isinstance(step, SubsidyClaim) and step.day.year == today.year:
+                _book(uow_factory, actors, plan, step, now, now_tally)
         if plan.kind == "village_collective":
             _publish_quarters(uow_factory, accountant, plan.code, year, closing_day, now)
             progress(f"{plan.code}: the four quarterly disclosure notices of {year} published")

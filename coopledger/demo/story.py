@@ -220,6 +220,19 @@ class GoodsHandedOut:
     lines: tuple[tuple[str, str, str, str], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SubsidyClaim:
+    """A subsidy claim (补贴申报表) under ``policy`` for ``year``, computed from the closed books on
+    ``day`` and submitted; its money received on ``received_on`` and paid to the households on
+    ``paid_on``."""
+
+    day: date
+    policy: str
+    year: int
+    received_on: date
+    paid_on: date
+
+
 Step = (
     Entry
     | Asset
@@ -234,6 +247,7 @@ Step = (
     | FeeReceived
     | GoodsReceived
     | GoodsHandedOut
+    | SubsidyClaim
 )
 
 
@@ -537,6 +551,18 @@ def _pay_members(day: date, memo: str, owed: Mapping[str, int]) -> Entry:
 # -- the four organizations' books --------------------------------------------------------------
 
 
+#: processing fees (加工费) the garlic cooperative owed its poor and low-income members, in fen
+PROCESSING = {
+    "001": parse_amount("4200.00"),
+    "002": parse_amount("3650.00"),
+    "003": parse_amount("5180.00"),
+    "004": parse_amount("2960.00"),
+    "007": parse_amount("1340.00"),
+    "009": parse_amount("3870.00"),
+    "011": parse_amount("2450.00"),
+}
+
+
 def _garlic_books(plan: Plan, y: int) -> list[Step]:
     base = "gwm-garlic-base"
     facilities, seed = parse_amount("260000.00"), parse_amount("140000.00")
@@ -615,6 +641,17 @@ def _garlic_books(plan: Plan, y: int) -> list[Step]:
             cost=sum(owed_bulbs.values()),
         ),
         _pay_members(date(y, 6, 30), "支付成员大蒜款", owed_bulbs),
+        # the cooperative pays its poor and low-income members to peel and grade garlic: the
+        # processing fees the city's processing-income subsidy (8 %) is computed on
+        _entry(
+            date(y, 7, 20),
+            "应付成员大蒜剥皮分级加工费",
+            dr("521", sum(PROCESSING.values()), memo="大蒜剥皮分级加工"),
+            *(cr("114", fen, member=no, memo="加工费") for no, fen in PROCESSING.items()),
+            attachments=len(PROCESSING),
+        ),
+        _pay_members(date(y, 7, 31), "支付成员加工费", PROCESSING),
+        _sale(date(y, 8, 6), "销售剥皮分级蒜米（济南农贸市场）", "50101", 4300, "kg", "5.50"),
         _simple(date(y, 6, 30), "支付管理人员上半年报酬", "523", "102", "12000.00"),
         _sale(date(y, 7, 15), "示范田大蒜经电商平台销售", "50101", 8000, "kg", "4.50"),
         _simple(date(y, 8, 20), "慰问村内五保老人", "529", "101", "1200.00"),
@@ -671,6 +708,14 @@ def _garlic_books(plan: Plan, y: int) -> list[Step]:
             "9800.00",
             attachments=2,
             draft=True,
+        ),
+        # the city's processing-income subsidy for last year: claimed, received, paid to households
+        SubsidyClaim(
+            date(y + 1, 2, 20),
+            "city-processing-income",
+            y,
+            received_on=date(y + 1, 3, 12),
+            paid_on=date(y + 1, 3, 16),
         ),
         Depreciate(date(y + 1, 12, 31)),  # dated today at the latest: through the last month ended
     ]

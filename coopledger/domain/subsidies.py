@@ -7,7 +7,8 @@ organization itself), what the base is and how much it pays:
   member — accounts chosen by code prefix (``accounts``) and, when given, by a word in the
   account's name (``account_names``: an organization keeps the activity on a sub-account such as
   成员往来—加工费, whose code differs from one organization to the next but whose name says what
-  it holds); the lines of ``side`` (a processing fee owed to a household is a credit on its
+  it holds) or by a word in the line's own memo (``memos``: 加工费 written on the line of
+  成员往来 that owes it); the lines of ``side`` (a processing fee owed to a household is a credit on its
   成员往来 / 内部往来) are summed per member, red reversals netting out. The amount is the base
   × ``rate``, rounded half up to the fen.
 - ``base = "fixed"``: every qualifying household with at least one such posted line in the period
@@ -88,6 +89,7 @@ FIELDS = frozenset(
         "base",
         "accounts",
         "account_names",
+        "memos",
         "side",
         "rate",
         "amount",
@@ -114,6 +116,7 @@ class Policy:
     base: BaseKind
     accounts: tuple[str, ...]
     account_names: tuple[str, ...]
+    memos: tuple[str, ...]
     side: Side
     rate: Decimal | None
     amount_fen: int | None
@@ -147,11 +150,16 @@ class Policy:
             )
         return start, end
 
-    def counts(self, account_code: str, account_name: str) -> bool:
-        """Whether a line on this account carries the policy's activity."""
+    def counts(self, account_code: str, account_name: str, memo: str = "") -> bool:
+        """Whether a line carries the policy's activity: on one of its accounts, and, when the
+        policy names words, its account's name or its own memo holding one of them."""
         if not any(account_code.startswith(p) for p in self.accounts):
             return False
-        return not self.account_names or any(w in account_name for w in self.account_names)
+        if not self.account_names and not self.memos:
+            return True
+        return any(w in account_name for w in self.account_names) or any(
+            w in memo for w in self.memos
+        )
 
 
 def _line_of(text: str, key: str) -> int:
@@ -299,6 +307,7 @@ def parse_policy(text: str, code: str, source: str) -> Policy:
         base=base,
         accounts=accounts,
         account_names=texts("account_names"),
+        memos=texts("memos"),
         side=side,
         rate=rate,
         amount_fen=amount,
@@ -332,6 +341,7 @@ class PostedLine:
     amount_fen: int
     account_code: str
     account_name: str
+    memo: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,7 +398,7 @@ def compute(
     evidence: dict[int, set[str]] = defaultdict(set)
     for line in lines:
         if line.member_id not in qualifying or not policy.counts(
-            line.account_code, line.account_name
+            line.account_code, line.account_name, line.memo
         ):
             continue
         seen.add(line.member_id)

@@ -43,6 +43,7 @@ class SqlSubsidies:
                 VoucherLineRow.amount_fen,
                 AccountRow.code,
                 AccountRow.name_zh,
+                VoucherLineRow.memo,
             )
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
@@ -66,8 +67,9 @@ class SqlSubsidies:
                 int(amount),
                 code,
                 name,
+                memo,
             )
-            for member_id, year, month, number, side, amount, code, name in self.session.execute(
+            for member_id, year, month, number, side, amount, code, name, memo in self.session.execute(
                 query
             )
         ]
