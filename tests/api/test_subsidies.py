@@ -190,3 +190,29 @@ def test_a_bad_county_file_is_refused_naming_file_and_line(books: Books, app: Fl
     assert "bad.toml:12" in refused.json["detail"]
     unknown = books.post("acc", f"{ORG}/subsidies/claims", {"policy": "nope", "year": 2026})
     assert unknown.status_code == 422
+
+
+def test_the_claim_spreadsheet_neutralizes_a_name_written_as_a_formula(
+    books: Books, app: Flask
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    setup(books, app)
+    made = books.post(
+        "acc",
+        f"{ORG}/members",
+        {"member_no": "7", "name": '=HYPERLINK("x")', "poverty_status": "exited"},
+    )
+    assert made.status_code == 201, made.json
+    fee(books, "2026-01-15", "7", "1000.00")
+    close(books, "2026-01", "2026-02", "2026-03")
+    claim = books.post("acc", f"{ORG}/subsidies/claims", {"policy": "county-q1", "year": 2026})
+    assert claim.status_code == 201, claim.json
+    xlsx = books.get("aud", f"{ORG}/subsidies/claims/{claim.json['id']}?format=xlsx")
+    sheet = load_workbook(BytesIO(xlsx.data)).active
+    names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names[0] == '\'=HYPERLINK("x")' and names[-1] == "合计"
+    amounts = [row[6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert amounts[0] == 80  # a number in yuan, not text
