@@ -97,6 +97,21 @@ ERROR_CODES: dict[str, Any] = {
         "合同 %(contract)s 已确认未收的承包费只有 %(left)s 元，收款不能超过此数。"
     ),
     "villages_only": _l("一事一议备查簿只由村集体经济组织登记。"),
+    # subsidy claims: policies, claims, receipt and payment
+    "policy_invalid": _l("补贴政策文件 %(file)s 第 %(line)s 行有误，政策没有读入。"),
+    "unknown_policy": _l("没有补贴政策 %(policy)s。"),
+    "policy_not_in_force": _l("补贴政策 %(policy)s 在 %(year)s 年不适用。"),
+    "claim_period_open": _l("%(period)s 尚未结账：申报表只按已结账的月份生成，请先结账。"),
+    "subsidy_nothing_due": _l("按这项政策没有应得的补贴（无符合条件的农户，或户数不足）。"),
+    "claim_not_draft": _l("申报表已申报，不能再次申报。"),
+    "claim_not_submitted": _l("申报表尚未申报，不能登记到账。"),
+    "already_received": _l("这张申报表的补贴资金已登记到账。"),
+    "claim_not_received": _l("申报表的补贴资金尚未到账，不能支付到户。"),
+    "not_paid_out": _l("这项补贴归本单位所有，不支付到户。"),
+    "subsidy_overpaid": _l("%(member)s 号尚欠补贴只有 %(due)s 元，支付不能超过此数。"),
+    "no_subsidy_account": _l(
+        "成员往来（内部往来）已设明细科目：请增设名称含“补贴”的明细科目，用来记录应付农户的补贴。"
+    ),
     "internal_error": _l("出了问题，没有保存任何内容。请稍后再试。"),
     "control_characters": _l("“%(field)s”中含有不允许的控制字符，请求未被处理。"),
     "rate_limited": _l("请求过于频繁，请稍后再试。"),
