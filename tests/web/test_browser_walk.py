@@ -128,7 +128,7 @@ FAILING_IMPACT = ("serious", "critical")
 ALLOWED: dict[tuple[str, str], str] = {}
 
 
-def _seed(url: str, settings: Settings) -> dict[str, dict[str, int]]:
+def _seed(url: str, settings: Settings) -> dict[str, dict[str, Any]]:
     """The world of tests/conftest (coop, village, a user of every role), a county officer and
     a second household; coop's 2025 closed with its distribution paid in part, a fund's grant
     that built a cold store whose income rights are quantified, a draft voucher; the village's
@@ -162,10 +162,22 @@ def _seed(url: str, settings: Settings) -> dict[str, dict[str, int]]:
     assert published.status_code == 201, published.json
     memo = "收到大蒜示范基地冷库租金（2026年第一季度，承租人：商河县白桥镇绿源冷链物流有限公司）"
     drafts = {org: books.voucher(org=org, memo=memo, date="2026-11-10") for org in ARGS}
+    contract = {
+        "contract_no": "CB-2026-01",
+        "member": "1",
+        "subject": "东大塘鱼塘",
+        "area": "12.5",
+        "unit": "亩",
+        "starts_on": "2026-01-01",
+        "ends_on": "2030-12-31",
+        "yearly": {"amount": "3000.00", "month": 1, "day": 15},
+    }
+    let = books.post("acc", "/api/v1/orgs/village/contracts", contract)
+    assert let.status_code == 201, let.json
     engine.dispose()
     return {
         "coop": {"plan_id": plan["id"], "voucher_id": drafts["coop"]["id"]},
-        "village": {"voucher_id": drafts["village"]["id"]},
+        "village": {"voucher_id": drafts["village"]["id"], "contract_no": "CB-2026-01"},
     }
 
 
@@ -200,7 +212,7 @@ def page_rules(app: Flask) -> dict[str, Any]:
     }
 
 
-def routes(app: Flask, ids: dict[str, dict[str, int]]) -> list[Route]:
+def routes(app: Flask, ids: dict[str, dict[str, Any]]) -> list[Route]:
     """Each page with its arguments filled, once for each organization it is walked in (an
     argument no organization has leaves the page out there, as the village's plan)."""
     out: dict[str, Route] = {}
