@@ -75,7 +75,14 @@ USERS = (
 )
 #: ``pages.*`` GET routes that answer with a file, not a page, besides those whose address ends
 #: in a file's suffix (:data:`FILES`)
-DOWNLOADS = frozenset({"pages.static", "pages.audit_export"})
+DOWNLOADS = frozenset(
+    {
+        "pages.static",
+        "pages.audit_export",
+        "pages.subsidy_claim_file",  # a claim as .pdf or .xlsx, its format an argument
+        "pages.donation_handout_scan",  # the signed list's scan, as uploaded
+    }
+)
 FILES = (".pdf", ".wav")
 #: the pages read signed out, besides the sign-in page: the application's public pages
 PUBLIC = ("index", "verify_form", "public.disclosure")
