@@ -255,3 +255,14 @@ def test_fees_go_to_the_contracting_sub_account_when_income_is_kept_by_sub_accou
     contract(books)
     charged = books.post("acc", f"{VILLAGE}/contracts/charge", {"date": "2026-02-01"}).json
     assert lines(books, charged["voucher"])[-1] == ("50101", None, None, "3000.00")
+
+
+def test_fees_due_are_not_charged_into_a_closed_month(books: Books) -> None:
+    assert contract(books).status_code == 201
+    closed = books.post("acc", f"{VILLAGE}/periods/2026-01/close")
+    assert closed.status_code == 200, closed.json
+    refused = books.post("acc", f"{VILLAGE}/contracts/charge", {"date": "2026-01-31"})
+    assert refused.status_code == 409, refused.json
+    # nothing was half-written: the instalment is still there to charge in an open month
+    later = books.post("acc", f"{VILLAGE}/contracts/charge", {"date": "2026-02-28"})
+    assert later.status_code == 201 and later.json["charged"] == 1, later.json
