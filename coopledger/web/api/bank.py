@@ -21,7 +21,7 @@ from coopledger.domain.money import AmountError, format_amount
 from coopledger.services import bank as svc
 from coopledger.services.ports import StatementRecord
 from coopledger.services.print_contexts import bank_reconciliation_print_context
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow
 from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
 from coopledger.web.errors import problem
 
@@ -194,19 +194,7 @@ def list_statements(org: str, account: str) -> dict[str, Any]:
 @blp.post("/imports")
 @blp.arguments(BankImportArgs, location="query")
 @blp.response(201, BankStatementOut)
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            }
-        }
-    }
-)
+@blp.doc(**FILE_UPLOAD)
 def import_statement(args: dict[str, Any], org: str, account: str) -> Any:
     """Import a month's bank statement (CSV or XLSX: ``date``, ``amount`` or ``debit``/``credit``,
     ``reference``, ``description``, ``balance``); all rows or none."""

@@ -20,6 +20,22 @@ from coopledger.web.units import unit_of_work
 
 MAX_LIMIT = 500
 
+#: the OpenAPI description of an upload's body: one ``multipart/form-data`` field ``file``
+#: (``@blp.doc(**FILE_UPLOAD)``)
+FILE_UPLOAD: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        }
+    }
+}
+
 
 class Blueprint(_Blueprint):  # type: ignore[misc]
     """flask-smorest's Blueprint; a place for project-wide defaults."""

@@ -14,7 +14,7 @@ from coopledger.domain.money import format_amount, format_quantity
 from coopledger.services import donations as svc
 from coopledger.services.ports import DonationRecord, HandoutRecord
 from coopledger.services.ports.donations import ScanRecord
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow
 from coopledger.web.api.fields import MONEY, Count, Day, Money, Quantity, Text
 from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
 
@@ -274,19 +274,7 @@ class Scans(MethodView):
         each with its SHA-256."""
         return {"items": [present_scan(org, s) for s in svc.scans(uow(), actor(), org, voucher)]}
 
-    @blp.doc(
-        requestBody={
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                        "required": ["file"],
-                    }
-                }
-            }
-        }
-    )
+    @blp.doc(**FILE_UPLOAD)
     def post(self, org: str, voucher: int) -> tuple[dict[str, Any], int]:
         """Attach the signed (or thumb-printed) hand-out list as scanned or photographed: field
         ``file``, a PDF, JPEG or PNG file of at most 8 MB, its type told by its content. Its

@@ -18,7 +18,7 @@ from coopledger.adapters.spreadsheets import read_table, write_template
 from coopledger.domain.exports import EXPORTS, FORMATS
 from coopledger.domain.imports import KINDS, MAX_FILE_BYTES, template
 from coopledger.services import imports as svc
-from coopledger.web.api.common import Blueprint, actor, uow
+from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow
 from coopledger.web.api.fields import Day
 from coopledger.web.errors import problem
 
@@ -89,19 +89,7 @@ class TemplateArgs(ma.Schema):
 @blp.post("/orgs/<org>/imports")
 @blp.arguments(ImportArgs, location="query")
 @blp.response(201, ReportOut)
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            }
-        }
-    }
-)
+@blp.doc(**FILE_UPLOAD)
 def import_file(args: dict[str, Any], org: str) -> Any:
     """Import a CSV or XLSX file of members, accounts, opening balances, vouchers,
     transactions or assets (all rows or none; a dry run writes nothing)."""
