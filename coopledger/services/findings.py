@@ -15,6 +15,7 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 ``statements_do_not_tie`` (the surplus statement's 年末未分配盈余 ≠ the balance sheet's),
 ``bank_unreconciled`` (a closed month's bank account without a balancing reconciliation),
 ``cash_over_limit`` (库存现金 above the organization's 库存现金限额 at the end of a day),
+``cash_over_limit_month_end`` (the same at the end of a month, one a month),
 ``contract_in_arrears`` (a contract's fees due and charged but not received).
 """
 
@@ -395,7 +396,9 @@ def _cash(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
 
 def _cash_limit(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
     """The days of ``year`` cash on hand ended above the organization's 库存现金限额, as one
-    finding naming the first day and the highest balance."""
+    finding naming the first day and the highest balance; and each month of ``year`` ended by
+    ``as_of`` whose last day closed above the limit, one finding a month, as auditors check the
+    month-end balance (it may stand above the limit with no posting that day)."""
     cash = _role(org, "cash")
     if cash is None or org.cash_limit_fen is None:
         return []
@@ -404,16 +407,35 @@ def _cash_limit(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Findi
         by_day[line.booked_on] += line.amount_fen if line.side == "D" else -line.amount_fen
     balance = 0
     over: list[tuple[date, int]] = []
+    ends = (Period(year, m).last_day for m in range(1, 13))
+    month_ends = [end for end in ends if end <= as_of]
+    at_month_end: list[tuple[date, int]] = []
     for day in sorted(by_day):
+        while month_ends and month_ends[0] < day:
+            at_month_end.append((month_ends.pop(0), balance))
         balance += by_day[day]
         if balance > org.cash_limit_fen and day.year == year:
             over.append((day, balance))
+    at_month_end += [(end, balance) for end in month_ends]
+    limit = format_amount(org.cash_limit_fen)
+    out = [
+        Finding(
+            "cash_over_limit_month_end",
+            "medium",
+            (f"account:{cash}", f"period:{Period.of(end)}"),
+            f"cash on hand was {format_amount(fen)} yuan at the end of the month "
+            f"{Period.of(end)}, above the limit of {limit}",
+            {"month": str(Period.of(end)), "amount": format_amount(fen), "limit": limit},
+        )
+        for end, fen in at_month_end
+        if fen > org.cash_limit_fen
+    ]
     if not over:
-        return []
+        return out
     day, amount = over[0]
     highest = max(fen for _, fen in over)
-    limit = format_amount(org.cash_limit_fen)
     return [
+        *out,
         Finding(
             "cash_over_limit",
             "medium",
@@ -429,7 +451,7 @@ def _cash_limit(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Findi
                 "more": len(over) - 1,
                 "highest": format_amount(highest),
             },
-        )
+        ),
     ]
 
 

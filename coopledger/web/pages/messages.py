@@ -203,6 +203,10 @@ FINDINGS: dict[str, tuple[Any, Any]] = {
             "（此后另有 %(more)s 天超限，最高 %(highest)s 元）。"
         ),
     ),
+    "cash_over_limit_month_end": (
+        _l("月末库存现金超过限额"),
+        _l("%(month)s 月末库存现金 %(amount)s 元，超过限额 %(limit)s 元。"),
+    ),
     "contract_in_arrears": (
         _l("承包费逾期未收"),
         _l("合同 %(contract)s（%(party)s）自 %(since)s 起欠缴承包费 %(amount)s 元。"),
