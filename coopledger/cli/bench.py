@@ -155,6 +155,42 @@ def bench_statements_cmd(count: int, workers: str, database_url: str | None) -> 
     )
 
 
+@bench.command("queue")
+@click.option("--count", default=400, show_default=True, type=click.IntRange(2))
+@click.option("--workers", default="1,2", show_default=True, help="Worker counts to run.")
+@click.option("--chunk-size", default=20, show_default=True, type=click.IntRange(1))
+@click.option("--redis-url", default=None, help="Default: COOPLEDGER_REDIS_URL or the usual.")
+@click.option(
+    "--database-url", default=None, help="Default: a fresh SQLite file in a temporary folder."
+)
+@click.option("--kill/--no-kill", default=True, show_default=True)
+def bench_queue_cmd(
+    count: int,
+    workers: str,
+    chunk_size: int,
+    redis_url: str | None,
+    database_url: str | None,
+    kill: bool,
+) -> None:
+    """Statements rendered by RQ workers: the rate with 1 and 2 workers, the projection to a
+    city's 100,000 statements on N machines, and a batch finishing after a worker is killed."""
+    from coopledger import config
+    from coopledger.bench.statement_queue import QueueBenchFailed, run_queue_bench
+
+    try:
+        run_queue_bench(
+            count=count,
+            workers=[int(w) for w in workers.split(",") if w.strip()],
+            redis_url=config.redis_url(redis_url),
+            database_url=database_url,
+            chunk_size=chunk_size,
+            kill=kill,
+            echo=click.echo,
+        )
+    except QueueBenchFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @bench.command("soak")
 @click.option("--url", required=True, help="The served instance, e.g. http://127.0.0.1:8000")
 @click.option("--org", required=True)
