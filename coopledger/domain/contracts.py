@@ -11,8 +11,10 @@ charged: Dr 内部往来 (成员往来 in a cooperative's chart) with the member
 party is a member, 应收款 when it is not / Cr the chart's contract income — 经营收入 in the 2023
 village system (contract fees, 承包金, are operating income there), 发包及上交收入 in the 2004 one.
 A chart without a ``contract_income`` role holds no contracts. A receipt books Dr 库存现金 or
-银行存款 / Cr the same receivable. Arrears on a day are the instalments due and charged by then
-less what was received by then; the oldest unpaid instalment (first in, first out) dates them.
+银行存款 / Cr the same receivable. Money the party paid by an ordinary posted voucher — Dr 库存现金
+or 银行存款 / Cr the party's receivable, not through the receipt form — counts too, put against its
+contracts' open instalments oldest first. Arrears on a day are the instalments due and charged by
+then less what was received by then; the oldest unpaid instalment (first in, first out) dates them.
 
 The 一事一议 备查簿 is a memo register (no voucher of its own): a project the villagers' meeting
 decided, the money raised from households (筹资), the labour (筹劳, in thousandths of a 工日), the
@@ -26,6 +28,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from coopledger.domain.accounts import Account, Chart
 from coopledger.domain.errors import InvalidState, ValidationFailed
@@ -341,6 +344,54 @@ def arrears(
         since = inst.due_on
         break
     return Arrears(due_fen, paid, max(0, due_fen - paid), since)
+
+
+def allocate(
+    contracts: Mapping[int, tuple[Sequence[Charged], Sequence[tuple[date, int]]]],
+    receipts: Sequence[tuple[date, int, int]],
+) -> dict[int, list[tuple[date, int, int]]]:
+    """Money one party paid by ordinary vouchers (not through a contract's receipt form) put
+    against its contracts' instalments charged and still open, the oldest due first: each
+    contract's ``(instalments, payments)`` — the payments clear its own instalments first — and
+    the party's ``receipts`` (day, fen, voucher) by date (a red one, negative, takes back the
+    latest before it). What no charged instalment is open for stays off the contracts (it paid
+    something else). Returns each contract's share of the receipts (day, fen, voucher)."""
+    open_: list[tuple[date, int, int]] = []  # due, contract, still open
+    for key, (instalments, payments) in contracts.items():
+        left = sum(fen for _, fen in payments)
+        for inst in sorted(
+            (i for i in instalments if i.voucher_id is not None), key=lambda i: i.due_on
+        ):
+            cleared = min(left, inst.amount_fen)
+            left -= cleared
+            if inst.amount_fen > cleared:
+                open_.append((inst.due_on, key, inst.amount_fen - cleared))
+    open_.sort()
+    net: list[list[Any]] = []  # [day, fen, voucher] after the red receipts took theirs back
+    for day, fen, voucher in sorted(receipts, key=lambda r: r[0]):
+        if fen > 0:
+            net.append([day, fen, voucher])
+            continue
+        back = -fen
+        while back and net:
+            taken = min(back, net[-1][1])
+            net[-1][1] -= taken
+            back -= taken
+            if net[-1][1] == 0:
+                net.pop()
+    out: dict[int, list[tuple[date, int, int]]] = {}
+    i = 0
+    for day, fen, voucher in net:
+        while fen and i < len(open_):
+            due_on, key, left = open_[i]
+            taken = min(fen, left)
+            out.setdefault(key, []).append((day, taken, voucher))
+            fen -= taken
+            if taken == left:
+                i += 1
+            else:
+                open_[i] = (due_on, key, left - taken)
+    return out
 
 
 def outstanding(instalments: Sequence[Charged], payments: Sequence[tuple[date, int]]) -> int:

@@ -11,7 +11,7 @@ reviewed and posted like any other voucher.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from coopledger.domain import contracts as rules
@@ -25,7 +25,12 @@ from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Org, UnitOfWork
-from coopledger.services.ports.contracts import ContractRecord, ProjectRecord, ResourceRecord
+from coopledger.services.ports.contracts import (
+    ContractRecord,
+    PaymentRecord,
+    ProjectRecord,
+    ResourceRecord,
+)
 from coopledger.services.vouchers import prepare
 
 VIA = ("cash", "bank")
@@ -175,8 +180,79 @@ def contract_rows(uow: UnitOfWork, org: Org, on: date) -> list[ContractRow]:
         ContractRow(
             c, rules.arrears(c.instalments, [(p.paid_on, p.amount_fen) for p in c.payments], on)
         )
-        for c in uow.contracts.contracts(org.id)
+        for c in with_ledger_receipts(uow, org, uow.contracts.contracts(org.id))
     ]
+
+
+def with_ledger_receipts(
+    uow: UnitOfWork, org: Org, records: Sequence[ContractRecord]
+) -> list[ContractRecord]:
+    """``records`` (all of the organization's contracts) with the money each party paid by an
+    ordinary posted voucher — a credit on its receivable (the member's 内部往来 sub-ledger, or
+    应收款 with the party's name or the contract's number in the memo) in a voucher moving
+    库存现金 or 银行存款, not prepared by the receipt form — added to their receipts, put against
+    the party's open instalments oldest first. The arrears then agree with the ledger."""
+    if not records:
+        return list(records)
+    chart = load_chart(org.chart)
+    found = uow.contracts.ledger_receipts(
+        org.id,
+        sorted({chart.role("member_current"), chart.role("receivable")}),
+        [chart.role("cash"), chart.role("bank")],
+    )
+    if not found:
+        return list(records)
+    parties: dict[str, list[ContractRecord]] = {}
+    for c in records:
+        parties.setdefault(_party(c), []).append(c)
+    outside = sorted(
+        (k for k in parties if k.startswith("p:")), key=lambda k: -len(k)
+    )  # the longest name first: 王秀英 before 王秀
+    receipts: dict[str, list[tuple[date, int, int]]] = {}
+    for r in found:
+        if r.member_no is not None:
+            key: str | None = f"m:{r.member_no}"
+        else:
+            key = next(
+                (k for k in outside if any(c.contract_no in r.text for c in parties[k])), None
+            ) or next((k for k in outside if k[2:] and k[2:] in r.text), None)
+        if key is not None and key in parties:
+            receipts.setdefault(key, []).append((r.booked_on, r.amount_fen, r.voucher_id))
+    shares: dict[int, list[tuple[date, int, int]]] = {}
+    for key, paid in receipts.items():
+        shares.update(
+            rules.allocate(
+                {
+                    c.id: (c.instalments, [(p.paid_on, p.amount_fen) for p in c.payments])
+                    for c in parties[key]
+                },
+                paid,
+            )
+        )
+    return [
+        replace(
+            c,
+            payments=tuple(
+                sorted(
+                    (*c.payments, *(PaymentRecord(0, d, fen, v) for d, fen, v in shares[c.id])),
+                    key=lambda p: p.paid_on,
+                )
+            ),
+        )
+        if c.id in shares
+        else c
+        for c in records
+    ]
+
+
+def _with_ledger(uow: UnitOfWork, org: Org, contract_id: int) -> ContractRecord:
+    """One contract with the ordinary receipts its party's contracts share."""
+    records = with_ledger_receipts(uow, org, uow.contracts.contracts(org.id))
+    return next(c for c in records if c.id == contract_id)
+
+
+def _party(c: ContractRecord) -> str:
+    return f"m:{c.member_no}" if c.member_no is not None else f"p:{c.party}"
 
 
 def contract(
@@ -188,9 +264,10 @@ def contract(
     day = on or utcnow().date()
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
-        record = uow.contracts.contract_by_no(org.id, contract_no)
-        if record is None:
+        found = uow.contracts.contract_by_no(org.id, contract_no)
+        if found is None:
             raise NotFound(f"contract {contract_no!r} not found")
+        record = _with_ledger(uow, org, found.id)
         payments = [(p.paid_on, p.amount_fen) for p in record.payments]
         return org, ContractRow(record, rules.arrears(record.instalments, payments, day))
 
@@ -337,7 +414,8 @@ def receive(
         found = uow.contracts.contract_by_no(org.id, contract_no)
         if found is None:
             raise NotFound(f"contract {contract_no!r} not found")
-        record = uow.contracts.contracts(org.id, contract_id=found.id, lock=True)[0]
+        uow.contracts.contracts(org.id, contract_id=found.id, lock=True)
+        record = _with_ledger(uow, org, found.id)
         left = rules.outstanding(
             record.instalments, [(p.paid_on, p.amount_fen) for p in record.payments]
         )
@@ -369,7 +447,7 @@ def receive(
             new={"amount_fen": amount_fen, "voucher": voucher.id},
             at=now,
         )
-        record = uow.contracts.contracts(org.id, contract_id=found.id)[0]
+        record = _with_ledger(uow, org, found.id)
         payments = [(p.paid_on, p.amount_fen) for p in record.payments]
         row = ContractRow(record, rules.arrears(record.instalments, payments, paid_on))
         uow.commit()

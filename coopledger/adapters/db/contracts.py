@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from coopledger.adapters.db.tables import (
+    AccountRow,
     ContractInstalmentRow,
     ContractPaymentRow,
     ContractRow,
     MemberRow,
     ResourceRow,
     VillageProjectRow,
+    VoucherLineRow,
+    VoucherRow,
 )
 from coopledger.domain.contracts import (
     Charged,
@@ -27,6 +31,7 @@ from coopledger.domain.contracts import (
 )
 from coopledger.services.ports.contracts import (
     ContractRecord,
+    LedgerReceipt,
     PaymentRecord,
     ProjectRecord,
     ResourceRecord,
@@ -184,6 +189,60 @@ class SqlContracts:
             )
             self.session.flush()
 
+    def ledger_receipts(
+        self, org_id: int, receivables: Sequence[str], money: Sequence[str]
+    ) -> list[LedgerReceipt]:
+        money_line = aliased(VoucherLineRow)
+        money_account = aliased(AccountRow)
+        moved = (
+            select(money_line.id)
+            .join(money_account, money_account.id == money_line.account_id)
+            .where(
+                money_line.voucher_id == VoucherRow.id,
+                money_line.org_id == org_id,
+                _under(money_account, money),
+            )
+            .exists()
+        )
+        by_form = (
+            select(ContractPaymentRow.id)
+            .where(
+                ContractPaymentRow.org_id == org_id,
+                ContractPaymentRow.voucher_id == VoucherRow.id,
+            )
+            .exists()
+        )
+        rows = self.session.execute(
+            select(
+                VoucherRow.id,
+                VoucherRow.booked_on,
+                VoucherRow.memo,
+                VoucherLineRow.memo,
+                VoucherLineRow.amount_fen,
+                MemberRow.member_no,
+            )
+            .join(VoucherLineRow, VoucherLineRow.voucher_id == VoucherRow.id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .outerjoin(MemberRow, MemberRow.id == VoucherLineRow.member_id)
+            .where(
+                VoucherRow.org_id == org_id,
+                VoucherLineRow.org_id == org_id,
+                AccountRow.org_id == org_id,
+                VoucherRow.status == "posted",
+                VoucherLineRow.side == "C",
+                _under(AccountRow, receivables),
+                moved,
+                ~by_form,
+            )
+            .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
+        ).all()
+        return [
+            LedgerReceipt(
+                int(vid), on, member_no, int(fen), " ".join(t for t in (memo, ln_memo) if t)
+            )
+            for vid, on, memo, ln_memo, fen, member_no in rows
+        ]
+
     def add_payment(
         self, org_id: int, contract_id: int, paid_on: date, amount_fen: int, voucher_id: int
     ) -> int:
@@ -254,3 +313,10 @@ def _values(project: Project) -> dict[str, object]:
         "status": project.status.value,
         "vouchers": project.vouchers,
     }
+
+
+def _under(account: Any, codes: Sequence[str]) -> ColumnElement[bool]:
+    """The accounts ``codes`` and their sub-accounts."""
+    return or_(
+        *(or_(account.code == c, account.code.startswith(c, autoescape=True)) for c in codes)
+    )

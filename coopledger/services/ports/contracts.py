@@ -48,6 +48,19 @@ class ContractRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerReceipt:
+    """A posted credit on a receivable in a voucher that moved cash or bank money and was not
+    prepared by a contract's receipt form: money a party paid by an ordinary voucher (red when
+    negative). ``member_no`` is the line's member; ``text`` the voucher's and the line's memo."""
+
+    voucher_id: int
+    booked_on: date
+    member_no: str | None
+    amount_fen: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectRecord:
     id: int
     project: Project
@@ -74,6 +87,13 @@ class Contracts(Protocol):
     def add_payment(
         self, org_id: int, contract_id: int, paid_on: date, amount_fen: int, voucher_id: int
     ) -> int: ...
+    def ledger_receipts(
+        self, org_id: int, receivables: Sequence[str], money: Sequence[str]
+    ) -> list[LedgerReceipt]:
+        """The posted credits on ``receivables`` (and their sub-accounts) of vouchers with a
+        line on ``money`` (and sub-accounts) and no contract receipt recorded, by date."""
+        ...
+
     def add_project(self, org_id: int, project: Project, by: int, at: datetime) -> int: ...
     def update_project(
         self, org_id: int, project_id: int, project: Project, by: int, at: datetime
