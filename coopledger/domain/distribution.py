@@ -27,7 +27,9 @@ Every split is largest-remainder to the fen, ties to the lower member number. "r
 round-half-up (四舍五入); only P rounds up. A village collective distributes the same way with no
 patronage part (P = 0): its other appropriations (提取应付福利费, 外来投资分利 …) come out of D
 before the rest is split by shares (Q = D − others), in the order its 收益分配 form lists them —
-提取公积公益金, then the other appropriations, then the households' distribution.
+提取公积公益金, then the other appropriations, then the households' distribution. A village
+holding 集体股 splits that rest over the households' shares and its 集体股 together: the 集体股's
+part C stays with the collective, undistributed, and the households get Q = D − others − C.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ class Inputs:
     guarantee: Guarantee | None = None
     include_prior_undistributed: bool = False
     cooperative: bool = True
+    #: a village's 集体股 at the end of Y: the collective holds it as a member holds its shares
+    collective_share_fen: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +122,8 @@ class Plan:
     Q: int
     T: int
     lines: tuple[PlanLine, ...] = field(default_factory=tuple)
+    #: the 集体股's part of the pool split by shares, kept by the collective (not in Q)
+    C: int = 0
 
 
 def validate_inputs(inputs: Inputs) -> None:
@@ -189,8 +195,8 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
         )
     P = apply_rate_up(D, inputs.patronage_ratio)
     other_total = sum(amount for _, amount in others)
-    Q = D - P - other_total
-    if Q < 0:
+    pool = D - P - other_total  # split by shares: the households' Q and the 集体股's C
+    if pool < 0:
         remains = D - P
         after = " after the patronage return" if inputs.cooperative else ""
         raise ValidationFailed(
@@ -201,7 +207,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
             errors={
                 "other_appropriations": [
                     f"more than the {format_amount(remains)} yuan that remain "
-                    f"(over by {format_amount(-Q)} yuan)"
+                    f"(over by {format_amount(-pool)} yuan)"
                 ]
             },
         )
@@ -209,7 +215,19 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
     patronage = _split(
         P, [m.transaction_fen for m in ordered], "transaction amounts", "patronage_ratio"
     )
-    residual = _split(Q, [m.account_share_fen for m in ordered], "account shares", "members")
+    # A village's 集体股 is a holder like a household: the pool is split over the households'
+    # shares and the 集体股 together (largest remainder, the 集体股 after every household on a
+    # tie), so a village holding 20 % as 集体股 pays its households 80 % by their shares. The
+    # 集体股's part C is paid to no household: no voucher credits it, so it stays the
+    # collective's in 未分配收益, undistributed (the assembly may appropriate it later).
+    weights = [m.account_share_fen for m in ordered]
+    C = 0
+    if inputs.collective_share_fen > 0:
+        residual = _split(pool, [*weights, inputs.collective_share_fen], "shares", "members")
+        C = residual.pop()
+    else:
+        residual = _split(pool, weights, "account shares", "members")
+    Q = pool - C
     topups = [0] * len(ordered)
     minimums: list[int | None] = [None] * len(ordered)
     T = 0
@@ -257,7 +275,7 @@ def compute(inputs: Inputs, members: Sequence[MemberBasis]) -> Plan:
         )
         for i, m in enumerate(ordered)
     )
-    return Plan(inputs, S, L, R, others, D, P, Q, T, lines)
+    return Plan(inputs, S, L, R, others, D, P, Q, T, lines, C)
 
 
 def _split(pool: int, weights: list[int], what: str, field: str) -> list[int]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from coopledger.domain.assets import AssetClass
 from coopledger.domain.errors import Conflict, ValidationFailed, field_error
 from coopledger.domain.members import SUPPORTED, covers, member_sort_key
-from coopledger.domain.money import allocate, format_amount
+from coopledger.domain.money import allocate, apply_rate, format_amount
 
 
 class ShareClass(enum.StrEnum):
@@ -141,6 +142,49 @@ def check_village_quantification(
         errors={"amount": [message]},
         params={"fund": fund, "left": format_amount(left), "amount": format_amount(amount_fen)},
     )
+
+
+def collective_part(
+    amount_fen: int | None,
+    collective_fen: int | None,
+    collective_percent: Decimal | None,
+    *,
+    village: bool,
+) -> int:
+    """The part of a quantification a village collective keeps as 集体股 (shares held by the
+    collective itself, as a 股份合作制 reform sets aside, e.g. 20–30 %): an amount in fen, or a
+    percentage of ``amount_fen`` rounded half up to the fen (20 % of 500,000.00 is exactly
+    100,000.00). The rest is the members' 成员股. Only a village collective holds 集体股: what a
+    cooperative quantifies is its members' shares, all of it.
+
+    :raise ValidationFailed: on a cooperative; both or a negative amount; a percentage outside
+        0–100 or without an amount to take it of; more than the amount quantified.
+    """
+    if collective_fen is None and collective_percent is None:
+        return 0
+    named = "collective_amount" if collective_fen is not None else "collective_percent"
+    if not village:
+        raise field_error(named, "only a village collective keeps 集体股; a cooperative has none")
+    if collective_fen is not None and collective_percent is not None:
+        raise field_error("collective_percent", "give an amount or a percentage, not both")
+    if collective_percent is not None:
+        if not Decimal(0) <= collective_percent <= 100:
+            raise field_error("collective_percent", "must be between 0 and 100")
+        if amount_fen is None:
+            raise field_error("amount", "a percentage kept as 集体股 needs the amount quantified")
+        kept = apply_rate(amount_fen, collective_percent / 100)
+    else:
+        assert collective_fen is not None
+        if collective_fen < 0:
+            raise field_error("collective_amount", "must not be negative")
+        kept = collective_fen
+    if amount_fen is not None and kept > amount_fen:
+        raise field_error(
+            named,
+            f"the 集体股 of {format_amount(kept)} yuan is more than the "
+            f"{format_amount(amount_fen)} yuan quantified",
+        )
+    return kept
 
 
 def check_transfer(share_class: str) -> None:

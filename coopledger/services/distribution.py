@@ -125,8 +125,21 @@ def _compute(uow: UnitOfWork, org: Org, request: PlanRequest) -> tuple[Plan, dic
         guarantee=request.guarantee,
         include_prior_undistributed=request.include_prior_undistributed,
         cooperative=org.kind == "cooperative",
+        collective_share_fen=_collective_share(uow, org, year_end),
     )
     return compute(inputs, members), ids
+
+
+def _collective_share(uow: UnitOfWork, org: Org, through: date) -> int:
+    """A village's 集体股 on ``through``: the parts of its quantifications it kept for itself
+    (a cooperative holds none)."""
+    if org.kind != "village_collective":
+        return 0
+    return sum(
+        e.collective_fen or 0
+        for e in uow.registers.share_events(org.id)
+        if e.fund and e.occurred_on <= through
+    )
 
 
 def _surplus_carried(uow: UnitOfWork, org: Org, year: int, surplus: int) -> bool:
@@ -243,6 +256,10 @@ def create_plan(
             "weights": "transaction amount in the year; account share at 31 December (capital + reserve "
             "share + quantified fiscal share + quantified donation share); poverty status on 31 December",
         }
+        if plan.inputs.collective_share_fen:
+            # the 集体股 is weighed with the households' shares; its part stays undistributed
+            inputs["collective_share"] = format_amount(plan.inputs.collective_share_fen)
+            inputs["collective_part"] = format_amount(plan.C)
         if overridden:
             inputs["overridden"] = overridden
         pools = {

@@ -874,3 +874,40 @@ def bank_reconciliation_print_context(month: BankMonth) -> dict[str, Any]:
         "difference_fen": r.difference_fen,
         "balances": r.balances,
     }
+
+
+# -- 成员名册和份额登记簿 --------------------------------------------------------------------------
+
+
+def share_roll_print_context(roll: share_svc.ShareRoll) -> dict[str, Any]:
+    """What ``templates/pdf/share_roll.html`` shows (fen): each member household with its 成员股
+    by fund and in all, the 集体股 line, the totals and what the funds quantified beside them."""
+    members = roll.members_by_fund
+    return {
+        "org": org_heading(roll.org),
+        "drawn": drawn_from(roll.org),
+        "as_of": roll.as_of.isoformat(),
+        "funds": [{"code": code, "name": name} for code, name in roll.funds],
+        "members": [
+            {
+                "member_no": ln.member_no,
+                "head": ln.head,
+                "people": ln.people,
+                "status_zh": STATUS_ZH.get(ln.status, ln.status),
+                "joined_on": ln.joined_on.isoformat() if ln.joined_on else "",
+                "left_on": ln.left_on.isoformat() if ln.left_on else "",
+                "by_fund": [ln.by_fund.get(code, 0) for code, _n in roll.funds],
+                "total_fen": ln.total,
+            }
+            for ln in roll.lines
+        ],
+        "people": roll.people,
+        "members_by_fund": [members.get(code, 0) for code, _n in roll.funds],
+        "members_total_fen": roll.members_total,
+        "collective_by_fund": [roll.collective.get(code, 0) for code, _n in roll.funds],
+        "collective_total_fen": roll.collective_total,
+        "quantified_by_fund": [roll.quantified.get(code, 0) for code, _n in roll.funds],
+        "quantified_total_fen": roll.quantified_total,
+        "special_fund_total_fen": roll.special_fund_total,
+        "ties": roll.ties,
+    }

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from coopledger.domain import postings
 from coopledger.domain.accounts import load_chart
-from coopledger.domain.errors import NotFound, ValidationFailed, field_error
+from coopledger.domain.errors import InvalidState, NotFound, ValidationFailed, field_error
 from coopledger.domain.ledger import Voucher
 from coopledger.domain.members import PovertyStatus, member_sort_key
 from coopledger.domain.money import format_amount
@@ -27,8 +28,11 @@ from coopledger.domain.shares import (
     FundedAsset,
     Holder,
     ShareClass,
+    ShareMove,
     check_transfer,
     check_village_quantification,
+    collective_part,
+    fund_holdings,
     quantify,
 )
 from coopledger.services import audit_log
@@ -144,6 +148,10 @@ class EventInput:
     share_class: str | None = None
     from_poverty_assets: bool = False
     pay_account: str | None = None
+    #: a village's quantification: the part kept as 集体股 by the collective, as an amount or
+    #: a percentage of ``amount_fen`` (at most one of them)
+    collective_fen: int | None = None
+    collective_percent: Decimal | None = None
 
 
 def record_event(
@@ -168,6 +176,11 @@ def record_event(
         ]
     if not event.reason.strip():
         errors["reason"] = ["every event says why"]
+    quantifying = event.kind in (EventKind.QUANTIFY_FISCAL, EventKind.QUANTIFY_DONATION)
+    if not quantifying and event.collective_fen is not None:
+        errors["collective_amount"] = ["only a quantification keeps a part as 集体股"]
+    if not quantifying and event.collective_percent is not None:
+        errors["collective_percent"] = ["only a quantification keeps a part as 集体股"]
     bad = [s for s in event.statuses if s not in set(PovertyStatus)]
     if bad:
         errors["statuses"] = [f"unknown poverty status(es): {', '.join(bad)}"]
@@ -287,18 +300,25 @@ def _quantify(
     basis = Basis(event.basis) if event.basis in set(Basis) else None
     if basis is None:
         raise field_error("basis", "must be all_members, statuses or explicit")
-    amount = (
-        sum(event.allocations.values())
-        if basis is Basis.EXPLICIT and event.amount_fen is None
-        else _amount(event)
-    )
+    village = org.kind == "village_collective"
+    if basis is Basis.EXPLICIT and event.amount_fen is None:
+        # the amounts listed are the members' 成员股; the 集体股 comes on top of them
+        kept = collective_part(
+            None, event.collective_fen, event.collective_percent, village=village
+        )
+        amount = sum(event.allocations.values()) + kept
+    else:
+        amount = _amount(event)
+        kept = collective_part(
+            amount, event.collective_fen, event.collective_percent, village=village
+        )
     available = view.figures.special_fund - view.figures.quantified
     if amount > available:
         raise field_error(
             "amount",
             f"more than the fund's unquantified 专项基金 of {format_amount(available)} yuan",
         )
-    if org.kind == "village_collective":
+    if village:
         check_village_quantification(
             view.fund.code,
             amount,
@@ -309,12 +329,18 @@ def _quantify(
                 if view.fund.code in r.asset.funding
             ],
         )
-    parts = quantify(
-        amount,
-        [Holder(h.member_no, h.kind, h.status, h.active) for h in holders.values()],
-        basis,
-        tuple(event.statuses),
-        event.allocations,
+    # the members' 成员股 is what the 集体股 leaves; a quantification kept whole by the
+    # collective gives the members nothing
+    parts = (
+        quantify(
+            amount - kept,
+            [Holder(h.member_no, h.kind, h.status, h.active) for h in holders.values()],
+            basis,
+            tuple(event.statuses),
+            event.allocations,
+        )
+        if amount > kept
+        else []
     )
     share_class = (
         ShareClass.FISCAL if event.kind == EventKind.QUANTIFY_FISCAL else ShareClass.DONATION
@@ -325,6 +351,7 @@ def _quantify(
         basis=basis.value,
         statuses=",".join(event.statuses) if basis is Basis.STATUSES else "",
         share_class=share_class.value,
+        collective_fen=kept or None,
     )
     return [(holders[no].member_id, share_class.value, fen) for no, fen in parts if fen]
 
@@ -575,3 +602,141 @@ def leave(
         )
         uow.commit()
     return voucher
+
+
+# -- 成员名册和份额登记簿 (a village's members' roll and share register) ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RollLine:
+    """A member household on the roll: number, head, people, status and membership dates, with
+    its 成员股 by fund (fund code → fen)."""
+
+    member_no: str
+    head: str
+    kind: str
+    people: int | None
+    status: str  # poverty status on the roll's day
+    joined_on: date | None
+    left_on: date | None
+    by_fund: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_fund.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRoll:
+    """成员名册和份额登记簿 of a village collective on ``as_of``: each member household with its
+    成员股 by fund, then the collective's own 集体股 by fund; beside them what the fund register
+    says each fund has quantified (成员股 + 集体股) and the 专项基金 its assets formed. The roll
+    ties when, fund by fund, the members' 成员股 and the 集体股 add up to what was quantified."""
+
+    org: Org
+    as_of: date
+    funds: list[tuple[str, str]]  # code, name: the funds quantified from, in code order
+    lines: list[RollLine]
+    collective: dict[str, int]  # fund → 集体股
+    quantified: dict[str, int]  # fund → quantified, as the fund register has it
+    special_fund: dict[str, int]  # fund → 专项基金 formed by its assets
+
+    @property
+    def members_by_fund(self) -> dict[str, int]:
+        return {code: sum(ln.by_fund.get(code, 0) for ln in self.lines) for code, _n in self.funds}
+
+    @property
+    def members_total(self) -> int:
+        return sum(ln.total for ln in self.lines)
+
+    @property
+    def collective_total(self) -> int:
+        return sum(self.collective.values())
+
+    @property
+    def quantified_total(self) -> int:
+        return sum(self.quantified.values())
+
+    @property
+    def special_fund_total(self) -> int:
+        return sum(self.special_fund.values())
+
+    @property
+    def people(self) -> int:
+        return sum(ln.people or 0 for ln in self.lines)
+
+    @property
+    def ties(self) -> bool:
+        members = self.members_by_fund
+        return all(
+            members.get(code, 0) + self.collective.get(code, 0) == self.quantified.get(code, 0)
+            for code, _n in self.funds
+        )
+
+
+def share_roll(
+    uow: UnitOfWork, actor: Actor, org_code: str, as_of: date | None = None
+) -> ShareRoll:
+    """成员名册和份额登记簿 on ``as_of`` (default: as the register stands): every member
+    household (those that left too, with the date), its 成员股 of each fund and in all, and the
+    collective's 集体股, tying to the funds' quantified 专项基金.
+
+    :raise InvalidState: a cooperative (``villages_only``): its members' shares are on its share
+        register, which has no 集体股.
+    """
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        if org.kind != "village_collective":
+            raise InvalidState(
+                "成员名册和份额登记簿 with 集体股 is kept by village collectives; a cooperative's "
+                "members' shares are on its share register",
+                code="share_roll_villages_only",
+                params={},
+            )
+        day = as_of or utcnow().date()
+        events = [e for e in registers.share_events(org.id) if e.occurred_on <= day]
+        held, _changes = fund_holdings(
+            [ShareMove(e.id, e.kind, e.fund, e.allocations) for e in events]
+        )
+        collective: dict[str, int] = {}
+        for e in events:
+            if e.fund and e.collective_fen:
+                collective[e.fund] = collective.get(e.fund, 0) + e.collective_fen
+        views = views_in(uow, org, day)
+        status = {h.member_no: h.status for h in registers.holders(org.id, day)}
+        members = [
+            m
+            for m in store.members(org.id, 1_000_000, 0)
+            if m.joined_on is None or m.joined_on <= day
+        ]
+    codes = sorted(
+        {v.fund.code for v in views if v.figures.quantified} | set(held) | set(collective)
+    )
+    names = {v.fund.code: v.fund.name for v in views}
+    lines = [
+        RollLine(
+            m.member_no,
+            m.name,
+            m.kind,
+            m.household_size,
+            status.get(m.member_no, "none"),
+            m.joined_on,
+            m.left_on if m.left_on is not None and m.left_on <= day else None,
+            {
+                code: held[code][m.member_no]
+                for code in codes
+                if held.get(code, {}).get(m.member_no)
+            },
+        )
+        for m in sorted(members, key=lambda m: member_sort_key(m.member_no))
+    ]
+    return ShareRoll(
+        org,
+        day,
+        [(code, names.get(code, "")) for code in codes],
+        lines,
+        {code: collective.get(code, 0) for code in codes},
+        {v.fund.code: v.figures.quantified for v in views if v.fund.code in codes},
+        {v.fund.code: v.figures.special_fund for v in views if v.fund.code in codes},
+    )

@@ -165,6 +165,7 @@ POLICY: dict[str, Rule] = {
     "shares.shares": READ,
     "shares.ShareEvents GET": READ,
     "shares.ShareEvents POST": MANAGE,
+    "shares.share_roll": READ,
     "members.member_account": MEMBER,
     "members.statement_pdf": MEMBER,
     "members.status": MEMBER,

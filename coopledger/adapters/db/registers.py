@@ -258,6 +258,18 @@ class SqlRegisters:
             .tuples()
             .all()
         )
+        # a village's 集体股: quantified too, held by the collective rather than by a member
+        for fund_id, kept in self.session.execute(
+            select(ShareEventRow.fund_id, func.sum(ShareEventRow.collective_fen))
+            .where(
+                ShareEventRow.org_id == org_id,
+                ShareEventRow.fund_id.is_not(None),
+                ShareEventRow.collective_fen.is_not(None),
+                ShareEventRow.occurred_on <= last,
+            )
+            .group_by(ShareEventRow.fund_id)
+        ).tuples():
+            quantified[fund_id] = int(quantified.get(fund_id) or 0) + int(kept or 0)
         return {
             code: FundFigures(
                 received=moved.get(fund_id, (0, 0))[0],
@@ -406,6 +418,7 @@ class SqlRegisters:
                 numbers.get(e.to_member_id) if e.to_member_id else None,
                 e.voucher_id,
                 tuple(allocations.get(e.id, [])),
+                e.collective_fen,
             )
             for e in events
         ]

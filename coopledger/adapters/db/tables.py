@@ -464,6 +464,9 @@ class ShareEventRow(Base):
     reason: Mapped[str] = mapped_column(String(400))
     fund_id: Mapped[int | None] = mapped_column(ForeignKey("fund.id", ondelete="RESTRICT"))
     amount_fen: Mapped[int | None] = mapped_column()
+    # of a village's quantification: the part of amount_fen kept as 集体股 by the collective
+    # itself (no allocation row holds it); the rest is the members' 成员股
+    collective_fen: Mapped[int | None] = mapped_column()
     basis: Mapped[str | None] = mapped_column(String(20))
     statuses: Mapped[str] = mapped_column(String(200), default="")
     share_class: Mapped[str | None] = mapped_column(String(40))

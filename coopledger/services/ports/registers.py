@@ -39,7 +39,7 @@ class FundFigures:
     spent: int  # debits on them
     committed_to_assets: int  # asset funding whose acquisition voucher is not posted yet
     special_fund: int  # 专项基金 formed: funding of assets
-    quantified: int  # quantified to members from it
+    quantified: int  # quantified from it: to members (成员股) and a village's 集体股
     asset_nos: tuple[str, ...]
 
 
@@ -68,6 +68,8 @@ class ShareEvent:
     to_member: str | None
     voucher_id: int | None
     allocations: tuple[tuple[str, str, int], ...]  # (member_no, class, fen)
+    #: of a village's quantification: the part kept as 集体股 by the collective (no member's)
+    collective_fen: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

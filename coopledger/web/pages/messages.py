@@ -97,6 +97,10 @@ ERROR_CODES: dict[str, Any] = {
         "合同 %(contract)s 已确认未收的承包费只有 %(left)s 元，收款不能超过此数。"
     ),
     "villages_only": _l("一事一议备查簿只由村集体经济组织登记。"),
+    # the members' roll and share register with 集体股
+    "share_roll_villages_only": _l(
+        "成员名册和份额登记簿（含集体股）只由村集体经济组织登记；合作社的成员份额见成员名册。"
+    ),
     # subsidy claims: policies, claims, receipt and payment
     "policy_invalid": _l("补贴政策文件 %(file)s 第 %(line)s 行有误，政策没有读入。"),
     "unknown_policy": _l("没有补贴政策 %(policy)s。"),
