@@ -29,6 +29,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     regions,
     registers,
     reports,
+    shop,
     subsidies,
     vouchers,
 )
