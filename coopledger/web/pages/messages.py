@@ -88,6 +88,13 @@ ERROR_CODES: dict[str, Any] = {
         "%(item)s 库存只剩 %(left)s %(unit)s，要发放 %(asked)s %(unit)s：没有发放。"
     ),
     "not_a_member": _l("%(member)s 号在发放当天不是本组织的成员（未入社或已退出）：没有发放。"),
+    # an online shop's platform settlements
+    "settlement_file_imported": _l(
+        "文件 %(file)s 已经导入过（当时的文件名 %(earlier)s）：没有重复记账。"
+    ),
+    "settlement_line_imported": _l(
+        "文件 %(file)s 第 %(row)s 行已在另一份结算文件中导入过：没有重复记账。"
+    ),
     "nothing_to_book": _l("发放的物资价值不足 1 分钱，无法记账：请一次发放更多数量。"),
     # contracts and the 一事一议 备查簿
     "no_contract_income": _l(
