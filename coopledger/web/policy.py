@@ -200,9 +200,6 @@ POLICY: dict[str, Rule] = {
     "bank.auto_match": MANAGE,
     "bank.match": MANAGE,
     "bank.unmatch": MANAGE,
-    # an online shop's platform settlements: imported by the accountant, read by whoever reads
-    "shop.list_settlements": READ,
-    "shop.import_settlement": MANAGE,
     "transfer.export_data": READ,
     "transfer.import_template": ANYONE,
     # -- statement batches ----------------------------------------------------------------------
@@ -263,6 +260,7 @@ POLICY: dict[str, Rule] = {
     "pages.members_equity_page": READ,
     "pages.asset_register_page": READ,
     "pages.fund_usage_page": READ,
+    "pages.share_roll_page": READ,
     "pages.vouchers": READ,
     "pages.voucher": READ,
     "pages.voucher_pdf": READ,
@@ -272,8 +270,6 @@ POLICY: dict[str, Rule] = {
     "pages.periods": READ,
     "pages.bank": READ,
     "pages.bank POST": MANAGE,  # import a statement, match and unmatch
-    "pages.shop_settlements": READ,
-    "pages.shop_settlements POST": MANAGE,  # import a settlement file
     "pages.periods_year": READ,
     "pages.period_step": MONTH_STEP,
     "pages.year_close": READ,

@@ -29,7 +29,6 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     regions,
     registers,
     reports,
-    shop,
     subsidies,
     vouchers,
 )

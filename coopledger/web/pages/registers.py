@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -31,7 +32,7 @@ from coopledger.domain.members import (
 )
 from coopledger.domain.money import AmountError, format_amount, format_quantity, parse_amount
 from coopledger.domain.roles import Action, Actor
-from coopledger.domain.shares import DEFAULT_STATUSES, Basis
+from coopledger.domain.shares import DEFAULT_STATUSES, Basis, collective_part
 from coopledger.services import orgs as org_svc
 from coopledger.services import registers as reg_svc
 from coopledger.services import shares as share_svc
@@ -595,7 +596,17 @@ def new_fund(org: str) -> Any:
     return render_template("pages/fund_form.html", org=the_org, form=form, SOURCE=FUND_SOURCE), 422
 
 
-QUANTIFY_FIELDS = ("kind", "date", "reason", "amount", "basis", "allocations")
+QUANTIFY_FIELDS = (
+    "kind",
+    "date",
+    "reason",
+    "amount",
+    "basis",
+    "allocations",
+    "collective_amount",
+    "collective_percent",
+)
+_PERCENT = re.compile(r"[0-9]{1,3}(\.[0-9]{1,4})?", re.ASCII)
 QUANTIFY_STATUSES = ("exited", "monitored", "low_income", "extreme_poverty")
 
 
@@ -639,7 +650,7 @@ def quantify_fund(org: str, code: str) -> Any:
     """Quantify the fund's 专项基金 into members' shares, after confirming: evenly over all
     members, over the households of the ticked statuses, or as the amounts listed."""
     who = signed_in()
-    org_svc.get_org(uow(), who, org)
+    view_org = org_svc.get_org(uow(), who, org)
     view = reg_svc.fund_view(uow(), who, org, code)
     _may_manage(who)
     form = Form(request.form, QUANTIFY_FIELDS)
@@ -666,6 +677,15 @@ def quantify_fund(org: str, code: str) -> Any:
         form.fail("allocations", "required")
     if basis == "statuses" and not statuses:
         form.fail("statuses", "tick at least one status")
+    # a village may keep a part as 集体股: an amount or a percentage of the amount
+    kept_fen = form.amount("collective_amount")
+    kept_percent: Decimal | None = None
+    typed_percent = form.values["collective_percent"].strip().rstrip("%％")
+    if typed_percent:
+        if _PERCENT.fullmatch(typed_percent):
+            kept_percent = Decimal(typed_percent)
+        else:
+            form.fail("collective_percent", "must be between 0 and 100")
     if form.ok and on is not None:
         event = share_svc.EventInput(
             kind=kind,
@@ -676,9 +696,23 @@ def quantify_fund(org: str, code: str) -> Any:
             basis=basis,
             statuses=statuses or DEFAULT_STATUSES,
             allocations=allocations if basis == "explicit" else {},
+            collective_fen=kept_fen,
+            collective_percent=kept_percent,
         )
         if request.form.get("confirmed") != "1":
             total = amount if amount is not None else sum(allocations.values())
+            try:
+                kept = collective_part(
+                    amount if amount is not None else None,
+                    kept_fen,
+                    kept_percent,
+                    village=view_org.kind == "village_collective",
+                )
+            except DomainError as exc:
+                form.refused(exc)
+                return _fund_page(org, code, form=form, statuses=statuses), 422
+            if amount is None:
+                total += kept
             whom = {
                 "all_members": _("平均量化给全体在册成员"),
                 "statuses": _(
@@ -705,6 +739,15 @@ def quantify_fund(org: str, code: str) -> Any:
                 _("原因：%(r)s", r=reason),
                 _("只调整份额登记，不生成凭证。"),
             ]
+            if kept:
+                ask.insert(
+                    1,
+                    _(
+                        "其中 %(x)s 元作为集体股由本集体经济组织持有，其余 %(y)s 元为成员股。",
+                        x=format_amount(kept, grouped=True),
+                        y=format_amount(total - kept, grouped=True),
+                    ),
+                )
             values = dict(form.values)
             return _fund_page(
                 org,

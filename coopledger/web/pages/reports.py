@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, MAX_YEAR, MIN_YEAR, date_in_range
@@ -23,6 +23,7 @@ from coopledger.services import financial_statements as fs
 from coopledger.services import orgs as org_svc
 from coopledger.services import register_reports as rr
 from coopledger.services import reports
+from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org
 from coopledger.services.print_contexts import (
@@ -34,6 +35,7 @@ from coopledger.services.print_contexts import (
     fund_usage_print_context,
     ledger_print_context,
     members_equity_print_context,
+    share_roll_print_context,
     trial_balance_print_context,
 )
 from coopledger.translations import gettext_for
@@ -437,3 +439,21 @@ def fund_usage_page(org: str) -> Any:
         return report.org, report.as_of, fund_usage_print_context(report)
 
     return _register_page(org, "pages/statement_fund_usage.html", "usage", "fund-usage", drawn)
+
+
+@bp.route("/orgs/<org>/shares/roll")
+@login_required
+def share_roll_page(org: str) -> Any:
+    """成员名册和份额登记簿 of a village on ``date`` (default: as the register stands): each member
+    household with its 成员股 by fund, the collective's 集体股, tying to the funds' quantified
+    专项基金. A cooperative keeps no 集体股: it is sent to its share register (the members' page)."""
+    the_org = org_svc.get_org(uow(), signed_in(), org)
+    if the_org.kind != "village_collective":
+        flash(str(_l("合作社没有集体股：成员份额见成员名册（份额登记）。")), "ok")
+        return redirect(url_for("pages.members", org=org))
+
+    def drawn(day: date | None) -> tuple[Org, date, dict[str, Any]]:
+        roll = share_svc.share_roll(uow(), signed_in(), org, day)
+        return roll.org, roll.as_of, share_roll_print_context(roll)
+
+    return _register_page(org, "pages/share_roll.html", "roll", "share-roll", drawn)
