@@ -462,6 +462,7 @@ def fund_usage_totals(report: rr.FundUsage) -> dict[str, int]:
         "balance": report.balance_fen,
         "special_fund": report.special_fund_fen,
         "quantified": report.quantified_fen,
+        "in_construction": report.in_construction_fen,
     }
 
 
@@ -483,6 +484,7 @@ def fund_usage_print_context(report: rr.FundUsage) -> dict[str, Any]:
                 "balance_fen": v.balance,
                 "special_fund_fen": v.figures.special_fund,
                 "quantified_fen": v.figures.quantified,
+                "in_construction_fen": v.figures.in_construction,
                 "assets": list(v.figures.asset_nos),
             }
             for v in report.funds

@@ -233,6 +233,11 @@ class FundUsage:
         return sum(v.figures.quantified for v in self.funds)
 
     @property
+    def in_construction_fen(self) -> int:
+        """Of 专项基金, what was spent on projects not completed yet (在建)."""
+        return sum(v.figures.in_construction for v in self.funds)
+
+    @property
     def ties(self) -> bool:
         return self.balance_fen == self.ledger_balance_fen
 
@@ -241,8 +246,9 @@ def fund_usage(
     uow: UnitOfWork, actor: Actor, org_code: str, as_of: date | None = None
 ) -> FundUsage:
     """资金使用情况表 on ``as_of`` (default: as the books stand): per fund the grant, what was
-    received and spent, what is held, the 专项基金 formed through assets and what of it is
-    quantified to members; the fund accounts' ledger balance beside the total held."""
+    received and spent, what is held, the 专项基金 formed through assets and projects in progress
+    (在建, spent into 在建工程 and not completed yet) and what of it is quantified to members; the
+    fund accounts' ledger balance beside the total held."""
     dated = as_of is not None
     as_of = as_of or utcnow().date()
     with uow:

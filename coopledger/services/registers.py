@@ -101,6 +101,15 @@ class TracedAsset:
 
 
 @dataclass(frozen=True, slots=True)
+class TracedProject:
+    """A project the fund finances, not completed yet: what of it is posted (在建)."""
+
+    project_no: str
+    name: str
+    posted_fen: int
+
+
+@dataclass(frozen=True, slots=True)
 class FundTrace:
     view: FundView
     receipts: list[FundLine]
@@ -111,14 +120,21 @@ class FundTrace:
     holders: list[tuple[str, str, str, int]] = field(default_factory=list)
     #: the reassignments and forfeits that moved them: the event, and (member number, ±fen)
     moves: list[tuple[ShareEvent, tuple[tuple[str, int], ...]]] = field(default_factory=list)
+    #: projects in progress it finances (在建): spent into 专项基金, no asset card yet
+    building: list[TracedProject] = field(default_factory=list)
+    #: a village's 集体股 of it: quantified, held by the collective itself (no member's)
+    collective_fen: int = 0
 
     @property
     def ties(self) -> bool:
-        """Each step adds up: lines to figures, assets to 专项基金, shares within it."""
+        """Each step adds up: lines to figures, assets and projects in progress to 专项基金,
+        shares within it."""
         received = sum(ln.credit_fen for ln in self.receipts if ln.status == "posted")
         spent = sum(ln.debit_fen for ln in self.spending if ln.status == "posted")
-        to_assets = sum(a.funded_fen for a in self.assets)
-        shares = sum(q[2] for q in self.quantified)
+        to_assets = sum(a.funded_fen for a in self.assets) + sum(
+            p.posted_fen for p in self.building
+        )
+        shares = sum(q[2] for q in self.quantified) + self.collective_fen
         f = self.view.figures
         return (
             received == f.received
@@ -154,6 +170,11 @@ def fund_trace(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundT
                     per_member[member_no] += fen
         for h in holders.values():
             names[h.member_no] = h.name
+        building = [
+            TracedProject(p.project.project_no, p.project.name, p.posted_fen)
+            for p in uow.construction.projects(org.id)
+            if p.project.fund == code and p.completed_on is None and p.posted_fen
+        ]
     quantified = [(no, names.get(no, ""), fen) for no, fen in sorted(per_member.items()) if fen]
     held, changes = fund_holdings([ShareMove(e.id, e.kind, e.fund, e.allocations) for e in events])
     status = {h.member_no: h.status for h in holders.values()}
@@ -173,6 +194,8 @@ def fund_trace(uow: UnitOfWork, actor: Actor, org_code: str, code: str) -> FundT
             for event_id, moved in changes.get(code, [])
             if by_id[event_id].kind not in ("quantify_fiscal", "quantify_donation")
         ],
+        building,
+        collective_fen=sum(e.collective_fen or 0 for e in events if e.fund == code),
     )
 
 

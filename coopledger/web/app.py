@@ -33,6 +33,7 @@ from coopledger.web.api import (
     bank,
     batches,
     chain_check,
+    construction,
     contracts,
     disclosure,
     distributions,
@@ -196,6 +197,7 @@ def create_app(
         donations.blp,
         subsidies.blp,  # subsidy entitlements computed from the books
         contracts.blp,  # resources, contracts and the 一事一议 备查簿
+        construction.blp,  # construction in progress (在建工程)
         regions.blp,
         disclosure.blp,
         transfer.blp,  # imports and exports

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from coopledger.adapters.db import snapshots
@@ -18,6 +18,8 @@ from coopledger.adapters.db.tables import (
     AssetFundingRow,
     AssetRow,
     AssetUsageRow,
+    ConstructionProjectRow,
+    ConstructionSpendingRow,
     DepreciationChargeRow,
     FundRow,
     MemberLinkRow,
@@ -227,6 +229,14 @@ class SqlRegisters:
             moved[fund_id] = (int(credit), int(debit))
         special: dict[int, int] = defaultdict(int)
         committed: dict[int, int] = defaultdict(int)
+        # the cards completed projects made: their funding was moved by the spending vouchers
+        built = set(
+            self.session.execute(
+                select(AssetRow.asset_no)
+                .join(ConstructionProjectRow, ConstructionProjectRow.asset_id == AssetRow.id)
+                .where(AssetRow.org_id == org_id)
+            ).scalars()
+        )
         asset_nos: dict[int, list[str]] = defaultdict(list)
         for fund_id, amount, asset_no, status in self.session.execute(
             select(
@@ -242,7 +252,38 @@ class SqlRegisters:
         ):
             special[fund_id] += amount
             asset_nos[fund_id].append(asset_no)
-            if status is not None and status != "posted":
+            if status is not None and status != "posted" and asset_no not in built:
+                committed[fund_id] += amount
+        # a project in progress: its posted spending is 专项基金 already (在建), a draft of it
+        # is committed; a completed project's asset card carries it from its completion
+        building: dict[int, int] = defaultdict(int)
+        for fund_id, amount, status in self.session.execute(
+            select(
+                ConstructionProjectRow.fund_id,
+                ConstructionSpendingRow.amount_fen,
+                VoucherRow.status,
+            )
+            .join(
+                ConstructionSpendingRow,
+                ConstructionSpendingRow.project_id == ConstructionProjectRow.id,
+            )
+            .join(VoucherRow, VoucherRow.id == ConstructionSpendingRow.voucher_id)
+            .where(
+                ConstructionProjectRow.org_id == org_id,
+                ConstructionProjectRow.fund_id.is_not(None),
+                or_(
+                    ConstructionProjectRow.completed_on.is_(None),
+                    ConstructionProjectRow.completed_on > last,
+                ),
+                ConstructionSpendingRow.spent_on <= last,
+            )
+        ).tuples():
+            if fund_id is None:  # pragma: no cover - the query asks for a fund's projects only
+                continue
+            if status == "posted":
+                building[fund_id] += amount
+                special[fund_id] += amount
+            else:
                 committed[fund_id] += amount
         quantified = dict(
             self.session.execute(
@@ -278,6 +319,7 @@ class SqlRegisters:
                 special_fund=special.get(fund_id, 0),
                 quantified=int(quantified.get(fund_id) or 0),
                 asset_nos=tuple(asset_nos.get(fund_id, [])),
+                in_construction=building.get(fund_id, 0),
             )
             for fund_id, code in codes.items()
         }

@@ -1223,3 +1223,51 @@ class SubsidyPaymentRow(Base):
         ForeignKey("voucher.id", ondelete="CASCADE"), index=True
     )
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+
+# -- construction in progress (在建工程) ----------------------------------------------------------
+
+
+class ConstructionProjectRow(Base):
+    """A project under construction (在建工程): the fund that finances it (none: self-funded),
+    the class of the asset it becomes, and, once completed, that asset's card."""
+
+    __tablename__ = "construction_project"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    project_no: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    fund_id: Mapped[int | None] = mapped_column(
+        ForeignKey("fund.id", ondelete="RESTRICT"), index=True
+    )
+    asset_class: Mapped[str] = mapped_column(String(20))
+    poverty_project: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_on: Mapped[date] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    # the asset card completion made (its acquisition voucher: Dr 固定资产 / Cr 在建工程)
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asset.id", ondelete="RESTRICT"), unique=True
+    )
+    created_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (UniqueConstraint("org_id", "project_no"),)
+
+
+class ConstructionSpendingRow(Base):
+    """Money spent on a project, with the voucher that books it (Dr 在建工程 / Cr 银行存款 and,
+    for a fund's project, Dr 专项应付款 / Cr 专项基金); deleting the draft deletes the spending."""
+
+    __tablename__ = "construction_spending"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("construction_project.id", ondelete="RESTRICT"), index=True
+    )
+    spent_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column()
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)

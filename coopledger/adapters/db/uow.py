@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from coopledger.adapters.db.audit_log import SqlAuditLog
 from coopledger.adapters.db.bank import SqlBankStatements
 from coopledger.adapters.db.base import LOCAL
+from coopledger.adapters.db.construction import SqlConstruction
 from coopledger.adapters.db.contracts import SqlContracts
 from coopledger.adapters.db.distributions import SqlDistributions
 from coopledger.adapters.db.donations import SqlDonations
@@ -68,6 +69,13 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlContracts(self._session)
+
+    @property
+    def construction(self) -> SqlConstruction:
+        """Construction in progress (在建工程): projects, their spending and completion."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlConstruction(self._session)
 
     @property
     def audit(self) -> SqlAuditLog:

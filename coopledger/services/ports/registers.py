@@ -38,9 +38,11 @@ class FundFigures:
     received: int  # credits on the fund's 专项应付款 lines
     spent: int  # debits on them
     committed_to_assets: int  # asset funding whose acquisition voucher is not posted yet
-    special_fund: int  # 专项基金 formed: funding of assets
+    special_fund: int  # 专项基金 formed: funding of assets, and spending on projects in progress
     quantified: int  # quantified from it: to members (成员股) and a village's 集体股
     asset_nos: tuple[str, ...]
+    #: of special_fund, what was spent (posted) on projects not completed yet (在建)
+    in_construction: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Protocol, Self
 from coopledger.services.ports.accounts import AccountStore
 from coopledger.services.ports.audit_log import AuditLog, AuditStore
 from coopledger.services.ports.bank import BankStatements
+from coopledger.services.ports.construction import Construction
 from coopledger.services.ports.contracts import Contracts
 from coopledger.services.ports.distributions import Distributions
 from coopledger.services.ports.donations import Donations
@@ -65,6 +66,8 @@ class UnitOfWork(Protocol):
     def donations(self) -> Donations: ...
     @property
     def contracts(self) -> Contracts: ...
+    @property
+    def construction(self) -> Construction: ...
     @property
     def audit(self) -> AuditLog: ...
     @property

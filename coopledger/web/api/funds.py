@@ -43,6 +43,9 @@ class FundOut(ma.Schema):
     special_fund = ma.fields.String(
         metadata={"description": "专项基金 formed: its part of assets' cost"}
     )
+    in_construction = ma.fields.String(
+        metadata={"description": "Of special_fund, spent on projects not completed yet (在建)"}
+    )
     quantified = ma.fields.String()
     assets = ma.fields.List(ma.fields.String())
 
@@ -65,6 +68,7 @@ def present_fund(view: svc.FundView) -> dict[str, Any]:
         "spent": format_amount(fig.spent),
         "balance": format_amount(view.balance),
         "special_fund": format_amount(fig.special_fund),
+        "in_construction": format_amount(fig.in_construction),
         "quantified": format_amount(fig.quantified),
         "assets": list(fig.asset_nos),
     }
@@ -100,6 +104,10 @@ class TraceOut(ma.Schema):
     receipts = ma.fields.List(ma.fields.Dict())
     spending = ma.fields.List(ma.fields.Dict())
     assets = ma.fields.List(ma.fields.Dict())
+    building = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={"description": "Projects in progress it finances (在建): what is posted of each"},
+    )
     quantified = ma.fields.List(ma.fields.Dict())
     totals = ma.fields.Dict()
     ties = ma.fields.Boolean()
@@ -138,6 +146,10 @@ def trace(org: str, code: str) -> dict[str, Any]:
             }
             for a in t.assets
         ],
+        "building": [
+            {"project_no": p.project_no, "name": p.name, "spent": format_amount(p.posted_fen)}
+            for p in t.building
+        ],
         "quantified": [
             {"member": no, "name": name, "amount": format_amount(fen)}
             for no, name, fen in t.quantified
@@ -148,7 +160,10 @@ def trace(org: str, code: str) -> dict[str, Any]:
             "spent": format_amount(t.view.figures.spent),
             "balance": format_amount(t.view.balance),
             "to_assets": format_amount(sum(a.funded_fen for a in t.assets)),
+            "in_construction": format_amount(sum(p.posted_fen for p in t.building)),
             "quantified": format_amount(sum(q[2] for q in t.quantified)),
+            # a village's 集体股 of the fund: quantified too, held by the collective itself
+            "collective_share": format_amount(t.collective_fen),
         },
         "ties": t.ties,
     }

@@ -182,6 +182,9 @@ class FundUsageLineOut(ma.Schema):
     spent = ma.fields.String()
     balance = ma.fields.String()
     special_fund = ma.fields.String()
+    in_construction = ma.fields.String(
+        metadata={"description": "Of special_fund, spent on projects not completed yet (在建)."}
+    )
     quantified = ma.fields.String()
     assets = ma.fields.List(ma.fields.String())
 
@@ -228,6 +231,7 @@ def fund_usage(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
                 "spent": format_amount(v.figures.spent),
                 "balance": format_amount(v.balance),
                 "special_fund": format_amount(v.figures.special_fund),
+                "in_construction": format_amount(v.figures.in_construction),
                 "quantified": format_amount(v.figures.quantified),
                 "assets": list(v.figures.asset_nos),
             }

@@ -20,6 +20,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     audit,
     auth,
     bank,
+    construction,
     contracts,
     dashboard,
     distributions,
