@@ -72,6 +72,10 @@ def test_a_village_keeps_20_percent_as_集体股_and_the_roll_ties(
     assert again.status_code == 422 and "amount" in again.json["errors"]
     fund = books.get("aud", f"{VILLAGE}/funds/jt").json
     assert fund["quantified"] == "500000.00"
+    trace = books.get("aud", f"{VILLAGE}/funds/jt/trace").json
+    assert trace["totals"]["quantified"] == "400000.00"
+    assert trace["totals"]["collective_share"] == "100000.00"
+    assert trace["ties"] is True
 
     roll = books.get("aud", f"{VILLAGE}/shares/roll?as_of=2025-12-31")
     assert roll.status_code == 200, roll.json
