@@ -161,6 +161,16 @@ def _seed(url: str, settings: Settings) -> dict[str, dict[str, Any]]:
     assert made.status_code == 201, made.json
     review_and_post(books, made.json["vouchers"]["acquisition"])
     assert quantify(books, "60000.00", "statuses").status_code == 201
+    shed = {
+        "project_no": "CP-01",
+        "name": "肉牛养殖牛舍",
+        "fund": "muni-2026",
+        "class": "operating",
+        "started_on": "2026-04-01",
+    }
+    assert books.post("acc", f"{ORG}/construction", shed).status_code == 201
+    spent = {"date": "2026-04-20", "amount": "50000.00"}
+    assert books.post("acc", f"{ORG}/construction/CP-01/spend", spent).status_code == 201
     village_road_and_cold_store(books)
     for month in ("2026-01", "2026-02", "2026-03"):
         closed = books.post("acc", f"/api/v1/orgs/village/periods/{month}/close")
@@ -183,7 +193,7 @@ def _seed(url: str, settings: Settings) -> dict[str, dict[str, Any]]:
     assert let.status_code == 201, let.json
     engine.dispose()
     return {
-        "coop": {"plan_id": plan["id"], "voucher_id": drafts["coop"]["id"]},
+        "coop": {"plan_id": plan["id"], "voucher_id": drafts["coop"]["id"], "no": "CP-01"},
         "village": {"voucher_id": drafts["village"]["id"], "contract_no": "CB-2026-01"},
     }
 

@@ -40,7 +40,9 @@ def test_a_project_is_opened_spent_on_and_completed_after_confirming(
     assert asked.status_code == 200 and "请确认" in text and "专项应付款转入专项基金" in text
     assert b.post(page, {**spend, "confirmed": "1"}).status_code == 302
     over = b.post(page, {**spend, "amount": "180000.01", "confirmed": "1"})
-    assert over.status_code == 422 and 'data-for="amount"' in over.get_data(as_text=True)
+    refused = over.get_data(as_text=True)
+    assert over.status_code == 422 and 'data-for="amount"' in refused
+    assert "超过该资金尚可使用的余额（180000.00 元）" in refused
     project = books.get("aud", f"{API}/CP-01").json
     assert project["total"] == "120000.00"
     review_and_post(books, project["spending"][0]["voucher"])

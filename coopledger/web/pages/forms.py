@@ -128,6 +128,16 @@ REGISTER_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
         _l("请先将该资产已生成的折旧凭证记账（或删除）"),
     ),
     (re.compile(r"post the acquisition voucher"), _l("请先将该资产的购置凭证记账")),
+    (
+        re.compile(r"more than the fund has left: (?P<x>\S+) yuan"),
+        _l("超过该资金尚可使用的余额（%(x)s 元）"),
+    ),
+    (
+        re.compile(r"post \(or delete\) the spending vouchers"),
+        _l("请先将该工程已生成的支出凭证记账（或删除）"),
+    ),
+    (re.compile(r"must not be before the project started"), _l("不能早于开工日期")),
+    (re.compile(r"nothing has been spent on the project"), _l("该工程还没有支出，不能完工")),
     (re.compile(r"name the product"), _l("请填写产品")),
     (re.compile(r"needs its unit"), _l("数量须有计量单位（公斤、头、吨……）")),
     (
