@@ -14,17 +14,27 @@ Quantities are thousandths of the item's unit, values fen. An item's value leave
 by quantity: each hand-out carries (value left × its quantity / quantity left), rounded half up,
 and the hand-out that empties the stock carries all the value left, so the households' parts tie
 to the donor's value to the fen.
+
+Equipment given to be used for years (computers, water purifiers, air conditioners for the
+village school) is not stock to hand out: it is a fixed asset on the register, depreciated by the
+monthly run, received as Dr 固定资产 / Cr 专项基金 (公积公益金) — the same account every chart
+credits a gift with (专项基金 "接受他人捐赠形成" in the cooperative charts of 2021 and 2007,
+公积公益金 in the village charts of 2004 and 2023, whose notes put donations there). The gift opens
+a fund of source ``donation`` (the donor its grantor) that the asset's value is tagged with, so
+the asset traces to its donor and its 专项基金 can be quantified to members as a donation.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from coopledger.domain.accounts import Chart
+from coopledger.domain.assets import FixedAsset
 from coopledger.domain.errors import InvalidState, ValidationFailed
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.money import format_amount, format_quantity, round_half_up
@@ -116,6 +126,29 @@ def receipt(chart: Chart, on: date, donor: str, items: Sequence[Item]) -> Vouche
     total = sum(item.value_fen for item in items)
     lines.append(Line(chart.role("special_fund"), Dr.CREDIT, total, memo="接受他人捐赠形成"))
     return VoucherDraft(on, memo, tuple(lines), attachments=1)
+
+
+def equipment_receipt(chart: Chart, asset: FixedAsset, donor: str, fund: str) -> VoucherDraft:
+    """The voucher of equipment received as a gift (computers, water purifiers…), one attachment
+    (the donor's list or invoice): Dr 固定资产 at its value, tagged with the donation's fund (a
+    fund of source ``donation``, which the members' equity statement shows as 接受他人捐赠形成) /
+    Cr 专项基金 (公积公益金 in a village's chart). The asset is then depreciated by the monthly run
+    like any other; the 专项基金 it formed is never released to income."""
+    memo = f"接受{donor}捐赠固定资产 {asset.asset_no} {asset.name}"[:MEMO_CHARS]
+    lines = (
+        Line(chart.role("fixed_assets"), Dr.DEBIT, asset.cost_fen, fund=fund, memo=memo),
+        Line(chart.role("special_fund"), Dr.CREDIT, asset.cost_fen, memo="接受他人捐赠形成"),
+    )
+    return VoucherDraft(asset.acquired_on, memo, lines, attachments=1)
+
+
+def donation_fund_code(asset_no: str, taken: Collection[str]) -> str:
+    """The code of the fund a gift of equipment opens: ``donation-<asset number>`` in lower case
+    (a number after it when that is taken)."""
+    base = "donation-" + re.sub(r"[^a-z0-9-]", "-", asset_no.lower())[:30]
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 
 
 def value_share(stock: Stock, quantity_milli: int) -> int:

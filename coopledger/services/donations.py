@@ -11,19 +11,21 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from coopledger.domain import donations as rules
 from coopledger.domain.accounts import load_chart
+from coopledger.domain.assets import AssetKind, FixedAsset, validate_asset
 from coopledger.domain.donations import Basis, Item, Request, Stock
-from coopledger.domain.errors import NotFound, ValidationFailed
+from coopledger.domain.errors import Duplicate, NotFound, ValidationFailed, field_error
 from coopledger.domain.ledger import Voucher
 from coopledger.domain.roles import Action, Actor
 from coopledger.services import audit_log
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import (
+    AssetRecord,
     Clock,
     DonationRecord,
     HandoutRecord,
@@ -148,6 +150,93 @@ def receive(
         )
         uow.commit()
     return record, voucher
+
+
+def receive_equipment(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    *,
+    donor: str,
+    basis: Basis,
+    evidence: str,
+    asset: FixedAsset,
+    fund: str | None = None,
+    clock: Clock = utcnow,
+) -> tuple[AssetRecord, Voucher, str]:
+    """Record equipment received from ``donor`` as a fixed asset (acquired on the day received)
+    and prepare the voucher that books it (Dr 固定资产 / Cr 专项基金 or 公积公益金), in one
+    transaction. The gift opens a fund of source ``donation`` (``fund`` names one already
+    registered instead); the asset's value is that fund's part. Returns the card, the voucher
+    and the fund's code.
+
+    :raise ValidationFailed: no donor; the card invalid (keyed by its field); a valuation at the
+        nominal amount not at 1 yuan; ``fund`` not a donation fund of this organization.
+    :raise Duplicate: the asset number is taken. :raise PeriodClosed: the day lies in a closed
+        month.
+    """
+    errors: dict[str, list[str]] = {}
+    if not donor.strip():
+        errors["donor"] = ["must not be blank"]
+    if asset.kind is not AssetKind.FIXED:
+        errors["kind"] = ["equipment received as a gift is a fixed asset"]
+    if errors:
+        raise ValidationFailed("the donation is not complete", errors=errors)
+    donor = donor.strip()
+    now = clock()
+    with uow:
+        store, registers = uow.store, uow.registers
+        org = org_for(store, actor, org_code, Action.MANAGE_REGISTERS)
+        chart = load_chart(org.chart)
+        if registers.asset(org.id, asset.asset_no) is not None:
+            raise Duplicate(f"asset {asset.asset_no} exists")
+        if fund is not None:
+            found = store.fund(org.id, fund)
+            if found is None or found.source != "donation":
+                raise field_error("fund", f"no donation fund {fund!r} in this organization")
+            code = found.code
+        else:
+            code = rules.donation_fund_code(asset.asset_no, {f.code for f in store.funds(org.id)})
+            fields = {
+                "code": code,
+                "name": f"{donor}捐赠{asset.name}"[:200],
+                "source": "donation",
+                "grantor": donor[:200],
+                "purpose": (evidence.strip() or asset.name)[:400],
+                "granted_fen": asset.cost_fen,
+            }
+            store.add_fund(org.id, fields)
+            audit_log.record(store, org, actor, "fund.create", "fund", code, new=fields)
+        card = replace(
+            asset,
+            nominal=basis is Basis.NOMINAL,
+            funding={code: asset.cost_fen},
+            kind=AssetKind.FIXED,
+        )
+        validate_asset(card)
+        draft = rules.equipment_receipt(chart, card, donor, code)
+        voucher = prepare(store, org, actor, draft, now)
+        registers.add_asset(org.id, card, store.funds_by_code(org.id, {code}), voucher.id, now)
+        record = registers.asset(org.id, card.asset_no)
+        assert record is not None
+        audit_log.record(
+            store,
+            org,
+            actor,
+            "donation.receive_equipment",
+            "asset",
+            card.asset_no,
+            new={
+                "donor": donor,
+                "basis": basis.value,
+                "evidence": evidence,
+                "value_fen": card.cost_fen,
+                "fund": code,
+                "voucher": voucher.id,
+            },
+        )
+        uow.commit()
+    return record, voucher, code
 
 
 def hand_out(

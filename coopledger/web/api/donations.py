@@ -1,4 +1,5 @@
-"""Donations in kind (受赠物资): goods received, their stock, and the hand-outs to households."""
+"""Donations in kind (受赠物资): goods received, their stock, and the hand-outs to households;
+equipment received as a gift, registered as a fixed asset."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
+from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset
+from coopledger.domain.bounds import MAX_LIFE_MONTHS
 from coopledger.domain.donations import MAX_SCAN_BYTES, Basis, Item
 from coopledger.domain.errors import ValidationFailed
 from coopledger.domain.money import format_amount, format_quantity
@@ -39,14 +42,56 @@ class ItemIn(ma.Schema):
     value = Money(required=True, metadata=MONEY)
 
 
+class EquipmentIn(ma.Schema):
+    """The fixed asset a gift of equipment becomes (its cost is the gift's value)."""
+
+    asset_no = ma.fields.String(
+        required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$")
+    )
+    name = Text(required=True, max_length=200, min_length=1)
+    category = Text(load_default="", max_length=100)
+    class_ = ma.fields.String(
+        data_key="class", required=True, validate=ma.validate.OneOf(list(AssetClass))
+    )
+    use = ma.fields.String(required=True, validate=ma.validate.OneOf(list(AssetUse)))
+    value = Money(required=True, metadata=MONEY)
+    salvage = Money(load_default=0, metadata=MONEY)
+    useful_life_months = Count(required=True, low=1, high=MAX_LIFE_MONTHS)
+    poverty_project = ma.fields.Boolean(load_default=False)
+
+
 class DonationIn(ma.Schema):
+    kind = ma.fields.String(
+        load_default="goods",
+        validate=ma.validate.OneOf(["goods", "equipment"]),
+        metadata={
+            "description": "goods (受赠物资, kept in stock and handed out: ``items``) or equipment "
+            "(a fixed asset on the register, depreciated monthly: ``asset``)"
+        },
+    )
     donor = Text(required=True, max_length=200, min_length=1)
     date = Day(required=True)
     basis = ma.fields.Enum(Basis, by_value=True, required=True)
     evidence = Text(load_default="", max_length=2000)
     items = ma.fields.List(
-        ma.fields.Nested(ItemIn), required=True, validate=ma.validate.Length(1, 200)
+        ma.fields.Nested(ItemIn), load_default=None, validate=ma.validate.Length(1, 200)
     )
+    asset = ma.fields.Nested(EquipmentIn, load_default=None)
+    fund = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(2, 40),
+        metadata={"description": "equipment: a donation fund already registered (else one opens)"},
+    )
+
+    @ma.validates_schema
+    def what_was_given(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("kind") == "equipment":
+            if data.get("asset") is None:
+                raise ma.ValidationError("equipment names the asset it becomes", "asset")
+            if data.get("items"):
+                raise ma.ValidationError("equipment is an asset, not items of stock", "items")
+        elif not data.get("items"):
+            raise ma.ValidationError("name at least one item", "items")
 
 
 class HandoutLineIn(ma.Schema):
@@ -155,7 +200,13 @@ class Donations(MethodView):
     @blp.arguments(DonationIn)
     def post(self, data: dict[str, Any], org: str) -> tuple[dict[str, Any], int]:
         """Receive goods from a donor (受赠物资) and prepare the voucher that books them: Dr 库存物资
-        (产品物资) / Cr 专项基金 (公积公益金). Goods at the nominal amount are 1.00 yuan an item."""
+        (产品物资) / Cr 专项基金 (公积公益金). Goods at the nominal amount are 1.00 yuan an item.
+
+        ``kind=equipment``: the gift is a fixed asset (``asset``), registered in the same
+        transaction and depreciated by the monthly run; its voucher is Dr 固定资产 (tagged with a
+        donation fund, opened unless ``fund`` names one) / Cr 专项基金 (公积公益金)."""
+        if data["kind"] == "equipment":
+            return equipment_received(data, org), 201
         record, voucher = svc.receive(
             uow(),
             actor(),
@@ -167,6 +218,63 @@ class Donations(MethodView):
             items=[Item(i["name"], i["unit"], i["quantity"], i["value"]) for i in data["items"]],
         )
         return {**present_donation(record), "voucher": voucher.id}, 201
+
+
+def equipment_received(data: dict[str, Any], org: str) -> dict[str, Any]:
+    given = data["asset"]
+    asset = FixedAsset(
+        asset_no=given["asset_no"],
+        name=given["name"],
+        category=given["category"],
+        asset_class=AssetClass(given["class_"]),
+        use=AssetUse(given["use"]),
+        acquired_on=data["date"],
+        cost_fen=given["value"],
+        salvage_fen=given["salvage"],
+        useful_life_months=given["useful_life_months"],
+        poverty_project=given["poverty_project"],
+    )
+    try:
+        record, voucher, fund = svc.receive_equipment(
+            uow(),
+            actor(),
+            org,
+            donor=data["donor"],
+            basis=data["basis"],
+            evidence=data["evidence"],
+            asset=asset,
+            fund=data["fund"],
+        )
+    except ValidationFailed as exc:
+        card = {"cost": "value", "salvage": "salvage", "useful_life_months": "useful_life_months"}
+        if not any(key in card for key in exc.errors):
+            raise
+        raise ValidationFailed(
+            str(exc),
+            code=exc.code,
+            errors={f"asset.{card[k]}" if k in card else k: v for k, v in exc.errors.items()},
+        ) from exc
+    card_out = record.asset
+    return {
+        "kind": "equipment",
+        "donor": data["donor"].strip(),
+        "date": card_out.acquired_on.isoformat(),
+        "basis": data["basis"].value,
+        "evidence": data["evidence"],
+        "value": format_amount(card_out.cost_fen),
+        "fund": fund,
+        "voucher": voucher.id,
+        "asset": {
+            "asset_no": card_out.asset_no,
+            "name": card_out.name,
+            "category": card_out.category,
+            "class": card_out.asset_class.value,
+            "use": card_out.use.value,
+            "cost": format_amount(card_out.cost_fen),
+            "salvage": format_amount(card_out.salvage_fen),
+            "useful_life_months": card_out.useful_life_months,
+        },
+    }
 
 
 @blp.route("/donations/stock")

@@ -1,4 +1,4 @@
-"""受赠物资: goods received from donors, the stock by item, the hand-out form and the hand-out
+"""受赠物资: goods received from donors (and equipment given, registered as a fixed asset), the stock by item, the hand-out form and the hand-out
 lists (each printable for the households' signatures) — forms over the service the API calls.
 
 The receive form takes up to :data:`ITEM_ROWS` items; the hand-out form one item for many
@@ -14,6 +14,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from coopledger.domain.assets import AssetClass, AssetUse, FixedAsset
+from coopledger.domain.bounds import MAX_LIFE_MONTHS
 from coopledger.domain.donations import MAX_SCAN_BYTES, Basis, Item
 from coopledger.domain.errors import DomainError, Forbidden, ValidationFailed
 from coopledger.domain.money import AmountError, format_amount, format_quantity, parse_quantity
@@ -25,6 +27,7 @@ from coopledger.web.api.common import uow
 from coopledger.web.api.donations import handout_print_context, scan_response, uploaded_scan
 from coopledger.web.pages.common import bp, lang, login_required, signed_in
 from coopledger.web.pages.forms import Form
+from coopledger.web.pages.registers import ASSET_CLASS, ASSET_NO_RE, ASSET_USE
 from coopledger.web.responses import inline_pdf
 
 #: item rows on the receive form
@@ -43,6 +46,20 @@ RECEIVE_FIELDS = (
     *(f"{part}{n}" for n in range(ITEM_ROWS) for part in ITEM_FIELDS),
 )
 HANDOUT_FIELDS = ("item", "handed_on", "households")
+EQUIPMENT_FIELDS = (
+    "donor",
+    "date",
+    "basis",
+    "evidence",
+    "asset_no",
+    "name",
+    "category",
+    "class",
+    "use",
+    "value",
+    "salvage",
+    "useful_life_months",
+)
 
 
 def _(text: str, **values: Any) -> str:
@@ -69,6 +86,15 @@ def donations(org: str) -> Any:
     today = utcnow().date().isoformat()
     receive = Form({"date": today, "basis": "donor_invoice"}, RECEIVE_FIELDS)
     handout = Form({"handed_on": today}, HANDOUT_FIELDS)
+    equipment = Form(
+        {
+            "date": today,
+            "basis": "donor_invoice",
+            "class": "public_welfare",
+            "use": "public_welfare",
+        },
+        EQUIPMENT_FIELDS,
+    )
     status = 200
     scan_errors: dict[int, str] = {}
     if request.method == "POST":
@@ -78,6 +104,9 @@ def donations(org: str) -> Any:
         elif request.form.get("form") == "handout":
             handout = Form(request.form, HANDOUT_FIELDS)
             done = _hand_out(org, who, handout)
+        elif request.form.get("form") == "equipment":
+            equipment = Form(request.form, EQUIPMENT_FIELDS)
+            done = _receive_equipment(org, who, equipment)
         else:
             receive = Form(request.form, RECEIVE_FIELDS)
             done = _receive(org, who, receive)
@@ -97,6 +126,9 @@ def donations(org: str) -> Any:
         lists=lists,
         receive=receive,
         handout=handout,
+        equipment=equipment,
+        ASSET_CLASS=ASSET_CLASS,
+        ASSET_USE=ASSET_USE,
         scans=scans,
         scan_errors=scan_errors,
         BASIS=BASIS,
@@ -139,6 +171,61 @@ def _receive(org: str, who: Actor, form: Form) -> bool:
             donor=record.donor,
             n=len(record.items),
             x=format_amount(total, grouped=True),
+            id=voucher.id,
+        ),
+        "ok",
+    )
+    return True
+
+
+def _receive_equipment(org: str, who: Actor, form: Form) -> bool:
+    """Equipment given as a gift: a fixed asset registered and its voucher prepared."""
+    donor = form.text("donor", required=True, max_length=200)
+    on = form.day("date", required=True)
+    basis = form.choice("basis", BASIS, "donor_invoice")
+    evidence = form.text("evidence", max_length=400)
+    asset_no = form.text("asset_no", required=True, max_length=40)
+    if asset_no and not ASSET_NO_RE.fullmatch(asset_no):
+        form.fail("asset_no", "letters, digits and hyphens, at most 40")
+    name = form.text("name", required=True, max_length=200)
+    category = form.text("category", max_length=100)
+    asset_class = form.choice("class", ASSET_CLASS, "public_welfare")
+    use = form.choice("use", ASSET_USE, "public_welfare")
+    value = form.amount("value", required=True)
+    salvage = form.amount("salvage")
+    life = form.whole("useful_life_months", 1, MAX_LIFE_MONTHS, required=True)
+    if not form.ok or on is None or value is None or life is None:
+        return False
+    card = FixedAsset(
+        asset_no=asset_no,
+        name=name,
+        category=category,
+        asset_class=AssetClass(asset_class),
+        use=AssetUse(use),
+        acquired_on=on,
+        cost_fen=value,
+        salvage_fen=salvage or 0,
+        useful_life_months=life,
+    )
+    try:
+        record, voucher, _fund = svc.receive_equipment(
+            uow(), who, org, donor=donor, basis=Basis(basis), evidence=evidence, asset=card
+        )
+    except DomainError as exc:
+        if exc.kind in ("not_found", "forbidden") and not exc.errors:
+            raise
+        renamed = {("value" if k == "cost" else k): v for k, v in exc.errors.items()}
+        field = "asset_no" if exc.kind == "conflict" else None
+        form.refused(type(exc)(str(exc), code=exc.code, params=exc.params, errors=renamed), field)
+        return False
+    flash(
+        _(
+            "已将 %(donor)s 捐赠的 %(name)s 登记为固定资产 %(no)s，价值 %(x)s 元；"
+            "入账凭证草稿 %(id)s 待审核记账，按月计提折旧。",
+            donor=donor,
+            name=record.asset.name,
+            no=record.asset.asset_no,
+            x=format_amount(record.asset.cost_fen, grouped=True),
             id=voucher.id,
         ),
         "ok",
