@@ -8,7 +8,7 @@ top-level accounts only, so nothing is counted twice and Σ debit = Σ credit in
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from coopledger.domain.accounts import Account, AccountCode
@@ -152,15 +152,18 @@ def with_totals(
     *,
     year_before: tuple[int, int] = (0, 0),
     daily: bool = False,
+    month_before: tuple[int, int] = (0, 0),
 ) -> list[BookLine]:
     """``rows`` with the totals a book writes under them: 本日合计 after each day's last entry
     (``daily``: the cash and bank journals), 本月合计 after each month's and then 本年累计 — the
     debit and credit since 1 January (``year_before``: those of the year before the first row
     shown; a new year starts again from zero) — each with the balance after it. A month's and a
-    day's totals are of the entries shown."""
+    day's totals are of the entries shown (and ``month_before``: those of the first row's month
+    before it, when the rows are a window of a longer book)."""
     out: list[BookLine] = []
     year_debit, year_credit = year_before
-    day_debit = day_credit = month_debit = month_credit = 0
+    month_debit, month_credit = month_before
+    day_debit = day_credit = 0
     for i, row in enumerate(rows):
         entry = row.entry
         day, month, year = entry.booked_on, entry.booked_on[:7], entry.booked_on[:4]
@@ -181,6 +184,69 @@ def with_totals(
             out.append(BookLine(month, year_debit, year_credit, balance, total=Subtotal.YEAR))
             month_debit = month_credit = 0
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotal:
+    """A day's posted entries in a book: how many, and their debit and credit."""
+
+    on: str  # the day, ISO
+    entries: int
+    debit: int
+    credit: int
+
+
+@dataclass(frozen=True, slots=True)
+class BookWindow:
+    """Where a page of a book falls: its lines in all, and the whole days of entries the page
+    needs, with the balance and the sums standing before them."""
+
+    lines: int  # the book's lines, entries and totals (see :func:`with_totals`)
+    first_entry: int  # the index of the first entry to read (the first of its day)
+    entries: int  # how many entries to read (whole days)
+    skip: int  # the lines of those days that come before the page
+    opening_net: int  # the balance before the first entry read
+    year_before: tuple[int, int]  # debit and credit of its year before it
+    month_before: tuple[int, int]  # and of its month
+
+
+def book_window(
+    days: Sequence[DayTotal],
+    opening_net: int,
+    *,
+    year_before: tuple[int, int] = (0, 0),
+    daily: bool = False,
+    first_line: int = 0,
+    size: int,
+) -> BookWindow:
+    """The window of a book (its entries per day in ``days``, in order) that holds its lines
+    ``first_line`` to ``first_line + size``: :func:`with_totals` of the entries it names, given
+    its balance and sums, gives those lines at ``skip`` — the same lines as the whole book's,
+    without reading every earlier entry."""
+    total = entry = 0
+    balance = opening_net
+    year_sums, month_sums = year_before, (0, 0)
+    window: BookWindow | None = None
+    end = first_line + size
+    for i, day in enumerate(days):
+        if i and days[i - 1].on[:4] != day.on[:4]:
+            year_sums = (0, 0)
+        if i and days[i - 1].on[:7] != day.on[:7]:
+            month_sums = (0, 0)
+        following = days[i + 1].on if i + 1 < len(days) else ""
+        lines = day.entries + (1 if daily else 0) + (2 if following[:7] != day.on[:7] else 0)
+        if window is None and total + lines > first_line:
+            window = BookWindow(0, entry, 0, first_line - total, balance, year_sums, month_sums)
+        if window is not None and total < end:
+            window = replace(window, entries=entry + day.entries - window.first_entry)
+        total += lines
+        entry += day.entries
+        balance += day.debit - day.credit
+        year_sums = (year_sums[0] + day.debit, year_sums[1] + day.credit)
+        month_sums = (month_sums[0] + day.debit, month_sums[1] + day.credit)
+    if window is None:  # past the last line: nothing to read
+        return BookWindow(total, entry, 0, 0, balance, year_sums, month_sums)
+    return replace(window, lines=total)
 
 
 def direction(net: int) -> str:

@@ -13,9 +13,10 @@ from coopledger.domain.accounts import Account, load_chart
 from coopledger.domain.errors import field_error
 from coopledger.domain.reporting import (
     BookLine,
-    LedgerEntry,
+    BookWindow,
     LedgerRow,
     TrialBalance,
+    book_window,
     running_balance,
     trial_balance,
     with_totals,
@@ -23,7 +24,7 @@ from coopledger.domain.reporting import (
 from coopledger.domain.roles import Action, Actor
 from coopledger.services import financial_statements as fs
 from coopledger.services.access import org_for
-from coopledger.services.ports import Org, UnitOfWork
+from coopledger.services.ports import Org, Store, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +72,126 @@ class Ledger:
     year_before: tuple[int, int] = (0, 0)
     #: a cash or bank account: the book is its 日记账, totalled each day
     journal: bool = False
+    #: the balance at ``end``, when ``rows`` are not all the entries (a page of the book)
+    closing: int | None = None
 
     @property
     def closing_net(self) -> int:
+        if self.closing is not None:
+            return self.closing
         return self.rows[-1].balance_net if self.rows else self.opening_net
 
     def lines(self) -> list[BookLine]:
         """The entries with the book's totals: 本日合计 (a journal), 本月合计 and 本年累计."""
         return with_totals(self.rows, year_before=self.year_before, daily=self.journal)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPage:
+    """A page of a ledger: ``ledger`` holds the entries the page needs (whole days), ``lines``
+    are the page's lines of the whole book, with its totals."""
+
+    ledger: Ledger
+    lines: list[BookLine]
+    page: int  # from 1; past the last, the last
+    pages: int  # at least 1
+    brought_forward: int  # the balance before the page's first line (承前页)
+
+
+def ledger_page(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    account_code: str,
+    member_no: str | None,
+    start: date,
+    end: date,
+    page: int,
+    size: int,
+) -> LedgerPage:
+    """Page ``page`` of :func:`ledger_report`'s lines, ``size`` a page: the same lines, balances
+    and totals, from the entries' count and sums per day and the entries of the page's days
+    alone.
+
+    :raise ValidationFailed: as :func:`ledger_report`.
+    """
+    if start > end:
+        raise field_error("from", "must not be after 'to'")
+    with uow:
+        store = uow.store
+        org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        account, codes, member_id = _ledger_of(store, org, account_code, member_no)
+        opening, year_before = _ledger_before(store, org, codes, member_id, start)
+        days = store.ledger_days(org.id, codes, member_id, start, end)
+        journal = _is_journal(org, account_code)
+
+        def window_of(page: int) -> BookWindow:
+            return book_window(
+                days,
+                opening,
+                year_before=year_before,
+                daily=journal,
+                first_line=(page - 1) * size,
+                size=size,
+            )
+
+        page = max(1, page)
+        window = window_of(page)
+        pages = max(1, -(-window.lines // size))
+        if page > pages:
+            page = pages
+            window = window_of(page)
+        entries = store.ledger_entries(
+            org.id, codes, member_id, start, end, window.first_entry, window.entries
+        )
+    closing = opening + sum(d.debit - d.credit for d in days)
+    rows = running_balance(window.opening_net, entries)
+    ledger = Ledger(
+        account, member_no, start, end, opening, rows, org, year_before, journal, closing
+    )
+    lines = with_totals(
+        rows, year_before=window.year_before, daily=journal, month_before=window.month_before
+    )
+    brought = lines[window.skip - 1].balance_net if window.skip else window.opening_net
+    return LedgerPage(ledger, lines[window.skip : window.skip + size], page, pages, brought)
+
+
+def _ledger_of(
+    store: Store, org: Org, account_code: str, member_no: str | None
+) -> tuple[Account, list[str], int | None]:
+    """The account, the codes it sums (its own and its sub-accounts') and the member's id.
+
+    :raise ValidationFailed: unknown account or member."""
+    accounts = store.accounts(org.id)
+    account = accounts.get(account_code)
+    if account is None:
+        raise field_error("account", f"unknown account {account_code!r}")
+    member_id = None
+    if member_no is not None:
+        ids = store.members_by_no(org.id, {member_no})
+        if member_no not in ids:
+            raise field_error("member", f"unknown member {member_no!r}")
+        member_id = ids[member_no]
+    return account, [code for code in accounts if code.startswith(account_code)], member_id
+
+
+def _ledger_before(
+    store: Store, org: Org, codes: list[str], member_id: int | None, start: date
+) -> tuple[int, tuple[int, int]]:
+    """The balance before ``start`` and the debit and credit of its year before it (本年累计)."""
+    day_before = start - timedelta(days=1)
+    debit, credit = store.ledger_sums(org.id, codes, member_id, None, day_before)
+    year_start = date(start.year, 1, 1)
+    year_before = (0, 0)
+    if start > year_start:
+        year_before = store.ledger_sums(org.id, codes, member_id, year_start, day_before)
+    return debit - credit, year_before
+
+
+def _is_journal(org: Org, account_code: str) -> bool:
+    """库存现金 and 银行存款 (and their sub-accounts) keep a journal, totalled each day."""
+    chart = load_chart(org.chart)
+    return account_code.startswith((chart.role("cash"), chart.role("bank")))
 
 
 def ledger_report(
@@ -101,28 +214,11 @@ def ledger_report(
     with uow:
         store = uow.store
         org = org_for(store, actor, org_code, Action.READ_BOOKS)
-        accounts = store.accounts(org.id)
-        account = accounts.get(account_code)
-        if account is None:
-            raise field_error("account", f"unknown account {account_code!r}")
-        member_id = None
-        if member_no is not None:
-            ids = store.members_by_no(org.id, {member_no})
-            if member_no not in ids:
-                raise field_error("member", f"unknown member {member_no!r}")
-            member_id = ids[member_no]
-        codes = [code for code in accounts if code.startswith(account_code)]
-        opening, entries = store.ledger_entries(org.id, codes, member_id, start, end)
-        year_start = date(start.year, 1, 1)
-        before: list[LedgerEntry] = []
-        if start > year_start:
-            _o, before = store.ledger_entries(
-                org.id, codes, member_id, year_start, start - timedelta(days=1)
-            )
-    chart = load_chart(org.chart)
-    journal = account_code.startswith((chart.role("cash"), chart.role("bank")))
+        account, codes, member_id = _ledger_of(store, org, account_code, member_no)
+        entries = store.ledger_entries(org.id, codes, member_id, start, end)
+        opening, year_before = _ledger_before(store, org, codes, member_id, start)
+    journal = _is_journal(org, account_code)
     rows = running_balance(opening, entries)
-    year_before = (sum(e.debit for e in before), sum(e.credit for e in before))
     return Ledger(account, member_no, start, end, opening, rows, org, year_before, journal)
 
 

@@ -55,3 +55,50 @@ def test_a_ledger_has_no_daily_totals_and_a_new_year_counts_from_zero() -> None:
 
 def test_no_entries_no_totals() -> None:
     assert with_totals([], daily=True) == []
+
+
+def test_a_window_of_the_book_gives_the_lines_of_the_whole_book() -> None:
+    """Every page of a book across months and years, journal or not, read from its days' counts
+    and sums and the entries of the page's days alone, is the same as the page of the whole
+    book: the entries, the totals, and the balance brought forward."""
+    import random
+
+    from coopledger.domain.reporting import DayTotal, book_window
+
+    rnd = random.Random(7)
+    days = ["2025-12-30", "2025-12-31", "2026-01-02", "2026-01-31", "2026-02-01", "2026-03-09"]
+    entries = [
+        entry(day, debit=rnd.randint(0, 900), credit=rnd.randint(0, 900))
+        for day in days
+        for _ in range(rnd.randint(1, 6))
+    ]
+    totals = [
+        DayTotal(
+            day,
+            sum(1 for e in entries if e.booked_on == day),
+            sum(e.debit for e in entries if e.booked_on == day),
+            sum(e.credit for e in entries if e.booked_on == day),
+        )
+        for day in days
+    ]
+    for daily in (False, True):
+        book = with_totals(running_balance(100, entries), year_before=(40, 30), daily=daily)
+        for size in (1, 3, 7, 200):
+            for first in range(0, len(book) + size, size):
+                window = book_window(
+                    totals, 100, year_before=(40, 30), daily=daily, first_line=first, size=size
+                )
+                part = entries[window.first_entry : window.first_entry + window.entries]
+                lines = with_totals(
+                    running_balance(window.opening_net, part),
+                    year_before=window.year_before,
+                    daily=daily,
+                    month_before=window.month_before,
+                )
+                assert window.lines == len(book)
+                assert lines[window.skip : window.skip + size] == book[first : first + size]
+                if 0 < first < len(book):
+                    brought = lines[window.skip - 1].balance_net if window.skip else None
+                    assert brought in (None, book[first - 1].balance_net)
+                    if brought is None:
+                        assert window.opening_net == book[first - 1].balance_net

@@ -97,3 +97,27 @@ def test_a_long_book_is_paged_carrying_its_balance_forward(
     assert carried == brought and "800.00" in carried  # 1 February's two sales, 500 + 300
     beyond = acc.get(url + "&page=999").get_data(as_text=True)
     assert "过次页" not in beyond  # the last page
+
+
+def test_a_page_far_in_brings_forward_the_balance_of_every_earlier_line(
+    books: Books, signed_in: Any, monkeypatch: Any
+) -> None:
+    """The page reads only its own days' entries: what each page brings forward (承前页) and
+    carries (过次页) is the balance computed from all the earlier lines, the API's."""
+    from coopledger.web.pages import reports as report_pages
+
+    monkeypatch.setattr(report_pages, "LEDGER_PAGE", 2)
+    cash_books(books)
+    post(books, "2026-03-02", ("101", "debit", "7.00", None), ("501", "credit", "7.00", None))
+    post(books, "2026-04-01", ("521", "debit", "9.00", None), ("101", "credit", "9.00", None))
+    query = "account=101&from=2026-02-02&to=2026-12-31"
+    whole = books.get("aud", f"{LEDGER}?{query}").json["lines"]
+    acc = signed_in("acc")
+    pages = -(-len(whole) // 2)
+    for page in range(2, pages + 1):
+        html = acc.get(f"/orgs/coop/reports/ledger?{query}&page={page}").get_data(as_text=True)
+        brought = html.split("承前页")[1].split("</tr>")[0]
+        assert whole[(page - 1) * 2 - 1]["balance"] in brought, page
+        if page < pages:
+            carried = html.split("过次页")[1].split("</tr>")[0]
+            assert whole[page * 2 - 1]["balance"] in carried, page

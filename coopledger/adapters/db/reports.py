@@ -7,11 +7,11 @@ import itertools
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import ColumnElement, delete, func, select, tuple_
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
-from coopledger.adapters.db.base import CREDIT, DEBIT, SIGNED, year_month
+from coopledger.adapters.db.base import CREDIT, DEBIT, year_month
 from coopledger.adapters.db.tables import (
     AccountRow,
     MemberRow,
@@ -23,7 +23,7 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.periods import Period, voucher_number
-from coopledger.domain.reporting import LedgerEntry, Turnover
+from coopledger.domain.reporting import DayTotal, LedgerEntry, Turnover
 
 
 class SqlReports(SqlAccounts):
@@ -139,9 +139,73 @@ class SqlReports(SqlAccounts):
     ) -> list[Turnover]:
         return snapshots.consolidated_turnovers(self.session, org_ids, first, last)
 
-    def ledger_entries(
+    def ledger_sums(
+        self,
+        org_id: int,
+        codes: Sequence[str],
+        member_id: int | None,
+        start: date | None,
+        end: date,
+    ) -> tuple[int, int]:
+        """An account's sums are the stored turnover's (the closed months' snapshot and the
+        monthly turnover, topped up from the lines of a part month); a member's are summed
+        from its lines, by the member's index."""
+        ids = {self._account_ids(org_id)[c] for c in codes}
+        if member_id is None:
+            debit, credit = self._sums_through(org_id, ids, end)
+            if start is not None:
+                d, c = self._sums_through(org_id, ids, date.fromordinal(start.toordinal() - 1))
+                debit, credit = debit - d, credit - c
+            return debit, credit
+        query = (
+            select(func.coalesce(func.sum(DEBIT), 0), func.coalesce(func.sum(CREDIT), 0))
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(
+                VoucherLineRow.org_id == org_id,
+                VoucherLineRow.member_id == member_id,
+                VoucherLineRow.account_id.in_(ids),
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on <= end,
+            )
+        )
+        if start is not None:
+            query = query.where(VoucherRow.booked_on >= start)
+        debit, credit = self.session.execute(query).one()
+        return int(debit), int(credit)
+
+    def _sums_through(self, org_id: int, ids: Collection[int], day: date) -> tuple[int, int]:
+        """The debit and credit posted on accounts ``ids`` from the first posting through
+        ``day``: the stored sums through the month before, and through ``day``'s month when it
+        is its last day, else that month's lines up to ``day``."""
+        month = Period.of(day)
+        whole = day == month.last_day
+        sums = snapshots.sums_through(self.session, org_id, month if whole else month.previous())
+        if not whole:
+            sums = _add(sums, self._line_sums(org_id, month.first_day, day))
+        return (
+            sum(sums.get(i, (0, 0))[0] for i in ids),
+            sum(sums.get(i, (0, 0))[1] for i in ids),
+        )
+
+    def ledger_days(
         self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
-    ) -> tuple[int, list[LedgerEntry]]:
+    ) -> list[DayTotal]:
+        base = self._ledger_lines(org_id, codes, member_id)
+        rows = self.session.execute(
+            select(VoucherRow.booked_on, func.count(), func.sum(DEBIT), func.sum(CREDIT))
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(*base, VoucherRow.booked_on >= start, VoucherRow.booked_on <= end)
+            .group_by(VoucherRow.booked_on)
+            .order_by(VoucherRow.booked_on)
+        )
+        return [DayTotal(on.isoformat(), int(n), int(d), int(c)) for on, n, d, c in rows]
+
+    def _ledger_lines(
+        self, org_id: int, codes: Sequence[str], member_id: int | None
+    ) -> list[ColumnElement[bool]]:
+        """The conditions on a line and its voucher of a ledger's posted lines."""
         ids = [self._account_ids(org_id)[c] for c in codes]
         base = [
             VoucherLineRow.org_id == org_id,
@@ -151,12 +215,19 @@ class SqlReports(SqlAccounts):
         ]
         if member_id is not None:
             base.append(VoucherLineRow.member_id == member_id)
-        opening = self.session.scalar(
-            select(func.coalesce(func.sum(SIGNED), 0))
-            .select_from(VoucherLineRow)
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .where(*base, VoucherRow.booked_on < start)
-        )
+        return base
+
+    def ledger_entries(
+        self,
+        org_id: int,
+        codes: Sequence[str],
+        member_id: int | None,
+        start: date,
+        end: date,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[LedgerEntry]:
+        base = self._ledger_lines(org_id, codes, member_id)
         rows = self.session.execute(
             select(
                 VoucherRow.id,
@@ -183,8 +254,10 @@ class SqlReports(SqlAccounts):
                 VoucherRow.number,
                 VoucherLineRow.line_no,
             )
+            .offset(offset or None)
+            .limit(limit)
         )
-        entries = [
+        return [
             LedgerEntry(
                 vid,
                 booked.isoformat(),
@@ -197,7 +270,6 @@ class SqlReports(SqlAccounts):
             )
             for vid, booked, y, m, n, memo, line_memo, code, member_no, side, amount in rows
         ]
-        return int(opening or 0), entries
 
     def recomputed_turnover(
         self, org_id: int, months: Collection[tuple[int, int]] | None = None

@@ -15,7 +15,7 @@ posted lines for ``audit verify``: a changed, added or deleted row is a finding.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
@@ -161,8 +161,15 @@ def sums_through(session: Session, org_id: int, last: Period) -> Sums:
     return _add(_snapshot(session, org_id, base), _turnover(session, org_id, base, through))
 
 
-def _member_lines(session: Session, org_id: int, start: date | None, end: date) -> dict[Any, int]:
-    """Debit-minus-credit per (account id, member id) of posted lines booked in start..end."""
+def _member_lines(
+    session: Session,
+    org_id: int,
+    start: date | None,
+    end: date,
+    account_ids: Collection[int] | None = None,
+) -> dict[Any, int]:
+    """Debit-minus-credit per (account id, member id) of posted lines booked in start..end, on
+    ``account_ids`` only where given (read by the accounts' index)."""
     conditions = [
         VoucherRow.org_id == org_id,
         VoucherRow.status == "posted",
@@ -171,6 +178,8 @@ def _member_lines(session: Session, org_id: int, start: date | None, end: date) 
     ]
     if start is not None:
         conditions.append(VoucherRow.booked_on >= start)
+    if account_ids is not None:
+        conditions.append(VoucherLineRow.account_id.in_(sorted(account_ids)))
     rows = session.execute(
         select(VoucherLineRow.account_id, VoucherLineRow.member_id, func.sum(_SIGNED))
         .select_from(VoucherRow)
@@ -262,7 +271,7 @@ def member_balances(
             if int(a) in account_ids:
                 out[int(m)] -= int(n)
         start = _period(base).next().first_day
-    for (a, m), n in _member_lines(session, org_id, start, through).items():
+    for (a, m), n in _member_lines(session, org_id, start, through, account_ids).items():
         if a in account_ids:
             out[m] -= n
     return dict(out)

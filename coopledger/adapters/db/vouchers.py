@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
@@ -37,6 +37,7 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, VoucherKind
+from coopledger.domain.periods import Period
 from coopledger.services.ports import PostingStamp, VoucherFilter
 
 
@@ -562,11 +563,18 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
                 return
 
     def count_pending(self, org_id: int, year: int, month: int | None) -> int:
+        """The vouchers not posted dated in the year or month: found by the index on status and
+        date (the few drafts), not by reading every voucher of the month."""
+        span = Period(year, month) if month is not None else None
         query = (
             select(func.count())
             .select_from(VoucherRow)
             .where(
-                VoucherRow.org_id == org_id, VoucherRow.year == year, VoucherRow.status != "posted"
+                VoucherRow.org_id == org_id,
+                VoucherRow.status.in_((Status.DRAFT.value, Status.REVIEWED.value)),
+                VoucherRow.booked_on >= (span.first_day if span else date(year, 1, 1)),
+                VoucherRow.booked_on <= (span.last_day if span else date(year, 12, 31)),
+                VoucherRow.year == year,
             )
         )
         if month is not None:

@@ -7,14 +7,43 @@ from datetime import date
 from typing import Protocol
 
 from coopledger.domain.periods import Period
-from coopledger.domain.reporting import LedgerEntry, Turnover
+from coopledger.domain.reporting import DayTotal, LedgerEntry, Turnover
 
 
 class ReportStore(Protocol):
     def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]: ...
     def ledger_entries(
+        self,
+        org_id: int,
+        codes: Sequence[str],
+        member_id: int | None,
+        start: date,
+        end: date,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[LedgerEntry]:
+        """The posted lines in the ledger's order (day, voucher number, line), from the
+        ``offset``-th, ``limit`` of them (all when None)."""
+        ...
+
+    def ledger_days(
         self, org_id: int, codes: Sequence[str], member_id: int | None, start: date, end: date
-    ) -> tuple[int, list[LedgerEntry]]: ...
+    ) -> list[DayTotal]:
+        """The days of :meth:`ledger_entries` with entries, in order: how many, and their sums."""
+        ...
+
+    def ledger_sums(
+        self,
+        org_id: int,
+        codes: Sequence[str],
+        member_id: int | None,
+        start: date | None,
+        end: date,
+    ) -> tuple[int, int]:
+        """The debit and credit of the posted lines on ``codes`` (one member's, where given)
+        booked from ``start`` (from the first, when None) through ``end``."""
+        ...
+
     def recomputed_turnover(
         self, org_id: int, months: Collection[tuple[int, int]] | None = None
     ) -> dict[tuple[str, int, int], tuple[int, int]]:

@@ -106,24 +106,26 @@ def ledger(org: str) -> Any:
     member = (request.args.get("member") or "").strip()[:20] or None
     if not account or errors:
         return redirect(url_for("pages.trial_balance", org=org))
-    result = reports.ledger_report(uow(), who, org, account, member, start, end)
     member_name = None
-    if member is not None:
-        member_name = org_svc.get_member(uow(), who, org, member).name
     if request.args.get("format") == "pdf":
         from coopledger.adapters.pdf import render_pdf
 
+        result = reports.ledger_report(uow(), who, org, account, member, start, end)
+        if member is not None:
+            member_name = org_svc.get_member(uow(), who, org, member).name
         context = ledger_print_context(result, the_org, member_name, lang())
         return inline_pdf(
             render_pdf("pdf/ledger.html", context, locale=lang()),
             f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
         )
-    lines = result.lines()
-    pages = max(1, -(-len(lines) // LEDGER_PAGE))
-    page = min(max(_page_number(), 1), pages)
-    shown = lines[(page - 1) * LEDGER_PAGE : page * LEDGER_PAGE]
-    first = (page - 1) * LEDGER_PAGE
-    brought = lines[first - 1].balance_net if first else result.opening_net
+    # the page's lines alone: the entries of its days, from the book's count and sums per day
+    found = reports.ledger_page(
+        uow(), who, org, account, member, start, end, _page_number(), LEDGER_PAGE
+    )
+    if member is not None:
+        member_name = org_svc.get_member(uow(), who, org, member).name
+    result, shown, page, pages = found.ledger, found.lines, found.page, found.pages
+    brought = found.brought_forward
     filters: dict[str, Any] = {
         "account": account,
         "member": member,
