@@ -11,10 +11,11 @@ charged: Dr 内部往来 (成员往来 in a cooperative's chart) with the member
 party is a member, 应收款 when it is not / Cr the chart's contract income — 经营收入 in the 2023
 village system (contract fees, 承包金, are operating income there), 发包及上交收入 in the 2004 one.
 A chart without a ``contract_income`` role holds no contracts. A receipt books Dr 库存现金 or
-银行存款 / Cr the same receivable. Money the party paid by an ordinary posted voucher — Dr 库存现金
-or 银行存款 / Cr the party's receivable, not through the receipt form — counts too, put against its
-contracts' open instalments oldest first. Arrears on a day are the instalments due and charged by
-then less what was received by then; the oldest unpaid instalment (first in, first out) dates them.
+银行存款 / Cr the same receivable. What the party paid through its receivable otherwise — a posted
+credit on it not made by the receipt form, such as an ordinary receipt voucher — counts too: it
+clears the party's open debts on the receivable oldest first, the contracts' instalments among
+them. Arrears on a day are the instalments due and charged by then less what was received by
+then; the oldest unpaid instalment (first in, first out) dates them.
 
 The 一事一议 备查簿 is a memo register (no voucher of its own): a project the villagers' meeting
 decided, the money raised from households (筹资), the labour (筹劳, in thousandths of a 工日), the
@@ -349,14 +350,18 @@ def arrears(
 def allocate(
     contracts: Mapping[int, tuple[Sequence[Charged], Sequence[tuple[date, int]]]],
     receipts: Sequence[tuple[date, int, int]],
+    other_debts: Sequence[tuple[date, int]] = (),
 ) -> dict[int, list[tuple[date, int, int]]]:
-    """Money one party paid by ordinary vouchers (not through a contract's receipt form) put
-    against its contracts' instalments charged and still open, the oldest due first: each
-    contract's ``(instalments, payments)`` — the payments clear its own instalments first — and
-    the party's ``receipts`` (day, fen, voucher) by date (a red one, negative, takes back the
-    latest before it). What no charged instalment is open for stays off the contracts (it paid
-    something else). Returns each contract's share of the receipts (day, fen, voucher)."""
-    open_: list[tuple[date, int, int]] = []  # due, contract, still open
+    """What one party's contracts received through its receivable, first in first out, beside
+    their receipt forms: each contract's ``(instalments, payments)`` — the form's payments clear
+    its own instalments first; the party's other ``receipts`` (day, fen, voucher: the credits on
+    its receivable not made by the form, by date) clear its open debts — the contracts'
+    instalments charged and still open, by due date, and the ``other_debts`` (day, fen: the other
+    debits on the receivable) by date: a receipt of exactly what one debt due by then still owes
+    pays that debt, any other the oldest first. A red line (negative) takes back the latest of
+    its kind before it. What lands on another debt, or on none, stays off the contracts.
+    Returns each contract's share of the receipts (day, fen, voucher)."""
+    open_: list[tuple[date, int, int]] = []  # due, contract (-1: another debt), still open
     for key, (instalments, payments) in contracts.items():
         left = sum(fen for _, fen in payments)
         for inst in sorted(
@@ -366,11 +371,43 @@ def allocate(
             left -= cleared
             if inst.amount_fen > cleared:
                 open_.append((inst.due_on, key, inst.amount_fen - cleared))
+    open_ += [(day, -1, fen) for day, fen, _ in _net([(d, f, 0) for d, f in other_debts])]
     open_.sort()
-    net: list[list[Any]] = []  # [day, fen, voucher] after the red receipts took theirs back
-    for day, fen, voucher in sorted(receipts, key=lambda r: r[0]):
+    out: dict[int, list[tuple[date, int, int]]] = {}
+    i = 0
+    for day, fen, voucher in _net(receipts):
+        same = next(
+            (
+                n
+                for n, (due_on, _k, left) in enumerate(open_[i:], start=i)
+                if left == fen and due_on <= day
+            ),
+            None,
+        )
+        if same is not None:  # a payment of exactly what one debt still owes pays that debt
+            _due, key, _left = open_.pop(same)  # (those before ``i`` are paid already)
+            if key >= 0:
+                out.setdefault(key, []).append((day, fen, voucher))
+            continue
+        while fen and i < len(open_):
+            due_on, key, left = open_[i]
+            taken = min(fen, left)
+            if key >= 0:
+                out.setdefault(key, []).append((day, taken, voucher))
+            fen -= taken
+            if taken == left:
+                i += 1
+            else:
+                open_[i] = (due_on, key, left - taken)
+    return out
+
+
+def _net(items: Sequence[tuple[date, int, int]]) -> list[tuple[date, int, int]]:
+    """``items`` by date, each negative one taking back the latest positive ones before it."""
+    net: list[list[Any]] = []
+    for day, fen, tag in sorted(items, key=lambda r: r[0]):
         if fen > 0:
-            net.append([day, fen, voucher])
+            net.append([day, fen, tag])
             continue
         back = -fen
         while back and net:
@@ -379,19 +416,7 @@ def allocate(
             back -= taken
             if net[-1][1] == 0:
                 net.pop()
-    out: dict[int, list[tuple[date, int, int]]] = {}
-    i = 0
-    for day, fen, voucher in net:
-        while fen and i < len(open_):
-            due_on, key, left = open_[i]
-            taken = min(fen, left)
-            out.setdefault(key, []).append((day, taken, voucher))
-            fen -= taken
-            if taken == left:
-                i += 1
-            else:
-                open_[i] = (due_on, key, left - taken)
-    return out
+    return [(day, fen, tag) for day, fen, tag in net]
 
 
 def outstanding(instalments: Sequence[Charged], payments: Sequence[tuple[date, int]]) -> int:

@@ -187,20 +187,19 @@ def contract_rows(uow: UnitOfWork, org: Org, on: date) -> list[ContractRow]:
 def with_ledger_receipts(
     uow: UnitOfWork, org: Org, records: Sequence[ContractRecord]
 ) -> list[ContractRecord]:
-    """``records`` (all of the organization's contracts) with the money each party paid by an
-    ordinary posted voucher — a credit on its receivable (the member's 内部往来 sub-ledger, or
-    应收款 with the party's name or the contract's number in the memo) in a voucher moving
-    库存现金 or 银行存款, not prepared by the receipt form — added to their receipts, put against
-    the party's open instalments oldest first. The arrears then agree with the ledger."""
+    """``records`` (all of the organization's contracts) with what each party paid through its
+    receivable otherwise than by the receipt form — a posted credit on the member's 内部往来
+    sub-ledger, or on 应收款 naming the party or the contract's number, such as an ordinary
+    receipt voucher — added to their receipts: it clears the party's open debts on the
+    receivable oldest first (its other debits there among them), and what lands on an open
+    instalment is the contract's. The arrears then agree with the ledger."""
     if not records:
         return list(records)
     chart = load_chart(org.chart)
-    found = uow.contracts.ledger_receipts(
-        org.id,
-        sorted({chart.role("member_current"), chart.role("receivable")}),
-        [chart.role("cash"), chart.role("bank")],
+    found = uow.contracts.party_postings(
+        org.id, sorted({chart.role("member_current"), chart.role("receivable")})
     )
-    if not found:
+    if not any(p.side == "C" for p in found):
         return list(records)
     parties: dict[str, list[ContractRecord]] = {}
     for c in records:
@@ -209,6 +208,7 @@ def with_ledger_receipts(
         (k for k in parties if k.startswith("p:")), key=lambda k: -len(k)
     )  # the longest name first: 王秀英 before 王秀
     receipts: dict[str, list[tuple[date, int, int]]] = {}
+    debts: dict[str, list[tuple[date, int]]] = {}
     for r in found:
         if r.member_no is not None:
             key: str | None = f"m:{r.member_no}"
@@ -216,8 +216,12 @@ def with_ledger_receipts(
             key = next(
                 (k for k in outside if any(c.contract_no in r.text for c in parties[k])), None
             ) or next((k for k in outside if k[2:] and k[2:] in r.text), None)
-        if key is not None and key in parties:
+        if key is None or key not in parties:
+            continue
+        if r.side == "C":
             receipts.setdefault(key, []).append((r.booked_on, r.amount_fen, r.voucher_id))
+        else:
+            debts.setdefault(key, []).append((r.booked_on, r.amount_fen))
     shares: dict[int, list[tuple[date, int, int]]] = {}
     for key, paid in receipts.items():
         shares.update(
@@ -227,6 +231,7 @@ def with_ledger_receipts(
                     for c in parties[key]
                 },
                 paid,
+                debts.get(key, []),
             )
         )
     return [

@@ -56,7 +56,7 @@ def test_a_member_paying_by_an_ordinary_voucher_lowers_the_arrears(books: Books)
     assert findings(books, "contract_in_arrears") == []
 
 
-def test_only_the_party_s_own_receivable_counts_and_an_overpayment_pays_something_else(
+def test_only_the_party_s_own_receivable_counts_and_its_older_debts_are_paid_first(
     books: Books,
 ) -> None:
     assert contract(books).status_code == 201
@@ -99,12 +99,32 @@ def test_only_the_party_s_own_receivable_counts_and_an_overpayment_pays_somethin
     row = overdue(books, "CB-2026-02", on="2026-09-30")
     assert row["overdue"] == "4000.00" and row["overdue_since"] == "2026-09-01"
     assert overdue(books, "CB-2026-01", on="2026-09-30")["overdue"] == "3000.00"
-    books.posted(  # the member pays more than the contract's charged fees
+    books.posted(  # the member owed something else before the fee fell due…
+        org="village",
+        date="2026-01-05",
+        lines=[
+            {"account": "113", "debit": "500.00", "member": "1"},
+            {"account": "501", "credit": "500.00"},
+        ],
+        memo="应收机动地发包费",
+    )
+    books.posted(  # …so what it pays clears that first, oldest first
         org="village",
         date="2026-05-08",
         lines=[
-            {"account": "101", "debit": "3500.00"},
-            {"account": "113", "credit": "3500.00", "member": "1"},
+            {"account": "101", "debit": "3200.00"},
+            {"account": "113", "credit": "3200.00", "member": "1"},
+        ],
+        memo="王秀英交款",
+    )
+    member = overdue(books, "CB-2026-01", on="2026-09-30")
+    assert member["overdue"] == "300.00" and member["received"] == "2700.00"
+    books.posted(  # paying more than is owed pays nothing the contract does not owe
+        org="village",
+        date="2026-05-20",
+        lines=[
+            {"account": "101", "debit": "1000.00"},
+            {"account": "113", "credit": "1000.00", "member": "1"},
         ],
         memo="王秀英交款",
     )

@@ -30,3 +30,20 @@ def test_a_red_receipt_takes_back_the_latest_one_before_it() -> None:
         [(D(2026, 4, 2), 1000, 70), (D(2026, 4, 9), 500, 71), (D(2026, 4, 20), -800, 72)],
     )
     assert shares == {1: [(D(2026, 4, 2), 700, 70)]}
+
+
+def test_the_party_s_other_debts_on_the_receivable_are_paid_in_their_turn() -> None:
+    a = [Charged(1, D(2026, 3, 1), 4500, 9)]
+    shares = allocate(
+        {1: (a, [(D(2026, 6, 30), 2000)])},
+        [
+            (D(2026, 1, 12), 300, 70),
+            (D(2026, 8, 25), 40, 71),
+            (D(2026, 9, 1), 1000, 72),
+            (D(2026, 10, 1), 1600, 73),
+        ],
+        [(D(2026, 1, 5), 300), (D(2026, 8, 12), 40), (D(2026, 9, 20), 200)],
+    )
+    # January's 300 and August's 40 pay the debts of exactly those amounts; September's 1000 goes
+    # to the fee (the oldest open debt); of October's 1600, 1500 clears the fee and 100 the rest
+    assert shares == {1: [(D(2026, 9, 1), 1000, 72), (D(2026, 10, 1), 1500, 73)]}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.tables import (
     AccountRow,
@@ -31,7 +31,7 @@ from coopledger.domain.contracts import (
 )
 from coopledger.services.ports.contracts import (
     ContractRecord,
-    LedgerReceipt,
+    PartyPosting,
     PaymentRecord,
     ProjectRecord,
     ResourceRecord,
@@ -189,21 +189,7 @@ class SqlContracts:
             )
             self.session.flush()
 
-    def ledger_receipts(
-        self, org_id: int, receivables: Sequence[str], money: Sequence[str]
-    ) -> list[LedgerReceipt]:
-        money_line = aliased(VoucherLineRow)
-        money_account = aliased(AccountRow)
-        moved = (
-            select(money_line.id)
-            .join(money_account, money_account.id == money_line.account_id)
-            .where(
-                money_line.voucher_id == VoucherRow.id,
-                money_line.org_id == org_id,
-                _under(money_account, money),
-            )
-            .exists()
-        )
+    def party_postings(self, org_id: int, receivables: Sequence[str]) -> list[PartyPosting]:
         by_form = (
             select(ContractPaymentRow.id)
             .where(
@@ -212,12 +198,19 @@ class SqlContracts:
             )
             .exists()
         )
+        charged = (
+            select(ContractInstalmentRow.id)
+            .join(ContractRow, ContractRow.id == ContractInstalmentRow.contract_id)
+            .where(ContractRow.org_id == org_id, ContractInstalmentRow.voucher_id == VoucherRow.id)
+            .exists()
+        )
         rows = self.session.execute(
             select(
                 VoucherRow.id,
                 VoucherRow.booked_on,
                 VoucherRow.memo,
                 VoucherLineRow.memo,
+                VoucherLineRow.side,
                 VoucherLineRow.amount_fen,
                 MemberRow.member_no,
             )
@@ -229,18 +222,22 @@ class SqlContracts:
                 VoucherLineRow.org_id == org_id,
                 AccountRow.org_id == org_id,
                 VoucherRow.status == "posted",
-                VoucherLineRow.side == "C",
                 _under(AccountRow, receivables),
-                moved,
                 ~by_form,
+                ~charged,
             )
             .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
         ).all()
         return [
-            LedgerReceipt(
-                int(vid), on, member_no, int(fen), " ".join(t for t in (memo, ln_memo) if t)
+            PartyPosting(
+                int(vid),
+                on,
+                member_no,
+                side,
+                int(fen),
+                " ".join(t for t in (memo, ln_memo) if t),
             )
-            for vid, on, memo, ln_memo, fen, member_no in rows
+            for vid, on, memo, ln_memo, side, fen, member_no in rows
         ]
 
     def add_payment(

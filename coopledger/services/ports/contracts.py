@@ -48,14 +48,15 @@ class ContractRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class LedgerReceipt:
-    """A posted credit on a receivable in a voucher that moved cash or bank money and was not
-    prepared by a contract's receipt form: money a party paid by an ordinary voucher (red when
+class PartyPosting:
+    """A posted line on a receivable not made by a contract (neither a charge of its fees nor a
+    receipt by its form): a debit is a debt the party took on, a credit money it paid (red when
     negative). ``member_no`` is the line's member; ``text`` the voucher's and the line's memo."""
 
     voucher_id: int
     booked_on: date
     member_no: str | None
+    side: str  # D or C
     amount_fen: int
     text: str
 
@@ -87,11 +88,9 @@ class Contracts(Protocol):
     def add_payment(
         self, org_id: int, contract_id: int, paid_on: date, amount_fen: int, voucher_id: int
     ) -> int: ...
-    def ledger_receipts(
-        self, org_id: int, receivables: Sequence[str], money: Sequence[str]
-    ) -> list[LedgerReceipt]:
-        """The posted credits on ``receivables`` (and their sub-accounts) of vouchers with a
-        line on ``money`` (and sub-accounts) and no contract receipt recorded, by date."""
+    def party_postings(self, org_id: int, receivables: Sequence[str]) -> list[PartyPosting]:
+        """The posted lines on ``receivables`` (and their sub-accounts) of vouchers that neither
+        charged contract fees nor recorded a contract receipt, by date."""
         ...
 
     def add_project(self, org_id: int, project: Project, by: int, at: datetime) -> int: ...
