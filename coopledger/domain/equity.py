@@ -75,11 +75,33 @@ class EquityDef:
     title: str
     columns: tuple[ColumnDef, ...]
     rows: tuple[RowDef, ...]
+    # each account's column, decided once (a year's statement asks for every line's)
+    _columns: dict[str, str | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def column_of(self, account: str) -> str | None:
-        for column in self.columns:
-            if any(account.startswith(a) for a in column.accounts):
-                return column.key
+        try:
+            return self._columns[account]
+        except KeyError:
+            pass
+        found = next(
+            (c.key for c in self.columns if any(account.startswith(a) for a in c.accounts)), None
+        )
+        self._columns[account] = found
+        return found
+
+    def own_row_of(self, account: str) -> str | None:
+        """The row that takes every movement of ``account`` whatever its counterpart: the
+        ``own`` row of the account's column, when that column has exactly one. Such an account's
+        effect on the statement is its credit-minus-debit turnover, voucher by voucher, so a
+        year's worth needs no voucher read (see :func:`attribute`)."""
+        column = self.column_of(account)
+        if column is None:
+            return None
+        owning = [r for r in self.rows if r.column == column and r.own]
+        if len(owning) == 1 and account.startswith(owning[0].own):
+            return owning[0].key
         return None
 
 
@@ -131,7 +153,9 @@ class EquityRow:
     name: str
     kind: Literal["opening", "heading", "increase", "decrease", "closing"]
     amounts: dict[str, int] = field(default_factory=dict)  # column key → fen
-    vouchers: dict[str, list[str]] = field(default_factory=dict)  # column key → voucher numbers
+    # column key → the first voucher numbers (in number order) and how many vouchers there are
+    vouchers: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -161,13 +185,19 @@ def _credit_effect(line: Line) -> int:
     return -line.signed_fen
 
 
-def _attribute(
+def attribute(
     definition: EquityDef,
     voucher: PostedVoucher,
     fund_sources: Mapping[str, str],
 ) -> Iterable[tuple[str, str, int]]:
     """(row key, column key, fen) pieces of one voucher's effect on the equity columns; fen is
-    positive when it moves the column the way the row's name says."""
+    positive when it moves the column the way the row's name says.
+
+    The pieces of two vouchers alike in everything but their amounts add up: a voucher of one
+    line on each side (the same amount) yields its amount to one cell, and a line whose account
+    has an :meth:`EquityDef.own_row_of` yields its credit-minus-debit to that row alone, so
+    such vouchers may be attributed in sums.
+    """
     sign = -1 if voucher.reversal else 1
     # a red reversal is its original with amounts negated: attribute it as the original, negated
     lines = [
@@ -246,15 +276,41 @@ def members_equity(
     ``opening`` and ``ledger_closing`` are credit balances per column key (fen); ``fund_sources``
     maps a fund code to its source (``donation``, ``county_fiscal`` …).
     """
-    amounts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    amounts: dict[tuple[str, str], int] = defaultdict(int)
     # each cell's voucher numbers, once each in the order met (a dict keeps them in order and
     # answers "seen already?" at once: a list would make a year of many vouchers quadratic)
-    traced: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
+    traced: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     for voucher in vouchers:
-        for row_key, column, fen in _attribute(definition, voucher, fund_sources):
-            amounts[row_key][column] += fen
-            traced[row_key][column][voucher.number] = None
+        for row_key, column, fen in attribute(definition, voucher, fund_sources):
+            amounts[row_key, column] += fen
+            traced[row_key, column][voucher.number] = None
+    traces = {cell: Traced(len(numbers), tuple(numbers)) for cell, numbers in traced.items()}
+    return statement_of(definition, opening, amounts, traces, ledger_closing)
 
+
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """The vouchers one cell comes from: how many, and their numbers in number order (the first
+    :data:`TRACE_SHOWN` of them where a statement shows only the first)."""
+
+    count: int
+    numbers: tuple[str, ...]
+
+
+#: the voucher numbers a cell lists at most; the count says how many there are
+TRACE_SHOWN = 20
+
+
+def statement_of(
+    definition: EquityDef,
+    opening: Mapping[str, int],
+    amounts: Mapping[tuple[str, str], int],
+    traces: Mapping[tuple[str, str], Traced],
+    ledger_closing: Mapping[str, int],
+) -> EquityStatement:
+    """The statement from each cell's amount and vouchers, keyed (row key, column key): the
+    rows in the form's order, the subtotals, 其他增加 / 其他减少 where not zero, and the closing
+    row (opening + increases − decreases)."""
     columns = [c.key for c in definition.columns]
     opening_row = EquityRow(
         "opening", "一、年初余额", "opening", {c: opening.get(c, 0) for c in columns}
@@ -267,18 +323,21 @@ def members_equity(
     )
     for direction, heading, other_key, other_name in sections:
         defs = [(r.key, r.name) for r in definition.rows if r.direction == direction]
-        if any(amounts[other_key].values()):
+        if any(amounts.get((other_key, c), 0) for c in columns):
             defs.append((other_key, other_name))
-        section = [
-            EquityRow(
-                key,
-                name,
-                direction,
-                {c: fen for c, fen in amounts[key].items() if fen},
-                {c: list(v) for c, v in traced[key].items()},
+        section = []
+        for key, name in defs:
+            cells = [c for c in columns if (key, c) in traces]
+            section.append(
+                EquityRow(
+                    key,
+                    name,
+                    direction,
+                    {c: amounts[key, c] for c in columns if amounts.get((key, c), 0)},
+                    {c: list(traces[key, c].numbers[:TRACE_SHOWN]) for c in cells},
+                    {c: traces[key, c].count for c in cells},
+                )
             )
-            for key, name in defs
-        ]
         subtotal = EquityRow(direction, heading, "heading")
         for row in section:
             for column, fen in row.amounts.items():

@@ -13,14 +13,12 @@ shows what the ledger holds.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from coopledger.domain.accounts import load_chart
-from coopledger.domain.equity import EquityDef, EquityStatement, PostedVoucher
-from coopledger.domain.equity import members_equity as fold_members_equity
+from coopledger.domain.equity import EquityDef, EquityStatement
 from coopledger.domain.equity import parse_definitions as parse_equity_definitions
 from coopledger.domain.errors import InvalidState, field_error
 from coopledger.domain.financial_statements import (
@@ -34,11 +32,11 @@ from coopledger.domain.financial_statements import (
     statement,
 )
 from coopledger.domain.ledger import Dr, VoucherKind
-from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.reporting import Turnover
 from coopledger.domain.roles import Action, Actor
 from coopledger.resources import resource_dir
 from coopledger.services.access import org_for
+from coopledger.services.equity_statement import equity_statement
 from coopledger.services.ports import Org, UnitOfWork, VoucherFilter
 
 # two-sided accounts whose pieces are members: per chart kind
@@ -269,9 +267,12 @@ class MembersEquityReport:
     statement: EquityStatement
 
 
-def members_equity(uow: UnitOfWork, actor: Actor, org_code: str, year: int) -> MembersEquityReport:
+def members_equity(
+    uow: UnitOfWork, actor: Actor, org_code: str, year: int, *, traced: bool = True
+) -> MembersEquityReport:
     """成员权益变动表 (会农社03表) of ``year``: opening balances, the year's increases and
-    decreases by source (each traced to its vouchers), closing balances checked against the ledger.
+    decreases by source (each traced to its vouchers: how many, and the first of them in number
+    order; without ``traced`` only the figures), closing balances checked against the ledger.
 
     :raise ValidationFailed: ``year`` out of range.
     :raise InvalidState: the organization's chart has no definition of this form (it is the
@@ -288,33 +289,8 @@ def members_equity(uow: UnitOfWork, actor: Actor, org_code: str, year: int) -> M
                 code="no_statement_definition",
             )
         turnovers = uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31))
-        opening: dict[str, int] = defaultdict(int)
-        closing: dict[str, int] = defaultdict(int)
-        for t in turnovers:
-            column = definition.column_of(t.account)
-            if column is not None:
-                opening[column] -= t.opening_net
-                closing[column] -= t.opening_net + t.debit - t.credit
         fund_sources = {f.code: f.source for f in uow.store.funds(org.id)}
-        posted: list[PostedVoucher] = []
-        prefixes = {a[0] for c in definition.columns for a in c.accounts}
-        seen: set[int] = set()
-        for prefix in sorted(prefixes):
-            after = 0
-            while True:
-                flt = VoucherFilter(status="posted", year=year, account=prefix)
-                page = uow.store.vouchers(org.id, flt, 500, after)
-                for v in page:
-                    if v.id in seen or v.number is None:
-                        continue
-                    seen.add(v.id)
-                    number = voucher_number(Period(v.booked_on.year, v.booked_on.month), v.number)
-                    posted.append(
-                        PostedVoucher(number, v.lines, reversal=v.kind == VoucherKind.REVERSAL)
-                    )
-                if len(page) < 500:
-                    break
-                after = page[-1].id
-    posted.sort(key=lambda p: p.number)
-    result = fold_members_equity(definition, opening, posted, fund_sources, closing)
+        result = equity_statement(
+            uow, org.id, definition, year, turnovers, fund_sources, traced=traced
+        )
     return MembersEquityReport(org, year, result)

@@ -12,11 +12,14 @@ from coopledger.adapters.db.audit_store import SqlAuditStore
 from coopledger.adapters.db.idempotency import SqlIdempotency
 from coopledger.adapters.db.orgs import SqlOrgs
 from coopledger.adapters.db.reports import SqlReports
+from coopledger.adapters.db.statements import SqlStatements
 from coopledger.adapters.db.users import SqlUsers
 from coopledger.adapters.db.vouchers import SqlVouchers
 
 
-class SqlStore(SqlVouchers, SqlReports, SqlOrgs, SqlUsers, SqlIdempotency, SqlAuditStore):
+class SqlStore(
+    SqlVouchers, SqlReports, SqlStatements, SqlOrgs, SqlUsers, SqlIdempotency, SqlAuditStore
+):
     """Every aggregate's SQL in one object: what ``uow.store`` is."""
 
 

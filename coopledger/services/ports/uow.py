@@ -21,6 +21,7 @@ from coopledger.services.ports.orgs import OrgStore
 from coopledger.services.ports.regions import Regions
 from coopledger.services.ports.registers import Registers
 from coopledger.services.ports.reports import ReportStore
+from coopledger.services.ports.statements import StatementStore
 from coopledger.services.ports.subsidies import Subsidies
 from coopledger.services.ports.users import UserStore
 from coopledger.services.ports.vouchers import PeriodStore, VoucherStore
@@ -42,6 +43,7 @@ class Store(
     VoucherStore,
     PeriodStore,
     ReportStore,
+    StatementStore,
     UserStore,
     IdempotencyStore,
     AuditStore,

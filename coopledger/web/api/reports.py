@@ -284,7 +284,13 @@ def surplus(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
 
 class EquityCellOut(ma.Schema):
     amount = ma.fields.String()
-    vouchers = ma.fields.List(ma.fields.String())
+    vouchers = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "The first vouchers the amount comes from, in number order."},
+    )
+    voucher_count = ma.fields.Integer(
+        metadata={"description": "How many vouchers the amount comes from (all of them)."}
+    )
 
 
 class EquityRowOut(ma.Schema):
@@ -336,7 +342,11 @@ def members_equity_json(report: fs.MembersEquityReport) -> dict[str, Any]:
                 "name": row.name,
                 "kind": row.kind,
                 "cells": {
-                    c: {"amount": format_amount(fen), "vouchers": row.vouchers.get(c, [])}
+                    c: {
+                        "amount": format_amount(fen),
+                        "vouchers": row.vouchers.get(c, []),
+                        "voucher_count": row.counts.get(c, 0),
+                    }
                     for c, fen in row.amounts.items()
                 },
                 "total": format_amount(row.total),
@@ -356,7 +366,8 @@ def members_equity(args: dict[str, Any], org: str) -> dict[str, Any] | Response:
     """成员权益变动表 (会农社03表) of ``year``: 年初余额, the year's increases and decreases by
     source, 年末余额, per column (股金, 专项基金, 资本公积, 盈余公积, 未分配盈余) and in total.
 
-    Each cell lists the vouchers it comes from; ``ties`` says whether 年末余额 equals the ledger.
+    Each cell counts the vouchers it comes from and lists the first 20 of them (number order);
+    ``ties`` says whether 年末余额 equals the ledger.
     Cooperatives only: a village collective's chart has no such form (409).
     """
     year = args["year"]

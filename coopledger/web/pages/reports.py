@@ -297,7 +297,8 @@ def members_equity_page(org: str) -> Any:
     shelf = reports.statement_shelf(uow(), who, org)
 
     def show(year: int) -> Shown:
-        report = fs.members_equity(uow(), who, org, year)
+        # the page shows the figures; the printed form carries the vouchers too (in its JSON)
+        report = fs.members_equity(uow(), who, org, year, traced=_wants_pdf())
         return Shown(
             members_equity_print_context(report),
             "members_equity.html",
