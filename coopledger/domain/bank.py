@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, date_in_range
+from coopledger.domain.errors import ValidationFailed
 from coopledger.domain.imports import ImportRejected, Problem, RawTable, parse_date
-from coopledger.domain.money import AmountError, parse_amount
+from coopledger.domain.money import AmountError, format_amount, parse_amount
 from coopledger.domain.periods import Period
 
 MATCH_WINDOW_DAYS = 5  # a bank line and a book line this many days apart may still match
@@ -326,6 +327,43 @@ def suggest(
         matches.append(Match(bank_id, book_id))
     matches.sort(key=lambda m: (bank_by_id[m.bank_id].booked_on, m.bank_id))
     return matches
+
+
+MAX_PAIRED = 200  # the most lines one side of a match by hand holds
+
+
+def check_pair(bank: Sequence[BankLine], book: Sequence[BookLine]) -> None:
+    """A match by hand pairs one statement line with one or more lines of the books, or one line
+    of the books with one or more statement lines, each side's signed total the same: money in
+    with debits, money out with credits. The dates may lie any distance apart.
+
+    :raise ValidationFailed: ``bank_pair_shape`` — a side is empty, or both hold several lines;
+        ``bank_amounts_differ`` — the totals differ (both named).
+    """
+    if not bank or not book or (len(bank) > 1 and len(book) > 1):
+        raise ValidationFailed(
+            "tick one statement line and one or more lines of the books, or one line of the "
+            "books and one or more statement lines",
+            code="bank_pair_shape",
+            errors={"line": ["one side of a match holds one line"]},
+        )
+    if max(len(bank), len(book)) > MAX_PAIRED:
+        raise ValidationFailed(
+            f"a match holds at most {MAX_PAIRED} lines a side",
+            code="bank_pair_shape",
+            errors={"line": [f"at most {MAX_PAIRED} lines"]},
+        )
+    bank_fen = sum(b.amount_fen for b in bank)
+    book_fen = sum(k.amount_fen for k in book)
+    if bank_fen != book_fen:
+        raise ValidationFailed(
+            f"the statement lines come to {format_amount(bank_fen)} and the lines of the books "
+            f"to {format_amount(book_fen)}: money in matches debits and money out credits of "
+            "the same total",
+            code="bank_amounts_differ",
+            errors={"voucher_line": ["the amounts differ"]},
+            params={"bank": format_amount(bank_fen), "book": format_amount(book_fen)},
+        )
 
 
 # -- the reconciliation --------------------------------------------------------------------------

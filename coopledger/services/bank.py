@@ -13,8 +13,9 @@ bank book does not reconcile it. Reading is for whoever reads the books.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from coopledger.domain import bank as rules
 from coopledger.domain.accounts import load_chart
@@ -22,7 +23,6 @@ from coopledger.domain.bank import BankLine, BookLine, Match, Reconciliation
 from coopledger.domain.errors import (
     Conflict,
     NotFound,
-    ValidationFailed,
     field_error,
 )
 from coopledger.domain.imports import RawTable
@@ -115,6 +115,20 @@ def import_statement(
 
 
 @dataclass(frozen=True, slots=True)
+class MatchGroup:
+    """A match: one statement line and one or more lines of the books, or several statement
+    lines and one line of the books, their totals the same."""
+
+    id: int
+    bank: tuple[BankLine, ...]
+    book: tuple[BookLine, ...]
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(b.amount_fen for b in self.bank)
+
+
+@dataclass(frozen=True, slots=True)
 class BankMonth:
     """A month of a bank account: its statement, the reconciliation at the month's end, the
     matches made, and those suggested among the lines still unmatched."""
@@ -124,14 +138,18 @@ class BankMonth:
     period: Period
     statement: StatementRecord
     reconciliation: Reconciliation
-    matched: tuple[tuple[BankLine, BookLine | None], ...]  # this month's statement lines
+    matched: tuple[tuple[BankLine, BookLine], ...]  # each pair of this month's matches
     suggested: tuple[tuple[BankLine, BookLine], ...]
     open_bank: tuple[BankLine, ...]  # unmatched statement lines, to match by hand
     open_book: tuple[BookLine, ...]  # unmatched book lines, to match by hand
+    groups: tuple[MatchGroup, ...] = ()  # the matches with a line on this month's statement
 
 
 def month_of(uow: UnitOfWork, org: Org, code: str, period: Period) -> BankMonth | None:
-    """The month's reconciliation inside the caller's unit of work; None without a statement."""
+    """The month's reconciliation inside the caller's unit of work; None without a statement.
+
+    A match is settled at the month's end when every line of it, of either side, is dated by
+    then; the lines of a match not yet settled are still in transit, as unmatched lines are."""
     statements = uow.bank.statements(org.id, code)
     statement = next((s for s in statements if s.period == period), None)
     if statement is None:
@@ -140,45 +158,63 @@ def month_of(uow: UnitOfWork, org: Org, code: str, period: Period) -> BankMonth 
     end = period.last_day
     stored = uow.bank.lines(org.id, code, period)
     book = uow.bank.book_lines(org.id, code, start, end + timedelta(days=rules.MATCH_WINDOW_DAYS))
-    book_by_id = {k.id: k for k in book}
-    matched_ids = [s.matched for s in stored if s.matched is not None]
-    dates = uow.bank.book_dates(org.id, [i for i in matched_ids if i not in book_by_id])
-    dates.update({k.id: k.booked_on for k in book})
-    taken = set(matched_ids)
-    in_transit = [s.line for s in stored if _in_transit(s, dates, end)]
-    open_book = [k for k in book if k.id not in taken]
+    matches = sorted({s.match for s in stored if s.match is not None})
+    latest = uow.bank.match_dates(org.id, matches)
+    settled = {m for m in matches if m in latest and latest[m] <= end}
+    settled_books = {k for s in stored if s.match in settled for k in s.books}
+    grouped = uow.bank.matched_books(org.id, [k.id for k in book])
+    open_book = [k for k in book if k.id not in grouped]
     reconciliation = rules.reconcile(
         uow.bank.book_balance(org.id, code, end),
         statement.closing_fen,
-        in_transit,
-        [k for k in open_book if k.booked_on <= end],
+        [s.line for s in stored if s.match not in settled],
+        [k for k in book if k.booked_on <= end and k.id not in settled_books],
     )
-    open_bank = [s.line for s in stored if s.matched is None]
+    open_bank = [s.line for s in stored if s.match is None]
     bank_by_id = {b.id: b for b in open_bank}
     open_by_id = {k.id: k for k in open_book}
     suggestions = rules.suggest(open_bank, open_book)
+    groups = _groups(uow, org, code, stored, book, period)
     return BankMonth(
         org,
         code,
         period,
         statement,
         reconciliation,
-        tuple(
-            (s.line, book_by_id.get(s.matched))
-            for s in stored
-            if s.period == period and s.matched is not None
-        ),
+        tuple((b, k) for g in groups for b in g.bank for k in g.book),
         tuple((bank_by_id[m.bank_id], open_by_id[m.book_id]) for m in suggestions),
         tuple(open_bank),
         tuple(open_book),
+        groups,
     )
 
 
-def _in_transit(line: StoredLine, dates: dict[int, date], end: date) -> bool:
-    if line.matched is None:
-        return True
-    matched_on = dates.get(line.matched)
-    return matched_on is None or matched_on > end
+def _groups(
+    uow: UnitOfWork,
+    org: Org,
+    code: str,
+    stored: list[StoredLine],
+    book: list[BookLine],
+    period: Period,
+) -> tuple[MatchGroup, ...]:
+    """The matches with a line on ``period``'s statement, in the order of their first line."""
+    ids = list(dict.fromkeys(s.match for s in stored if s.period == period and s.match))
+    wanted = {k for s in stored if s.match in ids for k in s.books}
+    by_id = {k.id: k for k in book if k.id in wanted}
+    missing = sorted(wanted - set(by_id))
+    by_id.update({k.id: k for k in uow.bank.book_lines_by_id(org.id, code, missing)})
+    out = []
+    for match in ids:
+        lines = [s for s in stored if s.match == match]
+        books = sorted({k for s in lines for k in s.books})
+        out.append(
+            MatchGroup(
+                match,
+                tuple(s.line for s in lines),
+                tuple(by_id[k] for k in books if k in by_id),
+            )
+        )
+    return tuple(out)
 
 
 def bank_month(
@@ -220,7 +256,7 @@ def accept_suggestions(
         if found is None:
             raise NotFound(f"no bank statement of {code} for {period}")
         for b, k in found.suggested:
-            uow.bank.set_match(org.id, b.id, k.id)
+            uow.bank.add_match(org.id, [b.id], [k.id])
         audit_log.record(
             uow.store,
             org,
@@ -248,25 +284,61 @@ def match(
     :raise NotFound: either line is not the account's (up to the month). :raise Conflict: either
         is matched already. :raise ValidationFailed: the amounts differ.
     """
+    pair_lines(uow, actor, org_code, account, month, [pair.bank_id], [pair.book_id])
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """Lines to match by hand: the statement's and the books'."""
+
+    bank: tuple[BankLine, ...]
+    book: tuple[BookLine, ...]
+
+    @property
+    def amount_fen(self) -> int:
+        return sum(b.amount_fen for b in self.bank)
+
+
+def preview_pair(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    account: str,
+    month: str | Period,
+    bank_ids: Sequence[int],
+    book_ids: Sequence[int],
+) -> Pairing:
+    """The lines :func:`pair_lines` would match, checked as it checks them, nothing stored: what
+    the accountant confirms."""
+    with uow:
+        org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
+        code = _account(uow, org, account)
+        return _pairing(uow, org, code, _month(month), bank_ids, book_ids)
+
+
+def pair_lines(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_code: str,
+    account: str,
+    month: str | Period,
+    bank_ids: Sequence[int],
+    book_ids: Sequence[int],
+) -> Pairing:
+    """Match by hand one statement line with one or more posted lines of the account, or one
+    posted line with one or more statement lines (a deposit of several receipts, a transfer the
+    bank split): every line unmatched, the signed totals the same, the dates any distance apart.
+
+    :raise NotFound: a line is not the account's (statement lines: up to the month).
+    :raise Conflict: ``bank_line_matched`` — a line is matched already. :raise ValidationFailed:
+        ``bank_pair_shape`` (several lines both sides, or none one side), ``bank_amounts_differ``.
+    """
     with uow:
         org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
         code = _account(uow, org, account)
         period = _month(month)
-        stored = {s.line.id: s for s in uow.bank.lines(org.id, code, period)}
-        line = stored.get(pair.bank_id)
-        if line is None:
-            raise NotFound(f"statement line {pair.bank_id} not found")
-        book = _book_line(uow, org, code, pair.book_id)
-        if line.matched is not None or any(s.matched == book.id for s in stored.values()):
-            raise Conflict("the statement line or the book line is matched already")
-        if uow.bank.is_matched(org.id, book.id):
-            raise Conflict("the book line is matched already")
-        if line.line.amount_fen != book.amount_fen:
-            raise ValidationFailed(
-                "money in matches a debit and money out a credit of the same amount",
-                errors={"voucher_line": ["the amounts differ"]},
-            )
-        uow.bank.set_match(org.id, line.line.id, book.id)
+        found = _pairing(uow, org, code, period, bank_ids, book_ids)
+        uow.bank.add_match(org.id, [b.id for b in found.bank], [k.id for k in found.book])
         audit_log.record(
             uow.store,
             org,
@@ -274,27 +346,52 @@ def match(
             "bank.match",
             "bank_statement",
             f"{code}:{period}",
-            new={"matches": [[line.line.id, book.id]]},
+            new={"matches": [[b.id, k.id] for b in found.bank for k in found.book]},
         )
         uow.commit()
+        return found
 
 
-def _book_line(uow: UnitOfWork, org: Org, code: str, line_id: int) -> BookLine:
-    day = uow.bank.book_dates(org.id, [line_id]).get(line_id)
-    found = (
-        [k for k in uow.bank.book_lines(org.id, code, day, day) if k.id == line_id]
-        if day is not None
-        else []
+def _pairing(
+    uow: UnitOfWork,
+    org: Org,
+    code: str,
+    period: Period,
+    bank_ids: Sequence[int],
+    book_ids: Sequence[int],
+) -> Pairing:
+    if len(bank_ids) > rules.MAX_PAIRED or len(book_ids) > rules.MAX_PAIRED:
+        rules.check_pair([], [])  # refuses: too many lines
+    stored = {s.line.id: s for s in uow.bank.lines(org.id, code, period)}
+    bank: list[BankLine] = []
+    for line_id in dict.fromkeys(bank_ids):
+        line = stored.get(line_id)
+        if line is None:
+            raise NotFound(f"statement line {line_id} not found")
+        if line.match is not None:
+            raise _matched_already()
+        bank.append(line.line)
+    wanted = list(dict.fromkeys(book_ids))
+    book = uow.bank.book_lines_by_id(org.id, code, wanted)
+    missing = sorted(set(wanted) - {k.id for k in book})
+    if missing:
+        raise NotFound(f"posted line {missing[0]} of {code} not found")
+    if uow.bank.matched_books(org.id, wanted):
+        raise _matched_already()
+    rules.check_pair(bank, book)
+    return Pairing(tuple(bank), tuple(book))
+
+
+def _matched_already() -> Conflict:
+    return Conflict(
+        "the statement line or the book line is matched already", code="bank_line_matched"
     )
-    if not found:
-        raise NotFound(f"posted line {line_id} of {code} not found")
-    return found[0]
 
 
 def unmatch(
     uow: UnitOfWork, actor: Actor, org_code: str, account: str, month: str | Period, line_id: int
 ) -> None:
-    """Undo a statement line's match.
+    """Undo the match a statement line is in: every line of it is unmatched again.
 
     :raise NotFound: not a line of the account's statements. :raise Conflict: not matched.
     """
@@ -302,13 +399,14 @@ def unmatch(
         org = org_for(uow.store, actor, org_code, Action.MANAGE_REGISTERS)
         code = _account(uow, org, account)
         period = _month(month)
-        stored = {s.line.id: s for s in uow.bank.lines(org.id, code, period)}
-        line = stored.get(line_id)
+        stored = uow.bank.lines(org.id, code, period)
+        line = next((s for s in stored if s.line.id == line_id), None)
         if line is None:
             raise NotFound(f"statement line {line_id} not found")
-        if line.matched is None:
+        if line.match is None:
             raise Conflict("the statement line is not matched")
-        uow.bank.set_match(org.id, line_id, None)
+        pairs = [[s.line.id, k] for s in stored if s.match == line.match for k in s.books]
+        uow.bank.drop_match(org.id, line.match)
         audit_log.record(
             uow.store,
             org,
@@ -316,7 +414,7 @@ def unmatch(
             "bank.unmatch",
             "bank_statement",
             f"{code}:{period}",
-            old={"matches": [[line_id, line.matched]]},
+            old={"matches": pairs},
         )
         uow.commit()
 

@@ -47,6 +47,7 @@ from coopledger.web.api import (
     register_reports,
     reports,
     shares,
+    shop,
     subsidies,
     transfer,
     vouchers,
@@ -202,6 +203,7 @@ def create_app(
         disclosure.blp,
         transfer.blp,  # imports and exports
         bank.blp,  # bank statements and the reconciliation
+        shop.blp,  # an online shop's platform settlements
         batches.blp,  # statement batches on the job queue
     ):
         api.register_blueprint(blueprint)

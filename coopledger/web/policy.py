@@ -205,6 +205,9 @@ POLICY: dict[str, Rule] = {
     "bank.auto_match": MANAGE,
     "bank.match": MANAGE,
     "bank.unmatch": MANAGE,
+    # an online shop's platform settlements: imported by the accountant, read by whoever reads
+    "shop.list_settlements": READ,
+    "shop.import_settlement": MANAGE,
     "transfer.export_data": READ,
     "transfer.import_template": ANYONE,
     # -- statement batches ----------------------------------------------------------------------
@@ -279,6 +282,8 @@ POLICY: dict[str, Rule] = {
     "pages.periods": READ,
     "pages.bank": READ,
     "pages.bank POST": MANAGE,  # import a statement, match and unmatch
+    "pages.shop_settlements": READ,
+    "pages.shop_settlements POST": MANAGE,  # import a settlement file
     "pages.periods_year": READ,
     "pages.period_step": MONTH_STEP,
     "pages.year_close": READ,

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.tables import (
     AccountRow,
+    BankMatchLineRow,
     BankStatementLineRow,
     BankStatementRow,
     UserRow,
@@ -144,25 +145,42 @@ class SqlBankStatements:
             )
             .order_by(BankStatementLineRow.booked_on, BankStatementLineRow.id)
         ).all()
+        matches = sorted({r.match_id for r, _y, _m in rows if r.match_id is not None})
+        books: dict[int, list[int]] = {}
+        for chunk in _chunks(matches):
+            for book_id, match in self.session.execute(
+                select(BankMatchLineRow.voucher_line_id, BankMatchLineRow.match_id)
+                .where(BankMatchLineRow.org_id == org_id, BankMatchLineRow.match_id.in_(chunk))
+                .order_by(BankMatchLineRow.voucher_line_id)
+            ):
+                books.setdefault(int(match), []).append(int(book_id))
         return [
             StoredLine(
                 BankLine(r.id, r.booked_on, r.amount_fen, r.reference, r.description),
                 Period(year, month),
-                r.voucher_line_id,
+                r.match_id,
+                tuple(books.get(r.match_id, ())) if r.match_id is not None else (),
             )
             for r, year, month in rows
         ]
 
     def book_lines(self, org_id: int, account: str, start: date, end: date) -> list[BookLine]:
+        return self._book_lines(
+            org_id, account, VoucherRow.booked_on >= start, VoucherRow.booked_on <= end
+        )
+
+    def book_lines_by_id(self, org_id: int, account: str, ids: Sequence[int]) -> list[BookLine]:
+        found: list[BookLine] = []
+        for chunk in _chunks(sorted(set(ids))):
+            found += self._book_lines(org_id, account, VoucherLineRow.id.in_(chunk))
+        return sorted(found, key=lambda k: (k.booked_on, k.id))
+
+    def _book_lines(self, org_id: int, account: str, *where: ColumnElement[bool]) -> list[BookLine]:
         rows = self.session.execute(
             select(VoucherLineRow, VoucherRow.booked_on, VoucherRow.memo, VoucherRow.number)
             .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
             .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(
-                *_posted_lines(org_id, _under(account)),
-                VoucherRow.booked_on >= start,
-                VoucherRow.booked_on <= end,
-            )
+            .where(*_posted_lines(org_id, _under(account)), *where)
             .order_by(VoucherRow.booked_on, VoucherLineRow.id)
         ).all()
         return [
@@ -211,18 +229,71 @@ class SqlBankStatements:
         sums = {side: int(total) for side, total in rows}
         return sums.get("D", 0) - sums.get("C", 0)
 
-    def is_matched(self, org_id: int, voucher_line_id: int) -> bool:
-        found = self.session.scalar(
-            select(BankStatementLineRow.id).where(
-                BankStatementLineRow.org_id == org_id,
-                BankStatementLineRow.voucher_line_id == voucher_line_id,
+    def matched_books(self, org_id: int, ids: Sequence[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            found.update(
+                int(i)
+                for i in self.session.scalars(
+                    select(BankMatchLineRow.voucher_line_id).where(
+                        BankMatchLineRow.org_id == org_id,
+                        BankMatchLineRow.voucher_line_id.in_(chunk),
+                    )
+                )
             )
-        )
-        return found is not None
+        return found
 
-    def set_match(self, org_id: int, line_id: int, voucher_line_id: int | None) -> None:
+    def match_dates(self, org_id: int, matches: Sequence[int]) -> dict[int, date]:
+        latest: dict[int, date] = {}
+        for chunk in _chunks(sorted(set(matches))):
+            for match, on in self.session.execute(
+                select(BankStatementLineRow.match_id, func.max(BankStatementLineRow.booked_on))
+                .where(
+                    BankStatementLineRow.org_id == org_id,
+                    BankStatementLineRow.match_id.in_(chunk),
+                )
+                .group_by(BankStatementLineRow.match_id)
+            ):
+                latest[int(match)] = on
+            for match, on in self.session.execute(
+                select(BankMatchLineRow.match_id, func.max(VoucherRow.booked_on))
+                .join(VoucherLineRow, VoucherLineRow.id == BankMatchLineRow.voucher_line_id)
+                .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+                .where(BankMatchLineRow.org_id == org_id, BankMatchLineRow.match_id.in_(chunk))
+                .group_by(BankMatchLineRow.match_id)
+            ):
+                latest[int(match)] = max(on, latest.get(int(match), on))
+        return latest
+
+    def add_match(self, org_id: int, bank_ids: Sequence[int], book_ids: Sequence[int]) -> int:
+        match = min(bank_ids)
         self.session.execute(
             update(BankStatementLineRow)
-            .where(BankStatementLineRow.org_id == org_id, BankStatementLineRow.id == line_id)
-            .values(voucher_line_id=voucher_line_id)
+            .where(
+                BankStatementLineRow.org_id == org_id,
+                BankStatementLineRow.id.in_(list(bank_ids)),
+            )
+            .values(match_id=match)
         )
+        self.session.execute(
+            insert(BankMatchLineRow),
+            [{"voucher_line_id": k, "match_id": match, "org_id": org_id} for k in book_ids],
+        )
+        return match
+
+    def drop_match(self, org_id: int, match: int) -> None:
+        self.session.execute(
+            delete(BankMatchLineRow).where(
+                BankMatchLineRow.org_id == org_id, BankMatchLineRow.match_id == match
+            )
+        )
+        self.session.execute(
+            update(BankStatementLineRow)
+            .where(BankStatementLineRow.org_id == org_id, BankStatementLineRow.match_id == match)
+            .values(match_id=None)
+        )
+
+
+def _chunks(ids: Sequence[int], size: int = 1000) -> list[Sequence[int]]:
+    """``ids`` in pieces small enough for one ``IN`` list."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

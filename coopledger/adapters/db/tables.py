@@ -1112,7 +1112,10 @@ class BankStatementRow(Base):
 
 class BankStatementLineRow(Base):
     """One line of a bank statement: money in is positive, money out negative (fen), and the
-    posted voucher line of the books it was matched to, if any (each at most once)."""
+    match it belongs to, if any: the id of the match's first statement line, which the other
+    statement lines of the match share and its lines of the books (:class:`BankMatchLineRow`)
+    name. A match pairs one statement line with one or more posted lines, or several statement
+    lines with one; each line is in one match at most."""
 
     __tablename__ = "bank_statement_line"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -1125,11 +1128,88 @@ class BankStatementLineRow(Base):
     amount_fen: Mapped[int] = mapped_column()
     reference: Mapped[str] = mapped_column(String(100), default="")
     description: Mapped[str] = mapped_column(String(200), default="")
-    voucher_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("voucher_line.id", ondelete="RESTRICT"), unique=True
+    match_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bank_statement_line.id", ondelete="SET NULL"), index=True
     )
     __table_args__ = (
         UniqueConstraint("statement_id", "line_no"),
+        CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
+    )
+
+
+class BankMatchLineRow(Base):
+    """A posted voucher line of the bank account in a match (at most one): the match is named by
+    its first statement line."""
+
+    __tablename__ = "bank_match_line"
+    voucher_line_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher_line.id", ondelete="RESTRICT"), primary_key=True, autoincrement=False
+    )
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("bank_statement_line.id", ondelete="CASCADE"), index=True
+    )
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+
+
+# -- e-commerce platform settlements: what the platform (淘宝…) says the shop's balance did -------
+
+
+class ShopSettlementRow(Base):
+    """One imported settlement file of a platform, booked on the settlement account; the file's
+    SHA-256 is unique per organization (the same file is never booked twice)."""
+
+    __tablename__ = "shop_settlement"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    platform: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="RESTRICT"))
+    imported_at: Mapped[datetime] = mapped_column()
+    __table_args__ = (UniqueConstraint("org_id", "sha256"),)
+
+
+class ShopSettlementMonthRow(Base):
+    """A month of a settlement file: the platform's closing balance (when the file gives one) and
+    the month's voucher; deleting the draft voucher deletes the month and its lines."""
+
+    __tablename__ = "shop_settlement_month"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("shop_settlement.id", ondelete="CASCADE"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int] = mapped_column(Integer)
+    closing_fen: Mapped[int | None] = mapped_column()
+    voucher_id: Mapped[int] = mapped_column(
+        ForeignKey("voucher.id", ondelete="CASCADE"), index=True
+    )
+    __table_args__ = (
+        UniqueConstraint("settlement_id", "year", "month"),
+        CheckConstraint("month BETWEEN 1 AND 12", name="month"),
+    )
+
+
+class ShopSettlementLineRow(Base):
+    """One line of a settlement: its effect on the shop's balance in fen (an order adds, a fee,
+    refund or payout takes away) and a digest of what it says, unique per organization."""
+
+    __tablename__ = "shop_settlement_line"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    month_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_settlement_month.id", ondelete="CASCADE"), index=True
+    )
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="RESTRICT"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    booked_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    order_no: Mapped[str] = mapped_column(String(64), default="")
+    amount_fen: Mapped[int] = mapped_column()
+    memo: Mapped[str] = mapped_column(String(200), default="")
+    digest: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        UniqueConstraint("org_id", "digest"),
+        CheckConstraint("kind IN ('order', 'fee', 'refund', 'payout')", name="kind"),
         CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
     )
 

@@ -18,6 +18,7 @@ from coopledger.adapters.db.imports import SqlImports
 from coopledger.adapters.db.regions import SqlRegions
 from coopledger.adapters.db.registers import SqlRegisters
 from coopledger.adapters.db.store import SqlStore
+from coopledger.adapters.db.shop import SqlShopSettlements
 from coopledger.adapters.db.subsidies import SqlSubsidies
 from coopledger.services.ports import ClientInfo
 
@@ -96,6 +97,13 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("the unit of work is used outside its `with` block")
         return SqlSubsidies(self._session)
+
+    @property
+    def shop(self) -> SqlShopSettlements:
+        """Shop settlement files of e-commerce platforms, their months and lines."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return SqlShopSettlements(self._session)
 
     @property
     def bank(self) -> SqlBankStatements:

@@ -28,11 +28,13 @@ class StatementRecord:
 
 @dataclass(frozen=True, slots=True)
 class StoredLine:
-    """A statement line as stored, with the statement's month and the book line it matches."""
+    """A statement line as stored, with the statement's month and the match it is in: the
+    match's id (its first statement line's) and the voucher lines of the books in it."""
 
     line: BankLine
     period: Period
-    matched: int | None  # the voucher line's id
+    match: int | None = None
+    books: tuple[int, ...] = ()
 
 
 class BankStatements(Protocol):
@@ -66,5 +68,22 @@ class BankStatements(Protocol):
         """Posted debits less credits of the account and its sub-accounts up to ``through``."""
         ...
 
-    def is_matched(self, org_id: int, voucher_line_id: int) -> bool: ...
-    def set_match(self, org_id: int, line_id: int, voucher_line_id: int | None) -> None: ...
+    def book_lines_by_id(self, org_id: int, account: str, ids: Sequence[int]) -> list[BookLine]:
+        """The posted lines of the account and its sub-accounts among ``ids``, in date order."""
+        ...
+
+    def matched_books(self, org_id: int, ids: Sequence[int]) -> set[int]:
+        """Those of the voucher lines ``ids`` that are in a match."""
+        ...
+
+    def match_dates(self, org_id: int, matches: Sequence[int]) -> dict[int, date]:
+        """Each match's latest date, of its statement lines and of its lines of the books."""
+        ...
+
+    def add_match(self, org_id: int, bank_ids: Sequence[int], book_ids: Sequence[int]) -> int:
+        """Put the statement lines and the voucher lines in one match; its id."""
+        ...
+
+    def drop_match(self, org_id: int, match: int) -> None:
+        """Undo a match: its statement lines and voucher lines are unmatched again."""
+        ...

@@ -30,6 +30,7 @@ from coopledger.web.pages import (  # noqa: F401  (routes)
     regions,
     registers,
     reports,
+    shop,
     subsidies,
     vouchers,
 )

@@ -88,6 +88,13 @@ ERROR_CODES: dict[str, Any] = {
         "%(item)s 库存只剩 %(left)s %(unit)s，要发放 %(asked)s %(unit)s：没有发放。"
     ),
     "not_a_member": _l("%(member)s 号在发放当天不是本组织的成员（未入社或已退出）：没有发放。"),
+    # an online shop's platform settlements
+    "settlement_file_imported": _l(
+        "文件 %(file)s 已经导入过（当时的文件名 %(earlier)s）：没有重复记账。"
+    ),
+    "settlement_line_imported": _l(
+        "文件 %(file)s 第 %(row)s 行已在另一份结算文件中导入过：没有重复记账。"
+    ),
     "nothing_to_book": _l("发放的物资价值不足 1 分钱，无法记账：请一次发放更多数量。"),
     # contracts and the 一事一议 备查簿
     "no_contract_income": _l(
@@ -97,6 +104,15 @@ ERROR_CODES: dict[str, Any] = {
         "合同 %(contract)s 已确认未收的承包费只有 %(left)s 元，收款不能超过此数。"
     ),
     "villages_only": _l("一事一议备查簿只由村集体经济组织登记。"),
+    # the bank reconciliation: lines paired by hand
+    "bank_pair_shape": _l(
+        "请勾选一行对账单和一行或多行凭证，或一行凭证和一行或多行对账单（每边最多 200 行）。"
+    ),
+    "bank_amounts_differ": _l(
+        "所选对账单行合计 %(bank)s 元，所选凭证行合计 %(book)s 元，金额不等，不能配对"
+        "（收入对借方、支出对贷方，合计须相同）。"
+    ),
+    "bank_line_matched": _l("所选的行已经配对；请刷新页面后重新勾选。"),
     # the members' roll and share register with 集体股
     "share_roll_villages_only": _l(
         "成员名册和份额登记簿（含集体股）只由村集体经济组织登记；合作社的成员份额见成员名册。"
