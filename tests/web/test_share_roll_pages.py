@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.test_collective_shares import operating_fund
+from tests.api.test_collective_shares import operating_fund, quantify_event
+from tests.builders import post_ok
 from tests.conftest import Books
 
 FUND_PAGE = "/orgs/village/funds/jt"
@@ -64,3 +65,30 @@ def test_a_cooperative_has_no_集体股_field_and_is_sent_to_its_share_register(
     assert 'id="share-roll-link"' not in _html(b.get("/orgs/coop/members"))
     sent = b.get("/orgs/coop/shares/roll")
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/orgs/coop/members")
+
+
+def test_the_plan_page_shows_the_集体股_part_kept_by_the_collective(
+    signed_in: Any, books: Books
+) -> None:
+    operating_fund(books)
+    api = "/api/v1/orgs/village"
+    quantified = books.post("acc", f"{api}/shares/events", quantify_event(collective_percent="20"))
+    assert quantified.status_code == 201, quantified.json
+    post_ok(
+        books,
+        {
+            "date": "2025-12-20",
+            "memo": "仓库租金",
+            "lines": [
+                {"account": "102", "debit": "10000.00"},
+                {"account": "501", "credit": "10000.00"},
+            ],
+        },
+        "village",
+    )
+    assert books.post("acc", f"{api}/years/2025/close").status_code == 200
+    plan = books.post("acc", f"{api}/distributions", {"year": 2025, "reserve_rate": "0.00"})
+    assert plan.status_code == 201, plan.json
+    html = _html(signed_in("acc").get(f"/orgs/village/distributions/{plan.json['id']}"))
+    kept = html.split('id="plan-collective"')[1].split("</dd>")[0]
+    assert "2,000.00" in kept and "8,000.00" in html
