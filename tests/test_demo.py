@@ -26,6 +26,7 @@ from coopledger.domain.ledger import Status
 from coopledger.domain.periods import Period
 from coopledger.services import (
     auth,
+    construction,
     contracts,
     distribution,
     financial_statements,
@@ -243,6 +244,39 @@ def test_the_cattle_shed_card_ties_to_its_monthly_charges_and_the_ledger(
     # no month is charged twice: running depreciation again prepares nothing
     accountant = auth.actor_named(uow(), "zhao-kj")
     assert registers.run_depreciation(uow(), accountant, "cattle-coop", this_month) == []
+
+
+def test_the_cattle_shed_was_built_as_在建工程_its_grant_moved_as_it_was_paid(
+    uow: Callable[[], UnitOfWork],
+) -> None:
+    """Two payments, each moving as much of the grant from 专项应付款 into 专项基金 in its own
+    voucher; completion puts 300,000.00 into 固定资产 and moves nothing more."""
+    auditor = auth.actor_named(uow(), "auditor")
+    project = construction.get_project(uow(), auditor, "cattle-coop", "NP-01")
+    assert (project.status, project.asset_no, project.project.fund) == (
+        "completed",
+        "NP-01",
+        "nancun-cattle-shed",
+    )
+    assert [s.amount_fen for s in project.spending] == [18_000_000, 12_000_000]
+    assert all(s.posted for s in project.spending)
+    for spent in project.spending:
+        voucher = vouchers.get_voucher(uow(), auditor, "cattle-coop", spent.voucher_id)
+        assert [(ln.account, ln.side.value, ln.amount_fen, ln.fund) for ln in voucher.lines] == [
+            ("153", "D", spent.amount_fen, None),
+            ("102", "C", spent.amount_fen, None),
+            ("235", "D", spent.amount_fen, "nancun-cattle-shed"),
+            ("311", "C", spent.amount_fen, None),
+        ]
+    assert project.completion_voucher_id is not None
+    completion = vouchers.get_voucher(uow(), auditor, "cattle-coop", project.completion_voucher_id)
+    assert [(ln.account, ln.side.value, ln.amount_fen) for ln in completion.lines] == [
+        ("151", "D", 30_000_000),
+        ("153", "C", 30_000_000),
+    ]
+    trace = registers.fund_trace(uow(), auditor, "cattle-coop", "nancun-cattle-shed")
+    assert trace.ties and trace.building == []
+    assert trace.view.figures.special_fund == 30_000_000
 
 
 def test_the_breeding_herd_is_a_productive_biological_asset_depreciated_into_143(

@@ -24,6 +24,7 @@ from coopledger.demo.story import (
     USERS,
     Asset,
     ChargeFees,
+    Complete,
     Depreciate,
     Distribution,
     Dividends,
@@ -34,12 +35,14 @@ from coopledger.demo.story import (
     Land,
     Plan,
     Share,
+    Spend,
     Status,
     Step,
     SubsidyClaim,
     Trade,
     as_fen,
 )
+from coopledger.domain.construction import ConstructionProject
 from coopledger.domain.contracts import Contract, Resource, ResourceKind, yearly
 from coopledger.domain.donations import Basis, Item
 from coopledger.domain.ledger import Voucher, VoucherDraft
@@ -49,6 +52,7 @@ from coopledger.domain.periods import Period
 from coopledger.domain.roles import Actor
 from coopledger.services import (
     auth,
+    construction,
     contracts,
     disclosure,
     distribution,
@@ -212,6 +216,57 @@ def _book(
             )
             assert acquisition is not None  # a new asset, not one migrated from older books
             made.append(acquisition)
+            tally.assets += 1
+        case Spend():
+            card = step.card
+            if not any(
+                p.project.project_no == card.asset_no
+                for p in construction.list_projects(uow_factory(), accountant, plan.code)
+            ):
+                construction.create_project(
+                    uow_factory(),
+                    accountant,
+                    plan.code,
+                    ConstructionProject(
+                        project_no=card.asset_no,
+                        name=card.name,
+                        asset_class=card.asset_class,
+                        started_on=step.day,
+                        fund=next(iter(sorted(card.funding)), None),
+                        poverty_project=card.poverty_project,
+                    ),
+                    clock=_at(step.day, 1, now),
+                )
+            _project, voucher = construction.spend(
+                uow_factory(),
+                accountant,
+                plan.code,
+                card.asset_no,
+                step.day,
+                step.amount,
+                memo=step.memo,
+                clock=_at(step.day, 1, now),
+            )
+            made.append(voucher)
+        case Complete():
+            card = step.card
+            _project, _card, voucher = construction.complete(
+                uow_factory(),
+                accountant,
+                plan.code,
+                card.asset_no,
+                construction.Completion(
+                    on=step.day,
+                    asset_no=card.asset_no,
+                    use=card.use,
+                    useful_life_months=card.useful_life_months,
+                    salvage_fen=card.salvage_fen,
+                    category=card.category,
+                    method=card.method,
+                ),
+                clock=_at(step.day, 1, now),
+            )
+            made.append(voucher)
             tally.assets += 1
         case Depreciate():
             through = Period.of(step.day)

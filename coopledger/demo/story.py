@@ -12,7 +12,9 @@ villages and grantors come from the article; every household is invented.
 
 The assets the funds built — the garlic base's sprinklers and cold store, the cattle shed, the
 visitor centre, the village's road, ditch, street lights and its own cold store — are asset cards
-whose acquisition vouchers move the fund's 专项应付款 into 专项基金; the 专项基金 is quantified to
+whose acquisition vouchers move the fund's 专项应付款 into 专项基金 (the cattle shed is built as
+在建工程: each payment moves its part into 专项基金, and completion makes the card); the 专项基金 is
+quantified to
 脱贫户 (households once registered poor, whose support continues) and 监测户 (households watched
 for falling into poverty), and a 监测户 found out of risk hands its share to another one. The village quantifies to every member only what formed its operating property (the cold
 store it lets out, built with county 衔接资金); its road, ditch and street lights are
@@ -92,6 +94,28 @@ class Asset:
     day: date
     card: FixedAsset
     pay_account: str | None = None  # None: the bank; 在建工程 for work paid as it progressed
+
+
+@dataclass(frozen=True, slots=True)
+class Spend:
+    """Money paid on a project of 在建工程 that becomes ``card`` (the project, numbered as the
+    card, is opened with its first payment): Dr 在建工程 / Cr 银行存款 and, for the card's fund,
+    Dr 专项应付款 / Cr 专项基金 in the same voucher — the grant becomes 专项基金 as it is spent.
+    The voucher is posted."""
+
+    day: date
+    card: FixedAsset
+    memo: str
+    amount: int  # fen
+
+
+@dataclass(frozen=True, slots=True)
+class Complete:
+    """The project of ``card`` completed and put in use on ``day``: Dr 固定资产 / Cr 在建工程 for
+    what it cost, the card made, 专项应付款 not moved again. The voucher is posted."""
+
+    day: date
+    card: FixedAsset
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +260,8 @@ class SubsidyClaim:
 Step = (
     Entry
     | Asset
+    | Spend
+    | Complete
     | Depreciate
     | Share
     | Status
@@ -779,13 +805,8 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
             cr("235", "300000.00", fund=fund),
             attachments=2,
         ),
-        _entry(
-            date(y, 4, 12),
-            "支付肉牛棚建设进度款",
-            dr("153", "180000.00", memo="标准化肉牛棚"),
-            cr("102", "180000.00"),
-            attachments=3,
-        ),
+        # the shed is built as 在建工程: each payment moves as much of the grant into 专项基金
+        Spend(date(y, 4, 12), shed, "支付肉牛棚建设进度款", as_fen("180000.00")),
         _sale(
             date(y, 4, 10),
             "销售牛粪有机肥（官王庙大蒜种植专业合作社）",
@@ -799,15 +820,9 @@ def _cattle_books(plan: Plan, y: int) -> list[Step]:
         ),
         Asset(breeders.acquired_on, breeders),  # Dr 142 生产性生物资产 / Cr 102
         _simple(date(y, 4, 28), "春季口蹄疫防疫及兽药", "521", "102", "4860.00", attachments=2),
-        _entry(
-            date(y, 5, 20),
-            "肉牛棚竣工结算付款",
-            dr("153", "120000.00", memo="标准化肉牛棚"),
-            cr("102", "120000.00"),
-            attachments=4,
-        ),
-        # put in use: Dr 151 / Cr 153, and Dr 235 (fund) / Cr 311 (专项基金)
-        Asset(shed.acquired_on, shed, pay_account="153"),
+        Spend(date(y, 5, 20), shed, "肉牛棚竣工结算付款", as_fen("120000.00")),
+        # put in use: Dr 151 / Cr 153; the payments moved 专项应付款 already
+        Complete(shed.acquired_on, shed),
         Share(
             date(y, 6, 1),
             "quantify_fiscal",
