@@ -323,16 +323,34 @@ class VoucherPage:
     debit_fen: int  # their debit total, equal to their credit total
     page: int  # from 1
     pages: int  # at least 1
+    #: a text search found more than ``count`` (:data:`SEARCH_CAP`) and stopped: the pages are
+    #: of the first ``count``, and ``debit_fen`` is not summed (0)
+    capped: bool = False
+
+
+#: how many vouchers a text search lists at most: it reads the memos in id order and stops
+#: after one more, so that a common word does not count every voucher of the books
+SEARCH_CAP = 1000
 
 
 def voucher_page(
     uow: UnitOfWork, actor: Actor, org_code: str, flt: VoucherFilter, page: int, size: int
 ) -> VoucherPage:
     """Page ``page`` (from 1; past the last, the last) of the vouchers matching ``flt`` in id
-    order, ``size`` a page, with their count and totals counted by the database."""
+    order, ``size`` a page, with their count and totals counted by the database. A text search
+    reads the matching ids once, up to :data:`SEARCH_CAP` (``capped`` when more match)."""
     with uow:
         store = uow.store
         org = org_for(store, actor, org_code, Action.READ_BOOKS)
+        if flt.text:
+            ids = store.voucher_ids(org.id, flt, SEARCH_CAP + 1)
+            capped = len(ids) > SEARCH_CAP
+            ids = ids[:SEARCH_CAP]
+            pages = max(1, -(-len(ids) // size))
+            page = min(max(1, page), pages)
+            shown = store.vouchers_by_id(org.id, ids[(page - 1) * size : page * size])
+            debit = 0 if capped else store.debit_of(org.id, ids)
+            return VoucherPage(shown, len(ids), debit, page, pages, capped)
         count, debit = store.voucher_summary(org.id, flt)
         pages = max(1, -(-count // size))
         page = min(max(1, page), pages)

@@ -211,3 +211,34 @@ def test_the_totals_under_filters_the_page_does_not_offer_are_the_lines_too(
         status = f" AND v.status = '{flt.status}'" if flt.status else ""
         assert (found.count, found.debit_fen) == _summed(connection, where + status, **params)
         assert found.count == len(found.vouchers)
+
+
+def test_a_text_search_stops_counting_at_the_cap_and_says_so(
+    five: None, signed_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search that finds more than the cap lists the first ones, in order, and shows the count
+    as the cap with a "+", without a total; one that finds fewer counts and totals them all."""
+    monkeypatch.setattr(svc, "SEARCH_CAP", 3)
+    html = _page(signed_in, "?q=张")
+    assert "共 3+ 张凭证，只列出前 3 张；请输入更多文字缩小搜索范围" in html
+    assert 'id="voucher-total"' not in html and "借方合计" not in html
+    assert "第1张" in html and "第2张" in html and "第3张" not in html  # two a page
+    second = _page(signed_in, "?q=张&page=2")
+    assert "第3张" in second and "第4张" not in second and 'rel="next"' not in second
+    exact = _page(signed_in, "?q=第2")
+    assert "共 1 张凭证，借方合计 = 贷方合计 ¥2.00" in exact and "+" not in exact.split("共")[1][:8]
+
+
+def test_a_text_search_finds_a_line_memo(books: Books, signed_in: Any) -> None:
+    """The text is looked for in the vouchers' memos and in their lines' memos."""
+    books.voucher(
+        date="2026-03-10",
+        memo="销售",
+        lines=[
+            {"account": "102", "debit": "8.00", "memo": "大蒜货款"},
+            {"account": "501", "credit": "8.00"},
+        ],
+    )
+    _sale(books, "1.00", "别的")
+    html = _page(signed_in, "?q=大蒜")
+    assert "共 1 张凭证，借方合计 = 贷方合计 ¥8.00" in html

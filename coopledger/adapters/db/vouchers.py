@@ -176,6 +176,34 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
             debit += self._summed([*matching, unposted])[1]
         return int(count or 0), debit
 
+    def voucher_ids(self, org_id: int, flt: VoucherFilter, limit: int) -> list[int]:
+        query = select(VoucherRow.id).where(*self._matching(org_id, flt))
+        return [int(i) for i in self.session.scalars(query.order_by(VoucherRow.id).limit(limit))]
+
+    def vouchers_by_id(self, org_id: int, ids: Sequence[int]) -> list[Voucher]:
+        if not ids:
+            return []
+        rows = self.session.scalars(
+            select(VoucherRow)
+            .where(VoucherRow.org_id == org_id, VoucherRow.id.in_(sorted(ids)))
+            .order_by(VoucherRow.id)
+        )
+        return self._vouchers(rows.all())
+
+    def debit_of(self, org_id: int, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        return int(
+            self.session.scalar(
+                select(func.coalesce(func.sum(VoucherLineRow.amount_fen), 0)).where(
+                    VoucherLineRow.org_id == org_id,
+                    VoucherLineRow.voucher_id.in_(sorted(ids)),
+                    VoucherLineRow.side == Dr.DEBIT.value,
+                )
+            )
+            or 0
+        )
+
     def _summed(self, matching: Sequence[ColumnElement[bool]]) -> tuple[int, int]:
         """How many vouchers are ``matching`` and their debit lines summed, in one pass over
         them (each voucher's lines by its own index)."""
@@ -229,13 +257,15 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
                 )
             )
         if flt.text:  # a plain substring: % and _ typed by the user match themselves
+            # the lines' memos are read once for all the vouchers, not once for each voucher
+            with_line = select(VoucherLineRow.voucher_id).where(
+                VoucherLineRow.org_id == org_id,
+                VoucherLineRow.memo.contains(flt.text, autoescape=True),
+            )
             where.append(
                 or_(
                     VoucherRow.memo.contains(flt.text, autoescape=True),
-                    exists().where(
-                        VoucherLineRow.voucher_id == VoucherRow.id,
-                        VoucherLineRow.memo.contains(flt.text, autoescape=True),
-                    ),
+                    VoucherRow.id.in_(with_line),
                 )
             )
         return where

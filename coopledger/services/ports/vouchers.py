@@ -68,6 +68,18 @@ class VoucherStore(Protocol):
         """How many vouchers match ``flt`` and their debit total in fen (= their credit total)."""
         ...
 
+    def voucher_ids(self, org_id: int, flt: VoucherFilter, limit: int) -> list[int]:
+        """The ids of the first ``limit`` vouchers matching ``flt``, in id order."""
+        ...
+
+    def vouchers_by_id(self, org_id: int, ids: Sequence[int]) -> list[Voucher]:
+        """The vouchers ``ids`` of the organization, in id order."""
+        ...
+
+    def debit_of(self, org_id: int, ids: Sequence[int]) -> int:
+        """The debit total in fen of the vouchers ``ids`` (= their credit total)."""
+        ...
+
     def set_reviewed(self, voucher_id: int, reviewer: int | None, at: datetime | None) -> None: ...
     def next_number(self, org_id: int, year: int, month: int, count: int = 1) -> int | None:
         """Reserve ``count`` consecutive numbers in an open month; the first, or None if closed."""
