@@ -166,28 +166,17 @@ def surplus_accounts(org: Org) -> SurplusAccounts:
 
 
 def _posted_touching(
-    uow: UnitOfWork, org: Org, year: int, prefixes: tuple[str, ...]
+    uow: UnitOfWork, org: Org, year: int, prefixes: tuple[str, ...], turnovers: list[Turnover]
 ) -> list[list[LedgerLine]]:
     """The lines of each posted voucher of ``year`` that touches one of ``prefixes``, closing
-    vouchers left out, each voucher once."""
-    seen: set[int] = set()
-    out: list[list[LedgerLine]] = []
-    for prefix in prefixes:
-        after = 0
-        while True:
-            flt = VoucherFilter(status="posted", year=year, account=prefix)
-            page = uow.store.vouchers(org.id, flt, 500, after)
-            for v in page:
-                if v.id in seen or v.kind == VoucherKind.CLOSING:
-                    continue
-                seen.add(v.id)
-                out.append(
-                    [LedgerLine(ln.account, ln.side == Dr.DEBIT, ln.amount_fen) for ln in v.lines]
-                )
-            if len(page) < 500:
-                break
-            after = page[-1].id
-    return out
+    vouchers left out, each voucher once. ``turnovers`` (the year's) name every account with a
+    line in the year: only those accounts are looked up."""
+    accounts = [t.account for t in turnovers if t.account.startswith(prefixes)]
+    return [
+        [LedgerLine(ln.account, ln.side == Dr.DEBIT, ln.amount_fen) for ln in lines]
+        for kind, lines in uow.store.posted_touching(org.id, year, accounts)
+        if kind != VoucherKind.CLOSING
+    ]
 
 
 def _year_balances(uow: UnitOfWork, org: Org, year: int) -> Balances:
@@ -204,7 +193,7 @@ def _year_balances(uow: UnitOfWork, org: Org, year: int) -> Balances:
     )
     # everything below the 本年盈余 line is read from the year's posted vouchers: what 各项分配
     # appropriated, by the account it credited, and what else moved 未分配盈余
-    inputs = distribution_inputs(accounts, _posted_touching(uow, org, year, kept))
+    inputs = distribution_inputs(accounts, _posted_touching(uow, org, year, kept, turnovers))
     return Balances(nets, inputs={"opening_undistributed": opening_undistributed, **inputs})
 
 
@@ -235,13 +224,33 @@ def _surplus_statement(uow: UnitOfWork, org: Org, year: int) -> tuple[Statement,
     result = statement(
         definition, _year_balances(uow, org, year), _year_balances(uow, org, year - 1)
     )
-    sheet = _balance_sheet(uow, org, date(year, 12, 31))
     tie = Tie(
         "未分配盈余" if org.kind == "cooperative" else "未分配收益",
         result.line("closing_undistributed").current or 0,
-        sheet.line("undistributed").current or 0,
+        _sheet_undistributed(uow, org, date(year, 12, 31)),
     )
     return result, (tie,)
+
+
+def _reads_pieces(definition: StatementDef, key: str) -> bool:
+    """Whether line ``key`` — or a line it sums — reads a two-sided account's member pieces."""
+    lines = {line.key: line for line in definition.lines}
+    line = lines[key]
+    return bool(line.debit_balances or line.credit_balances) or any(
+        _reads_pieces(definition, term.lstrip("-")) for term in line.sum
+    )
+
+
+def _sheet_undistributed(uow: UnitOfWork, org: Org, as_of: date) -> int:
+    """The balance sheet's 未分配盈余 at ``as_of`` (期末), as :func:`balance_sheet` shows it; the
+    members' pieces are read only when that line needs them."""
+    definition = _definition("balance_sheet", org.chart)
+    if _reads_pieces(definition, "undistributed"):
+        return _balance_sheet(uow, org, as_of).line("undistributed").current or 0
+    turnovers = uow.store.turnovers(org.id, date(as_of.year, 1, 1), as_of)
+    end_nets, start_nets = _closing(turnovers), _opening(turnovers)
+    result = statement(definition, Balances(end_nets), Balances(start_nets))
+    return result.line("undistributed").current or 0
 
 
 def surplus_ties(uow: UnitOfWork, org: Org, year: int) -> tuple[Tie, ...]:

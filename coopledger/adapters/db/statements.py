@@ -151,8 +151,18 @@ class SqlStatements(SqlAccounts):
         self, ids: list[int], accounts: dict[int, str], funds: dict[int, str]
     ) -> list[tuple[NumberKey, PostedVoucher]]:
         """The vouchers ``ids`` with their lines, in id order."""
+        return [
+            (key, PostedVoucher(voucher_number(Period(key[0], key[1]), key[2]), lines, reversal))
+            for key, kind, lines in self._with_lines(ids, accounts, funds)
+            for reversal in (kind == VoucherKind.REVERSAL.value,)
+        ]
+
+    def _with_lines(
+        self, ids: list[int], accounts: dict[int, str], funds: dict[int, str]
+    ) -> list[tuple[NumberKey, str, tuple[Line, ...]]]:
+        """(number key, kind, lines) of the vouchers ``ids``, in id order."""
         ln = VoucherLineRow
-        out: list[tuple[NumberKey, PostedVoucher]] = []
+        out: list[tuple[NumberKey, str, tuple[Line, ...]]] = []
         for chunk in range(0, len(ids), 500):
             rows = self.session.execute(
                 select(
@@ -173,26 +183,49 @@ class SqlStatements(SqlAccounts):
             for _, group in groupby(rows, key=lambda r: int(r[0])):
                 lines = list(group)
                 _, y, m, n, kind, *_ = lines[0]
-                key = (int(y), int(m), int(n))
                 out.append(
                     (
-                        key,
-                        PostedVoucher(
-                            voucher_number(Period(key[0], key[1]), key[2]),
-                            tuple(
-                                Line(
-                                    accounts[int(a)],
-                                    Dr.DEBIT if side == "D" else Dr.CREDIT,
-                                    int(fen),
-                                    fund=funds[int(f)] if f is not None else None,
-                                )
-                                for *_, a, side, fen, f in lines
-                            ),
-                            kind == VoucherKind.REVERSAL.value,
+                        (int(y), int(m), int(n or 0)),
+                        str(kind),
+                        tuple(
+                            Line(
+                                accounts[int(a)],
+                                Dr.DEBIT if side == "D" else Dr.CREDIT,
+                                int(fen),
+                                fund=funds[int(f)] if f is not None else None,
+                            )
+                            for *_, a, side, fen, f in lines
                         ),
                     )
                 )
         return out
+
+    def posted_touching(
+        self, org_id: int, year: int, accounts: Collection[str]
+    ) -> list[tuple[VoucherKind, tuple[Line, ...]]]:
+        account_ids = self._ids(org_id, accounts)
+        if not account_ids:
+            return []
+        ln = VoucherLineRow
+        ids = sorted(
+            {
+                int(i)
+                for i in self.session.scalars(
+                    select(ln.voucher_id)
+                    .join(VoucherRow, VoucherRow.id == ln.voucher_id)
+                    .where(
+                        ln.account_id.in_(account_ids),
+                        VoucherRow.org_id == org_id,
+                        VoucherRow.status == "posted",
+                        VoucherRow.year == year,
+                    )
+                )
+            }
+        )
+        codes, funds = self._codes(org_id)
+        return [
+            (VoucherKind(kind), lines) for _, kind, lines in self._with_lines(ids, codes, funds)
+        ]
 
     def vouchers_netting(
         self, org_id: int, year: int, accounts: Collection[str], slow: Collection[str], limit: int

@@ -1,5 +1,5 @@
 """The statements' port: the year's members'-equity movements read in sums where the attribution
-rule allows it, and voucher by voucher where it does not."""
+rule allows it, and voucher by voucher where it does not; the vouchers touching given accounts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from coopledger.domain.equity import PostedVoucher
+from coopledger.domain.ledger import Line, VoucherKind
 
 #: a posted voucher's place in number order: (year, month, number)
 NumberKey = tuple[int, int, int]
@@ -42,6 +43,13 @@ class StatementStore(Protocol):
     ) -> dict[tuple[str, bool, str, str | None], list[NumberKey]]:
         """The first ``limit`` vouchers (number order) of each shape :meth:`equity_movements` sums,
         keyed (account, credit, counterpart, fund)."""
+        ...
+
+    def posted_touching(
+        self, org_id: int, year: int, accounts: Collection[str]
+    ) -> list[tuple[VoucherKind, tuple[Line, ...]]]:
+        """(kind, lines) of each of the year's posted vouchers with a line on one of
+        ``accounts``, once each, in the order they were entered (read by the accounts' index)."""
         ...
 
     def vouchers_netting(
