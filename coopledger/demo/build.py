@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from coopledger.demo import bank as bank_story
 from coopledger.demo.story import (
     PASSWORD,
     PLANS,
@@ -691,6 +692,8 @@ def build_demo(
             uow_factory(), accountant, plan.code, year, clock=_at(closing_day, 8, now)
         )
         progress(f"{plan.code}: {year} closed on {closing_day}, its distribution in its books")
+        if plan.code == bank_story.STORY.org:  # the bank sends its statements: reconciled
+            progress(bank_story.import_statements(uow_factory, accountant, year))
         for step in steps:  # a subsidy claim is computed from the closed year
             if isinstance(step, SubsidyClaim) and step.day.year == today.year:
                 _book(uow_factory, actors, plan, step, now, now_tally)
