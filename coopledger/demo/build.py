@@ -13,6 +13,7 @@ year is ``today`` at the latest.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -30,12 +31,14 @@ from coopledger.demo.story import (
     Distribution,
     Dividends,
     Entry,
+    EquipmentReceived,
     FeeReceived,
     GoodsHandedOut,
     GoodsReceived,
     Land,
     Plan,
     Share,
+    ShopSettlement,
     Spend,
     Status,
     Step,
@@ -46,6 +49,7 @@ from coopledger.demo.story import (
 from coopledger.domain.construction import ConstructionProject
 from coopledger.domain.contracts import Contract, Resource, ResourceKind, yearly
 from coopledger.domain.donations import Basis, Item
+from coopledger.domain.imports import RawTable
 from coopledger.domain.ledger import Voucher, VoucherDraft
 from coopledger.domain.members import check_digit
 from coopledger.domain.money import format_amount, parse_amount, parse_quantity
@@ -62,6 +66,7 @@ from coopledger.services import (
     periods,
     registers,
     shares,
+    shop,
     subsidies,
     vouchers,
 )
@@ -404,6 +409,36 @@ def _book(
             )
             tally.progress.append(f"{plan.code}: {text}")
             tally.summary.append(text)
+        case ShopSettlement():
+            text = "date,type,order,amount,memo,balance\n" + "".join(
+                ",".join(row) + "\n" for row in step.rows
+            )
+            imported = shop.import_settlement(
+                uow_factory(),
+                accountant,
+                plan.code,
+                shop.SettlementFile(
+                    RawTable(("date", "type", "order", "amount", "memo", "balance"), step.rows),
+                    step.filename,
+                    hashlib.sha256(text.encode()).hexdigest(),
+                ),
+                accounts=shop.Accounts(settlement="10202", income="50101", bank="10201"),
+                clock=_at(step.day, 20, now),
+            )
+            made += imported.vouchers
+        case EquipmentReceived():
+            _gift, receipt, _fund = donations.receive_equipment(
+                uow_factory(),
+                accountant,
+                plan.code,
+                donor=step.donor,
+                basis=Basis.DONOR_INVOICE,
+                evidence=step.evidence,
+                asset=replace(step.card, acquired_on=step.day),
+                clock=_at(step.day, 10, now),
+            )
+            made.append(receipt)
+            tally.assets += 1
         case Trade():
             shares.record_transaction(
                 uow_factory(),
