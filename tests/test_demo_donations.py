@@ -77,3 +77,28 @@ def test_the_village_handed_out_all_it_received_and_disclosed_it(
     }
     assert {g["households"] for g in content["donations_handed_out"]} == {9}
     assert content["donations_received_total"] == content["donations_handed_out_total"]
+
+
+def test_the_tinsmiths_shop_reconciles_every_month_and_the_school_has_its_gifts(
+    uow: Callable[[], UnitOfWork],
+) -> None:
+    """张铁匠村's Taobao shop: a year of settlement files, each month booked and reconciled with
+    the platform's closing balance to the fen; March's last order refunded in April reduces
+    April's income; the school's computers, water purifiers and air conditioners are on the
+    register, depreciated from October."""
+    from coopledger.domain.periods import Period
+    from coopledger.services import registers, shop
+    from coopledger.services.clock import utcnow
+
+    auditor = auth.actor_named(uow(), "auditor")
+    year = utcnow().date().year - 1
+    months = shop.shop_view(uow(), auditor, "zhangtiejiang").months["10202"]
+    assert [m.period for m in months] == [Period(year, n) for n in range(1, 13)]
+    assert all(m.reconciled and m.drafts == 0 for m in months)
+    assert sum(m.orders_fen for m in months) == 12_034_000  # about 120,000 yuan of tin pots
+    assert [m.period.month for m in months if m.refunds_fen] == [4]
+    assert months[-1].platform_closing_fen > 0  # the last order of December waits for January
+    gifts = registers.list_assets(uow(), auditor, "zhangtiejiang")
+    assert {g.asset.asset_no for g in gifts} == {"JZ-01", "JZ-02", "JZ-03"}
+    assert sum(g.asset.cost_fen for g in gifts) == 15_000_000
+    assert all(registers.accumulated(g) > 0 for g in gifts)
