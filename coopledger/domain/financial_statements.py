@@ -148,6 +148,29 @@ def fold(definition: StatementDef, balances: Balances) -> dict[str, int | None]:
     return amounts
 
 
+def fold_line(definition: StatementDef, balances: Balances, key: str) -> int | None:
+    """One line of :func:`fold` (the same amount), folding only the lines it sums."""
+    lines = {line.key: line for line in definition.lines}
+
+    def amount_of(k: str) -> int | None:
+        line = lines[k]
+        if line.heading:
+            return None
+        amount = _net(balances, line.debit) - _net(balances, line.credit)
+        for prefix in line.debit_balances:
+            amount += sum(p for p in _pieces(balances, prefix) if p > 0)
+        for prefix in line.credit_balances:
+            amount += sum(-p for p in _pieces(balances, prefix) if p < 0)
+        if line.input is not None:
+            amount += balances.inputs.get(line.input, 0)
+        for term in line.sum:
+            value = amount_of(term.lstrip("-")) or 0
+            amount += -value if term.startswith("-") else value
+        return amount
+
+    return amount_of(key)
+
+
 @dataclass(frozen=True, slots=True)
 class StatementLine:
     key: str

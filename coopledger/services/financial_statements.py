@@ -28,6 +28,7 @@ from coopledger.domain.financial_statements import (
     StatementDef,
     SurplusAccounts,
     distribution_inputs,
+    fold_line,
     parse_definitions,
     statement,
 )
@@ -179,9 +180,12 @@ def _posted_touching(
     ]
 
 
-def _year_balances(uow: UnitOfWork, org: Org, year: int) -> Balances:
+def _year_balances(
+    uow: UnitOfWork, org: Org, year: int, turnovers: list[Turnover] | None = None
+) -> Balances:
     chart = load_chart(org.chart)
-    turnovers = uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31))
+    if turnovers is None:
+        turnovers = uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31))
     closing = _closing_lines(uow, org, year, chart.surplus_account)
     nets = {t.account: t.debit - t.credit - closing.get(t.account, 0) for t in turnovers}
     accounts = surplus_accounts(org)
@@ -259,7 +263,28 @@ def surplus_ties(uow: UnitOfWork, org: Org, year: int) -> tuple[Tie, ...]:
     defined = definitions("surplus"), definitions("balance_sheet")
     if any(org.chart not in d for d in defined):
         return ()
-    return _surplus_statement(uow, org, year)[1]
+    return (_surplus_tie(uow, org, year),)
+
+
+def _surplus_tie(uow: UnitOfWork, org: Org, year: int) -> Tie:
+    """The tie of :func:`surplus_statement`, from the year's column alone: the surplus
+    statement's 年末未分配盈余 and the balance sheet's 未分配盈余 at 31 December folded from one
+    read of the year's turnover (the comparison columns do not enter the tie)."""
+    turnovers = uow.store.turnovers(org.id, date(year, 1, 1), date(year, 12, 31))
+    surplus = _definition("surplus", org.chart)
+    this = fold_line(surplus, _year_balances(uow, org, year, turnovers), "closing_undistributed")
+    sheet = _definition("balance_sheet", org.chart)
+    nets = _closing(turnovers)
+    line = next(ln for ln in sheet.lines if ln.key == "undistributed")
+    # the line reads the accounts' balances; the members' pieces only when it (or a line it
+    # sums) reads a two-sided account's pieces
+    pieces = (
+        _member_pieces(uow, org, nets, date(year, 12, 31))
+        if line.sum or line.debit_balances or line.credit_balances
+        else {}
+    )
+    other = fold_line(sheet, Balances(nets, pieces), "undistributed")
+    return Tie("未分配盈余" if org.kind == "cooperative" else "未分配收益", this or 0, other or 0)
 
 
 @cache

@@ -22,7 +22,7 @@ Codes: ``voucher_unposted`` (a draft older than 30 days), ``numbering_gap``,
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,7 +34,13 @@ from coopledger.domain.errors import NotFound, field_error
 from coopledger.domain.money import format_amount
 from coopledger.domain.periods import Period
 from coopledger.domain.roles import Action, Actor
-from coopledger.services import bank, chain_check, contracts, financial_statements
+from coopledger.services import (
+    bank,
+    chain_check,
+    contracts,
+    county_reads,
+    financial_statements,
+)
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
@@ -108,6 +114,30 @@ def org_findings(
     if org is None:
         raise NotFound(f"organization {org_id} not found")
     return _findings(uow, org, year, utcnow().date(), resume, points)
+
+
+def county_findings(
+    uow: UnitOfWork,
+    orgs: Sequence[Org],
+    year: int,
+    *,
+    resume: chain_check.Resume | None = None,
+    points: list[VerifiedPoint] | None = None,
+) -> dict[int, list[Finding]]:
+    """:func:`org_findings` of each of ``orgs`` (by id), inside the caller's open unit of work:
+    the same checks on the same facts, each organization's findings the same and in the same
+    order, but the facts read for all the organizations at once (one statement per kind of
+    fact, not one per organization — see :mod:`coopledger.services.county_reads`)."""
+    today = utcnow().date()
+    reads = county_reads.prefetched(
+        uow,
+        orgs,
+        year,
+        min(today, date(year, 12, 31)),
+        EXAMPLES,
+        chains=resume is not None,
+    )
+    return {org.id: _findings(reads, org, year, today, resume, points) for org in orgs}
 
 
 def _findings(
@@ -313,7 +343,6 @@ def _payables(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
     codes = tuple(c for c in (_role(org, "patronage_payable"), _role(org, "residual_payable")) if c)
     if not codes:
         return []
-    members = {m.id: m.member_no for m in _members(uow, org)}
     owed: dict[tuple[str, int], deque[list[Any]]] = defaultdict(deque)
     for line in uow.audit.posted_lines(org.id, codes, as_of):
         if line.member_id is None:
@@ -331,9 +360,12 @@ def _payables(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
             if head[1] == 0:
                 queue.popleft()
     out: list[Finding] = []
+    members: dict[int, str] | None = None  # read only when someone is owed too long
     for (account, member_id), queue in sorted(owed.items()):
         old = [(d, int(a)) for d, a in queue if (as_of - d).days > PAYABLE_DAYS]
         if old:
+            if members is None:
+                members = {m.id: m.member_no for m in _members(uow, org)}
             no = members.get(member_id, str(member_id))
             amount = sum(a for _, a in old)
             out.append(
@@ -749,4 +781,4 @@ def severity_counts(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
-__all__ = ["Finding", "findings_for", "org_findings", "severity_counts"]
+__all__ = ["Finding", "county_findings", "findings_for", "org_findings", "severity_counts"]

@@ -247,7 +247,7 @@ def operating_income(chart: str, nets: dict[str, int]) -> int:
     return sum(amounts.get(key) or 0 for key in INCOME_LINES)
 
 
-FindingsSource = Callable[..., list[Any]]
+FindingsSource = Callable[..., dict[int, list[Any]]]
 
 
 def _findings_source() -> FindingsSource | None:
@@ -257,7 +257,7 @@ def _findings_source() -> FindingsSource | None:
         findings = importlib.import_module("coopledger.services.findings")
     except ImportError:
         return None
-    source = getattr(findings, "org_findings", None)
+    source = getattr(findings, "county_findings", None)
     return source if callable(source) else None
 
 
@@ -271,7 +271,8 @@ def region_report(
     resume: Resume | None = None,
 ) -> RegionReport:
     """The consolidated report of ``region`` for ``year`` (JSON and PDF share it). The findings
-    (the audit checks, run per organization: the costly part) can be left out; they are counted
+    (the audit checks of every organization, their facts read for all at once: the costly
+    part) can be left out; they are counted
     by severity and grouped by organization and code. With ``resume`` each organization's chains
     are verified from its verified point (see :mod:`coopledger.services.chain_check`), and the
     new points are stored after the report is read.
@@ -296,8 +297,10 @@ def region_report(
         groups: list[FindingGroup] = []
         points: list[VerifiedPoint] = []
         if source is not None:
+            # every organization's checks at once: one read per kind of fact for all of them
+            by_org = source(uow, orgs, year, resume=resume, points=points)
             for org in orgs:
-                found = source(uow, org.id, year, resume=resume, points=points)
+                found = by_org[org.id]
                 for finding in found:
                     sev = str(getattr(finding, "severity", "low"))
                     severities[sev] = severities.get(sev, 0) + 1

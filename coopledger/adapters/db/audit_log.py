@@ -8,12 +8,13 @@ voucher counter, so concurrent writers of one organization never fork its chain.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -124,23 +125,7 @@ class SqlAuditLog:
 
     def verified_point(self, org_id: int) -> VerifiedPoint | None:
         row = self.session.get(VerifiedPointRow, org_id, populate_existing=True)
-        if row is None:
-            return None
-        try:
-            turnover = json.loads(row.turnover)
-        except ValueError:
-            turnover = {}
-        return VerifiedPoint(
-            org_id=row.org_id,
-            voucher_seq=row.voucher_seq,
-            voucher_hash=row.voucher_hash,
-            audit_seq=row.audit_seq,
-            audit_hash=row.audit_hash,
-            turnover=turnover if isinstance(turnover, dict) else {},
-            snapshots=row.snapshots,
-            verified_at=row.verified_at,
-            signature=row.signature,
-        )
+        return None if row is None else _point(row)
 
     def save_verified_point(self, point: VerifiedPoint) -> None:
         values = {
@@ -335,6 +320,246 @@ class SqlAuditLog:
             .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
         ).all()
         return [LineFact(*r) for r in rows]
+
+    # -- the same facts for many organizations at once (a county's findings) --------------------
+
+    def year_voucher_facts_of(
+        self, org_ids: Collection[int], year: int, first: int
+    ) -> dict[int, YearVoucherFacts]:
+        """:meth:`year_voucher_facts` of each organization, in a few statements for all."""
+        ids = sorted(org_ids)
+        if not ids:
+            return {}
+        of_year = [VoucherRow.org_id.in_(ids), VoucherRow.year == year]
+        posted = [*of_year, VoucherRow.status == "posted"]
+        own = [
+            VoucherRow.reviewed_by.is_not(None),
+            VoucherRow.reviewed_by == VoucherRow.prepared_by,
+            VoucherRow.kind != "closing",
+        ]
+        # the vouchers not posted (by the status index), and those posted after their month
+        # was closed (the closed months joined to their vouchers), merged by id
+        unposted = select(VoucherRow.org_id, *_FACT_COLUMNS).where(
+            VoucherRow.org_id.in_(ids),
+            VoucherRow.status.in_(("draft", "reviewed")),
+            VoucherRow.year == year,
+        )
+        late = (
+            select(VoucherRow.org_id, *_FACT_COLUMNS)
+            .join(
+                PeriodRow,
+                and_(
+                    PeriodRow.org_id == VoucherRow.org_id,
+                    PeriodRow.year == VoucherRow.year,
+                    PeriodRow.month == VoucherRow.month,
+                ),
+            )
+            .where(
+                PeriodRow.org_id.in_(ids),
+                PeriodRow.year == year,
+                PeriodRow.status == "closed",
+                VoucherRow.status == "posted",
+                PeriodRow.closed_at < VoucherRow.posted_at,
+            )
+        )
+        facts: dict[int, list[VoucherFact]] = defaultdict(list)
+        found = [*self.session.execute(unposted), *self.session.execute(late)]
+        for org_id, *fact in sorted(found, key=lambda r: (r[0], r[1])):
+            facts[int(org_id)].append(VoucherFact(*fact))
+        self_reviewed: dict[int, int] = defaultdict(int)
+        gaps: list[tuple[int, int, int]] = []
+        for org_id, y, m, count, numbered, distinct, low, high, mine in self.session.execute(
+            select(
+                VoucherRow.org_id,
+                VoucherRow.year,
+                VoucherRow.month,
+                func.count(),
+                func.count(VoucherRow.number),
+                func.count(VoucherRow.number.distinct()),
+                func.min(VoucherRow.number),
+                func.max(VoucherRow.number),
+                func.sum(case((and_(*own), 1), else_=0)),
+            )
+            .where(*posted)
+            .group_by(VoucherRow.org_id, VoucherRow.year, VoucherRow.month)
+        ):
+            self_reviewed[int(org_id)] += int(mine or 0)
+            if not (count == numbered == distinct == high and low == 1):
+                gaps.append((int(org_id), int(y), int(m)))
+        numbers: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(dict)
+        for org_id, y, m in gaps:
+            numbers[org_id][(y, m)] = [
+                int(n or 0)
+                for n in self.session.scalars(
+                    select(VoucherRow.number).where(
+                        VoucherRow.org_id == org_id,
+                        VoucherRow.year == year,
+                        VoucherRow.status == "posted",
+                        VoucherRow.month == m,
+                    )
+                )
+            ]
+        examples: dict[int, list[int]] = defaultdict(list)
+        reviewing = [o for o in ids if self_reviewed.get(o)]
+        if reviewing and self.session.get_bind().dialect.name == "postgresql":
+            # the first ``first`` of each organization, each read through its status index
+            org = select(OrganizationRow.id.label("org_id")).where(
+                OrganizationRow.id.in_(reviewing)
+            )
+            orgs = org.subquery()
+            firsts = (
+                select(VoucherRow.id)
+                .where(
+                    VoucherRow.org_id == orgs.c.org_id,
+                    VoucherRow.status == "posted",
+                    VoucherRow.year == year,
+                    *own,
+                )
+                .order_by(VoucherRow.id)
+                .limit(first)
+                .lateral()
+            )
+            for org_id, voucher_id in self.session.execute(
+                select(orgs.c.org_id, firsts.c.id)
+                .join(firsts, true())
+                .order_by(orgs.c.org_id, firsts.c.id)
+            ):
+                examples[int(org_id)].append(int(voucher_id))
+        elif reviewing:
+            ranked = (
+                select(
+                    VoucherRow.org_id.label("org_id"),
+                    VoucherRow.id.label("id"),
+                    func.row_number()
+                    .over(partition_by=VoucherRow.org_id, order_by=VoucherRow.id)
+                    .label("n"),
+                )
+                .where(
+                    VoucherRow.org_id.in_(reviewing),
+                    VoucherRow.year == year,
+                    VoucherRow.status == "posted",
+                    *own,
+                )
+                .subquery()
+            )
+            for org_id, voucher_id in self.session.execute(
+                select(ranked.c.org_id, ranked.c.id)
+                .where(ranked.c.n <= first)
+                .order_by(ranked.c.org_id, ranked.c.id)
+            ):
+                examples[int(org_id)].append(int(voucher_id))
+        return {
+            o: YearVoucherFacts(
+                facts.get(o, []), numbers.get(o, {}), self_reviewed.get(o, 0), examples.get(o, [])
+            )
+            for o in ids
+        }
+
+    def posted_lines_of(
+        self, org_ids: Collection[int], prefixes: tuple[str, ...], through: date
+    ) -> dict[int, list[LineFact]]:
+        """:meth:`posted_lines` of each organization, in two statements for all."""
+        ids = sorted(org_ids)
+        accounts = (
+            self.session.scalars(
+                select(AccountRow.id).where(
+                    AccountRow.org_id.in_(ids),
+                    or_(*(AccountRow.code.startswith(p) for p in prefixes)),
+                )
+            ).all()
+            if ids and prefixes
+            else []
+        )
+        out: dict[int, list[LineFact]] = {o: [] for o in ids}
+        if not accounts:
+            return out
+        for org_id, *fact in self.session.execute(
+            select(
+                VoucherRow.org_id,
+                VoucherRow.id,
+                VoucherRow.booked_on,
+                AccountRow.code,
+                VoucherLineRow.member_id,
+                VoucherLineRow.fund_id,
+                VoucherLineRow.side,
+                VoucherLineRow.amount_fen,
+            )
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(
+                VoucherLineRow.org_id.in_(ids),
+                VoucherRow.org_id == VoucherLineRow.org_id,
+                VoucherRow.status == "posted",
+                VoucherRow.booked_on <= through,
+                VoucherLineRow.account_id.in_(accounts),
+            )
+            .order_by(
+                VoucherRow.org_id, VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no
+            )
+        ):
+            out[int(org_id)].append(LineFact(*fact))
+        return out
+
+    def verified_points_of(self, org_ids: Collection[int]) -> dict[int, VerifiedPoint]:
+        """:meth:`verified_point` of each organization that has one, in one statement."""
+        rows = self.session.scalars(
+            select(VerifiedPointRow)
+            .where(VerifiedPointRow.org_id.in_(sorted(org_ids)))
+            .execution_options(populate_existing=True)
+        ).all()
+        return {row.org_id: _point(row) for row in rows}
+
+    def heads_of(self, chain_keys: Collection[int]) -> dict[int, tuple[int, str]]:
+        """:meth:`head` of each chain, in one statement."""
+        found = {
+            int(k): (int(s), str(h))
+            for k, s, h in self.session.execute(
+                select(AuditChainRow.chain_key, AuditChainRow.seq, AuditChainRow.head).where(
+                    AuditChainRow.chain_key.in_(sorted(chain_keys))
+                )
+            )
+        }
+        return {k: found.get(k, (0, GENESIS)) for k in chain_keys}
+
+    def chains_of(self, after: Mapping[int, int]) -> dict[int, list[AuditEvent]]:
+        """:meth:`chain` of each chain key from its position ``after[key] + 1``, in one
+        statement."""
+        out: dict[int, list[AuditEvent]] = {k: [] for k in after}
+        if not after:
+            return out
+        rows = self.session.scalars(
+            select(AuditLogRow)
+            .where(
+                or_(
+                    *(
+                        and_(AuditLogRow.chain_key == k, AuditLogRow.seq > a)
+                        for k, a in sorted(after.items())
+                    )
+                )
+            )
+            .order_by(AuditLogRow.chain_key, AuditLogRow.seq)
+        ).all()
+        for row in rows:
+            out[int(row.chain_key)].append(_event(row))
+        return out
+
+
+def _point(row: VerifiedPointRow) -> VerifiedPoint:
+    try:
+        turnover = json.loads(row.turnover)
+    except ValueError:
+        turnover = {}
+    return VerifiedPoint(
+        org_id=row.org_id,
+        voucher_seq=row.voucher_seq,
+        voucher_hash=row.voucher_hash,
+        audit_seq=row.audit_seq,
+        audit_hash=row.audit_hash,
+        turnover=turnover if isinstance(turnover, dict) else {},
+        snapshots=row.snapshots,
+        verified_at=row.verified_at,
+        signature=row.signature,
+    )
 
 
 def _replace(event: AuditEvent, **changes: Any) -> AuditEvent:

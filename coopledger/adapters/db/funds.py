@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
 
@@ -46,6 +46,17 @@ class SqlFunds(SqlBase):
             select(FundRow).where(FundRow.org_id == org_id).order_by(FundRow.code)
         )
         return [self._fund(r) for r in rows]
+
+    def funds_of(self, org_ids: Collection[int]) -> dict[int, list[Fund]]:
+        """:meth:`funds` of each organization, in one statement."""
+        out: dict[int, list[Fund]] = {o: [] for o in org_ids}
+        for r in self.session.scalars(
+            select(FundRow)
+            .where(FundRow.org_id.in_(sorted(org_ids)))
+            .order_by(FundRow.org_id, FundRow.code)
+        ):
+            out[r.org_id].append(self._fund(r))
+        return out
 
     def add_fund(self, org_id: int, fields: Mapping[str, object]) -> Fund:
         keys = ("code", "name", "source", "grantor", "purpose", "granted_fen")

@@ -4,6 +4,7 @@ a year's closing carries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, exists, func, select, update
@@ -46,6 +47,33 @@ class SqlPeriods(SqlBase):
             PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at, closer)
             for r, closer in rows
         ]
+
+    def periods_of(self, org_ids: Collection[int]) -> dict[int, list[PeriodState]]:
+        """:meth:`periods` of each organization, in one statement."""
+        out: dict[int, list[PeriodState]] = {o: [] for o in org_ids}
+        for r, closer in self.session.execute(
+            select(PeriodRow, UserRow.username)
+            .outerjoin(UserRow, UserRow.id == PeriodRow.closed_by)
+            .where(PeriodRow.org_id.in_(sorted(org_ids)))
+            .order_by(PeriodRow.org_id, PeriodRow.year, PeriodRow.month)
+        ):
+            out[r.org_id].append(
+                PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at, closer)
+            )
+        return out
+
+    def year_stages_of(self, org_ids: Collection[int], year: int) -> dict[int, str | None]:
+        """:meth:`year_stage` of each organization, in one statement."""
+        found = dict(
+            self.session.execute(
+                select(FiscalYearRow.org_id, FiscalYearRow.status).where(
+                    FiscalYearRow.org_id.in_(sorted(org_ids)), FiscalYearRow.year == year
+                )
+            )
+            .tuples()
+            .all()
+        )
+        return {o: found.get(o) for o in org_ids}
 
     def period_status(self, org_id: int, year: int, month: int) -> str:
         status = self.session.scalar(

@@ -14,6 +14,7 @@ from coopledger.adapters.db.tables import (
     AccountRow,
     AssetFundingRow,
     AssetRow,
+    ContractRow,
     DistributionLineRow,
     DistributionPaymentRow,
     DistributionPlanRow,
@@ -135,6 +136,61 @@ class SqlRegions:
             .group_by(VoucherLineRow.org_id, AccountRow.code)
         ):
             out[org_id][code] = out[org_id].get(code, 0) - int(net)
+        return out
+
+    # -- what the findings read of each organization, for all of them at once --------------------
+
+    def plans_of(self, org_ids: Collection[int]) -> dict[int, list[tuple[int, int, str]]]:
+        """Each organization's distribution plans as (id, year, status), by id."""
+        out: dict[int, list[tuple[int, int, str]]] = {o: [] for o in org_ids}
+        for o, i, y, s in self.session.execute(
+            select(
+                DistributionPlanRow.org_id,
+                DistributionPlanRow.id,
+                DistributionPlanRow.year,
+                DistributionPlanRow.status,
+            )
+            .where(DistributionPlanRow.org_id.in_(sorted(org_ids)))
+            .order_by(DistributionPlanRow.id)
+        ):
+            out[int(o)].append((int(i), int(y), s))
+        return out
+
+    def with_contracts(self, org_ids: Collection[int]) -> set[int]:
+        """The organizations among ``org_ids`` that hold at least one contract."""
+        return {
+            int(o)
+            for o in self.session.scalars(
+                select(ContractRow.org_id).where(ContractRow.org_id.in_(sorted(org_ids))).distinct()
+            )
+        }
+
+    def member_balances_of(
+        self, org_ids: Collection[int], codes: Collection[str]
+    ) -> dict[tuple[int, str], dict[int, int]]:
+        """Credit-minus-debit per member of the posted lines on each of ``codes`` and its
+        sub-accounts, per (organization, code)."""
+        out: dict[tuple[int, str], dict[int, int]] = {(o, c): {} for o in org_ids for c in codes}
+        if not codes:
+            return out
+        for o, code, member_id, balance in self.session.execute(
+            select(
+                VoucherLineRow.org_id, AccountRow.code, VoucherLineRow.member_id, func.sum(-_SIGNED)
+            )
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(
+                VoucherLineRow.org_id.in_(sorted(org_ids)),
+                VoucherRow.status == "posted",
+                or_(*(AccountRow.code.startswith(c) for c in sorted(codes))),
+                VoucherLineRow.member_id.is_not(None),
+            )
+            .group_by(VoucherLineRow.org_id, AccountRow.code, VoucherLineRow.member_id)
+        ):
+            for c in codes:
+                if code.startswith(c):
+                    sums = out[(int(o), c)]
+                    sums[int(member_id)] = sums.get(int(member_id), 0) + int(balance)
         return out
 
     def fund_totals(self, org_ids: Collection[int], through: date) -> list[FundTotal]:

@@ -4,7 +4,7 @@ depreciation charges, the share register and member transactions. Flushes, never
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -168,6 +168,18 @@ class SqlRegisters:
             select(AssetRow).where(AssetRow.org_id == org_id).order_by(AssetRow.asset_no)
         ).all()
         return self._records(rows)
+
+    def assets_of(self, org_ids: Collection[int]) -> dict[int, list[AssetRecord]]:
+        """:meth:`assets` of each organization, read together."""
+        rows = self.session.scalars(
+            select(AssetRow)
+            .where(AssetRow.org_id.in_(sorted(org_ids)))
+            .order_by(AssetRow.org_id, AssetRow.asset_no)
+        ).all()
+        out: dict[int, list[AssetRecord]] = {o: [] for o in org_ids}
+        for record, row in zip(self._records(rows), rows, strict=True):
+            out[row.org_id].append(record)
+        return out
 
     def add_charges(self, voucher_id: int, charges: Sequence[tuple[int, Period, int]]) -> None:
         insert_rows(

@@ -316,6 +316,72 @@ class SqlReports(SqlAccounts):
         )
         return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
 
+    # -- many organizations at once (a county's findings) ----------------------------------------
+
+    def turnovers_of(
+        self, org_ids: Collection[int], start: date, end: date
+    ) -> dict[int, list[Turnover]] | None:
+        """:meth:`turnovers` of each organization over whole months (None: the range does not
+        start on a month's first day or end on one's last, which this does not read)."""
+        first, last = Period.of(start), Period.of(end)
+        if start != first.first_day or end != last.last_day or start > end:
+            return None
+        return snapshots.turnovers_by_org(self.session, list(org_ids), first, last)
+
+    def stored_turnover_of(
+        self, org_ids: Collection[int]
+    ) -> dict[int, dict[tuple[str, int, int], tuple[int, int]]]:
+        """:meth:`stored_turnover` of each organization, in one statement."""
+        out: dict[int, dict[tuple[str, int, int], tuple[int, int]]] = {o: {} for o in org_ids}
+        for o, c, y, m, d, cr in self.session.execute(
+            select(
+                PeriodBalanceRow.org_id,
+                AccountRow.code,
+                PeriodBalanceRow.year,
+                PeriodBalanceRow.month,
+                PeriodBalanceRow.debit_fen,
+                PeriodBalanceRow.credit_fen,
+            )
+            .join(AccountRow, AccountRow.id == PeriodBalanceRow.account_id)
+            .where(PeriodBalanceRow.org_id.in_(sorted(org_ids)))
+        ):
+            out[int(o)][(c, y, m)] = (int(d), int(cr))
+        return out
+
+    def stored_snapshots_of(
+        self, org_ids: Collection[int]
+    ) -> dict[int, list[tuple[int, int, str, int | None, int, int]]]:
+        """:meth:`stored_snapshots` of each organization, in two statements."""
+        ids = sorted(org_ids)
+        out: dict[int, list[tuple[int, int, str, int | None, int, int]]] = {o: [] for o in ids}
+        for o, y, m, c, d, cr in self.session.execute(
+            select(
+                PeriodSnapshotRow.org_id,
+                PeriodSnapshotRow.year,
+                PeriodSnapshotRow.month,
+                AccountRow.code,
+                PeriodSnapshotRow.debit_fen,
+                PeriodSnapshotRow.credit_fen,
+            )
+            .join(AccountRow, AccountRow.id == PeriodSnapshotRow.account_id)
+            .where(PeriodSnapshotRow.org_id.in_(ids))
+        ):
+            out[int(o)].append((int(y), int(m), c, None, int(d), int(cr)))
+        for o, y, m, c, mem, n in self.session.execute(
+            select(
+                MemberSnapshotRow.org_id,
+                MemberSnapshotRow.year,
+                MemberSnapshotRow.month,
+                AccountRow.code,
+                MemberSnapshotRow.member_id,
+                MemberSnapshotRow.net_fen,
+            )
+            .join(AccountRow, AccountRow.id == MemberSnapshotRow.account_id)
+            .where(MemberSnapshotRow.org_id.in_(ids))
+        ):
+            out[int(o)].append((int(y), int(m), c, int(mem), int(n), 0))
+        return out
+
 
 def _add(
     a: Mapping[int, tuple[int, int]], b: Mapping[int, tuple[int, int]]

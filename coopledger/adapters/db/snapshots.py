@@ -179,7 +179,7 @@ def _member_lines(
     if start is not None:
         conditions.append(VoucherRow.booked_on >= start)
     if account_ids is not None:
-        conditions.append(VoucherLineRow.account_id.in_(sorted(account_ids)))
+        return _member_lines_of(session, org_id, start, end, sorted(account_ids))
     rows = session.execute(
         select(VoucherLineRow.account_id, VoucherLineRow.member_id, func.sum(_SIGNED))
         .select_from(VoucherRow)
@@ -188,6 +188,65 @@ def _member_lines(
         .group_by(VoucherLineRow.account_id, VoucherLineRow.member_id)
     )
     return {(int(a), int(m)): int(n) for a, m, n in rows}
+
+
+def _member_lines_of(
+    session: Session, org_id: int, start: date | None, end: date, account_ids: list[int]
+) -> dict[Any, int]:
+    """:func:`_member_lines` on ``account_ids``, read from whichever side is smaller: when the
+    vouchers outside start..end (and those not posted) are fewer than those inside, every line
+    of the accounts (their index) less the lines of those few vouchers; otherwise the vouchers
+    of the range (their date index) and their lines."""
+    inside = [VoucherRow.status == "posted", VoucherRow.booked_on <= end]
+    if start is not None:
+        inside.append(VoucherRow.booked_on >= start)
+
+    def count(*where: Any, limit: int | None = None) -> int:
+        """Vouchers of the organization that meet ``where`` (up to ``limit``), by its indexes."""
+        ids = select(VoucherRow.id).where(VoucherRow.org_id == org_id, *where).limit(limit)
+        return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+
+    posted = VoucherRow.status == "posted"
+    n_out = count(VoucherRow.status.in_(("draft", "reviewed"))) + count(
+        posted, VoucherRow.booked_on > end
+    )
+    if start is not None:
+        n_out += count(posted, VoucherRow.booked_on < start)
+    n_in = count(*inside, limit=n_out + 1)
+    grouped = (VoucherLineRow.account_id, VoucherLineRow.member_id)
+    # ``+ 0``: the range's vouchers drive the query, not the accounts' index
+    of_vouchers = (
+        select(*grouped, func.sum(_SIGNED), func.count())
+        .select_from(VoucherRow)
+        .join(VoucherLineRow, VoucherLineRow.voucher_id == VoucherRow.id)
+        .where(
+            VoucherRow.org_id == org_id,
+            (VoucherLineRow.account_id + 0).in_(account_ids),
+            VoucherLineRow.member_id.is_not(None),
+        )
+        .group_by(*grouped)
+    )
+    if n_in <= n_out:
+        rows = session.execute(of_vouchers.where(*inside))
+        return {(int(a), int(m)): int(n) for a, m, n, _ in rows}
+    # (net, lines) per key: a member whose lines all fall outside the range is left out
+    out: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    every = (
+        select(*grouped, func.sum(_SIGNED), func.count())
+        .where(
+            VoucherLineRow.org_id == org_id,
+            VoucherLineRow.account_id.in_(account_ids),
+            VoucherLineRow.member_id.is_not(None),
+        )
+        .group_by(*grouped)
+    )
+    for a, m, n, lines in session.execute(every):
+        out[int(a), int(m)] = [int(n), int(lines)]
+    if n_out:
+        for a, m, n, lines in session.execute(of_vouchers.where(~and_(*inside))):
+            out[int(a), int(m)][0] -= int(n)
+            out[int(a), int(m)][1] -= int(lines)
+    return {key: net for key, (net, lines) in out.items() if lines}
 
 
 def write(session: Session, org_id: int, year: int, month: int) -> None:
@@ -333,6 +392,89 @@ def mismatches(session: Session, org_id: int) -> list[str]:
                     f"{key[1]}: stored {rows_m.get(key)}, lines {expected_m.get(key)}"
                 )
     return problems
+
+
+def turnovers_by_org(
+    session: Session, org_ids: Sequence[int], first: Period, last: Period
+) -> dict[int, list[Turnover]]:
+    """Each organization's turnover of the whole months ``first``..``last`` with its opening
+    balances, as one organization's report reads it (its last valid snapshot before ``first``
+    plus the monthly turnover after it), in a few set queries for all of them."""
+    ids = sorted(set(org_ids))
+    if not ids:
+        return {}
+    before = first.year * 100 + first.month
+    through = last.year * 100 + last.month
+    pym = _ym(PeriodRow.year, PeriodRow.month)
+    first_open = {
+        int(o): int(ym)
+        for o, ym in session.execute(
+            select(PeriodRow.org_id, func.min(pym))
+            .where(PeriodRow.org_id.in_(ids), PeriodRow.status == "open")
+            .group_by(PeriodRow.org_id)
+        )
+    }
+    sym = _ym(_SNAP.c.year, _SNAP.c.month)
+    base: dict[int, int] = {}
+    for org, ym in session.execute(
+        select(_SNAP.c.org_id, sym).where(_SNAP.c.org_id.in_(ids), sym < before).distinct()
+    ):
+        if int(ym) < min(before, first_open.get(int(org), before)) and int(ym) > base.get(
+            int(org), 0
+        ):
+            base[int(org)] = int(ym)
+    codes = {
+        int(a): (int(o), str(c))
+        for a, o, c in session.execute(
+            select(AccountRow.id, AccountRow.org_id, AccountRow.code).where(
+                AccountRow.org_id.in_(ids)
+            )
+        )
+    }
+    opening: dict[int, Sums] = defaultdict(dict)
+    within: dict[int, Sums] = defaultdict(dict)
+    if base:
+        for org, a, d, c in session.execute(
+            select(_SNAP.c.org_id, _SNAP.c.account_id, _SNAP.c.debit_fen, _SNAP.c.credit_fen).where(
+                tuple_(_SNAP.c.org_id, _SNAP.c.year, _SNAP.c.month).in_(
+                    [(org, ym // 100, ym % 100) for org, ym in sorted(base.items())]
+                )
+            )
+        ):
+            _put(opening[int(org)], int(a), int(d), int(c))
+    bym = _ym(PeriodBalanceRow.year, PeriodBalanceRow.month)
+    for org, a, ym, d, c in session.execute(
+        select(
+            PeriodBalanceRow.org_id,
+            PeriodBalanceRow.account_id,
+            bym,
+            PeriodBalanceRow.debit_fen,
+            PeriodBalanceRow.credit_fen,
+        ).where(PeriodBalanceRow.org_id.in_(ids), bym <= through)
+    ):
+        org, ym = int(org), int(ym)
+        if ym >= before:
+            _put(within[org], int(a), int(d), int(c))
+        elif ym > base.get(org, 0):
+            _put(opening[org], int(a), int(d), int(c))
+    out: dict[int, list[Turnover]] = {}
+    for org in ids:
+        o, w = opening.get(org, {}), within.get(org, {})
+        out[org] = [
+            Turnover(
+                codes[a][1],
+                o.get(a, (0, 0))[0] - o.get(a, (0, 0))[1],
+                w.get(a, (0, 0))[0],
+                w.get(a, (0, 0))[1],
+            )
+            for a in sorted(set(o) | set(w), key=lambda i: codes[i][1])
+        ]
+    return out
+
+
+def _put(sums: Sums, account_id: int, debit: int, credit: int) -> None:
+    d, c = sums.get(account_id, (0, 0))
+    sums[account_id] = (d + debit, c + credit)
 
 
 def consolidated_turnovers(

@@ -4,10 +4,10 @@ the monthly turnover posting keeps."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from coopledger.adapters.db import snapshots
@@ -591,6 +591,50 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
             self.session.expunge_all()
             if len(rows) < 1000:  # the last page: no need to ask for another
                 return
+
+    def posted_in_chain_order_of(self, after: Mapping[int, int]) -> dict[int, list[Voucher]]:
+        """:meth:`posted_in_chain_order` of each organization from its position ``after[org] +
+        1``, in one read for all (for verifications resumed near each chain's head)."""
+        out: dict[int, list[Voucher]] = {o: [] for o in after}
+        if not after:
+            return out
+        rows = self.session.scalars(
+            select(VoucherRow)
+            .where(
+                VoucherRow.status == "posted",
+                or_(
+                    *(
+                        and_(VoucherRow.org_id == o, VoucherRow.chain_seq > a)
+                        for o, a in sorted(after.items())
+                    )
+                ),
+            )
+            .order_by(VoucherRow.org_id, VoucherRow.chain_seq)
+            .execution_options(populate_existing=True)
+        ).all()
+        for voucher, row in zip(self._vouchers(rows), rows, strict=True):
+            out[row.org_id].append(voucher)
+        return out
+
+    def touching_of(
+        self, org_ids: Collection[int], prefixes: Collection[str]
+    ) -> set[tuple[int, str, int, str]]:
+        """(organization, status, year, account code) of every voucher line on an account whose
+        code starts with one of ``prefixes``, each once: which vouchers a filter by account
+        could find at all."""
+        accounts = select(AccountRow.id).where(
+            AccountRow.org_id.in_(sorted(org_ids)),
+            or_(*(AccountRow.code.startswith(p) for p in sorted(prefixes))),
+        )
+        rows = self.session.execute(
+            select(VoucherRow.org_id, VoucherRow.status, VoucherRow.year, AccountRow.code)
+            .select_from(VoucherLineRow)
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
+            .where(VoucherLineRow.account_id.in_(accounts))
+            .distinct()
+        )
+        return {(int(o), str(st), int(y), str(c)) for o, st, y, c in rows}
 
     def count_pending(self, org_id: int, year: int, month: int | None) -> int:
         """The vouchers not posted dated in the year or month: found by the index on status and

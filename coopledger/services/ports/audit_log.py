@@ -3,7 +3,7 @@ facts behind the automated findings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -94,6 +94,17 @@ class AuditLog(Protocol):
         ...
 
     def forget_verified_point(self, org_id: int) -> None: ...
+
+    # the findings' facts of many organizations at once, keyed by organization (a county's)
+    def year_voucher_facts_of(
+        self, org_ids: Collection[int], year: int, first: int
+    ) -> dict[int, YearVoucherFacts]: ...
+    def posted_lines_of(
+        self, org_ids: Collection[int], prefixes: tuple[str, ...], through: date
+    ) -> dict[int, list[LineFact]]: ...
+    def verified_points_of(self, org_ids: Collection[int]) -> dict[int, VerifiedPoint]: ...
+    def heads_of(self, chain_keys: Collection[int]) -> dict[int, tuple[int, str]]: ...
+    def chains_of(self, after: Mapping[int, int]) -> dict[int, list[AuditEvent]]: ...
 
 
 class AuditStore(Protocol):

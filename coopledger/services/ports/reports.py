@@ -53,6 +53,20 @@ class ReportStore(Protocol):
 
     def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
 
+    # the same for many organizations at once, keyed by organization (a county's findings)
+    def turnovers_of(
+        self, org_ids: Collection[int], start: date, end: date
+    ) -> dict[int, list[Turnover]] | None:
+        """None: a range of part months, which only :meth:`turnovers` reads."""
+        ...
+
+    def stored_turnover_of(
+        self, org_ids: Collection[int]
+    ) -> dict[int, dict[tuple[str, int, int], tuple[int, int]]]: ...
+    def stored_snapshots_of(
+        self, org_ids: Collection[int]
+    ) -> dict[int, list[tuple[int, int, str, int | None, int, int]]]: ...
+
     # period snapshots: closing balances of closed months
     def write_snapshot(self, org_id: int, year: int, month: int) -> None:
         """Store the closing balances of a month being closed (and drop any later snapshot)."""

@@ -3,7 +3,7 @@ states and the closed years."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -104,12 +104,25 @@ class VoucherStore(Protocol):
         """The posted vouchers from chain position ``after + 1`` on, in chain order."""
         ...
 
+    def posted_in_chain_order_of(self, after: Mapping[int, int]) -> dict[int, list[Voucher]]:
+        """:meth:`posted_in_chain_order` of each organization (key) from its ``after``."""
+        ...
+
+    def touching_of(
+        self, org_ids: Collection[int], prefixes: Collection[str]
+    ) -> set[tuple[int, str, int, str]]:
+        """(organization, status, year, account code) of the vouchers with a line on an account
+        under one of ``prefixes``, each once."""
+        ...
+
     def chain_hash_at(self, org_id: int, seq: int) -> str | None: ...
     def count_pending(self, org_id: int, year: int, month: int | None) -> int: ...
 
 
 class PeriodStore(Protocol):
     def periods(self, org_id: int) -> list[PeriodState]: ...
+    def periods_of(self, org_ids: Collection[int]) -> dict[int, list[PeriodState]]: ...
+    def year_stages_of(self, org_ids: Collection[int], year: int) -> dict[int, str | None]: ...
     def period_status(self, org_id: int, year: int, month: int) -> str: ...
     def closed_after(self, org_id: int, year: int, month: int) -> tuple[int, int] | None:
         """The latest closed month after ``year``-``month``, if any (year, month)."""
