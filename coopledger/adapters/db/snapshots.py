@@ -179,7 +179,7 @@ def _member_lines(
     if start is not None:
         conditions.append(VoucherRow.booked_on >= start)
     if account_ids is not None:
-        conditions.append(VoucherLineRow.account_id.in_(sorted(account_ids)))
+        return _member_lines_of(session, org_id, start, end, sorted(account_ids))
     rows = session.execute(
         select(VoucherLineRow.account_id, VoucherLineRow.member_id, func.sum(_SIGNED))
         .select_from(VoucherRow)
@@ -188,6 +188,65 @@ def _member_lines(
         .group_by(VoucherLineRow.account_id, VoucherLineRow.member_id)
     )
     return {(int(a), int(m)): int(n) for a, m, n in rows}
+
+
+def _member_lines_of(
+    session: Session, org_id: int, start: date | None, end: date, account_ids: list[int]
+) -> dict[Any, int]:
+    """:func:`_member_lines` on ``account_ids``, read from whichever side is smaller: when the
+    vouchers outside start..end (and those not posted) are fewer than those inside, every line
+    of the accounts (their index) less the lines of those few vouchers; otherwise the vouchers
+    of the range (their date index) and their lines."""
+    inside = [VoucherRow.status == "posted", VoucherRow.booked_on <= end]
+    if start is not None:
+        inside.append(VoucherRow.booked_on >= start)
+
+    def count(*where: Any, limit: int | None = None) -> int:
+        """Vouchers of the organization that meet ``where`` (up to ``limit``), by its indexes."""
+        ids = select(VoucherRow.id).where(VoucherRow.org_id == org_id, *where).limit(limit)
+        return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+
+    posted = VoucherRow.status == "posted"
+    n_out = count(VoucherRow.status.in_(("draft", "reviewed"))) + count(
+        posted, VoucherRow.booked_on > end
+    )
+    if start is not None:
+        n_out += count(posted, VoucherRow.booked_on < start)
+    n_in = count(*inside, limit=n_out + 1)
+    grouped = (VoucherLineRow.account_id, VoucherLineRow.member_id)
+    # ``+ 0``: the range's vouchers drive the query, not the accounts' index
+    of_vouchers = (
+        select(*grouped, func.sum(_SIGNED), func.count())
+        .select_from(VoucherRow)
+        .join(VoucherLineRow, VoucherLineRow.voucher_id == VoucherRow.id)
+        .where(
+            VoucherRow.org_id == org_id,
+            (VoucherLineRow.account_id + 0).in_(account_ids),
+            VoucherLineRow.member_id.is_not(None),
+        )
+        .group_by(*grouped)
+    )
+    if n_in <= n_out:
+        rows = session.execute(of_vouchers.where(*inside))
+        return {(int(a), int(m)): int(n) for a, m, n, _ in rows}
+    # (net, lines) per key: a member whose lines all fall outside the range is left out
+    out: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    every = (
+        select(*grouped, func.sum(_SIGNED), func.count())
+        .where(
+            VoucherLineRow.org_id == org_id,
+            VoucherLineRow.account_id.in_(account_ids),
+            VoucherLineRow.member_id.is_not(None),
+        )
+        .group_by(*grouped)
+    )
+    for a, m, n, lines in session.execute(every):
+        out[int(a), int(m)] = [int(n), int(lines)]
+    if n_out:
+        for a, m, n, lines in session.execute(of_vouchers.where(~and_(*inside))):
+            out[int(a), int(m)][0] -= int(n)
+            out[int(a), int(m)][1] -= int(lines)
+    return {key: net for key, (net, lines) in out.items() if lines}
 
 
 def write(session: Session, org_id: int, year: int, month: int) -> None:
