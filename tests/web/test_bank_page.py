@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from tests.builders import post, text_of
@@ -171,3 +172,51 @@ def test_pairing_ticked_lines_by_hand(books: Books, signed_in: Any) -> None:
     # a reader sees the matches but no ticks
     aud = signed_in("aud").get(f"{PAGE}?month=2026-03").get_data(as_text=True)
     assert "本月已匹配（2 笔）" in aud and 'id="pair-form"' not in aud
+
+
+def test_a_match_with_a_line_after_the_month_s_end_is_in_transit_at_it(
+    books: Books, signed_in: Any
+) -> None:
+    post(books, "2026-02-20", ("102", "debit", "1000.00", None), ("301", "credit", "1000.00", "1"))
+    post(books, "2026-03-30", ("102", "debit", "300.00", None), ("501", "credit", "300.00", None))
+    post(books, "2026-04-02", ("102", "debit", "200.00", None), ("501", "credit", "200.00", None))
+    acc = signed_in("acc")
+    done = acc.post(
+        PAGE,
+        {
+            "step": "import",
+            "account": "102",
+            "month": "2026-03",
+            "opening_balance": "1000.00",
+            "file": (io.BytesIO(b"date,amount,reference\n2026-03-31,500.00,DEP2\n"), "m.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302
+    bank, book = _ids(books)
+    april = books.get("acc", "/api/v1/orgs/coop/bank/102/2026-03").json["suggested"]
+    assert april == []
+    page = acc.get(f"{PAGE}?month=2026-03").get_data(as_text=True)
+    offered = re.findall(r'id="pick-book-(\d+)"', page)  # March's line and April's, by date
+    assert len(offered) == 2 and offered[0] == str(book["300.00"])
+    april_line = offered[1]
+    paired = acc.post(
+        PAGE,
+        {
+            "step": "match",
+            "account": "102",
+            "month": "2026-03",
+            "line": [bank["DEP2"]],
+            "voucher_line": [book["300.00"], april_line],
+            "confirmed": "1",
+        },
+    )
+    assert paired.status_code == 302
+    # at 31 March the bank has the 500 and the books only the 300: the match is not settled,
+    # so both of its lines of March are still in transit, and the statement balances
+    r = books.get("acc", "/api/v1/orgs/coop/bank/102/2026-03").json["reconciliation"]
+    assert [b["reference"] for b in r["bank_received"]] == ["DEP2"]
+    assert [k["amount"] for k in r["book_received"]] == ["300.00"]
+    assert r["balances"] is True
+    page = acc.get(f"{PAGE}?month=2026-03").get_data(as_text=True)
+    assert "本月已匹配（1 笔）" in page and "(¥200.00)" in page
