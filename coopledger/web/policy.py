@@ -204,6 +204,7 @@ POLICY: dict[str, Rule] = {
     "bank.reconciliation": READ,
     "bank.auto_match": MANAGE,
     "bank.match": MANAGE,
+    "bank.pair": MANAGE,
     "bank.unmatch": MANAGE,
     # an online shop's platform settlements: imported by the accountant, read by whoever reads
     "shop.list_settlements": READ,

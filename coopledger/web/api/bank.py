@@ -110,6 +110,27 @@ class BankMatchedOut(ma.Schema):
     matched = ma.fields.Integer()
 
 
+class BankPairIn(ma.Schema):
+    lines = ma.fields.List(
+        ma.fields.Integer(),
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "the statement lines' ids"},
+    )
+    voucher_lines = ma.fields.List(
+        ma.fields.Integer(),
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "the posted lines' ids; one side holds one line"},
+    )
+
+
+class BankPairedOut(ma.Schema):
+    lines = ma.fields.List(ma.fields.Nested(BankStatementLineOut))
+    voucher_lines = ma.fields.List(ma.fields.Nested(BankBookLineOut))
+    amount = ma.fields.String(metadata={"description": "the match's signed total"})
+
+
 def statement_json(s: StatementRecord) -> dict[str, Any]:
     return {
         "account": s.account,
@@ -255,9 +276,27 @@ def match(body: dict[str, Any], org: str, account: str, month: str) -> dict[str,
     return {"matched": 1}
 
 
+@blp.post("/<month>/pairs")
+@blp.arguments(BankPairIn)
+@blp.response(201, BankPairedOut)
+def pair(body: dict[str, Any], org: str, account: str, month: str) -> dict[str, Any]:
+    """Match by hand one statement line with one or more posted lines of the account, or one
+    posted line with one or more statement lines (a deposit of several receipts, fees the bank
+    charged one by one): the signed totals the same — 422 ``bank_amounts_differ`` names both —
+    the dates any distance apart; 409 ``bank_line_matched`` when a line is matched already."""
+    found = svc.pair_lines(
+        uow(), actor(), org, account, month, body["lines"], body["voucher_lines"]
+    )
+    return {
+        "lines": [bank_line_json(b) for b in found.bank],
+        "voucher_lines": [book_line_json(k) for k in found.book],
+        "amount": format_amount(found.amount_fen),
+    }
+
+
 @blp.route("/<month>/matches/<int:line>", methods=["DELETE"])
 @blp.response(200, BankMatchedOut)
 def unmatch(org: str, account: str, month: str, line: int) -> dict[str, Any]:
-    """Undo a statement line's match."""
+    """Undo the match a statement line is in: every line of it is unmatched again."""
     svc.unmatch(uow(), actor(), org, account, month, line)
     return {"matched": 0}
