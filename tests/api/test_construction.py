@@ -264,3 +264,16 @@ def test_who_may_see_and_write(books: Books) -> None:
     assert books.get("other-acc", f"{CIP}/CP-01").status_code == 404
     assert books.get("other-acc", "/api/v1/orgs/other/construction/CP-01").status_code == 404
     assert books.get("acc", f"{CIP}/CP-99").status_code == 404
+
+
+def test_deleting_a_spending_draft_takes_the_spending_back(books: Books) -> None:
+    receive_grant(books, day="2025-10-10")
+    assert books.post("acc", CIP, shed()).status_code == 201
+    made = spend(books, "2025-11-20", "300000.00").json
+    assert fund(books)["balance"] == "300000.00"  # a draft moves nothing yet
+    assert spend(books, "2025-11-21", "0.01").status_code == 422  # but the room is taken
+    voucher = made["vouchers"]["prepared"]["id"]
+    assert books.delete("acc", f"{ORG}/vouchers/{voucher}").status_code == 204
+    project = books.get("aud", f"{CIP}/CP-01").json
+    assert (project["total"], project["spending"]) == ("0.00", [])
+    assert spend(books, "2025-11-21", "300000.00").status_code == 201

@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.builders import receive_grant, review_and_post
 from tests.conftest import Books
+from tests.web.test_statement_pages import table_rows
 
 PAGE = "/orgs/coop/construction"
 API = "/api/v1/orgs/coop/construction"
@@ -51,6 +52,10 @@ def test_a_project_is_opened_spent_on_and_completed_after_confirming(
     assert "肉牛养殖牛舍" in html and "120,000.00" in html and 'id="construction-totals"' in html
     html = b.get(page).get_data(as_text=True)
     assert f"#{project['spending'][0]['voucher']}" in html and "已记账" in html
+    # the fund usage report shows it as 在建 (the column after 已量化到成员)
+    usage = b.get("/orgs/coop/reports/fund-usage").get_data(as_text=True)
+    row = next(r for r in table_rows(usage, "fund-usage") if r[0] == "muni-2026")
+    assert (row[8], row[10]) == ("120,000.00", "120,000.00")
 
     complete = {
         "form": "complete",
