@@ -85,3 +85,11 @@ def test_an_auditor_reads_and_a_household_is_not_let_in(books: Books, signed_in:
     assert auditor.get(f"{PAGE}/CP-99").status_code == 404
     household = signed_in("hh1")
     assert household.get(PAGE).status_code in (403, 404)
+
+
+def test_a_bad_number_is_refused_in_place(books: Books, signed_in: Any) -> None:
+    b = signed_in("acc")
+    bad = b.post(PAGE, {**PROJECT, "project_no": "牛舍 1", "confirmed": "1"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'data-for="project_no"' in html
+    assert books.get("aud", API).json["items"] == []

@@ -22,7 +22,7 @@ from coopledger.services.clock import utcnow
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, login_required, signed_in
 from coopledger.web.pages.forms import Form
-from coopledger.web.pages.registers import ASSET_USE, Confirm
+from coopledger.web.pages.registers import ASSET_NO_RE, ASSET_USE, Confirm
 
 PROJECT_FIELDS = ("project_no", "name", "fund", "class", "poverty_project", "started_on")
 SPEND_FIELDS = ("form", "date", "amount", "memo")
@@ -96,6 +96,8 @@ def construction(org: str) -> Any:
 
 def _read_project(form: Form) -> ConstructionProject | None:
     number = form.text("project_no", required=True, max_length=40)
+    if number and not ASSET_NO_RE.fullmatch(number):
+        form.fail("project_no", "1 to 40 letters, digits or hyphens")
     name = form.text("name", required=True)
     cls = form.choice("class", [AssetClass.OPERATING.value, AssetClass.PUBLIC_WELFARE.value], "")
     started = form.day("started_on", required=True)
@@ -169,7 +171,9 @@ def _confirm(action: str, form: Form, project: ConstructionProject) -> Confirm |
                 )
             )
         return Confirm("spend", lines, values)
-    form.text("asset_no", required=True, max_length=40)
+    asset_no = form.text("asset_no", required=True, max_length=40)
+    if asset_no and not ASSET_NO_RE.fullmatch(asset_no):
+        form.fail("asset_no", "1 to 40 letters, digits or hyphens")
     form.whole("useful_life_months", 1, MAX_LIFE_MONTHS, required=True)
     form.day("date", required=True)
     form.amount("salvage")
