@@ -10,9 +10,9 @@ tried most particular first (see :attr:`RowDef.precedence`) and printed in the f
 A row with ``own`` takes the column's movement on those of its own accounts directly. A red
 reversal counts against the row its original fed (a negative amount), not as the opposite row.
 
-Every amount therefore comes from identified vouchers (each cell lists them), and
-opening + increases − decreases = closing holds per column by construction; the service compares
-the closing row with the ledger's balances.
+Every amount therefore comes from identified vouchers (each cell counts them and names the first
+in number order), and opening + increases − decreases = closing holds per column by construction;
+the service compares the closing row with the ledger's balances.
 """
 
 from __future__ import annotations
@@ -193,10 +193,11 @@ def attribute(
     """(row key, column key, fen) pieces of one voucher's effect on the equity columns; fen is
     positive when it moves the column the way the row's name says.
 
-    The pieces of two vouchers alike in everything but their amounts add up: a voucher of one
-    line on each side (the same amount) yields its amount to one cell, and a line whose account
-    has an :meth:`EquityDef.own_row_of` yields its credit-minus-debit to that row alone, so
-    such vouchers may be attributed in sums.
+    Two kinds of voucher may be attributed in sums, as one voucher of their summed amount: a
+    normal voucher of two lines, one in a column and one outside every column (its whole amount
+    goes to one cell, the same for every voucher of its accounts and fund); and a voucher whose
+    lines in a column are all on accounts with an :meth:`EquityDef.own_row_of` (their
+    credit-minus-debit goes to that row, nothing when it is zero).
     """
     sign = -1 if voucher.reversal else 1
     # a red reversal is its original with amounts negated: attribute it as the original, negated
