@@ -6,6 +6,7 @@ with each posting, plus the lines of any month the range only partly covers.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -141,8 +142,15 @@ def ledger_page(
         if page > pages:
             page = pages
             window = window_of(page)
-        entries = store.ledger_entries(
-            org.id, codes, member_id, start, end, window.first_entry, window.entries
+        # the window is whole days: its entries are those of its days, read by their dates
+        before = list(itertools.accumulate((d.entries for d in days), initial=0))
+        shown = [
+            date.fromisoformat(d.on)
+            for d, n in zip(days, before, strict=False)
+            if window.first_entry <= n < window.first_entry + window.entries
+        ]
+        entries = (
+            store.ledger_entries(org.id, codes, member_id, shown[0], shown[-1]) if shown else []
         )
     closing = opening + sum(d.debit - d.credit for d in days)
     rows = running_balance(window.opening_net, entries)
