@@ -86,16 +86,23 @@ class Register:
 
 
 def holdings_as_of(
-    uow: UnitOfWork, org: Org, as_of: date | None, holders: Sequence[HolderRow] | None = None
+    uow: UnitOfWork,
+    org: Org,
+    as_of: date | None,
+    holders: Sequence[HolderRow] | None = None,
+    member_id: int | None = None,
 ) -> Register:
     """The register inside the caller's transaction (the distribution reads it at year end, and
-    passes the ``holders`` on that day it has read already)."""
+    passes the ``holders`` on that day it has read already); of one member only where
+    ``member_id`` is given (its own lines alone are read; ``ledger_capital`` is then its own)."""
     chart = load_chart(org.chart)
     registers = uow.registers
-    capital = registers.account_balances_by_member(org.id, chart.role("capital"), as_of)
+    capital = registers.account_balances_by_member(org.id, chart.role("capital"), as_of, member_id)
     shares = registers.share_balances(org.id, as_of)
     if holders is None:
         holders = registers.holders(org.id, as_of or date.max)
+    if member_id is not None:
+        holders = [h for h in holders if h.member_id == member_id]
     holdings = []
     for h in sorted(holders, key=lambda h: member_sort_key(h.member_no)):
         held = shares.get(h.member_id, {})
@@ -125,6 +132,15 @@ def share_register(
     with uow:
         org = org_for(uow.store, actor, org_code, Action.READ_BOOKS)
         return holdings_as_of(uow, org, as_of)
+
+
+def member_holding(uow: UnitOfWork, actor: Actor, org_code: str, member_no: str) -> Holding | None:
+    """One member's holding today, as :func:`share_register` lists it, from its own lines.
+
+    :raise NotFound: unknown member."""
+    with uow:
+        org, member = member_for(uow.store, actor, org_code, member_no)
+        return _find(holdings_as_of(uow, org, None, None, member.id), member_no)
 
 
 def share_events(uow: UnitOfWork, actor: Actor, org_code: str) -> list[ShareEvent]:
@@ -484,8 +500,11 @@ def member_account(
     with uow:
         store, registers = uow.store, uow.registers
         org, member = member_for(store, actor, org_code, member_no)
-        opening = _find(holdings_as_of(uow, org, date(year - 1, 12, 31)), member_no)
-        closing = _find(holdings_as_of(uow, org, date(year, 12, 31)), member_no)
+        year_end = date(year, 12, 31)
+        opening = _find(
+            holdings_as_of(uow, org, date(year - 1, 12, 31), None, member.id), member_no
+        )
+        closing = _find(holdings_as_of(uow, org, year_end, None, member.id), member_no)
         transactions = [
             (p, u, q, a)
             for _m, p, u, q, a in registers.member_transactions(org.id, member.id, year)

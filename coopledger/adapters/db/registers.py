@@ -496,12 +496,28 @@ class SqlRegisters:
         return dict(out)
 
     def account_balances_by_member(
-        self, org_id: int, code: str, through: date | None
+        self, org_id: int, code: str, through: date | None, member_id: int | None = None
     ) -> dict[int, int]:
-        """Credit-minus-debit balance per member on ``code`` and its sub-accounts (posted lines)."""
+        """Credit-minus-debit balance per member on ``code`` and its sub-accounts (posted lines);
+        of ``member_id`` alone where given, summed from its own lines (the member's index)."""
         account_ids = select(AccountRow.id).where(
             AccountRow.org_id == org_id, AccountRow.code.startswith(code)
         )
+        if member_id is not None:
+            one = (
+                select(VoucherLineRow.member_id, func.sum(-_SIGNED))
+                .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+                .where(
+                    VoucherLineRow.member_id == member_id,
+                    VoucherLineRow.org_id == org_id,
+                    VoucherRow.status == "posted",
+                    VoucherLineRow.account_id.in_(account_ids),
+                )
+                .group_by(VoucherLineRow.member_id)
+            )
+            if through is not None:
+                one = one.where(VoucherRow.booked_on <= through)
+            return {int(m): int(b) for m, b in self.session.execute(one)}
         if through is not None:  # the last December snapshot and the lines after it
             ids = {int(i) for i in self.session.scalars(account_ids)}
             return snapshots.member_balances(self.session, org_id, ids, through)

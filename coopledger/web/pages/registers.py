@@ -273,8 +273,7 @@ def _member_page(
     who = signed_in()
     the_org = org_svc.get_org(uow(), who, org)
     member = org_svc.get_member(uow(), who, org, member_no)
-    register = share_svc.share_register(uow(), who, org)
-    holding = next((h for h in register.holdings if h.member_no == member_no), None)
+    holding = share_svc.member_holding(uow(), who, org, member_no)
     year = request.args.get("year", type=int) or utcnow().year
     year = min(max(year, 2000), MAX_YEAR)
     account = share_svc.member_account(uow(), who, org, member_no, year)
