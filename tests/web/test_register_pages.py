@@ -239,6 +239,26 @@ def test_capital_paid_in_and_transferred_from_the_member_page(signed_in: Any, bo
     assert 'data-for="amount"' in _html(too_much) and "超过成员 1 的股金" in _html(too_much)
 
 
+def test_a_members_holding_read_from_its_own_lines_is_the_registers(
+    signed_in: Any, books: Books
+) -> None:
+    """The member page reads one member's lines: its holding and its member account's opening
+    and closing are the share register's entries for it, after capital paid in and moved on."""
+    from coopledger.services import auth
+    from coopledger.services import shares as share_svc
+
+    test_capital_paid_in_and_transferred_from_the_member_page(signed_in, books)
+    actor = auth.actor_named(books.uow(), "acc")
+    register = {
+        h.member_no: h for h in share_svc.share_register(books.uow(), actor, "coop").holdings
+    }
+    for no in ("1", "2"):
+        assert share_svc.member_holding(books.uow(), actor, "coop", no) == register.get(no)
+        account = share_svc.member_account(books.uow(), actor, "coop", no, 2026)
+        assert account.closing == register.get(no)
+    assert register["1"].capital > 0  # the capital paid in is on the register
+
+
 def test_a_reviewer_cannot_record_a_share_event_or_transaction(signed_in: Any) -> None:
     b = signed_in("rev")
     body = {"kind": "contribute", "date": "2026-03-01", "reason": "入股", "amount": "2000"}
