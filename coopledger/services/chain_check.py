@@ -211,8 +211,7 @@ def save_points(resume: Resume, points: Iterable[VerifiedPoint]) -> None:
     if not points:
         return
     with resume.uows() as uow:
-        for point in points:
-            uow.audit.save_verified_point(point)
+        uow.audit.save_verified_points(points)
         uow.commit()
 
 

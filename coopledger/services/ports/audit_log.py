@@ -3,7 +3,7 @@ facts behind the automated findings."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -91,6 +91,10 @@ class AuditLog(Protocol):
     def verified_point(self, org_id: int) -> VerifiedPoint | None: ...
     def save_verified_point(self, point: VerifiedPoint) -> None:
         """Insert or replace the organization's point."""
+        ...
+
+    def save_verified_points(self, points: Sequence[VerifiedPoint]) -> None:
+        """:meth:`save_verified_point` of each point, in one statement."""
         ...
 
     def forget_verified_point(self, org_id: int) -> None: ...
