@@ -242,3 +242,24 @@ def test_a_text_search_finds_a_line_memo(books: Books, signed_in: Any) -> None:
     _sale(books, "1.00", "别的")
     html = _page(signed_in, "?q=大蒜")
     assert "共 1 张凭证，借方合计 = 贷方合计 ¥8.00" in html
+
+
+def test_a_capped_search_keeps_an_earlier_voucher_found_by_a_line_memo(
+    books: Books, signed_in: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the vouchers' own memos fill the cap, a voucher before them found by a line's memo
+    alone is still listed first."""
+    monkeypatch.setattr(svc, "SEARCH_CAP", 2)
+    books.voucher(
+        date="2026-03-01",
+        memo="早一张",
+        lines=[
+            {"account": "102", "debit": "8.00", "memo": "化肥款"},
+            {"account": "501", "credit": "8.00"},
+        ],
+    )
+    for n in range(3):
+        _sale(books, "1.00", f"化肥第{n}批", date="2026-03-02")
+    html = _page(signed_in, "?q=化肥")
+    assert "共 2+ 张凭证" in html
+    assert "早一张" in html and "化肥第0批" in html and "化肥第1批" not in html
