@@ -17,8 +17,8 @@ from coopledger.adapters.db.engine import READONLY, make_engine
 from coopledger.adapters.db.imports import SqlImports
 from coopledger.adapters.db.regions import SqlRegions
 from coopledger.adapters.db.registers import SqlRegisters
-from coopledger.adapters.db.store import SqlStore
 from coopledger.adapters.db.shop import SqlShopSettlements
+from coopledger.adapters.db.store import SqlStore
 from coopledger.adapters.db.subsidies import SqlSubsidies
 from coopledger.services.ports import ClientInfo
 
