@@ -231,10 +231,11 @@ def _member_lines_of(
         return {(int(a), int(m)): int(n) for a, m, n, _ in rows}
     # (net, lines) per key: a member whose lines all fall outside the range is left out
     out: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    # the accounts are the organization's own, so the (account, member, side, amount) index
+    # answers alone, in member order
     every = (
         select(*grouped, func.sum(_SIGNED), func.count())
         .where(
-            VoucherLineRow.org_id == org_id,
             VoucherLineRow.account_id.in_(account_ids),
             VoucherLineRow.member_id.is_not(None),
         )

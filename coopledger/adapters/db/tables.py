@@ -323,6 +323,8 @@ class VoucherLineRow(Base):
         UniqueConstraint("voucher_id", "line_no"),
         Index("ix_voucher_line_account", "account_id", "voucher_id"),
         Index("ix_voucher_line_member", "member_id", "voucher_id"),
+        # members' balances per account summed from the index alone (the balance sheet)
+        Index("ix_voucher_line_account_member", "account_id", "member_id", "side", "amount_fen"),
         Index("ix_voucher_line_fund", "fund_id", "voucher_id"),  # a region's funds
         CheckConstraint("side IN ('D', 'C')", name="side"),
         CheckConstraint("amount_fen <> 0", name="amount_nonzero"),

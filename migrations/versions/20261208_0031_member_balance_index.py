@@ -1,0 +1,32 @@
+"""members' balances read from an index: ``ix_voucher_line_account_member`` on voucher_line
+(account_id, member_id, side, amount_fen), so the balance per member on an account (成员往来 on
+the balance sheet) is summed from the index alone, in member order, without visiting the lines
+
+Revision ID: 0031
+Revises: 0030
+Create Date: 2026-12-08 05:10:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0031"
+down_revision: str | None = "0030"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        "ix_voucher_line_account_member",
+        "voucher_line",
+        ["account_id", "member_id", "side", "amount_fen"],
+        unique=False,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_voucher_line_account_member", table_name="voucher_line")
