@@ -13,6 +13,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from coopledger.adapters.db import memo_search
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.tables import Base, UTCDateTime
 from coopledger.config import Settings
@@ -30,6 +31,12 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """The memos' trigram indexes (SQLite's FTS5 tables and their shadow tables, PostgreSQL's
+    GIN indexes) are not models; every other name is compared."""
+    return name not in memo_search.NAMES
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -37,6 +44,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=_include_name,
     )
 
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
-from coopledger.adapters.db import snapshots
+from coopledger.adapters.db import memo_search, snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
 from coopledger.adapters.db.base import IDEMPOTENCY, LINES, PERIOD_BALANCES, VOUCHERS
 from coopledger.adapters.db.bulk import (
@@ -190,10 +190,9 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         if not flt.text:
             return first(*self._matching(org_id, flt))
         base = self._matching(org_id, replace(flt, text=None))
-        own = first(*base, VoucherRow.memo.contains(flt.text, autoescape=True))
+        own = first(*base, *self._voucher_memo_has(flt.text))
         with_line = select(VoucherLineRow.voucher_id).where(
-            VoucherLineRow.org_id == org_id,
-            VoucherLineRow.memo.contains(flt.text, autoescape=True),
+            VoucherLineRow.org_id == org_id, *self._line_memo_has(flt.text)
         )
         if len(own) == limit:
             with_line = with_line.where(VoucherLineRow.voucher_id <= own[-1])
@@ -279,15 +278,33 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         if flt.text:  # a plain substring: % and _ typed by the user match themselves
             # the lines' memos are read once for all the vouchers, not once for each voucher
             with_line = select(VoucherLineRow.voucher_id).where(
-                VoucherLineRow.org_id == org_id,
-                VoucherLineRow.memo.contains(flt.text, autoescape=True),
+                VoucherLineRow.org_id == org_id, *self._line_memo_has(flt.text)
             )
-            where.append(
-                or_(
-                    VoucherRow.memo.contains(flt.text, autoescape=True),
-                    VoucherRow.id.in_(with_line),
-                )
-            )
+            where.append(or_(and_(*self._voucher_memo_has(flt.text)), VoucherRow.id.in_(with_line)))
+        return where
+
+    def _voucher_memo_has(self, needle: str) -> list[ColumnElement[bool]]:
+        """A voucher's memo holds ``needle``: a plain substring (``%`` and ``_`` typed by the
+        user match themselves); on SQLite, among the rows its trigram index finds first."""
+        return self._memo_has(VoucherRow.id, VoucherRow.memo, "voucher", needle)
+
+    def _line_memo_has(self, needle: str) -> list[ColumnElement[bool]]:
+        return self._memo_has(VoucherLineRow.id, VoucherLineRow.memo, "voucher_line", needle)
+
+    def _memo_has(
+        self,
+        id_column: QueryableAttribute[int],
+        memo: QueryableAttribute[str],
+        of: str,
+        needle: str,
+    ) -> list[ColumnElement[bool]]:
+        """PostgreSQL's ``LIKE`` uses the memo's trigram index by itself; SQLite's FTS5 table
+        names the candidates, and each is still tested by the same ``LIKE``."""
+        where = [memo.contains(needle, autoescape=True)]
+        if self.session.get_bind().dialect.name == "sqlite":
+            candidates = memo_search.fts_candidates(id_column, of, needle)
+            if candidates is not None:
+                where.insert(0, candidates)
         return where
 
     def _vouchers(self, rows: Sequence[VoucherRow]) -> list[Voucher]:
