@@ -1,6 +1,7 @@
 """members' balances read from an index: ``ix_voucher_line_account_member`` on voucher_line
-(account_id, member_id, side, amount_fen), so the balance per member on an account (成员往来 on
-the balance sheet) is summed from the index alone, in member order, without visiting the lines
+(account_id, member_id, side, amount_fen) of the lines naming a member, so the balance per member
+on an account (成员往来 on the balance sheet) is summed from the index alone, in member order,
+without visiting the lines; the lines naming no member stay out of it, costing posting nothing
 
 Revision ID: 0031
 Revises: 0030
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031"
@@ -25,6 +27,8 @@ def upgrade() -> None:
         "voucher_line",
         ["account_id", "member_id", "side", "amount_fen"],
         unique=False,
+        sqlite_where=sa.text("member_id IS NOT NULL"),
+        postgresql_where=sa.text("member_id IS NOT NULL"),
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -323,8 +324,17 @@ class VoucherLineRow(Base):
         UniqueConstraint("voucher_id", "line_no"),
         Index("ix_voucher_line_account", "account_id", "voucher_id"),
         Index("ix_voucher_line_member", "member_id", "voucher_id"),
-        # members' balances per account summed from the index alone (the balance sheet)
-        Index("ix_voucher_line_account_member", "account_id", "member_id", "side", "amount_fen"),
+        # members' balances per account summed from the index alone (the balance sheet); only
+        # the lines naming a member, so posting the others costs nothing more
+        Index(
+            "ix_voucher_line_account_member",
+            "account_id",
+            "member_id",
+            "side",
+            "amount_fen",
+            sqlite_where=text("member_id IS NOT NULL"),
+            postgresql_where=text("member_id IS NOT NULL"),
+        ),
         Index("ix_voucher_line_fund", "fund_id", "voucher_id"),  # a region's funds
         CheckConstraint("side IN ('D', 'C')", name="side"),
         CheckConstraint("amount_fen <> 0", name="amount_nonzero"),
