@@ -5,6 +5,7 @@ follow every draft added, edited and deleted, and every batch posted."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.services import auth
 from coopledger.services import vouchers as svc
 from coopledger.services.ports import VoucherFilter
-from tests.conftest import Books
+from tests.adapters.test_posted_batch import COLUMNS
+from tests.conftest import Books, fresh_database
 
 URL = "/api/v1/orgs/coop/vouchers"
 
@@ -138,3 +140,47 @@ def test_a_batch_posted_with_the_guards_aside_is_indexed(
     assert _found(books, "批量摘要3") == [ids[1]]
     assert _found(books, "批量分录") == ids
     _index_is_whole(connection)
+
+
+def test_a_restored_batch_is_indexed(tmp_path: Path) -> None:
+    """A batch of posted vouchers copied in as a restore writes them (the guards and the
+    memo indexers set aside, the memos indexed at once) is found by its memos."""
+    from sqlalchemy.orm import sessionmaker
+
+    from coopledger.adapters.db import migrate
+    from coopledger.adapters.db.engine import make_engine
+    from coopledger.bench import scale as bench_scale
+    from tests.adapters.test_posted_batch import batch, load
+
+    engine = make_engine(fresh_database("memo_restore", tmp_path))
+    try:
+        migrate.upgrade(engine)
+        org_ids = bench_scale.create_orgs(engine, sessionmaker(bind=engine), 3)
+        with engine.begin() as conn:
+            user = conn.execute(
+                text(
+                    "INSERT INTO app_user"
+                    " (username, username_key, password_hash, role, locale, failed_logins)"
+                    " VALUES ('loader', 'loader', 'x', 'admin', 'zh_CN', 0) RETURNING id"
+                )
+            ).scalar_one()
+        vouchers, lines = batch((engine, org_ids, int(user)), org=0)
+        load(engine, (vouchers, lines))
+        memo = str(vouchers[3][COLUMNS.index("memo")])
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT id FROM voucher WHERE memo = :m ORDER BY id"), {"m": memo}
+            ).scalars()
+            wanted = [int(i) for i in found]
+            if conn.dialect.name == "sqlite":
+                hits = conn.execute(
+                    text(
+                        "SELECT rowid FROM voucher_memo_fts WHERE voucher_memo_fts MATCH :q"
+                        " AND memo = :m ORDER BY rowid"
+                    ),
+                    {"q": '"' + memo.replace('"', '""') + '"', "m": memo},
+                ).scalars()
+                assert [int(i) for i in hits] == wanted
+            _index_is_whole(conn)
+    finally:
+        engine.dispose()

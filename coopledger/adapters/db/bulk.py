@@ -100,6 +100,32 @@ SQLITE_INSERT_GUARDS = (
 )
 
 
+#: SQLite's triggers that index each new memo for the text search (migration 0032); a batch sets
+#: them aside with the guards and indexes its rows at once (:func:`sqlite_index_memos`), which
+#: costs a small part of indexing them row by row
+SQLITE_MEMO_INDEXERS = ("voucher_memo_fts_insert", "voucher_line_memo_fts_insert")
+
+
+def sqlite_index_memos(conn: Connection, first: int, last: int) -> None:
+    """SQLite: the memos of vouchers ``first`` to ``last`` and of their lines put in the text
+    search's trigram index, as :data:`SQLITE_MEMO_INDEXERS` would have put them one by one."""
+    bounds = {"first": first, "last": last}
+    conn.execute(
+        text(
+            "INSERT INTO voucher_memo_fts(rowid, memo)"
+            " SELECT id, memo FROM voucher WHERE id BETWEEN :first AND :last"
+        ),
+        bounds,
+    )
+    conn.execute(
+        text(
+            "INSERT INTO voucher_line_memo_fts(rowid, memo)"
+            " SELECT id, memo FROM voucher_line WHERE voucher_id BETWEEN :first AND :last"
+        ),
+        bounds,
+    )
+
+
 class GuardedBatchError(ValueError):
     """A batch written with its guards set aside broke a rule; the caller's transaction must be
     rolled back, and nothing of the batch is kept."""
@@ -180,10 +206,11 @@ def load_posted_batch(
     if any(not first <= int(str(row[line_at])) <= last for row in lines):
         raise GuardedBatchError("a line belongs to a voucher outside the batch")
     if conn.dialect.name == "sqlite":
-        with sqlite_guards_aside(conn, SQLITE_INSERT_GUARDS):
+        with sqlite_guards_aside(conn, (*SQLITE_INSERT_GUARDS, *SQLITE_MEMO_INDEXERS)):
             copy_into(conn, "voucher", voucher_columns, vouchers)
             copy_into(conn, "voucher_line", line_columns, lines)
             check_batch(conn, first, last, posted=True)
+            sqlite_index_memos(conn, first, last)
         return
     conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
     copy_into(conn, "voucher", voucher_columns, vouchers)

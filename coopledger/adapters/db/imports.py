@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.bulk import (
     SQLITE_INSERT_GUARDS,
+    SQLITE_MEMO_INDEXERS,
     batch_range,
     check_batch,
     insert_rows,
     sqlite_guards_aside,
+    sqlite_index_memos,
     sqlite_timestamp,
 )
 from coopledger.adapters.db.tables import (
@@ -139,10 +141,11 @@ class SqlImports:
         # set aside for this batch and checked for it at once instead
         self.session.flush()
         connection = self.session.connection()
-        with sqlite_guards_aside(connection, SQLITE_INSERT_GUARDS):
+        with sqlite_guards_aside(connection, (*SQLITE_INSERT_GUARDS, *SQLITE_MEMO_INDEXERS)):
             insert_rows(self.session, "voucher", columns, rows)
             self.add_lines(org_id, list(zip(ids, drafts, strict=True)))
             check_batch(connection, *batch_range(ids), posted=False)
+            sqlite_index_memos(connection, *batch_range(ids))
         return ids
 
     def _reserve_ids(self, count: int) -> list[int]:

@@ -16,10 +16,12 @@ from coopledger.adapters.db.accounts import SqlAccounts
 from coopledger.adapters.db.base import IDEMPOTENCY, LINES, PERIOD_BALANCES, VOUCHERS
 from coopledger.adapters.db.bulk import (
     SQLITE_INSERT_GUARDS,
+    SQLITE_MEMO_INDEXERS,
     batch_range,
     check_batch,
     insert_rows,
     sqlite_guards_aside,
+    sqlite_index_memos,
     sqlite_timestamp,
 )
 from coopledger.adapters.db.funds import SqlFunds
@@ -448,9 +450,10 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         if not self._postgres:
             self.session.flush()
             connection = self.session.connection()
-            with sqlite_guards_aside(connection, SQLITE_INSERT_GUARDS):
+            with sqlite_guards_aside(connection, (*SQLITE_INSERT_GUARDS, *SQLITE_MEMO_INDEXERS)):
                 ids = self._insert_batch(org_id, drafts, stamps, user_id, at, posted=True)
                 check_batch(connection, *batch_range(ids), posted=True)
+                sqlite_index_memos(connection, *batch_range(ids))
         else:
             ids = self._insert_batch(org_id, drafts, stamps, user_id, at, posted=False)
             first, last = stamps[0].chain_seq, stamps[-1].chain_seq
