@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, delete, func, insert, select, tuple_
+from sqlalchemy import Table, and_, case, delete, func, insert, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from coopledger.adapters.db.tables import (
@@ -207,11 +207,14 @@ def _member_lines_of(
         return int(session.scalar(select(func.count()).select_from(ids.subquery())) or 0)
 
     posted = VoucherRow.status == "posted"
-    n_out = count(VoucherRow.status.in_(("draft", "reviewed"))) + count(
-        posted, VoucherRow.booked_on > end
-    )
+    # the vouchers outside the range, each part found by the (org, status, day) index
+    outside = [
+        (VoucherRow.status.in_(("draft", "reviewed")),),
+        (posted, VoucherRow.booked_on > end),
+    ]
     if start is not None:
-        n_out += count(posted, VoucherRow.booked_on < start)
+        outside.append((posted, VoucherRow.booked_on < start))
+    n_out = sum(count(*where) for where in outside)
     n_in = count(*inside, limit=n_out + 1)
     grouped = (VoucherLineRow.account_id, VoucherLineRow.member_id)
     # ``+ 0``: the range's vouchers drive the query, not the accounts' index
@@ -244,7 +247,10 @@ def _member_lines_of(
     for a, m, n, lines in session.execute(every):
         out[int(a), int(m)] = [int(n), int(lines)]
     if n_out:
-        for a, m, n, lines in session.execute(of_vouchers.where(~and_(*inside))):
+        ids = union_all(
+            *(select(VoucherRow.id).where(VoucherRow.org_id == org_id, *w) for w in outside)
+        )
+        for a, m, n, lines in session.execute(of_vouchers.where(VoucherRow.id.in_(ids))):
             out[int(a), int(m)][0] -= int(n)
             out[int(a), int(m)][1] -= int(lines)
     return {key: net for key, (net, lines) in out.items() if lines}
