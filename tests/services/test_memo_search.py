@@ -184,3 +184,16 @@ def test_a_restored_batch_is_indexed(tmp_path: Path) -> None:
             _index_is_whole(conn)
     finally:
         engine.dispose()
+
+
+def test_a_capped_search_through_the_index_keeps_the_id_order(
+    books: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text the index finds in more vouchers than the cap lists the first ones by id, and a
+    voucher before them found by a line's memo alone comes first."""
+    monkeypatch.setattr(svc, "SEARCH_CAP", 2)
+    early = _voucher(books, "早一张", "复合肥料款")
+    later = [_voucher(books, f"复合肥料第{n}批") for n in range(3)]
+    actor = auth.actor_named(books.uow(), "acc")
+    page = svc.voucher_page(books.uow(), actor, "coop", VoucherFilter(text="复合肥料"), 1, 50)
+    assert page.capped and [v.id for v in page.vouchers] == [early["id"], later[0]["id"]]

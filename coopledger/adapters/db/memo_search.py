@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Integer, column, select, table, text
 from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql.expression import TableClause, TextClause
 
 #: SQLite's FTS5 tables, each over the ``memo`` of the table it is named after
 SQLITE_FTS = {"voucher": "voucher_memo_fts", "voucher_line": "voucher_line_memo_fts"}
@@ -47,3 +48,16 @@ def fts_candidates(
         .where(text(f"{fts} MATCH :{fts}").bindparams(**{fts: phrase}))
     )
     return id_column.in_(found)
+
+
+def fts_match(of: str, needle: str) -> tuple[TableClause, TextClause] | None:
+    """SQLite: the FTS5 table of table ``of`` and its condition for the rows whose memo may hold
+    ``needle``, for a query that reads that table first, in its rowid order (FTS5 then stops
+    with the query's ``LIMIT``), or None when ``needle`` is too short for the index."""
+    if len(needle) < SHORTEST:
+        return None
+    fts = SQLITE_FTS[of]
+    phrase = '"' + needle.replace('"', '""') + '"'
+    return table(fts, column("rowid", Integer)), text(f"{fts} MATCH :{fts}").bindparams(
+        **{fts: phrase}
+    )

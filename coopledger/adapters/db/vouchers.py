@@ -192,7 +192,20 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         if not flt.text:
             return first(*self._matching(org_id, flt))
         base = self._matching(org_id, replace(flt, text=None))
-        own = first(*base, *self._voucher_memo_has(flt.text))
+        fts = memo_search.fts_match("voucher", flt.text) if not self._postgres else None
+        if fts is None:
+            own = first(*base, *self._voucher_memo_has(flt.text))
+        else:  # SQLite: its trigram index read in id order, stopping at the limit
+            index, match = fts
+            query = (
+                select(VoucherRow.id)
+                .select_from(index)
+                .join(VoucherRow, VoucherRow.id == index.c.rowid)
+                .where(match, *base, VoucherRow.memo.contains(flt.text, autoescape=True))
+                .order_by(index.c.rowid)
+                .limit(limit)
+            )
+            own = [int(i) for i in self.session.scalars(query)]
         with_line = select(VoucherLineRow.voucher_id).where(
             VoucherLineRow.org_id == org_id, *self._line_memo_has(flt.text)
         )
