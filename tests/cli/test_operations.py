@@ -64,7 +64,9 @@ def test_the_demo_prints_the_next_commands_and_they_reach_its_books(demo_folder:
         demo_folder, "export", "garlic-coop", "--what", "trial-balance", "--out", str(out)
     )
     assert exported.exit_code == 0 and out.read_text(encoding="utf-8-sig").strip()
-    (statements,) = [ln for ln in result.output.splitlines() if " statements " in ln]
+    (statements,) = [
+        ln for ln in result.output.splitlines() if ln.split()[:2] == ["coopledger", "statements"]
+    ]
     args = statements.split()[1:]  # as printed, from the demo's folder
     args[args.index("statements/")] = str(demo_folder / "statements")
     issued = run(demo_folder, *args)
