@@ -20,7 +20,14 @@ from datetime import date
 
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, date_in_range
 from coopledger.domain.errors import ValidationFailed
-from coopledger.domain.imports import ImportRejected, Problem, RawTable, parse_date
+from coopledger.domain.imports import (
+    ImportRejected,
+    Problem,
+    RawTable,
+    checked_header,
+    header_index,
+    parse_date,
+)
 from coopledger.domain.money import AmountError, format_amount, parse_amount
 from coopledger.domain.periods import Period
 
@@ -89,21 +96,7 @@ def parse_signed(value: str) -> int:
 
 
 def _columns(headers: Sequence[str]) -> tuple[dict[str, int], list[Problem]]:
-    index: dict[str, int] = {}
-    problems: list[Problem] = []
-    for i, raw in enumerate(headers):
-        name = raw.strip()
-        if not name:
-            continue
-        column = name.lower() if name.lower() in COLUMNS else ALIASES.get(name)
-        if column is None:
-            problems.append(
-                Problem(1, name, f"unknown column; the columns are {','.join(COLUMNS)}")
-            )
-        elif column in index:
-            problems.append(Problem(1, name, f"column {column} appears twice"))
-        else:
-            index[column] = i
+    index, problems = header_index(headers, COLUMNS, ALIASES)
     if "date" not in index:
         problems.append(Problem(1, "date", "missing column"))
     has_amount = "amount" in index
@@ -124,15 +117,8 @@ def parse_statement(table: RawTable, month: Period, opening_fen: int | None) -> 
 
     :raise ImportRejected: any problem; nothing is read then.
     """
-    if not table.headers or all(not h.strip() for h in table.headers):
-        raise ImportRejected([Problem(0, "", "the file is empty: no header row")])
-    index, problems = _columns(table.headers)
-    if problems:
-        raise ImportRejected(problems)
-    if len(table.rows) > MAX_STATEMENT_LINES:
-        raise ImportRejected(
-            [Problem(0, "", f"a statement holds at most {MAX_STATEMENT_LINES} lines")]
-        )
+    index = checked_header(table, _columns, MAX_STATEMENT_LINES, "a statement")
+    problems: list[Problem] = []
     lines: list[StatementLine] = []
     balances: list[tuple[int, int]] = []  # row, balance
     for n, values in enumerate(table.rows, start=table.first_row):

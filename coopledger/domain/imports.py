@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -85,6 +85,55 @@ class RawTable:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     first_row: int = 2  # the spreadsheet's number of the first data row
+
+
+def header_index(
+    headers: Sequence[str], columns: Sequence[str], aliases: Mapping[str, str]
+) -> tuple[dict[str, int], list[Problem]]:
+    """Each column's position in a statement-like file (a bank's, a platform's): a header is a
+    column's name in any case or one of its aliases (Chinese headers); an unknown header or a
+    column twice is a problem of row 1. Which columns are required is the caller's to say."""
+    index: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, raw in enumerate(headers):
+        name = raw.strip()
+        if not name:
+            continue
+        column = (
+            name.lower()
+            if name.lower() in columns
+            else aliases.get(name, aliases.get(name.lower()))
+        )
+        if column is None:
+            problems.append(
+                Problem(1, name, f"unknown column; the columns are {','.join(columns)}")
+            )
+        elif column in index:
+            problems.append(Problem(1, name, f"column {column} appears twice"))
+        else:
+            index[column] = i
+    return index, problems
+
+
+def checked_header(
+    table: RawTable,
+    columns_of: Callable[[Sequence[str]], tuple[dict[str, int], list[Problem]]],
+    max_rows: int,
+    what: str,
+) -> dict[str, int]:
+    """The columns of a statement-like file whose header and size are acceptable.
+
+    :raise ImportRejected: no header row, a header problem (``columns_of``), or more than
+        ``max_rows`` rows (``what`` names the file: "a statement"); nothing is read then.
+    """
+    if not table.headers or all(not h.strip() for h in table.headers):
+        raise ImportRejected([Problem(0, "", "the file is empty: no header row")])
+    index, problems = columns_of(table.headers)
+    if problems:
+        raise ImportRejected(problems)
+    if len(table.rows) > max_rows:
+        raise ImportRejected([Problem(0, "", f"{what} holds at most {max_rows} lines")])
+    return index
 
 
 @dataclass(frozen=True, slots=True)

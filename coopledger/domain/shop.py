@@ -36,7 +36,14 @@ from datetime import date
 
 from coopledger.domain.bank import parse_signed
 from coopledger.domain.bounds import DATE_RANGE_MESSAGE, date_in_range
-from coopledger.domain.imports import ImportRejected, Problem, RawTable, parse_date
+from coopledger.domain.imports import (
+    ImportRejected,
+    Problem,
+    RawTable,
+    checked_header,
+    header_index,
+    parse_date,
+)
 from coopledger.domain.ledger import Dr, Line, VoucherDraft
 from coopledger.domain.money import AmountError, format_amount
 from coopledger.domain.periods import Period
@@ -114,25 +121,7 @@ class SettlementMonth:
 
 
 def _columns(headers: Sequence[str]) -> tuple[dict[str, int], list[Problem]]:
-    index: dict[str, int] = {}
-    problems: list[Problem] = []
-    for i, raw in enumerate(headers):
-        name = raw.strip()
-        if not name:
-            continue
-        column = (
-            name.lower()
-            if name.lower() in COLUMNS
-            else ALIASES.get(name, ALIASES.get(name.lower()))
-        )
-        if column is None:
-            problems.append(
-                Problem(1, name, f"unknown column; the columns are {','.join(COLUMNS)}")
-            )
-        elif column in index:
-            problems.append(Problem(1, name, f"column {column} appears twice"))
-        else:
-            index[column] = i
+    index, problems = header_index(headers, COLUMNS, ALIASES)
     problems += [Problem(1, c, "missing column") for c in REQUIRED if c not in index]
     return index, problems
 
@@ -143,15 +132,8 @@ def parse_settlement(table: RawTable) -> list[SettlementMonth]:
     :raise ImportRejected: any problem (a date, type or amount missing or wrong, an order with a
         minus sign, a text too long, a formula); nothing is read then.
     """
-    if not table.headers or all(not h.strip() for h in table.headers):
-        raise ImportRejected([Problem(0, "", "the file is empty: no header row")])
-    index, problems = _columns(table.headers)
-    if problems:
-        raise ImportRejected(problems)
-    if len(table.rows) > MAX_SETTLEMENT_LINES:
-        raise ImportRejected(
-            [Problem(0, "", f"a settlement file holds at most {MAX_SETTLEMENT_LINES} lines")]
-        )
+    index = checked_header(table, _columns, MAX_SETTLEMENT_LINES, "a settlement file")
+    problems: list[Problem] = []
     lines: list[SettlementLine] = []
     for n, values in enumerate(table.rows, start=table.first_row):
         if not any(v.strip() for v in values):

@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import Response
 
 from coopledger.adapters.spreadsheets import read_table
 from coopledger.domain.bank import MAX_STATEMENT_BYTES, BankLine, BookLine, Match, parse_signed
@@ -21,9 +21,8 @@ from coopledger.domain.money import AmountError, format_amount
 from coopledger.services import bank as svc
 from coopledger.services.ports import StatementRecord
 from coopledger.services.print_contexts import bank_reconciliation_print_context
-from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow
+from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow, uploaded_file
 from coopledger.web.api.pdf import FormatArgs, pdf_doc, pdf_response
-from coopledger.web.errors import problem
 
 blp = Blueprint(
     "bank",
@@ -219,20 +218,10 @@ def list_statements(org: str, account: str) -> dict[str, Any]:
 def import_statement(args: dict[str, Any], org: str, account: str) -> Any:
     """Import a month's bank statement (CSV or XLSX: ``date``, ``amount`` or ``debit``/``credit``,
     ``reference``, ``description``, ``balance``); all rows or none."""
-    if (request.content_length or 0) > MAX_STATEMENT_BYTES + 64 * 1024:
-        return problem(413, "too_large", "a bank statement is at most 2 MB; import it by month")
-    upload = request.files.get("file")
-    if upload is None:
-        return problem(
-            422,
-            "validation_failed",
-            "file: send the statement as multipart field 'file'",
-            {"file": ["missing"]},
-        )
-    data = upload.read(MAX_STATEMENT_BYTES + 1)
-    if len(data) > MAX_STATEMENT_BYTES:
-        return problem(413, "too_large", "a bank statement is at most 2 MB; import it by month")
-    name = upload.filename or ""
+    got = uploaded_file(MAX_STATEMENT_BYTES, "bank statement")
+    if isinstance(got, Response):
+        return got
+    name, data = got
     file = svc.StatementFile(read_table(data, name), name, hashlib.sha256(data).hexdigest())
     record = svc.import_statement(
         uow(), actor(), org, account, args["month"], file, opening(args["opening_balance"])

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import marshmallow as ma
-from flask import g, request
+from flask import Response, g, request
 from flask_smorest import Blueprint as _Blueprint
 
 from coopledger.adapters.db.uow import SqlUnitOfWork
@@ -16,6 +16,7 @@ from coopledger.domain.bounds import MAX_FEN_SUM
 from coopledger.domain.errors import field_error
 from coopledger.domain.roles import Actor
 from coopledger.services.preferences import LOCALES
+from coopledger.web.errors import problem
 from coopledger.web.units import unit_of_work
 
 MAX_LIMIT = 500
@@ -35,6 +36,27 @@ FILE_UPLOAD: dict[str, Any] = {
         }
     }
 }
+
+
+def uploaded_file(limit: int, noun: str) -> tuple[str, bytes] | Response:
+    """The name and bytes of a ``multipart/form-data`` upload (field ``file``), read no further
+    than ``limit`` bytes — or the answer to give instead: 413 when it is larger, 422 naming
+    ``file`` when it is missing. ``noun`` names the file in those answers ("bank statement")."""
+    too_large = f"a {noun} is at most {limit // 1024 // 1024} MB; import it by month"
+    if (request.content_length or 0) > limit + 64 * 1024:  # the multipart envelope around it
+        return problem(413, "too_large", too_large)
+    upload = request.files.get("file")
+    if upload is None:
+        return problem(
+            422,
+            "validation_failed",
+            f"file: send the {noun} as multipart field 'file'",
+            {"file": ["missing"]},
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        return problem(413, "too_large", too_large)
+    return upload.filename or "", data
 
 
 class Blueprint(_Blueprint):  # type: ignore[misc]

@@ -13,15 +13,14 @@ import hashlib
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import Response
 
 from coopledger.adapters.spreadsheets import read_table
 from coopledger.domain.money import format_amount
 from coopledger.domain.shop import DEFAULT_PLATFORM, MAX_SETTLEMENT_BYTES, MonthCheck
 from coopledger.services import shop as svc
 from coopledger.services.ports.shop import SettlementRecord
-from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow
-from coopledger.web.errors import problem
+from coopledger.web.api.common import FILE_UPLOAD, Blueprint, actor, uow, uploaded_file
 
 blp = Blueprint(
     "shop",
@@ -114,20 +113,10 @@ def import_settlement(args: dict[str, Any], org: str) -> Any:
     (orders Dr the settlement account / Cr 经营收入; fees Dr 经营支出; refunds Dr 经营收入 in the
     refund's month; payouts Dr 银行存款 — each Cr the settlement account). All rows or none; the
     same file again → 409 ``settlement_file_imported`` naming the file."""
-    if (request.content_length or 0) > MAX_SETTLEMENT_BYTES + 64 * 1024:
-        return problem(413, "too_large", "a settlement file is at most 2 MB; import it by month")
-    upload = request.files.get("file")
-    if upload is None:
-        return problem(
-            422,
-            "validation_failed",
-            "file: send the settlement file as multipart field 'file'",
-            {"file": ["missing"]},
-        )
-    data = upload.read(MAX_SETTLEMENT_BYTES + 1)
-    if len(data) > MAX_SETTLEMENT_BYTES:
-        return problem(413, "too_large", "a settlement file is at most 2 MB; import it by month")
-    name = upload.filename or ""
+    got = uploaded_file(MAX_SETTLEMENT_BYTES, "settlement file")
+    if isinstance(got, Response):
+        return got
+    name, data = got
     file = svc.SettlementFile(read_table(data, name), name, hashlib.sha256(data).hexdigest())
     done = svc.import_settlement(
         uow(),
