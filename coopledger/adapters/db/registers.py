@@ -518,22 +518,10 @@ class SqlRegisters:
             if through is not None:
                 one = one.where(VoucherRow.booked_on <= through)
             return {int(m): int(b) for m, b in self.session.execute(one)}
-        if through is not None:  # the last December snapshot and the lines after it
-            ids = {int(i) for i in self.session.scalars(account_ids)}
-            return snapshots.member_balances(self.session, org_id, ids, through)
-        query = (
-            select(VoucherLineRow.member_id, func.sum(-_SIGNED))
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .where(
-                VoucherLineRow.org_id == org_id,
-                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
-                VoucherRow.status == "posted",
-                VoucherLineRow.account_id.in_(account_ids),
-                VoucherLineRow.member_id.is_not(None),
-            )
-            .group_by(VoucherLineRow.member_id)
-        )
-        return {int(m): int(b) for m, b in self.session.execute(query)}
+        # the last December snapshot and the lines after it; today's balances are those of every
+        # posted line, found by the members' index less the few vouchers not posted
+        ids = {int(i) for i in self.session.scalars(account_ids)}
+        return snapshots.member_balances(self.session, org_id, ids, through)
 
     def add_member_transaction(
         self, org_id: int, member_id: int, fields: Mapping[str, object]

@@ -316,13 +316,17 @@ def drop_from(session: Session, org_id: int, year: int, month: int) -> None:
 
 
 def member_balances(
-    session: Session, org_id: int, account_ids: set[int], through: date
+    session: Session, org_id: int, account_ids: set[int], through: date | None
 ) -> dict[int, int]:
     """Credit-minus-debit per member over ``account_ids`` of posted lines booked up to
-    ``through``: the last valid December snapshot before it plus the lines after it. Members
-    with lines but a zero balance are included, as a scan of the lines would include them."""
-    last = Period.of(through)
-    bound = last.year * 100 + last.month + (1 if through == last.last_day else 0)
+    ``through`` (of every posted line where None): the last valid December snapshot before it
+    plus the lines after it. Members with lines but a zero balance are included, as a scan of
+    the lines would include them."""
+    if through is None:
+        through, bound = date.max, 9999_13
+    else:
+        last = Period.of(through)
+        bound = last.year * 100 + last.month + (1 if through == last.last_day else 0)
     base = _latest(session, _MSNAP, org_id, _valid_below(session, org_id, bound))
     out: dict[int, int] = defaultdict(int)
     start = None
