@@ -139,13 +139,21 @@ def point_signature_ok(key: bytes, point: VerifiedPoint) -> bool:
     return hmac.compare_digest(point.signature.encode("utf-8"), sign(key, point.body()).encode())
 
 
-def turnover_digests(stored: Mapping[tuple[str, int, int], tuple[int, int]]) -> dict[str, str]:
-    """One digest per month (``2026-03``) of the stored turnover rows of that month."""
-    by_month: dict[str, list[tuple[str, int, int]]] = {}
+def turnover_digests(
+    stored: Mapping[tuple[str, int, int], tuple[int, int]],
+    shapes: Mapping[tuple[Any, ...], tuple[int, int]],
+) -> dict[str, str]:
+    """One digest per month (``2026-03``) of that month's stored turnover rows, per account
+    (code, year, month) and per shape (year, month, then the shape's accounts and funds)."""
+    by_month: dict[str, list[str]] = {}
     for (code, year, month), (debit, credit) in stored.items():
-        by_month.setdefault(f"{year:04d}-{month:02d}", []).append((code, debit, credit))
+        row = json.dumps(["account", code, debit, credit])
+        by_month.setdefault(f"{year:04d}-{month:02d}", []).append(row)
+    for (year, month, *shape), (fen, entries) in shapes.items():
+        row = json.dumps(["shape", *shape, fen, entries], ensure_ascii=False)
+        by_month.setdefault(f"{year:04d}-{month:02d}", []).append(row)
     return {
-        month: hashlib.sha256(json.dumps(sorted(rows)).encode("utf-8")).hexdigest()
+        month: hashlib.sha256("\n".join(sorted(rows)).encode("utf-8")).hexdigest()
         for month, rows in by_month.items()
     }
 

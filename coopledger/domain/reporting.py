@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from coopledger.domain.accounts import Account, AccountCode
+from coopledger.domain.ledger import Dr, Line, VoucherKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,37 @@ class Turnover:
     opening_net: int
     debit: int
     credit: int
+
+
+#: where a posted line's amount is kept in the turnover by shape: (debit account, its fund,
+#: credit account, its fund); a pair's two lines make one shape, any other line has one side only
+Shape = tuple[AccountCode | None, str | None, AccountCode | None, str | None]
+
+
+def shapes_of(kind: VoucherKind, lines: Sequence[Line]) -> list[tuple[Shape, int]]:
+    """How a posted voucher adds to the turnover by shape, one (shape, fen) per entry counted.
+
+    A *pair* — a normal voucher of two lines, one debit and one credit, both amounts positive
+    (a member's contribution, a grant received) — is one entry of its debit and credit
+    accounts together. Every line of any other voucher (more lines, a reversal, the closing, a
+    red amount) is an entry by itself, on its own side. So each account's month in the shape
+    turnover sums to its turnover, and a month whose every line on an account is in pairs is
+    known without reading a line."""
+    if kind is VoucherKind.NORMAL and len(lines) == 2:
+        debit, credit = lines
+        if debit.side is not credit.side and debit.amount_fen > 0 and credit.amount_fen > 0:
+            if debit.side is Dr.CREDIT:
+                debit, credit = credit, debit
+            return [((debit.account, debit.fund, credit.account, credit.fund), debit.amount_fen)]
+    return [
+        (
+            (ln.account, ln.fund, None, None)
+            if ln.side is Dr.DEBIT
+            else (None, None, ln.account, ln.fund),
+            ln.amount_fen,
+        )
+        for ln in lines
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ from coopledger.domain.roles import Action, Actor, Role
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Org, UnitOfWork
+from coopledger.services.ports.reports import ShapeKey
 
 #: who may read an organization's audit log (and take the auditor's package): its auditors, the
 #: admins, and its accountants; cashiers, reviewers and households do not
@@ -205,6 +206,17 @@ def verify_within(
     return report, log, signed_point(resume.key, new)
 
 
+def _shape_text(key: ShapeKey) -> str:
+    """``2026-03 Dr 102 / Cr 301``: a shape of the turnover by shape, as a finding names it."""
+    year, month, debit, debit_fund, credit, credit_fund = key
+    sides = [
+        f"{name} {code}" + (f" ({fund})" if fund else "")
+        for name, code, fund in (("Dr", debit, debit_fund), ("Cr", credit, credit_fund))
+        if code
+    ]
+    return f"{year:04d}-{month:02d} " + " / ".join(sides)
+
+
 def save_points(resume: Resume, points: Iterable[VerifiedPoint]) -> None:
     """Store verified points in one transaction of their own."""
     points = list(points)
@@ -338,9 +350,11 @@ def verify_vouchers(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = Non
             resumed_from=resumed,
         )
     stored = store.stored_turnover(org.id)
-    digests = turnover_digests(stored)
+    shapes = store.stored_shapes(org.id)
+    digests = turnover_digests(stored, shapes)
     if point is None:
         recomputed = store.recomputed_turnover(org.id)
+        reshaped = store.recomputed_shapes(org.id)
         keys = set(stored) | set(recomputed)
     else:
         changed = {
@@ -348,11 +362,18 @@ def verify_vouchers(uow: UnitOfWork, org: Org, point: VerifiedPoint | None = Non
         }
         months |= {(int(m[:4]), int(m[5:])) for m in changed}
         recomputed = store.recomputed_turnover(org.id, months)
+        reshaped = store.recomputed_shapes(org.id, months)
         keys = {k for k in set(stored) | set(recomputed) if (k[1], k[2]) in months}
+        shapes = {k: v for k, v in shapes.items() if (k[0], k[1]) in months}
     mismatches = [
         f"account {code} {year:04d}-{month:02d}: stored {stored.get((code, year, month))}, lines {recomputed.get((code, year, month))}"
         for (code, year, month) in sorted(keys)
         if stored.get((code, year, month), (0, 0)) != recomputed.get((code, year, month), (0, 0))
+    ]
+    mismatches += [
+        f"shape {_shape_text(key)}: stored {shapes.get(key)}, lines {reshaped.get(key)}"
+        for key in sorted(set(shapes) | set(reshaped), key=_shape_text)
+        if shapes.get(key, (0, 0)) != reshaped.get(key, (0, 0))
     ]
     if mismatches:
         return ChainReport(

@@ -224,7 +224,7 @@ def _chain_answers(
 ) -> None:
     """The reads of a verification resumed from each organization's verified point: the points,
     the chains' heads, the vouchers and events from each point on (the one at the point is
-    recomputed), the stored turnover and snapshots. An organization without a point is verified
+    recomputed), the stored turnover (per account and by shape) and snapshots. An organization without a point is verified
     in full through the store itself."""
     store, audit = uow.store, uow.audit
     ids = [o.id for o in orgs]
@@ -244,6 +244,7 @@ def _chain_answers(
     chain_vouchers = store.posted_in_chain_order_of(voucher_after)
     events = audit.chains_of(event_after)
     stored = store.stored_turnover_of(ids)
+    shapes = store.stored_shapes_of(ids)
     snapshots = store.stored_snapshots_of(ids)
 
     def verified_point(org_id: int) -> object:
@@ -265,6 +266,7 @@ def _chain_answers(
     store_answers |= {
         "posted_in_chain_order": posted_in_chain_order,
         "stored_turnover": lambda org_id: dict(stored[org_id]) if org_id in stored else _ASK,
+        "stored_shapes": lambda org_id: dict(shapes[org_id]) if org_id in shapes else _ASK,
         "stored_snapshots": lambda org_id: list(snapshots[org_id]) if org_id in snapshots else _ASK,
     }
     audit_answers |= {"verified_point": verified_point, "head": head, "chain": chain}

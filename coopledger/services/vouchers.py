@@ -508,7 +508,7 @@ def post_reviewed(store: Store, org: Org, voucher: Voucher, actor: Actor, now: d
     digest = chain_hash(prev_hash, canonical_payload(stamped, voucher_number(period, number)))
     store.mark_posted(voucher.id, PostingStamp(number, seq, prev_hash, digest, actor.user_id, now))
     store.set_chain_head(org.id, seq, digest)
-    store.add_turnover(org.id, period.year, period.month, voucher.lines)
+    store.add_turnover(org.id, period.year, period.month, voucher.kind, voucher.lines)
     posted = replace(stamped, hash=digest)
     _audit(store, org, actor, "voucher.post", posted, voucher, posted, now)
     return posted

@@ -124,6 +124,24 @@ def test_a_rewritten_turnover_row_is_caught_from_the_point(
     assert not report.ok and report.resumed_from == 3 and report.balance_mismatches
 
 
+def test_a_rewritten_shape_row_is_caught_and_named(books: Books, uow: Any, connection: Any) -> None:
+    """The turnover by shape (the members' equity statement sums its pairs) is checked like the
+    per-account turnover: an amount moved between two shapes keeps every account's month and
+    is still caught, from the point and in full, named by its shape."""
+    three_posted(books)
+    assert verify(uow).ok
+    shapes = connection.execute(
+        text("SELECT count(*) FROM shape_turnover WHERE year = 2026 AND month = 3")
+    ).scalar()
+    assert shapes >= 1
+    connection.execute(
+        text("UPDATE shape_turnover SET entries = entries + 1 WHERE year = 2026 AND month = 3")
+    )
+    for report in (verify(uow), verify(uow, full=True)):
+        assert not report.ok and report.reason == "period balances differ from the posted lines"
+        assert any(m.startswith("shape 2026-03 Dr ") for m in report.balance_mismatches)
+
+
 def test_an_altered_point_is_not_trusted_and_is_a_finding(
     books: Books, uow: Any, connection: Any
 ) -> None:

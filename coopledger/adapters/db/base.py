@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from coopledger.adapters.db.tables import (
     IdempotencyKeyRow,
     PeriodBalanceRow,
+    ShapeTurnoverRow,
     VoucherLineRow,
     VoucherRow,
 )
@@ -22,6 +23,7 @@ LINES = cast(Table, VoucherLineRow.__table__)
 VOUCHERS = cast(Table, VoucherRow.__table__)
 IDEMPOTENCY = cast(Table, IdempotencyKeyRow.__table__)
 PERIOD_BALANCES = cast(Table, PeriodBalanceRow.__table__)
+SHAPE_TURNOVER = cast(Table, ShapeTurnoverRow.__table__)
 #: a line's amount, debits positive
 SIGNED = case(
     (VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=-VoucherLineRow.amount_fen

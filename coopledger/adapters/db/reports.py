@@ -6,24 +6,29 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, and_, case, delete, func, select, tuple_
+from sqlalchemy.orm import aliased
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
 from coopledger.adapters.db.base import CREDIT, DEBIT, year_month
 from coopledger.adapters.db.tables import (
     AccountRow,
+    FundRow,
     MemberRow,
     MemberSnapshotRow,
     PeriodBalanceRow,
     PeriodSnapshotRow,
+    ShapeTurnoverRow,
     VerifiedPointRow,
     VoucherLineRow,
     VoucherRow,
 )
 from coopledger.domain.periods import Period, voucher_number
 from coopledger.domain.reporting import DayTotal, LedgerEntry, Turnover
+from coopledger.services.ports.reports import ShapeKey, ShapeTurnover
 
 
 class SqlReports(SqlAccounts):
@@ -315,6 +320,125 @@ class SqlReports(SqlAccounts):
             .where(PeriodBalanceRow.org_id == org_id)
         )
         return {(c, y, m): (int(d), int(cr)) for c, y, m, d, cr in rows}
+
+    def _shape_keys(
+        self, org_ids: Collection[int], rows: Sequence[Sequence[int]]
+    ) -> dict[int, ShapeTurnover]:
+        """Rows of (org, year, month, debit account, debit fund, credit account, credit fund,
+        amount, entries) with ids, keyed by codes (None for 0) per organization."""
+        ids = sorted(org_ids)
+        accounts = dict(
+            self.session.execute(
+                select(AccountRow.id, AccountRow.code).where(AccountRow.org_id.in_(ids))
+            )
+            .tuples()
+            .all()
+        )
+        funds = dict(
+            self.session.execute(select(FundRow.id, FundRow.code).where(FundRow.org_id.in_(ids)))
+            .tuples()
+            .all()
+        )
+        out: dict[int, ShapeTurnover] = {o: {} for o in ids}
+        for o, y, m, da, df, ca, cf, fen, n in rows:
+            key: ShapeKey = (
+                int(y),
+                int(m),
+                accounts[da] if da else None,
+                funds[df] if df else None,
+                accounts[ca] if ca else None,
+                funds[cf] if cf else None,
+            )
+            out[int(o)][key] = (int(fen), int(n))
+        return out
+
+    def stored_shapes(self, org_id: int) -> ShapeTurnover:
+        return self.stored_shapes_of([org_id])[org_id]
+
+    def stored_shapes_of(self, org_ids: Collection[int]) -> dict[int, ShapeTurnover]:
+        st = ShapeTurnoverRow
+        rows = self.session.execute(
+            select(
+                st.org_id,
+                st.year,
+                st.month,
+                st.debit_account_id,
+                st.debit_fund_id,
+                st.credit_account_id,
+                st.credit_fund_id,
+                st.amount_fen,
+                st.entries,
+            ).where(st.org_id.in_(sorted(org_ids)))
+        ).all()
+        return self._shape_keys(org_ids, rows)
+
+    def recomputed_shapes(
+        self, org_id: int, months: Collection[tuple[int, int]] | None = None
+    ) -> ShapeTurnover:
+        """The turnover by shape summed from the posted lines, in SQL: the pairs are the normal
+        vouchers of two lines, both positive, one of them a debit (as
+        :func:`~coopledger.domain.reporting.shapes_of` finds them when posting)."""
+        if months is not None and not months:
+            return {}
+        within = [
+            VoucherRow.org_id == org_id,
+            VoucherRow.status == "posted",
+            *([tuple_(VoucherRow.year, VoucherRow.month).in_(sorted(months))] if months else []),
+        ]
+        ln = aliased(VoucherLineRow)
+        pairs = (
+            select(ln.voucher_id)
+            .join(VoucherRow, VoucherRow.id == ln.voucher_id)
+            .where(*within, VoucherRow.kind == "normal")
+            .group_by(ln.voucher_id)
+            .having(
+                func.count() == 2,
+                func.min(ln.amount_fen) > 0,
+                func.sum(case((ln.side == "D", 1), else_=0)) == 1,
+            )
+        )
+        d, c = aliased(VoucherLineRow), aliased(VoucherLineRow)
+        pair_key = (
+            VoucherRow.org_id,
+            VoucherRow.year,
+            VoucherRow.month,
+            d.account_id,
+            func.coalesce(d.fund_id, 0),
+            c.account_id,
+            func.coalesce(c.fund_id, 0),
+        )
+        rows = list(
+            self.session.execute(
+                select(*pair_key, func.sum(d.amount_fen), func.count())
+                .select_from(VoucherRow)
+                .join(d, and_(d.voucher_id == VoucherRow.id, d.side == "D"))
+                .join(c, and_(c.voucher_id == VoucherRow.id, c.side == "C"))
+                .where(VoucherRow.id.in_(pairs))
+                .group_by(*pair_key)
+            )
+        )
+        line = VoucherLineRow
+
+        def side(code: str, value: Any) -> Any:
+            return case((line.side == code, value), else_=0)
+
+        single_key = (
+            VoucherRow.org_id,
+            VoucherRow.year,
+            VoucherRow.month,
+            side("D", line.account_id),
+            side("D", func.coalesce(line.fund_id, 0)),
+            side("C", line.account_id),
+            side("C", func.coalesce(line.fund_id, 0)),
+        )
+        rows += self.session.execute(
+            select(*single_key, func.sum(line.amount_fen), func.count())
+            .select_from(line)
+            .join(VoucherRow, VoucherRow.id == line.voucher_id)
+            .where(*within, line.voucher_id.not_in(pairs))
+            .group_by(*single_key)
+        ).all()
+        return self._shape_keys([org_id], rows)[org_id]
 
     # -- many organizations at once (a county's findings) ----------------------------------------
 

@@ -1,18 +1,20 @@
 """The statements' SQL: a year's members'-equity movements, the two-line vouchers summed by
-shape in the database and only the other vouchers read line by line."""
+shape (from the stored turnover by shape, or from the lines in a month that has other vouchers
+on the accounts) and only the other vouchers read line by line."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from coopledger.adapters.db.accounts import SqlAccounts
 from coopledger.adapters.db.base import SIGNED
-from coopledger.adapters.db.tables import FundRow, VoucherLineRow, VoucherRow
+from coopledger.adapters.db.tables import FundRow, ShapeTurnoverRow, VoucherLineRow, VoucherRow
 from coopledger.domain.equity import PostedVoucher
 from coopledger.domain.ledger import Dr, Line, VoucherKind
 from coopledger.domain.periods import Period, voucher_number
@@ -65,6 +67,55 @@ class SqlStatements(SqlAccounts):
         slow_ids, equity_ids = self._ids(org_id, slow), self._ids(org_id, equity)
         if not slow_ids:
             return [], []
+        accounts, funds = self._codes(org_id)
+        # the pairs of a month come from the stored turnover by shape; a month with any other
+        # entry on ``slow`` (a voucher of more lines, a reversal, the closing, a pair inside
+        # equity) is read from its lines instead, every voucher of it by the query below
+        st = ShapeTurnoverRow
+        stored = self.session.execute(
+            select(
+                st.month,
+                st.debit_account_id,
+                st.debit_fund_id,
+                st.credit_account_id,
+                st.credit_fund_id,
+                st.amount_fen,
+                st.entries,
+            ).where(
+                st.org_id == org_id,
+                st.year == year,
+                or_(st.debit_account_id.in_(slow_ids), st.credit_account_id.in_(slow_ids)),
+            )
+        ).all()
+        inside, read = set(slow_ids) | set(equity_ids), set()
+        summed: dict[tuple[int, int, bool, int, int], list[int]] = {}
+        for month, da, df, ca, cf, fen, entries in stored:
+            if da in slow_ids and ca and ca not in inside:
+                key = (int(month), int(da), False, int(ca), int(cf))
+            elif ca in slow_ids and da and da not in inside:
+                key = (int(month), int(ca), True, int(da), int(df))
+            else:
+                read.add(int(month))
+                continue
+            summed[key] = [int(fen), int(entries)]
+        by_shape: dict[tuple[int, bool, int, int], list[int]] = defaultdict(lambda: [0, 0])
+        for (month, account, credit, counterpart, fund), (fen, entries) in summed.items():
+            if month not in read:
+                by_shape[account, credit, counterpart, fund][0] += fen
+                by_shape[account, credit, counterpart, fund][1] += entries
+        pairs = [
+            EquityPairs(accounts[a], credit, accounts[c], funds[f] if f else None, fen, entries)
+            for (a, credit, c, f), (fen, entries) in sorted(by_shape.items())
+        ]
+        if not read:
+            return pairs, []
+        read_pairs, others = self._equity_lines(org_id, year, sorted(read), slow_ids, equity_ids)
+        return pairs + read_pairs, others
+
+    def _equity_lines(
+        self, org_id: int, year: int, months: list[int], slow_ids: list[int], equity_ids: list[int]
+    ) -> tuple[list[EquityPairs], list[tuple[NumberKey, PostedVoucher]]]:
+        """:meth:`equity_movements` of ``months`` of ``year``, read from the lines."""
         e, k, x = aliased(VoucherLineRow), aliased(VoucherLineRow), aliased(VoucherLineRow)
         # each line on ``slow`` with its counterpart when its voucher is such a pair (else none):
         # the pairs summed by shape, every other voucher by itself
@@ -97,6 +148,7 @@ class SqlStatements(SqlAccounts):
                 VoucherRow.org_id == org_id,
                 VoucherRow.status == "posted",
                 VoucherRow.year == year,
+                VoucherRow.month.in_(months),
             )
             .group_by(*shape)
         ).all()

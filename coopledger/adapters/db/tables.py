@@ -360,6 +360,29 @@ class PeriodBalanceRow(Base):
     credit_fen: Mapped[int] = mapped_column(default=0)
 
 
+class ShapeTurnoverRow(Base):
+    """Posted turnover per shape and month (:func:`coopledger.domain.reporting.shapes_of`),
+    written with each posting beside ``period_balance``: a pair of lines as one row of both its
+    accounts, any other line on its own side. ``audit verify`` recomputes it from the lines.
+
+    An account or fund id of 0 is *none* (a line by itself has no other side; a line may name
+    no fund), so the key has no NULL and every posting upserts into it; these columns carry no
+    foreign key for that reason, the rows being derived from lines that do."""
+
+    __tablename__ = "shape_turnover"
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="RESTRICT"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    debit_account_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    debit_fund_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    credit_account_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    credit_fund_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount_fen: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int] = mapped_column(default=0)  # pairs, or lines by themselves
+
+
 class IdempotencyKeyRow(Base):
     __tablename__ = "idempotency_key"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

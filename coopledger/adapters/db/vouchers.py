@@ -13,7 +13,13 @@ from sqlalchemy.orm import QueryableAttribute, aliased
 
 from coopledger.adapters.db import memo_search, snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
-from coopledger.adapters.db.base import IDEMPOTENCY, LINES, PERIOD_BALANCES, VOUCHERS
+from coopledger.adapters.db.base import (
+    IDEMPOTENCY,
+    LINES,
+    PERIOD_BALANCES,
+    SHAPE_TURNOVER,
+    VOUCHERS,
+)
 from coopledger.adapters.db.bulk import (
     SQLITE_INSERT_GUARDS,
     SQLITE_MEMO_INDEXERS,
@@ -41,6 +47,7 @@ from coopledger.adapters.db.tables import (
 )
 from coopledger.domain.ledger import Dr, Line, Status, Voucher, VoucherDraft, VoucherKind
 from coopledger.domain.periods import Period
+from coopledger.domain.reporting import shapes_of
 from coopledger.services.ports import PostingStamp, VoucherFilter
 
 
@@ -475,10 +482,10 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
                 .where(VOUCHERS.c.org_id == org_id, VOUCHERS.c.chain_seq.between(first, last))
                 .values(status=Status.POSTED.value, posted_by=user_id, posted_at=at)
             )
-        by_month: dict[tuple[int, int], list[Line]] = defaultdict(list)
-        for draft in drafts:
-            by_month[(draft.booked_on.year, draft.booked_on.month)].extend(draft.lines)
-        self._add_turnovers(org_id, by_month)
+        self._add_turnovers(
+            org_id,
+            [(d.booked_on.year, d.booked_on.month, d.kind, d.lines) for d in drafts],
+        )
         return ids
 
     _BATCH_COLUMNS = (
@@ -574,20 +581,44 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
             )
         )
 
-    def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None:
-        self._add_turnovers(org_id, {(year, month): lines})
+    def add_turnover(
+        self, org_id: int, year: int, month: int, kind: VoucherKind, lines: Sequence[Line]
+    ) -> None:
+        self._add_turnovers(org_id, [(year, month, kind, lines)])
 
     def _add_turnovers(
-        self, org_id: int, by_month: Mapping[tuple[int, int], Sequence[Line]]
+        self, org_id: int, posted: Sequence[tuple[int, int, VoucherKind, Sequence[Line]]]
     ) -> None:
-        """Add posted lines to the per-account, per-month turnover: one upsert statement,
-        rows in (account, month) order so that concurrent postings lock them alike."""
+        """Add posted vouchers (year, month, kind, lines) to the per-account, per-month turnover
+        and to the turnover by shape: one upsert statement each, rows in key order so that
+        concurrent postings lock them alike."""
         account_ids = self._account_ids(org_id)
         sums: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
-        for (year, month), lines in by_month.items():
+        by_shape: dict[tuple[int, ...], list[int]] = defaultdict(lambda: [0, 0])
+        fund_codes = {ln.fund for *_, lines in posted for ln in lines if ln.fund}
+        funds = self.funds_by_code(org_id, fund_codes) if fund_codes else {}
+
+        account_ids_or_none: dict[str | None, int] = {None: 0}
+        account_ids_or_none.update(account_ids)
+        funds_or_none: dict[str | None, int] = {None: 0}
+        funds_or_none.update(funds)
+        for year, month, kind, lines in posted:
             for line in lines:
                 key = (account_ids[line.account], year, month)
                 sums[key][0 if line.side is Dr.DEBIT else 1] += line.amount_fen
+            for (da, df, ca, cf), fen in shapes_of(kind, lines):
+                entry = by_shape[
+                    (
+                        year,
+                        month,
+                        account_ids_or_none[da],
+                        funds_or_none[df],
+                        account_ids_or_none[ca],
+                        funds_or_none[cf],
+                    )
+                ]
+                entry[0] += fen
+                entry[1] += 1
         if not sums:
             return
         snapshots.check_room(self.session, sums, {i: code for code, i in account_ids.items()})
@@ -612,6 +643,32 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
                     "credit_fen": c,
                 }
                 for (a, y, m), (d, c) in sorted(sums.items())
+            ],
+        )
+        shaped = SHAPE_TURNOVER
+        stmt = self._insert(shaped)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[c.name for c in shaped.primary_key.columns],
+            set_={
+                "amount_fen": shaped.c.amount_fen + stmt.excluded.amount_fen,
+                "entries": shaped.c.entries + stmt.excluded.entries,
+            },
+        )
+        self.session.execute(
+            stmt,
+            [
+                {
+                    "org_id": org_id,
+                    "year": y,
+                    "month": m,
+                    "debit_account_id": da,
+                    "debit_fund_id": df,
+                    "credit_account_id": ca,
+                    "credit_fund_id": cf,
+                    "amount_fen": fen,
+                    "entries": n,
+                }
+                for (y, m, da, df, ca, cf), (fen, n) in sorted(by_shape.items())
             ],
         )
 

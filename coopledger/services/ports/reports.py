@@ -9,6 +9,12 @@ from typing import Protocol
 from coopledger.domain.periods import Period
 from coopledger.domain.reporting import DayTotal, LedgerEntry, Turnover
 
+#: a month's shape in the turnover by shape (:func:`coopledger.domain.reporting.shapes_of`):
+#: (year, month, debit account, its fund, credit account, its fund), None for none
+ShapeKey = tuple[int, int, str | None, str | None, str | None, str | None]
+#: (amount in fen, entries: pairs or lines by themselves) per shape
+ShapeTurnover = dict[ShapeKey, tuple[int, int]]
+
 
 class ReportStore(Protocol):
     def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]: ...
@@ -53,6 +59,15 @@ class ReportStore(Protocol):
 
     def stored_turnover(self, org_id: int) -> dict[tuple[str, int, int], tuple[int, int]]: ...
 
+    def recomputed_shapes(
+        self, org_id: int, months: Collection[tuple[int, int]] | None = None
+    ) -> ShapeTurnover:
+        """The turnover by shape summed from the posted lines: every month, or only the (year,
+        month) pairs in ``months``."""
+        ...
+
+    def stored_shapes(self, org_id: int) -> ShapeTurnover: ...
+
     # the same for many organizations at once, keyed by organization (a county's findings)
     def turnovers_of(
         self, org_ids: Collection[int], start: date, end: date
@@ -63,6 +78,7 @@ class ReportStore(Protocol):
     def stored_turnover_of(
         self, org_ids: Collection[int]
     ) -> dict[int, dict[tuple[str, int, int], tuple[int, int]]]: ...
+    def stored_shapes_of(self, org_ids: Collection[int]) -> dict[int, ShapeTurnover]: ...
     def stored_snapshots_of(
         self, org_ids: Collection[int]
     ) -> dict[int, list[tuple[int, int, str, int | None, int, int]]]: ...

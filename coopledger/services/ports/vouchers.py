@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from coopledger.domain.ledger import Balance, Line, Voucher, VoucherDraft
+from coopledger.domain.ledger import Balance, Line, Voucher, VoucherDraft, VoucherKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,9 @@ class VoucherStore(Protocol):
     ) -> list[int]: ...
     def set_chain_head(self, org_id: int, seq: int, head: str) -> None: ...
     def mark_posted(self, voucher_id: int, stamp: PostingStamp) -> None: ...
-    def add_turnover(self, org_id: int, year: int, month: int, lines: Sequence[Line]) -> None: ...
+    def add_turnover(
+        self, org_id: int, year: int, month: int, kind: VoucherKind, lines: Sequence[Line]
+    ) -> None: ...
     def posted_in_chain_order(self, org_id: int, after: int = 0) -> Iterator[Voucher]:
         """The posted vouchers from chain position ``after + 1`` on, in chain order."""
         ...
