@@ -144,16 +144,16 @@ def turnover_digests(
     shapes: Mapping[tuple[Any, ...], tuple[int, int]],
 ) -> dict[str, str]:
     """One digest per month (``2026-03``) of that month's stored turnover rows, per account
-    (code, year, month) and per shape (year, month, then the shape's accounts and funds)."""
-    by_month: dict[str, list[str]] = {}
+    (code, year, month) and per shape (year, month, then the shape's accounts and funds, "" for
+    none)."""
+    by_month: dict[str, list[tuple[Any, ...]]] = {}
     for (code, year, month), (debit, credit) in stored.items():
-        row = json.dumps(["account", code, debit, credit])
-        by_month.setdefault(f"{year:04d}-{month:02d}", []).append(row)
+        by_month.setdefault(f"{year:04d}-{month:02d}", []).append(("account", code, debit, credit))
     for (year, month, *shape), (fen, entries) in shapes.items():
-        row = json.dumps(["shape", *shape, fen, entries], ensure_ascii=False)
+        row = ("shape", *(part or "" for part in shape), fen, entries)
         by_month.setdefault(f"{year:04d}-{month:02d}", []).append(row)
     return {
-        month: hashlib.sha256("\n".join(sorted(rows)).encode("utf-8")).hexdigest()
+        month: hashlib.sha256(json.dumps(sorted(rows), ensure_ascii=False).encode()).hexdigest()
         for month, rows in by_month.items()
     }
 

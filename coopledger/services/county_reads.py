@@ -26,7 +26,9 @@ _ASK = object()
 
 #: the chart roles whose posted lines the checks read (cash, the special fund's payable, the
 #: members' payables)
-LINE_ROLES = ("cash", "special_payable", "patronage_payable", "residual_payable")
+#: the accounts whose posted lines the findings read one by one (members' payables, first in
+#: first out); cash is read as daily sums and the fund payable as sums per fund
+LINE_ROLES = ("patronage_payable", "residual_payable")
 
 
 class _Answering:
@@ -61,6 +63,11 @@ class _PrefetchedUow:
         return found if found is not None else getattr(self._uow, name)
 
 
+def _role_codes(orgs: Sequence[Org], role: str) -> dict[int, str]:
+    """Each organization's account of ``role`` in its chart (those whose chart has none, out)."""
+    return {o.id: code for o in orgs if (code := load_chart(o.chart).roles.get(role)) is not None}
+
+
 def prefetched(
     uow: UnitOfWork,
     orgs: Sequence[Org],
@@ -89,6 +96,10 @@ def prefetched(
     }
     prefixes = tuple(sorted(roles))
     lines = audit.posted_lines_of(ids, prefixes, as_of)
+    cash = _role_codes(orgs, "cash")
+    payable = _role_codes(orgs, "special_payable")
+    nets = audit.daily_nets_of(cash, as_of)
+    movements = audit.fund_movements_of(payable, as_of)
     turnovers = store.turnovers_of(ids, first, last) or {}
     stages = store.year_stages_of(ids, year)
     funds = store.funds_of(ids)
@@ -126,6 +137,16 @@ def prefetched(
         if through != as_of or org_id not in lines or not set(wanted) <= roles:
             return _ASK
         return [ln for ln in lines[org_id] if ln.account.startswith(wanted)]
+
+    def daily_nets(org_id: int, code: str, through: date) -> object:
+        if through != as_of or cash.get(org_id) != code:
+            return _ASK
+        return list(nets[org_id])
+
+    def fund_movements(org_id: int, code: str, through: date) -> object:
+        if through != as_of or payable.get(org_id) != code:
+            return _ASK
+        return dict(movements[org_id])
 
     def turnovers_of(org_id: int, start: date, end: date) -> object:
         if (start, end) != (first, last) or org_id not in turnovers:
@@ -196,6 +217,8 @@ def prefetched(
     audit_answers: dict[str, Callable[..., Any]] = {
         "year_voucher_facts": year_voucher_facts,
         "posted_lines": posted_lines,
+        "daily_nets": daily_nets,
+        "fund_movements": fund_movements,
         "closed_periods": closed_periods,
     }
     if chains:

@@ -44,7 +44,6 @@ from coopledger.services import (
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
-from coopledger.services.ports.audit_log import LineFact
 
 SEVERITIES = ("high", "medium", "low")
 DRAFT_DAYS = 30
@@ -287,16 +286,11 @@ def _funds(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
     if payable is None:
         return []
     funds = {f.id: f for f in uow.store.funds(org.id)}
-    by_fund: dict[int, list[LineFact]] = defaultdict(list)
-    for line in uow.audit.posted_lines(org.id, (payable,), as_of):
-        if line.fund_id is not None:
-            by_fund[line.fund_id].append(line)
     out: list[Finding] = []
-    for fund_id, lines in sorted(by_fund.items()):
+    for fund_id, movement in sorted(uow.audit.fund_movements(org.id, payable, as_of).items()):
         fund = funds.get(fund_id)
         code = fund.code if fund else str(fund_id)
-        received = sum(ln.amount_fen for ln in lines if ln.side == "C")
-        spent = sum(ln.amount_fen for ln in lines if ln.side == "D")
+        received, spent = movement.received, movement.spent
         granted = fund.granted_fen if fund else 0
         if spent > received or (granted and spent > granted):
             limit = "received" if spent > received else "granted"
@@ -316,8 +310,7 @@ def _funds(uow: UnitOfWork, org: Org, as_of: date) -> list[Finding]:
                 )
             )
         elif received > spent:
-            debits = [ln.booked_on for ln in lines if ln.side == "D"]
-            last = max(debits) if debits else min(ln.booked_on for ln in lines)
+            last = movement.last_spent or movement.first_day
             idle = (as_of - last).days
             if idle > FUND_IDLE_DAYS:
                 out.append(
@@ -403,12 +396,9 @@ def _cash(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Finding]:
     if cash is None:
         return []
     balance = 0
-    by_day: dict[date, int] = defaultdict(int)
-    for line in uow.audit.posted_lines(org.id, (cash,), as_of):
-        by_day[line.booked_on] += line.amount_fen if line.side == "D" else -line.amount_fen
     negative: list[tuple[date, int]] = []
-    for day in sorted(by_day):
-        balance += by_day[day]
+    for day, net in uow.audit.daily_nets(org.id, cash, as_of):
+        balance += net
         if balance < 0 and day.year == year:
             negative.append((day, balance))
     if not negative:
@@ -434,18 +424,15 @@ def _cash_limit(uow: UnitOfWork, org: Org, year: int, as_of: date) -> list[Findi
     cash = _role(org, "cash")
     if cash is None or org.cash_limit_fen is None:
         return []
-    by_day: dict[date, int] = defaultdict(int)
-    for line in uow.audit.posted_lines(org.id, (cash,), as_of):
-        by_day[line.booked_on] += line.amount_fen if line.side == "D" else -line.amount_fen
     balance = 0
     over: list[tuple[date, int]] = []
     ends = (Period(year, m).last_day for m in range(1, 13))
     month_ends = [end for end in ends if end <= as_of]
     at_month_end: list[tuple[date, int]] = []
-    for day in sorted(by_day):
+    for day, net in uow.audit.daily_nets(org.id, cash, as_of):
         while month_ends and month_ends[0] < day:
             at_month_end.append((month_ends.pop(0), balance))
-        balance += by_day[day]
+        balance += net
         if balance > org.cash_limit_fen and day.year == year:
             over.append((day, balance))
     at_month_end += [(end, balance) for end in month_ends]

@@ -32,7 +32,13 @@ from coopledger.adapters.db.tables import (
     VoucherRow,
 )
 from coopledger.domain.audit_log import GENESIS, AuditEvent, VerifiedPoint, event_hash
-from coopledger.services.ports.audit_log import AuditQuery, LineFact, VoucherFact, YearVoucherFacts
+from coopledger.services.ports.audit_log import (
+    AuditQuery,
+    FundMovement,
+    LineFact,
+    VoucherFact,
+    YearVoucherFacts,
+)
 
 _FACT_COLUMNS = (
     VoucherRow.id,
@@ -243,66 +249,7 @@ class SqlAuditLog:
         return [VoucherFact(*r) for r in rows]
 
     def year_voucher_facts(self, org_id: int, year: int, first: int) -> YearVoucherFacts:
-        of_year = [VoucherRow.org_id == org_id, VoucherRow.year == year]
-        posted = [*of_year, VoucherRow.status == "posted"]
-        # reviewed by its preparer (a closing voucher is the system's own)
-        own = [
-            VoucherRow.reviewed_by.is_not(None),
-            VoucherRow.reviewed_by == VoucherRow.prepared_by,
-            VoucherRow.kind != "closing",
-        ]
-        # joined to its month when closed (one pass, not a lookup per voucher)
-        facts = self.session.execute(
-            select(*_FACT_COLUMNS)
-            .outerjoin(
-                PeriodRow,
-                and_(
-                    PeriodRow.org_id == org_id,
-                    PeriodRow.year == VoucherRow.year,
-                    PeriodRow.month == VoucherRow.month,
-                    PeriodRow.status == "closed",
-                ),
-            )
-            .where(
-                *of_year,
-                or_(VoucherRow.status != "posted", PeriodRow.closed_at < VoucherRow.posted_at),
-            )
-            .order_by(VoucherRow.id)
-        ).all()
-        months = self.session.execute(
-            select(
-                VoucherRow.year,
-                VoucherRow.month,
-                func.count(),
-                func.count(VoucherRow.number),
-                func.count(VoucherRow.number.distinct()),
-                func.min(VoucherRow.number),
-                func.max(VoucherRow.number),
-                func.sum(case((and_(*own), 1), else_=0)),
-            )
-            .where(*posted)
-            .group_by(VoucherRow.year, VoucherRow.month)
-        ).all()
-        numbers: dict[tuple[int, int], list[int]] = {}
-        self_reviewed = sum(int(r[-1] or 0) for r in months)
-        for y, m, count, numbered, distinct, low, high, _own in months:
-            if not (count == numbered == distinct == high and low == 1):
-                numbers[(int(y), int(m))] = [
-                    int(n or 0)
-                    for n in self.session.scalars(
-                        select(VoucherRow.number).where(*posted, VoucherRow.month == m)
-                    )
-                ]
-        ids = (
-            self.session.scalars(
-                select(VoucherRow.id).where(*posted, *own).order_by(VoucherRow.id).limit(first)
-            ).all()
-            if self_reviewed
-            else []
-        )
-        return YearVoucherFacts(
-            [VoucherFact(*r) for r in facts], numbers, self_reviewed, [int(i) for i in ids]
-        )
+        return self.year_voucher_facts_of([org_id], year, first)[org_id]
 
     def closed_periods(self, org_id: int) -> dict[tuple[int, int], datetime | None]:
         rows = self.session.execute(
@@ -313,39 +260,13 @@ class SqlAuditLog:
         return {(int(y), int(m)): at for y, m, at in rows}
 
     def posted_lines(self, org_id: int, prefixes: tuple[str, ...], through: date) -> list[LineFact]:
-        """Posted lines on accounts whose code starts with one of ``prefixes``, up to ``through``.
-        The accounts are found first, so that the lines are read through their account's index
-        rather than by scanning every organization's lines."""
-        accounts = self.session.scalars(
-            select(AccountRow.id).where(
-                AccountRow.org_id == org_id,
-                or_(*(AccountRow.code.startswith(p) for p in prefixes)),
-            )
-        ).all()
-        if not accounts:
-            return []
-        rows = self.session.execute(
-            select(
-                VoucherRow.id,
-                VoucherRow.booked_on,
-                AccountRow.code,
-                VoucherLineRow.member_id,
-                VoucherLineRow.fund_id,
-                VoucherLineRow.side,
-                VoucherLineRow.amount_fen,
-            )
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(
-                VoucherLineRow.org_id == org_id,
-                VoucherRow.org_id == org_id,  # the voucher index finds an organization's lines
-                VoucherRow.status == "posted",
-                VoucherRow.booked_on <= through,
-                VoucherLineRow.account_id.in_(accounts),
-            )
-            .order_by(VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no)
-        ).all()
-        return [LineFact(*r) for r in rows]
+        return self.posted_lines_of([org_id], prefixes, through)[org_id]
+
+    def daily_nets(self, org_id: int, code: str, through: date) -> list[tuple[date, int]]:
+        return self.daily_nets_of({org_id: code}, through)[org_id]
+
+    def fund_movements(self, org_id: int, code: str, through: date) -> dict[int, FundMovement]:
+        return self.fund_movements_of({org_id: code}, through)[org_id]
 
     # -- the same facts for many organizations at once (a county's findings) --------------------
 
@@ -524,6 +445,89 @@ class SqlAuditLog:
             )
         ):
             out[int(org_id)].append(LineFact(*fact))
+        return out
+
+    def _accounts_under(self, codes: Mapping[int, str]) -> list[int]:
+        """The ids of each organization's account ``codes[org]`` and its sub-accounts."""
+        orgs_of: dict[str, list[int]] = defaultdict(list)
+        for org_id, code in codes.items():
+            orgs_of[code].append(org_id)
+        if not orgs_of:
+            return []
+        return list(
+            self.session.scalars(
+                select(AccountRow.id).where(
+                    or_(
+                        *(
+                            and_(AccountRow.org_id.in_(sorted(o)), AccountRow.code.startswith(c))
+                            for c, o in sorted(orgs_of.items())
+                        )
+                    )
+                )
+            )
+        )
+
+    def _posted_through(self, codes: Mapping[int, str], through: date) -> list[Any]:
+        """The conditions on posted lines of ``codes`` (see :meth:`_accounts_under`) booked
+        through ``through``; the accounts are found first, so that the lines are read through
+        their account's index rather than by scanning every organization's lines."""
+        return [
+            VoucherLineRow.org_id.in_(sorted(codes)),
+            VoucherRow.org_id == VoucherLineRow.org_id,
+            VoucherRow.status == "posted",
+            VoucherRow.booked_on <= through,
+            VoucherLineRow.account_id.in_(self._accounts_under(codes)),
+        ]
+
+    def daily_nets_of(
+        self, codes: Mapping[int, str], through: date
+    ) -> dict[int, list[tuple[date, int]]]:
+        out: dict[int, list[tuple[date, int]]] = {o: [] for o in codes}
+        if not codes:
+            return out
+        signed = case(
+            (VoucherLineRow.side == "D", VoucherLineRow.amount_fen),
+            else_=-VoucherLineRow.amount_fen,
+        )
+        for org_id, day, net in self.session.execute(
+            select(VoucherLineRow.org_id, VoucherRow.booked_on, func.sum(signed))
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(*self._posted_through(codes, through))
+            .group_by(VoucherLineRow.org_id, VoucherRow.booked_on)
+            .order_by(VoucherLineRow.org_id, VoucherRow.booked_on)
+        ):
+            out[int(org_id)].append((day, int(net)))
+        return out
+
+    def fund_movements_of(
+        self, codes: Mapping[int, str], through: date
+    ) -> dict[int, dict[int, FundMovement]]:
+        out: dict[int, dict[int, FundMovement]] = {o: {} for o in codes}
+        if not codes:
+            return out
+        sides: dict[tuple[int, int], dict[str, tuple[int, date, date]]] = defaultdict(dict)
+        for org_id, fund_id, side, fen, first, last in self.session.execute(
+            select(
+                VoucherLineRow.org_id,
+                VoucherLineRow.fund_id,
+                VoucherLineRow.side,
+                func.sum(VoucherLineRow.amount_fen),
+                func.min(VoucherRow.booked_on),
+                func.max(VoucherRow.booked_on),
+            )
+            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .where(*self._posted_through(codes, through), VoucherLineRow.fund_id.is_not(None))
+            .group_by(VoucherLineRow.org_id, VoucherLineRow.fund_id, VoucherLineRow.side)
+        ):
+            sides[int(org_id), int(fund_id)][str(side)] = (int(fen), first, last)
+        for (org_id, fund_id), by_side in sides.items():
+            credit, debit = by_side.get("C"), by_side.get("D")
+            out[org_id][fund_id] = FundMovement(
+                received=credit[0] if credit else 0,
+                spent=debit[0] if debit else 0,
+                first_day=min(s[1] for s in by_side.values()),
+                last_spent=debit[2] if debit else None,
+            )
         return out
 
     def verified_points_of(self, org_ids: Collection[int]) -> dict[int, VerifiedPoint]:

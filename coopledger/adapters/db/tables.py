@@ -300,6 +300,14 @@ class VoucherRow(Base):
         Index("ix_voucher_org_id", "org_id", "id"),
         Index("ix_voucher_org_status_id", "org_id", "status", "id"),
         Index("ix_voucher_org_month_id", "org_id", "year", "month", "id"),
+        # the year-end closing vouchers of many organizations (a county's surplus), a few rows
+        Index(
+            "ix_voucher_closing",
+            "org_id",
+            "year",
+            sqlite_where=text("kind = 'closing'"),
+            postgresql_where=text("kind = 'closing'"),
+        ),
         CheckConstraint("status IN ('draft', 'reviewed', 'posted')", name="status"),
         CheckConstraint("kind IN ('normal', 'reversal', 'closing')", name="kind"),
         CheckConstraint("attachments >= 0", name="attachments"),

@@ -732,19 +732,40 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         """(organization, status, year, account code) of every voucher line on an account whose
         code starts with one of ``prefixes``, each once: which vouchers a filter by account
         could find at all."""
-        accounts = select(AccountRow.id).where(
-            AccountRow.org_id.in_(sorted(org_ids)),
-            or_(*(AccountRow.code.startswith(p) for p in sorted(prefixes))),
+        ids = sorted(org_ids)
+        code_of = dict(
+            self.session.execute(
+                select(AccountRow.id, AccountRow.code).where(
+                    AccountRow.org_id.in_(ids),
+                    or_(*(AccountRow.code.startswith(p) for p in sorted(prefixes))),
+                )
+            )
+            .tuples()
+            .all()
         )
-        rows = self.session.execute(
-            select(VoucherRow.org_id, VoucherRow.status, VoucherRow.year, AccountRow.code)
-            .select_from(VoucherLineRow)
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(VoucherLineRow.account_id.in_(accounts))
+        if not code_of:
+            return set()
+        accounts = sorted(code_of)
+        # posted: the months' turnover has a row for every account and month a line was posted
+        # on; the others: the few vouchers not posted, by the status index, and their lines
+        posted = self.session.execute(
+            select(PeriodBalanceRow.org_id, PeriodBalanceRow.year, PeriodBalanceRow.account_id)
+            .where(PeriodBalanceRow.org_id.in_(ids), PeriodBalanceRow.account_id.in_(accounts))
             .distinct()
         )
-        return {(int(o), str(st), int(y), str(c)) for o, st, y, c in rows}
+        pending = self.session.execute(
+            select(VoucherRow.org_id, VoucherRow.status, VoucherRow.year, VoucherLineRow.account_id)
+            .join(VoucherLineRow, VoucherLineRow.voucher_id == VoucherRow.id)
+            .where(
+                VoucherRow.org_id.in_(ids),
+                VoucherRow.status.in_((Status.DRAFT.value, Status.REVIEWED.value)),
+                VoucherLineRow.account_id.in_(accounts),
+            )
+            .distinct()
+        )
+        return {(int(o), Status.POSTED.value, int(y), code_of[a]) for o, y, a in posted} | {
+            (int(o), str(st), int(y), code_of[a]) for o, st, y, a in pending
+        }
 
     def count_pending(self, org_id: int, year: int, month: int | None) -> int:
         """The vouchers not posted dated in the year or month: found by the index on status and

@@ -36,6 +36,18 @@ class LineFact:
 
 
 @dataclass(frozen=True, slots=True)
+class FundMovement:
+    """One fund's posted lines on an account, summed, for the findings: what was received
+    (credits), what was spent (debits), the first day of any of them and the last day anything
+    was spent (None: nothing yet)."""
+
+    received: int
+    spent: int
+    first_day: date
+    last_spent: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class VoucherFact:
     id: int
     status: str
@@ -86,6 +98,15 @@ class AuditLog(Protocol):
     def posted_lines(
         self, org_id: int, prefixes: tuple[str, ...], through: date
     ) -> list[LineFact]: ...
+    def daily_nets(self, org_id: int, code: str, through: date) -> list[tuple[date, int]]:
+        """Debit-minus-credit per day of the posted lines on ``code`` and its sub-accounts
+        booked through ``through``, by day."""
+        ...
+
+    def fund_movements(self, org_id: int, code: str, through: date) -> dict[int, FundMovement]:
+        """Per fund id, the posted lines on ``code`` and its sub-accounts naming that fund,
+        booked through ``through``, summed."""
+        ...
 
     # verified points: where the next verification of an organization resumes
     def verified_point(self, org_id: int) -> VerifiedPoint | None: ...
@@ -106,6 +127,18 @@ class AuditLog(Protocol):
     def posted_lines_of(
         self, org_ids: Collection[int], prefixes: tuple[str, ...], through: date
     ) -> dict[int, list[LineFact]]: ...
+    def daily_nets_of(
+        self, codes: Mapping[int, str], through: date
+    ) -> dict[int, list[tuple[date, int]]]:
+        """:meth:`daily_nets` of each organization on its own account ``codes[org]``."""
+        ...
+
+    def fund_movements_of(
+        self, codes: Mapping[int, str], through: date
+    ) -> dict[int, dict[int, FundMovement]]:
+        """:meth:`fund_movements` of each organization on its own account ``codes[org]``."""
+        ...
+
     def verified_points_of(self, org_ids: Collection[int]) -> dict[int, VerifiedPoint]: ...
     def heads_of(self, chain_keys: Collection[int]) -> dict[int, tuple[int, str]]: ...
     def chains_of(self, after: Mapping[int, int]) -> dict[int, list[AuditEvent]]: ...
