@@ -200,6 +200,17 @@ def bench_queue_cmd(
 @click.option("--minutes", default=1.0, show_default=True, type=float)
 @click.option("--clients", default=4, show_default=True, type=int)
 @click.option("--date", "day", default="2026-05-15", show_default=True, help="Voucher date.")
+@click.option(
+    "--household", default=None, help="A household login: 4 users in 10 open its statement."
+)
+@click.option("--county", default=None, help="A county officer's login: its report once a minute.")
+@click.option(
+    "--think",
+    default=0.0,
+    show_default=True,
+    type=float,
+    help="Each user's mean pause between actions, seconds (0: none; >0 also opens pages).",
+)
 def bench_soak(
     url: str,
     org: str,
@@ -209,9 +220,14 @@ def bench_soak(
     minutes: float,
     clients: int,
     day: str,
+    household: str | None,
+    county: str | None,
+    think: float,
 ) -> None:
     """Mixed traffic against a served instance for N minutes, every response reconciled against
-    the books afterwards; exit 1 on any 5xx or mismatch. Both users share --password."""
+    the books afterwards; exit 1 on any 5xx or mismatch. Every user shares --password.
+
+    The month-end rush: ``--clients 50 --minutes 10 --think 2 --household … --county …``."""
     from coopledger.bench.soak import SoakRefused, run_soak
 
     try:
@@ -223,6 +239,9 @@ def bench_soak(
             seconds=minutes * 60,
             clients=clients,
             date=day,
+            household=(household, password) if household else None,
+            county=(county, password) if county else None,
+            think=think,
             echo=click.echo,
         )
     except SoakRefused as exc:

@@ -81,6 +81,53 @@ def test_soak_reconciles_every_response(tmp_path: Path, request: pytest.FixtureR
         server.shutdown()
 
 
+def test_the_month_end_rush_opens_pages_and_the_county_report(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """With a think time each accountant also opens pages in a signed-in browser session, and a
+    county officer opens the county's report; the latencies are kept by kind and address."""
+    url = fresh_database("rush", tmp_path)
+    engine = make_engine(url)
+    request.addfinalizer(engine.dispose)
+    migrate.upgrade(engine)
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(sessions)
+
+    orgs.create_org(
+        uow(), None, "rush", "压测村", "village_collective", "济南市/商河县/白桥镇/压测村"
+    )
+    auth.create_user(uow(), None, FastHasher(), "acc", PASSWORD, "accountant", ["rush"])
+    auth.create_user(uow(), None, FastHasher(), "rev", PASSWORD, "reviewer", ["rush"])
+    auth.create_user(
+        uow(), None, FastHasher(), "officer", PASSWORD, "auditor", [], regions=["济南市/商河县"]
+    )
+    settings = Settings(database_url=url, instance_path=tmp_path, secret_key="x")
+    app = create_app(settings, hasher=FastHasher())
+    request.addfinalizer(app.extensions["coopledger"].engine.dispose)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        result = run_soak(
+            base,
+            "rush",
+            ("acc", PASSWORD),
+            ("rev", PASSWORD),
+            seconds=3,
+            clients=2,
+            think=0.02,
+            county=("officer", PASSWORD),
+        )
+    finally:
+        server.shutdown()
+    assert result.posted and result.failures() == 0 and result.problems == []
+    assert {"page", "api"} <= set(result.latency)
+    assert result.by_address["/regions?year=2025"]  # the officer's report, at least once
+    assert any(a.startswith("/orgs/rush") for a in result.by_address)
+
+
 def test_soak_posts_to_a_leaf_account() -> None:
     """501 with sub-accounts (as in the demonstration) is passed over for its first leaf."""
     chart = [
