@@ -8,9 +8,9 @@ first voucher (or event) that fails is named.
 **Incremental verification.** A verification that passes leaves a *verified point* in the
 database (:class:`~coopledger.domain.audit_log.VerifiedPoint`, signed with the instance's
 checkpoint key): the voucher chain's length and the hash of its last voucher, the audit chain's
-likewise, a digest of each month's stored turnover and one of every stored snapshot. The next
-verification, given the key (:class:`Resume`), starts from that point instead of the first
-voucher, and re-checks:
+likewise, a digest of each month's stored turnover (per account and by shape) and one of every
+stored snapshot. The next verification, given the key (:class:`Resume`), starts from that point
+instead of the first voucher, and re-checks:
 
 - the point's signature (a point whose signature does not match is not used: everything is
   verified in full and the report says the point was altered);
