@@ -66,28 +66,26 @@ class SqlReports(SqlAccounts):
         return {a: (int(d), int(c)) for a, d, c in rows}
 
     def turnovers(self, org_id: int, start: date, end: date) -> list[Turnover]:
+        """The opening balances before ``start`` and the turnover of start..end: whole months
+        from the stored turnover; of a month the range cuts, the fewer days' lines are read and
+        the rest of the month is its stored turnover less them."""
         first, last = Period.of(start), Period.of(end)
-        opening = _add(
-            snapshots.sums_through(self.session, org_id, first.previous()),
-            self._line_sums(org_id, first.first_day, date.fromordinal(start.toordinal() - 1))
-            if start > first.first_day
-            else {},
-        )
+        before = (first.first_day, date.fromordinal(start.toordinal() - 1))
+        after = (date.fromordinal(end.toordinal() + 1), last.last_day)
         if first == last:
-            if start == first.first_day and end == last.last_day:
-                within = self._pb_sums(org_id, first, last)
-            else:
-                within = self._line_sums(org_id, start, end)
+            spans = {"before": before, "within": (start, end), "after": after}
+            # read the two shortest of the three parts; the third is the month less them
+            derived = max(spans, key=lambda k: (_days(*spans[k]), k == "within"))
+            read = {k: self._line_sums(org_id, *span) for k, span in spans.items() if k != derived}
+            read[derived] = _less(self._pb_sums(org_id, first, first), *read.values())
+            opening_part, within = read["before"], read["within"]
         else:
-            head_full = start == first.first_day
-            tail_full = end == last.last_day
-            within = self._pb_sums(
-                org_id, first if head_full else first.next(), last if tail_full else last.previous()
+            opening_part, head = self._split_month(org_id, first, before, (start, first.last_day))
+            within_tail, _ = self._split_month(org_id, last, (last.first_day, end), after)
+            within = _add(
+                _add(head, self._pb_sums(org_id, first.next(), last.previous())), within_tail
             )
-            if not head_full:
-                within = _add(within, self._line_sums(org_id, start, first.last_day))
-            if not tail_full:
-                within = _add(within, self._line_sums(org_id, last.first_day, end))
+        opening = _add(snapshots.sums_through(self.session, org_id, first.previous()), opening_part)
         codes = {i: c for c, i in self._account_ids(org_id).items()}
         return [
             Turnover(
@@ -98,6 +96,21 @@ class SqlReports(SqlAccounts):
             )
             for a in sorted(set(opening) | set(within), key=lambda i: codes[i])
         ]
+
+    def _split_month(
+        self, org_id: int, month: Period, one: tuple[date, date], other: tuple[date, date]
+    ) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]]]:
+        """The sums of the two parts ``one`` and ``other`` of ``month`` (between them, the whole
+        month): the shorter read from its lines, the other the month's stored turnover less it."""
+        if _days(*one) == 0 or _days(*other) == 0:
+            whole = self._pb_sums(org_id, month, month)
+            return ({}, whole) if _days(*one) == 0 else (whole, {})
+        month_sums = self._pb_sums(org_id, month, month)
+        if _days(*one) <= _days(*other):
+            read = self._line_sums(org_id, *one)
+            return read, _less(month_sums, read)
+        read = self._line_sums(org_id, *other)
+        return _less(month_sums, read), read
 
     def write_snapshot(self, org_id: int, year: int, month: int) -> None:
         snapshots.write(self.session, org_id, year, month)
@@ -505,6 +518,23 @@ class SqlReports(SqlAccounts):
         ):
             out[int(o)].append((int(y), int(m), c, int(mem), int(n), 0))
         return out
+
+
+def _days(first: date, last: date) -> int:
+    return max(0, (last - first).days + 1)
+
+
+def _less(
+    whole: Mapping[int, tuple[int, int]], *parts: Mapping[int, tuple[int, int]]
+) -> dict[int, tuple[int, int]]:
+    """``whole`` less ``parts``, per account; an account left with nothing is left out (it had
+    lines only in the parts)."""
+    out = dict(whole)
+    for part in parts:
+        for key, (d, c) in part.items():
+            od, oc = out.get(key, (0, 0))
+            out[key] = (od - d, oc - c)
+    return {k: v for k, v in out.items() if v != (0, 0)}
 
 
 def _add(
