@@ -120,6 +120,25 @@ def build_statement_books(url: str, members: int, *, seed: int = 2025) -> None:
 # -- the benchmark ---------------------------------------------------------------------------------
 
 
+def fresh_statement_books(database_url: str | None, tmp: Path, members: int) -> str:
+    """A fresh database — a SQLite file in ``tmp`` unless ``database_url`` is given (a
+    PostgreSQL one is dropped and created again) — migrated and holding the statement books of
+    ``members`` households (:func:`build_statement_books`); its URL."""
+    url = database_url or f"sqlite:///{tmp / 'bench.db'}"
+    if make_url(url).get_backend_name() == "postgresql":
+        recreate_database(url)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    build_statement_books(url, members)
+    return url
+
+
+def backend_of(database_url: str | None) -> str:
+    """The backend a bench runs on: the URL's, or SQLite when none is given."""
+    return make_url(database_url).get_backend_name() if database_url else "sqlite"
+
+
 def _bare_separate(htmls: list[str]) -> int:
     """Bare WeasyPrint: ``HTML(string).write_pdf()`` per statement; returns the bytes written."""
     from weasyprint import HTML
@@ -181,18 +200,12 @@ def run_statements_bench(
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        url = database_url or f"sqlite:///{tmp / 'bench.db'}"
-        if make_url(url).get_backend_name() == "postgresql":
-            recreate_database(url)
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
         fonts = ", ".join(f for f in _fonts_used())
         echo(
-            f"backend: {make_url(url).get_backend_name()}; {os.cpu_count()} cores; "
+            f"backend: {backend_of(database_url)}; {os.cpu_count()} cores; "
             f"statement font: {fonts}; setting up {count:,} households"
         )
-        build_statement_books(url, count)
+        url = fresh_statement_books(database_url, tmp, count)
 
         # 1. one statement, cold (a new process) and warm
         started, cpu = time.perf_counter(), _cpu()

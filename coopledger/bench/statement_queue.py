@@ -29,12 +29,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from coopledger.adapters.db import migrate
-from coopledger.adapters.db.engine import make_engine, recreate_database
+from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import UnitsOfWork
-from coopledger.bench.household_statements import ORG, YEAR, build_statement_books
+from coopledger.bench.household_statements import ORG, YEAR, backend_of, fresh_statement_books
 
 Echo = Callable[[str], None]
 
@@ -66,17 +64,11 @@ def run_queue_bench(
     conn.ping()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        url = database_url or f"sqlite:///{tmp / 'bench.db'}"
-        if make_url(url).get_backend_name() == "postgresql":
-            recreate_database(url)
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
         echo(
-            f"backend: {make_url(url).get_backend_name()}; {os.cpu_count()} cores; Redis at "
+            f"backend: {backend_of(database_url)}; {os.cpu_count()} cores; Redis at "
             f"{redis_url}; setting up {count:,} households (load {_load()})"
         )
-        build_statement_books(url, count)
+        url = fresh_statement_books(database_url, tmp, count)
         uow = UnitsOfWork(sb.process_sessions(url))
         base = "http://127.0.0.1:8000"
 
