@@ -4,12 +4,13 @@ traffic for a few seconds, every response reconciled against the books, no 5xx."
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import sessionmaker
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine
@@ -22,7 +23,11 @@ from coopledger.web.app import create_app
 from tests.conftest import PASSWORD, FastHasher, fresh_database
 
 
-def test_soak_reconciles_every_response(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def served(
+    tmp_path: Path, request: pytest.FixtureRequest, kind: str, region: str = ""
+) -> tuple[Callable[[], SqlUnitOfWork], BaseWSGIServer]:
+    """A fresh database with the organization ``soak`` (an accountant ``acc`` and a reviewer
+    ``rev``) served on a free port by a threaded server the caller shuts down."""
     url = fresh_database("soak", tmp_path)
     engine = make_engine(url)
     request.addfinalizer(engine.dispose)
@@ -32,15 +37,19 @@ def test_soak_reconciles_every_response(tmp_path: Path, request: pytest.FixtureR
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessions)
 
-    orgs.create_org(uow(), None, "soak", "压测合作社", "cooperative")
+    orgs.create_org(uow(), None, "soak", "压测合作社", kind, region)
     auth.create_user(uow(), None, FastHasher(), "acc", PASSWORD, "accountant", ["soak"])
     auth.create_user(uow(), None, FastHasher(), "rev", PASSWORD, "reviewer", ["soak"])
     settings = Settings(database_url=url, instance_path=tmp_path, secret_key="x")
     app = create_app(settings, hasher=FastHasher())
     request.addfinalizer(app.extensions["coopledger"].engine.dispose)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return uow, server
+
+
+def test_soak_reconciles_every_response(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    _, server = served(tmp_path, request, "cooperative")
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         result = run_soak(base, "soak", ("acc", PASSWORD), ("rev", PASSWORD), seconds=4, clients=2)
@@ -86,33 +95,15 @@ def test_the_month_end_rush_opens_pages_and_the_county_report(
 ) -> None:
     """With a think time each accountant also opens pages in a signed-in browser session, and a
     county officer opens the county's report; the latencies are kept by kind and address."""
-    url = fresh_database("rush", tmp_path)
-    engine = make_engine(url)
-    request.addfinalizer(engine.dispose)
-    migrate.upgrade(engine)
-    sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
-
-    orgs.create_org(
-        uow(), None, "rush", "压测村", "village_collective", "济南市/商河县/白桥镇/压测村"
-    )
-    auth.create_user(uow(), None, FastHasher(), "acc", PASSWORD, "accountant", ["rush"])
-    auth.create_user(uow(), None, FastHasher(), "rev", PASSWORD, "reviewer", ["rush"])
+    uow, server = served(tmp_path, request, "village_collective", "济南市/商河县/白桥镇/压测村")
     auth.create_user(
         uow(), None, FastHasher(), "officer", PASSWORD, "auditor", [], regions=["济南市/商河县"]
     )
-    settings = Settings(database_url=url, instance_path=tmp_path, secret_key="x")
-    app = create_app(settings, hasher=FastHasher())
-    request.addfinalizer(app.extensions["coopledger"].engine.dispose)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
         result = run_soak(
             base,
-            "rush",
+            "soak",
             ("acc", PASSWORD),
             ("rev", PASSWORD),
             seconds=3,
@@ -125,7 +116,7 @@ def test_the_month_end_rush_opens_pages_and_the_county_report(
     assert result.posted and result.failures() == 0 and result.problems == []
     assert {"page", "api"} <= set(result.latency)
     assert result.by_address["/regions?year=2025"]  # the officer's report, at least once
-    assert any(a.startswith("/orgs/rush") for a in result.by_address)
+    assert any(a.startswith("/orgs/soak") for a in result.by_address)
 
 
 def test_soak_posts_to_a_leaf_account() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select, update
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from coopledger.adapters.db import memo_search, snapshots
@@ -622,55 +622,34 @@ class SqlVouchers(SqlPeriods, SqlMembers, SqlFunds, SqlAccounts):
         if not sums:
             return
         snapshots.check_room(self.session, sums, {i: code for code, i in account_ids.items()})
-        table = PERIOD_BALANCES
+        self._add_to(
+            PERIOD_BALANCES,
+            ("account_id", "year", "month", "org_id"),
+            ("debit_fen", "credit_fen"),
+            [(a, y, m, org_id, d, c) for (a, y, m), (d, c) in sorted(sums.items())],
+        )
+        self._add_to(
+            SHAPE_TURNOVER,
+            tuple(c.name for c in SHAPE_TURNOVER.primary_key.columns),
+            ("amount_fen", "entries"),
+            [(org_id, *key, fen, n) for key, (fen, n) in sorted(by_shape.items())],
+        )
+
+    def _add_to(
+        self,
+        table: Table,
+        keys: tuple[str, ...],
+        sums: tuple[str, ...],
+        rows: Sequence[tuple[int, ...]],
+    ) -> None:
+        """Insert ``rows`` (``keys`` then ``sums``) into ``table``, each adding its ``sums`` to
+        the row already there under its primary key."""
         stmt = self._insert(table)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["account_id", "year", "month"],
-            set_={
-                "debit_fen": table.c.debit_fen + stmt.excluded.debit_fen,
-                "credit_fen": table.c.credit_fen + stmt.excluded.credit_fen,
-            },
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={c: table.c[c] + stmt.excluded[c] for c in sums},
         )
-        self.session.execute(
-            stmt,
-            [
-                {
-                    "account_id": a,
-                    "year": y,
-                    "month": m,
-                    "org_id": org_id,
-                    "debit_fen": d,
-                    "credit_fen": c,
-                }
-                for (a, y, m), (d, c) in sorted(sums.items())
-            ],
-        )
-        shaped = SHAPE_TURNOVER
-        stmt = self._insert(shaped)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[c.name for c in shaped.primary_key.columns],
-            set_={
-                "amount_fen": shaped.c.amount_fen + stmt.excluded.amount_fen,
-                "entries": shaped.c.entries + stmt.excluded.entries,
-            },
-        )
-        self.session.execute(
-            stmt,
-            [
-                {
-                    "org_id": org_id,
-                    "year": y,
-                    "month": m,
-                    "debit_account_id": da,
-                    "debit_fund_id": df,
-                    "credit_account_id": ca,
-                    "credit_fund_id": cf,
-                    "amount_fen": fen,
-                    "entries": n,
-                }
-                for (y, m, da, df, ca, cf), (fen, n) in sorted(by_shape.items())
-            ],
-        )
+        self.session.execute(stmt, [dict(zip(keys + sums, row, strict=True)) for row in rows])
 
     def chain_hash_at(self, org_id: int, seq: int) -> str | None:
         return self.session.scalar(
