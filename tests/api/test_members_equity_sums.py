@@ -175,3 +175,33 @@ def test_the_figures_alone_are_the_same_figures(books: Books) -> None:
     assert [r.amounts for r in alone.statement.rows] == [r.amounts for r in traced.statement.rows]
     assert all(not r.vouchers and not r.counts for r in alone.statement.rows)
     assert any(r.counts for r in traced.statement.rows)
+
+
+def test_pairs_whose_equity_line_names_different_funds_add_up(books: Books) -> None:
+    """Two pairs of one month that differ only in the fund on their equity line are one shape
+    for the statement: both amounts are counted, as the fold of each voucher counts them."""
+    second = {"code": "help", "name": "帮扶资金", "source": "help_unit", "granted": "900.00"}
+    assert books.post("acc", "/api/v1/orgs/coop/funds", second).status_code == 201
+    receive_grant(books, "800.00", "2026-04-01")
+    for day, fund, amount in (("2026-04-02", FUND, "300.00"), ("2026-04-03", "help", "200.00")):
+        created = books.post(
+            "acc",
+            "/api/v1/orgs/coop/vouchers",
+            {
+                "date": day,
+                "memo": "m",
+                "lines": [
+                    {"account": "102", "debit": amount},
+                    {"account": "311", "fund": fund, "credit": amount},
+                ],
+            },
+        )
+        assert created.status_code == 201, created.json
+        url = f"/api/v1/orgs/coop/vouchers/{created.json['id']}"
+        books.post("rev", f"{url}/review")
+        assert books.post("acc", f"{url}/post").status_code == 200
+    actor = auth.actor_named(books.uow(), "aud")
+    alone = fs.members_equity(books.uow(), actor, "coop", 2026, traced=False)
+    expected = one_by_one(books, 2026)
+    assert [r.amounts for r in alone.statement.rows] == [r.amounts for r in expected.rows]
+    assert sum(fen for r in expected.rows for fen in r.amounts.values() if r.kind == "increase")

@@ -88,7 +88,9 @@ class SqlStatements(SqlAccounts):
             )
         ).all()
         inside, read = set(slow_ids) | set(equity_ids), set()
-        summed: dict[tuple[int, int, bool, int, int], list[int]] = {}
+        # (month, equity account, credited, counterpart, its fund): the equity line's own fund
+        # is not part of the shape the statement attributes, so its rows add up
+        summed: dict[tuple[int, int, bool, int, int], list[int]] = defaultdict(lambda: [0, 0])
         for month, da, df, ca, cf, fen, entries in stored:
             if da in slow_ids and ca and ca not in inside:
                 key = (int(month), int(da), False, int(ca), int(cf))
@@ -97,7 +99,8 @@ class SqlStatements(SqlAccounts):
             else:
                 read.add(int(month))
                 continue
-            summed[key] = [int(fen), int(entries)]
+            summed[key][0] += int(fen)
+            summed[key][1] += int(entries)
         by_shape: dict[tuple[int, bool, int, int], list[int]] = defaultdict(lambda: [0, 0])
         for (month, account, credit, counterpart, fund), (fen, entries) in summed.items():
             if month not in read:
