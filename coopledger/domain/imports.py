@@ -381,23 +381,9 @@ def read_rows(kind: str, table: RawTable) -> tuple[list[Row], list[Problem]]:
     blank rows are skipped; a cell that starts with ``=`` is a formula and never a value.
     """
     spec = SPECS[kind]
-    problems: list[Problem] = []
     if not table.headers or all(not h.strip() for h in table.headers):
         return [], [Problem(0, "", "the file is empty: no header row")]
-    index: dict[str, int] = {}
-    for i, raw in enumerate(table.headers):
-        name = raw.strip()
-        column = name.lower() if name.lower() in spec.columns else spec.aliases.get(name)
-        if not name:
-            continue
-        if column is None:
-            problems.append(
-                Problem(1, name, f"unknown column; the columns are {','.join(spec.columns)}")
-            )
-        elif column in index:
-            problems.append(Problem(1, name, f"column {column} appears twice"))
-        else:
-            index[column] = i
+    index, problems = header_index(table.headers, spec.columns, spec.aliases)
     for column in spec.required:
         if column not in index:
             problems.append(Problem(1, column, "missing column"))

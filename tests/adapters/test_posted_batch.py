@@ -34,10 +34,10 @@ Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 COLUMNS = (*bench_scale.VOUCHER_COLUMNS, "posted_by", "posted_at")
 
 
-@pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, list[Any], int]]:
-    tmp: Path = tmp_path_factory.mktemp("posted")
-    engine = make_engine(fresh_database("posted_batch", tmp))
+def loader_books(name: str, tmp: Path) -> tuple[Engine, list[Any], int]:
+    """A fresh migrated database ``name`` with three of the bench's organizations and the user
+    who loads: (engine, organization ids, user id)."""
+    engine = make_engine(fresh_database(name, tmp))
     migrate.upgrade(engine)
     org_ids = bench_scale.create_orgs(engine, sessionmaker(bind=engine), 3)
     with engine.begin() as conn:
@@ -48,8 +48,14 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, li
                 " VALUES ('loader', 'loader', 'x', 'admin', 'zh_CN', 0) RETURNING id"
             )
         ).scalar_one()
-    yield engine, org_ids, int(user)
-    engine.dispose()
+    return engine, org_ids, int(user)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, list[Any], int]]:
+    books = loader_books("posted_batch", tmp_path_factory.mktemp("posted"))
+    yield books
+    books[0].dispose()
 
 
 def batch(books: tuple[Engine, list[Any], int], org: int) -> Rows:

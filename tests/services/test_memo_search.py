@@ -16,7 +16,7 @@ from coopledger.services import auth
 from coopledger.services import vouchers as svc
 from coopledger.services.ports import VoucherFilter
 from tests.adapters.test_posted_batch import COLUMNS
-from tests.conftest import Books, fresh_database
+from tests.conftest import Books
 
 URL = "/api/v1/orgs/coop/vouchers"
 
@@ -145,26 +145,12 @@ def test_a_batch_posted_with_the_guards_aside_is_indexed(
 def test_a_restored_batch_is_indexed(tmp_path: Path) -> None:
     """A batch of posted vouchers copied in as a restore writes them (the guards and the
     memo indexers set aside, the memos indexed at once) is found by its memos."""
-    from sqlalchemy.orm import sessionmaker
+    from tests.adapters.test_posted_batch import batch, load, loader_books
 
-    from coopledger.adapters.db import migrate
-    from coopledger.adapters.db.engine import make_engine
-    from coopledger.bench import scale as bench_scale
-    from tests.adapters.test_posted_batch import batch, load
-
-    engine = make_engine(fresh_database("memo_restore", tmp_path))
+    books = loader_books("memo_restore", tmp_path)
+    engine = books[0]
     try:
-        migrate.upgrade(engine)
-        org_ids = bench_scale.create_orgs(engine, sessionmaker(bind=engine), 3)
-        with engine.begin() as conn:
-            user = conn.execute(
-                text(
-                    "INSERT INTO app_user"
-                    " (username, username_key, password_hash, role, locale, failed_logins)"
-                    " VALUES ('loader', 'loader', 'x', 'admin', 'zh_CN', 0) RETURNING id"
-                )
-            ).scalar_one()
-        vouchers, lines = batch((engine, org_ids, int(user)), org=0)
+        vouchers, lines = batch(books, org=0)
         load(engine, (vouchers, lines))
         memo = str(vouchers[3][COLUMNS.index("memo")])
         with engine.connect() as conn:
