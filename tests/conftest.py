@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from coopledger.adapters import pdf
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
@@ -68,6 +69,13 @@ def fresh_database(tag: str, tmp: Path) -> str:
     name = f"{url.database}_{tag}"
     recreate_database(url.set(database=name).render_as_string(hide_password=False))
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_render_cache() -> None:
+    """Each test starts without the PDFs earlier tests rendered (a test that expects a render to
+    be stopped, or counts what it loads, must not be answered from the cache)."""
+    pdf.RENDERED.clear()
 
 
 @pytest.fixture(scope="session")

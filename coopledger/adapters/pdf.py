@@ -18,6 +18,7 @@ environment, which threads use at the same time. Data (names, memos) is printed 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import mimetypes
 import multiprocessing
@@ -25,7 +26,9 @@ import os
 import resource
 import shutil
 import subprocess
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -45,9 +48,11 @@ from coopledger.resources import resource_dir
 from coopledger.translations import HTML_LANG, gettext_for
 
 __all__ = [
+    "RENDERED",
     "AssetFetcher",
     "NoCJKFontError",
     "PdfError",
+    "RenderCache",
     "RenderLimitError",
     "render_html",
     "render_pdf",
@@ -194,24 +199,39 @@ def render_pdf(
     embeds them as ``figures.json`` (written by us from data, never from a URL). Pass ``created``
     (and give the template a ``dcterms.created`` meta of the same time) for a document that is
     byte for byte the same each time it is rendered from the same data: its SHA-256 is stable.
+    A document rendered again from the same HTML comes from :data:`RENDERED`.
 
     :raise NoCJKFontError: no installed font has Chinese glyphs.
     """
+    _require_cjk_font()
+    html = render_html(template_name, context, locale)
+    if fetcher is not None:  # the caller inspects what this very render loads
+        return _write_pdf(html, fetcher, figures, created)
+    return RENDERED.get_or_render(
+        html, figures, created, lambda: _write_pdf(html, AssetFetcher(), figures, created)
+    )
+
+
+def _require_cjk_font() -> None:
     if not cjk_font_families():
         raise NoCJKFontError(
             "no font with Chinese glyphs is installed; on Debian: "
             "apt-get install fonts-noto-cjk fontconfig (or fonts-wqy-microhei)"
         )
-    html = render_html(template_name, context, locale)
-    document = HTML(
-        string=html,
-        base_url=ASSETS.as_uri() + "/",
-        url_fetcher=fetcher or AssetFetcher(),
-    )
+
+
+def _write_pdf(
+    html: str,
+    fetcher: AssetFetcher,
+    figures: Mapping[str, Any] | None,
+    created: datetime | None,
+) -> bytes:
+    """WeasyPrint's part of :func:`render_pdf`: the HTML laid out and written as PDF."""
+    document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher)
     options: dict[str, Any] = {}
     if figures is not None:
         embedded = Attachment(
-            string=json.dumps(figures, ensure_ascii=False, indent=1),
+            string=_figures_json(figures),
             name=FIGURES_NAME,
             description="The figures of this document, as JSON",
             relationship="Data",
@@ -223,6 +243,77 @@ def render_pdf(
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise PdfError("WeasyPrint returned no PDF")
     return pdf
+
+
+def _figures_json(figures: Mapping[str, Any]) -> str:
+    return json.dumps(figures, ensure_ascii=False, indent=1)
+
+
+class RenderCache:
+    """The PDFs this process rendered lately, by the SHA-256 of everything a render reads (the
+    HTML, which holds the template, its data and the language; the embedded figures; the
+    creation time), the least recently used dropped past ``limit`` bytes.
+
+    Only documents that come out the same byte for byte from the same input are kept: those
+    without embedded figures, and archival ones with their ``created`` time (without it the
+    embedded file would carry the time of each render). A household opening its statement
+    again, or a posted voucher printed again, then costs no layout at all — and gets exactly
+    the file it got before, so a statement's recorded SHA-256 still matches."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.hits = 0
+        self._docs: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(html: str, figures: Mapping[str, Any] | None, created: datetime | None) -> str | None:
+        """The document's key, or None when a render of it is not repeatable."""
+        if figures is not None and created is None:
+            return None
+        digest = hashlib.sha256(html.encode())
+        if figures is not None:
+            digest.update(b"\0" + _figures_json(figures).encode())
+        if created is not None:
+            digest.update(b"\0" + created.isoformat().encode())
+        return digest.hexdigest()
+
+    def get_or_render(
+        self,
+        html: str,
+        figures: Mapping[str, Any] | None,
+        created: datetime | None,
+        render: Callable[[], bytes],
+    ) -> bytes:
+        key = self.key(html, figures, created)
+        if key is None:
+            return render()
+        with self._lock:
+            pdf = self._docs.get(key)
+            if pdf is not None:
+                self._docs.move_to_end(key)
+                self.hits += 1
+                return pdf
+        pdf = render()
+        if len(pdf) <= self.limit:
+            with self._lock:
+                if key not in self._docs:
+                    self._docs[key] = pdf
+                    self.size += len(pdf)
+                while self.size > self.limit:
+                    _, dropped = self._docs.popitem(last=False)
+                    self.size -= len(dropped)
+        return pdf
+
+    def clear(self) -> None:
+        with self._lock:
+            self._docs.clear()
+            self.size = self.hits = 0
+
+
+#: about 800 household statements (a statement is some 40 KB with WenQuanYi) per process
+RENDERED = RenderCache(32 * 1024 * 1024)
 
 
 # Render isolation: a document rendered for a web request runs in a forked
@@ -246,25 +337,18 @@ def _address_space() -> int:
 
 def _render_child(
     conn: Connection,
-    template_name: str,
-    context: Mapping[str, Any],
+    html: str,
     figures: Mapping[str, Any] | None,
     created: datetime | None,
-    locale: str,
 ) -> None:
     try:
         size = _address_space()
         if size:
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (size + RENDER_EXTRA_MEMORY, hard))
-        document = render_pdf(
-            template_name, context, figures=figures, created=created, locale=locale
-        )
-        conn.send(("ok", document))
+        conn.send(("ok", _write_pdf(html, AssetFetcher(), figures, created)))
     except MemoryError:
         conn.send(("limit", "the document needs more memory than a render may use"))
-    except NoCJKFontError as exc:
-        conn.send(("nocjk", str(exc)))
     except Exception as exc:  # reported to the parent, which raises it as a PdfError
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -283,22 +367,33 @@ def render_pdf_isolated(
     seconds: float | None = None,
     locale: str = "zh",
 ) -> bytes:
-    """:func:`render_pdf` in a forked child, stopped after ``seconds`` (default
+    """:func:`render_pdf` with its layout in a forked child, stopped after ``seconds`` (default
     :data:`RENDER_SECONDS`) or when it needs more than :data:`RENDER_EXTRA_MEMORY` beyond what
-    the parent already maps.
+    the parent already maps. The template is filled here, so a document this process rendered
+    lately comes from :data:`RENDERED` without a fork.
 
     :raise RenderLimitError: the limit was reached (the web answers 503 ``render_timeout``).
     :raise NoCJKFontError: no installed font has Chinese glyphs.
     :raise PdfError: the render failed otherwise.
     """
+    _require_cjk_font()
+    try:
+        html = render_html(template_name, context, locale)
+    except Exception as exc:  # the template and its data, before any layout
+        raise PdfError(f"{type(exc).__name__}: {exc}") from exc
     limit = RENDER_SECONDS if seconds is None else seconds
+    return RENDERED.get_or_render(
+        html, figures, created, lambda: _write_pdf_isolated(html, figures, created, limit)
+    )
+
+
+def _write_pdf_isolated(
+    html: str, figures: Mapping[str, Any] | None, created: datetime | None, limit: float
+) -> bytes:
+    """:func:`_write_pdf` in a forked child, within ``limit`` seconds and the memory limit."""
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(
-        target=_render_child,
-        args=(sender, template_name, context, figures, created, locale),
-        daemon=True,
-    )
+    child = ctx.Process(target=_render_child, args=(sender, html, figures, created), daemon=True)
     child.start()
     sender.close()
     try:
@@ -317,6 +412,4 @@ def render_pdf_isolated(
         return payload  # type: ignore[no-any-return]
     if kind == "limit":
         raise RenderLimitError(payload)
-    if kind == "nocjk":
-        raise NoCJKFontError(payload)
     raise PdfError(payload)

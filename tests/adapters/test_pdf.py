@@ -3,8 +3,10 @@ loads only the shipped assets — hostile text stays text, nothing else is ever 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +318,48 @@ def test_each_render_keeps_its_own_language_across_threads() -> None:
         for locale, html in pool.map(render, range(64)):
             assert ("制单：acc" in html) is (locale == "zh")
             assert ("Prepared by: acc" in html) is (locale == "en")
+
+
+# -- the render cache ----------------------------------------------------------------------------
+
+
+def test_a_document_rendered_again_is_the_same_file_without_a_second_layout() -> None:
+    first = render_pdf("pdf/voucher.html", context())
+    assert pdf.RENDERED.hits == 0
+    again = pdf.render_pdf_isolated("pdf/voucher.html", context())  # no fork: from the cache
+    assert again == first and pdf.RENDERED.hits == 1
+    other = render_pdf("pdf/voucher.html", context(memo="收到股金（补）"))
+    assert other != first and pdf.RENDERED.hits == 1
+    pdf.RENDERED.clear()
+    assert text_of(render_pdf("pdf/voucher.html", context())) == text_of(first)
+
+
+def test_an_archival_document_is_kept_only_with_its_creation_time() -> None:
+    figures = {"total_fen": 1_234_567}
+    created = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
+    archived = render_pdf("pdf/voucher.html", context(), figures=figures, created=created)
+    assert render_pdf("pdf/voucher.html", context(), figures=figures, created=created) == archived
+    assert pdf.RENDERED.hits == 1
+    later = datetime(2026, 3, 11, 9, 30, tzinfo=UTC)
+    assert render_pdf("pdf/voucher.html", context(), figures=figures, created=later) != archived
+    # without a creation time the embedded file would carry each render's own time: not kept
+    render_pdf("pdf/voucher.html", context(), figures=figures)
+    render_pdf("pdf/voucher.html", context(), figures=figures)
+    assert pdf.RENDERED.hits == 1
+
+
+def test_the_cache_drops_the_least_recently_used_past_its_limit() -> None:
+    cache = pdf.RenderCache(limit=25)
+    renders: list[str] = []
+
+    def render(html: str) -> bytes:
+        renders.append(html)
+        return html.encode() * 10
+
+    for html in ("a", "b", "a", "c", "a", "b"):
+        cache.get_or_render(html, None, None, functools.partial(render, html))
+    # "a" stayed in use; "b" was dropped when "c" came in, so it was laid out again
+    assert renders == ["a", "b", "c", "b"] and cache.hits == 2
+    assert cache.size <= 25
+    too_big = cache.get_or_render("d" * 30, None, None, lambda: b"x" * 30)
+    assert too_big == b"x" * 30 and cache.size <= 25
