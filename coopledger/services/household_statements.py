@@ -310,7 +310,7 @@ def household_statement(
         line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
         if line is None:
             raise NotFound(f"member {member_no} has no share in the {year} distribution")
-        register = holdings_as_of(uow, org, date(year, 12, 31))
+        register = holdings_as_of(uow, org, date(year, 12, 31), None, member.id)
         holding = next((h for h in register.holdings if h.member_no == member_no), None)
         issued, new = issue_code(uow, org, plan, line, clock)
         goods = goods_in_kind(uow, org.id, year, member.id).get(member.member_no, [])

@@ -98,9 +98,9 @@ def holdings_as_of(
     chart = load_chart(org.chart)
     registers = uow.registers
     capital = registers.account_balances_by_member(org.id, chart.role("capital"), as_of, member_id)
-    shares = registers.share_balances(org.id, as_of)
+    shares = registers.share_balances(org.id, as_of, member_id)
     if holders is None:
-        holders = registers.holders(org.id, as_of or date.max)
+        holders = registers.holders(org.id, as_of or date.max, member_id)
     if member_id is not None:
         holders = [h for h in holders if h.member_id == member_id]
     holdings = []
@@ -518,14 +518,7 @@ def member_account(
             )
             if line is not None:
                 refund, residual = line.patronage_fen, line.residual_fen
-        status = next(
-            (
-                h.status
-                for h in registers.holders(org.id, date(year, 12, 31))
-                if h.member_id == member.id
-            ),
-            "none",
-        )
+        status = next((h.status for h in registers.holders(org.id, year_end, member.id)), "none")
     return MemberAccount(
         member.member_no,
         member.name,

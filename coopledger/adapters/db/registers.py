@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from coopledger.adapters.db import snapshots
@@ -376,14 +376,18 @@ class SqlRegisters:
 
     # -- members and shares ----------------------------------------------------------------------
 
-    def holders(self, org_id: int, on: date) -> list[HolderRow]:
-        latest = (
+    def holders(self, org_id: int, on: date, member_id: int | None = None) -> list[HolderRow]:
+        latest_query = (
             select(MemberStatusRow.member_id, func.max(MemberStatusRow.id).label("status_id"))
             .join(MemberRow, MemberRow.id == MemberStatusRow.member_id)
             .where(MemberRow.org_id == org_id, MemberStatusRow.effective_on <= on)
             .group_by(MemberStatusRow.member_id)
-            .subquery()
         )
+        members = MemberRow.org_id == org_id
+        if member_id is not None:
+            latest_query = latest_query.where(MemberStatusRow.member_id == member_id)
+            members = and_(members, MemberRow.id == member_id)
+        latest = latest_query.subquery()
         status = aliased(MemberStatusRow)
         rows = self.session.execute(
             select(
@@ -397,7 +401,7 @@ class SqlRegisters:
             )
             .outerjoin(latest, latest.c.member_id == MemberRow.id)
             .outerjoin(status, status.id == latest.c.status_id)
-            .where(MemberRow.org_id == org_id)
+            .where(members)
         )
         return [
             HolderRow(
@@ -477,7 +481,9 @@ class SqlRegisters:
             for e in events
         ]
 
-    def share_balances(self, org_id: int, through: date | None) -> dict[int, dict[str, int]]:
+    def share_balances(
+        self, org_id: int, through: date | None, member_id: int | None = None
+    ) -> dict[int, dict[str, int]]:
         query = (
             select(
                 ShareAllocationRow.member_id,
@@ -490,6 +496,8 @@ class SqlRegisters:
         )
         if through is not None:
             query = query.where(ShareEventRow.occurred_on <= through)
+        if member_id is not None:
+            query = query.where(ShareAllocationRow.member_id == member_id)
         out: dict[int, dict[str, int]] = defaultdict(dict)
         for member_id, share_class, amount in self.session.execute(query):
             out[member_id][share_class] = int(amount)
