@@ -11,6 +11,7 @@ from coopledger.domain.errors import Forbidden, InvalidState, NotFound
 from coopledger.domain.roles import Actor, Role
 from coopledger.services.household_statements import Statement, household_statement
 from coopledger.services.ports import HandoutRecord, Member, Org, UnitOfWork
+from coopledger.services.shares import Holding, member_account
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,32 @@ class Household:
         figures, the last distributed one (the current year is still empty); the current year
         before anything was distributed."""
         return self.latest.year if self.latest is not None else current_year
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    """What the portal shows of a membership's member account (成员账户) for one year: the
+    holding at the year's end, and the patronage refund and residual distribution allotted in
+    the year."""
+
+    year: int
+    closing: Holding | None
+    patronage_refund: int
+    residual_distribution: int
+
+
+def account_figures(
+    uow: UnitOfWork, actor: Actor, home: Household, current_year: int
+) -> AccountFigures:
+    """The member account figures of the year :meth:`Household.account_year` names. Once a
+    year is distributed they are its statement's: the posted plan's line for the member and its
+    holding at that year's end, exactly what :func:`~coopledger.services.shares.member_account`
+    reads for the year, already read; before, the current year's member account."""
+    s = home.latest
+    if s is not None:
+        return AccountFigures(s.year, s.holding, s.line.patronage_fen, s.line.residual_fen)
+    acc = member_account(uow, actor, home.org.code, home.member.member_no, current_year)
+    return AccountFigures(acc.year, acc.closing, acc.patronage_refund, acc.residual_distribution)
 
 
 def household_of(uow: UnitOfWork, actor: Actor) -> Household:

@@ -5,6 +5,7 @@ year that has figures."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from coopledger.services import auth
@@ -36,6 +37,24 @@ def test_the_last_distributed_year_is_shown_in_large_figures_with_its_reasons(
     # the PDFs open on the year that has figures, not the empty current one
     assert 'href="/me/coop/statements/2025.pdf"' in html
     assert 'href="/me/coop/account/2025.pdf"' in html
+
+
+def test_the_member_record_shows_the_distributed_years_account(
+    books: Books, signed_in: Any
+) -> None:
+    plan_paid_in_part(books)
+    html = signed_in("hh1").get("/me").get_data(as_text=True)
+    record = html.split('class="facts big my-record"')[1].split("</dl>")[0]
+    shown = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", record))
+    account = books.get("hh1", "/api/v1/orgs/coop/members/1/account?year=2025").json
+    closing = account["closing"]
+    money = lambda amount: f"¥{Decimal(amount):,.2f}"  # noqa: E731
+    assert (shown["股金"], shown["合计份额"]) == (
+        money(closing["capital"]),
+        money(closing["total"]),
+    )
+    assert shown["2025年 返还"] == money(account["patronage_refund"]) != "¥0.00"
+    assert shown["2025年 分配"] == money(account["residual_distribution"]) != "¥0.00"
 
 
 def test_the_portal_speaks_english_too(books: Books, signed_in: Any) -> None:

@@ -12,7 +12,7 @@ from coopledger.adapters import speech
 from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
-from coopledger.services.household_portal import household_in, memberships_of
+from coopledger.services.household_portal import account_figures, household_in, memberships_of
 from coopledger.services.print_contexts import member_account_print_context
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, lang, login_required, signed_in
@@ -30,12 +30,7 @@ def me() -> Any:
     # reading the last statement issues its verification code the first time: a write
     homes = memberships_of(unit_of_work(), who)
     year = utcnow().date().year
-    accounts = {
-        h.org.code: share_svc.member_account(
-            uow(), who, h.org.code, h.member.member_no, h.account_year(year)
-        )
-        for h in homes
-    }
+    accounts = {h.org.code: account_figures(uow(), who, h, year) for h in homes}
     return render_template(
         "pages/me.html",
         homes=homes,
