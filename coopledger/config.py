@@ -13,6 +13,8 @@ they could claim any address. ``COOPLEDGER_PUBLIC_URL`` is the address where ``/
 never taken from a request (whose ``Host`` header the client chooses), and without it no
 statement is issued. ``COOPLEDGER_REDIS_URL`` puts statement batches on that Redis's job queue
 (``COOPLEDGER_QUEUE``, default ``coopledger-statements``); unset, they render in local processes.
+``COOPLEDGER_PDF_CACHE_MB`` (default 32, 0–4096) is how many megabytes of rendered PDFs each
+serving process keeps to hand out again; 0 keeps none.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Settings:
     #: the Redis of the statement-batch queue; empty: batches render in local processes
     queue_redis_url: str = ""
     queue_name: str = DEFAULT_QUEUE
+    #: megabytes of rendered PDFs each process keeps to hand out again (0: none)
+    pdf_cache_mb: int = 32
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -54,6 +58,7 @@ class Settings:
             public_url=parse_public_url(env.get("COOPLEDGER_PUBLIC_URL", "")),
             queue_redis_url=env.get("COOPLEDGER_REDIS_URL") or "",
             queue_name=queue_name(environ=env),
+            pdf_cache_mb=_pdf_cache_mb(env.get("COOPLEDGER_PDF_CACHE_MB", "32")),
         )
 
     def with_secret(self) -> Settings:
@@ -191,6 +196,15 @@ def _ttl_hours(text: str) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= 8760:
         raise SettingsError(
             f"COOPLEDGER_TOKEN_TTL_HOURS must be a whole number of hours from 1 to 8760, "
+            f"not {text!r}"
+        )
+    return int(text)
+
+
+def _pdf_cache_mb(text: str) -> int:
+    if not text.strip().isdigit() or int(text) > 4096:
+        raise SettingsError(
+            f"COOPLEDGER_PDF_CACHE_MB must be a whole number of megabytes from 0 to 4096, "
             f"not {text!r}"
         )
     return int(text)

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from coopledger.adapters import pdf
 from coopledger.adapters.db import migrate
 from coopledger.adapters.db.engine import make_engine, recreate_database
 from coopledger.adapters.db.uow import SqlUnitOfWork
+from coopledger.adapters.pdf_cache import RENDERED
 from coopledger.config import Settings
 from coopledger.services import auth, orgs
 from coopledger.web.app import create_app
@@ -75,7 +75,7 @@ def fresh_database(tag: str, tmp: Path) -> str:
 def fresh_render_cache() -> None:
     """Each test starts without the PDFs earlier tests rendered (a test that expects a render to
     be stopped, or counts what it loads, must not be answered from the cache)."""
-    pdf.RENDERED.clear()
+    RENDERED.clear()
 
 
 @pytest.fixture(scope="session")

@@ -18,17 +18,13 @@ environment, which threads use at the same time. Data (names, memos) is printed 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import mimetypes
 import multiprocessing
 import os
 import resource
 import shutil
 import subprocess
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -41,6 +37,7 @@ from markupsafe import Markup
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from coopledger.adapters.pdf_cache import RENDERED, figures_json
 from coopledger.adapters.pdf_errors import NoCJKFontError, PdfError, RenderLimitError
 from coopledger.domain.capitals import to_capitals
 from coopledger.domain.money import format_amount
@@ -48,11 +45,9 @@ from coopledger.resources import resource_dir
 from coopledger.translations import HTML_LANG, gettext_for
 
 __all__ = [
-    "RENDERED",
     "AssetFetcher",
     "NoCJKFontError",
     "PdfError",
-    "RenderCache",
     "RenderLimitError",
     "render_html",
     "render_pdf",
@@ -231,7 +226,7 @@ def _write_pdf(
     options: dict[str, Any] = {}
     if figures is not None:
         embedded = Attachment(
-            string=_figures_json(figures),
+            string=figures_json(figures),
             name=FIGURES_NAME,
             description="The figures of this document, as JSON",
             relationship="Data",
@@ -243,77 +238,6 @@ def _write_pdf(
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise PdfError("WeasyPrint returned no PDF")
     return pdf
-
-
-def _figures_json(figures: Mapping[str, Any]) -> str:
-    return json.dumps(figures, ensure_ascii=False, indent=1)
-
-
-class RenderCache:
-    """The PDFs this process rendered lately, by the SHA-256 of everything a render reads (the
-    HTML, which holds the template, its data and the language; the embedded figures; the
-    creation time), the least recently used dropped past ``limit`` bytes.
-
-    Only documents that come out the same byte for byte from the same input are kept: those
-    without embedded figures, and archival ones with their ``created`` time (without it the
-    embedded file would carry the time of each render). A household opening its statement
-    again, or a posted voucher printed again, then costs no layout at all — and gets exactly
-    the file it got before, so a statement's recorded SHA-256 still matches."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.hits = 0
-        self._docs: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(html: str, figures: Mapping[str, Any] | None, created: datetime | None) -> str | None:
-        """The document's key, or None when a render of it is not repeatable."""
-        if figures is not None and created is None:
-            return None
-        digest = hashlib.sha256(html.encode())
-        if figures is not None:
-            digest.update(b"\0" + _figures_json(figures).encode())
-        if created is not None:
-            digest.update(b"\0" + created.isoformat().encode())
-        return digest.hexdigest()
-
-    def get_or_render(
-        self,
-        html: str,
-        figures: Mapping[str, Any] | None,
-        created: datetime | None,
-        render: Callable[[], bytes],
-    ) -> bytes:
-        key = self.key(html, figures, created)
-        if key is None:
-            return render()
-        with self._lock:
-            pdf = self._docs.get(key)
-            if pdf is not None:
-                self._docs.move_to_end(key)
-                self.hits += 1
-                return pdf
-        pdf = render()
-        if len(pdf) <= self.limit:
-            with self._lock:
-                if key not in self._docs:
-                    self._docs[key] = pdf
-                    self.size += len(pdf)
-                while self.size > self.limit:
-                    _, dropped = self._docs.popitem(last=False)
-                    self.size -= len(dropped)
-        return pdf
-
-    def clear(self) -> None:
-        with self._lock:
-            self._docs.clear()
-            self.size = self.hits = 0
-
-
-#: about 800 household statements (a statement is some 40 KB with WenQuanYi) per process
-RENDERED = RenderCache(32 * 1024 * 1024)
 
 
 # Render isolation: a document rendered for a web request runs in a forked

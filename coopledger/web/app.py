@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from coopledger.adapters.db.engine import make_engine
 from coopledger.adapters.db.uow import UnitsOfWork
 from coopledger.adapters.passwords import Argon2Hasher
+from coopledger.adapters.pdf_cache import RENDERED
 from coopledger.adapters.pdf_errors import NoCJKFontError, RenderLimitError
 from coopledger.config import Settings
 from coopledger.domain.errors import DomainError
@@ -160,6 +161,7 @@ def create_app(
     app.extensions["coopledger"] = Extension(
         settings, session_factory, hasher or Argon2Hasher(), engine
     )
+    RENDERED.resize(settings.pdf_cache_mb * 1024 * 1024)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=settings.testing,

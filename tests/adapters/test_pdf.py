@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,9 @@ from coopledger.adapters.pdf import (
     render_html,
     render_pdf,
 )
+from coopledger.adapters.pdf_cache import DEFAULT_LIMIT, RENDERED, RenderCache
+from coopledger.config import Settings
+from coopledger.web.app import create_app
 from tests.builders import text_of
 
 #: markup that would load files or URLs, typed into every text field that reaches the voucher print
@@ -325,12 +329,12 @@ def test_each_render_keeps_its_own_language_across_threads() -> None:
 
 def test_a_document_rendered_again_is_the_same_file_without_a_second_layout() -> None:
     first = render_pdf("pdf/voucher.html", context())
-    assert pdf.RENDERED.hits == 0
+    assert RENDERED.hits == 0
     again = pdf.render_pdf_isolated("pdf/voucher.html", context())  # no fork: from the cache
-    assert again == first and pdf.RENDERED.hits == 1
+    assert again == first and RENDERED.hits == 1
     other = render_pdf("pdf/voucher.html", context(memo="收到股金（补）"))
-    assert other != first and pdf.RENDERED.hits == 1
-    pdf.RENDERED.clear()
+    assert other != first and RENDERED.hits == 1
+    RENDERED.clear()
     assert text_of(render_pdf("pdf/voucher.html", context())) == text_of(first)
 
 
@@ -339,17 +343,31 @@ def test_an_archival_document_is_kept_only_with_its_creation_time() -> None:
     created = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
     archived = render_pdf("pdf/voucher.html", context(), figures=figures, created=created)
     assert render_pdf("pdf/voucher.html", context(), figures=figures, created=created) == archived
-    assert pdf.RENDERED.hits == 1
+    assert RENDERED.hits == 1
     later = datetime(2026, 3, 11, 9, 30, tzinfo=UTC)
     assert render_pdf("pdf/voucher.html", context(), figures=figures, created=later) != archived
     # without a creation time the embedded file would carry each render's own time: not kept
     render_pdf("pdf/voucher.html", context(), figures=figures)
     render_pdf("pdf/voucher.html", context(), figures=figures)
-    assert pdf.RENDERED.hits == 1
+    assert RENDERED.hits == 1
+
+
+def test_an_application_configured_without_a_cache_renders_each_time(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"COOPLEDGER_PDF_CACHE_MB": "0", "COOPLEDGER_INSTANCE_PATH": str(tmp_path)}
+    )
+    try:
+        create_app(replace(settings, secret_key="s", testing=True))
+        assert RENDERED.limit == 0
+        render_pdf("pdf/voucher.html", context())
+        render_pdf("pdf/voucher.html", context())
+        assert RENDERED.hits == 0 and RENDERED.size == 0
+    finally:
+        RENDERED.resize(DEFAULT_LIMIT)
 
 
 def test_the_cache_drops_the_least_recently_used_past_its_limit() -> None:
-    cache = pdf.RenderCache(limit=25)
+    cache = RenderCache(limit=25)
     renders: list[str] = []
 
     def render(html: str) -> bytes:

@@ -196,6 +196,7 @@ def test_a_folder_that_does_not_exist_is_named_and_not_made(tmp_path: Path) -> N
     [
         ("COOPLEDGER_PROXY_HOPS", "many", "COOPLEDGER_PROXY_HOPS must be a whole number"),
         ("COOPLEDGER_TOKEN_TTL_HOURS", "soon", "COOPLEDGER_TOKEN_TTL_HOURS must be a whole"),
+        ("COOPLEDGER_PDF_CACHE_MB", "-1", "COOPLEDGER_PDF_CACHE_MB must be a whole number"),
         ("COOPLEDGER_PUBLIC_URL", "ftp://books", "COOPLEDGER_PUBLIC_URL must be the http(s)"),
         ("COOPLEDGER_REDIS_URL", "localhost:6379", "cannot use the Redis URL 'localhost:6379'"),
     ],
