@@ -24,9 +24,10 @@ def inline_pdf(data: bytes, name: str) -> Response:
 def notice_pdf(doc: NoticeDocument, locale: str = "zh") -> Response:
     """The notice-board PDF in ``locale``: the labels translated; names, accounts and memos as
     the notice holds them (Chinese), and its fingerprint."""
-    from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
+    # WeasyPrint only when a PDF is asked for
+    from coopledger.adapters.pdf import render_pdf_isolated
 
-    pdf = render_pdf("pdf/disclosure.html", notice_print_context(doc), locale=locale)
+    pdf = render_pdf_isolated("pdf/disclosure.html", notice_print_context(doc), locale=locale)
     name = f"disclosure-{doc.org_code}-{doc.period}.pdf"
     return Response(
         pdf,

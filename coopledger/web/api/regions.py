@@ -76,9 +76,10 @@ class ReportArgs(LangArgs):
 
 
 def _pdf(template: str, context: dict[str, Any], name: str, locale: str = "zh") -> Response:
-    from coopledger.adapters.pdf import render_pdf  # WeasyPrint only when a PDF is asked for
+    # WeasyPrint only when a PDF is asked for
+    from coopledger.adapters.pdf import render_pdf_isolated
 
-    return inline_pdf(render_pdf(f"pdf/{template}", context, locale=locale), name)
+    return inline_pdf(render_pdf_isolated(f"pdf/{template}", context, locale=locale), name)
 
 
 JSON_OR_PDF = {

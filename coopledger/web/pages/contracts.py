@@ -346,11 +346,11 @@ def _save_project(org: str, who: Actor, form: Form) -> bool:
 @login_required
 def village_projects_pdf(org: str) -> Response:
     """The 一事一议 备查簿, printed."""
-    from coopledger.adapters.pdf import render_pdf
+    from coopledger.adapters.pdf import render_pdf_isolated
 
     organization, rows = svc.projects(uow(), signed_in(), org)
     return inline_pdf(
-        render_pdf(
+        render_pdf_isolated(
             "pdf/village_projects.html", projects_print_context(organization, rows), locale=lang()
         ),
         f"village-projects-{org}",

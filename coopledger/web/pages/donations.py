@@ -317,12 +317,12 @@ def _hand_out(org: str, who: Actor, form: Form) -> bool:
 @login_required
 def donation_handouts_pdf(org: str, voucher_id: int) -> Response:
     """The hand-out list of one hand-out voucher, printed for signatures or thumbprints."""
-    from coopledger.adapters.pdf import render_pdf
+    from coopledger.adapters.pdf import render_pdf_isolated
 
     organization, rows = svc.handouts(uow(), signed_in(), org, voucher_id=voucher_id)
     context = handout_print_context(organization, rows, voucher_id)
     return inline_pdf(
-        render_pdf("pdf/donation_handouts.html", context, locale=lang()),
+        render_pdf_isolated("pdf/donation_handouts.html", context, locale=lang()),
         f"handouts-{org}-{voucher_id}",
     )
 

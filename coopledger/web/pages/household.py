@@ -57,7 +57,7 @@ def my_statement(year: int, org_code: str | None) -> Response:
         unit_of_work(), who, home.org.code, home.member.member_no, year
     )
     return inline_pdf(
-        issue_statement(unit_of_work(), s, base, locale=lang()),
+        issue_statement(unit_of_work(), s, base, isolated=True, locale=lang()),
         f"statement-{home.org.code}-{home.member.member_no}-{year}",
     )
 
@@ -66,14 +66,14 @@ def my_statement(year: int, org_code: str | None) -> Response:
 @bp.route("/me/<org_code>/account/<int:year>.pdf")
 @login_required
 def my_account(year: int, org_code: str | None) -> Response:
-    from coopledger.adapters.pdf import render_pdf
+    from coopledger.adapters.pdf import render_pdf_isolated
 
     who = signed_in()
     home = household_in(uow(), who, org_code)
     acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
     context = member_account_print_context(acc, home.org.name, home.member.id_number)
     return inline_pdf(
-        render_pdf("pdf/member_account.html", context, locale=lang()),
+        render_pdf_isolated("pdf/member_account.html", context, locale=lang()),
         f"member-account-{home.org.code}-{home.member.member_no}-{year}",
     )
 

@@ -99,10 +99,10 @@ def regions() -> Any:
     result = svc.region_report(uow(), who, region, year, resume=resume())
     context = region_report_print_context(result)
     if request.args.get("format") == "pdf" and not errors:
-        from coopledger.adapters.pdf import render_pdf
+        from coopledger.adapters.pdf import render_pdf_isolated
 
         return inline_pdf(
-            render_pdf("pdf/region_report.html", context, locale=lang()),
+            render_pdf_isolated("pdf/region_report.html", context, locale=lang()),
             f"region-report-{result.year}",
         )
     disclosures = {

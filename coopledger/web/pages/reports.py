@@ -84,11 +84,11 @@ def trial_balance(org: str) -> Any:
         ), 422
     tb = reports.trial_balance_report(uow(), who, org, start, end)
     if request.args.get("format") == "pdf":
-        from coopledger.adapters.pdf import render_pdf
+        from coopledger.adapters.pdf import render_pdf_isolated
 
         context = trial_balance_print_context(tb, the_org, start, end, lang())
         return inline_pdf(
-            render_pdf("pdf/trial_balance.html", context, locale=lang()),
+            render_pdf_isolated("pdf/trial_balance.html", context, locale=lang()),
             f"trial-balance-{org}-{start.isoformat()}-{end.isoformat()}",
         )
     return render_template(
@@ -108,14 +108,14 @@ def ledger(org: str) -> Any:
         return redirect(url_for("pages.trial_balance", org=org))
     member_name = None
     if request.args.get("format") == "pdf":
-        from coopledger.adapters.pdf import render_pdf
+        from coopledger.adapters.pdf import render_pdf_isolated
 
         result = reports.ledger_report(uow(), who, org, account, member, start, end)
         if member is not None:
             member_name = org_svc.get_member(uow(), who, org, member).name
         context = ledger_print_context(result, the_org, member_name, lang())
         return inline_pdf(
-            render_pdf("pdf/ledger.html", context, locale=lang()),
+            render_pdf_isolated("pdf/ledger.html", context, locale=lang()),
             f"ledger-{org}-{account}-{start.isoformat()}-{end.isoformat()}",
         )
     # the page's lines alone: the entries of its days, from the book's count and sums per day

@@ -532,7 +532,7 @@ def voucher_step(org: str, voucher_id: int, step: str) -> Any:
 @bp.route("/orgs/<org>/vouchers/<int:voucher_id>.pdf")
 @login_required
 def voucher_pdf(org: str, voucher_id: int) -> Response:
-    from coopledger.adapters.pdf import render_pdf
+    from coopledger.adapters.pdf import render_pdf_isolated
 
     found = svc.voucher_print(uow(), signed_in(), org, voucher_id)
     context = voucher_print_context(
@@ -543,5 +543,6 @@ def voucher_pdf(org: str, voucher_id: int) -> Response:
         reverses_number=found.reverses_number,
     )
     return inline_pdf(
-        render_pdf("pdf/voucher.html", context, locale=lang()), f"voucher-{org}-{voucher_id}"
+        render_pdf_isolated("pdf/voucher.html", context, locale=lang()),
+        f"voucher-{org}-{voucher_id}",
     )
