@@ -53,12 +53,12 @@ class Settings:
             database_url=url,
             instance_path=instance,
             secret_key=env.get("COOPLEDGER_SECRET_KEY") or "",
-            token_ttl_hours=_ttl_hours(env.get("COOPLEDGER_TOKEN_TTL_HOURS", "12")),
-            proxy_hops=_hops(env.get("COOPLEDGER_PROXY_HOPS", "0")),
+            token_ttl_hours=_whole_number(env, "COOPLEDGER_TOKEN_TTL_HOURS", 12, 1, 8760, "hours"),
+            proxy_hops=_whole_number(env, "COOPLEDGER_PROXY_HOPS", 0, 0, 5),
             public_url=parse_public_url(env.get("COOPLEDGER_PUBLIC_URL", "")),
             queue_redis_url=env.get("COOPLEDGER_REDIS_URL") or "",
             queue_name=queue_name(environ=env),
-            pdf_cache_mb=_pdf_cache_mb(env.get("COOPLEDGER_PDF_CACHE_MB", "32")),
+            pdf_cache_mb=_whole_number(env, "COOPLEDGER_PDF_CACHE_MB", 32, 0, 4096, "megabytes"),
         )
 
     def with_secret(self) -> Settings:
@@ -184,27 +184,13 @@ def parse_public_url(text: str, name: str = "COOPLEDGER_PUBLIC_URL") -> str:
     return text.rstrip("/") + "/"
 
 
-def _hops(text: str) -> int:
-    if not text.strip().isdigit() or int(text) > 5:
-        raise SettingsError(
-            f"COOPLEDGER_PROXY_HOPS must be a whole number from 0 to 5, not {text!r}"
-        )
-    return int(text)
-
-
-def _ttl_hours(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= 8760:
-        raise SettingsError(
-            f"COOPLEDGER_TOKEN_TTL_HOURS must be a whole number of hours from 1 to 8760, "
-            f"not {text!r}"
-        )
-    return int(text)
-
-
-def _pdf_cache_mb(text: str) -> int:
-    if not text.strip().isdigit() or int(text) > 4096:
-        raise SettingsError(
-            f"COOPLEDGER_PDF_CACHE_MB must be a whole number of megabytes from 0 to 4096, "
-            f"not {text!r}"
-        )
+def _whole_number(
+    env: dict[str, str], name: str, default: int, low: int, high: int, unit: str = ""
+) -> int:
+    """The setting ``name`` (``default`` when unset): a whole number from ``low`` to ``high``,
+    else an error naming it."""
+    text = env.get(name, str(default))
+    if not text.strip().isdigit() or not low <= int(text) <= high:
+        of = f" of {unit}" if unit else ""
+        raise SettingsError(f"{name} must be a whole number{of} from {low} to {high}, not {text!r}")
     return int(text)

@@ -26,12 +26,6 @@ class Household:
     latest: Statement | None = None
     in_kind: tuple[HandoutRecord, ...] = ()
 
-    def account_year(self, current_year: int) -> int:
-        """The year whose member account the portal offers first: the last year that has
-        figures, the last distributed one (the current year is still empty); the current year
-        before anything was distributed."""
-        return self.latest.year if self.latest is not None else current_year
-
 
 @dataclass(frozen=True, slots=True)
 class AccountFigures:
@@ -48,10 +42,10 @@ class AccountFigures:
 def account_figures(
     uow: UnitOfWork, actor: Actor, home: Household, current_year: int
 ) -> AccountFigures:
-    """The member account figures of the year :meth:`Household.account_year` names. Once a
-    year is distributed they are its statement's: the posted plan's line for the member and its
-    holding at that year's end, exactly what :func:`~coopledger.services.shares.member_account`
-    reads for the year, already read; before, the current year's member account."""
+    """The member account figures the portal offers first: those of the last distributed year
+    (the current year is still empty), else of the current year. A distributed year's are its
+    statement's, already read: the posted plan's line for the member and its holding at that
+    year's end, exactly what :func:`~coopledger.services.shares.member_account` reads for it."""
     s = home.latest
     if s is not None:
         return AccountFigures(s.year, s.holding, s.line.patronage_fen, s.line.residual_fen)
