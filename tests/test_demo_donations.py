@@ -38,7 +38,7 @@ def test_the_demo_household_sees_its_winter_goods_on_its_portal(
     uow: Callable[[], UnitOfWork],
 ) -> None:
     household = auth.actor_named(uow(), "household")
-    homes = {h.org.code: h for h in household_portal.memberships_of(uow(), household)}
+    homes = {h.org.code: h for h in household_portal.memberships_of(uow(), household, 2026)}
     assert set(homes) == {"garlic-coop", "guanwangmiao"}
     goods = {
         (g.item_name, format_quantity(g.quantity_milli), g.unit)

@@ -6,25 +6,13 @@ the reasons in plain words, and the goods it received in kind (受赠物资 hand
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from coopledger.domain.errors import Forbidden, InvalidState, NotFound
+from coopledger.domain.errors import Forbidden, NotFound
 from coopledger.domain.roles import Actor, Role
-from coopledger.services.household_statements import Statement, household_statement
+from coopledger.services.household_statements import Statement, statement_for
 from coopledger.services.ports import HandoutRecord, Member, Org, UnitOfWork
-from coopledger.services.shares import Holding, member_account
-
-
-@dataclass(frozen=True, slots=True)
-class Household:
-    """One membership of a household user: its organization, member record, the years it has
-    statements (newest first) and, once one is distributed, the last distributed year's
-    statement, and the goods handed to it in kind (in date order)."""
-
-    org: Org
-    member: Member
-    statement_years: tuple[int, ...]
-    latest: Statement | None = None
-    in_kind: tuple[HandoutRecord, ...] = ()
+from coopledger.services.shares import Holding, holdings_as_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,72 +27,89 @@ class AccountFigures:
     residual_distribution: int
 
 
-def account_figures(
-    uow: UnitOfWork, actor: Actor, home: Household, current_year: int
-) -> AccountFigures:
-    """The member account figures the portal offers first: those of the last distributed year
-    (the current year is still empty), else of the current year. A distributed year's are its
-    statement's, already read: the posted plan's line for the member and its holding at that
-    year's end, exactly what :func:`~coopledger.services.shares.member_account` reads for it."""
-    s = home.latest
-    if s is not None:
-        return AccountFigures(s.year, s.holding, s.line.patronage_fen, s.line.residual_fen)
-    acc = member_account(uow, actor, home.org.code, home.member.member_no, current_year)
-    return AccountFigures(acc.year, acc.closing, acc.patronage_refund, acc.residual_distribution)
+@dataclass(frozen=True, slots=True)
+class Household:
+    """One membership of a household user: its organization, member record, the years it has
+    statements (newest first) and, once one is distributed, the last distributed year's
+    statement, the goods handed to it in kind (in date order), and the member account figures
+    its portal shows (:func:`memberships_of` reads them)."""
+
+    org: Org
+    member: Member
+    statement_years: tuple[int, ...]
+    latest: Statement | None = None
+    in_kind: tuple[HandoutRecord, ...] = ()
+    account: AccountFigures | None = None
 
 
-def household_of(uow: UnitOfWork, actor: Actor) -> Household:
-    """The member record a household user stands for first (the one its portal opens on).
-
-    :raise Forbidden: the actor is not a household user. :raise NotFound: the record is gone.
-    """
-    return _memberships(uow, actor)[0]
-
-
-def memberships_of(uow: UnitOfWork, actor: Actor) -> list[Household]:
+def memberships_of(uow: UnitOfWork, actor: Actor, current_year: int) -> list[Household]:
     """Every membership of a household user, the first first, each with its last distributed
     year's statement (issuing its verification code when the household reads it for the first
-    time: the caller's unit of work must be able to write).
+    time: ``uow`` must be able to write) and its member account figures, all in one unit of work.
+
+    The account figures are those of the last distributed year (the current year is still
+    empty), else of ``current_year`` — each exactly what
+    :func:`~coopledger.services.shares.member_account` reads for that year. A distributed
+    year's are its statement's: the posted plan's line for the member and its holding at that
+    year's end. Without one, no posted plan has a line for the member (each was tried), so
+    nothing was allotted to it in any year, and only its holding at the current year's end is
+    read, from its own lines.
 
     :raise Forbidden: the actor is not a household user. :raise NotFound: its first record is
     gone.
     """
     found = []
-    for home in _memberships(uow, actor):
-        latest = None
-        for year in home.statement_years:
-            try:
-                latest = household_statement(uow, actor, home.org.code, home.member.member_no, year)
-            except (NotFound, InvalidState):  # joined after that year's distribution
-                continue
-            break
-        found.append(Household(home.org, home.member, home.statement_years, latest, home.in_kind))
+    with uow:
+        for home in _memberships(uow, actor):
+            latest = None
+            for year in home.statement_years:
+                latest = statement_for(uow, home.org, home.member, year)
+                if latest is not None:
+                    break
+            if latest is not None:
+                line = latest.line
+                account = AccountFigures(
+                    latest.year, latest.holding, line.patronage_fen, line.residual_fen
+                )
+            else:
+                year_end = date(current_year, 12, 31)
+                register = holdings_as_of(uow, home.org, year_end, None, home.member.id)
+                closing = next(
+                    (h for h in register.holdings if h.member_no == home.member.member_no), None
+                )
+                account = AccountFigures(current_year, closing, 0, 0)
+            found.append(
+                Household(
+                    home.org, home.member, home.statement_years, latest, home.in_kind, account
+                )
+            )
     return found
 
 
 def _memberships(uow: UnitOfWork, actor: Actor) -> list[Household]:
+    """The household user's member records with their organizations (each checked to be one
+    the actor sees), statement years and goods in kind; inside the caller's ``with uow``."""
     if actor.role is not Role.HOUSEHOLD or actor.member_id is None:
         raise Forbidden("only a household user has a household portal")
     ids = [actor.member_id, *sorted(actor.also_member_ids)]
     found = []
-    with uow:
-        for member_id in ids:
-            member = uow.store.member_by_id(member_id)
-            org = uow.store.org_by_id(member.org_id) if member else None
-            if member is None or org is None or not actor.sees(org.id):
-                if member_id == actor.member_id:
-                    raise NotFound("member not found")
-                continue
-            years = sorted(
-                {
-                    year
-                    for _id, year, status in uow.distributions.plans(org.id, None)
-                    if status == "posted"
-                },
-                reverse=True,
-            )
-            in_kind = tuple(uow.donations.handouts(org.id, member_id=member.id))
-            found.append(Household(org, member, tuple(years), in_kind=in_kind))
+    for member_id in ids:
+        member = uow.store.member_by_id(member_id)
+        org = uow.store.org_by_id(member.org_id) if member else None
+        if member is None or org is None or not actor.sees(org.id):
+            if member_id == actor.member_id:
+                raise NotFound("member not found")
+            continue
+        years = sorted(
+            {
+                year
+                for _id, year, status in uow.distributions.plans(org.id, None)
+                if status == "posted"
+            },
+            reverse=True,
+        )
+        in_kind = tuple(uow.donations.handouts(org.id, member_id=member.id))
+        found.append(Household(org, member, tuple(years), in_kind=in_kind))
     return found
 
 
@@ -114,7 +119,8 @@ def household_in(uow: UnitOfWork, actor: Actor, org_code: str | None) -> Househo
     :raise Forbidden: not a household user. :raise NotFound: it is no member there (an
     organization it does not belong to looks like one that does not exist).
     """
-    homes = _memberships(uow, actor)
+    with uow:
+        homes = _memberships(uow, actor)
     if org_code is None:
         return homes[0]
     found = next((h for h in homes if h.org.code == org_code), None)

@@ -30,6 +30,7 @@ from coopledger.services.ports import (
     Clock,
     HandoutRecord,
     IssuedStatement,
+    Member,
     Org,
     PlanLineRecord,
     PlanRecord,
@@ -296,10 +297,8 @@ def household_statement(
     :raise InvalidState: the year has no approved and posted distribution plan (409).
     """
     with uow:
-        store, dist = uow.store, uow.distributions
-        org, member = member_for(store, actor, org_code, member_no)
-        plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
-        plan = dist.plan(org.id, plan_id) if plan_id is not None else None
+        org, member = member_for(uow.store, actor, org_code, member_no)
+        plan = _posted_plan(uow, org, year)
         if plan is None:
             raise InvalidState(
                 f"{year} has no approved and posted distribution plan; statements are issued "
@@ -307,15 +306,42 @@ def household_statement(
                 code="no_posted_plan",
                 params={"year": year},
             )
-        line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
-        if line is None:
-            raise NotFound(f"member {member_no} has no share in the {year} distribution")
-        register = holdings_as_of(uow, org, date(year, 12, 31), None, member.id)
-        holding = next((h for h in register.holdings if h.member_no == member_no), None)
-        issued, new = issue_code(uow, org, plan, line, clock)
-        goods = goods_in_kind(uow, org.id, year, member.id).get(member.member_no, [])
-        if new:
-            uow.commit()
+        found = _statement(uow, org, member, plan, clock)
+    if found is None:
+        raise NotFound(f"member {member_no} has no share in the {year} distribution")
+    return found
+
+
+def statement_for(
+    uow: UnitOfWork, org: Org, member: Member, year: int, *, clock: Clock = utcnow
+) -> Statement | None:
+    """:func:`household_statement` of a member record the caller has read and checked the
+    actor's access to already, inside the caller's ``with uow``; None when ``year`` has no
+    posted plan or the member no share in it (it joined after that year's distribution)."""
+    plan = _posted_plan(uow, org, year)
+    return _statement(uow, org, member, plan, clock) if plan is not None else None
+
+
+def _posted_plan(uow: UnitOfWork, org: Org, year: int) -> PlanRecord | None:
+    dist = uow.distributions
+    plan_id = next((i for i, _y, s in dist.plans(org.id, year) if s == "posted"), None)
+    return dist.plan(org.id, plan_id) if plan_id is not None else None
+
+
+def _statement(
+    uow: UnitOfWork, org: Org, member: Member, plan: PlanRecord, clock: Clock
+) -> Statement | None:
+    """The statement of ``member`` under the posted ``plan`` (None: no share in it), issuing
+    its code the first time (committed here). Inside the caller's ``with uow``."""
+    line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
+    if line is None:
+        return None
+    register = holdings_as_of(uow, org, date(plan.year, 12, 31), None, member.id)
+    holding = next((h for h in register.holdings if h.member_no == member.member_no), None)
+    issued, new = issue_code(uow, org, plan, line, clock)
+    goods = goods_in_kind(uow, org.id, plan.year, member.id).get(member.member_no, [])
+    if new:
+        uow.commit()
     return statement_of(
         org, plan, line, member.name, member.id_number, holding, issued, in_kind_of(goods, issued)
     )

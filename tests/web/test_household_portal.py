@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from coopledger.services import auth
-from tests.builders import plan_paid_in_part, text_of
+from tests.builders import plan_paid_in_part, post_ok, text_of, voucher
 from tests.conftest import PASSWORD, Books, FastHasher
 from tests.web.conftest import Browser
 
@@ -55,6 +55,29 @@ def test_the_member_record_shows_the_distributed_years_account(
     )
     assert shown["2025年 返还"] == money(account["patronage_refund"]) != "¥0.00"
     assert shown["2025年 分配"] == money(account["residual_distribution"]) != "¥0.00"
+
+
+def test_before_any_distribution_the_member_record_shows_this_years_account(
+    books: Books, signed_in: Any
+) -> None:
+    post_ok(
+        books,
+        voucher("2026-03-01", ("102", "debit", "1500.00", None), ("301", "credit", "1500.00", "1")),
+    )
+    html = signed_in("hh1").get("/me").get_data(as_text=True)
+    record = html.split('class="facts big my-record"')[1].split("</dl>")[0]
+    shown = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", record))
+    year = int(next(k for k in shown if k.endswith("年 返还")).split("年")[0])
+    account = books.get("hh1", f"/api/v1/orgs/coop/members/1/account?year={year}").json
+    closing = account["closing"]
+    money = lambda amount: f"¥{Decimal(amount):,.2f}"  # noqa: E731
+    assert (shown["股金"], shown["合计份额"]) == (
+        money(closing["capital"]),
+        money(closing["total"]),
+    )
+    assert shown["股金"] == "¥1,500.00"
+    assert shown[f"{year}年 返还"] == money(account["patronage_refund"]) == "¥0.00"
+    assert shown[f"{year}年 分配"] == money(account["residual_distribution"]) == "¥0.00"
 
 
 def test_the_portal_speaks_english_too(books: Books, signed_in: Any) -> None:

@@ -424,17 +424,6 @@ class SqlRegions:
         self.session.flush()
 
 
-def user_regions(session: Session, user_id: int) -> tuple[str, ...]:
-    return tuple(
-        session.scalars(
-            select(RegionRow.path)
-            .join(UserRegionRow, UserRegionRow.region_id == RegionRow.id)
-            .where(UserRegionRow.user_id == user_id)
-            .order_by(RegionRow.path)
-        )
-    )
-
-
 def orgs_under(session: Session, regions: Collection[str]) -> frozenset[int]:
     if not regions:
         return frozenset()

@@ -7,15 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import BigInteger, CursorResult, String, delete, literal, select, union_all, update
 
 from coopledger.adapters.db.base import SqlBase
-from coopledger.adapters.db.regions import orgs_under, user_regions
+from coopledger.adapters.db.regions import orgs_under
 from coopledger.adapters.db.tables import (
     LoginAttemptRow,
+    RegionRow,
     TokenRow,
     UserMemberRow,
     UserOrgRow,
+    UserRegionRow,
     UserRow,
     WebSessionRow,
 )
@@ -25,30 +27,42 @@ from coopledger.services.ports import TokenInfo, User
 
 class SqlUsers(SqlBase):
     def _user(self, row: UserRow) -> User:
-        org_ids = frozenset(
-            self.session.scalars(select(UserOrgRow.org_id).where(UserOrgRow.user_id == row.id))
+        # the user's organizations, regions and further member records in one round trip
+        grants = union_all(
+            select(literal("org"), UserOrgRow.org_id, literal(None, String)).where(
+                UserOrgRow.user_id == row.id
+            ),
+            select(literal("region"), literal(None, BigInteger), RegionRow.path)
+            .join(UserRegionRow, UserRegionRow.region_id == RegionRow.id)
+            .where(UserRegionRow.user_id == row.id),
+            select(literal("member"), UserMemberRow.member_id, literal(None, String)).where(
+                UserMemberRow.user_id == row.id
+            ),
         )
-        regions = user_regions(self.session, row.id)  # and every org under them
-        org_ids |= orgs_under(self.session, regions)
+        org_ids: set[int] = set()
+        paths: list[str] = []
+        members: list[int] = []
+        for kind, number, path in self.session.execute(grants):
+            if kind == "org":
+                org_ids.add(int(number))
+            elif kind == "region":
+                paths.append(path)
+            else:
+                members.append(int(number))
+        regions = tuple(sorted(paths))
         return User(
             row.id,
             row.username,
             row.password_hash,
             Role(row.role),
-            org_ids,
+            frozenset(org_ids) | orgs_under(self.session, regions),  # and every org under them
             row.member_id,
             row.failed_logins,
             row.locked_until,
             regions,
             row.active,
             row.full_name,
-            tuple(
-                self.session.scalars(
-                    select(UserMemberRow.member_id)
-                    .where(UserMemberRow.user_id == row.id)
-                    .order_by(UserMemberRow.member_id)
-                )
-            ),
+            tuple(sorted(members)),
         )
 
     def user_by_name(self, username: str) -> User | None:

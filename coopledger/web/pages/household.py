@@ -12,7 +12,7 @@ from coopledger.adapters import speech
 from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
-from coopledger.services.household_portal import account_figures, household_in, memberships_of
+from coopledger.services.household_portal import household_in, memberships_of
 from coopledger.services.print_contexts import member_account_print_context
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, lang, login_required, signed_in
@@ -28,13 +28,11 @@ def me() -> Any:
     reckoned."""
     who = signed_in()
     # reading the last statement issues its verification code the first time: a write
-    homes = memberships_of(unit_of_work(), who)
     year = utcnow().date().year
-    accounts = {h.org.code: account_figures(uow(), who, h, year) for h in homes}
+    homes = memberships_of(unit_of_work(), who, year)
     return render_template(
         "pages/me.html",
         homes=homes,
-        accounts=accounts,
         year=year,
         explain_locale="en" if lang() == "en" else "zh",
         can_speak=speech.available(),
