@@ -23,7 +23,7 @@ months before it belong to the older books. The 专项基金 a fiscal fund forme
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -221,17 +221,24 @@ def schedule(
 
     ``usage`` (units of production only) maps a month to the units recorded for it.
     """
+    return list(_charges(asset, usage))
+
+
+def _charges(
+    asset: FixedAsset, usage: Mapping[Period, int] | None = None
+) -> Iterator[tuple[Period, int]]:
+    """:func:`schedule`'s months, in order, one at a time (a caller may stop early)."""
     if not asset.written_down or asset.depreciable_fen <= 0:
-        return []
+        return
     last_allowed = Period.of(asset.disposed_on) if asset.disposed_on else None
-    out: list[tuple[Period, int]] = []
     left = asset.depreciable_fen
     if asset.method is Method.UNITS_OF_PRODUCTION:
-        return _units_schedule(asset, usage or {}, last_allowed)
+        yield from _units_schedule(asset, usage or {}, last_allowed)
+        return
     monthly = monthly_charge(asset)
     remaining = asset.useful_life_months - asset.opening_months
     if remaining <= 0:
-        return out
+        return
     first = asset.first_period
     final = first.plus(remaining - 1)  # the last month takes what remains
     stop = min(LAST_PERIOD, last_allowed) if last_allowed is not None else LAST_PERIOD
@@ -241,16 +248,15 @@ def schedule(
     # the final month, reached without stepping through the empty ones.
     while left > 0 and period <= stop:
         if period == final:
-            out.append((period, left))
+            yield period, left
             break
         if monthly == 0:
             period = final
             continue
         charge = min(monthly, left)
-        out.append((period, charge))
+        yield period, charge
         left -= charge
         period = period.next()
-    return out
 
 
 def units_by_month(asset: FixedAsset, usage: Mapping[Period, int]) -> dict[Period, int]:
@@ -297,8 +303,15 @@ def charges_due(
     charged: set[Period],
     usage: Mapping[Period, int] | None = None,
 ) -> list[tuple[Period, int]]:
-    """The months up to ``through`` that have not been charged yet, with their amounts."""
-    return [(p, fen) for p, fen in schedule(asset, usage) if p <= through and p not in charged]
+    """The months up to ``through`` that have not been charged yet, with their amounts (the
+    schedule is followed no further than ``through``)."""
+    due = []
+    for period, fen in _charges(asset, usage):
+        if period > through:
+            break
+        if period not in charged:
+            due.append((period, fen))
+    return due
 
 
 def accumulated(asset: FixedAsset, charged_fen: int) -> int:

@@ -113,12 +113,9 @@ class Balances:
     inputs: Mapping[str, int] = field(default_factory=dict)
 
 
-def _matches(code: str, prefixes: Sequence[str]) -> bool:
-    return any(code.startswith(p) for p in prefixes)
-
-
 def _net(balances: Balances, prefixes: Sequence[str]) -> int:
-    return sum(n for code, n in balances.nets.items() if _matches(code, prefixes))
+    starts = tuple(prefixes)  # str.startswith tries each of a tuple's prefixes (none: False)
+    return sum(n for code, n in balances.nets.items() if code.startswith(starts))
 
 
 def _pieces(balances: Balances, prefix: str) -> Sequence[int]:

@@ -178,7 +178,9 @@ def verify_within(
 ) -> tuple[ChainReport, LogReport | None, VerifiedPoint | None]:
     """Both chains and the balances of ``org`` (inside the caller's ``with uow``), from its
     verified point when ``resume`` is given and not ``full``; the new point, signed, when
-    everything checked holds and ``resume`` is given (the caller stores it)."""
+    everything checked holds, ``resume`` is given and the books moved on from the stored point
+    (the caller stores it; a point that would say what the stored one says is not written
+    again)."""
     point, note = trusted_point(uow, org, resume.key) if resume and not full else (None, None)
     report = verify_vouchers(uow, org, point)
     if note:
@@ -193,6 +195,15 @@ def verify_within(
         audit_seq, audit_hash = point.audit_seq, point.audit_hash
     else:
         audit_seq, audit_hash = 0, GENESIS
+    if point is not None and (
+        point.voucher_seq,
+        point.voucher_hash,
+        point.audit_seq,
+        point.audit_hash,
+        point.turnover,
+        point.snapshots,
+    ) == (report.vouchers, report.head, audit_seq, audit_hash, turnover, snapshots):
+        return report, log, None  # the stored point says all this already: nothing to store
     new = VerifiedPoint(
         org.id,
         report.vouchers,

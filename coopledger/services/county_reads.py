@@ -14,12 +14,14 @@ findings of that organization alone, by construction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
 from coopledger.domain.accounts import load_chart
 from coopledger.services.ports import Org, UnitOfWork, VoucherFilter
+from coopledger.services.ports.audit_log import FundMovement
+from coopledger.services.ports.regions import FundLineSum
 
 #: an answer's way of saying "not read: ask the store"
 _ASK = object()
@@ -68,6 +70,32 @@ def _role_codes(orgs: Sequence[Org], role: str) -> dict[int, str]:
     return {o.id: code for o in orgs if (code := load_chart(o.chart).roles.get(role)) is not None}
 
 
+def fold_fund_movements(
+    sums: Sequence[FundLineSum], codes: Mapping[int, str]
+) -> dict[int, dict[int, FundMovement]]:
+    """Each organization's fund movements on its account ``codes[org]`` and the sub-accounts
+    under it, folded from the lines' sums as
+    :meth:`~coopledger.services.ports.AuditLog.fund_movements_of` reads them."""
+    sides: dict[tuple[int, int], dict[str, tuple[int, date, date]]] = {}
+    for s in sums:
+        code = codes.get(s.org_id)
+        if code is None or not s.account_code.startswith(code):
+            continue
+        by_side = sides.setdefault((s.org_id, s.fund_id), {})
+        fen, first, last = by_side.get(s.side, (0, s.first_day, s.last_day))
+        by_side[s.side] = (fen + s.fen, min(first, s.first_day), max(last, s.last_day))
+    out: dict[int, dict[int, FundMovement]] = {o: {} for o in codes}
+    for (org_id, fund_id), by_side in sides.items():
+        credit, debit = by_side.get("C"), by_side.get("D")
+        out[org_id][fund_id] = FundMovement(
+            received=credit[0] if credit else 0,
+            spent=debit[0] if debit else 0,
+            first_day=min(s[1] for s in by_side.values()),
+            last_spent=debit[2] if debit else None,
+        )
+    return out
+
+
 def prefetched(
     uow: UnitOfWork,
     orgs: Sequence[Org],
@@ -76,12 +104,15 @@ def prefetched(
     examples: int,
     *,
     chains: bool = False,
+    fund_sums: tuple[date, Sequence[FundLineSum]] | None = None,
 ) -> UnitOfWork:
     """``uow`` (open) answering the findings' reads of ``orgs`` for ``year`` from set reads.
 
     ``as_of``: the day the posted lines are read through; ``examples``: how many self-reviewed
     vouchers the year's facts name; ``chains``: also read the verified points and, for each
-    organization that has one, the chains from it (a verification resumed from its point).
+    organization that has one, the chains from it (a verification resumed from its point);
+    ``fund_sums``: the lines carrying a fund summed through a day, as the caller read them
+    already (the funds' movements are folded from them when that day is ``as_of``).
     """
     ids = [o.id for o in orgs]
     store, audit, registers, regions = uow.store, uow.audit, uow.registers, uow.regions
@@ -99,7 +130,10 @@ def prefetched(
     cash = _role_codes(orgs, "cash")
     payable = _role_codes(orgs, "special_payable")
     nets = audit.daily_nets_of(cash, as_of)
-    movements = audit.fund_movements_of(payable, as_of)
+    if fund_sums is not None and fund_sums[0] == as_of:
+        movements = fold_fund_movements(fund_sums[1], payable)
+    else:
+        movements = audit.fund_movements_of(payable, as_of)
     turnovers = store.turnovers_of(ids, first, last) or {}
     stages = store.year_stages_of(ids, year)
     funds = store.funds_of(ids)
@@ -295,4 +329,4 @@ def _chain_answers(
     audit_answers |= {"verified_point": verified_point, "head": head, "chain": chain}
 
 
-__all__ = ["LINE_ROLES", "prefetched"]
+__all__ = ["LINE_ROLES", "fold_fund_movements", "prefetched"]

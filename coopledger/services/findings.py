@@ -44,6 +44,7 @@ from coopledger.services import (
 from coopledger.services.access import org_for
 from coopledger.services.clock import utcnow
 from coopledger.services.ports import Clock, Member, Org, UnitOfWork, VoucherFilter
+from coopledger.services.ports.regions import FundLineSum
 
 SEVERITIES = ("high", "medium", "low")
 DRAFT_DAYS = 30
@@ -122,11 +123,13 @@ def county_findings(
     *,
     resume: chain_check.Resume | None = None,
     points: list[VerifiedPoint] | None = None,
+    fund_sums: tuple[date, Sequence[FundLineSum]] | None = None,
 ) -> dict[int, list[Finding]]:
     """:func:`org_findings` of each of ``orgs`` (by id), inside the caller's open unit of work:
     the same checks on the same facts, each organization's findings the same and in the same
     order, but the facts read for all the organizations at once (one statement per kind of
-    fact, not one per organization — see :mod:`coopledger.services.county_reads`)."""
+    fact, not one per organization — see :mod:`coopledger.services.county_reads`).
+    ``fund_sums``: the lines carrying a fund summed through a day, if the caller read them."""
     today = utcnow().date()
     reads = county_reads.prefetched(
         uow,
@@ -135,6 +138,7 @@ def county_findings(
         min(today, date(year, 12, 31)),
         EXAMPLES,
         chains=resume is not None,
+        fund_sums=fund_sums,
     )
     return {org.id: _findings(reads, org, year, today, resume, points) for org in orgs}
 

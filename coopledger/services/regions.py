@@ -289,7 +289,10 @@ def region_report(
         ids = [o.id for o in orgs]
         regions = uow.regions
         nets = regions.pnl_nets(ids, year)
-        funds = regions.fund_totals(ids, through)
+        # the lines carrying a fund, read once: the report's fund totals and the findings'
+        # fund movements are both folded from them
+        fund_sums = regions.fund_line_sums(ids, through)
+        funds = regions.fund_totals(ids, through, fund_sums)
         assets = regions.asset_totals(ids, through)
         dividends = regions.dividend_totals(ids, year)
         source = _findings_source() if with_findings else None
@@ -298,7 +301,9 @@ def region_report(
         points: list[VerifiedPoint] = []
         if source is not None:
             # every organization's checks at once: one read per kind of fact for all of them
-            by_org = source(uow, orgs, year, resume=resume, points=points)
+            by_org = source(
+                uow, orgs, year, resume=resume, points=points, fund_sums=(through, fund_sums)
+            )
             for org in orgs:
                 found = by_org[org.id]
                 for finding in found:

@@ -44,6 +44,21 @@ def test_incremental_gives_the_verdict_of_a_full_verification(books: Books, uow:
     assert again.audit_log is not None and again.audit_log.resumed_from > 0
 
 
+def test_a_point_is_stored_again_only_once_the_books_move_on(
+    books: Books, uow: Any, connection: Any
+) -> None:
+    three_posted(books)
+    assert verify(uow).ok
+    stored = "SELECT voucher_seq, verified_at, signature FROM verified_point"
+    first = connection.execute(text(stored)).one()
+    assert verify(uow).ok and verify(uow).resumed_from == 3
+    assert connection.execute(text(stored)).one() == first  # nothing new: not written again
+    books.posted(date="2026-04-01")
+    assert verify(uow).ok
+    moved = connection.execute(text(stored)).one()
+    assert moved.voucher_seq == 4 and moved.signature != first.signature
+
+
 def test_an_edit_at_the_verified_point_is_caught_by_both(
     books: Books, uow: Any, connection: Any
 ) -> None:

@@ -14,11 +14,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select, true, update
+from sqlalchemy import BigInteger, and_, case, delete, func, or_, select, true, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from coopledger.adapters.db.base import read_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
     AuditChainRow,
@@ -315,23 +317,39 @@ class SqlAuditLog:
             facts[int(org_id)].append(VoucherFact(*fact))
         self_reviewed: dict[int, int] = defaultdict(int)
         gaps: list[tuple[int, int, int]] = []
-        for org_id, y, m, count, numbered, distinct, low, high, mine in self.session.execute(
+        # A month's numbers are 1..n exactly when there are n of them, the least is 1, the
+        # greatest n, and none repeats. No number repeats in a month by the schema's unique
+        # constraint (organization, year, month, number); counting them DISTINCT besides would
+        # sort each month's numbers, an aggregate PostgreSQL cannot share among its parallel
+        # workers (1.3 s against 0.56 s for a city's 1.7 million vouchers). Their sum and the
+        # sum of their squares are compared with those of 1..n instead: a second guard, cheap,
+        # against a repetition the counts alone would miss.
+        number = cast_(VoucherRow.number, BigInteger)
+        for org_id, y, m, count, numbered, low, high, total, squares, mine in read_rows(
+            self.session,
             select(
                 VoucherRow.org_id,
                 VoucherRow.year,
                 VoucherRow.month,
                 func.count(),
                 func.count(VoucherRow.number),
-                func.count(VoucherRow.number.distinct()),
                 func.min(VoucherRow.number),
                 func.max(VoucherRow.number),
+                func.sum(number),
+                func.sum(number * number),
                 func.sum(case((and_(*own), 1), else_=0)),
             )
             .where(*posted)
-            .group_by(VoucherRow.org_id, VoucherRow.year, VoucherRow.month)
+            .group_by(VoucherRow.org_id, VoucherRow.year, VoucherRow.month),
         ):
             self_reviewed[int(org_id)] += int(mine or 0)
-            if not (count == numbered == distinct == high and low == 1):
+            n = int(count)
+            if not (
+                n == numbered == high
+                and low == 1
+                and total == n * (n + 1) // 2
+                and squares == n * (n + 1) * (2 * n + 1) // 6
+            ):
                 gaps.append((int(org_id), int(y), int(m)))
         numbers: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(dict)
         for org_id, y, m in gaps:

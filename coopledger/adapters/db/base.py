@@ -3,9 +3,10 @@ serves, the dialect's upsert, and the sums over voucher lines."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, case
+from sqlalchemy import Row, Select, Table, case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,6 +33,16 @@ DEBIT = case((VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=0)
 CREDIT = case((VoucherLineRow.side == "C", VoucherLineRow.amount_fen), else_=0)
 #: the client of the command line, a benchmark or a test: no remote address
 LOCAL = ClientInfo()
+
+
+def read_rows(session: Session, statement: Select[Any]) -> Sequence[Row[Any]]:
+    """The rows of a select of plain columns, run on the session's connection rather than
+    through the ORM's execution: a large read (a city's stored turnover, its year's vouchers
+    counted by month) then costs about half the Python per row. The session's pending changes
+    are flushed first, as the ORM's execution would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement).all()
 
 
 def year_month(year: Any, month: Any) -> Any:

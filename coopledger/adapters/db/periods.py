@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, exists, func, select, update
 
 from coopledger.adapters.db import snapshots
-from coopledger.adapters.db.base import SIGNED, SqlBase
+from coopledger.adapters.db.base import SIGNED, SqlBase, read_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
     FiscalYearRow,
@@ -51,15 +51,22 @@ class SqlPeriods(SqlBase):
     def periods_of(self, org_ids: Collection[int]) -> dict[int, list[PeriodState]]:
         """:meth:`periods` of each organization, in one statement."""
         out: dict[int, list[PeriodState]] = {o: [] for o in org_ids}
-        for r, closer in self.session.execute(
-            select(PeriodRow, UserRow.username)
+        for org_id, year, month, status, last_number, closed_at, closer in read_rows(
+            self.session,
+            select(
+                PeriodRow.org_id,
+                PeriodRow.year,
+                PeriodRow.month,
+                PeriodRow.status,
+                PeriodRow.last_number,
+                PeriodRow.closed_at,
+                UserRow.username,
+            )
             .outerjoin(UserRow, UserRow.id == PeriodRow.closed_by)
             .where(PeriodRow.org_id.in_(sorted(org_ids)))
-            .order_by(PeriodRow.org_id, PeriodRow.year, PeriodRow.month)
+            .order_by(PeriodRow.org_id, PeriodRow.year, PeriodRow.month),
         ):
-            out[r.org_id].append(
-                PeriodState(r.year, r.month, r.status, r.last_number, r.closed_at, closer)
-            )
+            out[org_id].append(PeriodState(year, month, status, last_number, closed_at, closer))
         return out
 
     def year_stages_of(self, org_ids: Collection[int], year: int) -> dict[int, str | None]:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, case, delete, false, func, or_, select
 from sqlalchemy.orm import Mapped, Session
 
+from coopledger.adapters.db.base import read_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
     AssetFundingRow,
@@ -34,6 +35,7 @@ from coopledger.domain.regions import level_of, prefixes
 from coopledger.services.ports.regions import (
     AssetTotal,
     DividendTotal,
+    FundLineSum,
     FundTotal,
     IssuedDisclosure,
     PostedLine,
@@ -193,34 +195,58 @@ class SqlRegions:
                     sums[int(member_id)] = sums.get(int(member_id), 0) + int(balance)
         return out
 
-    def fund_totals(self, org_ids: Collection[int], through: date) -> list[FundTotal]:
+    def fund_line_sums(self, org_ids: Collection[int], through: date) -> list[FundLineSum]:
+        """The posted lines booked through ``through`` that carry a fund (read through the
+        funds' index), summed per organization, account, fund and side."""
         if not org_ids:
             return []
-        ids = list(org_ids)
-        accounts = list(
-            self.session.scalars(
-                select(AccountRow.id).where(
-                    AccountRow.org_id.in_(ids), AccountRow.subledger == "fund"
-                )
-            )
-        )
-        moved: dict[int, tuple[int, int]] = {}
-        for fund_id, credit, debit in self.session.execute(
+        ids = sorted(org_ids)
+        line = VoucherLineRow
+        rows = read_rows(
+            self.session,
             select(
-                VoucherLineRow.fund_id,
-                func.sum(case((VoucherLineRow.side == "C", VoucherLineRow.amount_fen), else_=0)),
-                func.sum(case((VoucherLineRow.side == "D", VoucherLineRow.amount_fen), else_=0)),
+                line.org_id,
+                AccountRow.code,
+                AccountRow.subledger,
+                line.fund_id,
+                line.side,
+                func.sum(line.amount_fen),
+                func.min(VoucherRow.booked_on),
+                func.max(VoucherRow.booked_on),
             )
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
+            .join(VoucherRow, VoucherRow.id == line.voucher_id)
+            .join(AccountRow, AccountRow.id == line.account_id)
             .where(
-                VoucherLineRow.account_id.in_(accounts),  # ix_voucher_line_account
-                VoucherLineRow.fund_id.is_not(None),
+                line.org_id.in_(ids),
+                line.fund_id.is_not(None),  # ix_voucher_line_fund
                 VoucherRow.status == "posted",
                 VoucherRow.booked_on <= through,
             )
-            .group_by(VoucherLineRow.fund_id)
-        ):
-            moved[int(fund_id)] = (int(credit), int(debit))
+            .group_by(line.org_id, AccountRow.code, AccountRow.subledger, line.fund_id, line.side),
+        )
+        return [
+            FundLineSum(int(o), str(c), sub == "fund", int(f), str(side), int(fen), first, last)
+            for o, c, sub, f, side, fen, first, last in rows
+        ]
+
+    def fund_totals(
+        self,
+        org_ids: Collection[int],
+        through: date,
+        sums: Sequence[FundLineSum] | None = None,
+    ) -> list[FundTotal]:
+        if not org_ids:
+            return []
+        ids = list(org_ids)
+        if sums is None:
+            sums = self.fund_line_sums(ids, through)
+        moved: dict[int, tuple[int, int]] = {}
+        for s in sums:
+            if s.fund_account:  # credits and debits on the funds' own accounts
+                credit, debit = moved.get(s.fund_id, (0, 0))
+                moved[s.fund_id] = (
+                    (credit + s.fen, debit) if s.side == "C" else (credit, debit + s.fen)
+                )
         rows = self.session.execute(
             select(
                 FundRow.org_id,

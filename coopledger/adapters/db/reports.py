@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from coopledger.adapters.db import snapshots
 from coopledger.adapters.db.accounts import SqlAccounts
-from coopledger.adapters.db.base import CREDIT, DEBIT, year_month
+from coopledger.adapters.db.base import CREDIT, DEBIT, read_rows, year_month
 from coopledger.adapters.db.tables import (
     AccountRow,
     FundRow,
@@ -340,18 +340,19 @@ class SqlReports(SqlAccounts):
         """Rows of (org, year, month, debit account, debit fund, credit account, credit fund,
         amount, entries) with ids, keyed by codes (None for 0) per organization."""
         ids = sorted(org_ids)
-        accounts = dict(
-            self.session.execute(
-                select(AccountRow.id, AccountRow.code).where(AccountRow.org_id.in_(ids))
+        accounts = {
+            int(i): str(c)
+            for i, c in read_rows(
+                self.session,
+                select(AccountRow.id, AccountRow.code).where(AccountRow.org_id.in_(ids)),
             )
-            .tuples()
-            .all()
-        )
-        funds = dict(
-            self.session.execute(select(FundRow.id, FundRow.code).where(FundRow.org_id.in_(ids)))
-            .tuples()
-            .all()
-        )
+        }
+        funds = {
+            int(i): str(c)
+            for i, c in read_rows(
+                self.session, select(FundRow.id, FundRow.code).where(FundRow.org_id.in_(ids))
+            )
+        }
         out: dict[int, ShapeTurnover] = {o: {} for o in ids}
         for o, y, m, da, df, ca, cf, fen, n in rows:
             key: ShapeKey = (
@@ -370,7 +371,8 @@ class SqlReports(SqlAccounts):
 
     def stored_shapes_of(self, org_ids: Collection[int]) -> dict[int, ShapeTurnover]:
         st = ShapeTurnoverRow
-        rows = self.session.execute(
+        rows = read_rows(
+            self.session,
             select(
                 st.org_id,
                 st.year,
@@ -381,8 +383,8 @@ class SqlReports(SqlAccounts):
                 st.credit_fund_id,
                 st.amount_fen,
                 st.entries,
-            ).where(st.org_id.in_(sorted(org_ids)))
-        ).all()
+            ).where(st.org_id.in_(sorted(org_ids))),
+        )
         return self._shape_keys(org_ids, rows)
 
     def recomputed_shapes(
@@ -470,7 +472,8 @@ class SqlReports(SqlAccounts):
     ) -> dict[int, dict[tuple[str, int, int], tuple[int, int]]]:
         """:meth:`stored_turnover` of each organization, in one statement."""
         out: dict[int, dict[tuple[str, int, int], tuple[int, int]]] = {o: {} for o in org_ids}
-        for o, c, y, m, d, cr in self.session.execute(
+        for o, c, y, m, d, cr in read_rows(
+            self.session,
             select(
                 PeriodBalanceRow.org_id,
                 AccountRow.code,
@@ -480,7 +483,7 @@ class SqlReports(SqlAccounts):
                 PeriodBalanceRow.credit_fen,
             )
             .join(AccountRow, AccountRow.id == PeriodBalanceRow.account_id)
-            .where(PeriodBalanceRow.org_id.in_(sorted(org_ids)))
+            .where(PeriodBalanceRow.org_id.in_(sorted(org_ids))),
         ):
             out[int(o)][(c, y, m)] = (int(d), int(cr))
         return out
@@ -491,7 +494,8 @@ class SqlReports(SqlAccounts):
         """:meth:`stored_snapshots` of each organization, in two statements."""
         ids = sorted(org_ids)
         out: dict[int, list[tuple[int, int, str, int | None, int, int]]] = {o: [] for o in ids}
-        for o, y, m, c, d, cr in self.session.execute(
+        for o, y, m, c, d, cr in read_rows(
+            self.session,
             select(
                 PeriodSnapshotRow.org_id,
                 PeriodSnapshotRow.year,
@@ -501,10 +505,11 @@ class SqlReports(SqlAccounts):
                 PeriodSnapshotRow.credit_fen,
             )
             .join(AccountRow, AccountRow.id == PeriodSnapshotRow.account_id)
-            .where(PeriodSnapshotRow.org_id.in_(ids))
+            .where(PeriodSnapshotRow.org_id.in_(ids)),
         ):
             out[int(o)].append((int(y), int(m), c, None, int(d), int(cr)))
-        for o, y, m, c, mem, n in self.session.execute(
+        for o, y, m, c, mem, n in read_rows(
+            self.session,
             select(
                 MemberSnapshotRow.org_id,
                 MemberSnapshotRow.year,
@@ -514,7 +519,7 @@ class SqlReports(SqlAccounts):
                 MemberSnapshotRow.net_fen,
             )
             .join(AccountRow, AccountRow.id == MemberSnapshotRow.account_id)
-            .where(MemberSnapshotRow.org_id.in_(ids))
+            .where(MemberSnapshotRow.org_id.in_(ids)),
         ):
             out[int(o)].append((int(y), int(m), c, int(mem), int(n), 0))
         return out

@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, case, delete, func, insert, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
+from coopledger.adapters.db.base import read_rows
 from coopledger.adapters.db.tables import (
     AccountRow,
     MemberSnapshotRow,
@@ -436,32 +437,35 @@ def turnovers_by_org(
             base[int(org)] = int(ym)
     codes = {
         int(a): (int(o), str(c))
-        for a, o, c in session.execute(
+        for a, o, c in read_rows(
+            session,
             select(AccountRow.id, AccountRow.org_id, AccountRow.code).where(
                 AccountRow.org_id.in_(ids)
-            )
+            ),
         )
     }
     opening: dict[int, Sums] = defaultdict(dict)
     within: dict[int, Sums] = defaultdict(dict)
     if base:
-        for org, a, d, c in session.execute(
+        for org, a, d, c in read_rows(
+            session,
             select(_SNAP.c.org_id, _SNAP.c.account_id, _SNAP.c.debit_fen, _SNAP.c.credit_fen).where(
                 tuple_(_SNAP.c.org_id, _SNAP.c.year, _SNAP.c.month).in_(
                     [(org, ym // 100, ym % 100) for org, ym in sorted(base.items())]
                 )
-            )
+            ),
         ):
             _put(opening[int(org)], int(a), int(d), int(c))
     bym = _ym(PeriodBalanceRow.year, PeriodBalanceRow.month)
-    for org, a, ym, d, c in session.execute(
+    for org, a, ym, d, c in read_rows(
+        session,
         select(
             PeriodBalanceRow.org_id,
             PeriodBalanceRow.account_id,
             bym,
             PeriodBalanceRow.debit_fen,
             PeriodBalanceRow.credit_fen,
-        ).where(PeriodBalanceRow.org_id.in_(ids), bym <= through)
+        ).where(PeriodBalanceRow.org_id.in_(ids), bym <= through),
     ):
         org, ym = int(org), int(ym)
         if ym >= before:

@@ -31,6 +31,22 @@ class FundTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class FundLineSum:
+    """The posted lines carrying a fund, summed per organization, account, fund and side: what
+    the report's fund totals and the findings' fund movements are both folded from (one read
+    of those lines serves both)."""
+
+    org_id: int
+    account_code: str
+    fund_account: bool  # the account keeps a fund subledger
+    fund_id: int
+    side: str  # "D" or "C"
+    fen: int
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True, slots=True)
 class AssetTotal:
     org_id: int
     asset_class: str
@@ -84,7 +100,13 @@ class Regions(Protocol):
     def node_ids(self, paths: Collection[str]) -> dict[str, int]: ...
     def set_user_regions(self, user_id: int, region_ids: Sequence[int]) -> None: ...
     def pnl_nets(self, org_ids: Collection[int], year: int) -> dict[int, dict[str, int]]: ...
-    def fund_totals(self, org_ids: Collection[int], through: date) -> list[FundTotal]: ...
+    def fund_line_sums(self, org_ids: Collection[int], through: date) -> list[FundLineSum]: ...
+    def fund_totals(
+        self,
+        org_ids: Collection[int],
+        through: date,
+        sums: Sequence[FundLineSum] | None = None,
+    ) -> list[FundTotal]: ...
     def asset_totals(self, org_ids: Collection[int], through: date) -> list[AssetTotal]: ...
     def dividend_totals(self, org_ids: Collection[int], max_year: int) -> list[DividendTotal]: ...
     def posted_lines(self, org_id: int, start: date, end: date) -> list[PostedLine]: ...
