@@ -250,10 +250,24 @@ def run_soak(
         if think > 0:
             time.sleep(min(rng.expovariate(1 / think), max(0.0, stop - time.monotonic())))
 
+    def signed_in(user: tuple[str, str], rng: random.Random) -> Browser | None:
+        """A browser signed in as ``user``. A sign-in whose answer (the page it leads to) is an
+        error counts as a failed page and is tried again after a pause, as a person would;
+        None once the time is up."""
+        while time.monotonic() < stop:
+            t0 = time.monotonic()
+            try:
+                return Browser(base, *user)
+            except urllib.error.HTTPError as error:
+                error.read()
+                record(error.code, "page", (time.monotonic() - t0) * 1000)
+            pause(rng)
+        return None
+
     def accountant(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
         acc, chk = Client(base, prep), Client(base, rev)
-        browser = Browser(base, *preparer) if think > 0 else None
+        browser = signed_in(preparer, rng) if think > 0 else None
         mine: list[int] = []
         while time.monotonic() < stop:
             roll = rng.random()
@@ -295,8 +309,8 @@ def run_soak(
     def household_user(n: int) -> None:
         assert household is not None
         rng = random.Random(seed * 1000 + n)
-        browser = Browser(base, *household)
-        while time.monotonic() < stop:
+        browser = signed_in(household, rng)
+        while browser is not None and time.monotonic() < stop:
             if rng.random() < 0.5:
                 timed("page", browser.get, "/me")
             else:
@@ -305,8 +319,8 @@ def run_soak(
 
     def county_user() -> None:
         assert county is not None
-        browser = Browser(base, *county)
-        while time.monotonic() < stop:
+        browser = signed_in(county, random.Random(seed))
+        while browser is not None and time.monotonic() < stop:
             timed("page", browser.get, f"/regions?year={year}")
             time.sleep(min(COUNTY_EVERY_S, max(0.0, stop - time.monotonic())))
 

@@ -391,8 +391,8 @@ def issue_code(
         current.chain_head,
         clock(),
     )
-    uow.distributions.issue_statement(issued, org.id, line.member_id)
-    return issued, True
+    stored = uow.distributions.issue_statement(issued, org.id, line.member_id)
+    return stored, stored.code == issued.code
 
 
 def statement_of(

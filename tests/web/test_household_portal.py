@@ -5,10 +5,14 @@ year that has figures."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import text
+
 from coopledger.services import auth
+from coopledger.services.ports import IssuedStatement
 from tests.builders import plan_paid_in_part, post_ok, text_of, voucher
 from tests.conftest import PASSWORD, Books, FastHasher
 from tests.web.conftest import Browser
@@ -151,3 +155,24 @@ def test_memberships_are_named_over_the_api_one_per_organization(books: Books) -
         headers=books.headers("admin"),
     )
     assert changed.status_code == 200 and "also_members" not in changed.json
+
+
+def test_a_code_issued_meanwhile_by_another_request_is_the_one_kept(
+    books: Books, uow: Any, connection: Any
+) -> None:
+    """A household opening its page twice at once: both requests found no code and issued one;
+    the second to write gets the first's code back, not a conflict."""
+    plan_paid_in_part(books)
+    with uow() as u:
+        org = u.store.org_by_code("coop")
+        member = u.store.member(org.id, "1")
+        plan_id = next(i for i, _y, s in u.distributions.plans(org.id, 2025) if s == "posted")
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    codes = []
+    for code in ("A1B2C3D4E5F60708", "0807F6E5D4C3B2A1"):
+        with uow() as u:
+            issued = IssuedStatement(code, plan_id, 2025, 100, org.chain_seq, org.chain_head, at)
+            codes.append(u.distributions.issue_statement(issued, org.id, member.id).code)
+            u.commit()
+    assert codes == ["A1B2C3D4E5F60708"] * 2
+    assert connection.execute(text("SELECT count(*) FROM issued_statement")).scalar() == 1

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
 
+from coopledger.adapters.db.base import SqlBase
 from coopledger.adapters.db.tables import (
     DistributionLineRow,
     DistributionPaymentRow,
@@ -27,10 +27,7 @@ from coopledger.adapters.db.tables import (
 from coopledger.services.ports import IssuedStatement, PaidSoFar, PlanLineRecord, PlanRecord
 
 
-class SqlDistributions:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SqlDistributions(SqlBase):
     def fiscal_year_surplus(self, org_id: int, year: int, *, lock: bool = False) -> int | None:
         query = select(FiscalYearRow.surplus_fen).where(
             FiscalYearRow.org_id == org_id, FiscalYearRow.year == year
@@ -300,9 +297,14 @@ class SqlDistributions:
         )
         return self._issued(row) if row else None
 
-    def issue_statement(self, statement: IssuedStatement, org_id: int, member_id: int) -> None:
-        self.session.add(
-            IssuedStatementRow(
+    def issue_statement(
+        self, statement: IssuedStatement, org_id: int, member_id: int
+    ) -> IssuedStatement:
+        # a request that issued the household's code first, and committed, wins: its code is
+        # the one kept and given back (a household opening its page twice at once gets one)
+        self.session.execute(
+            self._insert(IssuedStatementRow)
+            .values(
                 code=statement.code,
                 org_id=org_id,
                 member_id=member_id,
@@ -313,8 +315,11 @@ class SqlDistributions:
                 chain_head=statement.chain_head,
                 issued_at=statement.issued_at,
             )
+            .on_conflict_do_nothing(index_elements=["plan_id", "member_id"])
         )
-        self.session.flush()
+        stored = self.issued_statement(statement.plan_id, member_id)
+        assert stored is not None
+        return stored
 
     def record_document(self, code: str, sha256: str, size: int, at: datetime) -> bool:
         statement_id = self.session.scalar(
