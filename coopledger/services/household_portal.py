@@ -10,7 +10,11 @@ from datetime import date
 
 from coopledger.domain.errors import Forbidden, NotFound
 from coopledger.domain.roles import Actor, Role
-from coopledger.services.household_statements import Statement, statement_for
+from coopledger.services.household_statements import (
+    Statement,
+    statement_in_year,
+    statement_under,
+)
 from coopledger.services.ports import HandoutRecord, Member, Org, UnitOfWork
 from coopledger.services.shares import Holding, holdings_as_of
 
@@ -60,10 +64,14 @@ def memberships_of(uow: UnitOfWork, actor: Actor, current_year: int) -> list[Hou
     """
     found = []
     with uow:
-        for home in _memberships(uow, actor):
+        for home, plan_ids in _memberships(uow, actor):
             latest = None
             for year in home.statement_years:
-                latest = statement_for(uow, home.org, home.member, year)
+                plan = uow.distributions.plan(home.org.id, plan_ids[year])
+                if plan is not None:
+                    latest = statement_under(
+                        uow, home.org, home.member, plan, handouts=home.in_kind
+                    )
                 if latest is not None:
                     break
             if latest is not None:
@@ -86,9 +94,29 @@ def memberships_of(uow: UnitOfWork, actor: Actor, current_year: int) -> list[Hou
     return found
 
 
-def _memberships(uow: UnitOfWork, actor: Actor) -> list[Household]:
-    """The household user's member records with their organizations (each checked to be one
-    the actor sees), statement years and goods in kind; inside the caller's ``with uow``."""
+def household_statement_in(
+    uow: UnitOfWork, actor: Actor, org_code: str | None, year: int
+) -> Statement:
+    """The household user's statement for ``year`` in ``org_code`` (None: its first
+    membership), issuing its code the first time (``uow`` must be able to write).
+
+    :raise Forbidden: not a household user. :raise NotFound: it is no member there, or has no
+    share in that year's plan. :raise InvalidState: the year has no posted plan (409).
+    """
+    with uow:
+        records = _records(uow, actor)
+        if org_code is None:
+            found: tuple[Org, Member] | None = records[0]
+        else:
+            found = next(((o, m) for o, m in records if o.code == org_code), None)
+        if found is None:
+            raise NotFound(f"organization {org_code!r} not found")
+        return statement_in_year(uow, *found, year)
+
+
+def _records(uow: UnitOfWork, actor: Actor) -> list[tuple[Org, Member]]:
+    """The household user's member records with their organizations, each checked to be one
+    the actor sees, the first first; inside the caller's ``with uow``."""
     if actor.role is not Role.HOUSEHOLD or actor.member_id is None:
         raise Forbidden("only a household user has a household portal")
     ids = [actor.member_id, *sorted(actor.also_member_ids)]
@@ -100,16 +128,22 @@ def _memberships(uow: UnitOfWork, actor: Actor) -> list[Household]:
             if member_id == actor.member_id:
                 raise NotFound("member not found")
             continue
-        years = sorted(
-            {
-                year
-                for _id, year, status in uow.distributions.plans(org.id, None)
-                if status == "posted"
-            },
-            reverse=True,
-        )
+        found.append((org, member))
+    return found
+
+
+def _memberships(uow: UnitOfWork, actor: Actor) -> list[tuple[Household, dict[int, int]]]:
+    """:func:`_records` with each membership's statement years and goods in kind, and its
+    posted plans' ids by year; inside the caller's ``with uow``."""
+    found = []
+    for org, member in _records(uow, actor):
+        posted: dict[int, int] = {}  # each year's first posted plan, as a statement reads it
+        for plan_id, year, status in uow.distributions.plans(org.id, None):
+            if status == "posted":
+                posted.setdefault(year, plan_id)
+        years = tuple(sorted(posted, reverse=True))
         in_kind = tuple(uow.donations.handouts(org.id, member_id=member.id))
-        found.append(Household(org, member, tuple(years), in_kind=in_kind))
+        found.append((Household(org, member, years, in_kind=in_kind), posted))
     return found
 
 
@@ -120,7 +154,7 @@ def household_in(uow: UnitOfWork, actor: Actor, org_code: str | None) -> Househo
     organization it does not belong to looks like one that does not exist).
     """
     with uow:
-        homes = _memberships(uow, actor)
+        homes = [home for home, _plans in _memberships(uow, actor)]
     if org_code is None:
         return homes[0]
     found = next((h for h in homes if h.org.code == org_code), None)

@@ -298,28 +298,30 @@ def household_statement(
     """
     with uow:
         org, member = member_for(uow.store, actor, org_code, member_no)
-        plan = _posted_plan(uow, org, year)
-        if plan is None:
-            raise InvalidState(
-                f"{year} has no approved and posted distribution plan; statements are issued "
-                "once the plan is posted",
-                code="no_posted_plan",
-                params={"year": year},
-            )
-        found = _statement(uow, org, member, plan, clock)
-    if found is None:
-        raise NotFound(f"member {member_no} has no share in the {year} distribution")
-    return found
+        return statement_in_year(uow, org, member, year, clock=clock)
 
 
-def statement_for(
+def statement_in_year(
     uow: UnitOfWork, org: Org, member: Member, year: int, *, clock: Clock = utcnow
-) -> Statement | None:
+) -> Statement:
     """:func:`household_statement` of a member record the caller has read and checked the
-    actor's access to already, inside the caller's ``with uow``; None when ``year`` has no
-    posted plan or the member no share in it (it joined after that year's distribution)."""
+    actor's access to, inside the caller's ``with uow``.
+
+    :raise NotFound: the member is not in the plan. :raise InvalidState: the year has no
+    approved and posted distribution plan (409).
+    """
     plan = _posted_plan(uow, org, year)
-    return _statement(uow, org, member, plan, clock) if plan is not None else None
+    if plan is None:
+        raise InvalidState(
+            f"{year} has no approved and posted distribution plan; statements are issued "
+            "once the plan is posted",
+            code="no_posted_plan",
+            params={"year": year},
+        )
+    found = statement_under(uow, org, member, plan, clock=clock)
+    if found is None:
+        raise NotFound(f"member {member.member_no} has no share in the {year} distribution")
+    return found
 
 
 def _posted_plan(uow: UnitOfWork, org: Org, year: int) -> PlanRecord | None:
@@ -328,18 +330,31 @@ def _posted_plan(uow: UnitOfWork, org: Org, year: int) -> PlanRecord | None:
     return dist.plan(org.id, plan_id) if plan_id is not None else None
 
 
-def _statement(
-    uow: UnitOfWork, org: Org, member: Member, plan: PlanRecord, clock: Clock
+def statement_under(
+    uow: UnitOfWork,
+    org: Org,
+    member: Member,
+    plan: PlanRecord,
+    *,
+    clock: Clock = utcnow,
+    handouts: Sequence[HandoutRecord] | None = None,
 ) -> Statement | None:
-    """The statement of ``member`` under the posted ``plan`` (None: no share in it), issuing
-    its code the first time (committed here). Inside the caller's ``with uow``."""
+    """The statement of ``member`` under the posted ``plan`` (None: no share in it, as it
+    joined after that year's distribution), for a caller that has read the member record and
+    checked the actor's access to it; inside the caller's ``with uow``. Its code is issued the
+    first time (committed here). ``handouts``: the member's hand-outs in the organization, all
+    years, as the caller read them already (else they are read)."""
     line = next((ln for ln in plan.lines if ln.member_id == member.id), None)
     if line is None:
         return None
     register = holdings_as_of(uow, org, date(plan.year, 12, 31), None, member.id)
     holding = next((h for h in register.holdings if h.member_no == member.member_no), None)
     issued, new = issue_code(uow, org, plan, line, clock)
-    goods = goods_in_kind(uow, org.id, plan.year, member.id).get(member.member_no, [])
+    if handouts is None:
+        goods = goods_in_kind(uow, org.id, plan.year, member.id).get(member.member_no, [])
+    else:
+        first, last = date(plan.year, 1, 1), date(plan.year, 12, 31)
+        goods = [h for h in handouts if first <= h.handed_on <= last and h.posted_seq is not None]
     if new:
         uow.commit()
     return statement_of(

@@ -145,12 +145,22 @@ class SqlDonations:
     ) -> list[HandoutRecord]:
         """Hand-outs in date order (then as entered), of one voucher or one member if asked,
         each with its voucher's place in the hash chain once posted."""
+        h = DonationHandoutRow
         query = (
             select(
-                DonationHandoutRow,
-                DonationItemRow,
+                h.id,
+                DonationItemRow.id,
+                DonationItemRow.name,
+                DonationItemRow.unit,
                 DonationRow.donor,
-                MemberRow,
+                MemberRow.member_no,
+                MemberRow.name,
+                h.handed_on,
+                h.quantity_milli,
+                h.value_fen,
+                h.received_by,
+                h.signed,
+                h.voucher_id,
                 VoucherRow.status,
                 VoucherRow.chain_seq,
             )
@@ -171,22 +181,38 @@ class SqlDonations:
             query = query.where(DonationHandoutRow.handed_on <= through)
         return [
             HandoutRecord(
-                h.id,
-                item.id,
-                item.name,
-                item.unit,
+                handout_id,
+                item_id,
+                item,
+                unit,
                 donor,
-                member.member_no,
-                member.name,
-                h.handed_on,
-                int(h.quantity_milli),
-                int(h.value_fen),
-                h.received_by,
-                h.signed,
-                h.voucher_id,
+                member_no,
+                member_name,
+                handed_on,
+                int(quantity),
+                int(value),
+                received_by,
+                signed,
+                voucher,
                 seq if status == "posted" else None,
             )
-            for h, item, donor, member, status, seq in self.session.execute(query)
+            for (
+                handout_id,
+                item_id,
+                item,
+                unit,
+                donor,
+                member_no,
+                member_name,
+                handed_on,
+                quantity,
+                value,
+                received_by,
+                signed,
+                voucher,
+                status,
+                seq,
+            ) in self.session.execute(query)
         ]
 
     def add_scan(

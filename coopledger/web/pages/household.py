@@ -12,7 +12,11 @@ from coopledger.adapters import speech
 from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
-from coopledger.services.household_portal import household_in, memberships_of
+from coopledger.services.household_portal import (
+    household_in,
+    household_statement_in,
+    memberships_of,
+)
 from coopledger.services.print_contexts import member_account_print_context
 from coopledger.web.api.common import uow
 from coopledger.web.pages.common import bp, lang, login_required, signed_in
@@ -46,17 +50,14 @@ def my_statement(year: int, org_code: str | None) -> Response:
     from coopledger.adapters.household_statement_pdf import issue_statement
 
     who = signed_in()
-    home = household_in(uow(), who, org_code)
     base = household_statements.verification_base(
         current_app.extensions["coopledger"].settings.public_url
     )
     # issuing a statement records its verification code and its file: writes, even on GET
-    s = household_statements.household_statement(
-        unit_of_work(), who, home.org.code, home.member.member_no, year
-    )
+    s = household_statement_in(unit_of_work(), who, org_code, year)
     return inline_pdf(
         issue_statement(unit_of_work(), s, base, isolated=True, locale=lang()),
-        f"statement-{home.org.code}-{home.member.member_no}-{year}",
+        f"statement-{s.org_code}-{s.member_no}-{year}",
     )
 
 
