@@ -539,13 +539,7 @@ class SqlAuditLog:
         ):
             sides[int(org_id), int(fund_id)][str(side)] = (int(fen), first, last)
         for (org_id, fund_id), by_side in sides.items():
-            credit, debit = by_side.get("C"), by_side.get("D")
-            out[org_id][fund_id] = FundMovement(
-                received=credit[0] if credit else 0,
-                spent=debit[0] if debit else 0,
-                first_day=min(s[1] for s in by_side.values()),
-                last_spent=debit[2] if debit else None,
-            )
+            out[org_id][fund_id] = FundMovement.of_sides(by_side)
         return out
 
     def verified_points_of(self, org_ids: Collection[int]) -> dict[int, VerifiedPoint]:

@@ -180,39 +180,24 @@ class SqlDonations:
         if through is not None:
             query = query.where(DonationHandoutRow.handed_on <= through)
         return [
+            # the columns in the record's order, then the voucher's status and chain place
             HandoutRecord(
-                handout_id,
-                item_id,
-                item,
-                unit,
-                donor,
-                member_no,
-                member_name,
-                handed_on,
-                int(quantity),
-                int(value),
-                received_by,
-                signed,
-                voucher,
-                seq if status == "posted" else None,
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                int(r[8]),
+                int(r[9]),
+                r[10],
+                r[11],
+                r[12],
+                r[14] if r[13] == "posted" else None,
             )
-            for (
-                handout_id,
-                item_id,
-                item,
-                unit,
-                donor,
-                member_no,
-                member_name,
-                handed_on,
-                quantity,
-                value,
-                received_by,
-                signed,
-                voucher,
-                status,
-                seq,
-            ) in self.session.execute(query)
+            for r in self.session.execute(query)
         ]
 
     def add_scan(

@@ -46,6 +46,18 @@ class FundMovement:
     first_day: date
     last_spent: date | None
 
+    @staticmethod
+    def of_sides(by_side: Mapping[str, tuple[int, date, date]]) -> FundMovement:
+        """The movement of a fund's lines summed by side: ``"C"`` and ``"D"`` to (fen, first
+        day, last day)."""
+        credit, debit = by_side.get("C"), by_side.get("D")
+        return FundMovement(
+            received=credit[0] if credit else 0,
+            spent=debit[0] if debit else 0,
+            first_day=min(s[1] for s in by_side.values()),
+            last_spent=debit[2] if debit else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class VoucherFact:
