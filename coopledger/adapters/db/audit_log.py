@@ -438,30 +438,38 @@ class SqlAuditLog:
         out: dict[int, list[LineFact]] = {o: [] for o in ids}
         if not accounts:
             return out
-        for org_id, *fact in self.session.execute(
-            select(
-                VoucherRow.org_id,
-                VoucherRow.id,
-                VoucherRow.booked_on,
+        line = VoucherLineRow
+        posted = [
+            VoucherRow.id == line.voucher_id,
+            VoucherRow.org_id == line.org_id,
+            VoucherRow.status == "posted",
+            VoucherRow.booked_on <= through,
+        ]
+        booked: Any = VoucherRow.booked_on
+        lines: Any = select(line).join(VoucherRow, and_(*posted))
+        if self.session.get_bind().dialect.name == "postgresql":
+            # each line's voucher looked up by its key, line by line: PostgreSQL, misjudging
+            # how many lines such accounts hold (often none), would otherwise hash every posted
+            # voucher of the county first (0.4 s for a city's 1.7 million); OFFSET 0 keeps the
+            # lookup a subquery of its own. SQLite looks vouchers up by key in any case.
+            voucher = select(VoucherRow.booked_on).where(*posted).offset(0).lateral("posted")
+            booked, lines = voucher.c.booked_on, select(line).join(voucher, true())
+        query = (
+            lines.with_only_columns(
+                line.org_id,
+                line.voucher_id,
+                booked,
                 AccountRow.code,
-                VoucherLineRow.member_id,
-                VoucherLineRow.fund_id,
-                VoucherLineRow.side,
-                VoucherLineRow.amount_fen,
+                line.member_id,
+                line.fund_id,
+                line.side,
+                line.amount_fen,
             )
-            .join(VoucherRow, VoucherRow.id == VoucherLineRow.voucher_id)
-            .join(AccountRow, AccountRow.id == VoucherLineRow.account_id)
-            .where(
-                VoucherLineRow.org_id.in_(ids),
-                VoucherRow.org_id == VoucherLineRow.org_id,
-                VoucherRow.status == "posted",
-                VoucherRow.booked_on <= through,
-                VoucherLineRow.account_id.in_(accounts),
-            )
-            .order_by(
-                VoucherRow.org_id, VoucherRow.booked_on, VoucherRow.id, VoucherLineRow.line_no
-            )
-        ):
+            .join(AccountRow, AccountRow.id == line.account_id)
+            .where(line.org_id.in_(ids), line.account_id.in_(accounts))
+            .order_by(line.org_id, booked, line.voucher_id, line.line_no)
+        )
+        for org_id, *fact in read_rows(self.session, query):
             out[int(org_id)].append(LineFact(*fact))
         return out
 
