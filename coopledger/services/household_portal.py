@@ -104,14 +104,7 @@ def household_statement_in(
     share in that year's plan. :raise InvalidState: the year has no posted plan (409).
     """
     with uow:
-        records = _records(uow, actor)
-        if org_code is None:
-            found: tuple[Org, Member] | None = records[0]
-        else:
-            found = next(((o, m) for o, m in records if o.code == org_code), None)
-        if found is None:
-            raise NotFound(f"organization {org_code!r} not found")
-        return statement_in_year(uow, *found, year)
+        return statement_in_year(uow, *_record_in(uow, actor, org_code), year)
 
 
 def _records(uow: UnitOfWork, actor: Actor) -> list[tuple[Org, Member]]:
@@ -147,17 +140,23 @@ def _memberships(uow: UnitOfWork, actor: Actor) -> list[tuple[Household, dict[in
     return found
 
 
-def household_in(uow: UnitOfWork, actor: Actor, org_code: str | None) -> Household:
-    """The household user's membership in ``org_code`` (None: its first).
+def membership_in(uow: UnitOfWork, actor: Actor, org_code: str | None) -> tuple[Org, Member]:
+    """The organization and member record of the household user's membership in ``org_code``
+    (None: its first).
 
     :raise Forbidden: not a household user. :raise NotFound: it is no member there (an
     organization it does not belong to looks like one that does not exist).
     """
     with uow:
-        homes = [home for home, _plans in _memberships(uow, actor)]
+        return _record_in(uow, actor, org_code)
+
+
+def _record_in(uow: UnitOfWork, actor: Actor, org_code: str | None) -> tuple[Org, Member]:
+    """:func:`membership_in` inside the caller's ``with uow``."""
+    records = _records(uow, actor)
     if org_code is None:
-        return homes[0]
-    found = next((h for h in homes if h.org.code == org_code), None)
+        return records[0]
+    found = next(((o, m) for o, m in records if o.code == org_code), None)
     if found is None:
         raise NotFound(f"organization {org_code!r} not found")
     return found

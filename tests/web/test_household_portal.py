@@ -115,6 +115,7 @@ def test_a_household_in_a_cooperative_and_its_village_sees_both(books: Books) ->
     assert account.status_code == 200 and "官王庙村股份经济合作社" in text_of(account.data)
     # an organization it is no member of does not exist for it
     assert b.get("/me/other/account/2026.pdf").status_code == 404
+    assert b.get("/me/other/statements/2025.pdf").status_code == 404
     assert b.get("/api/v1/orgs/village/members/2/account?year=2026").status_code in (401, 404)
 
 

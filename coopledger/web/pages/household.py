@@ -13,8 +13,8 @@ from coopledger.services import household_statements
 from coopledger.services import shares as share_svc
 from coopledger.services.clock import utcnow
 from coopledger.services.household_portal import (
-    household_in,
     household_statement_in,
+    membership_in,
     memberships_of,
 )
 from coopledger.services.print_contexts import member_account_print_context
@@ -68,12 +68,12 @@ def my_account(year: int, org_code: str | None) -> Response:
     from coopledger.adapters.pdf import render_pdf_isolated
 
     who = signed_in()
-    home = household_in(uow(), who, org_code)
-    acc = share_svc.member_account(uow(), who, home.org.code, home.member.member_no, year)
-    context = member_account_print_context(acc, home.org.name, home.member.id_number)
+    org, member = membership_in(uow(), who, org_code)
+    acc = share_svc.member_account(uow(), who, org.code, member.member_no, year)
+    context = member_account_print_context(acc, org.name, member.id_number)
     return inline_pdf(
         render_pdf_isolated("pdf/member_account.html", context, locale=lang()),
-        f"member-account-{home.org.code}-{home.member.member_no}-{year}",
+        f"member-account-{org.code}-{member.member_no}-{year}",
     )
 
 
